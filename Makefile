@@ -1,0 +1,143 @@
+# ppv — small Unix filters for paid live streaming.
+# `make` builds bin/, `make check` runs every test (installing what is missing),
+# `make demo` runs the main job on built-in data.
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR     = $(PREFIX)/bin
+MANDIR     = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(PREFIX)/share/zsh/vendor-completions
+
+CFLAGS    ?= -O2 -g
+LDFLAGS   ?=
+BUILD     ?= build/default
+BIN       ?= bin
+FUZZ_TIME ?= 60
+FUZZ_SHORT = 8
+
+PROGS = ppv-mint
+LIBSRC = $(sort $(wildcard lib/*.c))
+LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
+UNITSRC = $(sort $(wildcard tests/unit/*.c))
+FUZZSRC = $(sort $(wildcard tests/fuzz/fuzz-*.c))
+MAN1 = $(PROGS:%=man/%.1)
+MAN5 = $(wildcard man/*.5)
+MAN7 = man/ppv.7
+
+PKGS = libavformat libavcodec libavutil libpcre2-8 zlib
+
+# Our own code always builds with these; the user's CFLAGS come first and stay.
+WARN = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
+       -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+ALL_CFLAGS = $(CFLAGS) $(WARN) -Ilib $(PKG_CFLAGS) -DPPV_VERSION='"$(VERSION)"' -MMD -MP
+ALL_LIBS = $(PKG_LIBS) $(CSV_LIBS) -lm
+
+all:
+
+ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+include build/config.mk
+endif
+
+# Found once, after the build packages are in place (libcsv ships no .pc file).
+build/config.mk: mk/deps Makefile
+	@mk/deps build
+	@mkdir -p build
+	@{ echo "PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))"; \
+	   echo "PKG_LIBS = $$(pkg-config --libs $(PKGS))"; \
+	   echo "CSV_LIBS = $$(pkg-config --libs libcsv 2>/dev/null || echo -lcsv)"; } > $@
+
+all: $(PROGS:%=$(BIN)/%)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BIN)/%: $(BUILD)/cmd/%.o $(LIBOBJ)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+$(BUILD)/unit-tests: $(UNITSRC:%.c=$(BUILD)/%.o) $(LIBOBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# --- tests -------------------------------------------------------------------
+
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+check: all
+	@mk/deps check
+	$(MAKE) unit
+	$(MAKE) bats
+	$(MAKE) check-asan
+	$(MAKE) fuzz FUZZ_TIME=$(FUZZ_SHORT)
+	$(MAKE) lint-man
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+bats: all
+	PPV_BIN=$(CURDIR)/$(BIN) bats tests
+
+# The whole suite once more, on binaries built with the sanitizers.
+check-asan:
+	$(MAKE) BUILD=build/asan BIN=build/asan/bin CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all build/asan/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PPV_BIN=$(CURDIR)/build/asan/bin bats tests
+
+lint-man:
+	@for m in $(MAN1) $(MAN5) $(MAN7); do mandoc -Tlint -W warning $$m || exit 1; done
+	@echo "man pages: mandoc -Tlint clean"
+
+# --- fuzzing (clang, libFuzzer) ---------------------------------------------
+
+FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h)
+	@mk/deps fuzz
+	@mkdir -p build/fuzz
+	clang $(FUZZ_CFLAGS) $(WARN) -Ilib $(PKG_CFLAGS) -DPPV_VERSION='"$(VERSION)"' -o $@ $< $(LIBSRC) $(ALL_LIBS)
+
+fuzz: $(FUZZSRC:tests/fuzz/%.c=build/fuzz/%)
+	@for f in $^; do \
+	  name=$${f##*/}; corpus=build/fuzz/corpus-$$name; mkdir -p $$corpus; \
+	  echo "fuzz: $$name for $(FUZZ_TIME)s"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=0 $$corpus tests/fuzz/seeds/$$name 2>build/fuzz/$$name.log \
+	    || { tail -n 40 build/fuzz/$$name.log; exit 1; }; \
+	  grep -E '^(#[0-9]+.*DONE|Done)' build/fuzz/$$name.log | tail -n 1; \
+	done
+
+# --- benchmarks and demo ------------------------------------------------------
+
+bench: all
+	@mk/deps bench
+	@PPV_BIN=$(CURDIR)/$(BIN) tests/bench/run
+
+demo: all
+	@mk/deps demo
+	@PPV_BIN=$(CURDIR)/$(BIN) tests/demo/run
+
+# --- install ------------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(PROGS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	$(if $(MAN5),install -d $(DESTDIR)$(MANDIR)/man5 && install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
+	for p in $(PROGS); do install -m 644 completions/ppv.bash $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	install -m 644 completions/_ppv $(DESTDIR)$(ZSHCOMPDIR)/_ppv
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%) $(PROGS:%=$(DESTDIR)$(BASHCOMPDIR)/%) \
+	  $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(DESTDIR)$(MANDIR)/man7/ppv.7 $(DESTDIR)$(ZSHCOMPDIR)/_ppv
+
+clean:
+	rm -rf build bin
+
+deps:
+	mk/deps build check
+
+.PHONY: all check unit bats check-asan lint-man fuzz bench demo install uninstall clean deps
+.SECONDARY:

@@ -1,0 +1,410 @@
+/* ppv-mint: mint and check paywall tokens and signed URLs for nginx, Akamai and JWT. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "cli.h"
+#include "codec.h"
+#include "csvio.h"
+#include "input.h"
+#include "keys.h"
+#include "progress.h"
+#include "token.h"
+#include "when.h"
+
+static const char synopsis[] =
+	"ppv-mint -f FORMAT -k KEYFILE [-e EXPIRES | -t TTL] [-s START] [-a ACL]... [PATH...]\n"
+	"       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--leeway SECONDS] [FILE...]\n"
+	"       ppv-mint --genkey [-f FORMAT]";
+
+static const char help[] =
+	"usage: ppv-mint -f FORMAT -k KEYFILE [-e EXPIRES | -t TTL] [-s START] [-a ACL]...\n"
+	"                [--ip ADDR] [--id ID] [--data DATA] [--sub SUBJECT] [--aud AUD]\n"
+	"                [--algo sha256|sha1|md5] [--salt SALT] [--nginx-expr EXPR]\n"
+	"                [--escape-early] [-u BASEURL] [--now TIME] [-o FILE] [PATH...]\n"
+	"       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--aud AUD]\n"
+	"                [--leeway SECONDS] [--now TIME] [-q] [FILE...]\n"
+	"       ppv-mint --genkey [-f FORMAT]\n"
+	"\n"
+	"Mint and check paywall tokens and signed URLs that nginx, Akamai and JWT\n"
+	"verifiers accept. With no PATH, no -a (and, for jwt, no --sub or --aud),\n"
+	"reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
+	"`subject,path,expires,token,url`, one row per subscriber.\n"
+	"\n"
+	"  -f, --format FORMAT    nginx (secure_link_md5), akamai (EdgeAuth), jwt (HS256)\n"
+	"  -k, --key FILE         keys, one `SECRET` or `KID SECRET` a line (hex for\n"
+	"                         akamai and jwt); the first signs, all verify.\n"
+	"                         Without -k, the keys are read from $PPV_KEY\n"
+	"  -e, --expires TIME     expiry: RFC 3339 or unix seconds\n"
+	"  -t, --ttl DURATION     expiry after START or now: 90, 2m, 1h30m, 7d\n"
+	"  -s, --start TIME       not valid before (akamai st, jwt nbf)\n"
+	"  -a, --acl ACL          path pattern granted, `*` and `?` wildcards; repeat\n"
+	"      --ip ADDR          bind to the client address\n"
+	"      --id ID            akamai id / jwt jti\n"
+	"      --data DATA        akamai data / jwt data claim\n"
+	"      --sub SUBJECT      jwt subject\n"
+	"      --aud AUD          jwt audience (checked with -c when given)\n"
+	"      --algo ALGO        akamai HMAC: sha256 (default), sha1, md5\n"
+	"      --salt SALT        akamai salt, signed but not carried\n"
+	"      --escape-early     akamai: URL-escape ip, id, data and url before signing\n"
+	"      --nginx-expr EXPR  nginx secure_link_md5 expression (default\n"
+	"                         '$secure_link_expires$uri$remote_addr $secret')\n"
+	"      --token-name NAME  query parameter of the token (__token__, token)\n"
+	"  -u, --base-url URL     print signed URLs under this base\n"
+	"      --batch            read the CSV batch from stdin even with -a\n"
+	"      --now TIME         the clock, for reproducible runs and tests\n"
+	"  -o, --output FILE      write to FILE (atomically) instead of stdout\n"
+	"  -c, --check            check tokens or URLs, one a line: `LINE: OK` or\n"
+	"                         `LINE: FAIL REASON`\n"
+	"      --path PATH        the requested path, for lines that are bare tokens\n"
+	"      --leeway SECONDS   clock skew allowed when checking\n"
+	"  -q, --quiet            with -c, print only the failures\n"
+	"  -v, --verbose          with -c, a summary on stderr\n"
+	"      --genkey           print a new random key for FORMAT\n"
+	"  -h, --help             this help\n"
+	"      --version          the version\n"
+	"\n"
+	"Exit status: 0 success, 1 a token failed the check, 2 usage, I/O or bad input.\n"
+	"See ppv-mint(1).\n";
+
+enum {
+	O_IP = 256, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME,
+	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH, O_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "expires", required_argument, NULL, 'e' },
+	{ "ttl", required_argument, NULL, 't' },
+	{ "start", required_argument, NULL, 's' },
+	{ "acl", required_argument, NULL, 'a' },
+	{ "ip", required_argument, NULL, O_IP },
+	{ "id", required_argument, NULL, O_ID },
+	{ "data", required_argument, NULL, O_DATA },
+	{ "sub", required_argument, NULL, O_SUB },
+	{ "aud", required_argument, NULL, O_AUD },
+	{ "algo", required_argument, NULL, O_ALGO },
+	{ "salt", required_argument, NULL, O_SALT },
+	{ "nginx-expr", required_argument, NULL, O_EXPR },
+	{ "escape-early", no_argument, NULL, O_ESCAPE },
+	{ "token-name", required_argument, NULL, O_NAME },
+	{ "base-url", required_argument, NULL, 'u' },
+	{ "batch", no_argument, NULL, O_BATCH },
+	{ "now", required_argument, NULL, O_NOW },
+	{ "output", required_argument, NULL, 'o' },
+	{ "check", no_argument, NULL, 'c' },
+	{ "path", required_argument, NULL, O_PATH },
+	{ "leeway", required_argument, NULL, O_LEEWAY },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "genkey", no_argument, NULL, O_GENKEY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ 0 },
+};
+
+enum { TOKMAX = 16384 };
+
+struct opts {
+	int fmt, check, genkey, batch, quiet, verbose;
+	const char *keyfile, *base, *output, *expires, *ttl, *start;
+	int64_t now, leeway;
+	ppv_tokcfg cfg;
+	ppv_claims claims;
+	ppv_checkopt chk;
+	const char **acl;
+	size_t nacl;
+};
+
+static FILE *out;
+
+static int64_t
+parse_time(const char *opt, const char *s)
+{
+	int64_t t;
+
+	if (ppv_time_parse(s, &t))
+		ppv_die(PPV_ERR, "%s: '%s' is not a time (RFC 3339 or unix seconds)", opt, s);
+	return t;
+}
+
+/* Expiry of one token: -e as given, or -t after the start (or now). */
+static int
+expiry(const struct opts *o, const char *expires, const char *ttl, int64_t start, int64_t *exp)
+{
+	int64_t d;
+
+	if (expires && *expires)
+		return ppv_time_parse(expires, exp);
+	if (!ttl || ppv_duration_parse(ttl, &d))
+		return -1;
+	*exp = (start >= 0 ? start : o->now) + d;
+	return 0;
+}
+
+static void
+genkey(int fmt)
+{
+	uint8_t k[32];
+	char text[65];
+
+	ppv_random(k, sizeof k);
+	/* nginx takes the secret literally from its config: keep it printable */
+	if (fmt == PPV_FMT_NGINX)
+		ppv_b64url_encode(text, k, sizeof k);
+	else
+		ppv_hex_encode(text, k, sizeof k);
+	explicit_bzero(k, sizeof k);
+	printf("%s\n", text);
+	explicit_bzero(text, sizeof text);
+	ppv_exit(PPV_OK);
+}
+
+static void
+mint_one(ppv_signer *s, const struct opts *o, const ppv_claims *c, const char *path)
+{
+	static char tok[TOKMAX], url[2 * TOKMAX];
+	long n, un;
+
+	if ((n = ppv_mint(s, c, tok, sizeof tok)) < 0)
+		ppv_die(PPV_ERR, "%s: cannot mint: a claim is too long or not a valid path",
+		        path ? path : "token");
+	if (o->base) {
+		if ((un = ppv_mint_url(s, o->base, path, tok, (size_t)n, url, sizeof url)) < 0)
+			ppv_die(PPV_ERR, "%s: URL too long", path);
+		fwrite(url, 1, (size_t)un, out);
+	} else {
+		fwrite(tok, 1, (size_t)n, out);
+	}
+	putc('\n', out);
+}
+
+static int
+batch(ppv_signer *s, const struct opts *o)
+{
+	static char tok[TOKMAX], url[2 * TOKMAX];
+	ppv_input *in = ppv_input_open(NULL);
+	ppv_csv *csv = ppv_csv_open(in);
+	int csub = ppv_csv_col(csv, "subject"), cpath = ppv_csv_col(csv, "path");
+	int cstart = ppv_csv_col(csv, "start"), cexp = ppv_csv_col(csv, "expires");
+	int cip = ppv_csv_col(csv, "ip");
+	ppv_progress prog;
+	uint64_t rows = 0;
+	int rc = PPV_OK;
+	char num[24];
+
+	if (csub < 0 || cpath < 0)
+		ppv_die(PPV_ERR, "stdin:1: the CSV header needs `subject` and `path` columns");
+	if (cexp < 0 && !o->expires && !o->ttl)
+		ppv_die(PPV_ERR, "no expiry: give -e or -t, or an `expires` column");
+	fputs("subject,path,expires,token,url\n", out);
+	ppv_progress_start(&prog, "tokens");
+	while (ppv_csv_next(csv)) {
+		ppv_claims c = o->claims;
+		const char *path = ppv_csv_field(csv, cpath), *v;
+		long n, un;
+
+		c.path = *path ? path : NULL;
+		if (csub >= 0 && *(v = ppv_csv_field(csv, csub)))
+			c.sub = v;
+		if (cip >= 0 && *(v = ppv_csv_field(csv, cip)))
+			c.ip = v;
+		if (cstart >= 0 && *(v = ppv_csv_field(csv, cstart)) && ppv_time_parse(v, &c.start)) {
+			ppv_warn("stdin:%ld: bad start '%s'", ppv_csv_line(csv), v);
+			rc = PPV_ERR;
+			continue;
+		}
+		v = cexp >= 0 ? ppv_csv_field(csv, cexp) : "";
+		if (expiry(o, *v ? v : o->expires, o->ttl, c.start, &c.expires)) {
+			ppv_warn("stdin:%ld: bad expires '%s'", ppv_csv_line(csv), v);
+			rc = PPV_ERR;
+			continue;
+		}
+		if ((n = ppv_mint(s, &c, tok, sizeof tok)) < 0) {
+			ppv_warn("stdin:%ld: cannot mint for path '%s'", ppv_csv_line(csv), path);
+			rc = PPV_ERR;
+			continue;
+		}
+		un = ppv_mint_url(s, o->base, path, tok, (size_t)n, url, sizeof url);
+		snprintf(num, sizeof num, "%lld", (long long)c.expires);
+		ppv_csv_put(out, ppv_csv_field(csv, csub), ppv_csv_fieldlen(csv, csub), 0);
+		ppv_csv_put(out, path, ppv_csv_fieldlen(csv, cpath), 0);
+		ppv_csv_puts(out, num, 0);
+		ppv_csv_put(out, tok, (size_t)n, 0);
+		ppv_csv_put(out, url, un < 0 ? 0 : (size_t)un, 1);
+		ppv_progress_tick(&prog, ++rows);
+	}
+	ppv_progress_end(&prog, rows);
+	ppv_csv_close(csv);
+	ppv_input_close(in);
+	return rc;
+}
+
+static int
+check(ppv_signer *s, const struct opts *o, char **files, int nfiles)
+{
+	uint64_t total = 0, bad = 0;
+	ppv_progress prog;
+	char *line;
+	ssize_t n;
+
+	ppv_progress_start(&prog, "tokens checked");
+	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
+		ppv_input *in = ppv_input_open(nfiles ? files[i] : NULL);
+		while ((n = ppv_input_line(in, &line)) >= 0) {
+			while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+				line[--n] = '\0';
+			if (!n || line[0] == '#')
+				continue;
+			enum ppv_verdict v = ppv_check(s, &o->chk, line, (size_t)n);
+			total++;
+			if (v != PPV_TOK_OK) {
+				bad++;
+				fprintf(out, "%s: FAIL %s\n", line, ppv_verdict_name(v));
+			} else if (!o->quiet) {
+				fwrite(line, 1, (size_t)n, out);
+				fputs(": OK\n", out);
+			}
+			ppv_progress_tick(&prog, total);
+		}
+		ppv_input_close(in);
+	}
+	ppv_progress_end(&prog, total);
+	if (o->verbose)
+		ppv_warn("%llu checked, %llu OK, %llu failed", (unsigned long long)total,
+		         (unsigned long long)(total - bad), (unsigned long long)bad);
+	return bad ? PPV_FAIL : PPV_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .fmt = -1 };
+	ppv_keyring keys;
+	ppv_atomic atomic;
+	char err[256];
+	int c, rc;
+
+	ppv_init(argv[0]);
+	o.now = time(NULL);
+	o.cfg.algo = PPV_SHA256;
+	o.claims.start = -1;
+	if (!(o.acl = calloc((size_t)argc, sizeof *o.acl)))
+		ppv_die(PPV_ERR, "out of memory");
+	while ((c = getopt_long(argc, argv, "f:k:e:t:s:a:u:o:cqvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if ((o.fmt = ppv_fmt_byname(optarg)) < 0)
+				ppv_die(PPV_ERR, "-f: unknown format '%s' (nginx, akamai, jwt)", optarg);
+			break;
+		case 'k': o.keyfile = optarg; break;
+		case 'e': o.expires = optarg; parse_time("-e", optarg); break;
+		case 't':
+			o.ttl = optarg;
+			if (ppv_duration_parse(optarg, &(int64_t){ 0 }))
+				ppv_die(PPV_ERR, "-t: '%s' is not a duration (90, 2m, 1h30m)", optarg);
+			break;
+		case 's': o.start = optarg; break;
+		case 'a': o.acl[o.nacl++] = optarg; break;
+		case O_IP: o.claims.ip = o.chk.ip = optarg; break;
+		case O_ID: o.claims.id = optarg; break;
+		case O_DATA: o.claims.data = optarg; break;
+		case O_SUB: o.claims.sub = optarg; break;
+		case O_AUD: o.claims.aud = o.chk.aud = optarg; break;
+		case O_ALGO:
+			if ((c = ppv_hash_byname(optarg)) < 0)
+				ppv_die(PPV_ERR, "--algo: unknown '%s' (sha256, sha1, md5)", optarg);
+			o.cfg.algo = (enum ppv_hash)c;
+			break;
+		case O_SALT: o.cfg.salt = optarg; break;
+		case O_EXPR: o.cfg.nginx_expr = optarg; break;
+		case O_ESCAPE: o.cfg.escape_early = 1; break;
+		case O_NAME: o.cfg.token_name = optarg; break;
+		case 'u': o.base = optarg; break;
+		case O_BATCH: o.batch = 1; break;
+		case O_NOW: o.now = parse_time("--now", optarg); break;
+		case 'o': o.output = optarg; break;
+		case 'c': o.check = 1; break;
+		case O_PATH: o.chk.path = optarg; break;
+		case O_LEEWAY:
+			if (ppv_duration_parse(optarg, &o.leeway) || o.leeway < 0)
+				ppv_die(PPV_ERR, "--leeway: '%s' is not a duration", optarg);
+			break;
+		case 'q': o.quiet = 1; break;
+		case 'v': o.verbose = 1; break;
+		case O_GENKEY: o.genkey = 1; break;
+		case 'h': ppv_help(help);
+		case O_VERSION: ppv_version();
+		default: ppv_usage(synopsis);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (o.genkey)
+		genkey(o.fmt < 0 ? PPV_FMT_AKAMAI : o.fmt);
+	if (o.fmt < 0)
+		ppv_usage(synopsis);
+	if (o.start)
+		o.claims.start = parse_time("-s", o.start);
+	if (o.start && o.fmt == PPV_FMT_NGINX)
+		ppv_die(PPV_ERR, "-s: nginx secure_link has no start time");
+	if (o.expires && o.ttl)
+		ppv_die(PPV_ERR, "-e and -t both give the expiry: choose one");
+	o.claims.acl = o.acl;
+	o.claims.nacl = o.nacl;
+	o.claims.issued = o.now;
+	o.chk.now = o.now;
+	o.chk.leeway = o.leeway;
+
+	int single = argc > 0 || o.nacl || (o.fmt == PPV_FMT_JWT && (o.claims.sub || o.claims.aud));
+	if (!o.check && (single && !o.batch) && expiry(&o, o.expires, o.ttl, o.claims.start,
+	                                               &o.claims.expires))
+		ppv_die(PPV_ERR, "no expiry: give -e TIME or -t TTL");
+	if (!o.check && o.claims.start >= 0 && o.claims.expires < o.claims.start && single)
+		ppv_die(PPV_ERR, "the token would expire before it starts");
+	if (!o.check && o.fmt == PPV_FMT_AKAMAI && !argc && !o.nacl && single)
+		ppv_die(PPV_ERR, "akamai needs a PATH (URL token) or -a ACL");
+
+	ppv_keys_load(&keys, o.keyfile, "PPV_KEY", o.fmt == PPV_FMT_NGINX ? PPV_KEY_RAW : PPV_KEY_HEX);
+	o.cfg.fmt = (enum ppv_fmt)o.fmt;
+	o.cfg.keys = &keys;
+	ppv_signer *s = ppv_signer_new(&o.cfg, err, sizeof err);
+	if (!s)
+		ppv_die(PPV_ERR, "%s", err);
+
+	out = stdout;
+	if (o.output && !(out = ppv_atomic_open(&atomic, o.output, 0644)))
+		ppv_die(PPV_ERR, "%s:", o.output);
+	if (!isatty(fileno(out)))
+		setvbuf(out, NULL, _IOFBF, 1 << 16);
+
+	rc = PPV_OK;
+	if (o.check) {
+		rc = check(s, &o, argv, argc);
+	} else if (argc && !o.batch) {
+		for (int i = 0; i < argc; i++) {
+			ppv_claims cl = o.claims;
+			cl.path = argv[i];
+			mint_one(s, &o, &cl, argv[i]);
+		}
+	} else if (single && !o.batch) {
+		mint_one(s, &o, &o.claims, NULL);
+	} else {
+		rc = batch(s, &o);
+	}
+
+	ppv_signer_free(s);
+	ppv_keys_free(&keys);
+	free(o.acl);
+	if (o.output) {
+		if (ppv_atomic_commit(&atomic) < 0)
+			ppv_die(PPV_ERR, "%s:", o.output);
+	}
+	ppv_exit(rc);
+}

@@ -1,0 +1,140 @@
+/* atomic.c: write-to-temp-then-rename, the only way ppv replaces a file that others read. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic.h"
+
+/* Temporary files still open, removed at exit: a run that dies half-way
+ * leaves neither a partial file under the real name nor litter beside it. */
+static ppv_atomic *pending[16];
+
+static void
+cleanup(void)
+{
+	for (size_t i = 0; i < sizeof pending / sizeof *pending; i++)
+		if (pending[i] && pending[i]->tmp)
+			unlink(pending[i]->tmp);
+}
+
+static void
+track(ppv_atomic *a, int on)
+{
+	static int registered;
+
+	if (!registered && on) {
+		atexit(cleanup);
+		registered = 1;
+	}
+	for (size_t i = 0; i < sizeof pending / sizeof *pending; i++) {
+		if (on && !pending[i]) {
+			pending[i] = a;
+			return;
+		}
+		if (!on && pending[i] == a)
+			pending[i] = NULL;
+	}
+}
+
+static char *
+dir_of(const char *path)
+{
+	char *copy = strdup(path), *d;
+
+	if (!copy)
+		return NULL;
+	d = strdup(dirname(copy));
+	free(copy);
+	return d;
+}
+
+FILE *
+ppv_atomic_open(ppv_atomic *a, const char *path, mode_t mode)
+{
+	char *copy, *base, *dir;
+	int fd, e;
+	size_t n;
+
+	memset(a, 0, sizeof *a);
+	if (!(a->path = strdup(path)) || !(copy = strdup(path)))
+		goto fail;
+	base = basename(copy);
+	if (!(dir = dir_of(path))) {
+		free(copy);
+		goto fail;
+	}
+	/* Hidden and in the same directory: rename(2) is atomic only within a file system. */
+	n = strlen(dir) + strlen(base) + 16;
+	if ((a->tmp = malloc(n)))
+		snprintf(a->tmp, n, "%s/.%s.XXXXXX", dir, base);
+	free(copy);
+	free(dir);
+	if (!a->tmp || (fd = mkstemp(a->tmp)) < 0)
+		goto fail;
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, mode & ~mask) < 0 || !(a->fp = fdopen(fd, "w"))) {
+		e = errno;
+		close(fd);
+		unlink(a->tmp);
+		errno = e;
+		goto fail;
+	}
+	track(a, 1);
+	return a->fp;
+fail:
+	e = errno;
+	free(a->path);
+	free(a->tmp);
+	memset(a, 0, sizeof *a);
+	errno = e;
+	return NULL;
+}
+
+int
+ppv_atomic_commit(ppv_atomic *a)
+{
+	int e = 0, dfd;
+	char *dir;
+
+	track(a, 0);
+	if (fflush(a->fp) == EOF || ferror(a->fp) || fsync(fileno(a->fp)) < 0)
+		e = errno ? errno : EIO;
+	if (fclose(a->fp) == EOF && !e)
+		e = errno;
+	a->fp = NULL;
+	if (!e && rename(a->tmp, a->path) < 0)
+		e = errno;
+	if (e) {
+		unlink(a->tmp);
+	} else if ((dir = dir_of(a->path))) {
+		/* the rename itself must survive a power cut, not only the data */
+		if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	free(a->path);
+	free(a->tmp);
+	a->path = a->tmp = NULL;
+	errno = e;
+	return e ? -1 : 0;
+}
+
+void
+ppv_atomic_abort(ppv_atomic *a)
+{
+	track(a, 0);
+	if (a->fp)
+		fclose(a->fp);
+	if (a->tmp)
+		unlink(a->tmp);
+	free(a->path);
+	free(a->tmp);
+	memset(a, 0, sizeof *a);
+}

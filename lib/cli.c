@@ -1,0 +1,97 @@
+/* cli.c: the program name, die/warn diagnostics and exit handling every binary shares. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *ppv_prog = "ppv";
+
+void
+ppv_init(const char *argv0)
+{
+	const char *s = argv0 ? strrchr(argv0, '/') : NULL;
+	ppv_prog = s ? s + 1 : (argv0 && *argv0 ? argv0 : "ppv");
+	/* A parent that ignored SIGPIPE must not turn a closed pipe downstream into
+	 * a stream of EPIPE errors: the default action ends us quietly. */
+	signal(SIGPIPE, SIG_DFL);
+}
+
+/* A format ending in ':' gets strerror(errno) appended, as in sbase. */
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	int e = errno;
+	size_t n = strlen(fmt);
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", ppv_prog);
+	vfprintf(stderr, fmt, ap);
+	if (n && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(e));
+	fputc('\n', stderr);
+}
+
+void
+ppv_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void
+ppv_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void
+ppv_usage(const char *synopsis)
+{
+	fprintf(stderr, "usage: %s\nTry '%s --help' for more.\n", synopsis, ppv_prog);
+	exit(PPV_ERR);
+}
+
+void
+ppv_help(const char *text)
+{
+	fputs(text, stdout);
+	ppv_exit(PPV_OK);
+}
+
+void
+ppv_version(void)
+{
+	printf("%s (ppv) %s\n", ppv_prog, PPV_VERSION);
+	ppv_exit(PPV_OK);
+}
+
+/* Output goes through stdio; a full disk must not pass for success. */
+void
+ppv_flush_stdout(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout))
+		ppv_die(PPV_ERR, "stdout: write error:");
+}
+
+void
+ppv_exit(int code)
+{
+	int bad = ferror(stdout);
+
+	if (fclose(stdout) == EOF)
+		bad = 1;
+	if (bad && code == PPV_OK)
+		ppv_die(PPV_ERR, "stdout: write error:");
+	exit(code);
+}

@@ -1,0 +1,22 @@
+/* cli.h: program name, diagnostics in the `ppv-x: where: what` form, exit codes. */
+#ifndef PPV_CLI_H
+#define PPV_CLI_H
+
+#include <stdio.h>
+
+/* The exit contract shared by every binary. */
+enum { PPV_OK = 0, PPV_FAIL = 1, PPV_ERR = 2 };
+
+extern const char *ppv_prog;
+
+void ppv_init(const char *argv0);
+_Noreturn void ppv_die(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ppv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void ppv_usage(const char *synopsis);
+_Noreturn void ppv_help(const char *text);
+_Noreturn void ppv_version(void);
+void ppv_flush_stdout(void);
+_Noreturn void ppv_exit(int code);
+
+#endif

@@ -1,0 +1,126 @@
+/* codec.c: strict text encodings of binary data: base64 (RFC 4648 §4), base64url (§5), hex. */
+#include <libavutil/base64.h>
+#include <string.h>
+
+#include "codec.h"
+
+size_t
+ppv_b64_encode(char *out, const uint8_t *in, size_t n)
+{
+	av_base64_encode(out, (int)PPV_B64_LEN(n) + 1, in, (int)n);
+	return PPV_B64_LEN(n);
+}
+
+size_t
+ppv_b64url_encode(char *out, const uint8_t *in, size_t n)
+{
+	size_t len = ppv_b64_encode(out, in, n);
+
+	for (size_t i = 0; i < len; i++) {
+		if (out[i] == '+')
+			out[i] = '-';
+		else if (out[i] == '/')
+			out[i] = '_';
+	}
+	while (len && out[len - 1] == '=')
+		len--;
+	out[len] = '\0';
+	return len;
+}
+
+size_t
+ppv_hex_encode(char *out, const uint8_t *in, size_t n)
+{
+	static const char digit[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digit[in[i] >> 4];
+		out[2 * i + 1] = digit[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+	return 2 * n;
+}
+
+/* libavutil's decoder is lenient about what follows the data; we check the
+ * alphabet and padding ourselves so a token has exactly one spelling. */
+static long
+b64_decode(uint8_t *out, size_t cap, const char *in, size_t n, int url)
+{
+	char tmp[4100];
+	size_t pad = 0, len = n;
+	long r;
+
+	while (len && in[len - 1] == '=' && pad < 2)
+		len--, pad++;
+	if (url ? pad != 0 || len % 4 == 1 : (len + pad) % 4 != 0 || (pad && (len + pad) % 4))
+		return -1;
+	size_t full = (len + 3) / 4 * 4;
+	size_t need = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
+	if (need > cap || full + 1 > sizeof tmp)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		char c = in[i];
+		if (url && (c == '+' || c == '/'))
+			return -1;
+		if (url)
+			c = c == '-' ? '+' : c == '_' ? '/' : c;
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/'))
+			return -1;
+		tmp[i] = c;
+	}
+	/* the unused low bits of the last character must be zero (RFC 4648 §3.5) */
+	if (len % 4) {
+		const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		int v = (int)(strchr(a, tmp[len - 1]) - a);
+		if (v & (len % 4 == 2 ? 15 : 3))
+			return -1;
+	}
+	for (size_t i = len; i < full; i++)
+		tmp[i] = '=';
+	tmp[full] = '\0';
+	uint8_t dec[3075];
+	r = av_base64_decode(dec, tmp, (int)sizeof dec);
+	if (r < 0 || (size_t)r != need)
+		return -1;
+	memcpy(out, dec, (size_t)r);
+	return r;
+}
+
+long
+ppv_b64_decode(uint8_t *out, size_t cap, const char *in, size_t n)
+{
+	return b64_decode(out, cap, in, n, 0);
+}
+
+long
+ppv_b64url_decode(uint8_t *out, size_t cap, const char *in, size_t n)
+{
+	return b64_decode(out, cap, in, n, 1);
+}
+
+static int
+nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long
+ppv_hex_decode(uint8_t *out, size_t cap, const char *in, size_t n)
+{
+	if (n % 2 || n / 2 > cap)
+		return -1;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = nibble(in[i]), lo = nibble(in[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	return (long)(n / 2);
+}

@@ -1,0 +1,222 @@
+/* csvio.c: pull-style CSV rows on top of libcsv's push parser, and CSV field output. */
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "csvio.h"
+
+struct ppv_csv {
+	struct csv_parser p;
+	ppv_input *in;
+	char *arena;           /* fields of the current row, each NUL-terminated */
+	size_t alen, acap;
+	size_t *off;           /* field i starts at arena + off[i] */
+	size_t *len;
+	size_t nf, fcap;
+	char **hdr;            /* header names, normalized */
+	size_t nhdr;
+	int done;              /* a row is complete */
+	long line, rowline;
+	int started;
+};
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	if (!(p = realloc(p, n)))
+		ppv_die(PPV_ERR, "out of memory");
+	return p;
+}
+
+static void
+on_field(void *s, size_t n, void *data)
+{
+	ppv_csv *c = data;
+
+	if (c->nf == c->fcap) {
+		c->fcap = c->fcap ? 2 * c->fcap : 16;
+		c->off = xrealloc(c->off, c->fcap * sizeof *c->off);
+		c->len = xrealloc(c->len, c->fcap * sizeof *c->len);
+	}
+	while (c->alen + n + 1 > c->acap) {
+		c->acap = c->acap ? 2 * c->acap : 256;
+		c->arena = xrealloc(c->arena, c->acap);
+	}
+	c->off[c->nf] = c->alen;
+	c->len[c->nf] = n;
+	if (n)
+		memcpy(c->arena + c->alen, s, n);
+	c->alen += n;
+	c->arena[c->alen++] = '\0';
+	c->nf++;
+}
+
+static void
+on_row(int term, void *data)
+{
+	ppv_csv *c = data;
+
+	(void)term;
+	c->done = 1;
+}
+
+static int
+next_row(ppv_csv *c)
+{
+	char *s;
+	ssize_t n;
+
+	c->nf = c->alen = 0;
+	c->done = 0;
+	c->started = 0;
+	while (!c->done) {
+		if ((n = ppv_input_line(c->in, &s)) < 0) {
+			if (csv_fini(&c->p, on_field, on_row, c) != 0)
+				ppv_die(PPV_ERR, "%s:%ld: unterminated quoted field",
+				        ppv_input_name(c->in), c->rowline);
+			return c->done;
+		}
+		c->line = ppv_input_lineno(c->in);
+		if (!c->started) {
+			c->rowline = c->line;
+			c->started = 1;
+		}
+		s[n] = '\n';  /* the reader's NUL replaced the newline libcsv needs */
+		if (csv_parse(&c->p, s, (size_t)n + 1, on_field, on_row, c) != (size_t)n + 1)
+			ppv_die(PPV_ERR, "%s:%ld: %s", ppv_input_name(c->in), c->line,
+			        csv_strerror(csv_error(&c->p)));
+		s[n] = '\0';
+		/* blank lines produce no row in libcsv; start the next row there */
+		if (!c->done && c->nf == 0 && c->p.pstate == 0)
+			c->started = 0;
+	}
+	return 1;
+}
+
+static char *
+normalize(const char *s, size_t n)
+{
+	char *r;
+
+	if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))  /* a BOM from spreadsheets */
+		s += 3, n -= 3;
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	r = xrealloc(NULL, n + 1);
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+ppv_csv *
+ppv_csv_open(ppv_input *in)
+{
+	ppv_csv *c = calloc(1, sizeof *c);
+
+	if (!c)
+		ppv_die(PPV_ERR, "out of memory");
+	c->in = in;
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		ppv_die(PPV_ERR, "out of memory");
+	if (!next_row(c))
+		ppv_die(PPV_ERR, "%s: empty input: a CSV header was expected", ppv_input_name(in));
+	c->nhdr = c->nf;
+	c->hdr = xrealloc(NULL, c->nhdr * sizeof *c->hdr);
+	for (size_t i = 0; i < c->nf; i++)
+		c->hdr[i] = normalize(c->arena + c->off[i], c->len[i]);
+	return c;
+}
+
+int
+ppv_csv_col(const ppv_csv *c, const char *name)
+{
+	for (size_t i = 0; i < c->nhdr; i++)
+		if (!strcasecmp(c->hdr[i], name))
+			return (int)i;
+	return -1;
+}
+
+int
+ppv_csv_next(ppv_csv *c)
+{
+	return next_row(c);
+}
+
+const char *
+ppv_csv_field(const ppv_csv *c, int col)
+{
+	if (col < 0 || (size_t)col >= c->nf)
+		return "";
+	return c->arena + c->off[col];
+}
+
+size_t
+ppv_csv_fieldlen(const ppv_csv *c, int col)
+{
+	if (col < 0 || (size_t)col >= c->nf)
+		return 0;
+	return c->len[col];
+}
+
+size_t
+ppv_csv_nfields(const ppv_csv *c)
+{
+	return c->nf;
+}
+
+long
+ppv_csv_line(const ppv_csv *c)
+{
+	return c->rowline;
+}
+
+const char *
+ppv_csv_name(const ppv_csv *c)
+{
+	return ppv_input_name(c->in);
+}
+
+void
+ppv_csv_close(ppv_csv *c)
+{
+	if (!c)
+		return;
+	csv_free(&c->p);
+	for (size_t i = 0; i < c->nhdr; i++)
+		free(c->hdr[i]);
+	free(c->hdr);
+	free(c->arena);
+	free(c->off);
+	free(c->len);
+	free(c);
+}
+
+static int
+needs_quotes(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			return 1;
+	return n && (s[0] == ' ' || s[n - 1] == ' ');
+}
+
+void
+ppv_csv_put(FILE *fp, const char *s, size_t n, int last)
+{
+	/* Quote only when the field needs it, so plain values stay greppable. */
+	if (needs_quotes(s, n))
+		csv_fwrite(fp, s, n);
+	else
+		fwrite(s, 1, n, fp);
+	putc(last ? '\n' : ',', fp);
+}
+
+void
+ppv_csv_puts(FILE *fp, const char *s, int last)
+{
+	ppv_csv_put(fp, s, strlen(s), last);
+}

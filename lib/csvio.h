@@ -1,0 +1,29 @@
+/* csvio.h: CSV rows with columns found by header name, and correctly quoted CSV output (libcsv). */
+#ifndef PPV_CSVIO_H
+#define PPV_CSVIO_H
+
+#include <stdio.h>
+#include "input.h"
+
+typedef struct ppv_csv ppv_csv;
+
+/* Reads the header row at once; dies (exit 2) on an empty input. */
+ppv_csv *ppv_csv_open(ppv_input *in);
+/* Column index of a header name (case-insensitive, blanks trimmed), or -1. */
+int ppv_csv_col(const ppv_csv *c, const char *name);
+/* The next row: 1, or 0 at the end. A malformed row dies with file:line. */
+int ppv_csv_next(ppv_csv *c);
+/* The field of the current row, "" when the row is short or col is -1. */
+const char *ppv_csv_field(const ppv_csv *c, int col);
+size_t ppv_csv_fieldlen(const ppv_csv *c, int col);
+size_t ppv_csv_nfields(const ppv_csv *c);
+/* Line where the current row starts, for `file:line:` diagnostics. */
+long ppv_csv_line(const ppv_csv *c);
+const char *ppv_csv_name(const ppv_csv *c);
+void ppv_csv_close(ppv_csv *c);
+
+/* Writes one field, quoted only when it must be; last ends the record. */
+void ppv_csv_put(FILE *fp, const char *s, size_t n, int last);
+void ppv_csv_puts(FILE *fp, const char *s, int last);
+
+#endif

@@ -1,0 +1,151 @@
+/* input.c: one reader for files and stdin that decompresses gzip transparently (zlib). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "cli.h"
+#include "input.h"
+
+enum { CHUNK = 1 << 16, MAXLINE = 1 << 20 };
+
+struct ppv_input {
+	gzFile gz;
+	const char *name;
+	char *buf;            /* holds [pos, end) unread bytes */
+	size_t pos, end, cap;
+	long lineno;
+	int eof;
+};
+
+ppv_input *
+ppv_input_open(const char *path)
+{
+	ppv_input *in = calloc(1, sizeof *in);
+	int fd;
+
+	if (!in)
+		ppv_die(PPV_ERR, "out of memory");
+	if (!path || !strcmp(path, "-")) {
+		in->name = "stdin";
+		fd = dup(STDIN_FILENO);
+	} else {
+		in->name = path;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		ppv_die(PPV_ERR, "%s:", in->name);
+	/* gzdopen reads a plain file as it is and a gzip file decompressed. */
+	if (!(in->gz = gzdopen(fd, "rb")))
+		ppv_die(PPV_ERR, "%s: cannot read:", in->name);
+	gzbuffer(in->gz, CHUNK);
+	in->cap = CHUNK;
+	if (!(in->buf = malloc(in->cap + 1)))
+		ppv_die(PPV_ERR, "out of memory");
+	return in;
+}
+
+/* Refills past the unread bytes. Output is flushed first: the read may block
+ * on a live pipe, and what we have produced must reach downstream meanwhile. */
+static size_t
+fill(ppv_input *in)
+{
+	int n, err;
+	const char *msg;
+
+	if (in->eof)
+		return 0;
+	if (in->pos) {
+		memmove(in->buf, in->buf + in->pos, in->end - in->pos);
+		in->end -= in->pos;
+		in->pos = 0;
+	}
+	if (in->end == in->cap) {
+		if (in->cap >= MAXLINE)
+			ppv_die(PPV_ERR, "%s:%ld: line longer than %d bytes", in->name,
+			        in->lineno + 1, MAXLINE);
+		in->cap *= 2;
+		if (!(in->buf = realloc(in->buf, in->cap + 1)))
+			ppv_die(PPV_ERR, "out of memory");
+	}
+	fflush(stdout);
+	n = gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end));
+	if (n < 0) {
+		msg = gzerror(in->gz, &err);
+		if (err == Z_ERRNO)
+			ppv_die(PPV_ERR, "%s: read error:", in->name);
+		ppv_die(PPV_ERR, "%s: %s", in->name, msg);
+	}
+	if (n == 0) {
+		/* A gzip stream cut short is an error, not an early end of data. */
+		msg = gzerror(in->gz, &err);
+		if (err != Z_OK && err != Z_BUF_ERROR)
+			ppv_die(PPV_ERR, "%s: %s", in->name, msg);
+		if (err == Z_BUF_ERROR)
+			ppv_die(PPV_ERR, "%s: truncated gzip data", in->name);
+		in->eof = 1;
+	}
+	in->end += (size_t)n;
+	return (size_t)n;
+}
+
+ssize_t
+ppv_input_line(ppv_input *in, char **line)
+{
+	size_t off = 0;  /* bytes already searched; stays valid across fill() */
+	ssize_t len;
+	char *nl;
+
+	while (!(nl = memchr(in->buf + in->pos + off, '\n', in->end - in->pos - off))) {
+		off = in->end - in->pos;
+		if (!fill(in)) {
+			if (in->end == in->pos)
+				return -1;
+			nl = in->buf + in->end;  /* a last line without its newline */
+			break;
+		}
+	}
+	*line = in->buf + in->pos;
+	len = nl - *line;
+	in->pos = (size_t)(nl - in->buf) + (nl < in->buf + in->end);
+	*nl = '\0';
+	in->lineno++;
+	return len;
+}
+
+size_t
+ppv_input_read(ppv_input *in, void *buf, size_t n)
+{
+	if (in->end == in->pos && !fill(in))
+		return 0;
+	if (n > in->end - in->pos)
+		n = in->end - in->pos;
+	memcpy(buf, in->buf + in->pos, n);
+	in->pos += n;
+	return n;
+}
+
+const char *
+ppv_input_name(const ppv_input *in)
+{
+	return in->name;
+}
+
+long
+ppv_input_lineno(const ppv_input *in)
+{
+	return in->lineno;
+}
+
+void
+ppv_input_close(ppv_input *in)
+{
+	if (!in)
+		return;
+	gzclose(in->gz);
+	free(in->buf);
+	free(in);
+}

@@ -1,0 +1,21 @@
+/* input.h: read named files or stdin, plain or gzip, line by line or in blocks. */
+#ifndef PPV_INPUT_H
+#define PPV_INPUT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct ppv_input ppv_input;
+
+/* NULL or "-" is stdin. Dies (exit 2) when the file cannot be opened. */
+ppv_input *ppv_input_open(const char *path);
+/* The next line without its newline (a trailing CR is kept: CSV needs it),
+ * NUL-terminated, valid until the next call; -1 at end of input. */
+ssize_t ppv_input_line(ppv_input *in, char **line);
+/* Up to n bytes; 0 at end of input. */
+size_t ppv_input_read(ppv_input *in, void *buf, size_t n);
+const char *ppv_input_name(const ppv_input *in);
+long ppv_input_lineno(const ppv_input *in);
+void ppv_input_close(ppv_input *in);
+
+#endif

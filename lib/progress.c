@@ -1,0 +1,42 @@
+/* progress.c: show that long work is moving, on a terminal only, so logs and pipes stay clean. */
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "progress.h"
+
+static int64_t
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void
+ppv_progress_start(ppv_progress *p, const char *what)
+{
+	p->on = isatty(STDERR_FILENO);
+	p->what = what;
+	p->last_ms = now_ms();
+}
+
+void
+ppv_progress_tick(ppv_progress *p, uint64_t done)
+{
+	if (!p->on || done % 4096)
+		return;
+	int64_t t = now_ms();
+	if (t - p->last_ms < 500)
+		return;
+	p->last_ms = t;
+	fprintf(stderr, "\r%llu %s...", (unsigned long long)done, p->what);
+}
+
+void
+ppv_progress_end(ppv_progress *p, uint64_t done)
+{
+	if (p->on && done >= 4096)
+		fprintf(stderr, "\r%llu %s, done\n", (unsigned long long)done, p->what);
+}

@@ -1,0 +1,19 @@
+/* when.h: instants (RFC 3339 or unix seconds) and durations (90, 2m, 1h30m, 1.5s). */
+#ifndef PPV_WHEN_H
+#define PPV_WHEN_H
+
+#include <stdint.h>
+
+/* 0 on success, -1 when s is not a time. Fractions of a second are dropped. */
+int ppv_time_parse(const char *s, int64_t *t);
+/* Seconds; a fraction of a second is an error. */
+int ppv_duration_parse(const char *s, int64_t *secs);
+/* Milliseconds, for media times such as 2.5s. */
+int ppv_duration_parse_ms(const char *s, int64_t *ms);
+/* "2026-11-25T04:30:00Z"; buf holds at least 32 bytes. */
+char *ppv_time_format(int64_t t, char *buf);
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t ppv_days_from_civil(int64_t y, unsigned m, unsigned d);
+void ppv_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+
+#endif
