@@ -11,17 +11,41 @@ ppv_b64_encode(char *out, const uint8_t *in, size_t n)
 	return PPV_B64_LEN(n);
 }
 
+/* Standard base64 characters mapped to the URL alphabet (RFC 4648 §5) and to
+ * their 6-bit values; -1 outside the alphabet. Built once, then table lookups:
+ * this is on the per-token path. */
+static char to_url[256];
+static signed char val_std[256], val_url[256];
+
+static void
+tables(void)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static int done;
+
+	if (done)
+		return;
+	for (int i = 0; i < 256; i++) {
+		to_url[i] = (char)i;
+		val_std[i] = val_url[i] = -1;
+	}
+	to_url['+'] = '-';
+	to_url['/'] = '_';
+	for (int i = 0; i < 62; i++)
+		val_std[(unsigned char)a[i]] = val_url[(unsigned char)a[i]] = (signed char)i;
+	val_std['+'] = val_url['-'] = 62;
+	val_std['/'] = val_url['_'] = 63;
+	done = 1;
+}
+
 size_t
 ppv_b64url_encode(char *out, const uint8_t *in, size_t n)
 {
 	size_t len = ppv_b64_encode(out, in, n);
 
-	for (size_t i = 0; i < len; i++) {
-		if (out[i] == '+')
-			out[i] = '-';
-		else if (out[i] == '/')
-			out[i] = '_';
-	}
+	tables();
+	for (size_t i = 0; i < len; i++)
+		out[i] = to_url[(unsigned char)out[i]];
 	while (len && out[len - 1] == '=')
 		len--;
 	out[len] = '\0';
@@ -42,40 +66,34 @@ ppv_hex_encode(char *out, const uint8_t *in, size_t n)
 }
 
 /* libavutil's decoder is lenient about what follows the data; we check the
- * alphabet and padding ourselves so a token has exactly one spelling. */
+ * alphabet, padding and unused bits ourselves so a token has one spelling. */
 static long
 b64_decode(uint8_t *out, size_t cap, const char *in, size_t n, int url)
 {
+	static const char std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const signed char *val = url ? val_url : val_std;
 	char tmp[4100];
 	size_t pad = 0, len = n;
 	long r;
 
+	tables();
 	while (len && in[len - 1] == '=' && pad < 2)
 		len--, pad++;
-	if (url ? pad != 0 || len % 4 == 1 : (len + pad) % 4 != 0 || (pad && (len + pad) % 4))
+	if (url ? pad != 0 || len % 4 == 1 : (len + pad) % 4 != 0)
 		return -1;
 	size_t full = (len + 3) / 4 * 4;
 	size_t need = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
 	if (need > cap || full + 1 > sizeof tmp)
 		return -1;
+	int bad = 0;
 	for (size_t i = 0; i < len; i++) {
-		char c = in[i];
-		if (url && (c == '+' || c == '/'))
-			return -1;
-		if (url)
-			c = c == '-' ? '+' : c == '_' ? '/' : c;
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '/'))
-			return -1;
-		tmp[i] = c;
+		int v = val[(unsigned char)in[i]];
+		bad |= v;
+		tmp[i] = std[v & 63];
 	}
 	/* the unused low bits of the last character must be zero (RFC 4648 §3.5) */
-	if (len % 4) {
-		const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-		int v = (int)(strchr(a, tmp[len - 1]) - a);
-		if (v & (len % 4 == 2 ? 15 : 3))
-			return -1;
-	}
+	if (bad < 0 || (len % 4 && (val[(unsigned char)in[len - 1]] & (len % 4 == 2 ? 15 : 3))))
+		return -1;
 	for (size_t i = len; i < full; i++)
 		tmp[i] = '=';
 	tmp[full] = '\0';

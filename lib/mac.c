@@ -1,9 +1,8 @@
-/* mac.c: HMAC (RFC 2104) over libavutil's hashes, caching the keyed inner and outer states.
- * av_hmac re-hashes both key pads for every message, which is half the work for a short
- * token; copying a saved hash state (av_sha_size, av_md5_size bytes) avoids it. */
-#include <libavutil/md5.h>
-#include <libavutil/mem.h>
-#include <libavutil/sha.h>
+/* mac.c: HMAC (RFC 2104) on libcrypto's digests, the keyed inner and outer states computed once.
+ * libcrypto rather than libavutil: its SHA-256 uses the CPU's SHA extensions (~50 ns a block
+ * here against ~270 ns), which is what lets a token cost less than a microsecond; and a
+ * saved digest state, copied per message, saves re-hashing both key pads every time. */
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,9 +13,9 @@
 enum { BLOCK = 64 };  /* all three hashes have 64-byte blocks */
 
 struct ppv_mac {
-	enum ppv_hash h;
-	size_t size, state;
-	void *inner, *outer, *work;
+	const EVP_MD *md;
+	size_t size;
+	EVP_MD_CTX *inner, *outer, *work;
 };
 
 int
@@ -37,51 +36,24 @@ ppv_hash_size(enum ppv_hash h)
 	return h == PPV_MD5 ? 16 : h == PPV_SHA1 ? 20 : 32;
 }
 
-static void
-h_init(enum ppv_hash h, void *ctx)
+static const EVP_MD *
+md_of(enum ppv_hash h)
 {
-	if (h == PPV_MD5)
-		av_md5_init(ctx);
-	else
-		av_sha_init(ctx, h == PPV_SHA1 ? 160 : 256);
+	return h == PPV_MD5 ? EVP_md5() : h == PPV_SHA1 ? EVP_sha1() : EVP_sha256();
 }
 
 static void
-h_update(enum ppv_hash h, void *ctx, const void *p, size_t n)
+digest(EVP_MD_CTX *c, const void *p, size_t n)
 {
-	if (h == PPV_MD5)
-		av_md5_update(ctx, p, n);
-	else
-		av_sha_update(ctx, p, n);
-}
-
-static void
-h_final(enum ppv_hash h, void *ctx, uint8_t *out)
-{
-	if (h == PPV_MD5)
-		av_md5_final(ctx, out);
-	else
-		av_sha_final(ctx, out);
-}
-
-static size_t
-state_size(enum ppv_hash h)
-{
-	return (size_t)(h == PPV_MD5 ? av_md5_size : av_sha_size);
+	if (!EVP_DigestUpdate(c, p, n))
+		ppv_die(PPV_ERR, "libcrypto: digest failed");
 }
 
 void
 ppv_hash(enum ppv_hash h, const void *msg, size_t n, uint8_t *out)
 {
-	union { struct AVSHA *s; struct AVMD5 *m; void *p; } ctx;
-
-	ctx.p = av_malloc(state_size(h));
-	if (!ctx.p)
-		ppv_die(PPV_ERR, "out of memory");
-	h_init(h, ctx.p);
-	h_update(h, ctx.p, msg, n);
-	h_final(h, ctx.p, out);
-	av_free(ctx.p);
+	if (!EVP_Digest(msg, n, out, NULL, md_of(h), NULL))
+		ppv_die(PPV_ERR, "libcrypto: digest failed");
 }
 
 ppv_mac *
@@ -92,12 +64,11 @@ ppv_mac_new(enum ppv_hash h, const uint8_t *key, size_t keylen)
 
 	if (!m)
 		ppv_die(PPV_ERR, "out of memory");
-	m->h = h;
+	m->md = md_of(h);
 	m->size = ppv_hash_size(h);
-	m->state = state_size(h);
-	m->inner = av_malloc(m->state);
-	m->outer = av_malloc(m->state);
-	m->work = av_malloc(m->state);
+	m->inner = EVP_MD_CTX_new();
+	m->outer = EVP_MD_CTX_new();
+	m->work = EVP_MD_CTX_new();
 	if (!m->inner || !m->outer || !m->work)
 		ppv_die(PPV_ERR, "out of memory");
 	if (keylen > BLOCK)
@@ -106,12 +77,14 @@ ppv_mac_new(enum ppv_hash h, const uint8_t *key, size_t keylen)
 		memcpy(k, key, keylen);
 	for (int i = 0; i < BLOCK; i++)
 		pad[i] = k[i] ^ 0x36;
-	h_init(h, m->inner);
-	h_update(h, m->inner, pad, BLOCK);
+	if (!EVP_DigestInit_ex(m->inner, m->md, NULL))
+		ppv_die(PPV_ERR, "libcrypto: digest failed");
+	digest(m->inner, pad, BLOCK);
 	for (int i = 0; i < BLOCK; i++)
 		pad[i] = k[i] ^ 0x5c;
-	h_init(h, m->outer);
-	h_update(h, m->outer, pad, BLOCK);
+	if (!EVP_DigestInit_ex(m->outer, m->md, NULL))
+		ppv_die(PPV_ERR, "libcrypto: digest failed");
+	digest(m->outer, pad, BLOCK);
 	explicit_bzero(k, sizeof k);
 	explicit_bzero(pad, sizeof pad);
 	return m;
@@ -128,12 +101,14 @@ ppv_mac_sign(ppv_mac *m, const void *msg, size_t n, uint8_t *out)
 {
 	uint8_t ih[PPV_MAC_MAX];
 
-	memcpy(m->work, m->inner, m->state);
-	h_update(m->h, m->work, msg, n);
-	h_final(m->h, m->work, ih);
-	memcpy(m->work, m->outer, m->state);
-	h_update(m->h, m->work, ih, m->size);
-	h_final(m->h, m->work, out);
+	if (!EVP_MD_CTX_copy_ex(m->work, m->inner))
+		ppv_die(PPV_ERR, "libcrypto: digest failed");
+	digest(m->work, msg, n);
+	EVP_DigestFinal_ex(m->work, ih, NULL);
+	if (!EVP_MD_CTX_copy_ex(m->work, m->outer))
+		ppv_die(PPV_ERR, "libcrypto: digest failed");
+	digest(m->work, ih, m->size);
+	EVP_DigestFinal_ex(m->work, out, NULL);
 }
 
 int
@@ -152,12 +127,9 @@ ppv_mac_free(ppv_mac *m)
 {
 	if (!m)
 		return;
-	/* the saved states are as good as the key: wipe them */
-	explicit_bzero(m->inner, m->state);
-	explicit_bzero(m->outer, m->state);
-	explicit_bzero(m->work, m->state);
-	av_free(m->inner);
-	av_free(m->outer);
-	av_free(m->work);
+	/* EVP_MD_CTX_free cleanses the saved states, which are as good as the key */
+	EVP_MD_CTX_free(m->inner);
+	EVP_MD_CTX_free(m->outer);
+	EVP_MD_CTX_free(m->work);
 	free(m);
 }

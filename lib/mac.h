@@ -1,4 +1,4 @@
-/* mac.h: hashes and HMAC (MD5, SHA-1, SHA-256) on libavutil, with the key pads computed once. */
+/* mac.h: hashes and HMAC (MD5, SHA-1, SHA-256), the key pads computed once per key. */
 #ifndef PPV_MAC_H
 #define PPV_MAC_H
 
