@@ -1,0 +1,292 @@
+#!/usr/bin/env bats
+# ppv-mint as users drive it: minting, checking, batches, keys and errors.
+
+load helpers
+
+@test "--help prints the synopsis to stdout and exits 0" {
+	run ppv-mint --help
+	assert_success
+	assert_line --partial "usage: ppv-mint -f FORMAT -k KEYFILE"
+	assert_line --partial "Exit status: 0 success, 1 a token failed the check"
+}
+
+@test "--version names the program and exits 0" {
+	run ppv-mint --version
+	assert_success
+	assert_output --regexp '^ppv-mint \(ppv\) [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "an unknown option is a usage error with exit 2" {
+	run ppv-mint --bogus
+	assert_failure 2
+	assert_line --partial "usage: ppv-mint"
+}
+
+@test "an unknown format is a usage error naming the formats" {
+	run ppv-mint -f cloudfront -k "$T/akamai.key" -t 1h /x
+	assert_failure 2
+	assert_output "ppv-mint: -f: unknown format 'cloudfront' (nginx, akamai, jwt)"
+}
+
+@test "Akamai's published EdgeAuth test vectors reproduce byte for byte" {
+	local n=0
+	while IFS='|' read -r name args want; do
+		case $name in '#'*|'') continue ;; esac
+		set -f
+		run ppv-mint -f akamai -k "$T/akamai.key" $args
+		set +f
+		[ "$status" -eq 0 ] || fail "$name: exit $status: $output"
+		[ "$output" = "$want" ] || fail "$name: got $output, want $want"
+		n=$((n + 1))
+	done < "$DATA/akamai-vectors.txt"
+	[ "$n" -eq 10 ]
+}
+
+@test "akamai sha1 and md5 tokens match the reference algorithm recomputed in Python" {
+	for algo in sha1 md5; do
+		run ppv-mint -f akamai -k "$T/akamai.key" --algo $algo -s 1492404013 -e 1492405000 -a '/live/*'
+		assert_success
+		want=$($PY -c "
+import hmac, hashlib, sys
+key = bytes.fromhex(open('$T/akamai.key').read().strip())
+body = 'st=1492404013~exp=1492405000~acl=/live/*'
+print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())")
+		assert_output "$want"
+	done
+}
+
+@test "akamai with -u prints the URL carrying __token__" {
+	run ppv-mint -f akamai -k "$T/akamai.key" -s 1492404013 -e 1492405000 -u https://cdn.example.com/ /target/url
+	assert_success
+	assert_output "https://cdn.example.com/target/url?__token__=st=1492404013~exp=1492405000~hmac=637d42fd0739315be4129508f9d3cbeba15c7ab561d767844f1fd468c4fb0694"
+}
+
+@test "a URL token checks OK on its own URL and fails on another path" {
+	url=$(ppv-mint -f akamai -k "$T/akamai.key" -t 1h --now 1700000000 -u http://h /live/ev1/index.m3u8)
+	run ppv-mint -c -f akamai -k "$T/akamai.key" --now 1700000100 <<<"$url"
+	assert_success
+	assert_output "$url: OK"
+	run ppv-mint -c -f akamai -k "$T/akamai.key" --now 1700000100 <<<"${url/ev1/ev2}"
+	assert_failure 1
+	assert_output --partial ": FAIL bad-signature"
+}
+
+@test "check mode produces every FAIL reason" {
+	tok=$(ppv-mint -f akamai -k "$T/akamai.key" -s 1700000000 -e 1700003600 -a '/live/ev1/*')
+	chk() { ppv-mint -c -f akamai -k "$T/akamai.key" "$@"; }
+	run chk --now 1700000100 --path /live/ev1/a.ts <<<"$tok"
+	assert_output "$tok: OK"
+	run chk --now 1700009999 <<<"$tok"
+	assert_output "$tok: FAIL expired"
+	run chk --now 1600000000 <<<"$tok"
+	assert_output "$tok: FAIL not-yet-valid"
+	run chk --now 1700000100 <<<"${tok%?}0"
+	[ "${tok: -1}" = 0 ] || assert_output "${tok%?}0: FAIL bad-signature"
+	run chk --now 1700000100 --path /live/ev2/a.ts <<<"$tok"
+	assert_output "$tok: FAIL acl-mismatch"
+	run chk --now 1700000100 <<<"st=1~exp=zz~hmac=00"
+	assert_output "st=1~exp=zz~hmac=00: FAIL malformed"
+	assert_failure 1
+	# unknown-key: a JWT whose kid is not in the key file
+	other=$(mktemp "$T/k.XXXXXX"); echo "k9 $(ppv-mint --genkey)" > "$other"
+	jwt=$(ppv-mint -f jwt -k "$other" -t 1h --sub fan)
+	run ppv-mint -c -f jwt -k "$T/jwt.key" <<<"$jwt"
+	assert_failure 1
+	assert_output "$jwt: FAIL unknown-key"
+}
+
+@test "leeway forgives clock skew at both ends" {
+	tok=$(ppv-mint -f akamai -k "$T/akamai.key" -s 1700000000 -e 1700003600 -a '/*')
+	run ppv-mint -c -f akamai -k "$T/akamai.key" --now 1700003630 --leeway 60 <<<"$tok"
+	assert_success
+	run ppv-mint -c -f akamai -k "$T/akamai.key" --now 1699999950 --leeway 1m <<<"$tok"
+	assert_success
+	run ppv-mint -c -f akamai -k "$T/akamai.key" --now 1700003630 <<<"$tok"
+	assert_failure 1
+}
+
+@test "path traversal and encoded dots never pass an ACL" {
+	tok=$(ppv-mint -f akamai -k "$T/akamai.key" -t 1h --now 1700000000 -a '/live/ev1/*')
+	for p in /live/ev1/../ev2/a.ts /live/ev1/%2e%2e/ev2/a.ts /live/ev1%2f..%2fev2/a.ts \
+	         /live/ev1/./../../live/ev2/a.ts /live/ev1/..%2F..%2Flive/ev2/a.ts; do
+		run ppv-mint -c -f akamai -k "$T/akamai.key" --now 1700000100 --path "$p" <<<"$tok"
+		assert_output "$tok: FAIL acl-mismatch"
+	done
+	run ppv-mint -c -f akamai -k "$T/akamai.key" --now 1700000100 --path /live/ev1/x/../a.ts <<<"$tok"
+	assert_output "$tok: OK"
+	run ppv-mint -c -f akamai -k "$T/akamai.key" --now 1700000100 --path /live/ev1/%zz <<<"$tok"
+	assert_output "$tok: FAIL malformed"
+}
+
+@test "ACL wildcards: * spans slashes, ? is one character, several ACLs joined by !" {
+	tok=$(ppv-mint -f akamai -k "$T/akamai.key" -t 1h --now 1700000000 -a '/live/ev?/*.ts' -a '/vod/show.m3u8')
+	ok() { ppv-mint -q -c -f akamai -k "$T/akamai.key" --now 1700000100 --path "$1" <<<"$tok"; }
+	run ok /live/ev1/a/b/seg.ts; assert_success
+	run ok /live/ev12/seg.ts; assert_failure 1
+	run ok /live/ev1/seg.m3u8; assert_failure 1
+	run ok /vod/show.m3u8; assert_success
+	run ok /vod/show.m3u8x; assert_failure 1
+}
+
+@test "keys rotate: the first key signs and every key in the file verifies" {
+	old=$(ppv-mint -f akamai -k "$T/akamai.key" -t 1h -a '/*')
+	umask 077
+	{ ppv-mint --genkey; cat "$T/akamai.key"; } > "$T/rotated.key"
+	new=$(ppv-mint -f akamai -k "$T/rotated.key" -t 1h -a '/*')
+	run ppv-mint -c -q -f akamai -k "$T/rotated.key" <<<"$old"$'\n'"$new"
+	assert_success
+	run ppv-mint -c -q -f akamai -k "$T/akamai.key" <<<"$new"
+	assert_output "$new: FAIL bad-signature"
+}
+
+@test "a key file readable by group or others is refused and its key never printed" {
+	chmod 640 "$T/akamai.key"
+	run ppv-mint -f akamai -k "$T/akamai.key" -t 1h -a '/*'
+	assert_failure 2
+	assert_output "ppv-mint: $T/akamai.key: key file is accessible by group or others (mode 0640); run: chmod 600 $T/akamai.key"
+	refute_output --partial 7a5c2be9
+}
+
+@test "a malformed key file names the line but not the key" {
+	umask 077
+	printf '# keys\nk1 nothex!\n' > "$T/bad.key"
+	run ppv-mint -f jwt -k "$T/bad.key" -t 1h --sub x
+	assert_failure 2
+	assert_output "ppv-mint: $T/bad.key:2: the key is not hex"
+}
+
+@test "keys can come from the environment instead of a file" {
+	want=$(ppv-mint -f akamai -k "$T/akamai.key" -s 1492404013 -e 1492404013 -a '/*')
+	PPV_KEY=$(cat "$T/akamai.key") run ppv-mint -f akamai -s 1492404013 -e 1492404013 -a '/*'
+	assert_success
+	assert_output "$want"
+	run env -u PPV_KEY ppv-mint -f akamai -t 1h -a '/*'
+	assert_failure 2
+	assert_output "ppv-mint: no key: give -k FILE or set PPV_KEY"
+}
+
+@test "--genkey prints 32 random bytes: hex, or base64url for nginx" {
+	run ppv-mint --genkey
+	assert_output --regexp '^[0-9a-f]{64}$'
+	a=$output
+	run ppv-mint --genkey -f nginx
+	assert_output --regexp '^[A-Za-z0-9_-]{43}$'
+	[ "$(ppv-mint --genkey)" != "$a" ]
+}
+
+@test "no expiry is a usage error" {
+	run ppv-mint -f akamai -k "$T/akamai.key" -a '/*'
+	assert_failure 2
+	assert_output "ppv-mint: no expiry: give -e TIME or -t TTL"
+}
+
+@test "-e takes RFC 3339 and -t takes durations like 1h30m" {
+	run ppv-mint -f akamai -k "$T/akamai.key" -e 2026-01-01T00:00:00Z -a '/*'
+	assert_output --partial "exp=1767225600~"
+	run ppv-mint -f akamai -k "$T/akamai.key" --now 2026-01-01T00:00:00Z -t 1h30m -a '/*'
+	assert_output --partial "exp=1767231000~"
+	run ppv-mint -f akamai -k "$T/akamai.key" -t soon -a '/*'
+	assert_failure 2
+	assert_output "ppv-mint: -t: 'soon' is not a duration (90, 2m, 1h30m)"
+}
+
+@test "a batch of subscribers becomes one CSV row each, quoted where needed" {
+	cat > "$T/subs.csv" <<-'CSV'
+	subject,path,expires
+	fan-1,/live/ev1/index.m3u8,
+	"Doe, Jane",/live/ev1/index.m3u8,1800000000
+	CSV
+	run ppv-mint -f nginx -k "$T/nginx.key" -t 1h --now 1700000000 -u http://cdn < "$T/subs.csv"
+	assert_success
+	assert_line -n 0 "subject,path,expires,token,url"
+	assert_line -n 1 --regexp '^fan-1,/live/ev1/index.m3u8,1700003600,md5=[A-Za-z0-9_-]{22}&expires=1700003600,http://cdn/live/ev1/index.m3u8\?md5=[A-Za-z0-9_-]{22}&expires=1700003600$'
+	assert_line -n 2 --regexp '^"Doe, Jane",/live/ev1/index.m3u8,1800000000,'
+	[ "${#lines[@]}" -eq 3 ]
+	# every URL of the batch passes the check
+	sed -n 2p <<<"$output" | cut -d, -f5 > "$T/urls"
+	run ppv-mint -c -q -f nginx -k "$T/nginx.key" --now 1700000100 "$T/urls"
+	assert_success
+}
+
+@test "a batch row with a bad time is reported with its line and the rest still minted" {
+	printf 'subject,path,start\na,/x,\nb,/y,yesterday\nc,/z,\n' > "$T/subs.csv"
+	run ppv-mint -f akamai -k "$T/akamai.key" -t 1h --now 1700000000 < "$T/subs.csv"
+	assert_failure 2
+	assert_line "ppv-mint: stdin:3: bad start 'yesterday'"
+	assert_line --regexp '^a,/x,1700003600,'
+	assert_line --regexp '^c,/z,1700003600,'
+}
+
+@test "a batch without the needed columns says which" {
+	run ppv-mint -f jwt -k "$T/jwt.key" -t 1h <<<"user,url"
+	assert_failure 2
+	assert_output "ppv-mint: stdin:1: the CSV header needs \`subject\` and \`path\` columns"
+}
+
+@test "a CSV with an unterminated quote is an error with file and line" {
+	printf 'subject,path\n"open,/x\n' > "$T/bad.csv"
+	run ppv-mint -f jwt -k "$T/jwt.key" -t 1h < "$T/bad.csv"
+	assert_failure 2
+	assert_line "ppv-mint: stdin:2: unterminated quoted field"
+}
+
+@test "check reads gzip files and several files in turn" {
+	ppv-mint -f akamai -k "$T/akamai.key" -t 1h -a '/*' > "$T/a.txt"
+	ppv-mint -f akamai -k "$T/akamai.key" -t 1h -a '/x/*' | gzip > "$T/b.txt.gz"
+	run ppv-mint -c -f akamai -k "$T/akamai.key" "$T/a.txt" "$T/b.txt.gz"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	run ppv-mint -c -f akamai -k "$T/akamai.key" "$T/missing.txt"
+	assert_failure 2
+	assert_output "ppv-mint: $T/missing.txt: No such file or directory"
+}
+
+@test "check skips blank lines and comments; -q prints only failures; -v sums up" {
+	tok=$(ppv-mint -f akamai -k "$T/akamai.key" -t 1h -a '/*')
+	run ppv-mint -c -q -v -f akamai -k "$T/akamai.key" <<<"# tickets"$'\n\n'"$tok"$'\n'"junk"
+	assert_failure 1
+	assert_line -n 0 "junk: FAIL malformed"
+	assert_line -n 1 "ppv-mint: 2 checked, 1 OK, 1 failed"
+}
+
+@test "-o replaces the output file atomically and leaves no temporary file" {
+	echo old > "$T/out"
+	run ppv-mint -f akamai -k "$T/akamai.key" -s 1492404013 -e 1492404013 -a '/*' -o "$T/out"
+	assert_success
+	assert_output ""
+	grep -q '^st=1492404013~exp=1492404013~acl=/\*~hmac=a77d3cd1' "$T/out"
+	[ "$(ls -A "$T" | grep -c '^\.out')" -eq 0 ]
+}
+
+@test "a failed -o write leaves the old file in place" {
+	echo old > "$T/out"
+	printf 'subject,path\na,/x\n' > "$T/subs.csv"
+	run ppv-mint -f akamai -k "$T/akamai.key" -o "$T/out" < "$T/subs.csv"
+	assert_failure 2
+	[ "$(cat "$T/out")" = old ]
+	[ "$(ls -A "$T" | grep -c '^\.out')" -eq 0 ]
+}
+
+@test "a write error on stdout is exit 2, a closed pipe ends quietly" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run bash -c "ppv-mint -f akamai -k '$T/akamai.key' -t 1h -a '/*' > /dev/full"
+	assert_failure 2
+	assert_output --partial "write error"
+	yes 'subject,path' | head -1 > "$T/h.csv"
+	for i in $(seq 5000); do echo "s$i,/p$i"; done >> "$T/h.csv"
+	run bash -c "ppv-mint -f akamai -k '$T/akamai.key' -t 1h < '$T/h.csv' | head -n 1"
+	assert_success
+	assert_output "subject,path,expires,token,url"
+}
+
+@test "nginx with -s is refused: secure_link has no start time" {
+	run ppv-mint -f nginx -k "$T/nginx.key" -s 1700000000 -t 1h /x
+	assert_failure 2
+	assert_output "ppv-mint: -s: nginx secure_link has no start time"
+}
+
+@test "an nginx expression with an unknown variable is refused" {
+	run ppv-mint -f nginx -k "$T/nginx.key" -t 1h --nginx-expr '$uri$host $secret' /x
+	assert_failure 2
+	assert_output --partial 'unknown variable $host'
+}
