@@ -115,7 +115,7 @@ bench: all
 
 demo: all
 	@mk/deps demo
-	@PPV_BIN=$(CURDIR)/$(BIN) tests/demo/run
+	@PPV_BIN=$(CURDIR)/$(BIN) mk/demo
 
 # --- install ------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ static const char help[] =
 	"       ppv-mint --genkey [-f FORMAT]\n"
 	"\n"
 	"Mint and check paywall tokens and signed URLs that nginx, Akamai and JWT\n"
-	"verifiers accept. With no PATH, no -a (and, for jwt, no --sub or --aud),\n"
+	"verifiers accept. With no PATH, no -a (and, for jwt, no --sub),\n"
 	"reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
 	"`subject,path,expires,token,url`, one row per subscriber.\n"
 	"\n"
@@ -362,7 +362,7 @@ main(int argc, char **argv)
 	o.chk.now = o.now;
 	o.chk.leeway = o.leeway;
 
-	int single = argc > 0 || o.nacl || (o.fmt == PPV_FMT_JWT && (o.claims.sub || o.claims.aud));
+	int single = argc > 0 || o.nacl || (o.fmt == PPV_FMT_JWT && o.claims.sub);
 	if (!o.check && (single && !o.batch) && expiry(&o, o.expires, o.ttl, o.claims.start,
 	                                               &o.claims.expires))
 		ppv_die(PPV_ERR, "no expiry: give -e TIME or -t TTL");

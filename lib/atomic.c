@@ -60,6 +60,11 @@ ppv_atomic_open(ppv_atomic *a, const char *path, mode_t mode)
 	size_t n;
 
 	memset(a, 0, sizeof *a);
+	/* A device, FIFO or terminal (-o /dev/null, -o /dev/stdout) is written
+	 * in place: renaming over it would replace the device with a file. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return a->fp = fopen(path, "w");
 	if (!(a->path = strdup(path)) || !(copy = strdup(path)))
 		goto fail;
 	base = basename(copy);
@@ -102,6 +107,16 @@ ppv_atomic_commit(ppv_atomic *a)
 	char *dir;
 
 	track(a, 0);
+	if (!a->tmp) {
+		/* written in place: only the flush can fail */
+		if (fflush(a->fp) == EOF || ferror(a->fp))
+			e = errno ? errno : EIO;
+		if (fclose(a->fp) == EOF && !e)
+			e = errno;
+		a->fp = NULL;
+		errno = e;
+		return e ? -1 : 0;
+	}
 	if (fflush(a->fp) == EOF || ferror(a->fp) || fsync(fileno(a->fp)) < 0)
 		e = errno ? errno : EIO;
 	if (fclose(a->fp) == EOF && !e)

@@ -290,3 +290,16 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	assert_failure 2
 	assert_output --partial 'unknown variable $host'
 }
+
+@test "-o to a FIFO or device writes in place and never renames over it" {
+	mkfifo "$T/fifo"
+	cat "$T/fifo" > "$T/got" &
+	run ppv-mint -f akamai -k "$T/akamai.key" -s 1492404013 -e 1492404013 -a '/*' -o "$T/fifo"
+	assert_success
+	wait
+	[ -p "$T/fifo" ]
+	grep -q '^st=1492404013~' "$T/got"
+	run ppv-mint -f akamai -k "$T/akamai.key" -t 1h -a '/*' -o /dev/null
+	assert_success
+	[ -c /dev/null ]
+}
