@@ -49,16 +49,28 @@ build/config.mk: mk/deps Makefile
 
 all: $(PROGS:%=$(BIN)/%)
 
+# `make V=1` shows the whole command lines.
+ifeq ($(V),1)
+Q =
+msg = @:
+else
+Q = @
+msg = @printf '  %-5s %s\n'
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(msg) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BIN)/%: $(BUILD)/cmd/%.o $(LIBOBJ)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+	$(msg) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
 $(BUILD)/unit-tests: $(UNITSRC:%.c=$(BUILD)/%.o) $(LIBOBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+	$(msg) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
@@ -96,7 +108,8 @@ FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h)
 	@mk/deps fuzz
 	@mkdir -p build/fuzz
-	clang $(FUZZ_CFLAGS) $(WARN) -Ilib $(PKG_CFLAGS) -DPPV_VERSION='"$(VERSION)"' -o $@ $< $(LIBSRC) $(ALL_LIBS)
+	$(msg) FUZZ $@
+	$(Q)clang $(FUZZ_CFLAGS) $(WARN) -Ilib $(PKG_CFLAGS) -DPPV_VERSION='"$(VERSION)"' -o $@ $< $(LIBSRC) $(ALL_LIBS)
 
 fuzz: $(FUZZSRC:tests/fuzz/%.c=build/fuzz/%)
 	@for f in $^; do \
