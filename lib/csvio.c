@@ -122,8 +122,10 @@ ppv_csv_open(ppv_input *in)
 	c->in = in;
 	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		ppv_die(PPV_ERR, "out of memory");
-	if (!next_row(c))
+	if (!next_row(c)) {
+		ppv_csv_close(c);
 		ppv_die(PPV_ERR, "%s: empty input: a CSV header was expected", ppv_input_name(in));
+	}
 	c->nhdr = c->nf;
 	c->hdr = xrealloc(NULL, c->nhdr * sizeof *c->hdr);
 	for (size_t i = 0; i < c->nf; i++)

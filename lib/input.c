@@ -24,27 +24,21 @@ struct ppv_input {
 ppv_input *
 ppv_input_open(const char *path)
 {
-	ppv_input *in = calloc(1, sizeof *in);
-	int fd;
+	const char *name = !path || !strcmp(path, "-") ? "stdin" : path;
+	int fd = name == path ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
+	ppv_input *in;
 
-	if (!in)
-		ppv_die(PPV_ERR, "out of memory");
-	if (!path || !strcmp(path, "-")) {
-		in->name = "stdin";
-		fd = dup(STDIN_FILENO);
-	} else {
-		in->name = path;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
+	/* checks first, allocations after: an early exit leaks nothing */
 	if (fd < 0)
-		ppv_die(PPV_ERR, "%s:", in->name);
+		ppv_die(PPV_ERR, "%s:", name);
+	if (!(in = calloc(1, sizeof *in)) || !(in->buf = malloc(CHUNK + 1)))
+		ppv_die(PPV_ERR, "out of memory");
+	in->name = name;
+	in->cap = CHUNK;
 	/* gzdopen reads a plain file as it is and a gzip file decompressed. */
 	if (!(in->gz = gzdopen(fd, "rb")))
 		ppv_die(PPV_ERR, "%s: cannot read:", in->name);
 	gzbuffer(in->gz, CHUNK);
-	in->cap = CHUNK;
-	if (!(in->buf = malloc(in->cap + 1)))
-		ppv_die(PPV_ERR, "out of memory");
 	return in;
 }
 

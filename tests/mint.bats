@@ -303,3 +303,9 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	assert_success
 	[ -c /dev/null ]
 }
+
+@test "an empty batch is an error, not an empty success" {
+	run ppv-mint -f jwt -k "$T/jwt.key" -t 1h < /dev/null
+	assert_failure 2
+	assert_output "ppv-mint: stdin: empty input: a CSV header was expected"
+}
