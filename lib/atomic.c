@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,13 +22,33 @@ cleanup(void)
 			unlink(pending[i]->tmp);
 }
 
+/* Killed by a signal, atexit handlers do not run: remove the temporary
+ * files here (unlink is async-signal-safe), then die of the same signal. */
+static void
+on_signal(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void
 track(ppv_atomic *a, int on)
 {
 	static int registered;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
 	if (!registered && on) {
 		atexit(cleanup);
+		for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+			struct sigaction sa, old;
+			memset(&sa, 0, sizeof sa);
+			sa.sa_handler = on_signal;
+			sigemptyset(&sa.sa_mask);
+			/* a signal the caller chose to ignore stays ignored */
+			if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+				sigaction(sigs[i], &sa, NULL);
+		}
 		registered = 1;
 	}
 	for (size_t i = 0; i < sizeof pending / sizeof *pending; i++) {

@@ -587,7 +587,7 @@ akamai_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 	if (!path && o->path)
 		path = o->path, pn = strlen(o->path);
 	/* fields in the reference order, each at most once, hmac last */
-	size_t i = 0, last = 0;
+	size_t i = 0, last = 0;  /* hmac is the highest: nothing may follow it */
 	while (i < tn) {
 		size_t e = i, k;
 		while (e < tn && t[e] != '~')
@@ -597,7 +597,7 @@ akamai_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 			if (e - i > kn && t[i + kn] == '=' && !memcmp(t + i, names[k], kn))
 				break;
 		}
-		if (k == 7 || f[k] || (k < last && last) || (f[6] && k != 6))
+		if (k == 7 || f[k] || k < last)
 			return PPV_TOK_MALFORMED;
 		last = k;
 		f[k] = t + i + strlen(names[k]) + 1;

@@ -309,3 +309,21 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	assert_failure 2
 	assert_output "ppv-mint: stdin: empty input: a CSV header was expected"
 }
+
+@test "a batch killed by SIGTERM leaves neither the output nor a temporary file" {
+	printf 'subject,path\n' > "$T/subs.csv"
+	mkfifo "$T/in"
+	ppv-mint -f akamai -k "$T/akamai.key" -t 1h -o "$T/tickets.csv" < "$T/in" &
+	pid=$!
+	exec 4> "$T/in"
+	cat "$T/subs.csv" >&4
+	echo "a,/x" >&4
+	sleep 0.3
+	kill -TERM $pid
+	exec 4>&-
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 143 ]
+	[ ! -e "$T/tickets.csv" ]
+	[ "$(ls -A "$T" | grep -c '^\.tickets')" -eq 0 ]
+}

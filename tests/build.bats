@@ -1,0 +1,30 @@
+#!/usr/bin/env bats
+# The build itself: install layout, and the dependency step for non-root users.
+
+load helpers
+
+ROOT=$BATS_TEST_DIRNAME/..
+
+@test "make install honours PREFIX and DESTDIR and installs binaries, man pages, completions" {
+	run make -C "$ROOT" -s install PREFIX=/usr DESTDIR="$T/pkg"
+	assert_success
+	[ -x "$T/pkg/usr/bin/ppv-mint" ]
+	[ -f "$T/pkg/usr/share/man/man1/ppv-mint.1" ]
+	[ -f "$T/pkg/usr/share/man/man7/ppv.7" ]
+	[ -f "$T/pkg/usr/share/bash-completion/completions/ppv-mint" ]
+	[ -f "$T/pkg/usr/share/zsh/vendor-completions/_ppv" ]
+	run "$T/pkg/usr/bin/ppv-mint" --version
+	assert_success
+}
+
+@test "a user who is not root is told the exact apt-get line and the step stops" {
+	mkdir "$T/shim"
+	# every package looks missing; id says we are not root
+	printf '#!/bin/sh\nexit 1\n' > "$T/shim/dpkg-query"
+	printf '#!/bin/sh\necho 1000\n' > "$T/shim/id"
+	chmod +x "$T/shim/dpkg-query" "$T/shim/id"
+	PATH="$T/shim:$PATH" run "$ROOT/mk/deps" build
+	assert_failure 1
+	assert_line "mk/deps: missing Debian packages. Run:"
+	assert_line --regexp '^  sudo apt-get install -y build-essential pkg-config .*libssl-dev$'
+}
