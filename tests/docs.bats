@@ -28,9 +28,9 @@ examples() {
 		/^\.Bd -literal/ { code = 1; next }  /^\.Ed$/ { code = 0; next }
 		code {
 			gsub(/\\e$/, "\\"); gsub(/\\e/, "\\")
-			if (sub(/\\$/, "")) { line = line $0; next }
+			if (sub(/\\$/, "") || /\|$/) { line = line $0 " "; next }
 			print line $0; line = ""
-		}' "$1" | sed 's/^ *//' | grep -E '^(ppv-mint|\(umask)' || true
+		}' "$1" | sed 's/^ *//' | grep -E 'ppv-mint' | grep -vE '^(make|sudo) ' || true
 }
 
 run_examples() {
@@ -51,4 +51,8 @@ $output"
 
 @test "the ppv-mint(1) EXAMPLES run" {
 	run_examples "$ROOT/man/ppv-mint.1"
+}
+
+@test "the ppv(7) EXAMPLES run" {
+	run_examples "$ROOT/man/ppv.7"
 }
