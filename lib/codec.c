@@ -117,8 +117,8 @@ ppv_b64url_decode(uint8_t *out, size_t cap, const char *in, size_t n)
 	return b64_decode(out, cap, in, n, 1);
 }
 
-static int
-nibble(char c)
+int
+ppv_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -135,7 +135,7 @@ ppv_hex_decode(uint8_t *out, size_t cap, const char *in, size_t n)
 	if (n % 2 || n / 2 > cap)
 		return -1;
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = nibble(in[i]), lo = nibble(in[i + 1]);
+		int hi = ppv_hex_digit(in[i]), lo = ppv_hex_digit(in[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i / 2] = (uint8_t)(hi << 4 | lo);

@@ -16,5 +16,7 @@ size_t ppv_hex_encode(char *out, const uint8_t *in, size_t n);
 long ppv_b64_decode(uint8_t *out, size_t cap, const char *in, size_t n);
 long ppv_b64url_decode(uint8_t *out, size_t cap, const char *in, size_t n);
 long ppv_hex_decode(uint8_t *out, size_t cap, const char *in, size_t n);
+/* 0-15 for a hex digit of either case, -1 otherwise. */
+int ppv_hex_digit(char c);
 
 #endif

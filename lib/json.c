@@ -1,6 +1,7 @@
 /* json.c: a strict, bounded JSON reader and string escaper for token headers and claims. */
 #include <string.h>
 
+#include "codec.h"
 #include "json.h"
 
 enum { MAXDEPTH = 16 };
@@ -21,16 +22,10 @@ hex4(const char *p, unsigned *v)
 {
 	*v = 0;
 	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned)(c - 'A' + 10);
-		else
+		int d = ppv_hex_digit(p[i]);
+		if (d < 0)
 			return -1;
+		*v = *v << 4 | (unsigned)d;
 	}
 	return 0;
 }

@@ -713,10 +713,9 @@ struct claims_ctx {
 	int has_exp, has_nbf, bad, seen;
 	const ppv_jval *acl, *aud, *ip;
 	ppv_jval aclv, audv, ipv;
-	const char *path;  /* normalized, for acl matching */
-	size_t pn;
-	const char *want;  /* aud wanted */
-	int match;
+	const char *want;  /* the path (normalized) or audience asked for */
+	size_t wn;
+	int glob, match;
 };
 
 static int
@@ -743,43 +742,35 @@ on_claim(void *ctx, const char *k, size_t kn, const ppv_jval *v)
 	}
 }
 
+/* One element of an acl (a pattern) or aud (a plain string) claim. */
 static int
-acl_elem(void *ctx, const ppv_jval *v)
+match_elem(void *ctx, const ppv_jval *v)
 {
 	struct claims_ctx *c = ctx;
-	char pat[2048];
-	long n = ppv_json_string(v, pat, sizeof pat);
+	char s[2048];
+	long n = ppv_json_string(v, s, sizeof s);
 
 	if (n < 0)
 		return -1;
-	if (ppv_glob_match(pat, (size_t)n, c->path, c->pn))
+	if (c->glob ? ppv_glob_match(s, (size_t)n, c->want, c->wn)
+	            : (size_t)n == c->wn && !memcmp(s, c->want, c->wn))
 		c->match = 1;
 	return 0;
 }
 
+/* acl or aud: a string or an array of strings; -1 malformed, else whether
+ * one of them grants want. */
 static int
-aud_elem(void *ctx, const ppv_jval *v)
+any_match(struct claims_ctx *c, const ppv_jval *v, const char *want, size_t wn, int glob)
 {
-	struct claims_ctx *c = ctx;
-	char a[1024];
-	long n = ppv_json_string(v, a, sizeof a);
-
-	if (n < 0)
-		return -1;
-	if (!strcmp(a, c->want))
-		c->match = 1;
-	return 0;
-}
-
-/* acl or aud: a string or an array of strings; -1 malformed, else whether one matches. */
-static int
-any_match(struct claims_ctx *c, const ppv_jval *v, ppv_json_elem_fn fn)
-{
+	c->want = want;
+	c->wn = wn;
+	c->glob = glob;
 	c->match = 0;
 	if (v->type == 's') {
-		if (fn(c, v))
+		if (match_elem(c, v))
 			return -1;
-	} else if (ppv_json_array(v, fn, c)) {
+	} else if (ppv_json_array(v, match_elem, c)) {
 		return -1;
 	}
 	return c->match;
@@ -828,7 +819,7 @@ jwt_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 	if (c.has_nbf && o->now < c.nbf - o->leeway)
 		return PPV_TOK_NOT_YET_VALID;
 	if (o->aud) {
-		int m = c.aud ? (c.want = o->aud, any_match(&c, c.aud, aud_elem)) : 0;
+		int m = c.aud ? any_match(&c, c.aud, o->aud, strlen(o->aud), 0) : 0;
 		if (m < 0)
 			return PPV_TOK_MALFORMED;
 		if (!m)
@@ -847,9 +838,7 @@ jwt_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 		long nn = pn < sizeof norm ? ppv_path_normalize(norm, path, pn) : -1;
 		if (nn < 0)
 			return PPV_TOK_MALFORMED;
-		c.path = norm;
-		c.pn = (size_t)nn;
-		int m = any_match(&c, c.acl, acl_elem);
+		int m = any_match(&c, c.acl, norm, (size_t)nn, 1);
 		if (m < 0)
 			return PPV_TOK_MALFORMED;
 		if (!m)

@@ -1,19 +1,8 @@
 /* urlpath.c: the path a server would serve, so an ACL is judged on that and not on a spelling. */
 #include <string.h>
 
+#include "codec.h"
 #include "urlpath.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 long
 ppv_path_normalize(char *out, const char *in, size_t n)
@@ -29,7 +18,7 @@ ppv_path_normalize(char *out, const char *in, size_t n)
 		char c = in[i];
 		if (c == '%') {
 			int hi, lo;
-			if (i + 2 >= n || (hi = hexval(in[i + 1])) < 0 || (lo = hexval(in[i + 2])) < 0)
+			if (i + 2 >= n || (hi = ppv_hex_digit(in[i + 1])) < 0 || (lo = ppv_hex_digit(in[i + 2])) < 0)
 				return -1;
 			c = (char)(hi << 4 | lo);
 			i += 2;
