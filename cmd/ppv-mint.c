@@ -209,7 +209,13 @@ batch(ppv_signer *s, const struct opts *o)
 		const char *path = ppv_csv_field(csv, cpath), *v;
 		long n, un;
 
-		c.path = *path ? path : NULL;
+		/* an empty path would mint a token for everything (jwt) or nothing */
+		if (!*path) {
+			ppv_warn("stdin:%ld: empty path", ppv_csv_line(csv));
+			rc = PPV_ERR;
+			continue;
+		}
+		c.path = path;
 		if (csub >= 0 && *(v = ppv_csv_field(csv, csub)))
 			c.sub = v;
 		if (cip >= 0 && *(v = ppv_csv_field(csv, cip)))
@@ -354,6 +360,8 @@ main(int argc, char **argv)
 		o.claims.start = parse_time("-s", o.start);
 	if (o.start && o.fmt == PPV_FMT_NGINX)
 		ppv_die(PPV_ERR, "-s: nginx secure_link has no start time");
+	if (o.nacl && o.fmt == PPV_FMT_NGINX)
+		ppv_die(PPV_ERR, "-a: nginx secure_link has no ACL: it signs each PATH");
 	if (o.expires && o.ttl)
 		ppv_die(PPV_ERR, "-e and -t both give the expiry: choose one");
 	o.claims.acl = o.acl;

@@ -277,13 +277,11 @@ nginx_mint(ppv_signer *s, const ppv_claims *c, sb *out)
 	char b64[32];
 	int over;
 	size_t pn = c->path ? strcspn(c->path, "?#") : 0;
-	long un = 0;
+	long un;
 
 	/* nginx hashes $uri: the path decoded and resolved, without the query */
-	if (c->path && (pn >= sizeof uri || (un = ppv_path_normalize(uri, c->path, pn)) < 0))
+	if (!c->path || pn >= sizeof uri || (un = ppv_path_normalize(uri, c->path, pn)) < 0)
 		return -1;
-	if (!c->path)
-		uri[0] = '\0';
 	snprintf(num, sizeof num, "%lld", (long long)c->expires);
 	nginx_md5(s, &s->cfg.keys->v[0], num, strlen(num), uri, (size_t)un, c->ip, md5, &over);
 	if (over)

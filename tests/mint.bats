@@ -217,6 +217,15 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	assert_line --regexp '^c,/z,1700003600,'
 }
 
+@test "a batch row with an empty path is refused, never minted for everything" {
+	printf 'subject,path\na,\nb,/live/ev1/x\n' > "$T/subs.csv"
+	run ppv-mint -f jwt -k "$T/jwt.key" -t 1h < "$T/subs.csv"
+	assert_failure 2
+	assert_line "ppv-mint: stdin:2: empty path"
+	assert_line --regexp '^b,/live/ev1/x,'
+	refute_line --regexp '^a,'
+}
+
 @test "a batch without the needed columns says which" {
 	run ppv-mint -f jwt -k "$T/jwt.key" -t 1h <<<"user,url"
 	assert_failure 2
@@ -326,4 +335,10 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	[ "$rc" -eq 143 ]
 	[ ! -e "$T/tickets.csv" ]
 	[ "$(ls -A "$T" | grep -c '^\.tickets')" -eq 0 ]
+}
+
+@test "nginx with -a is refused: secure_link signs paths, it has no ACL" {
+	run ppv-mint -f nginx -k "$T/nginx.key" -t 1h -a '/live/*'
+	assert_failure 2
+	assert_output "ppv-mint: -a: nginx secure_link has no ACL: it signs each PATH"
 }
