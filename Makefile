@@ -16,7 +16,7 @@ BIN       ?= bin
 FUZZ_TIME ?= 60
 FUZZ_SHORT = 8
 
-PROGS = ppv-mint
+PROGS = ppv-ingest ppv-mint
 LIBSRC = $(sort $(wildcard lib/*.c))
 LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
 UNITSRC = $(sort $(wildcard tests/unit/*.c))
@@ -25,7 +25,7 @@ MAN1 = $(PROGS:%=man/%.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = man/ppv.7
 
-PKGS = libavformat libavcodec libavutil libcrypto libpcre2-8 zlib
+PKGS = libavformat libavcodec libavfilter libavutil libcrypto libpcre2-8 zlib
 
 # Our own code always builds with these; the user's CFLAGS come first and stay.
 WARN = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \

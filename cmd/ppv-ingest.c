@@ -1,0 +1,286 @@
+/* ppv-ingest: take a creator's live feed, check its stream key, emit clean MPEG-TS. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libavformat/avformat.h>
+#include <libavutil/log.h>
+
+#include "atomic.h"
+#include "cli.h"
+#include "keys.h"
+#include "listen.h"
+#include "remux.h"
+#include "testsrc.h"
+#include "tsout.h"
+#include "when.h"
+
+static const char synopsis[] =
+	"ppv-ingest [-o FILE] [--stats FILE] [--max-duration D] [-k KEYFILE] INPUT\n"
+	"       ppv-ingest -l [ADDR:]PORT -K KEYSFILE [--app NAME] [-o FILE] [--grace D] [--timeout D]\n"
+	"       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]";
+
+static const char help[] =
+	"usage: ppv-ingest [-o FILE] [--stats FILE] [--max-duration D] [-k KEYFILE] INPUT\n"
+	"       ppv-ingest -l [ADDR:]PORT -K KEYSFILE [--app NAME] [-o FILE] [--grace D]\n"
+	"                  [--timeout D] [--stats FILE] [--max-duration D]\n"
+	"       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]\n"
+	"\n"
+	"Take a creator's live feed and write clean MPEG-TS: H.264/HEVC video and\n"
+	"AAC/Opus/MP3 audio copied, timestamps continuous across reconnects and jumps.\n"
+	"INPUT is a file, - for stdin, or a URL libavformat reads (srt://, udp://,\n"
+	"rtmp://, http://). With -l, ppv-ingest is the RTMP server publishers push\n"
+	"to, as rtmp://HOST:PORT/live/STREAMKEY, and only a key in KEYSFILE gets in.\n"
+	"\n"
+	"  -o, --output FILE      write to FILE (it appears when the stream ends)\n"
+	"      --stats FILE       a JSON line of stream statistics every 5 s and at the end\n"
+	"      --max-duration D   stop after D of media (90, 2m, 1h30m)\n"
+	"  -k, --key FILE         SRT passphrase for an srt:// INPUT, read from FILE\n"
+	"  -l, --listen ADDR:PORT accept one RTMP publisher at a time (PORT alone: all\n"
+	"                         addresses; port 0 picks a free one)\n"
+	"  -K, --keys FILE        stream keys, `NAME KEY` a line; only owner-readable\n"
+	"      --app NAME         the RTMP application (default live)\n"
+	"      --grace D          how long a dropped publisher may take to come back\n"
+	"                         and continue the same output (default 30s)\n"
+	"      --timeout D        give up when no publisher with a valid key came\n"
+	"                         within D (default: wait forever)\n"
+	"      --test-source      a built-in test pattern and tone, H.264/AAC\n"
+	"      --duration D       length of the test source (default 10s; 0: endless)\n"
+	"      --size WxH         test source picture size (default 1280x720)\n"
+	"      --rate FPS         test source frame rate (default 30)\n"
+	"  -q, --quiet            no notices, only errors\n"
+	"  -v, --verbose          libavformat's own messages too\n"
+	"  -h, --help             this help\n"
+	"      --version          the version\n"
+	"\n"
+	"Exit status: 0 success (also on SIGINT/SIGTERM, after closing the stream),\n"
+	"1 no publisher with a valid key before --timeout, 2 usage, I/O or bad input.\n"
+	"See ppv-ingest(1).\n";
+
+enum { O_STATS = 256, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_TEST, O_DURATION, O_SIZE, O_RATE, O_VERSION };
+
+static const struct option longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "stats", required_argument, NULL, O_STATS },
+	{ "max-duration", required_argument, NULL, O_MAXDUR },
+	{ "key", required_argument, NULL, 'k' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "keys", required_argument, NULL, 'K' },
+	{ "app", required_argument, NULL, O_APP },
+	{ "grace", required_argument, NULL, O_GRACE },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "test-source", no_argument, NULL, O_TEST },
+	{ "duration", required_argument, NULL, O_DURATION },
+	{ "size", required_argument, NULL, O_SIZE },
+	{ "rate", required_argument, NULL, O_RATE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ 0 },
+};
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int
+interrupted(void *opaque)
+{
+	(void)opaque;
+	return stop;
+}
+
+static int64_t
+duration_ms(const char *opt, const char *s)
+{
+	int64_t ms;
+
+	if (ppv_duration_parse_ms(s, &ms) || ms < 0)
+		ppv_die(PPV_ERR, "%s: '%s' is not a duration (90, 2m, 1h30m)", opt, s);
+	return ms;
+}
+
+/* [ADDR:]PORT, with [v6]:PORT for IPv6 */
+static void
+parse_listen(const char *s, char **addr, int *port)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long p;
+
+	*addr = NULL;
+	if (colon) {
+		size_t n = (size_t)(colon - s);
+		if (n >= 2 && s[0] == '[' && s[n - 1] == ']')
+			s++, n -= 2;
+		*addr = strndup(s, n);
+		s = colon + 1;
+	}
+	p = strtol(s, &end, 10);
+	if (!*s || *end || p < 0 || p > 65535)
+		ppv_die(PPV_ERR, "-l: '%s' is not a port", s);
+	*port = (int)p;
+}
+
+/* The SRT passphrase, like every secret, comes from an owner-only file. */
+static char *
+passphrase(const char *path)
+{
+	ppv_keyring ring;
+	char *p;
+
+	ppv_keys_load(&ring, path, NULL, PPV_KEY_RAW);
+	if (!(p = strndup((const char *)ring.v[0].secret, ring.v[0].len)))
+		ppv_die(PPV_ERR, "out of memory");
+	ppv_keys_free(&ring);
+	return p;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *output = NULL, *stats = NULL, *keysfile = NULL, *keyfile = NULL, *app = "live";
+	const char *listen_at = NULL;
+	int64_t max_ms = 0, grace_ms = 30000, timeout_ms = 0, test_ms = 10000;
+	int test = 0, quiet = 0, verbose = 0, w = 1280, h = 720, fps = 30, c, rc;
+	char err[512] = "";
+
+	ppv_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "o:k:l:K:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case O_STATS: stats = optarg; break;
+		case O_MAXDUR: max_ms = duration_ms("--max-duration", optarg); break;
+		case 'k': keyfile = optarg; break;
+		case 'l': listen_at = optarg; break;
+		case 'K': keysfile = optarg; break;
+		case O_APP: app = optarg; break;
+		case O_GRACE: grace_ms = duration_ms("--grace", optarg); break;
+		case O_TIMEOUT: timeout_ms = duration_ms("--timeout", optarg); break;
+		case O_TEST: test = 1; break;
+		case O_DURATION: test_ms = duration_ms("--duration", optarg); break;
+		case O_SIZE:
+			if (sscanf(optarg, "%dx%d", &w, &h) != 2 || w < 16 || h < 16 || w > 7680 ||
+			    h > 4320 || w % 2 || h % 2)
+				ppv_die(PPV_ERR, "--size: '%s' is not an even WxH such as 1280x720", optarg);
+			break;
+		case O_RATE:
+			if ((fps = atoi(optarg)) < 1 || fps > 120)
+				ppv_die(PPV_ERR, "--rate: '%s' is not a frame rate from 1 to 120", optarg);
+			break;
+		case 'q': quiet = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': ppv_help(help);
+		case O_VERSION: ppv_version();
+		default: ppv_usage(synopsis);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (test + !!listen_at + (argc > 0) != 1 || argc > 1)
+		ppv_usage(synopsis);
+	if (listen_at && !keysfile)
+		ppv_die(PPV_ERR, "-l needs -K KEYSFILE: without keys anyone could publish");
+	av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_ERROR);
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	ppv_atomic atomic;
+	FILE *of = NULL;
+	int fd = STDOUT_FILENO;
+	if (output) {
+		if (!(of = ppv_atomic_open(&atomic, output, 0644)))
+			ppv_die(PPV_ERR, "%s:", output);
+		fd = fileno(of);
+	}
+	int stats_fd = -1;
+	if (stats && (stats_fd = open(stats, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
+		ppv_die(PPV_ERR, "%s:", stats);
+
+	int live = listen_at || (argc && strstr(argv[0], "://") && strncmp(argv[0], "file:", 5));
+	ppv_tsout *out = ppv_tsout_new(fd, live);
+	if (!out)
+		ppv_die(PPV_ERR, "cannot set up the MPEG-TS muxer");
+
+	if (test) {
+		ppv_testsrc_cfg tc = { w, h, fps, test_ms, &stop };
+		rc = ppv_testsrc(&tc, out, err, sizeof err) < 0 ? PPV_ERR : PPV_OK;
+		if (rc)
+			ppv_warn("test source: %s", err);
+	} else {
+		AVFormatContext *in = avformat_alloc_context();
+		ppv_keyring keys = { 0 };
+		ppv_listen *l = NULL;
+		AVDictionary *opts = NULL;
+		char *addr = NULL, *pass = NULL;
+		int port = 0, k;
+		const char *name = argc ? argv[0] : "rtmp";
+
+		in->interrupt_callback.callback = interrupted;
+		if (listen_at) {
+			parse_listen(listen_at, &addr, &port);
+			ppv_keys_load(&keys, keysfile, NULL, PPV_KEY_RAW);
+			ppv_listen_cfg lc = { addr, port, app, &keys, timeout_ms, grace_ms, 10000, &stop };
+			if (!(l = ppv_listen_new(&lc, err, sizeof err)))
+				ppv_die(PPV_ERR, "-l: %s", err);
+			if (!quiet)
+				ppv_warn("waiting for a publisher on rtmp://%s:%d/%s/<stream key>",
+				         addr ? addr : "0.0.0.0", ppv_listen_port(l), app);
+			in->pb = ppv_listen_avio(l);
+			in->flags |= AVFMT_FLAG_CUSTOM_IO;
+			k = avformat_open_input(&in, NULL, av_find_input_format("flv"), NULL);
+		} else {
+			if (keyfile) {
+				pass = passphrase(keyfile);
+				av_dict_set(&opts, "passphrase", pass, 0);
+			}
+			k = avformat_open_input(&in, strcmp(name, "-") ? name : "pipe:0", NULL, &opts);
+			av_dict_free(&opts);
+			if (pass) {
+				explicit_bzero(pass, strlen(pass));
+				free(pass);
+			}
+		}
+		if (k < 0) {
+			if (stop)
+				ppv_exit(PPV_OK);
+			ppv_die(PPV_ERR, "%s: %s", name, av_err2str(k));
+		}
+		ppv_remux_cfg rcfg = { NULL, max_ms, stats_fd, 5000, &stop,
+		                       l ? ppv_listen_reconnects : NULL, l };
+		rc = ppv_remux(in, out, &rcfg, err, sizeof err);
+		if (l && ppv_listen_state(l) == PPV_LISTEN_TIMEOUT) {
+			ppv_warn("no publisher with a valid stream key within %.0f s",
+			         (double)timeout_ms / 1000);
+			rc = PPV_FAIL;
+		} else if (rc) {
+			ppv_warn("%s: %s", name, err);
+		}
+		rcfg.name = l ? ppv_listen_name(l) : NULL;
+		avformat_close_input(&in);
+		ppv_listen_free(l);
+		ppv_keys_free(&keys);
+		free(addr);
+	}
+	ppv_tsout_free(out);
+	if (stats_fd >= 0)
+		close(stats_fd);
+	if (output) {
+		/* a stream that never started leaves no file behind */
+		if (rc == PPV_OK ? ppv_atomic_commit(&atomic) < 0 : (ppv_atomic_abort(&atomic), 0))
+			ppv_die(PPV_ERR, "%s:", output);
+	}
+	ppv_exit(rc);
+}

@@ -1,0 +1,367 @@
+/* listen.c: sockets and waiting for ppv-ingest -l: accept publishers until one has a good key,
+ * wait a grace time when it drops, and hand libavformat one continuous FLV byte stream. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <libavutil/error.h>
+#include <libavutil/mem.h>
+
+#include "cli.h"
+#include "ctcmp.h"
+#include "listen.h"
+#include "rtmp.h"
+
+enum { AVIO_BUF = 1 << 16, TICK_MS = 200 };
+
+struct ppv_listen {
+	ppv_listen_cfg cfg;
+	int lfd, cfd, port;
+	char peer[64];
+	ppv_rtmp *rtmp;
+	int state, sessions, reconnects, counted;
+	const char *name;             /* of the first publisher: only it may come back */
+	int64_t deadline;             /* for the current wait, or 0 */
+	AVIOContext *avio;
+	uint8_t *tag;                 /* the FLV bytes being handed out */
+	size_t tag_len, tag_pos, tag_cap;
+	int header_sent;
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+stopped(const ppv_listen *l)
+{
+	return l->cfg.stop && *l->cfg.stop;
+}
+
+/* --- the publisher's socket ----------------------------------------------------- */
+
+static ssize_t
+sock_read(void *io, void *buf, size_t n)
+{
+	ppv_listen *l = io;
+	int64_t idle = now_ms() + l->cfg.idle_ms;
+
+	for (;;) {
+		struct pollfd p = { l->cfd, POLLIN, 0 };
+		if (stopped(l)) {
+			errno = EINTR;
+			return -1;
+		}
+		int k = poll(&p, 1, TICK_MS);
+		if (k < 0 && errno != EINTR)
+			return -1;
+		if (k > 0) {
+			ssize_t r = read(l->cfd, buf, n);
+			if (r < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (r < 0 && errno == ECONNRESET)
+				return 0;
+			return r;
+		}
+		if (now_ms() > idle) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+}
+
+static int
+sock_write(void *io, const void *buf, size_t n)
+{
+	ppv_listen *l = io;
+	const uint8_t *p = buf;
+
+	while (n) {
+		ssize_t w = send(l->cfd, p, n, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Stream keys in constant time; the key itself is never logged. */
+static const char *
+auth(void *ctx, const char *key, size_t n)
+{
+	ppv_listen *l = ctx;
+	const char *name = NULL;
+
+	for (size_t i = 0; i < l->cfg.keys->n; i++) {
+		const ppv_key *k = &l->cfg.keys->v[i];
+		if (k->len == n && ppv_ct_equal(k->secret, key, n) && !name)
+			name = *k->kid ? k->kid : "publisher";
+	}
+	/* once a creator is live, only the same creator may take the stream back */
+	if (name && l->name && strcmp(name, l->name))
+		return NULL;
+	return name;
+}
+
+static void
+hang_up(ppv_listen *l)
+{
+	ppv_rtmp_free(l->rtmp);
+	l->rtmp = NULL;
+	if (l->cfd >= 0)
+		close(l->cfd);
+	l->cfd = -1;
+}
+
+/* Waits for a connection until the deadline: 1 accepted, 0 time is up or stopped. */
+static int
+accept_one(ppv_listen *l)
+{
+	struct sockaddr_storage sa;
+	socklen_t sl = sizeof sa;
+	char host[48], serv[8];
+
+	for (;;) {
+		struct pollfd p = { l->lfd, POLLIN, 0 };
+		if (stopped(l) || (l->deadline && now_ms() >= l->deadline))
+			return 0;
+		if (poll(&p, 1, TICK_MS) <= 0)
+			continue;
+		l->cfd = accept(l->lfd, (struct sockaddr *)&sa, &sl);
+		if (l->cfd < 0)
+			continue;
+		if (getnameinfo((struct sockaddr *)&sa, sl, host, sizeof host, serv, sizeof serv,
+		                NI_NUMERICHOST | NI_NUMERICSERV))
+			snprintf(l->peer, sizeof l->peer, "unknown peer");
+		else
+			snprintf(l->peer, sizeof l->peer, sa.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
+			         host, serv);
+		int one = 1;
+		setsockopt(l->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		ppv_rtmp_io io = { sock_read, sock_write, l, l->cfg.app, auth, l };
+		if (!(l->rtmp = ppv_rtmp_new(&io)))
+			ppv_die(PPV_ERR, "out of memory");
+		return 1;
+	}
+}
+
+/* --- FLV out of RTMP messages --------------------------------------------------- */
+
+static int
+tag_room(ppv_listen *l, size_t n)
+{
+	if (n <= l->tag_cap)
+		return 0;
+	uint8_t *t = realloc(l->tag, n);
+	if (!t)
+		return -1;
+	l->tag = t;
+	l->tag_cap = n;
+	return 0;
+}
+
+static void
+be(uint8_t *p, uint32_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* One FLV tag (RTMP messages are FLV tag bodies). Metadata loses its
+ * @setDataFrame wrapper and is only passed on for the first session. */
+static int
+make_tag(ppv_listen *l, const ppv_rtmp_msg *m)
+{
+	const uint8_t *d = m->data;
+	size_t n = m->len;
+	static const uint8_t wrap[] = { 2, 0, 13, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e' };
+
+	if (m->type == 18) {
+		if (l->sessions > 1)
+			return 0;
+		if (n >= sizeof wrap && !memcmp(d, wrap, sizeof wrap))
+			d += sizeof wrap, n -= sizeof wrap;
+	}
+	if (tag_room(l, n + 15) < 0)
+		return -1;
+	uint8_t *t = l->tag;
+	t[0] = (uint8_t)m->type;
+	be(t + 1, (uint32_t)n, 3);
+	be(t + 4, m->ts & 0xFFFFFF, 3);
+	t[7] = (uint8_t)(m->ts >> 24);
+	be(t + 8, 0, 3);
+	memcpy(t + 11, d, n);
+	be(t + 11 + n, (uint32_t)(n + 11), 4);
+	l->tag_len = n + 15;
+	l->tag_pos = 0;
+	return 1;
+}
+
+/* The next FLV tag: 1 ready, 0 the stream ended (no publisher came, or none came back). */
+static int
+next_tag(ppv_listen *l)
+{
+	ppv_rtmp_msg m;
+
+	for (;;) {
+		if (!l->rtmp && !accept_one(l)) {
+			l->state = l->sessions == 0 && !stopped(l) ? PPV_LISTEN_TIMEOUT : PPV_LISTEN_ENDED;
+			return 0;
+		}
+		int k = ppv_rtmp_next(l->rtmp, &m);
+		if (k == PPV_RTMP_MEDIA) {
+			if (!l->counted) {
+				l->counted = 1;
+				l->name = ppv_rtmp_name(l->rtmp);
+				if (l->sessions++)
+					l->reconnects++;
+				l->deadline = 0;
+				ppv_warn("%s: %s is live%s", l->peer, l->name, l->reconnects ? " again" : "");
+			}
+			if ((k = make_tag(l, &m)) < 0)
+				ppv_die(PPV_ERR, "out of memory");
+			if (k)
+				return 1;
+			continue;
+		}
+		if (ppv_rtmp_name(l->rtmp)) {
+			/* it had published: the publisher left; wait for it to come back */
+			if (!stopped(l))
+				ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
+				         l->peer, ppv_rtmp_name(l->rtmp), (double)l->cfg.grace_ms / 1000);
+			l->deadline = now_ms() + l->cfg.grace_ms;
+		} else if (!stopped(l)) {
+			/* refused or broken before publishing: the wait goes on */
+			ppv_warn("%s: %s%s", l->peer, k == PPV_RTMP_REJECTED ? "refused: " : "",
+			         *ppv_rtmp_error(l->rtmp) ? ppv_rtmp_error(l->rtmp) : "closed");
+		}
+		l->counted = 0;
+		hang_up(l);
+	}
+}
+
+static int
+read_cb(void *opaque, uint8_t *buf, int size)
+{
+	ppv_listen *l = opaque;
+	static const uint8_t header[13] = { 'F', 'L', 'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0 };
+
+	if (!l->header_sent) {
+		/* the FLV header (audio and video) and PreviousTagSize0 */
+		if (tag_room(l, sizeof header) < 0)
+			return AVERROR(ENOMEM);
+		memcpy(l->tag, header, sizeof header);
+		l->tag_len = sizeof header;
+		l->tag_pos = 0;
+		l->header_sent = 1;
+	}
+	if (l->tag_pos == l->tag_len && !next_tag(l))
+		return AVERROR_EOF;
+	size_t n = l->tag_len - l->tag_pos < (size_t)size ? l->tag_len - l->tag_pos : (size_t)size;
+	memcpy(buf, l->tag + l->tag_pos, n);
+	l->tag_pos += n;
+	return (int)n;
+}
+
+ppv_listen *
+ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM }, *ai;
+	char port[8];
+	ppv_listen *l;
+	uint8_t *buf;
+	int k, one = 1;
+
+	snprintf(port, sizeof port, "%d", cfg->port);
+	if ((k = getaddrinfo(cfg->addr, port, &hints, &ai))) {
+		snprintf(err, n, "%s: %s", cfg->addr ? cfg->addr : "*", gai_strerror(k));
+		return NULL;
+	}
+	if (!(l = calloc(1, sizeof *l)))
+		ppv_die(PPV_ERR, "out of memory");
+	l->cfg = *cfg;
+	l->cfd = -1;
+	l->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+	if (l->lfd < 0 || setsockopt(l->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(l->lfd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(l->lfd, 4) < 0) {
+		snprintf(err, n, "%s:%d: %s", cfg->addr ? cfg->addr : "*", cfg->port, strerror(errno));
+		freeaddrinfo(ai);
+		ppv_listen_free(l);
+		return NULL;
+	}
+	freeaddrinfo(ai);
+	struct sockaddr_storage sa;
+	socklen_t sl = sizeof sa;
+	if (getsockname(l->lfd, (struct sockaddr *)&sa, &sl) == 0)
+		l->port = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+		                                         : ((struct sockaddr_in *)&sa)->sin_port);
+	l->deadline = cfg->timeout_ms ? now_ms() + cfg->timeout_ms : 0;
+	if (!(buf = av_malloc(AVIO_BUF)) ||
+	    !(l->avio = avio_alloc_context(buf, AVIO_BUF, 0, l, read_cb, NULL, NULL)))
+		ppv_die(PPV_ERR, "out of memory");
+	l->avio->seekable = 0;
+	return l;
+}
+
+AVIOContext *
+ppv_listen_avio(ppv_listen *l)
+{
+	return l->avio;
+}
+
+int
+ppv_listen_state(const ppv_listen *l)
+{
+	return l->state;
+}
+
+const char *
+ppv_listen_name(const ppv_listen *l)
+{
+	return l->name;
+}
+
+int
+ppv_listen_reconnects(void *l)
+{
+	return ((ppv_listen *)l)->reconnects;
+}
+
+int
+ppv_listen_port(const ppv_listen *l)
+{
+	return l->port;
+}
+
+void
+ppv_listen_free(ppv_listen *l)
+{
+	if (!l)
+		return;
+	hang_up(l);
+	if (l->lfd >= 0)
+		close(l->lfd);
+	if (l->avio) {
+		av_freep(&l->avio->buffer);
+		avio_context_free(&l->avio);
+	}
+	free(l->tag);
+	free(l);
+}

@@ -1,0 +1,37 @@
+/* listen.h: an RTMP server for one publisher at a time, delivering its media as an FLV stream. */
+#ifndef PPV_LISTEN_H
+#define PPV_LISTEN_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <libavformat/avio.h>
+
+#include "keys.h"
+
+typedef struct {
+	const char *addr;             /* NULL: every address */
+	int port;
+	const char *app;
+	const ppv_keyring *keys;      /* NAME KEY lines */
+	int64_t timeout_ms;           /* for the first good publisher; 0: forever */
+	int64_t grace_ms;             /* for a publisher to come back */
+	int64_t idle_ms;              /* a silent connection counts as gone */
+	volatile sig_atomic_t *stop;
+} ppv_listen_cfg;
+
+enum { PPV_LISTEN_LIVE, PPV_LISTEN_ENDED, PPV_LISTEN_TIMEOUT, PPV_LISTEN_FAILED };
+
+typedef struct ppv_listen ppv_listen;
+
+/* Binds at once, so a bad address fails before anyone connects. */
+ppv_listen *ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n);
+/* The publishers' media as one FLV byte stream, for libavformat's FLV demuxer.
+ * It ends when no publisher came back within the grace time. */
+AVIOContext *ppv_listen_avio(ppv_listen *l);
+int ppv_listen_state(const ppv_listen *l);
+const char *ppv_listen_name(const ppv_listen *l);
+int ppv_listen_reconnects(void *l);
+int ppv_listen_port(const ppv_listen *l);
+void ppv_listen_free(ppv_listen *l);
+
+#endif

@@ -1,0 +1,307 @@
+/* remux.c: what makes ingest output clean: only H.264/HEVC video and AAC/Opus/MP3 audio,
+ * timestamps that never jump or go back (a reconnect or a source reset continues where the
+ * output stopped), and per-stream statistics. Streams are found by reading a little ahead
+ * rather than by decoding (avformat_find_stream_info), which keeps memory small. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "remux.h"
+#include "when.h"
+
+enum {
+	QMAX = 512,                   /* packets read ahead to find the streams */
+	TB = 90000,
+	JUMP_BACK = TB / 2,           /* a source going back more than this jumped */
+	JUMP_FWD = 2 * TB,            /* ... or forward more than this */
+	KEYINT_WARN = 4 * TB,
+};
+
+struct track {
+	int out;                      /* output index, -1 when dropped */
+	int video, seen;
+	int64_t last, dur;            /* output dts and duration, 90 kHz */
+	int64_t last_key, keyint;
+	uint64_t frames, bytes;
+};
+
+typedef struct {
+	const ppv_remux_cfg *cfg;
+	AVFormatContext *in;
+	ppv_tsout *out;
+	struct track *t;
+	unsigned nt, late;            /* streams known at the start; late ones dropped */
+	int64_t offset;               /* input + offset = output, 90 kHz */
+	int started;
+	int64_t wall0, last_stats;
+	int64_t vlast, alast;         /* last video / audio output dts */
+	uint64_t win_frames, win_bytes;
+	int64_t win_start;
+	int warned_keyint;
+	int jumps;
+} remux;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *
+codec_ok(const AVCodecParameters *p)
+{
+	if (p->codec_type == AVMEDIA_TYPE_VIDEO)
+		return p->codec_id == AV_CODEC_ID_H264 || p->codec_id == AV_CODEC_ID_HEVC ? NULL
+		       : "H.264 or HEVC";
+	if (p->codec_type == AVMEDIA_TYPE_AUDIO)
+		return p->codec_id == AV_CODEC_ID_AAC || p->codec_id == AV_CODEC_ID_OPUS ||
+		       p->codec_id == AV_CODEC_ID_MP3 ? NULL : "AAC, Opus or MP3";
+	return "";
+}
+
+/* Output streams for what the input has: one video (required), one audio. */
+static int
+setup(remux *r, char *err, size_t n)
+{
+	int have_v = 0, have_a = 0;
+
+	r->nt = r->in->nb_streams;
+	r->t = calloc(r->nt, sizeof *r->t);
+	if (!r->t) {
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < r->in->nb_streams; i++) {
+		const AVCodecParameters *p = r->in->streams[i]->codecpar;
+		const char *want = codec_ok(p);
+		r->t[i].out = -1;
+		if (p->codec_type == AVMEDIA_TYPE_VIDEO && (have_v || (p->codec_id == AV_CODEC_ID_NONE)))
+			continue;
+		if (p->codec_type == AVMEDIA_TYPE_AUDIO && (have_a || p->codec_id == AV_CODEC_ID_NONE))
+			continue;
+		if (want && *want) {
+			snprintf(err, n, "unsupported %s codec '%s': %s is needed",
+			         av_get_media_type_string(p->codec_type), avcodec_get_name(p->codec_id), want);
+			return -1;
+		}
+		if (want)
+			continue;  /* data, subtitles: not part of a clean A/V stream */
+		r->t[i].video = p->codec_type == AVMEDIA_TYPE_VIDEO;
+		r->t[i].out = ppv_tsout_add(r->out, p, (AVRational){ 1, TB });
+		if (r->t[i].out < 0) {
+			snprintf(err, n, "cannot add an output stream");
+			return -1;
+		}
+		have_v |= r->t[i].video;
+		have_a |= !r->t[i].video;
+	}
+	if (!have_v) {
+		snprintf(err, n, "no video stream: a live stream needs H.264 or HEVC video");
+		return -1;
+	}
+	return ppv_tsout_start(r->out, err, n);
+}
+
+static void
+stats(remux *r, int final)
+{
+	const ppv_remux_cfg *c = r->cfg;
+	int64_t now = now_ms();
+	char line[512], when[32];
+	struct track *v = NULL;
+
+	if (c->stats_fd < 0 || (!final && now - r->last_stats < c->stats_every_ms))
+		return;
+	for (unsigned i = 0; i < r->nt; i++)
+		if (r->t[i].out >= 0 && r->t[i].video)
+			v = &r->t[i];
+	double span = (double)(r->vlast - r->win_start) / TB;
+	int len = snprintf(line, sizeof line,
+		"{\"time\":\"%s\",\"name\":\"%s\",\"media_seconds\":%.3f,\"bitrate_kbps\":%.0f,"
+		"\"fps\":%.2f,\"keyframe_interval\":%.3f,\"av_offset_ms\":%.0f,\"bytes\":%llu,"
+		"\"reconnects\":%d,\"discontinuities\":%d%s}\n",
+		ppv_time_format(time(NULL), when), c->name ? c->name : "",
+		(double)(r->vlast > 0 ? r->vlast : 0) / TB,
+		span > 0 ? (double)r->win_bytes * 8 / 1000 / span : 0.0,
+		span > 0 ? (double)r->win_frames / span : 0.0,
+		v ? (double)v->keyint / TB : 0.0,
+		r->alast && r->vlast ? (double)(r->alast - r->vlast) / 90 : 0.0,
+		(unsigned long long)ppv_tsout_bytes(r->out),
+		c->reconnects ? c->reconnects(c->ctx) : 0, r->jumps, final ? ",\"final\":true" : "");
+	if (write(c->stats_fd, line, (size_t)len) < 0)
+		ppv_warn("stats: write error:");
+	r->last_stats = now;
+	r->win_frames = r->win_bytes = 0;
+	r->win_start = r->vlast;
+}
+
+/* Places a packet on the output timeline: the heart of "continuous". */
+static void
+retime(remux *r, struct track *t, AVPacket *p, AVRational tb)
+{
+	int64_t dts = p->dts != AV_NOPTS_VALUE ? p->dts : p->pts;
+	int64_t pts, out, shift;
+
+	if (dts == AV_NOPTS_VALUE) {
+		out = t->seen ? t->last + t->dur : 0;
+		dts = out - r->offset;
+	} else {
+		dts = av_rescale_q(dts, tb, (AVRational){ 1, TB });
+	}
+	pts = p->pts != AV_NOPTS_VALUE ? av_rescale_q(p->pts, tb, (AVRational){ 1, TB }) : dts;
+	if (!r->started) {
+		/* start at 1 s: a stream that begins a little before the first packet
+		 * must not go below zero, where TS timestamps wrap */
+		r->offset = TB - dts;
+		r->started = 1;
+	}
+	out = dts + r->offset;
+	if (t->seen) {
+		int64_t d = out - t->last;
+		if (d < -JUMP_BACK || d > JUMP_FWD) {
+			/* the source jumped (reconnect, encoder restart): go on from here */
+			r->offset += t->last + t->dur - out;
+			out = t->last + t->dur;
+			r->jumps++;
+		} else if (d <= 0) {
+			out = t->last + 1;  /* jitter: keep DTS strictly increasing */
+		}
+	}
+	shift = out - (dts + r->offset);
+	p->dts = out;
+	p->pts = pts + r->offset + shift;
+	if (p->pts < p->dts)
+		p->pts = p->dts;
+	int64_t dur = p->duration > 0 ? av_rescale_q(p->duration, tb, (AVRational){ 1, TB }) : 0;
+	if (dur <= 0)
+		dur = t->seen && out > t->last ? out - t->last : t->video ? TB / 30 : TB / 50;
+	p->duration = dur;
+	t->dur = dur;
+	t->last = out;
+	t->seen = 1;
+}
+
+static int
+write_packet(remux *r, AVPacket *p, char *err, size_t n)
+{
+	struct track *t;
+	AVRational tb = r->in->streams[p->stream_index]->time_base;
+
+	if ((unsigned)p->stream_index >= r->nt)
+		return 0;
+	t = &r->t[p->stream_index];
+	if (t->out < 0)
+		return 0;
+	retime(r, t, p, tb);
+	if (t->video) {
+		if (p->flags & AV_PKT_FLAG_KEY) {
+			if (t->last_key >= 0 && t->frames)
+				t->keyint = p->dts - t->last_key;
+			t->last_key = p->dts;
+			if (t->keyint > KEYINT_WARN && !r->warned_keyint) {
+				ppv_warn("%s: keyframes every %.1f s: players and segmenters need one at "
+				         "least every 4 s (set the encoder's keyframe interval to 2 s)",
+				         r->cfg->name ? r->cfg->name : "input", (double)t->keyint / TB);
+				r->warned_keyint = 1;
+			}
+		}
+		r->vlast = p->dts;
+		r->win_frames++;
+		t->frames++;
+	} else {
+		r->alast = p->dts;
+	}
+	r->win_bytes += (uint64_t)p->size;
+	p->stream_index = t->out;
+	p->pos = -1;
+	int k = ppv_tsout_write(r->out, p);
+	if (k < 0) {
+		snprintf(err, n, "cannot write the MPEG-TS output");
+		return -1;
+	}
+	stats(r, 0);
+	return k;  /* 1: the reader is gone */
+}
+
+int
+ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *err, size_t n)
+{
+	remux r = { .cfg = cfg, .in = in, .out = out };
+	AVPacket *q[QMAX], *p = av_packet_alloc();
+	int nq = 0, rc = 0, k = 0, video_at = -1;
+
+	/* read ahead until the streams are known: video and, if it has any, audio */
+	while (nq < QMAX) {
+		if (!(q[nq] = av_packet_alloc()))
+			break;
+		if ((k = av_read_frame(in, q[nq])) < 0) {
+			av_packet_free(&q[nq]);
+			break;
+		}
+		const AVCodecParameters *par = in->streams[q[nq]->stream_index]->codecpar;
+		if (par->codec_type == AVMEDIA_TYPE_VIDEO && video_at < 0)
+			video_at = nq;
+		nq++;
+		int audio = 0;
+		for (unsigned i = 0; i < in->nb_streams; i++)
+			audio |= in->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
+		/* audio seen, or a good number of packets since the first video one */
+		if (video_at >= 0 && (audio || nq - video_at > 90))
+			break;
+	}
+	if (k < 0 && k != AVERROR_EOF && !(cfg->stop && *cfg->stop)) {
+		snprintf(err, n, "cannot read the input: %s", av_err2str(k));
+		rc = 2;
+	} else if (nq == 0 && !(cfg->stop && *cfg->stop)) {
+		snprintf(err, n, "the input has no packets");
+		rc = 2;
+	} else if (setup(&r, err, n) < 0) {
+		rc = 2;
+	}
+	for (unsigned i = 0; i < r.nt; i++)
+		r.t[i].last_key = -1;
+	r.last_stats = r.wall0 = now_ms();
+	for (int i = 0; i < nq; i++) {
+		if (!rc && (k = write_packet(&r, q[i], err, n)) != 0)
+			rc = k < 0 ? 2 : -1;
+		av_packet_free(&q[i]);
+	}
+	while (!rc && !(cfg->stop && *cfg->stop)) {
+		if ((k = av_read_frame(in, p)) < 0) {
+			if (k != AVERROR_EOF && k != AVERROR_EXIT && !(cfg->stop && *cfg->stop)) {
+				snprintf(err, n, "input: %s", av_err2str(k));
+				rc = 2;
+			}
+			break;
+		}
+		if ((unsigned)p->stream_index >= r.nt) {
+			/* FLV adds streams as they show up; the output's are fixed by now */
+			if (!r.late++)
+				ppv_warn("input: a stream appeared after the start; it is dropped");
+			av_packet_unref(p);
+			continue;
+		}
+		if ((k = write_packet(&r, p, err, n)) != 0)
+			rc = k < 0 ? 2 : -1;
+		av_packet_unref(p);
+		if (cfg->max_ms && r.vlast >= cfg->max_ms * (TB / 1000))
+			break;
+	}
+	av_packet_free(&p);
+	if (rc == 0) {
+		k = ppv_tsout_finish(out);
+		if (k < 0) {
+			snprintf(err, n, "cannot finish the MPEG-TS output");
+			rc = 2;
+		}
+	}
+	if (r.t)
+		stats(&r, 1);
+	free(r.t);
+	return rc < 0 ? 0 : rc;  /* -1: the reader went away, which is no error */
+}

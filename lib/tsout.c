@@ -1,0 +1,138 @@
+/* tsout.c: clean MPEG-TS out of libavformat's muxer, through our own write callback so a
+ * closed pipe ends the program quietly and a full disk is an error, not a silent loss. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tsout.h"
+
+enum { BUF = 1 << 15 };
+
+struct ppv_tsout {
+	AVFormatContext *ctx;
+	int fd, live, gone, err;
+	uint64_t bytes;
+};
+
+static int
+write_cb(void *opaque, uint8_t *buf, int n)
+{
+	ppv_tsout *t = opaque;
+	int left = n;
+
+	while (left > 0) {
+		ssize_t w = write(t->fd, buf, (size_t)left);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				t->gone = 1;
+			else
+				t->err = errno;
+			return AVERROR(errno);
+		}
+		buf += w;
+		left -= (int)w;
+	}
+	t->bytes += (uint64_t)n;
+	return n;
+}
+
+ppv_tsout *
+ppv_tsout_new(int fd, int live)
+{
+	ppv_tsout *t = calloc(1, sizeof *t);
+	uint8_t *buf;
+
+	if (!t || avformat_alloc_output_context2(&t->ctx, NULL, "mpegts", NULL) < 0)
+		return NULL;
+	t->fd = fd;
+	t->live = live;
+	if (!(buf = av_malloc(BUF)) ||
+	    !(t->ctx->pb = avio_alloc_context(buf, BUF, 1, t, NULL, write_cb, NULL)))
+		return NULL;
+	t->ctx->flags |= AVFMT_FLAG_CUSTOM_IO;
+	/* We catch EPIPE from write(2) ourselves; the default action of SIGPIPE
+	 * would also end us quietly, but could not finish a file output. */
+	signal(SIGPIPE, SIG_IGN);
+	return t;
+}
+
+AVFormatContext *
+ppv_tsout_ctx(ppv_tsout *t)
+{
+	return t->ctx;
+}
+
+int
+ppv_tsout_add(ppv_tsout *t, const AVCodecParameters *par, AVRational tb)
+{
+	AVStream *st = avformat_new_stream(t->ctx, NULL);
+
+	if (!st || avcodec_parameters_copy(st->codecpar, par) < 0)
+		return -1;
+	st->codecpar->codec_tag = 0;
+	st->time_base = tb;
+	return st->index;
+}
+
+int
+ppv_tsout_start(ppv_tsout *t, char *err, size_t n)
+{
+	AVDictionary *o = NULL;
+	int r;
+
+	if (t->live)
+		av_dict_set(&o, "flush_packets", "1", 0);
+	r = avformat_write_header(t->ctx, &o);
+	av_dict_free(&o);
+	if (r < 0) {
+		snprintf(err, n, "cannot start the MPEG-TS output: %s", av_err2str(r));
+		return -1;
+	}
+	return 0;
+}
+
+int
+ppv_tsout_write(ppv_tsout *t, AVPacket *pkt)
+{
+	int r = av_write_frame(t->ctx, pkt);
+
+	if (t->gone)
+		return 1;
+	return r < 0 ? -1 : 0;
+}
+
+int
+ppv_tsout_finish(ppv_tsout *t)
+{
+	if (t->gone)
+		return 1;
+	int r = av_write_trailer(t->ctx);
+	avio_flush(t->ctx->pb);
+	if (t->gone)
+		return 1;
+	return r < 0 || t->err ? -1 : 0;
+}
+
+uint64_t
+ppv_tsout_bytes(const ppv_tsout *t)
+{
+	return t->bytes;
+}
+
+void
+ppv_tsout_free(ppv_tsout *t)
+{
+	if (!t)
+		return;
+	if (t->ctx) {
+		if (t->ctx->pb)
+			av_freep(&t->ctx->pb->buffer);
+		avio_context_free(&t->ctx->pb);
+		avformat_free_context(t->ctx);
+	}
+	free(t);
+}

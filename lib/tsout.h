@@ -1,0 +1,22 @@
+/* tsout.h: an MPEG-TS muxer (libavformat) writing to a file descriptor. */
+#ifndef PPV_TSOUT_H
+#define PPV_TSOUT_H
+
+#include <libavformat/avformat.h>
+
+typedef struct ppv_tsout ppv_tsout;
+
+/* live: flush every packet, for a pipe that feeds a live segmenter. */
+ppv_tsout *ppv_tsout_new(int fd, int live);
+AVFormatContext *ppv_tsout_ctx(ppv_tsout *t);
+/* Adds a stream copying par; returns its index or -1. */
+int ppv_tsout_add(ppv_tsout *t, const AVCodecParameters *par, AVRational tb);
+int ppv_tsout_start(ppv_tsout *t, char *err, size_t n);
+/* Writes one packet whose timestamps are in the output stream's time base.
+ * 1 when the reader went away (a closed pipe), 0 ok, -1 error. */
+int ppv_tsout_write(ppv_tsout *t, AVPacket *pkt);
+int ppv_tsout_finish(ppv_tsout *t);
+uint64_t ppv_tsout_bytes(const ppv_tsout *t);
+void ppv_tsout_free(ppv_tsout *t);
+
+#endif
