@@ -31,7 +31,8 @@ PKGS = libavformat libavcodec libavfilter libavutil libcrypto libpcre2-8 zlib
 WARN = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
        -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ALL_CFLAGS = $(CFLAGS) $(WARN) -Ilib $(PKG_CFLAGS) -DPPV_VERSION='"$(VERSION)"' -MMD -MP
-ALL_LIBS = $(PKG_LIBS) $(CSV_LIBS) -lm
+# --as-needed: each binary loads only the libraries it calls (ppv-mint no FFmpeg codecs)
+ALL_LIBS = -Wl,--as-needed $(PKG_LIBS) $(CSV_LIBS) -lm
 
 all:
 
@@ -63,12 +64,17 @@ $(BUILD)/%.o: %.c
 	$(msg) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BIN)/%: $(BUILD)/cmd/%.o $(LIBOBJ)
+# An archive, so each binary takes only the lib/ objects it calls.
+$(BUILD)/libppv.a: $(LIBOBJ)
+	$(msg) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN)/%: $(BUILD)/cmd/%.o $(BUILD)/libppv.a
 	@mkdir -p $(BIN)
 	$(msg) LD $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 
-$(BUILD)/unit-tests: $(UNITSRC:%.c=$(BUILD)/%.o) $(LIBOBJ)
+$(BUILD)/unit-tests: $(UNITSRC:%.c=$(BUILD)/%.o) $(BUILD)/libppv.a
 	$(msg) LD $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
 

@@ -258,6 +258,20 @@ main(int argc, char **argv)
 				ppv_exit(PPV_OK);
 			ppv_die(PPV_ERR, "%s: %s", name, av_err2str(k));
 		}
+		/* TS and other containers may leave e.g. the AAC sample rate unknown
+		 * until a few packets are parsed; RTMP's FLV headers carry it. The
+		 * probe is bounded so memory stays small. */
+		if (!l) {
+			in->probesize = 2 << 20;
+			in->max_analyze_duration = 3 * AV_TIME_BASE;
+			AVDictionary **po = calloc(in->nb_streams, sizeof *po);
+			for (unsigned i = 0; po && i < in->nb_streams; i++)
+				av_dict_set(&po[i], "threads", "1", 0);  /* one decoder, not one per core */
+			avformat_find_stream_info(in, po);
+			for (unsigned i = 0; po && i < in->nb_streams; i++)
+				av_dict_free(&po[i]);
+			free(po);
+		}
 		ppv_remux_cfg rcfg = { NULL, max_ms, stats_fd, 5000, &stop,
 		                       l ? ppv_listen_reconnects : NULL, l };
 		rc = ppv_remux(in, out, &rcfg, err, sizeof err);
@@ -268,7 +282,14 @@ main(int argc, char **argv)
 		} else if (rc) {
 			ppv_warn("%s: %s", name, err);
 		}
-		rcfg.name = l ? ppv_listen_name(l) : NULL;
+		/* libavformat drops a cut-off last TS packet without a word */
+		int64_t size = !l && in->pb ? avio_size(in->pb) : -1;
+		if (rc == PPV_OK && !stop && size > 0 && !strcmp(in->iformat->name, "mpegts") &&
+		    size % 188 && size % 192) {
+			ppv_warn("%s: truncated: the last TS packet is incomplete (%lld bytes)", name,
+			         (long long)size);
+			rc = PPV_ERR;
+		}
 		avformat_close_input(&in);
 		ppv_listen_free(l);
 		ppv_keys_free(&keys);
