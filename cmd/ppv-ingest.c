@@ -272,7 +272,7 @@ main(int argc, char **argv)
 				av_dict_free(&po[i]);
 			free(po);
 		}
-		ppv_remux_cfg rcfg = { NULL, max_ms, stats_fd, 5000, &stop,
+		ppv_remux_cfg rcfg = { NULL, max_ms, stats_fd, 5000, &stop, live && !l,
 		                       l ? ppv_listen_reconnects : NULL, l };
 		rc = ppv_remux(in, out, &rcfg, err, sizeof err);
 		if (l && ppv_listen_state(l) == PPV_LISTEN_TIMEOUT) {

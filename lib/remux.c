@@ -273,6 +273,10 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 	}
 	while (!rc && !(cfg->stop && *cfg->stop)) {
 		if ((k = av_read_frame(in, p)) < 0) {
+			if (k == AVERROR(EIO) && cfg->hangup_is_end) {
+				ppv_warn("input: the sender closed the connection");
+				break;
+			}
 			if (k != AVERROR_EOF && k != AVERROR_EXIT && !(cfg->stop && *cfg->stop)) {
 				snprintf(err, n, "input: %s", av_err2str(k));
 				rc = 2;

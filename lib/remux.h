@@ -14,6 +14,7 @@ typedef struct {
 	int stats_fd;                 /* JSON lines; -1: none */
 	int64_t stats_every_ms;
 	volatile sig_atomic_t *stop;  /* set by a signal: finish cleanly */
+	int hangup_is_end;            /* a network source: EIO means the sender left */
 	int (*reconnects)(void *ctx); /* how many times the source came back */
 	void *ctx;
 } ppv_remux_cfg;

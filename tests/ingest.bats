@@ -1,0 +1,204 @@
+#!/usr/bin/env bats
+# ppv-ingest with real peers: the ffmpeg CLI publishing over RTMP and SRT,
+# ffprobe and ffmpeg reading what comes out.
+
+load helpers
+
+setup_file() {
+	export FIX=$(mktemp -d /tmp/ppv-ingest-fix.XXXXXX)
+	"${PPV_BIN:-$BATS_TEST_DIRNAME/../bin}/ppv-ingest" --test-source --duration 4 --size 320x240 > "$FIX/src.ts"
+	ffmpeg -v error -i "$FIX/src.ts" -c copy -f flv "$FIX/src.flv"
+}
+
+teardown_file() {
+	rm -rf "$FIX"
+}
+
+setup() {
+	T=$(mktemp -d /tmp/ppv-test.XXXXXX)
+	(umask 077; printf '# creators\ncreator7 sekrit-key-123\nevent9 another-key-456\n' > "$T/keys")
+	PORT=$(free_port)
+}
+
+duration() {
+	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"
+}
+
+codecs() {
+	ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$1" | grep . | sort -u | tr '\n' ' '
+}
+
+# dts of the video stream never repeat or go back
+monotonic() {
+	ffprobe -v error -select_streams v -show_entries packet=dts -of csv=p=0 "$1" | tr -d ',' | grep . |
+		awk 'NR > 1 && $1 + 0 <= prev + 0 { bad++ } { prev = $1 } END { exit bad > 0 }'
+}
+
+publish() {
+	ffmpeg -v error -re -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/$1"
+}
+
+@test "--help and --version exit 0; no mode is a usage error" {
+	run ppv-ingest --help
+	assert_success
+	assert_line --partial "usage: ppv-ingest [-o FILE]"
+	run ppv-ingest --version
+	assert_output --regexp '^ppv-ingest \(ppv\) '
+	run ppv-ingest
+	assert_failure 2
+}
+
+@test "the test source decodes without errors as H.264 and AAC" {
+	run bash -c "ppv-ingest --test-source --duration 2 --size 320x240 | ffmpeg -v error -i - -f null - 2>&1"
+	assert_success
+	assert_output ""
+	[ "$(codecs "$FIX/src.ts")" = "aac h264 " ]
+}
+
+@test "an ffmpeg publisher with the right key comes out as H.264 + AAC of the pushed duration" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 1 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	sleep 0.3
+	publish sekrit-key-123
+	wait $pid
+	[ "$(codecs "$T/out.ts")" = "aac h264 " ]
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 3.8 && d < 4.2) }' || fail "duration $d, pushed 4"
+	grep -q "creator7 is live" "$T/err"
+	! grep -q sekrit "$T/err"
+}
+
+@test "a wrong key: ffmpeg fails, nothing is output, the remote address is named, exit 1" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 3 > "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	sleep 0.3
+	run publish wrong-key
+	assert_failure
+	rc=0; wait $pid || rc=$?
+	[ "$rc" -eq 1 ]
+	[ ! -s "$T/out.ts" ]
+	grep -q "^ppv-ingest: 127.0.0.1:[0-9]*: refused: wrong stream key$" "$T/err"
+	grep -q "no publisher with a valid stream key within 3 s" "$T/err"
+}
+
+@test "a wrong key first, then the right one: the server kept waiting" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 1 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	sleep 0.3
+	run publish nope
+	assert_failure
+	publish another-key-456
+	wait $pid
+	grep -q "event9 is live" "$T/err"
+	[ "$(codecs "$T/out.ts")" = "aac h264 " ]
+}
+
+@test "a publisher that reconnects within --grace continues one output, timestamps never going back" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 4 --stats "$T/stats" -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	sleep 0.3
+	publish sekrit-key-123
+	sleep 1
+	publish sekrit-key-123
+	wait $pid
+	grep -q "creator7 is live again" "$T/err"
+	monotonic "$T/out.ts"
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 7.6 && d < 8.4) }' || fail "duration $d, pushed 2 x 4"
+	tail -n 1 "$T/stats" | grep -q '"reconnects":1,.*"final":true'
+}
+
+@test "another creator's key cannot take over a stream that went quiet" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 3 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	sleep 0.3
+	publish sekrit-key-123
+	run publish another-key-456
+	assert_failure
+	wait $pid
+	grep -q "refused: wrong stream key" "$T/err"
+}
+
+@test "a file with a timestamp jump comes out without the jump" {
+	ffmpeg -v error -i "$FIX/src.ts" -c copy -output_ts_offset 3600 -f mpegts "$T/later.ts"
+	cat "$FIX/src.ts" "$T/later.ts" > "$T/jump.ts"
+	run ppv-ingest -o "$T/out.ts" "$T/jump.ts"
+	assert_success
+	monotonic "$T/out.ts"
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 7.6 && d < 8.4) }' || fail "duration $d"
+}
+
+@test "SRT input with a passphrase from a key file, fed by the ffmpeg CLI" {
+	ffmpeg -hide_banner -protocols 2>/dev/null | grep -qx '  srt' || skip "ffmpeg without SRT"
+	(umask 077; echo 'correct-horse-battery' > "$T/srt.key")
+	ppv-ingest -k "$T/srt.key" -o "$T/out.ts" "srt://127.0.0.1:$PORT?mode=listener" 2> "$T/err" &
+	pid=$!
+	sleep 0.5
+	ffmpeg -v error -re -i "$FIX/src.ts" -c copy -f mpegts \
+		"srt://127.0.0.1:$PORT?mode=caller&passphrase=correct-horse-battery&pkt_size=1316"
+	wait $pid
+	grep -q "the sender closed the connection" "$T/err"
+	[ "$(codecs "$T/out.ts")" = "aac h264 " ]
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 3.8 && d < 4.2) }' || fail "duration $d"
+}
+
+@test "SIGTERM closes the stream cleanly and exits 0" {
+	ppv-ingest --test-source --duration 0 --size 320x240 -o "$T/out.ts" &
+	pid=$!
+	sleep 1
+	kill -TERM $pid
+	wait $pid
+	run ffmpeg -v error -i "$T/out.ts" -f null -
+	assert_success
+	assert_output ""
+}
+
+@test "a closed pipe downstream ends ppv-ingest quietly" {
+	run bash -c "ppv-ingest --test-source --duration 0 --size 320x240 | head -c 1000 > /dev/null"
+	assert_success
+	assert_output ""
+}
+
+@test "random bytes on the RTMP port are a clear error and the server keeps waiting" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 3 > "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	sleep 0.3
+	head -c 5000 /dev/urandom | $PY -c "
+import socket, sys
+s = socket.create_connection(('127.0.0.1', $PORT)); s.sendall(b'\x07' + sys.stdin.buffer.read()); s.close()"
+	rc=0; wait $pid || rc=$?
+	[ "$rc" -eq 1 ]
+	grep -q "^ppv-ingest: 127.0.0.1:[0-9]*: not an RTMP client" "$T/err"
+}
+
+@test "an mp3-only file, a truncated TS and garbage are clear errors with exit 2" {
+	ffmpeg -v error -f lavfi -i sine=d=1 -c:a libmp3lame "$T/a.mp3" 2>/dev/null || ffmpeg -v error -f lavfi -i sine=d=1 "$T/a.mp3"
+	run ppv-ingest "$T/a.mp3"
+	assert_failure 2
+	assert_output --partial "no video stream"
+	head -c 100000 "$FIX/src.ts" > "$T/cut.ts"
+	run ppv-ingest -o "$T/out.ts" "$T/cut.ts"
+	assert_failure 2
+	assert_output --partial "truncated: the last TS packet is incomplete"
+	[ ! -e "$T/out.ts" ]
+	head -c 20000 /dev/urandom > "$T/junk"
+	run ppv-ingest "$T/junk"
+	assert_failure 2
+}
+
+@test "a stream key file readable by others is refused" {
+	chmod 644 "$T/keys"
+	run ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 1
+	assert_failure 2
+	assert_output --partial "key file is accessible by group or others"
+}
+
+@test "a keyframe interval over 4 s is warned about" {
+	ffmpeg -v error -f lavfi -i testsrc=size=160x120:rate=10:duration=11 -c:v libx264 -g 100 \
+		-keyint_min 100 -sc_threshold 0 -f mpegts "$T/slow.ts"
+	run ppv-ingest -o "$T/out.ts" "$T/slow.ts"
+	assert_success
+	assert_output --partial "keyframes every 10.0 s"
+}
