@@ -426,9 +426,11 @@ ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg)
 		}
 		if (s->got < s->len)
 			continue;
-		/* a whole message */
+		/* a whole message; an empty one carries nothing (and has no buffer) */
 		uint32_t len = s->len;
 		s->got = 0;
+		if (len == 0)
+			continue;
 		switch (s->type) {
 		case 1:  /* set chunk size */
 			if (len < 4 || (be(s->buf, 4) & 0x7FFFFFFF) == 0)

@@ -1,0 +1,58 @@
+/* fuzz-rtmp.c: libFuzzer target for the RTMP session and AMF0 reader: bytes as a publisher sends them. */
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "rtmp.h"
+
+typedef struct {
+	const uint8_t *p;
+	size_t n;
+} feed;
+
+static ssize_t
+rd(void *io, void *buf, size_t n)
+{
+	feed *f = io;
+
+	/* small reads, so state survives being cut anywhere */
+	if (n > 7)
+		n = 7;
+	if (n > f->n)
+		n = f->n;
+	memcpy(buf, f->p, n);
+	f->p += n;
+	f->n -= n;
+	return (ssize_t)n;
+}
+
+static int
+wr(void *io, const void *buf, size_t n)
+{
+	(void)io, (void)buf, (void)n;
+	return 0;
+}
+
+static const char *
+auth(void *ctx, const char *key, size_t n)
+{
+	(void)ctx;
+	return n == 3 && !memcmp(key, "key", 3) ? "creator" : NULL;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	feed f = { data, size };
+	ppv_rtmp_io io = { rd, wr, &f, "live", auth, NULL };
+	ppv_rtmp *r = ppv_rtmp_new(&io);
+	ppv_rtmp_msg m;
+
+	while (ppv_rtmp_next(r, &m) == PPV_RTMP_MEDIA)
+		if (m.len && m.data[0] == 0xFF && m.data[m.len - 1] == 0xFE)
+			;  /* touch both ends of every message */
+	ppv_rtmp_free(r);
+	return 0;
+}
