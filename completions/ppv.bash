@@ -23,3 +23,23 @@ _ppv_mint() {
 	COMPREPLY=($(compgen -f -- "$cur"))
 }
 complete -F _ppv_mint ppv-mint
+
+_ppv_ingest() {
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	-o|--output|--stats|-k|--key|-K|--keys) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--size) COMPREPLY=($(compgen -W '640x360 1280x720 1920x1080' -- "$cur")); return ;;
+	--rate) COMPREPLY=($(compgen -W '25 30 50 60' -- "$cur")); return ;;
+	-l|--listen|--app|--grace|--timeout|--max-duration|--duration) return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W '-o --output --stats --max-duration -k --key -l --listen
+			-K --keys --app --grace --timeout --test-source --duration --size --rate
+			-q --quiet -v --verbose -h --help --version' -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -F _ppv_ingest ppv-ingest
