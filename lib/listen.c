@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "ctcmp.h"
 #include "listen.h"
+#include "when.h"
 #include "rtmp.h"
 
 enum { AVIO_BUF = 1 << 16, TICK_MS = 200 };
@@ -36,15 +37,6 @@ struct ppv_listen {
 	int header_sent;
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 stopped(const ppv_listen *l)
 {
@@ -57,7 +49,7 @@ static ssize_t
 sock_read(void *io, void *buf, size_t n)
 {
 	ppv_listen *l = io;
-	int64_t idle = now_ms() + l->cfg.idle_ms;
+	int64_t idle = ppv_now_ms() + l->cfg.idle_ms;
 
 	for (;;) {
 		struct pollfd p = { l->cfd, POLLIN, 0 };
@@ -76,7 +68,7 @@ sock_read(void *io, void *buf, size_t n)
 				return 0;
 			return r;
 		}
-		if (now_ms() > idle) {
+		if (ppv_now_ms() > idle) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -140,7 +132,7 @@ accept_one(ppv_listen *l)
 
 	for (;;) {
 		struct pollfd p = { l->lfd, POLLIN, 0 };
-		if (stopped(l) || (l->deadline && now_ms() >= l->deadline))
+		if (stopped(l) || (l->deadline && ppv_now_ms() >= l->deadline))
 			return 0;
 		if (poll(&p, 1, TICK_MS) <= 0)
 			continue;
@@ -246,7 +238,7 @@ next_tag(ppv_listen *l)
 			if (!stopped(l))
 				ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
 				         l->peer, ppv_rtmp_name(l->rtmp), (double)l->cfg.grace_ms / 1000);
-			l->deadline = now_ms() + l->cfg.grace_ms;
+			l->deadline = ppv_now_ms() + l->cfg.grace_ms;
 		} else if (!stopped(l)) {
 			/* refused or broken before publishing: the wait goes on */
 			ppv_warn("%s: %s%s", l->peer, k == PPV_RTMP_REJECTED ? "refused: " : "",
@@ -312,7 +304,7 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 	if (getsockname(l->lfd, (struct sockaddr *)&sa, &sl) == 0)
 		l->port = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
 		                                         : ((struct sockaddr_in *)&sa)->sin_port);
-	l->deadline = cfg->timeout_ms ? now_ms() + cfg->timeout_ms : 0;
+	l->deadline = cfg->timeout_ms ? ppv_now_ms() + cfg->timeout_ms : 0;
 	if (!(buf = av_malloc(AVIO_BUF)) ||
 	    !(l->avio = avio_alloc_context(buf, AVIO_BUF, 0, l, read_cb, NULL, NULL)))
 		ppv_die(PPV_ERR, "out of memory");

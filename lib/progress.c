@@ -4,22 +4,14 @@
 #include <unistd.h>
 
 #include "progress.h"
-
-static int64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
+#include "when.h"
 
 void
 ppv_progress_start(ppv_progress *p, const char *what)
 {
 	p->on = isatty(STDERR_FILENO);
 	p->what = what;
-	p->last_ms = now_ms();
+	p->last_ms = ppv_now_ms();
 }
 
 void
@@ -27,7 +19,7 @@ ppv_progress_tick(ppv_progress *p, uint64_t done)
 {
 	if (!p->on || done % 4096)
 		return;
-	int64_t t = now_ms();
+	int64_t t = ppv_now_ms();
 	if (t - p->last_ms < 500)
 		return;
 	p->last_ms = t;

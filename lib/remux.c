@@ -43,15 +43,6 @@ typedef struct {
 	int jumps;
 } remux;
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static const char *
 codec_ok(const AVCodecParameters *p)
 {
@@ -111,7 +102,7 @@ static void
 stats(remux *r, int final)
 {
 	const ppv_remux_cfg *c = r->cfg;
-	int64_t now = now_ms();
+	int64_t now = ppv_now_ms();
 	char line[512], when[32];
 	struct track *v = NULL;
 
@@ -265,7 +256,7 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 	}
 	for (unsigned i = 0; i < r.nt; i++)
 		r.t[i].last_key = -1;
-	r.last_stats = r.wall0 = now_ms();
+	r.last_stats = r.wall0 = ppv_now_ms();
 	for (int i = 0; i < nq; i++) {
 		if (!rc && (k = write_packet(&r, q[i], err, n)) != 0)
 			rc = k < 0 ? 2 : -1;

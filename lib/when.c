@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "when.h"
 
@@ -204,4 +205,13 @@ ppv_time_format(int64_t t, char *buf)
 	snprintf(buf, 32, "%04" PRId64 "-%02u-%02uT%02d:%02d:%02dZ", y, m, d,
 	         (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 	return buf;
+}
+
+int64_t
+ppv_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -1,4 +1,4 @@
-/* when.h: instants (RFC 3339 or unix seconds) and durations (90, 2m, 1h30m, 1.5s). */
+/* when.h: instants (RFC 3339 or unix seconds), durations (90, 2m, 1h30m, 1.5s), a monotonic clock. */
 #ifndef PPV_WHEN_H
 #define PPV_WHEN_H
 
@@ -12,6 +12,8 @@ int ppv_duration_parse(const char *s, int64_t *secs);
 int ppv_duration_parse_ms(const char *s, int64_t *ms);
 /* "2026-11-25T04:30:00Z"; buf holds at least 32 bytes. */
 char *ppv_time_format(int64_t t, char *buf);
+/* A monotonic clock in milliseconds, for timeouts and rates. */
+int64_t ppv_now_ms(void);
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t ppv_days_from_civil(int64_t y, unsigned m, unsigned d);
 void ppv_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);

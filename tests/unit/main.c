@@ -16,6 +16,7 @@ main(int argc, char **argv)
 	test_csvio();
 	test_atomic();
 	test_token();
+	test_amf();
 	printf("%d passed, %d failed\n", unit_pass, unit_fail);
 	return unit_fail ? 1 : 0;
 }

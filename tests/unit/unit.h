@@ -26,5 +26,6 @@ void test_json(void);
 void test_csvio(void);
 void test_atomic(void);
 void test_token(void);
+void test_amf(void);
 
 #endif
