@@ -273,7 +273,7 @@ main(int argc, char **argv)
 			free(po);
 		}
 		ppv_remux_cfg rcfg = { NULL, max_ms, stats_fd, 5000, &stop, live && !l,
-		                       l ? ppv_listen_reconnects : NULL, l };
+		                       l ? ppv_listen_reconnects : NULL, l ? ppv_listen_name : NULL, l };
 		rc = ppv_remux(in, out, &rcfg, err, sizeof err);
 		if (l && ppv_listen_state(l) == PPV_LISTEN_TIMEOUT) {
 			ppv_warn("no publisher with a valid stream key within %.0f s",

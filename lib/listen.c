@@ -325,9 +325,9 @@ ppv_listen_state(const ppv_listen *l)
 }
 
 const char *
-ppv_listen_name(const ppv_listen *l)
+ppv_listen_name(void *l)
 {
-	return l->name;
+	return ((ppv_listen *)l)->name;
 }
 
 int

@@ -29,7 +29,7 @@ ppv_listen *ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n);
  * It ends when no publisher came back within the grace time. */
 AVIOContext *ppv_listen_avio(ppv_listen *l);
 int ppv_listen_state(const ppv_listen *l);
-const char *ppv_listen_name(const ppv_listen *l);
+const char *ppv_listen_name(void *l);
 int ppv_listen_reconnects(void *l);
 int ppv_listen_port(const ppv_listen *l);
 void ppv_listen_free(ppv_listen *l);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "remux.h"
 #include "when.h"
 
@@ -105,6 +106,11 @@ stats(remux *r, int final)
 	int64_t now = ppv_now_ms();
 	char line[512], when[32];
 	struct track *v = NULL;
+	const char *name = c->name ? c->name : c->name_of ? c->name_of(c->ctx) : NULL;
+	char esc[6 * 64 + 1] = "";
+
+	if (name)
+		ppv_json_escape(esc, name, strnlen(name, 64));
 
 	if (c->stats_fd < 0 || (!final && now - r->last_stats < c->stats_every_ms))
 		return;
@@ -116,7 +122,7 @@ stats(remux *r, int final)
 		"{\"time\":\"%s\",\"name\":\"%s\",\"media_seconds\":%.3f,\"bitrate_kbps\":%.0f,"
 		"\"fps\":%.2f,\"keyframe_interval\":%.3f,\"av_offset_ms\":%.0f,\"bytes\":%llu,"
 		"\"reconnects\":%d,\"discontinuities\":%d%s}\n",
-		ppv_time_format(time(NULL), when), c->name ? c->name : "",
+		ppv_time_format(time(NULL), when), esc,
 		(double)(r->vlast > 0 ? r->vlast : 0) / TB,
 		span > 0 ? (double)r->win_bytes * 8 / 1000 / span : 0.0,
 		span > 0 ? (double)r->win_frames / span : 0.0,

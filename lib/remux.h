@@ -16,6 +16,7 @@ typedef struct {
 	volatile sig_atomic_t *stop;  /* set by a signal: finish cleanly */
 	int hangup_is_end;            /* a network source: EIO means the sender left */
 	int (*reconnects)(void *ctx); /* how many times the source came back */
+	const char *(*name_of)(void *ctx); /* the publisher, once known */
 	void *ctx;
 } ppv_remux_cfg;
 

@@ -105,7 +105,7 @@ publish() {
 	monotonic "$T/out.ts"
 	d=$(duration "$T/out.ts")
 	awk -v d="$d" 'BEGIN { exit !(d > 7.6 && d < 8.4) }' || fail "duration $d, pushed 2 x 4"
-	tail -n 1 "$T/stats" | grep -q '"reconnects":1,.*"final":true'
+	tail -n 1 "$T/stats" | grep -q '"name":"creator7",.*"reconnects":1,.*"final":true'
 }
 
 @test "another creator's key cannot take over a stream that went quiet" {
