@@ -36,7 +36,7 @@ typedef struct {
 	unsigned nt, late;            /* streams known at the start; late ones dropped */
 	int64_t offset;               /* input + offset = output, 90 kHz */
 	int started;
-	int64_t wall0, last_stats;
+	int64_t last_stats;
 	int64_t vlast, alast;         /* last video / audio output dts */
 	uint64_t win_frames, win_bytes;
 	int64_t win_start;
@@ -262,7 +262,7 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 	}
 	for (unsigned i = 0; i < r.nt; i++)
 		r.t[i].last_key = -1;
-	r.last_stats = r.wall0 = ppv_now_ms();
+	r.last_stats = ppv_now_ms();
 	for (int i = 0; i < nq; i++) {
 		if (!rc && (k = write_packet(&r, q[i], err, n)) != 0)
 			rc = k < 0 ? 2 : -1;
