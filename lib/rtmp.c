@@ -371,6 +371,8 @@ ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg)
 		uint32_t tsf = 0;
 		if (fmt <= 2)
 			tsf = be(h, 3);
+		if (fmt <= 1 && s->got)
+			return fail(r, "a message header inside an unfinished message");
 		if (fmt <= 1) {
 			s->len = be(h + 3, 3);
 			s->type = h[6];
@@ -402,7 +404,9 @@ ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg)
 			return fail(r, "message too large");
 		uint32_t take = s->len - s->got < r->in_chunk ? s->len - s->got : r->in_chunk;
 		if (s->got + take > s->cap) {
-			uint32_t cap = s->len > 4096 ? s->len : 4096;
+			uint32_t cap = s->got + take > 4096 ? s->got + take : 4096;
+			if (cap < s->len)
+				cap = s->len;
 			uint8_t *nb = realloc(s->buf, cap);
 			if (!nb)
 				return fail(r, "out of memory");
