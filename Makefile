@@ -15,6 +15,7 @@ BUILD     ?= build/default
 BIN       ?= bin
 FUZZ_TIME ?= 60
 FUZZ_SHORT = 8
+FUZZ_SEED ?=
 
 PROGS = ppv-ingest ppv-mint
 LIBSRC = $(sort $(wildcard lib/*.c))
@@ -89,7 +90,7 @@ check: all
 	$(MAKE) unit
 	$(MAKE) bats
 	$(MAKE) check-asan
-	$(MAKE) fuzz FUZZ_TIME=$(FUZZ_SHORT)
+	$(MAKE) fuzz FUZZ_TIME=$(FUZZ_SHORT) FUZZ_SEED=1
 	$(MAKE) lint-man
 
 unit: $(BUILD)/unit-tests
@@ -121,7 +122,7 @@ fuzz: $(FUZZSRC:tests/fuzz/%.c=build/fuzz/%)
 	@for f in $^; do \
 	  name=$${f##*/}; corpus=build/fuzz/corpus-$$name; mkdir -p $$corpus; \
 	  echo "fuzz: $$name for $(FUZZ_TIME)s"; \
-	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=0 $$corpus tests/fuzz/seeds/$$name 2>build/fuzz/$$name.log \
+	  $$f -max_total_time=$(FUZZ_TIME) $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) -print_final_stats=0 $$corpus tests/fuzz/seeds/$$name 2>build/fuzz/$$name.log \
 	    || { tail -n 40 build/fuzz/$$name.log; exit 1; }; \
 	  grep -E '^(#[0-9]+.*DONE|Done)' build/fuzz/$$name.log | tail -n 1; \
 	done
