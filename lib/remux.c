@@ -251,10 +251,15 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 		if (video_at >= 0 && (audio || nq - video_at > 90))
 			break;
 	}
+	if (nq == 0 && cfg->stop && *cfg->stop) {
+		/* stopped before any media: nothing to close, nothing to report */
+		av_packet_free(&p);
+		return 0;
+	}
 	if (k < 0 && k != AVERROR_EOF && !(cfg->stop && *cfg->stop)) {
 		snprintf(err, n, "cannot read the input: %s", av_err2str(k));
 		rc = 2;
-	} else if (nq == 0 && !(cfg->stop && *cfg->stop)) {
+	} else if (nq == 0) {
 		snprintf(err, n, "the input has no packets");
 		rc = 2;
 	} else if (setup(&r, err, n) < 0) {

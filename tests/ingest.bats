@@ -202,3 +202,14 @@ s = socket.create_connection(('127.0.0.1', $PORT)); s.sendall(b'\x07' + sys.stdi
 	assert_success
 	assert_output --partial "keyframes every 10.0 s"
 }
+
+@test "SIGTERM while waiting for a publisher ends quietly with exit 0" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" > "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	for _ in $(seq 50); do grep -q waiting "$T/err" 2>/dev/null && break; sleep 0.1; done
+	kill -TERM $pid
+	rc=0; wait $pid || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(wc -l < "$T/err")" -eq 1 ]
+	[ ! -s "$T/out.ts" ]
+}
