@@ -2,18 +2,7 @@
 #include <string.h>
 
 #include "amf.h"
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
+#include "bytes.h"
 
 static int
 left(const ppv_amf *a, size_t n)
@@ -25,9 +14,9 @@ left(const ppv_amf *a, size_t n)
 static int
 raw_string(ppv_amf *a, const char **s, size_t *n)
 {
-	if (!left(a, 2) || !left(a, 2 + (size_t)be16(a->p)))
+	if (!left(a, 2) || !left(a, 2 + (size_t)ppv_get_be(a->p, 2)))
 		return -1;
-	*n = be16(a->p);
+	*n = ppv_get_be(a->p, 2);
 	*s = (const char *)a->p + 2;
 	a->p += 2 + *n;
 	return 0;
@@ -77,9 +66,9 @@ skip(ppv_amf *a, int depth)
 	case PPV_AMF_NULL: case PPV_AMF_UNDEFINED: return 0;
 	case PPV_AMF_DATE: if (!left(a, 10)) return -1; a->p += 10; return 0;
 	case PPV_AMF_LONGSTRING:
-		if (!left(a, 4) || !left(a, 4 + (size_t)be32(a->p)))
+		if (!left(a, 4) || !left(a, 4 + (size_t)ppv_get_be(a->p, 4)))
 			return -1;
-		a->p += 4 + be32(a->p);
+		a->p += 4 + ppv_get_be(a->p, 4);
 		return 0;
 	case PPV_AMF_ECMA:
 		if (!left(a, 4))
@@ -98,7 +87,7 @@ skip(ppv_amf *a, int depth)
 	case PPV_AMF_STRICT:
 		if (!left(a, 4))
 			return -1;
-		count = be32(a->p);
+		count = ppv_get_be(a->p, 4);
 		a->p += 4;
 		/* each element is at least one byte: a huge count runs out of data */
 		for (uint32_t i = 0; i < count; i++)

@@ -15,6 +15,7 @@
 #include <libavutil/error.h>
 #include <libavutil/mem.h>
 
+#include "bytes.h"
 #include "cli.h"
 #include "ctcmp.h"
 #include "listen.h"
@@ -169,13 +170,6 @@ tag_room(ppv_listen *l, size_t n)
 	return 0;
 }
 
-static void
-be(uint8_t *p, uint32_t v, int n)
-{
-	for (int i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 /* One FLV tag (RTMP messages are FLV tag bodies). Metadata loses its
  * @setDataFrame wrapper and is only passed on for the first session. */
 static int
@@ -195,12 +189,12 @@ make_tag(ppv_listen *l, const ppv_rtmp_msg *m)
 		return -1;
 	uint8_t *t = l->tag;
 	t[0] = (uint8_t)m->type;
-	be(t + 1, (uint32_t)n, 3);
-	be(t + 4, m->ts & 0xFFFFFF, 3);
+	ppv_put_be(t + 1, (uint32_t)n, 3);
+	ppv_put_be(t + 4, m->ts & 0xFFFFFF, 3);
 	t[7] = (uint8_t)(m->ts >> 24);
-	be(t + 8, 0, 3);
+	ppv_put_be(t + 8, 0, 3);
 	memcpy(t + 11, d, n);
-	be(t + 11 + n, (uint32_t)(n + 11), 4);
+	ppv_put_be(t + 11 + n, (uint32_t)(n + 11), 4);
 	l->tag_len = n + 15;
 	l->tag_pos = 0;
 	return 1;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "amf.h"
+#include "bytes.h"
 #include "keys.h"
 #include "rtmp.h"
 
@@ -76,23 +77,6 @@ need(ppv_rtmp *r, size_t n)
 	return 1;
 }
 
-static uint32_t
-be(const uint8_t *p, int n)
-{
-	uint32_t v = 0;
-
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void
-put_be(uint8_t *p, uint32_t v, int n)
-{
-	for (int i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 /* --- output ---------------------------------------------------------------------- */
 
 /* One message, cut into chunks: a full header first, then one-byte headers. */
@@ -106,8 +90,8 @@ send_msg(ppv_rtmp *r, uint8_t csid, uint8_t type, uint32_t sid, const uint8_t *p
 		size_t h = 0, take = n - off < r->out_chunk ? n - off : r->out_chunk;
 		if (off == 0) {
 			out[h++] = csid;              /* fmt 0 */
-			put_be(out + h, 0, 3), h += 3;
-			put_be(out + h, (uint32_t)n, 3), h += 3;
+			ppv_put_be(out + h, 0, 3), h += 3;
+			ppv_put_be(out + h, (uint32_t)n, 3), h += 3;
 			out[h++] = type;
 			out[h++] = (uint8_t)sid;      /* little-endian, as the spec has it */
 			out[h++] = (uint8_t)(sid >> 8);
@@ -129,7 +113,7 @@ send_control(ppv_rtmp *r, uint8_t type, uint32_t v, int extra)
 {
 	uint8_t p[5];
 
-	put_be(p, v, 4);
+	ppv_put_be(p, v, 4);
 	p[4] = (uint8_t)extra;
 	return send_msg(r, 2, type, 0, p, extra >= 0 ? 5 : 4);
 }
@@ -251,7 +235,7 @@ on_publish(ppv_rtmp *r, double tx, ppv_amf *a, uint32_t sid)
 		r->state = S_DONE;
 		return PPV_RTMP_REJECTED;
 	}
-	put_be(begin + 2, sid, 4);   /* user control: stream begin */
+	ppv_put_be(begin + 2, sid, 4);   /* user control: stream begin */
 	if (send_msg(r, 2, 4, 0, begin, sizeof begin))
 		return PPV_RTMP_ERROR;
 	char desc[160];
@@ -329,7 +313,7 @@ handshake(ppv_rtmp *r)
 	if (r->rbuf[r->rpos] != 3)
 		return fail(r, "not an RTMP client (or encrypted RTMP, which is not supported)");
 	s[0] = 3;
-	put_be(s + 1, (uint32_t)time(NULL), 4);
+	ppv_put_be(s + 1, (uint32_t)time(NULL), 4);
 	memset(s + 5, 0, 4);
 	ppv_random(s + 9, HANDSHAKE - 8);
 	memcpy(s + 1 + HANDSHAKE, r->rbuf + r->rpos + 1, HANDSHAKE);  /* S2 echoes C1 */
@@ -370,11 +354,11 @@ ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg)
 		h += bh;
 		uint32_t tsf = 0;
 		if (fmt <= 2)
-			tsf = be(h, 3);
+			tsf = ppv_get_be(h, 3);
 		if (fmt <= 1 && s->got)
 			return fail(r, "a message header inside an unfinished message");
 		if (fmt <= 1) {
-			s->len = be(h + 3, 3);
+			s->len = ppv_get_be(h + 3, 3);
 			s->type = h[6];
 		}
 		if (fmt == 0)
@@ -387,7 +371,7 @@ ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg)
 		if (s->ext) {
 			if (need(r, hl + 4) <= 0)
 				return fail(r, "connection closed inside a chunk header");
-			tsf = be(r->rbuf + r->rpos + hl, 4);
+			tsf = ppv_get_be(r->rbuf + r->rpos + hl, 4);
 			hl += 4;
 		}
 		r->rpos += hl;
@@ -437,21 +421,21 @@ ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg)
 			continue;
 		switch (s->type) {
 		case 1:  /* set chunk size */
-			if (len < 4 || (be(s->buf, 4) & 0x7FFFFFFF) == 0)
+			if (len < 4 || (ppv_get_be(s->buf, 4) & 0x7FFFFFFF) == 0)
 				return fail(r, "bad chunk size");
-			r->in_chunk = be(s->buf, 4) & 0x7FFFFFFF;
+			r->in_chunk = ppv_get_be(s->buf, 4) & 0x7FFFFFFF;
 			if (r->in_chunk > MAX_MEDIA)
 				return fail(r, "chunk size too large");
 			break;
 		case 2:  /* abort a message */
 			if (len >= 4)
 				for (int i = 0; i < SLOTS; i++)
-					if (r->slot[i].used && r->slot[i].csid == be(s->buf, 4))
+					if (r->slot[i].used && r->slot[i].csid == ppv_get_be(s->buf, 4))
 						r->slot[i].got = 0;
 			break;
 		case 5:  /* the publisher's acknowledgement window */
 			if (len >= 4)
-				r->peer_window = be(s->buf, 4);
+				r->peer_window = ppv_get_be(s->buf, 4);
 			break;
 		case 3: case 4: case 6:
 			break;
