@@ -196,6 +196,9 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A closed pipe downstream comes back as EPIPE from write(2), so the
+	 * output can still be finished (an -o file committed) and we exit 0. */
+	signal(SIGPIPE, SIG_IGN);
 
 	ppv_atomic atomic;
 	FILE *of = NULL;
@@ -272,7 +275,7 @@ main(int argc, char **argv)
 				av_dict_free(&po[i]);
 			free(po);
 		}
-		ppv_remux_cfg rcfg = { NULL, max_ms, stats_fd, 5000, &stop, live && !l,
+		ppv_remux_cfg rcfg = { max_ms, stats_fd, 5000, &stop, live && !l,
 		                       l ? ppv_listen_reconnects : NULL, l ? ppv_listen_name : NULL, l };
 		rc = ppv_remux(in, out, &rcfg, err, sizeof err);
 		if (l && ppv_listen_state(l) == PPV_LISTEN_TIMEOUT) {

@@ -99,6 +99,14 @@ setup(remux *r, char *err, size_t n)
 	return ppv_tsout_start(r->out, err, n);
 }
 
+static const char *
+name_of(const remux *r)
+{
+	const char *n = r->cfg->name_of ? r->cfg->name_of(r->cfg->ctx) : NULL;
+
+	return n ? n : "input";
+}
+
 static void
 stats(remux *r, int final)
 {
@@ -106,7 +114,7 @@ stats(remux *r, int final)
 	int64_t now = ppv_now_ms();
 	char line[512], when[32];
 	struct track *v = NULL;
-	const char *name = c->name ? c->name : c->name_of ? c->name_of(c->ctx) : NULL;
+	const char *name = c->name_of ? c->name_of(c->ctx) : NULL;
 	char esc[6 * 64 + 1] = "";
 
 	if (name)
@@ -203,7 +211,7 @@ write_packet(remux *r, AVPacket *p, char *err, size_t n)
 			if (t->keyint > KEYINT_WARN && !r->warned_keyint) {
 				ppv_warn("%s: keyframes every %.1f s: players and segmenters need one at "
 				         "least every 4 s (set the encoder's keyframe interval to 2 s)",
-				         r->cfg->name ? r->cfg->name : "input", (double)t->keyint / TB);
+				         name_of(r), (double)t->keyint / TB);
 				r->warned_keyint = 1;
 			}
 		}

@@ -9,14 +9,13 @@
 #include "tsout.h"
 
 typedef struct {
-	const char *name;             /* shown in stats: the creator or event */
 	int64_t max_ms;               /* stop after this much media; 0: no limit */
 	int stats_fd;                 /* JSON lines; -1: none */
 	int64_t stats_every_ms;
 	volatile sig_atomic_t *stop;  /* set by a signal: finish cleanly */
 	int hangup_is_end;            /* a network source: EIO means the sender left */
 	int (*reconnects)(void *ctx); /* how many times the source came back */
-	const char *(*name_of)(void *ctx); /* the publisher, once known */
+	const char *(*name_of)(void *ctx); /* the publisher, once known (stats, warnings) */
 	void *ctx;
 } ppv_remux_cfg;
 

@@ -22,7 +22,7 @@ typedef struct {
 static int
 make_graph(track *t, const char *desc, int audio, char *err, size_t n)
 {
-	AVFilterInOut *outs = NULL, *ins = NULL;
+	AVFilterInOut *outs = NULL;
 	int r;
 
 	t->graph = avfilter_graph_alloc();
@@ -37,7 +37,6 @@ make_graph(track *t, const char *desc, int audio, char *err, size_t n)
 	if (r >= 0)
 		r = avfilter_graph_config(t->graph, NULL);
 	avfilter_inout_free(&outs);
-	avfilter_inout_free(&ins);
 	if (r < 0)
 		snprintf(err, n, "test source filter '%s': %s", desc, av_err2str(r));
 	return r < 0 ? -1 : 0;

@@ -22,6 +22,7 @@ struct seg {
 struct ppv_signer {
 	ppv_tokcfg cfg;
 	const char *name;          /* query parameter that carries the token */
+	size_t namelen;
 	ppv_mac **macs;            /* one per key, pads precomputed */
 	struct seg *expr;          /* nginx expression, parsed once */
 	size_t nexpr;
@@ -209,6 +210,7 @@ ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen)
 		return NULL;
 	s->cfg = *cfg;
 	s->name = cfg->token_name ? cfg->token_name : cfg->fmt == PPV_FMT_JWT ? "token" : "__token__";
+	s->namelen = strlen(s->name);
 	if (cfg->fmt == PPV_FMT_NGINX) {
 		if (parse_expr(s, cfg->nginx_expr ? cfg->nginx_expr
 		               : "$secure_link_expires$uri$remote_addr $secret", err, errlen)) {
@@ -368,7 +370,7 @@ jwt_mint(ppv_signer *s, const ppv_claims *c, sb *out)
 	if (c->aud)
 		put_json_str(&j, "aud", c->aud, &first);
 	if (c->nacl || c->path) {
-		put(&j, first ? "{\"acl\":[" : ",\"acl\":[", first ? 8 : 8);
+		put(&j, first ? "{\"acl\":[" : ",\"acl\":[", 8);
 		first = 0;
 		for (size_t i = 0; i < (c->nacl ? c->nacl : 1); i++) {
 			const char *a = c->nacl ? c->acl[i] : c->path;
@@ -567,7 +569,7 @@ static enum ppv_verdict
 akamai_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 {
 	const char *t = p->token, *path = p->path;
-	size_t tn = p->tn, pn = p->pn, nl = strlen(s->name);
+	size_t tn = p->tn, pn = p->pn, nl = s->namelen;
 	const char *f[8] = { 0 };     /* ip st exp acl id data hmac */
 	size_t fn[8] = { 0 };
 	static const char *const names[] = { "ip", "st", "exp", "acl", "id", "data", "hmac" };
@@ -786,9 +788,8 @@ jwt_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 
 	if (p->path && param(p->query, p->qn, s->name, &t, &tn) != 1)
 		return PPV_TOK_MALFORMED;
-	if (!p->path && tn > strlen(s->name) && t[strlen(s->name)] == '=' &&
-	    !memcmp(t, s->name, strlen(s->name)))
-		t += strlen(s->name) + 1, tn -= strlen(s->name) + 1;
+	if (!p->path && tn > s->namelen && t[s->namelen] == '=' && !memcmp(t, s->name, s->namelen))
+		t += s->namelen + 1, tn -= s->namelen + 1;
 	if (!(dot1 = memchr(t, '.', tn)) || !(dot2 = memchr(dot1 + 1, '.', tn - (size_t)(dot1 + 1 - t))) ||
 	    memchr(dot2 + 1, '.', tn - (size_t)(dot2 + 1 - t)))
 		return PPV_TOK_MALFORMED;

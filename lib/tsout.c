@@ -1,7 +1,6 @@
 /* tsout.c: clean MPEG-TS out of libavformat's muxer, through our own write callback so a
  * closed pipe ends the program quietly and a full disk is an error, not a silent loss. */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,9 +53,6 @@ ppv_tsout_new(int fd, int live)
 	    !(t->ctx->pb = avio_alloc_context(buf, BUF, 1, t, NULL, write_cb, NULL)))
 		return NULL;
 	t->ctx->flags |= AVFMT_FLAG_CUSTOM_IO;
-	/* We catch EPIPE from write(2) ourselves; the default action of SIGPIPE
-	 * would also end us quietly, but could not finish a file output. */
-	signal(SIGPIPE, SIG_IGN);
 	return t;
 }
 
