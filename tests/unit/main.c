@@ -17,6 +17,7 @@ main(int argc, char **argv)
 	test_atomic();
 	test_token();
 	test_amf();
+	test_scte35();
 	printf("%d passed, %d failed\n", unit_pass, unit_fail);
 	return unit_fail ? 1 : 0;
 }

@@ -27,5 +27,6 @@ void test_csvio(void);
 void test_atomic(void);
 void test_token(void);
 void test_amf(void);
+void test_scte35(void);
 
 #endif

@@ -1,0 +1,442 @@
+/* ppv-splice: ad insertion: SCTE-35 cues decoded, encoded and put into a TS stream, ad pods stitched into HLS playlists. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "codec.h"
+#include "input.h"
+#include "scte35.h"
+#include "ts.h"
+
+static const char synopsis[] =
+	"ppv-splice decode [-i FILE.ts] [CUE...]\n"
+	"       ppv-splice encode (--insert | --time-signal) [--event-id N] [--pts T] [--duration D]\n"
+	"                         [--out | --in] [--auto-return] [--type ID] [--upid TYPE:HEX]\n"
+	"       ppv-splice inject [--at T[/D]]... [--schedule FILE] [--preroll S] [--pid PID] [-o FILE] [FILE]\n"
+	"       ppv-splice stitch [--ad PLAYLIST | --ads CATALOG] [--at T]... [--schedule FILE] [--replace]\n"
+	"                         [--interstitials] [--viewer ID] [--meta K=V]... [--impressions FILE]\n"
+	"                         [--live --state FILE] [-o OUT] PLAYLIST...";
+
+static const char help[] =
+	"usage: ppv-splice decode [-i FILE.ts] [CUE...]\n"
+	"       ppv-splice encode (--insert | --time-signal) [--event-id N] [--pts T]\n"
+	"                  [--duration D] [--out | --in] [--auto-return] [--type ID]\n"
+	"                  [--upid TYPE:HEX] [--hex]\n"
+	"       ppv-splice inject [--at T[/D]]... [--schedule FILE] [--preroll S]\n"
+	"                  [--pid PID] [--event-id N] [-o FILE] [FILE]\n"
+	"       ppv-splice stitch [--ad PLAYLIST | --ads CATALOG] [--at T]...\n"
+	"                  [--schedule FILE] [--replace] [--interstitials] [--viewer ID]\n"
+	"                  [--meta K=V]... [--impressions FILE] [--live --state FILE]\n"
+	"                  [--slate PLAYLIST] [-o OUT] PLAYLIST...\n"
+	"\n"
+	"SCTE-35 cues and ad insertion.\n"
+	"\n"
+	"decode   cues (base64 or 0x-hex) from the arguments, one a line on stdin, or\n"
+	"         every cue of a TS file (-i): one JSON object a line\n"
+	"  -i, --input FILE       read the SCTE-35 PIDs of a transport stream\n"
+	"encode   build a cue; prints base64 (or --hex)\n"
+	"      --insert           a splice_insert\n"
+	"      --time-signal      a time_signal\n"
+	"      --event-id N       splice/segmentation event id (default 1)\n"
+	"      --pts T            splice time in seconds (6 decimals) or Nt in 90 kHz\n"
+	"                         ticks; without it the splice is immediate\n"
+	"      --duration D       break (or segmentation) duration, seconds\n"
+	"      --out, --in        out of the network (default) or back in\n"
+	"      --auto-return      the break ends by itself after --duration\n"
+	"      --type ID          add a segmentation descriptor of this type (0x34...)\n"
+	"      --upid TYPE:HEX    its UPID (type number or name: ti, adi, uri, mid...)\n"
+	"      --hex              print 0x-hex instead of base64\n"
+	"inject   a TS filter: adds an SCTE-35 PID and splice_insert cues\n"
+	"      --at T[/D]         a break at media time T (seconds, 1h2m3s) lasting D\n"
+	"                         (default 30); repeat\n"
+	"      --schedule FILE    CSV `at,duration,event_id`\n"
+	"      --preroll S        send each cue S seconds before its splice (default 4)\n"
+	"      --pid PID          the SCTE-35 PID (default: the first free after the\n"
+	"                         stream's PIDs)\n"
+	"stitch   ad pods into HLS media or master playlists; see ppv-splice(1)\n"
+	"      --ad PLAYLIST      the ad (media or master playlist)\n"
+	"      --ads CATALOG      CSV `ad_id,playlist,duration,advertiser,cpm[,targeting,\n"
+	"                         start,end,max_per_break]`: fill each break by CPM\n"
+	"      --at T             a break at T seconds of content; repeat\n"
+	"      --schedule FILE    CSV `at,duration[,event_id]`\n"
+	"      --replace          ads replace the content inside cue windows\n"
+	"      --interstitials    HLS Interstitials (EXT-X-DATERANGE) instead\n"
+	"      --viewer ID        personalize the choice (deterministic per viewer)\n"
+	"      --meta K=V         creator=, title=, tags=, country=: for targeting\n"
+	"      --impressions FILE append one CSV line per ad placed\n"
+	"      --slate PLAYLIST   what fills a break the ads leave\n"
+	"      --live             a live sliding-window playlist; needs --state FILE\n"
+	"      --state FILE       what earlier refreshes placed\n"
+	"  -o, --output FILE|DIR  output file, or a directory that mirrors the inputs\n"
+	"  -q, --quiet            no warnings for skipped cues\n"
+	"  -h, --help             this help\n"
+	"      --version          the version\n"
+	"\n"
+	"Exit status: 0 success, 1 a cue or playlist was rejected, 2 usage, I/O or bad\n"
+	"input. See ppv-splice(1).\n";
+
+enum { O_VERSION = 256 };
+
+static void
+help_or_version(int c)
+{
+	if (c == 'h')
+		ppv_help(help);
+	if (c == O_VERSION)
+		ppv_version();
+	ppv_usage(synopsis);
+}
+
+/* decode ------------------------------------------------------------------ */
+
+struct decoder {
+	ppv_scte35 cue;
+	long n;
+	int rc;
+	const char *where;
+	uint16_t pid;
+	uint64_t packet;
+};
+
+static void
+decode_bytes(struct decoder *d, const uint8_t *p, size_t n)
+{
+	char err[200];
+
+	d->n++;
+	if (ppv_scte35_decode(&d->cue, p, n, err, sizeof err) < 0) {
+		if (d->where)
+			ppv_warn("%s: packet %" PRIu64 ": cue %ld: %s", d->where, d->packet, d->n, err);
+		else
+			ppv_warn("cue %ld: %s", d->n, err);
+		d->rc = PPV_FAIL;
+		return;
+	}
+	ppv_scte35_json(&d->cue, stdout);
+	putchar('\n');
+}
+
+static void
+decode_text(struct decoder *d, const char *s)
+{
+	static uint8_t buf[PPV_SCTE35_MAX];
+	long n = ppv_scte35_text(s, buf, sizeof buf);
+
+	if (n < 0) {
+		ppv_warn("cue %ld: neither base64 nor 0x-hex", ++d->n);
+		d->rc = PPV_FAIL;
+		return;
+	}
+	decode_bytes(d, buf, (size_t)n);
+}
+
+struct tsdecode {
+	struct decoder *d;
+	int pmt_pid;
+	uint8_t is_cue[8192];
+	ppv_secbuf psi, *cues[8192];
+};
+
+static void
+on_pat(void *ctx, const uint8_t *s, size_t n)
+{
+	struct tsdecode *t = ctx;
+	int pid = ppv_pat_pmt_pid(s, n);
+
+	if (pid >= 0)
+		t->pmt_pid = pid;
+}
+
+static void
+on_pmt(void *ctx, const uint8_t *s, size_t n)
+{
+	struct tsdecode *t = ctx;
+	static ppv_pmt m;
+
+	if (ppv_pmt_parse(s, n, &m) < 0)
+		return;
+	for (int i = 0; i < m.nes; i++)
+		if (m.es[i].stream_type == 0x86)
+			t->is_cue[m.es[i].pid] = 1;
+}
+
+static void
+on_cue(void *ctx, const uint8_t *s, size_t n)
+{
+	struct tsdecode *t = ctx;
+
+	if (s[0] == 0xfc)
+		decode_bytes(t->d, s, n);
+}
+
+static void
+decode_ts(struct decoder *d, const char *path)
+{
+	static struct tsdecode t;
+	static uint8_t buf[PPV_TS_PACKET * 512];
+	ppv_input *in = ppv_input_open(path);
+	size_t have = 0, got;
+	ppv_tspkt k;
+
+	t.d = d;
+	t.pmt_pid = -1;
+	d->where = ppv_input_name(in);
+	while ((got = ppv_input_read(in, buf + have, sizeof buf - have)) > 0 || have >= PPV_TS_PACKET) {
+		have += got;
+		size_t at = 0;
+		while (have - at >= PPV_TS_PACKET) {
+			const uint8_t *p = buf + at;
+			if (ppv_ts_parse(p, &k) < 0) {
+				at++;   /* lost sync: look for the next 0x47 */
+				continue;
+			}
+			at += PPV_TS_PACKET;
+			d->packet++;
+			if (k.pid == 0)
+				ppv_section_feed(&t.psi, &k, on_pat, &t);
+			else if (k.pid == t.pmt_pid)
+				ppv_section_feed(&t.psi, &k, on_pmt, &t);
+			else if (t.is_cue[k.pid]) {
+				if (!t.cues[k.pid] && !(t.cues[k.pid] = calloc(1, sizeof *t.cues[0])))
+					ppv_die(PPV_ERR, "out of memory");
+				d->pid = k.pid;
+				ppv_section_feed(t.cues[k.pid], &k, on_cue, &t);
+			}
+		}
+		memmove(buf, buf + at, have - at);
+		have -= at;
+		if (got == 0)
+			break;
+	}
+	ppv_input_close(in);
+	for (int i = 0; i < 8192; i++)
+		free(t.cues[i]);
+}
+
+static int
+cmd_decode(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ 0 },
+	};
+	static struct decoder d;
+	const char *ts = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "i:h", lo, NULL)) != -1) {
+		if (c == 'i')
+			ts = optarg;
+		else
+			help_or_version(c);
+	}
+	argc -= optind, argv += optind;
+	if (ts && argc)
+		ppv_die(PPV_ERR, "-i reads the cues of a TS file: give no CUE arguments");
+	if (ts) {
+		decode_ts(&d, ts);
+	} else if (argc) {
+		for (int i = 0; i < argc; i++)
+			decode_text(&d, argv[i]);
+	} else {
+		ppv_input *in = ppv_input_open(NULL);
+		char *line;
+		ssize_t n;
+		while ((n = ppv_input_line(in, &line)) >= 0) {
+			while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+				line[--n] = '\0';
+			if (n && line[0] != '#')
+				decode_text(&d, line);
+		}
+		ppv_input_close(in);
+	}
+	return d.rc;
+}
+
+/* encode ------------------------------------------------------------------ */
+
+static const char *const upid_short[] = {
+	"none", "user", "isci", "adid", "umid", "isan-old", "isan", "tid", "ti", "adi",
+	"eidr", "atsc", "mpu", "mid", "ads", "uri", "uuid", "scr",
+};
+
+static long
+parse_num(const char *opt, const char *s, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s || *end || v < 0 || v > max)
+		ppv_die(PPV_ERR, "%s: '%s' is not a number from 0 to %ld", opt, s, max);
+	return v;
+}
+
+static uint64_t
+parse_ticks(const char *opt, const char *s)
+{
+	uint64_t t;
+
+	if (ppv_ticks_parse(s, &t) < 0)
+		ppv_die(PPV_ERR, "%s: '%s' is not a time in seconds (12.5) or ticks (90000t)", opt, s);
+	return t;
+}
+
+static int
+cmd_encode(int argc, char **argv)
+{
+	enum { O_INSERT = 300, O_TS, O_EVENT, O_PTS, O_DUR, O_OUT, O_IN, O_AUTO, O_TYPE, O_UPID, O_HEX };
+	static const struct option lo[] = {
+		{ "insert", no_argument, NULL, O_INSERT },
+		{ "time-signal", no_argument, NULL, O_TS },
+		{ "event-id", required_argument, NULL, O_EVENT },
+		{ "pts", required_argument, NULL, O_PTS },
+		{ "duration", required_argument, NULL, O_DUR },
+		{ "out", no_argument, NULL, O_OUT },
+		{ "in", no_argument, NULL, O_IN },
+		{ "auto-return", no_argument, NULL, O_AUTO },
+		{ "type", required_argument, NULL, O_TYPE },
+		{ "upid", required_argument, NULL, O_UPID },
+		{ "hex", no_argument, NULL, O_HEX },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ 0 },
+	};
+	static ppv_scte35 cue;
+	static uint8_t upid[255], out[PPV_SCTE35_MAX];
+	static char text[2 * PPV_SCTE35_MAX + 3];
+	int c, cmd = -1, hex = 0, type = -1, upid_type = 0, in = 0, autoret = 0;
+	uint32_t event = 1;
+	uint64_t pts = 0, dur = 0;
+	bool have_pts = false, have_dur = false;
+	long upid_len = 0;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case O_INSERT: case O_TS:
+			if (cmd >= 0 && cmd != (c == O_INSERT ? PPV_SPLICE_INSERT : PPV_TIME_SIGNAL))
+				ppv_die(PPV_ERR, "--insert and --time-signal: choose one");
+			cmd = c == O_INSERT ? PPV_SPLICE_INSERT : PPV_TIME_SIGNAL;
+			break;
+		case O_EVENT: event = (uint32_t)parse_num("--event-id", optarg, 0xffffffffL); break;
+		case O_PTS: pts = parse_ticks("--pts", optarg); have_pts = true; break;
+		case O_DUR: dur = parse_ticks("--duration", optarg); have_dur = true; break;
+		case O_OUT: in = 0; break;
+		case O_IN: in = 1; break;
+		case O_AUTO: autoret = 1; break;
+		case O_TYPE: type = (int)parse_num("--type", optarg, 255); break;
+		case O_UPID: {
+			const char *colon = strchr(optarg, ':');
+			if (!colon)
+				ppv_die(PPV_ERR, "--upid: '%s' is not TYPE:HEX", optarg);
+			size_t tl = (size_t)(colon - optarg);
+			upid_type = -1;
+			for (size_t i = 0; i < sizeof upid_short / sizeof *upid_short; i++)
+				if (strlen(upid_short[i]) == tl && !strncasecmp(optarg, upid_short[i], tl))
+					upid_type = (int)i;
+			if (upid_type < 0) {
+				char num[16];
+				snprintf(num, sizeof num, "%.*s", (int)(tl < 15 ? tl : 15), optarg);
+				upid_type = (int)parse_num("--upid", num, 255);
+			}
+			const char *h = colon + 1;
+			if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
+				h += 2;
+			if ((upid_len = ppv_hex_decode(upid, sizeof upid, h, strlen(h))) < 0)
+				ppv_die(PPV_ERR, "--upid: '%s' is not hex of at most 255 bytes", colon + 1);
+			break;
+		}
+		case O_HEX: hex = 1; break;
+		default: help_or_version(c);
+		}
+	}
+	if (optind != argc || cmd < 0)
+		ppv_usage(synopsis);
+	if (autoret && !have_dur)
+		ppv_die(PPV_ERR, "--auto-return needs --duration");
+	if (upid_len && type < 0)
+		ppv_die(PPV_ERR, "--upid goes into a segmentation descriptor: give --type");
+
+	ppv_scte35_init(&cue);
+	cue.command_type = (uint8_t)cmd;
+	if (cmd == PPV_TIME_SIGNAL) {
+		cue.time.specified = have_pts;
+		cue.time.pts = pts;
+	} else {
+		ppv_splice_event *e = &cue.insert;
+		e->event_id = event;
+		e->out_of_network = !in;
+		e->program_splice = true;
+		e->immediate = !have_pts;
+		e->time.specified = have_pts;
+		e->time.pts = pts;
+		e->has_duration = have_dur && !in;
+		e->duration = dur;
+		e->auto_return = autoret;
+		e->unique_program_id = 1;
+	}
+	if (type >= 0) {
+		ppv_splice_desc *d = &cue.desc[cue.ndesc++];
+		ppv_splice_seg *s = &d->u.seg;
+		d->tag = PPV_DESC_SEGMENTATION;
+		d->identifier = PPV_SCTE35_CUEI;
+		d->known = true;
+		s->event_id = event;
+		s->event_id_compliance = true;
+		s->program = true;
+		s->delivery_not_restricted = true;
+		s->has_duration = have_dur;
+		s->duration = dur;
+		s->upid_type = (uint8_t)upid_type;
+		s->upid_len = (uint8_t)upid_len;
+		s->upid = upid;
+		s->type_id = (uint8_t)type;
+		s->has_sub = type == 0x34 || type == 0x36 || type == 0x38 || type == 0x3a ||
+			     type == 0x44 || type == 0x46;
+	}
+	long n = ppv_scte35_encode(&cue, out, sizeof out);
+	if (n < 0)
+		ppv_die(PPV_ERR, "the cue does not fit in a section");
+	if (hex) {
+		strcpy(text, "0x");
+		ppv_hex_encode(text + 2, out, (size_t)n);
+		for (char *p = text + 2; *p; p++)
+			if (*p >= 'a' && *p <= 'f')
+				*p = (char)(*p - 'a' + 'A');
+	} else {
+		ppv_b64_encode(text, out, (size_t)n);
+	}
+	puts(text);
+	return PPV_OK;
+}
+
+/* main -------------------------------------------------------------------- */
+
+int
+main(int argc, char **argv)
+{
+	ppv_init(argv[0]);
+	if (argc < 2)
+		ppv_usage(synopsis);
+	const char *mode = argv[1];
+	if (!strcmp(mode, "-h") || !strcmp(mode, "--help"))
+		ppv_help(help);
+	if (!strcmp(mode, "--version"))
+		ppv_version();
+	argc--, argv++;
+	if (!strcmp(mode, "decode"))
+		ppv_exit(cmd_decode(argc, argv));
+	if (!strcmp(mode, "encode"))
+		ppv_exit(cmd_encode(argc, argv));
+	ppv_warn("unknown mode '%s' (decode, encode, inject, stitch)", mode);
+	ppv_usage(synopsis);
+}

@@ -1,0 +1,928 @@
+/* scte35.c: SCTE-35 (2022) splice_info_section: every command and descriptor, CRC-checked, re-encoded byte for byte. */
+#include "scte35.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <libavutil/bswap.h>
+#include <libavutil/crc.h>
+
+#include "bits.h"
+#include "bytes.h"
+#include "codec.h"
+#include "json.h"
+
+uint32_t
+ppv_crc32_mpeg(const uint8_t *p, size_t n)
+{
+	/* libavutil's IEEE table is the MSB-first one MPEG-2 sections use; it
+	 * leaves the register byte-swapped (as libavformat's mpegts knows). */
+	return av_bswap32(av_crc(av_crc_get_table(AV_CRC_32_IEEE), 0xffffffffu, p, n));
+}
+
+void
+ppv_scte35_init(ppv_scte35 *c)
+{
+	memset(c, 0, offsetof(ppv_scte35, pool));
+	c->sap_type = 3;
+	c->tier = 0xfff;
+	c->cw_index = 0xff;
+	c->insert.event_id_compliance = true;
+}
+
+static int
+fail(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static ppv_splice_time
+read_time(ppv_bitr *r)
+{
+	ppv_splice_time t = { .specified = ppv_bits(r, 1) };
+
+	if (t.specified) {
+		ppv_bits(r, 6);
+		t.pts = ppv_bits(r, 33);
+	} else {
+		ppv_bits(r, 7);
+	}
+	return t;
+}
+
+static void
+read_break(ppv_bitr *r, ppv_splice_event *e)
+{
+	e->auto_return = ppv_bits(r, 1);
+	ppv_bits(r, 6);
+	e->duration = ppv_bits(r, 33);
+}
+
+/* splice_insert when sched is 0, one splice_schedule event otherwise. */
+static int
+read_event(ppv_bitr *r, ppv_scte35 *c, ppv_splice_event *e, int sched)
+{
+	e->event_id = (uint32_t)ppv_bits(r, 32);
+	e->cancel = ppv_bits(r, 1);
+	ppv_bits(r, 7);
+	if (e->cancel)
+		return 0;
+	e->out_of_network = ppv_bits(r, 1);
+	e->program_splice = ppv_bits(r, 1);
+	e->has_duration = ppv_bits(r, 1);
+	if (!sched)
+		e->immediate = ppv_bits(r, 1);
+	e->event_id_compliance = ppv_bits(r, 1);
+	ppv_bits(r, sched ? 4 : 3);
+	if (e->program_splice) {
+		if (sched)
+			e->utc = (uint32_t)ppv_bits(r, 32);
+		else if (!e->immediate)
+			e->time = read_time(r);
+	} else {
+		e->ncomp = (int)ppv_bits(r, 8);
+		if (c->npool + e->ncomp > (int)(sizeof c->pool / sizeof c->pool[0]))
+			return -1;
+		e->comp = c->pool + c->npool;
+		c->npool += e->ncomp;
+		for (int i = 0; i < e->ncomp && !r->bad; i++) {
+			e->comp[i].tag = (uint8_t)ppv_bits(r, 8);
+			if (sched)
+				e->comp[i].utc = (uint32_t)ppv_bits(r, 32);
+			else if (!e->immediate)
+				e->comp[i].time = read_time(r);
+		}
+	}
+	if (e->has_duration)
+		read_break(r, e);
+	e->unique_program_id = (uint16_t)ppv_bits(r, 16);
+	e->avail_num = (uint8_t)ppv_bits(r, 8);
+	e->avails_expected = (uint8_t)ppv_bits(r, 8);
+	return 0;
+}
+
+static bool
+has_subsegments(uint8_t type)
+{
+	switch (type) {
+	case 0x30: case 0x32: case 0x34: case 0x36: case 0x38: case 0x3a: case 0x44: case 0x46:
+		return true;
+	}
+	return false;
+}
+
+/* Fields of a CUEI descriptor; the caller keeps any bytes past them. */
+static int
+read_desc(ppv_splice_desc *d)
+{
+	ppv_bitr r;
+
+	ppv_bitr_init(&r, d->body, d->bodylen);
+	switch (d->tag) {
+	case PPV_DESC_AVAIL:
+		d->u.provider_avail_id = (uint32_t)ppv_bits(&r, 32);
+		break;
+	case PPV_DESC_DTMF:
+		d->u.dtmf.preroll = (uint8_t)ppv_bits(&r, 8);
+		d->u.dtmf.count = (uint8_t)ppv_bits(&r, 3);
+		ppv_bits(&r, 5);
+		for (int i = 0; i < d->u.dtmf.count; i++)
+			d->u.dtmf.chars[i] = (char)ppv_bits(&r, 8);
+		break;
+	case PPV_DESC_SEGMENTATION: {
+		ppv_splice_seg *s = &d->u.seg;
+		s->event_id = (uint32_t)ppv_bits(&r, 32);
+		s->cancel = ppv_bits(&r, 1);
+		s->event_id_compliance = ppv_bits(&r, 1);
+		ppv_bits(&r, 6);
+		if (s->cancel)
+			break;
+		s->program = ppv_bits(&r, 1);
+		s->has_duration = ppv_bits(&r, 1);
+		s->delivery_not_restricted = ppv_bits(&r, 1);
+		if (!s->delivery_not_restricted) {
+			s->web_delivery_allowed = ppv_bits(&r, 1);
+			s->no_regional_blackout = ppv_bits(&r, 1);
+			s->archive_allowed = ppv_bits(&r, 1);
+			s->device_restrictions = (uint8_t)ppv_bits(&r, 2);
+		} else {
+			ppv_bits(&r, 5);
+		}
+		if (!s->program) {
+			s->ncomp = (uint8_t)ppv_bits(&r, 8);
+			s->comp = d->body + r.pos / 8;
+			ppv_bits(&r, 48 * s->ncomp);
+		}
+		if (s->has_duration)
+			s->duration = ppv_bits(&r, 40);
+		s->upid_type = (uint8_t)ppv_bits(&r, 8);
+		s->upid_len = (uint8_t)ppv_bits(&r, 8);
+		s->upid = d->body + r.pos / 8;
+		ppv_bits(&r, 8 * s->upid_len);
+		s->type_id = (uint8_t)ppv_bits(&r, 8);
+		s->num = (uint8_t)ppv_bits(&r, 8);
+		s->expected = (uint8_t)ppv_bits(&r, 8);
+		/* Older encoders leave the sub-segment fields out; the length says. */
+		if (has_subsegments(s->type_id) && ppv_bitr_left(&r) >= 2) {
+			s->has_sub = true;
+			s->sub_num = (uint8_t)ppv_bits(&r, 8);
+			s->sub_expected = (uint8_t)ppv_bits(&r, 8);
+		}
+		break;
+	}
+	case PPV_DESC_TIME:
+		d->u.time.tai_seconds = ppv_bits(&r, 48);
+		d->u.time.tai_ns = (uint32_t)ppv_bits(&r, 32);
+		d->u.time.utc_offset = (uint16_t)ppv_bits(&r, 16);
+		break;
+	case PPV_DESC_AUDIO:
+		d->u.audio.count = (uint8_t)ppv_bits(&r, 4);
+		ppv_bits(&r, 4);
+		d->u.audio.comp = d->body + 1;
+		ppv_bits(&r, 40 * d->u.audio.count);
+		break;
+	default:
+		return 0;
+	}
+	if (r.bad)
+		return -1;
+	d->known = true;
+	return 0;
+}
+
+int
+ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size_t ecap)
+{
+	ppv_bitr r;
+
+	ppv_scte35_init(c);
+	if (n < 3)
+		return fail(err, ecap, "truncated: %zu bytes", n);
+	if (p[0] != 0xfc)
+		return fail(err, ecap, "table_id 0x%02x is not 0xfc", p[0]);
+	size_t len = 3 + ((size_t)(p[1] & 0x0f) << 8 | p[2]);
+	if (len > n)
+		return fail(err, ecap, "truncated: section_length says %zu bytes, have %zu", len, n);
+	if (len < 20)
+		return fail(err, ecap, "section of %zu bytes is too short", len);
+	if (len < n)
+		return fail(err, ecap, "%zu bytes after the section", n - len);
+	memcpy(c->raw, p, len);
+	c->rawlen = len;
+	p = c->raw;
+	uint32_t want = ppv_get_be(p + len - 4, 4);
+	uint32_t got = ppv_crc32_mpeg(p, len - 4);
+	c->crc = want;
+	if (got != want)
+		return fail(err, ecap, "bad CRC-32: computed 0x%08" PRIx32 ", cue carries 0x%08" PRIx32, got, want);
+
+	ppv_bitr_init(&r, p, len - 4);
+	ppv_bits(&r, 8);
+	if (ppv_bits(&r, 1))
+		return fail(err, ecap, "section_syntax_indicator is set");
+	if (ppv_bits(&r, 1))
+		return fail(err, ecap, "private_indicator is set");
+	c->sap_type = (uint8_t)ppv_bits(&r, 2);
+	ppv_bits(&r, 12);
+	c->protocol_version = (uint8_t)ppv_bits(&r, 8);
+	if (c->protocol_version != 0)
+		return fail(err, ecap, "protocol_version %u is not 0", c->protocol_version);
+	c->encrypted = ppv_bits(&r, 1);
+	c->encryption_algorithm = (uint8_t)ppv_bits(&r, 6);
+	c->pts_adjustment = ppv_bits(&r, 33);
+	c->cw_index = (uint8_t)ppv_bits(&r, 8);
+	c->tier = (uint16_t)ppv_bits(&r, 12);
+	size_t cmdlen = (size_t)ppv_bits(&r, 12);
+	c->unknown_command_length = cmdlen == 0xfff;
+	if (c->encrypted) {
+		c->encrypted_body = p + r.pos / 8;
+		c->encrypted_len = len - 4 - r.pos / 8;
+		if (c->encrypted_len < 4)
+			return fail(err, ecap, "encrypted section too short");
+		c->command_type = p[r.pos / 8];
+		c->ecrc = ppv_get_be(p + len - 8, 4);
+		return 0;
+	}
+	c->command_type = (uint8_t)ppv_bits(&r, 8);
+	size_t start = r.pos / 8;
+	switch (c->command_type) {
+	case PPV_SPLICE_NULL:
+	case PPV_BANDWIDTH_RESERVATION:
+		break;
+	case PPV_SPLICE_SCHEDULE:
+		c->nevents = (int)ppv_bits(&r, 8);
+		for (int i = 0; i < c->nevents && !r.bad; i++)
+			if (read_event(&r, c, &c->events[i], 1) < 0)
+				return fail(err, ecap, "splice_schedule too large");
+		break;
+	case PPV_SPLICE_INSERT:
+		if (read_event(&r, c, &c->insert, 0) < 0)
+			return fail(err, ecap, "splice_insert too large");
+		break;
+	case PPV_TIME_SIGNAL:
+		c->time = read_time(&r);
+		break;
+	case PPV_PRIVATE_COMMAND:
+		c->private_id = (uint32_t)ppv_bits(&r, 32);
+		if (c->unknown_command_length)
+			return fail(err, ecap, "private_command without a splice_command_length");
+		if (cmdlen < 4)
+			return fail(err, ecap, "private_command of %zu bytes", cmdlen);
+		c->private_bytes = p + r.pos / 8;
+		c->private_len = cmdlen - 4;
+		r.pos += 8 * c->private_len;
+		if (r.pos > r.len * 8)
+			r.bad = 1;
+		break;
+	default:
+		return fail(err, ecap, "unknown splice_command_type 0x%02x", c->command_type);
+	}
+	if (r.bad)
+		return fail(err, ecap, "truncated %s", ppv_scte35_command_name(c->command_type));
+	size_t used = r.pos / 8 - start;
+	if (!c->unknown_command_length && used != cmdlen)
+		return fail(err, ecap, "splice_command_length %zu, but the %s takes %zu",
+			    cmdlen, ppv_scte35_command_name(c->command_type), used);
+
+	size_t dl = (size_t)ppv_bits(&r, 16);
+	size_t at = r.pos / 8;
+	if (r.bad || at + dl > len - 4)
+		return fail(err, ecap, "descriptor_loop_length %zu overruns the section", dl);
+	size_t end = at + dl;
+	while (at < end) {
+		if (c->ndesc == PPV_SCTE35_MAX_DESC)
+			return fail(err, ecap, "too many descriptors");
+		ppv_splice_desc *d = &c->desc[c->ndesc];
+		if (end - at < 2)
+			return fail(err, ecap, "descriptor %d: truncated", c->ndesc);
+		d->tag = p[at];
+		d->len = p[at + 1];
+		if (d->len < 4 || at + 2 + d->len > end)
+			return fail(err, ecap, "descriptor %d (tag %u): length %u does not fit",
+				    c->ndesc, d->tag, d->len);
+		d->identifier = ppv_get_be(p + at + 2, 4);
+		d->body = p + at + 6;
+		d->bodylen = d->len - 4u;
+		if (d->identifier == PPV_SCTE35_CUEI && read_desc(d) < 0)
+			return fail(err, ecap, "descriptor %d (%s): truncated", c->ndesc,
+				    d->tag == PPV_DESC_SEGMENTATION ? "segmentation" : "tag");
+		at += 2 + d->len;
+		c->ndesc++;
+	}
+	c->stuffing = p + end;
+	c->stuffing_len = len - 4 - end;
+	return 0;
+}
+
+static void
+put_time(ppv_bitw *w, const ppv_splice_time *t)
+{
+	ppv_putbits(w, 1, t->specified);
+	if (t->specified) {
+		ppv_putbits(w, 6, 0x3f);
+		ppv_putbits(w, 33, t->pts);
+	} else {
+		ppv_putbits(w, 7, 0x7f);
+	}
+}
+
+static void
+put_event(ppv_bitw *w, const ppv_splice_event *e, int sched)
+{
+	ppv_putbits(w, 32, e->event_id);
+	ppv_putbits(w, 1, e->cancel);
+	ppv_putbits(w, 7, 0x7f);
+	if (e->cancel)
+		return;
+	ppv_putbits(w, 1, e->out_of_network);
+	ppv_putbits(w, 1, e->program_splice);
+	ppv_putbits(w, 1, e->has_duration);
+	if (!sched)
+		ppv_putbits(w, 1, e->immediate);
+	ppv_putbits(w, 1, e->event_id_compliance);
+	ppv_putbits(w, sched ? 4 : 3, 0xf);
+	if (e->program_splice) {
+		if (sched)
+			ppv_putbits(w, 32, e->utc);
+		else if (!e->immediate)
+			put_time(w, &e->time);
+	} else {
+		ppv_putbits(w, 8, (uint64_t)e->ncomp);
+		for (int i = 0; i < e->ncomp; i++) {
+			ppv_putbits(w, 8, e->comp[i].tag);
+			if (sched)
+				ppv_putbits(w, 32, e->comp[i].utc);
+			else if (!e->immediate)
+				put_time(w, &e->comp[i].time);
+		}
+	}
+	if (e->has_duration) {
+		ppv_putbits(w, 1, e->auto_return);
+		ppv_putbits(w, 6, 0x3f);
+		ppv_putbits(w, 33, e->duration);
+	}
+	ppv_putbits(w, 16, e->unique_program_id);
+	ppv_putbits(w, 8, e->avail_num);
+	ppv_putbits(w, 8, e->avails_expected);
+}
+
+static void
+put_desc(ppv_bitw *w, const ppv_splice_desc *d)
+{
+	size_t lenat = w->pos / 8 + 1;
+
+	ppv_putbits(w, 8, d->tag);
+	ppv_putbits(w, 8, 0);
+	ppv_putbits(w, 32, d->identifier);
+	size_t start = w->pos / 8;
+	if (d->known) {
+		switch (d->tag) {
+		case PPV_DESC_AVAIL:
+			ppv_putbits(w, 32, d->u.provider_avail_id);
+			break;
+		case PPV_DESC_DTMF:
+			ppv_putbits(w, 8, d->u.dtmf.preroll);
+			ppv_putbits(w, 3, d->u.dtmf.count);
+			ppv_putbits(w, 5, 0x1f);
+			for (int i = 0; i < d->u.dtmf.count; i++)
+				ppv_putbits(w, 8, (uint8_t)d->u.dtmf.chars[i]);
+			break;
+		case PPV_DESC_SEGMENTATION: {
+			const ppv_splice_seg *s = &d->u.seg;
+			ppv_putbits(w, 32, s->event_id);
+			ppv_putbits(w, 1, s->cancel);
+			ppv_putbits(w, 1, s->event_id_compliance);
+			ppv_putbits(w, 6, 0x3f);
+			if (s->cancel)
+				break;
+			ppv_putbits(w, 1, s->program);
+			ppv_putbits(w, 1, s->has_duration);
+			ppv_putbits(w, 1, s->delivery_not_restricted);
+			if (!s->delivery_not_restricted) {
+				ppv_putbits(w, 1, s->web_delivery_allowed);
+				ppv_putbits(w, 1, s->no_regional_blackout);
+				ppv_putbits(w, 1, s->archive_allowed);
+				ppv_putbits(w, 2, s->device_restrictions);
+			} else {
+				ppv_putbits(w, 5, 0x1f);
+			}
+			if (!s->program) {
+				ppv_putbits(w, 8, s->ncomp);
+				for (int i = 0; i < s->ncomp; i++) {
+					ppv_putbits(w, 8, s->comp[6 * i]);
+					ppv_putbits(w, 7, 0x7f);
+					ppv_putbits(w, 33, ppv_get_be(s->comp + 6 * i + 2, 4) |
+						    (uint64_t)(s->comp[6 * i + 1] & 1) << 32);
+				}
+			}
+			if (s->has_duration)
+				ppv_putbits(w, 40, s->duration);
+			ppv_putbits(w, 8, s->upid_type);
+			ppv_putbits(w, 8, s->upid_len);
+			ppv_putbytes(w, s->upid, s->upid_len);
+			ppv_putbits(w, 8, s->type_id);
+			ppv_putbits(w, 8, s->num);
+			ppv_putbits(w, 8, s->expected);
+			if (s->has_sub) {
+				ppv_putbits(w, 8, s->sub_num);
+				ppv_putbits(w, 8, s->sub_expected);
+			}
+			break;
+		}
+		case PPV_DESC_TIME:
+			ppv_putbits(w, 48, d->u.time.tai_seconds);
+			ppv_putbits(w, 32, d->u.time.tai_ns);
+			ppv_putbits(w, 16, d->u.time.utc_offset);
+			break;
+		case PPV_DESC_AUDIO:
+			ppv_putbits(w, 4, d->u.audio.count);
+			ppv_putbits(w, 4, 0xf);
+			ppv_putbytes(w, d->u.audio.comp, 5u * d->u.audio.count);
+			break;
+		}
+	}
+	/* Bytes a newer revision put past the fields we know travel unchanged. */
+	size_t done = w->pos / 8 - start;
+	if (d->body && d->bodylen > done)
+		ppv_putbytes(w, d->body + done, d->bodylen - done);
+	size_t len = w->pos / 8 - lenat - 1;
+	if (len > 255)
+		w->bad = 1;
+	else if (!w->bad)
+		w->p[lenat] = (uint8_t)len;
+}
+
+long
+ppv_scte35_encode(const ppv_scte35 *c, uint8_t *out, size_t cap)
+{
+	ppv_bitw w;
+
+	if (cap > PPV_SCTE35_MAX)
+		cap = PPV_SCTE35_MAX;
+	ppv_bitw_init(&w, out, cap);
+	ppv_putbits(&w, 8, 0xfc);
+	ppv_putbits(&w, 2, 0);
+	ppv_putbits(&w, 2, c->sap_type);
+	ppv_putbits(&w, 12, 0);
+	ppv_putbits(&w, 8, c->protocol_version);
+	ppv_putbits(&w, 1, c->encrypted);
+	ppv_putbits(&w, 6, c->encryption_algorithm);
+	ppv_putbits(&w, 33, c->pts_adjustment);
+	ppv_putbits(&w, 8, c->cw_index);
+	ppv_putbits(&w, 12, c->tier);
+	size_t cmdlen_at = w.pos / 8;
+	ppv_putbits(&w, 12, 0xfff);
+	if (c->encrypted) {
+		ppv_putbytes(&w, c->encrypted_body, c->encrypted_len);
+	} else {
+		size_t cmd = w.pos / 8;
+		ppv_putbits(&w, 8, c->command_type);
+		switch (c->command_type) {
+		case PPV_SPLICE_SCHEDULE:
+			ppv_putbits(&w, 8, (uint64_t)c->nevents);
+			for (int i = 0; i < c->nevents; i++)
+				put_event(&w, &c->events[i], 1);
+			break;
+		case PPV_SPLICE_INSERT:
+			put_event(&w, &c->insert, 0);
+			break;
+		case PPV_TIME_SIGNAL:
+			put_time(&w, &c->time);
+			break;
+		case PPV_PRIVATE_COMMAND:
+			ppv_putbits(&w, 32, c->private_id);
+			ppv_putbytes(&w, c->private_bytes, c->private_len);
+			break;
+		}
+		size_t cmdlen = w.pos / 8 - cmd - 1;
+		if (!c->unknown_command_length && !w.bad) {
+			out[cmdlen_at] = (uint8_t)((out[cmdlen_at] & 0xf0) | cmdlen >> 8);
+			out[cmdlen_at + 1] = (uint8_t)cmdlen;
+		}
+		size_t dl_at = w.pos / 8;
+		ppv_putbits(&w, 16, 0);
+		for (int i = 0; i < c->ndesc; i++)
+			put_desc(&w, &c->desc[i]);
+		size_t dl = w.pos / 8 - dl_at - 2;
+		if (!w.bad)
+			ppv_put_be(out + dl_at, (uint32_t)dl, 2);
+		ppv_putbytes(&w, c->stuffing, c->stuffing_len);
+	}
+	size_t len = w.pos / 8 + 4;
+	if (w.bad || len > cap)
+		return -1;
+	out[1] = (uint8_t)((out[1] & 0xf0) | (len - 3) >> 8);
+	out[2] = (uint8_t)(len - 3);
+	ppv_put_be(out + len - 4, ppv_crc32_mpeg(out, len - 4), 4);
+	return (long)len;
+}
+
+long
+ppv_scte35_text(const char *s, uint8_t *out, size_t cap)
+{
+	char buf[2 * PPV_SCTE35_MAX + 8];
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
+			if (n == sizeof buf)
+				return -1;
+			buf[n++] = *s;
+		}
+	if (n > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
+		return ppv_hex_decode(out, cap, buf + 2, n - 2);
+	return ppv_b64_decode(out, cap, buf, n);
+}
+
+char *
+ppv_ticks_format(uint64_t ticks, char *buf)
+{
+	uint64_t us = (ticks * 100 + 4) / 9;
+
+	sprintf(buf, "%" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
+	return buf;
+}
+
+int
+ppv_ticks_parse(const char *s, uint64_t *ticks)
+{
+	uint64_t ip = 0, us = 0;
+	int digits = 0, frac = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (ip > UINT64_C(1) << 40)
+			return -1;
+		ip = ip * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s == 't' && s[1] == '\0' && digits) {
+		*ticks = ip;
+		return 0;
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, frac++)
+			if (frac < 6)
+				us = us * 10 + (uint64_t)(*s - '0');
+			else if (frac == 6 && *s >= '5')
+				us++;
+		if (frac == 0)
+			return -1;
+		for (int i = frac; i < 6; i++)
+			us *= 10;
+	}
+	if (*s || !digits)
+		return -1;
+	*ticks = ip * 90000 + (us * 9 + 50) / 100;
+	return 0;
+}
+
+const char *
+ppv_scte35_command_name(uint8_t type)
+{
+	switch (type) {
+	case PPV_SPLICE_NULL: return "splice_null";
+	case PPV_SPLICE_SCHEDULE: return "splice_schedule";
+	case PPV_SPLICE_INSERT: return "splice_insert";
+	case PPV_TIME_SIGNAL: return "time_signal";
+	case PPV_BANDWIDTH_RESERVATION: return "bandwidth_reservation";
+	case PPV_PRIVATE_COMMAND: return "private_command";
+	}
+	return "reserved";
+}
+
+static const struct {
+	uint8_t id;
+	const char *name;
+} segtypes[] = {
+	{ 0x00, "Not Indicated" }, { 0x01, "Content Identification" },
+	{ 0x02, "Call Ad Server" },
+	{ 0x10, "Program Start" }, { 0x11, "Program End" },
+	{ 0x12, "Program Early Termination" }, { 0x13, "Program Breakaway" },
+	{ 0x14, "Program Resumption" }, { 0x15, "Program Runover Planned" },
+	{ 0x16, "Program Runover Unplanned" }, { 0x17, "Program Overlap Start" },
+	{ 0x18, "Program Blackout Override" }, { 0x19, "Program Join" },
+	{ 0x20, "Chapter Start" }, { 0x21, "Chapter End" },
+	{ 0x22, "Break Start" }, { 0x23, "Break End" },
+	{ 0x24, "Opening Credit Start" }, { 0x25, "Opening Credit End" },
+	{ 0x26, "Closing Credit Start" }, { 0x27, "Closing Credit End" },
+	{ 0x30, "Provider Advertisement Start" }, { 0x31, "Provider Advertisement End" },
+	{ 0x32, "Distributor Advertisement Start" }, { 0x33, "Distributor Advertisement End" },
+	{ 0x34, "Provider Placement Opportunity Start" },
+	{ 0x35, "Provider Placement Opportunity End" },
+	{ 0x36, "Distributor Placement Opportunity Start" },
+	{ 0x37, "Distributor Placement Opportunity End" },
+	{ 0x38, "Provider Overlay Placement Opportunity Start" },
+	{ 0x39, "Provider Overlay Placement Opportunity End" },
+	{ 0x3a, "Distributor Overlay Placement Opportunity Start" },
+	{ 0x3b, "Distributor Overlay Placement Opportunity End" },
+	{ 0x3c, "Provider Promo Start" }, { 0x3d, "Provider Promo End" },
+	{ 0x3e, "Distributor Promo Start" }, { 0x3f, "Distributor Promo End" },
+	{ 0x40, "Unscheduled Event Start" }, { 0x41, "Unscheduled Event End" },
+	{ 0x42, "Alternate Content Opportunity Start" },
+	{ 0x43, "Alternate Content Opportunity End" },
+	{ 0x44, "Provider Ad Block Start" }, { 0x45, "Provider Ad Block End" },
+	{ 0x46, "Distributor Ad Block Start" }, { 0x47, "Distributor Ad Block End" },
+	{ 0x50, "Network Start" }, { 0x51, "Network End" },
+};
+
+const char *
+ppv_scte35_segtype_name(uint8_t id)
+{
+	for (size_t i = 0; i < sizeof segtypes / sizeof segtypes[0]; i++)
+		if (segtypes[i].id == id)
+			return segtypes[i].name;
+	return "Reserved";
+}
+
+static const char *const upid_names[] = {
+	"Not Used", "User Defined", "ISCI", "Ad-ID", "UMID", "ISAN (deprecated)", "ISAN",
+	"TID", "TI", "ADI", "EIDR", "ATSC Content Identifier", "MPU", "MID",
+	"ADS Information", "URI", "UUID", "SCR",
+};
+
+const char *
+ppv_scte35_upid_name(uint8_t type)
+{
+	return type < sizeof upid_names / sizeof upid_names[0] ? upid_names[type] : "Reserved";
+}
+
+static void
+put_jstr(FILE *fp, const uint8_t *s, size_t n)
+{
+	char buf[6 * 255 + 1];
+
+	ppv_json_escape(buf, (const char *)s, n);
+	fprintf(fp, "\"%s\"", buf);
+}
+
+static void
+put_hex(FILE *fp, const uint8_t *p, size_t n)
+{
+	fputs("\"0x", fp);
+	for (size_t i = 0; i < n; i++)
+		fprintf(fp, "%02X", p[i]);
+	fputc('"', fp);
+}
+
+static bool
+printable(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return false;
+	return true;
+}
+
+static void
+put_upid(FILE *fp, uint8_t type, const uint8_t *p, size_t n)
+{
+	switch (type) {
+	case 0x01: case 0x02: case 0x03: case 0x07: case 0x09: case 0x0e: case 0x0f: case 0x11:
+		if (printable(p, n)) {
+			put_jstr(fp, p, n);
+			return;
+		}
+		break;
+	case 0x0a:
+		if (n == 12) {
+			fprintf(fp, "\"10.%u/", (unsigned)ppv_get_be(p, 2));
+			for (int i = 0; i < 5; i++)
+				fprintf(fp, "%s%04X", i ? "-" : "", (unsigned)ppv_get_be(p + 2 + 2 * i, 2));
+			fputc('"', fp);
+			return;
+		}
+		break;
+	case 0x0d: {
+		/* MID: a list of UPIDs, each type, length, bytes. */
+		size_t at = 0;
+		fputc('[', fp);
+		while (at + 2 <= n && at + 2 + p[at + 1] <= n) {
+			fprintf(fp, "%s{\"upid_type\":%u,\"upid_type_name\":\"%s\",\"upid\":",
+				at ? "," : "", p[at], ppv_scte35_upid_name(p[at]));
+			put_upid(fp, p[at], p + at + 2, p[at + 1]);
+			fputc('}', fp);
+			at += 2u + p[at + 1];
+		}
+		fputc(']', fp);
+		return;
+	}
+	case 0x10:
+		if (n == 16) {
+			fputc('"', fp);
+			for (size_t i = 0; i < 16; i++)
+				fprintf(fp, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", p[i]);
+			fputc('"', fp);
+			return;
+		}
+		break;
+	}
+	put_hex(fp, p, n);
+}
+
+static void
+put_secs(FILE *fp, const char *key, bool have, uint64_t ticks)
+{
+	char b[32];
+
+	if (have)
+		fprintf(fp, ",\"%s\":%s", key, ppv_ticks_format(ticks, b));
+	else
+		fprintf(fp, ",\"%s\":null", key);
+}
+
+static void
+put_bool(FILE *fp, const char *key, bool v)
+{
+	fprintf(fp, ",\"%s\":%s", key, v ? "true" : "false");
+}
+
+static void
+put_event_json(FILE *fp, const ppv_scte35 *c, const ppv_splice_event *e, int sched)
+{
+	const uint64_t wrap = UINT64_C(1) << 33;
+
+	fprintf(fp, "\"event_id\":%" PRIu32, e->event_id);
+	put_bool(fp, "cancel", e->cancel);
+	if (e->cancel)
+		return;
+	put_bool(fp, "out_of_network", e->out_of_network);
+	put_bool(fp, "program_splice", e->program_splice);
+	if (!sched)
+		put_bool(fp, "splice_immediate", e->immediate);
+	put_bool(fp, "event_id_compliance", e->event_id_compliance);
+	if (sched && e->program_splice)
+		fprintf(fp, ",\"utc_splice_time\":%" PRIu32, e->utc);
+	if (!e->program_splice) {
+		fputs(",\"components\":[", fp);
+		for (int i = 0; i < e->ncomp; i++) {
+			fprintf(fp, "%s{\"component_tag\":%u", i ? "," : "", e->comp[i].tag);
+			if (sched)
+				fprintf(fp, ",\"utc_splice_time\":%" PRIu32, e->comp[i].utc);
+			else if (!e->immediate)
+				put_secs(fp, "pts_time", e->comp[i].time.specified,
+					 (e->comp[i].time.pts + c->pts_adjustment) % wrap);
+			fputc('}', fp);
+		}
+		fputc(']', fp);
+	}
+	put_secs(fp, "duration", e->has_duration, e->duration);
+	if (e->has_duration)
+		put_bool(fp, "auto_return", e->auto_return);
+	else
+		fputs(",\"auto_return\":null", fp);
+	fprintf(fp, ",\"unique_program_id\":%u,\"avail_num\":%u,\"avails_expected\":%u",
+		e->unique_program_id, e->avail_num, e->avails_expected);
+}
+
+static void
+put_desc_json(FILE *fp, const ppv_splice_desc *d)
+{
+	char id[5] = { (char)(d->identifier >> 24), (char)(d->identifier >> 16),
+		       (char)(d->identifier >> 8), (char)d->identifier, 0 };
+	static const char *const names[] = { "avail", "dtmf", "segmentation", "time", "audio" };
+
+	fprintf(fp, "{\"tag\":%u", d->tag);
+	if (d->identifier == PPV_SCTE35_CUEI && d->tag < 5)
+		fprintf(fp, ",\"name\":\"%s\"", names[d->tag]);
+	fputs(",\"identifier\":", fp);
+	if (printable((const uint8_t *)id, 4))
+		put_jstr(fp, (const uint8_t *)id, 4);
+	else
+		fprintf(fp, "%" PRIu32, d->identifier);
+	if (!d->known) {
+		fputs(",\"private\":", fp);
+		put_hex(fp, d->body, d->bodylen);
+		fputc('}', fp);
+		return;
+	}
+	switch (d->tag) {
+	case PPV_DESC_AVAIL:
+		fprintf(fp, ",\"provider_avail_id\":%" PRIu32, d->u.provider_avail_id);
+		break;
+	case PPV_DESC_DTMF:
+		fprintf(fp, ",\"preroll\":%u.%u,\"dtmf_chars\":", d->u.dtmf.preroll / 10,
+			d->u.dtmf.preroll % 10);
+		put_jstr(fp, (const uint8_t *)d->u.dtmf.chars, d->u.dtmf.count);
+		break;
+	case PPV_DESC_SEGMENTATION: {
+		const ppv_splice_seg *s = &d->u.seg;
+		fprintf(fp, ",\"segmentation_event_id\":%" PRIu32, s->event_id);
+		put_bool(fp, "segmentation_event_cancel", s->cancel);
+		put_bool(fp, "segmentation_event_id_compliance", s->event_id_compliance);
+		if (s->cancel)
+			break;
+		fprintf(fp, ",\"segmentation_type_id\":%u,\"segmentation_type\":\"%s\"",
+			s->type_id, ppv_scte35_segtype_name(s->type_id));
+		put_secs(fp, "segmentation_duration", s->has_duration, s->duration);
+		fprintf(fp, ",\"upid_type\":%u,\"upid_type_name\":\"%s\",\"upid\":",
+			s->upid_type, ppv_scte35_upid_name(s->upid_type));
+		put_upid(fp, s->upid_type, s->upid, s->upid_len);
+		fprintf(fp, ",\"segment_num\":%u,\"segments_expected\":%u", s->num, s->expected);
+		if (s->has_sub)
+			fprintf(fp, ",\"sub_segment_num\":%u,\"sub_segments_expected\":%u",
+				s->sub_num, s->sub_expected);
+		put_bool(fp, "program_segmentation", s->program);
+		put_bool(fp, "delivery_not_restricted", s->delivery_not_restricted);
+		if (!s->delivery_not_restricted) {
+			put_bool(fp, "web_delivery_allowed", s->web_delivery_allowed);
+			put_bool(fp, "no_regional_blackout", s->no_regional_blackout);
+			put_bool(fp, "archive_allowed", s->archive_allowed);
+			fprintf(fp, ",\"device_restrictions\":%u", s->device_restrictions);
+		}
+		if (!s->program) {
+			fputs(",\"components\":[", fp);
+			for (int i = 0; i < s->ncomp; i++) {
+				const uint8_t *q = s->comp + 6 * i;
+				fprintf(fp, "%s{\"component_tag\":%u", i ? "," : "", q[0]);
+				put_secs(fp, "pts_offset", true,
+					 (uint64_t)(q[1] & 1) << 32 | ppv_get_be(q + 2, 4));
+				fputc('}', fp);
+			}
+			fputc(']', fp);
+		}
+		break;
+	}
+	case PPV_DESC_TIME:
+		fprintf(fp, ",\"tai_seconds\":%" PRIu64 ",\"tai_ns\":%" PRIu32 ",\"utc_offset\":%u",
+			d->u.time.tai_seconds, d->u.time.tai_ns, d->u.time.utc_offset);
+		break;
+	case PPV_DESC_AUDIO:
+		fputs(",\"audio_components\":[", fp);
+		for (int i = 0; i < d->u.audio.count; i++) {
+			const uint8_t *q = d->u.audio.comp + 5 * i;
+			fprintf(fp, "%s{\"component_tag\":%u,\"iso_code\":", i ? "," : "", q[0]);
+			put_jstr(fp, q + 1, printable(q + 1, 3) ? 3 : 0);
+			fprintf(fp, ",\"bit_stream_mode\":%u,\"num_channels\":%u,\"full_srvc_audio\":%s}",
+				q[4] >> 5, q[4] >> 1 & 0xf, q[4] & 1 ? "true" : "false");
+		}
+		fputc(']', fp);
+		break;
+	}
+	fputc('}', fp);
+}
+
+void
+ppv_scte35_json(const ppv_scte35 *c, FILE *fp)
+{
+	const uint64_t wrap = UINT64_C(1) << 33;
+	const ppv_splice_event *e = c->command_type == PPV_SPLICE_INSERT && !c->encrypted
+				    ? &c->insert : NULL;
+	bool have_pts = false;
+	uint64_t pts = 0;
+
+	if (c->encrypted) {
+	} else if (c->command_type == PPV_TIME_SIGNAL && c->time.specified) {
+		have_pts = true;
+		pts = c->time.pts;
+	} else if (e && !e->cancel && e->program_splice && !e->immediate && e->time.specified) {
+		have_pts = true;
+		pts = e->time.pts;
+	}
+	fprintf(fp, "{\"command\":\"%s\",\"command_type\":%u",
+		c->encrypted ? "encrypted" : ppv_scte35_command_name(c->command_type),
+		c->command_type);
+	put_secs(fp, "pts_time", have_pts, (pts + c->pts_adjustment) % wrap);
+	if (e && !e->cancel) {
+		fputc(',', fp);
+		put_event_json(fp, c, e, 0);
+	} else {
+		if (e)
+			fprintf(fp, ",\"event_id\":%" PRIu32 ",\"cancel\":true", e->event_id);
+		else
+			fputs(",\"event_id\":null", fp);
+		fputs(",\"out_of_network\":null,\"duration\":null,\"auto_return\":null", fp);
+	}
+	if (c->command_type == PPV_SPLICE_SCHEDULE && !c->encrypted) {
+		fputs(",\"events\":[", fp);
+		for (int i = 0; i < c->nevents; i++) {
+			fputs(i ? ",{" : "{", fp);
+			put_event_json(fp, c, &c->events[i], 1);
+			fputc('}', fp);
+		}
+		fputc(']', fp);
+	}
+	if (c->command_type == PPV_PRIVATE_COMMAND && !c->encrypted) {
+		fprintf(fp, ",\"private_identifier\":%" PRIu32 ",\"private_bytes\":", c->private_id);
+		put_hex(fp, c->private_bytes, c->private_len);
+	}
+	put_secs(fp, "pts_adjustment", true, c->pts_adjustment);
+	fprintf(fp, ",\"sap_type\":%u,\"protocol_version\":%u,\"tier\":%u,\"cw_index\":%u",
+		c->sap_type, c->protocol_version, c->tier, c->cw_index);
+	put_bool(fp, "encrypted", c->encrypted);
+	if (c->encrypted)
+		fprintf(fp, ",\"encryption_algorithm\":%u", c->encryption_algorithm);
+	fputs(",\"descriptors\":[", fp);
+	for (int i = 0; i < c->ndesc; i++) {
+		if (i)
+			fputc(',', fp);
+		put_desc_json(fp, &c->desc[i]);
+	}
+	fprintf(fp, "],\"crc\":\"0x%08" PRIX32 "\"}", c->crc);
+}

@@ -1,0 +1,147 @@
+/* scte35.h: SCTE-35 splice_info_section, decoded completely, encoded byte-exact, printed as JSON. */
+#ifndef PPV_SCTE35_H
+#define PPV_SCTE35_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PPV_SCTE35_MAX 4096          /* 12-bit section_length + 3 */
+#define PPV_SCTE35_MAX_DESC 682      /* a descriptor takes at least 6 bytes */
+#define PPV_SCTE35_CUEI 0x43554549u
+
+enum {
+	PPV_SPLICE_NULL = 0x00,
+	PPV_SPLICE_SCHEDULE = 0x04,
+	PPV_SPLICE_INSERT = 0x05,
+	PPV_TIME_SIGNAL = 0x06,
+	PPV_BANDWIDTH_RESERVATION = 0x07,
+	PPV_PRIVATE_COMMAND = 0xff,
+};
+
+enum {
+	PPV_DESC_AVAIL = 0, PPV_DESC_DTMF = 1, PPV_DESC_SEGMENTATION = 2,
+	PPV_DESC_TIME = 3, PPV_DESC_AUDIO = 4,
+};
+
+/* A splice_time(): pts is meaningful only when specified. */
+typedef struct {
+	bool specified;
+	uint64_t pts;
+} ppv_splice_time;
+
+typedef struct {
+	uint8_t tag;
+	ppv_splice_time time;    /* splice_insert */
+	uint32_t utc;            /* splice_schedule */
+} ppv_splice_comp;
+
+/* One splice_insert, or one event of a splice_schedule. Components point
+ * into the cue's pool. */
+typedef struct {
+	uint32_t event_id;
+	bool cancel, out_of_network, program_splice, has_duration, immediate;
+	bool event_id_compliance;   /* 2022: 0 = not compliant; reserved (1) before */
+	ppv_splice_time time;       /* insert, program splice */
+	uint32_t utc;               /* schedule, program splice */
+	int ncomp;
+	ppv_splice_comp *comp;
+	bool auto_return;
+	uint64_t duration;          /* 90 kHz */
+	uint16_t unique_program_id;
+	uint8_t avail_num, avails_expected;
+} ppv_splice_event;
+
+typedef struct {
+	uint32_t event_id;
+	bool cancel, event_id_compliance, program, has_duration,
+	     delivery_not_restricted, web_delivery_allowed,
+	     no_regional_blackout, archive_allowed;
+	uint8_t device_restrictions;
+	uint8_t ncomp;
+	const uint8_t *comp;      /* 6 bytes each: tag, 7 reserved + 33-bit offset */
+	uint64_t duration;
+	uint8_t upid_type, upid_len;
+	const uint8_t *upid;
+	uint8_t type_id, num, expected;
+	bool has_sub;
+	uint8_t sub_num, sub_expected;
+} ppv_splice_seg;
+
+typedef struct {
+	uint8_t tag, len;
+	uint32_t identifier;
+	const uint8_t *body;        /* after the identifier */
+	size_t bodylen;
+	bool known;                 /* a CUEI tag this decoder parses field by field */
+	union {
+		uint32_t provider_avail_id;
+		struct {
+			uint8_t preroll, count;
+			char chars[8];
+		} dtmf;
+		ppv_splice_seg seg;
+		struct {
+			uint64_t tai_seconds;
+			uint32_t tai_ns;
+			uint16_t utc_offset;
+		} time;
+		struct {
+			uint8_t count;
+			const uint8_t *comp;      /* 5 bytes each */
+		} audio;
+	} u;
+} ppv_splice_desc;
+
+typedef struct {
+	uint8_t sap_type, protocol_version;
+	bool encrypted;
+	uint8_t encryption_algorithm, cw_index;
+	uint64_t pts_adjustment;
+	uint16_t tier;
+	bool unknown_command_length;   /* 0xfff, as legacy encoders write */
+	uint8_t command_type;
+	ppv_splice_time time;          /* time_signal */
+	ppv_splice_event insert;       /* splice_insert */
+	int nevents;                   /* splice_schedule */
+	ppv_splice_event events[255];
+	uint32_t private_id;           /* private_command */
+	const uint8_t *private_bytes;
+	size_t private_len;
+	const uint8_t *encrypted_body; /* command to descriptors, when encrypted */
+	size_t encrypted_len;
+	int ndesc;
+	ppv_splice_desc desc[PPV_SCTE35_MAX_DESC];
+	const uint8_t *stuffing;
+	size_t stuffing_len;
+	uint32_t ecrc;                 /* E_CRC_32, when encrypted */
+	uint32_t crc;
+	ppv_splice_comp pool[1024];
+	int npool;
+	uint8_t raw[PPV_SCTE35_MAX];   /* the bytes the pointers above point into */
+	size_t rawlen;
+} ppv_scte35;
+
+/* Parses a whole section. On failure returns -1 with a reason in err. */
+int ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size_t errcap);
+/* Writes the section with lengths and CRC computed; returns its size, -1 if
+ * it exceeds cap or a field is out of range. */
+long ppv_scte35_encode(const ppv_scte35 *c, uint8_t *out, size_t cap);
+/* A fresh cue: protocol 0, tier 0xfff, sap_type 3 (unspecified). */
+void ppv_scte35_init(ppv_scte35 *c);
+/* Reads a cue written as base64 or 0x-hex (either case, spaces ignored). */
+long ppv_scte35_text(const char *s, uint8_t *out, size_t cap);
+/* One JSON object, no newline. */
+void ppv_scte35_json(const ppv_scte35 *c, FILE *fp);
+const char *ppv_scte35_command_name(uint8_t type);
+const char *ppv_scte35_segtype_name(uint8_t id);
+const char *ppv_scte35_upid_name(uint8_t type);
+/* 90 kHz ticks as seconds with 6 decimals, rounded. */
+char *ppv_ticks_format(uint64_t ticks, char *buf);
+/* Seconds with up to 6 decimals (or "Nt" for ticks) to 90 kHz ticks. */
+int ppv_ticks_parse(const char *s, uint64_t *ticks);
+/* CRC-32/MPEG-2 as sections carry it. */
+uint32_t ppv_crc32_mpeg(const uint8_t *p, size_t n);
+
+#endif

@@ -1,0 +1,182 @@
+/* ts.c: MPEG-TS packets: header fields, PSI sections reassembled per PID, PAT/PMT and PES timestamps. */
+#include "ts.h"
+
+#include <string.h>
+
+#include "bytes.h"
+#include "scte35.h"
+
+int
+ppv_ts_parse(const uint8_t *p, ppv_tspkt *k)
+{
+	if (p[0] != 0x47)
+		return -1;
+	k->pid = (uint16_t)((p[1] & 0x1f) << 8 | p[2]);
+	k->pusi = p[1] & 0x40;
+	k->cc = p[3] & 0x0f;
+	k->has_payload = p[3] & 0x10;
+	size_t off = 4;
+	if (p[3] & 0x20) {
+		off += 1u + p[4];
+		if (off > PPV_TS_PACKET)
+			return -1;
+	}
+	k->payload = p + off;
+	k->plen = k->has_payload ? PPV_TS_PACKET - off : 0;
+	return 0;
+}
+
+static size_t
+section_len(const uint8_t *b)
+{
+	return 3 + ((size_t)(b[1] & 0x0f) << 8 | b[2]);
+}
+
+/* Emits every complete section in the buffer; 0xff starts stuffing. */
+static void
+drain(ppv_secbuf *b, ppv_section_fn fn, void *ctx)
+{
+	size_t at = 0;
+
+	while (b->len - at >= 3 && b->buf[at] != 0xff) {
+		size_t n = section_len(b->buf + at);
+		if (b->len - at < n)
+			break;
+		fn(ctx, b->buf + at, n);
+		at += n;
+	}
+	if (b->len - at >= 1 && b->buf[at] == 0xff) {
+		b->len = 0;
+		b->active = false;
+		return;
+	}
+	memmove(b->buf, b->buf + at, b->len - at);
+	b->len -= at;
+}
+
+void
+ppv_section_feed(ppv_secbuf *b, const ppv_tspkt *k, ppv_section_fn fn, void *ctx)
+{
+	const uint8_t *p = k->payload;
+	size_t n = k->plen;
+
+	if (n == 0)
+		return;
+	if (k->pusi) {
+		size_t ptr = p[0];
+		if (ptr + 1 > n) {
+			b->len = 0, b->active = false;
+			return;
+		}
+		/* the tail of the section in progress comes before the pointer */
+		if (b->active && b->len + ptr <= sizeof b->buf) {
+			memcpy(b->buf + b->len, p + 1, ptr);
+			b->len += ptr;
+			drain(b, fn, ctx);
+		}
+		b->len = 0;
+		b->active = true;
+		p += 1 + ptr;
+		n -= 1 + ptr;
+	} else if (!b->active) {
+		return;
+	}
+	if (b->len + n > sizeof b->buf) {
+		b->len = 0, b->active = false;
+		return;
+	}
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	drain(b, fn, ctx);
+}
+
+int
+ppv_pat_pmt_pid(const uint8_t *sec, size_t n)
+{
+	if (n < 12 || sec[0] != 0x00 || ppv_crc32_mpeg(sec, n) != 0)
+		return -1;
+	for (size_t at = 8; at + 4 <= n - 4; at += 4) {
+		unsigned prog = ppv_get_be(sec + at, 2);
+		if (prog != 0)
+			return (int)((sec[at + 2] & 0x1f) << 8 | sec[at + 3]);
+	}
+	return -1;
+}
+
+int
+ppv_pmt_parse(const uint8_t *sec, size_t n, ppv_pmt *m)
+{
+	if (n < 16 || sec[0] != 0x02 || ppv_crc32_mpeg(sec, n) != 0)
+		return -1;
+	m->program = (uint16_t)ppv_get_be(sec + 3, 2);
+	m->version = (sec[5] >> 1) & 0x1f;
+	m->pcr_pid = (uint16_t)((sec[8] & 0x1f) << 8 | sec[9]);
+	m->infolen = (sec[10] & 0x0f) << 8 | sec[11];
+	m->info = sec + 12;
+	if (12 + m->infolen > n - 4)
+		return -1;
+	m->nes = 0;
+	for (size_t at = 12 + m->infolen; at < n - 4;) {
+		if (at + 5 > n - 4 || m->nes == 64)
+			return -1;
+		size_t dl = (sec[at + 3] & 0x0f) << 8 | sec[at + 4];
+		if (at + 5 + dl > n - 4)
+			return -1;
+		m->es[m->nes].stream_type = sec[at];
+		m->es[m->nes].pid = (uint16_t)((sec[at + 1] & 0x1f) << 8 | sec[at + 2]);
+		m->es_off[m->nes] = at;
+		m->es_len[m->nes] = 5 + dl;
+		m->nes++;
+		at += 5 + dl;
+	}
+	return 0;
+}
+
+uint64_t
+ppv_pes_pts(const uint8_t *p, size_t n)
+{
+	if (n < 14 || p[0] || p[1] || p[2] != 1)
+		return PPV_TS_NOPTS;
+	/* stream ids without the optional PES header (padding, private 2, ...) */
+	if (p[3] == 0xbc || p[3] == 0xbe || p[3] == 0xbf || p[3] == 0xf0 || p[3] == 0xf1 ||
+	    p[3] == 0xff || p[3] == 0xf2 || p[3] == 0xf8)
+		return PPV_TS_NOPTS;
+	if ((p[6] & 0xc0) != 0x80 || !(p[7] & 0x80))
+		return PPV_TS_NOPTS;
+	const uint8_t *t = p + 9;
+	return (uint64_t)(t[0] >> 1 & 7) << 30 | (uint64_t)t[1] << 22 | (uint64_t)(t[2] >> 1) << 15 |
+	       (uint64_t)t[3] << 7 | t[4] >> 1;
+}
+
+bool
+ppv_stream_is_video(uint8_t t)
+{
+	return t == 0x01 || t == 0x02 || t == 0x10 || t == 0x1b || t == 0x24 || t == 0x33 ||
+	       t == 0x42 || t == 0xd1 || t == 0xea;
+}
+
+size_t
+ppv_ts_packetize(const uint8_t *sec, size_t n, uint16_t pid, uint8_t *cc, uint8_t *out, size_t cap)
+{
+	size_t np = 0, at = 0;
+
+	while (at < n || np == 0) {
+		if ((np + 1) * PPV_TS_PACKET > cap)
+			return 0;
+		uint8_t *q = out + np * PPV_TS_PACKET;
+		q[0] = 0x47;
+		q[1] = (uint8_t)((np == 0 ? 0x40 : 0) | pid >> 8);
+		q[2] = (uint8_t)pid;
+		q[3] = (uint8_t)(0x10 | (*cc & 0x0f));
+		*cc = (uint8_t)((*cc + 1) & 0x0f);
+		size_t h = 4;
+		if (np == 0)
+			q[h++] = 0;   /* pointer_field */
+		size_t take = n - at < PPV_TS_PACKET - h ? n - at : PPV_TS_PACKET - h;
+		memcpy(q + h, sec + at, take);
+		memset(q + h + take, 0xff, PPV_TS_PACKET - h - take);
+		at += take;
+		np++;
+	}
+	return np;
+}

@@ -1,0 +1,63 @@
+/* ts.h: MPEG-TS packets: header fields, PSI sections reassembled per PID, PAT/PMT and PES timestamps. */
+#ifndef PPV_TS_H
+#define PPV_TS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PPV_TS_PACKET 188
+#define PPV_TS_NOPTS UINT64_MAX
+
+typedef struct {
+	uint16_t pid;
+	bool pusi;
+	uint8_t cc;
+	bool has_payload;
+	const uint8_t *payload;
+	size_t plen;
+} ppv_tspkt;
+
+/* -1 when the packet does not start with the sync byte or its adaptation
+ * field overruns it. */
+int ppv_ts_parse(const uint8_t *p, ppv_tspkt *k);
+
+/* One PSI section being reassembled across packets of a PID. */
+typedef struct {
+	uint8_t buf[4096 + PPV_TS_PACKET];
+	size_t len;
+	bool active;
+} ppv_secbuf;
+
+typedef void (*ppv_section_fn)(void *ctx, const uint8_t *sec, size_t n);
+/* Feeds one packet's payload; calls fn for every section it completes. */
+void ppv_section_feed(ppv_secbuf *b, const ppv_tspkt *k, ppv_section_fn fn, void *ctx);
+
+typedef struct {
+	uint8_t stream_type;
+	uint16_t pid;
+} ppv_es;
+
+typedef struct {
+	uint16_t program, pcr_pid;
+	uint8_t version;
+	const uint8_t *info;        /* program_info descriptors */
+	size_t infolen;
+	int nes;
+	ppv_es es[64];
+	size_t es_off[64], es_len[64];   /* each ES entry, whole, within the section */
+} ppv_pmt;
+
+/* The first program's PMT PID from a PAT section, -1 if none. */
+int ppv_pat_pmt_pid(const uint8_t *sec, size_t n);
+/* -1 when the section is not a valid PMT (CRC included). */
+int ppv_pmt_parse(const uint8_t *sec, size_t n, ppv_pmt *m);
+/* The PTS of a PES packet that starts in this payload, PPV_TS_NOPTS if none. */
+uint64_t ppv_pes_pts(const uint8_t *payload, size_t n);
+bool ppv_stream_is_video(uint8_t stream_type);
+/* Splits a section into packets of pid; returns how many, with continuity
+ * counters taken from and written back to *cc. */
+size_t ppv_ts_packetize(const uint8_t *sec, size_t n, uint16_t pid, uint8_t *cc,
+			uint8_t *out, size_t cap);
+
+#endif
