@@ -8,11 +8,15 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "cli.h"
 #include "codec.h"
+#include "csvio.h"
+#include "inject.h"
 #include "input.h"
 #include "scte35.h"
 #include "ts.h"
+#include "when.h"
 
 static const char synopsis[] =
 	"ppv-splice decode [-i FILE.ts] [CUE...]\n"
@@ -118,8 +122,14 @@ decode_bytes(struct decoder *d, const uint8_t *p, size_t n)
 		d->rc = PPV_FAIL;
 		return;
 	}
-	ppv_scte35_json(&d->cue, stdout);
-	putchar('\n');
+	if (d->where) {
+		printf("{\"pid\":%u,\"packet\":%" PRIu64 ",", d->pid, d->packet);
+		ppv_scte35_json_members(&d->cue, stdout);
+		puts("}");
+	} else {
+		ppv_scte35_json(&d->cue, stdout);
+		putchar('\n');
+	}
 }
 
 static void
@@ -419,6 +429,176 @@ cmd_encode(int argc, char **argv)
 	return PPV_OK;
 }
 
+/* inject ------------------------------------------------------------------ */
+
+/* Media time: 600, 600.5, 10m, 1h2m3s. */
+static int
+media_time(const char *s, uint64_t *ticks)
+{
+	int64_t ms;
+
+	if (ppv_ticks_parse(s, ticks) == 0)
+		return 0;
+	if (ppv_duration_parse_ms(s, &ms) < 0 || ms < 0)
+		return -1;
+	*ticks = (uint64_t)ms * 90;
+	return 0;
+}
+
+static int
+by_at(const void *a, const void *b)
+{
+	const ppv_break *x = a, *y = b;
+
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+static void
+add_break(ppv_break **v, size_t *n, size_t *cap, ppv_break b)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		if (!(*v = realloc(*v, *cap * sizeof **v)))
+			ppv_die(PPV_ERR, "out of memory");
+	}
+	(*v)[(*n)++] = b;
+}
+
+/* CSV `at,duration[,event_id]`, as inject and stitch read it. */
+static void
+read_schedule(const char *path, ppv_break **v, size_t *n, size_t *cap, uint32_t *next_id)
+{
+	ppv_input *in = ppv_input_open(path);
+	ppv_csv *csv = ppv_csv_open(in);
+	int cat = ppv_csv_col(csv, "at"), cdur = ppv_csv_col(csv, "duration");
+	int cid = ppv_csv_col(csv, "event_id");
+
+	if (cat < 0 || cdur < 0)
+		ppv_die(PPV_ERR, "%s:1: the schedule needs `at` and `duration` columns", path);
+	while (ppv_csv_next(csv)) {
+		ppv_break b = { 0 };
+		const char *s = ppv_csv_field(csv, cat), *d = ppv_csv_field(csv, cdur);
+		if (media_time(s, &b.at) < 0)
+			ppv_die(PPV_ERR, "%s:%ld: at: '%s' is not a time", path, ppv_csv_line(csv), s);
+		if (media_time(d, &b.duration) < 0 || b.duration == 0)
+			ppv_die(PPV_ERR, "%s:%ld: duration: '%s' is not a duration", path, ppv_csv_line(csv), d);
+		const char *id = cid >= 0 ? ppv_csv_field(csv, cid) : "";
+		if (*id) {
+			char *end;
+			errno = 0;
+			unsigned long long num = strtoull(id, &end, 0);
+			if (errno || *end || num > 0xffffffffULL)
+				ppv_die(PPV_ERR, "%s:%ld: event_id: '%s' is not a 32-bit number", path,
+					ppv_csv_line(csv), id);
+			b.event_id = (uint32_t)num;
+		} else {
+			b.event_id = (*next_id)++;
+		}
+		add_break(v, n, cap, b);
+	}
+	ppv_csv_close(csv);
+	ppv_input_close(in);
+}
+
+static void
+check_breaks(ppv_break *v, size_t n)
+{
+	char a[32], b[32];
+
+	qsort(v, n, sizeof *v, by_at);
+	for (size_t i = 1; i < n; i++)
+		if (v[i - 1].at + v[i - 1].duration > v[i].at)
+			ppv_die(PPV_ERR, "the break at %ss overlaps the one at %ss",
+				ppv_ticks_format(v[i].at, a), ppv_ticks_format(v[i - 1].at, b));
+}
+
+static int
+cmd_inject(int argc, char **argv)
+{
+	enum { O_AT = 300, O_SCHED, O_PREROLL, O_PID, O_EVENT };
+	static const struct option lo[] = {
+		{ "at", required_argument, NULL, O_AT },
+		{ "schedule", required_argument, NULL, O_SCHED },
+		{ "preroll", required_argument, NULL, O_PREROLL },
+		{ "pid", required_argument, NULL, O_PID },
+		{ "event-id", required_argument, NULL, O_EVENT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ 0 },
+	};
+	ppv_inject_cfg cfg = { .preroll = 4 * 90000, .pid = -1 };
+	ppv_break *v = NULL;
+	size_t n = 0, cap = 0;
+	const char *output = NULL, *sched = NULL;
+	uint32_t next_id = 1;
+	ppv_atomic atomic;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case O_AT: {
+			ppv_break b = { .duration = 30 * 90000 };
+			char buf[64];
+			const char *slash = strchr(optarg, '/');
+			snprintf(buf, sizeof buf, "%.*s", slash ? (int)(slash - optarg) : 63, optarg);
+			if (media_time(buf, &b.at) < 0 ||
+			    (slash && (media_time(slash + 1, &b.duration) < 0 || b.duration == 0)))
+				ppv_die(PPV_ERR, "--at: '%s' is not T or T/D (600/30, 10m/1m30s)", optarg);
+			b.event_id = next_id++;
+			add_break(&v, &n, &cap, b);
+			break;
+		}
+		case O_SCHED: sched = optarg; break;
+		case O_PREROLL:
+			if (media_time(optarg, &cfg.preroll) < 0)
+				ppv_die(PPV_ERR, "--preroll: '%s' is not a number of seconds", optarg);
+			break;
+		case O_PID:
+			cfg.pid = (int)parse_num("--pid", optarg, 0x1ffe);
+			if (cfg.pid < 0x20)
+				ppv_die(PPV_ERR, "--pid: %d is reserved (use 0x20 to 0x1ffe)", cfg.pid);
+			break;
+		case O_EVENT: {
+			uint32_t first = (uint32_t)parse_num("--event-id", optarg, 0xffffffffL);
+			for (size_t i = 0; i < n; i++)
+				v[i].event_id = first + (v[i].event_id - 1);
+			next_id = first + (uint32_t)n;
+			break;
+		}
+		case 'o': output = optarg; break;
+		case 'q': cfg.quiet = 1; break;
+		default: help_or_version(c);
+		}
+	}
+	if (argc - optind > 1)
+		ppv_usage(synopsis);
+	if (sched)
+		read_schedule(sched, &v, &n, &cap, &next_id);
+	if (!n)
+		ppv_die(PPV_ERR, "no breaks: give --at T[/D] or --schedule FILE");
+	check_breaks(v, n);
+	cfg.breaks = v;
+	cfg.nbreaks = n;
+
+	ppv_input *in = ppv_input_open(optind < argc ? argv[optind] : NULL);
+	FILE *out = stdout;
+	if (output && !(out = ppv_atomic_open(&atomic, output, 0644)))
+		ppv_die(PPV_ERR, "%s:", output);
+	setvbuf(out, NULL, _IOFBF, 1 << 20);
+	int rc = ppv_inject(&cfg, in, out);
+	ppv_input_close(in);
+	if (output) {
+		if (ppv_atomic_commit(&atomic) < 0)
+			ppv_die(PPV_ERR, "%s:", output);
+	} else if (fflush(stdout) == EOF) {
+		ppv_die(PPV_ERR, "stdout:");
+	}
+	free(v);
+	return rc;
+}
+
 /* main -------------------------------------------------------------------- */
 
 int
@@ -437,6 +617,8 @@ main(int argc, char **argv)
 		ppv_exit(cmd_decode(argc, argv));
 	if (!strcmp(mode, "encode"))
 		ppv_exit(cmd_encode(argc, argv));
+	if (!strcmp(mode, "inject"))
+		ppv_exit(cmd_inject(argc, argv));
 	ppv_warn("unknown mode '%s' (decode, encode, inject, stitch)", mode);
 	ppv_usage(synopsis);
 }

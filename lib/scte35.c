@@ -871,6 +871,14 @@ put_desc_json(FILE *fp, const ppv_splice_desc *d)
 void
 ppv_scte35_json(const ppv_scte35 *c, FILE *fp)
 {
+	fputc('{', fp);
+	ppv_scte35_json_members(c, fp);
+	fputc('}', fp);
+}
+
+void
+ppv_scte35_json_members(const ppv_scte35 *c, FILE *fp)
+{
 	const uint64_t wrap = UINT64_C(1) << 33;
 	const ppv_splice_event *e = c->command_type == PPV_SPLICE_INSERT && !c->encrypted
 				    ? &c->insert : NULL;
@@ -885,7 +893,7 @@ ppv_scte35_json(const ppv_scte35 *c, FILE *fp)
 		have_pts = true;
 		pts = e->time.pts;
 	}
-	fprintf(fp, "{\"command\":\"%s\",\"command_type\":%u",
+	fprintf(fp, "\"command\":\"%s\",\"command_type\":%u",
 		c->encrypted ? "encrypted" : ppv_scte35_command_name(c->command_type),
 		c->command_type);
 	put_secs(fp, "pts_time", have_pts, (pts + c->pts_adjustment) % wrap);
@@ -924,5 +932,5 @@ ppv_scte35_json(const ppv_scte35 *c, FILE *fp)
 			fputc(',', fp);
 		put_desc_json(fp, &c->desc[i]);
 	}
-	fprintf(fp, "],\"crc\":\"0x%08" PRIX32 "\"}", c->crc);
+	fprintf(fp, "],\"crc\":\"0x%08" PRIX32 "\"", c->crc);
 }

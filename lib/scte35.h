@@ -134,6 +134,8 @@ void ppv_scte35_init(ppv_scte35 *c);
 long ppv_scte35_text(const char *s, uint8_t *out, size_t cap);
 /* One JSON object, no newline. */
 void ppv_scte35_json(const ppv_scte35 *c, FILE *fp);
+/* The same members without the braces, to embed with more. */
+void ppv_scte35_json_members(const ppv_scte35 *c, FILE *fp);
 const char *ppv_scte35_command_name(uint8_t type);
 const char *ppv_scte35_segtype_name(uint8_t id);
 const char *ppv_scte35_upid_name(uint8_t type);

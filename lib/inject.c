@@ -1,0 +1,283 @@
+/* inject.c: a TS filter that adds an SCTE-35 PID to the PMT and sends splice_insert cues ahead of each break. */
+#include "inject.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "cli.h"
+#include "progress.h"
+#include "scte35.h"
+#include "ts.h"
+
+#define PTS_WRAP (UINT64_C(1) << 33)
+
+struct injector {
+	const ppv_inject_cfg *cfg;
+	FILE *out;
+	const char *name;
+	int pmt_pid, cue_pid, clock_pid;
+	uint8_t pmt_cc, cue_cc;
+	bool pmt_cc_set, have_pmt;
+	ppv_secbuf pat, pmt;
+	/* media clock: unwrapped PTS of the clock PID */
+	bool have_pts;
+	uint64_t first_pts, last_raw, now;
+	size_t next;                /* the next cue to send: 2 per break (out, in) */
+	uint8_t pkt[PPV_TS_PACKET * 32];
+	int rc;
+};
+
+static void
+put(struct injector *j, const uint8_t *p, size_t n)
+{
+	if (fwrite(p, 1, n, j->out) != n)
+		ppv_die(PPV_ERR, "write:");
+}
+
+static void
+on_pat(void *ctx, const uint8_t *s, size_t n)
+{
+	struct injector *j = ctx;
+	int pid = ppv_pat_pmt_pid(s, n);
+
+	if (pid > 0 && pid != j->pmt_pid) {
+		j->pmt_pid = pid;
+		j->pmt.len = 0, j->pmt.active = false;
+	}
+}
+
+static bool
+pid_used(const ppv_pmt *m, int pid)
+{
+	if (pid == m->pcr_pid)
+		return true;
+	for (int i = 0; i < m->nes; i++)
+		if (m->es[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* The PMT again, one version up, with the CUEI registration and our PID. */
+static void
+on_pmt(void *ctx, const uint8_t *s, size_t n)
+{
+	struct injector *j = ctx;
+	static ppv_pmt m;
+	uint8_t sec[4096 + 32];
+
+	if (ppv_pmt_parse(s, n, &m) < 0) {
+		ppv_warn("%s: a PMT with a bad CRC or layout: passed on unchanged", j->name);
+		return;
+	}
+	if (j->cue_pid < 0) {
+		int pid = j->cfg->pid;
+		if (pid >= 0 && pid_used(&m, pid))
+			ppv_die(PPV_ERR, "--pid %d is already used by the stream", pid);
+		if (pid < 0) {
+			pid = 0x100;
+			for (int i = 0; i < m.nes; i++)
+				if (m.es[i].pid >= pid)
+					pid = m.es[i].pid + 1;
+			if (pid >= 0x1fff)
+				pid = 0x1ff0;
+		}
+		j->cue_pid = pid;
+		/* the media clock follows the first video stream, or any */
+		for (int i = 0; i < m.nes && j->clock_pid < 0; i++)
+			if (ppv_stream_is_video(m.es[i].stream_type))
+				j->clock_pid = m.es[i].pid;
+		if (j->clock_pid < 0 && m.nes)
+			j->clock_pid = m.es[0].pid;
+	}
+	bool has_cuei = false, has_pid = false;
+	for (size_t at = 0; at + 2 <= m.infolen; at += 2u + m.info[at + 1])
+		if (m.info[at] == 0x05 && m.info[at + 1] >= 4 &&
+		    ppv_get_be(m.info + at + 2, 4) == PPV_SCTE35_CUEI)
+			has_cuei = true;
+	for (int i = 0; i < m.nes; i++)
+		if (m.es[i].pid == j->cue_pid)
+			has_pid = true;
+
+	size_t w = 0;
+	memcpy(sec, s, 12);
+	sec[5] = (uint8_t)((s[5] & 0xc1) | (((m.version + 1) & 0x1f) << 1));
+	w = 12;
+	memcpy(sec + w, m.info, m.infolen);
+	w += m.infolen;
+	if (!has_cuei) {
+		static const uint8_t reg[] = { 0x05, 0x04, 'C', 'U', 'E', 'I' };
+		memcpy(sec + w, reg, sizeof reg);
+		w += sizeof reg;
+	}
+	size_t infolen = w - 12;
+	sec[10] = (uint8_t)((s[10] & 0xf0) | infolen >> 8);
+	sec[11] = (uint8_t)infolen;
+	for (int i = 0; i < m.nes; i++) {
+		memcpy(sec + w, s + m.es_off[i], m.es_len[i]);
+		w += m.es_len[i];
+	}
+	if (!has_pid) {
+		/* stream_type 0x86 with cue_identifier_descriptor: all commands */
+		const uint8_t es[] = { 0x86, (uint8_t)(0xe0 | j->cue_pid >> 8), (uint8_t)j->cue_pid,
+				       0xf0, 0x03, 0x8a, 0x01, 0x01 };
+		memcpy(sec + w, es, sizeof es);
+		w += sizeof es;
+	}
+	if (w + 4 > 1024) {
+		ppv_warn("%s: the PMT would outgrow 1024 bytes: passed on unchanged", j->name);
+		return;
+	}
+	size_t len = w + 4 - 3;
+	sec[1] = (uint8_t)((s[1] & 0xf0) | len >> 8);
+	sec[2] = (uint8_t)len;
+	ppv_put_be(sec + w, ppv_crc32_mpeg(sec, w), 4);
+	size_t np = ppv_ts_packetize(sec, w + 4, (uint16_t)j->pmt_pid, &j->pmt_cc, j->pkt, sizeof j->pkt);
+	put(j, j->pkt, np * PPV_TS_PACKET);
+	j->have_pmt = true;
+}
+
+static void
+send_cue(struct injector *j, const ppv_break *b, bool out)
+{
+	static ppv_scte35 c;
+	uint8_t sec[PPV_SCTE35_MAX];
+
+	ppv_scte35_init(&c);
+	c.command_type = PPV_SPLICE_INSERT;
+	ppv_splice_event *e = &c.insert;
+	e->event_id = b->event_id;
+	e->out_of_network = out;
+	e->program_splice = true;
+	e->time.specified = true;
+	e->time.pts = (j->first_pts + b->at + (out ? 0 : b->duration)) % PTS_WRAP;
+	if (out) {
+		e->has_duration = true;
+		e->auto_return = true;
+		e->duration = b->duration;
+	}
+	e->unique_program_id = 1;
+	e->avail_num = 1;
+	e->avails_expected = 1;
+	long n = ppv_scte35_encode(&c, sec, sizeof sec);
+	size_t np = ppv_ts_packetize(sec, (size_t)n, (uint16_t)j->cue_pid, &j->cue_cc, j->pkt, sizeof j->pkt);
+	put(j, j->pkt, np * PPV_TS_PACKET);
+}
+
+/* Cues whose send time (splice minus preroll) has come, before this packet. */
+static void
+due_cues(struct injector *j)
+{
+	const ppv_inject_cfg *cfg = j->cfg;
+
+	while (j->next < 2 * cfg->nbreaks) {
+		const ppv_break *b = &cfg->breaks[j->next / 2];
+		bool out = j->next % 2 == 0;
+		uint64_t splice = b->at + (out ? 0 : b->duration);
+		uint64_t send = splice > cfg->preroll ? splice - cfg->preroll : 0;
+		if (j->now < send)
+			break;
+		if (j->now > splice && !cfg->quiet)
+			ppv_warn("%s: break at %.3fs: the %s cue goes out %.3fs late", j->name,
+				 (double)b->at / 90000, out ? "out" : "in",
+				 (double)(j->now - splice) / 90000);
+		send_cue(j, b, out);
+		j->next++;
+	}
+}
+
+static void
+clock_tick(struct injector *j, uint64_t raw)
+{
+	if (!j->have_pts) {
+		j->have_pts = true;
+		j->first_pts = j->last_raw = raw;
+		j->now = 0;
+		return;
+	}
+	/* a signed step modulo 2^33: B-frames step back, wraps step forward */
+	int64_t d = (int64_t)((raw - j->last_raw) & (PTS_WRAP - 1));
+	if (d >= (int64_t)(PTS_WRAP / 2))
+		d -= (int64_t)PTS_WRAP;
+	j->last_raw = raw;
+	int64_t now = (int64_t)j->now + d;
+	j->now = now < 0 ? 0 : (uint64_t)now;
+}
+
+static void
+packet(struct injector *j, const uint8_t *p)
+{
+	ppv_tspkt k;
+
+	ppv_ts_parse(p, &k);
+	if (k.pid == 0) {
+		ppv_section_feed(&j->pat, &k, on_pat, j);
+	} else if (k.pid == j->pmt_pid) {
+		if (!j->pmt_cc_set) {
+			j->pmt_cc = k.cc;
+			j->pmt_cc_set = true;
+		}
+		ppv_section_feed(&j->pmt, &k, on_pmt, j);
+		return;   /* replaced by on_pmt's packets */
+	} else if (k.pid == j->cue_pid) {
+		j->cue_cc = (uint8_t)(k.cc + 1);   /* cues already there: continue their counter */
+	} else if (k.pid == j->clock_pid && k.pusi && j->have_pmt) {
+		uint64_t pts = ppv_pes_pts(k.payload, k.plen);
+		if (pts != PPV_TS_NOPTS) {
+			clock_tick(j, pts);
+			due_cues(j);
+		}
+	}
+	put(j, p, PPV_TS_PACKET);
+}
+
+int
+ppv_inject(const ppv_inject_cfg *cfg, ppv_input *in, FILE *out)
+{
+	static struct injector j;
+	static uint8_t buf[PPV_TS_PACKET * 2048];
+	size_t have = 0, got, skipped = 0;
+	uint64_t npk = 0;
+	ppv_progress prog;
+
+	memset(&j, 0, sizeof j);
+	j.cfg = cfg;
+	j.out = out;
+	j.name = ppv_input_name(in);
+	j.pmt_pid = j.cue_pid = j.clock_pid = -1;
+	ppv_progress_start(&prog, "packets");
+	while ((got = ppv_input_read(in, buf + have, sizeof buf - have)) > 0) {
+		have += got;
+		size_t at = 0;
+		while (have - at >= PPV_TS_PACKET) {
+			if (buf[at] != 0x47) {
+				if (npk == 0 && skipped == 0 && at == 0)
+					ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", j.name);
+				at++, skipped++;
+				continue;
+			}
+			packet(&j, buf + at);
+			at += PPV_TS_PACKET;
+			npk++;
+		}
+		memmove(buf, buf + at, have - at);
+		have -= at;
+		ppv_progress_tick(&prog, npk);
+	}
+	ppv_progress_end(&prog, npk);
+	if (have)
+		ppv_warn("%s: %zu bytes of a truncated last packet dropped", j.name, have);
+	if (skipped)
+		ppv_warn("%s: %zu bytes out of sync skipped", j.name, skipped);
+	if (!j.have_pmt)
+		ppv_die(PPV_ERR, "%s: no PAT/PMT found: is this an MPEG transport stream?", j.name);
+	if (j.next < 2 * cfg->nbreaks) {
+		const ppv_break *b = &cfg->breaks[j.next / 2];
+		ppv_warn("%s: the stream ended at %.3fs: %zu cue(s) from the break at %.3fs on not sent",
+			 j.name, (double)j.now / 90000, 2 * cfg->nbreaks - j.next, (double)b->at / 90000);
+		return PPV_FAIL;
+	}
+	return PPV_OK;
+}
