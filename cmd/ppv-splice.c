@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -13,8 +15,10 @@
 #include "codec.h"
 #include "csvio.h"
 #include "inject.h"
+#include "progress.h"
 #include "input.h"
 #include "scte35.h"
+#include "stitch.h"
 #include "ts.h"
 #include "when.h"
 
@@ -599,6 +603,201 @@ cmd_inject(int argc, char **argv)
 	return rc;
 }
 
+/* stitch ------------------------------------------------------------------ */
+
+/* Where an input's output goes under -o DIR: the same relative path. */
+static char *
+mirror(const char *dir, const char *in)
+{
+	while (in[0] == '/' || (in[0] == '.' && in[1] == '/'))
+		in += in[0] == '/' ? 1 : 2;
+	for (const char *p = in; *p; p++)
+		if ((p == in || p[-1] == '/') && p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]))
+			return NULL;
+	size_t n = strlen(dir) + strlen(in) + 2;
+	char *out = malloc(n);
+	if (!out)
+		ppv_die(PPV_ERR, "out of memory");
+	snprintf(out, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", in);
+	return out;
+}
+
+static int
+cmd_stitch(int argc, char **argv)
+{
+	enum { O_AD = 300, O_ADS, O_AT, O_SCHED, O_REPLACE, O_INTER, O_VIEWER, O_META, O_IMPR,
+	       O_LIVE, O_STATE, O_SLATE, O_NOW };
+	static const struct option lo[] = {
+		{ "ad", required_argument, NULL, O_AD },
+		{ "ads", required_argument, NULL, O_ADS },
+		{ "at", required_argument, NULL, O_AT },
+		{ "schedule", required_argument, NULL, O_SCHED },
+		{ "replace", no_argument, NULL, O_REPLACE },
+		{ "interstitials", no_argument, NULL, O_INTER },
+		{ "viewer", required_argument, NULL, O_VIEWER },
+		{ "meta", required_argument, NULL, O_META },
+		{ "impressions", required_argument, NULL, O_IMPR },
+		{ "live", no_argument, NULL, O_LIVE },
+		{ "state", required_argument, NULL, O_STATE },
+		{ "slate", required_argument, NULL, O_SLATE },
+		{ "now", required_argument, NULL, O_NOW },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ 0 },
+	};
+	ppv_stitch_cfg cfg = { .now = time(NULL) };
+	ppv_break *v = NULL;
+	size_t n = 0, cap = 0;
+	const char *output = NULL, *sched = NULL, *catalog = NULL, *impr = NULL;
+	char *subject = NULL;
+	size_t subjlen = 0;
+	FILE *subj = open_memstream(&subject, &subjlen);
+	uint32_t next_id = 1;
+	char err[1024];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case O_AD: cfg.ad = optarg; break;
+		case O_ADS: catalog = optarg; break;
+		case O_AT: {
+			ppv_break b = { .duration = UINT64_MAX };
+			char buf[64];
+			const char *slash = strchr(optarg, '/');
+			snprintf(buf, sizeof buf, "%.*s", slash ? (int)(slash - optarg) : 63, optarg);
+			if (media_time(buf, &b.at) < 0 ||
+			    (slash && (media_time(slash + 1, &b.duration) < 0 || b.duration == 0)))
+				ppv_die(PPV_ERR, "--at: '%s' is not T or T/D (600, 10m/1m30s)", optarg);
+			b.event_id = next_id++;
+			add_break(&v, &n, &cap, b);
+			break;
+		}
+		case O_SCHED: sched = optarg; break;
+		case O_REPLACE: cfg.replace = true; break;
+		case O_INTER: cfg.interstitials = true; break;
+		case O_VIEWER: cfg.viewer = optarg; break;
+		case O_META: {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || strchr(optarg, '\n'))
+				ppv_die(PPV_ERR, "--meta: '%s' is not KEY=VALUE", optarg);
+			fprintf(subj, "%s\n", optarg);
+			if (!strncmp(optarg, "creator=", 8))
+				cfg.creator = eq + 1;
+			if (!strncmp(optarg, "country=", 8))
+				cfg.country = eq + 1;
+			break;
+		}
+		case O_IMPR: impr = optarg; break;
+		case O_LIVE: cfg.live = true; break;
+		case O_STATE: cfg.state = optarg; break;
+		case O_SLATE: cfg.slate = optarg; break;
+		case O_NOW:
+			if (ppv_time_parse(optarg, &cfg.now))
+				ppv_die(PPV_ERR, "--now: '%s' is not a time (RFC 3339 or unix seconds)", optarg);
+			break;
+		case 'o': output = optarg; break;
+		case 'q': cfg.quiet = 1; break;
+		default: help_or_version(c);
+		}
+	}
+	fclose(subj);
+	cfg.subject = subject;
+	if (cfg.ad && catalog)
+		ppv_die(PPV_ERR, "--ad and --ads: choose one");
+	if (!cfg.ad && !catalog && !cfg.slate)
+		ppv_die(PPV_ERR, "nothing to insert: give --ad PLAYLIST or --ads CATALOG");
+	if (cfg.live && !cfg.state)
+		ppv_die(PPV_ERR, "--live needs --state FILE: what earlier refreshes placed");
+	if (cfg.live && cfg.interstitials)
+		ppv_die(PPV_ERR, "--live stitches; --interstitials is for VOD and event playlists");
+	if (sched)
+		read_schedule(sched, &v, &n, &cap, &next_id);
+	if (n)
+		check_breaks(v, n);
+	if (cfg.live && n)
+		ppv_die(PPV_ERR, "--live takes its breaks from the cue markers: no --at or --schedule");
+
+	ppv_adcat *cat = NULL;
+	if (catalog && !(cat = ppv_adcat_load(catalog, err, sizeof err)))
+		ppv_die(PPV_ERR, "%s", err);
+	cfg.cat = cat;
+	ppv_stitch_break *sb = calloc(n ? n : 1, sizeof *sb);
+	for (size_t i = 0; i < n; i++)
+		sb[i] = (ppv_stitch_break){ (int64_t)(v[i].at * 100 / 9),
+					    v[i].duration == UINT64_MAX ? -1 : (int64_t)(v[i].duration * 100 / 9),
+					    v[i].event_id };
+	cfg.breaks = sb;
+	cfg.nbreaks = n;
+
+	if (impr) {
+		if (!(cfg.impressions = fopen(impr, "a")))
+			ppv_die(PPV_ERR, "%s:", impr);
+		if (ftell(cfg.impressions) == 0)
+			fputs("time,break_id,ad_id,advertiser,creator_id,viewer_id,country,cpm,duration\n",
+			      cfg.impressions);
+	}
+
+	/* inputs: the arguments, or one path a line on stdin */
+	char **in = argv + optind;
+	size_t nin = (size_t)(argc - optind), incap = 0;
+	char **list = NULL;
+	if (!nin) {
+		ppv_input *li = ppv_input_open(NULL);
+		char *line;
+		ssize_t ln;
+		while ((ln = ppv_input_line(li, &line)) >= 0) {
+			while (ln && (line[ln - 1] == '\r' || line[ln - 1] == ' '))
+				line[--ln] = '\0';
+			if (!ln || line[0] == '#')
+				continue;
+			if (nin == incap && !(list = realloc(list, (incap = incap ? 2 * incap : 64) * sizeof *list)))
+				ppv_die(PPV_ERR, "out of memory");
+			list[nin++] = strdup(line);
+		}
+		ppv_input_close(li);
+		in = list;
+	}
+	if (!nin)
+		ppv_die(PPV_ERR, "no playlists: give them as arguments or one a line on stdin");
+	struct stat st;
+	bool dir = output && (nin > 1 || output[strlen(output) - 1] == '/' ||
+			      (stat(output, &st) == 0 && S_ISDIR(st.st_mode)));
+	if (nin > 1 && !output)
+		ppv_die(PPV_ERR, "%zu playlists: give -o DIR to write them", nin);
+
+	int rc = PPV_OK;
+	ppv_progress prog;
+	ppv_progress_start(&prog, "playlists");
+	for (size_t i = 0; i < nin; i++) {
+		char *out = dir ? mirror(output, in[i]) : strdup(output ? output : "-");
+		if (!out) {
+			ppv_warn("%s: a path with '..' cannot be mirrored under %s", in[i], output);
+			rc = PPV_FAIL;
+			continue;
+		}
+		if (ppv_stitch(&cfg, in[i], out, err, sizeof err) < 0) {
+			ppv_warn("%s", err);
+			rc = PPV_FAIL;
+		}
+		free(out);
+		ppv_progress_tick(&prog, i + 1);
+	}
+	ppv_progress_end(&prog, nin);
+	if (cfg.impressions && fclose(cfg.impressions) == EOF)
+		ppv_die(PPV_ERR, "%s:", impr);
+	ppv_stitch_done();
+	ppv_adcat_free(cat);
+	for (size_t i = 0; list && i < nin; i++)
+		free(list[i]);
+	free(list);
+	free(sb);
+	free(v);
+	free(subject);
+	return rc;
+}
+
 /* main -------------------------------------------------------------------- */
 
 int
@@ -619,6 +818,8 @@ main(int argc, char **argv)
 		ppv_exit(cmd_encode(argc, argv));
 	if (!strcmp(mode, "inject"))
 		ppv_exit(cmd_inject(argc, argv));
+	if (!strcmp(mode, "stitch"))
+		ppv_exit(cmd_stitch(argc, argv));
 	ppv_warn("unknown mode '%s' (decode, encode, inject, stitch)", mode);
 	ppv_usage(synopsis);
 }

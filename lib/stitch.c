@@ -1,0 +1,751 @@
+/* stitch.c: ad pods stitched into HLS media and master playlists, or announced as HLS Interstitials. */
+#include "stitch.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "atomic.h"
+#include "codec.h"
+#include "csvio.h"
+#include "m3u8.h"
+#include "scte35.h"
+#include "when.h"
+
+#define MAX_PICKS 64
+/* Interstitials need a date line; a playlist without one gets this epoch. */
+#define PDT_ANCHOR INT64_C(946684800000)
+
+static int
+fail(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *p = s ? strdup(s) : NULL;
+
+	if (s && !p)
+		abort();
+	return p;
+}
+
+static char *
+join(const char *dir, const char *rel)
+{
+	size_t n = strlen(dir) + strlen(rel) + 2;
+	char *p = malloc(n);
+
+	if (!p)
+		abort();
+	snprintf(p, n, "%s/%s", dir, rel);
+	return p;
+}
+
+/* ads and slate, loaded once a run -------------------------------------- */
+
+static struct {
+	char *path;
+	ppv_m3u8 *pl;
+} cache[256];
+static size_t ncache;
+
+static ppv_m3u8 *
+load_cached(const char *path, char *err, size_t cap)
+{
+	for (size_t i = 0; i < ncache; i++)
+		if (!strcmp(cache[i].path, path))
+			return cache[i].pl;
+	ppv_m3u8 *pl = ppv_m3u8_load(path, err, cap);
+	if (pl && ncache < sizeof cache / sizeof *cache) {
+		cache[ncache].path = xstrdup(path);
+		cache[ncache++].pl = pl;
+	}
+	return pl;
+}
+
+void
+ppv_stitch_done(void)
+{
+	for (size_t i = 0; i < ncache; i++) {
+		free(cache[i].path);
+		free(cache[i].pl->text);
+		ppv_m3u8_free(cache[i].pl);
+	}
+	ncache = 0;
+}
+
+/* The media playlist of an ad for a variant: the rendition closest in bandwidth. */
+static ppv_m3u8 *
+ad_media(const char *path, int64_t bw, char *err, size_t cap)
+{
+	ppv_m3u8 *pl = load_cached(path, err, cap);
+
+	if (!pl || !pl->master)
+		return pl;
+	if (!pl->nvars) {
+		fail(err, cap, "%s: a master playlist without variants", path);
+		return NULL;
+	}
+	size_t best = 0;
+	for (size_t i = 1; i < pl->nvars; i++)
+		if (llabs(pl->vars[i].bandwidth - bw) < llabs(pl->vars[best].bandwidth - bw))
+			best = i;
+	if (ppv_uri_absolute(pl->vars[best].uri) && strncmp(pl->vars[best].uri, "/", 1)) {
+		fail(err, cap, "%s:%ld: remote variant '%s': ads must be local files", path,
+		     pl->vars[best].line, pl->vars[best].uri);
+		return NULL;
+	}
+	char *dir = ppv_dirname(path);
+	char *media = pl->vars[best].uri[0] == '/' ? xstrdup(pl->vars[best].uri) : join(dir, pl->vars[best].uri);
+	ppv_m3u8 *m = load_cached(media, err, cap);
+	free(dir);
+	free(media);
+	if (m && m->master) {
+		fail(err, cap, "%s: a variant that is itself a master playlist", m->path);
+		return NULL;
+	}
+	return m;
+}
+
+/* decisions: what fills each break, made once per input for all variants -- */
+
+struct pick {
+	const char *path, *ad_id, *advertiser, *cpm;
+	int64_t dur;
+};
+
+struct decision {
+	bool made;
+	int64_t want;               /* what the pod should last, -1: as the ads */
+	struct pick p[MAX_PICKS];
+	size_t n;
+};
+
+struct job {
+	const ppv_stitch_cfg *cfg;
+	const char *in;
+	struct decision *dec;
+	size_t ndec;
+	char *err;
+	size_t errcap;
+};
+
+static void
+impression(const struct job *j, const struct pick *p, const char *brk)
+{
+	FILE *f = j->cfg->impressions;
+	char t[32];
+
+	if (!f)
+		return;
+	ppv_csv_puts(f, ppv_time_format(j->cfg->now, t), 0);
+	ppv_csv_puts(f, brk, 0);
+	ppv_csv_puts(f, p->ad_id, 0);
+	ppv_csv_puts(f, p->advertiser, 0);
+	ppv_csv_puts(f, j->cfg->creator ? j->cfg->creator : "", 0);
+	ppv_csv_puts(f, j->cfg->viewer ? j->cfg->viewer : "", 0);
+	ppv_csv_puts(f, j->cfg->country ? j->cfg->country : "", 0);
+	ppv_csv_puts(f, p->cpm, 0);
+	ppv_csv_puts(f, ppv_m3u8_fmt_secs(p->dur, t), 1);
+}
+
+static struct decision *
+decide(struct job *j, size_t idx, int64_t want, int64_t bw, const char *key)
+{
+	const ppv_stitch_cfg *cfg = j->cfg;
+
+	if (idx >= j->ndec) {
+		size_t n = idx + 16;
+		j->dec = realloc(j->dec, n * sizeof *j->dec);
+		if (!j->dec)
+			abort();
+		memset(j->dec + j->ndec, 0, (n - j->ndec) * sizeof *j->dec);
+		j->ndec = n;
+	}
+	struct decision *d = &j->dec[idx];
+	if (d->made)
+		return d;
+	d->made = true;
+	d->want = want;
+	if (cfg->ad) {
+		ppv_m3u8 *m = ad_media(cfg->ad, bw, j->err, j->errcap);
+		if (!m)
+			return NULL;
+		if (want >= 0 && m->total > want + 500000) {
+			if (!cfg->quiet)
+				fprintf(stderr, "ppv-splice: %s: break %s: the ad (%.3fs) is longer than the break (%.3fs): %s\n",
+					j->in, key, (double)m->total / 1e6, (double)want / 1e6,
+					cfg->slate ? "slate only" : "left empty");
+		} else {
+			d->p[d->n++] = (struct pick){ cfg->ad, "ad", "", "0", m->total };
+		}
+	} else if (cfg->cat) {
+		const ppv_ad *a[MAX_PICKS];
+		int64_t filled;
+		if (want < 0)
+			want = d->want = 30000000;
+		size_t n = ppv_adcat_fill(cfg->cat, want, cfg->viewer, key, cfg->subject ? cfg->subject : "",
+					  cfg->now, a, MAX_PICKS, &filled);
+		for (size_t i = 0; i < n; i++)
+			d->p[d->n++] = (struct pick){ a[i]->playlist, a[i]->ad_id, a[i]->advertiser,
+						      a[i]->cpm_text, a[i]->dur };
+	}
+	for (size_t i = 0; i < d->n; i++)
+		impression(j, &d->p[i], key);
+	return d;
+}
+
+/* the segments a pod is made of, with URIs as the output needs them ------ */
+
+struct oseg {
+	char *uri, *map, *key, *title;
+	int64_t dur;
+	bool disc;
+};
+
+struct pod {
+	struct oseg *s;
+	size_t n, cap;
+	int64_t dur;
+	int version;
+	int64_t maxdur;
+};
+
+static void
+pod_free(struct pod *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->s[i].uri);
+		free(p->s[i].map);
+		free(p->s[i].key);
+		free(p->s[i].title);
+	}
+	free(p->s);
+	memset(p, 0, sizeof *p);
+}
+
+static void
+pod_add(struct pod *p, const ppv_m3u8 *pl, const ppv_m3u8_seg *s, const char *todir, bool disc)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 32;
+		p->s = realloc(p->s, p->cap * sizeof *p->s);
+		if (!p->s)
+			abort();
+	}
+	struct oseg *o = &p->s[p->n++];
+	o->uri = ppv_uri_rebase(s->uri, pl->path, todir);
+	o->map = s->map >= 0 ? ppv_tag_rebase(pl->tags[s->map].text, pl->path, todir) : NULL;
+	o->key = s->key >= 0 ? ppv_tag_rebase(pl->tags[s->key].text, pl->path, todir) : NULL;
+	o->title = xstrdup(s->title);
+	o->dur = s->dur;
+	o->disc = disc || s->disc;
+	p->dur += s->dur;
+	if (pl->version > p->version)
+		p->version = pl->version;
+}
+
+/* Whole slate segments, looping, while they fit in what is left. */
+static int
+pod_slate(struct pod *p, const ppv_stitch_cfg *cfg, int64_t left, int64_t bw, const char *todir,
+	  char *err, size_t cap)
+{
+	if (!cfg->slate || left <= 0)
+		return 0;
+	ppv_m3u8 *sl = ad_media(cfg->slate, bw, err, cap);
+	if (!sl)
+		return -1;
+	bool first = true;
+	for (size_t guard = 0; sl->nsegs && guard < 10000; guard++) {
+		const ppv_m3u8_seg *s = &sl->segs[guard % sl->nsegs];
+		if (s->dur > left || s->dur <= 0)
+			break;
+		pod_add(p, sl, s, todir, first || guard % sl->nsegs == 0);
+		first = false;
+		left -= s->dur;
+	}
+	return 0;
+}
+
+static int
+pod_build(struct pod *p, struct job *j, const struct decision *d, int64_t bw, const char *todir)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		ppv_m3u8 *m = ad_media(d->p[i].path, bw, j->err, j->errcap);
+		if (!m)
+			return -1;
+		if (!m->endlist && !j->cfg->quiet)
+			fprintf(stderr, "ppv-splice: %s: an ad without EXT-X-ENDLIST: taken as it is now\n", m->path);
+		for (size_t k = 0; k < m->nsegs; k++)
+			pod_add(p, m, &m->segs[k], todir, k == 0);
+	}
+	if (d->want >= 0)
+		return pod_slate(p, j->cfg, d->want - p->dur, bw, todir, j->err, j->errcap);
+	return 0;
+}
+
+/* breaks in a media playlist --------------------------------------------- */
+
+struct brk {
+	size_t b, e;                /* content [b, e) replaced, or b == e */
+	int64_t want;               /* pod length, -1: as the ads */
+	int64_t at;                 /* content time of the splice */
+	uint32_t id;
+};
+
+/* From --at/--schedule: the segment boundary nearest each time. */
+static size_t
+breaks_given(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk *out, char *err, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->nbreaks; i++) {
+		const ppv_stitch_break *g = &cfg->breaks[i];
+		int64_t t = 0, best_t = 0;
+		size_t best = 0;
+		for (size_t k = 0; k <= pl->nsegs; k++) {
+			if (llabs(t - g->at) < llabs(best_t - g->at))
+				best = k, best_t = t;
+			if (k < pl->nsegs)
+				t += pl->segs[k].dur;
+		}
+		struct brk b = { best, best, g->dur, best_t, g->id };
+		if (cfg->replace) {
+			if (g->dur < 0) {
+				fail(err, cap, "%s: --replace with --at needs a duration (T/D)", pl->path);
+				return SIZE_MAX;
+			}
+			int64_t cov = 0;
+			while (b.e < pl->nsegs && cov + pl->segs[b.e].dur / 2 < g->dur)
+				cov += pl->segs[b.e++].dur;
+			b.want = cov;
+		}
+		if (n && out[n - 1].e > b.b) {
+			fail(err, cap, "%s: breaks at %.3fs and %.3fs overlap", pl->path,
+			     (double)out[n - 1].at / 1e6, (double)b.at / 1e6);
+			return SIZE_MAX;
+		}
+		out[n++] = b;
+	}
+	return n;
+}
+
+/* From the cue markers: each window from its OUT (or a CONT that opens the
+ * playlist) to its IN or the end of its duration. */
+static size_t
+breaks_cued(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk *out)
+{
+	size_t n = 0;
+	int64_t t = 0;
+
+	for (size_t i = 0; i < pl->nsegs;) {
+		const ppv_m3u8_seg *s = &pl->segs[i];
+		bool open = s->cue == PPV_TAG_CUE_OUT || (s->cue == PPV_TAG_CUE_CONT && (i == 0 || n == 0));
+		if (!open) {
+			t += s->dur;
+			i++;
+			continue;
+		}
+		int64_t dur = s->cue_dur;
+		if (s->cue == PPV_TAG_CUE_CONT && dur >= 0)
+			dur -= s->cue_elapsed;
+		struct brk b = { i, i, dur, t, (uint32_t)(pl->media_seq + i) };
+		int64_t cov = 0;
+		size_t e = i;
+		while (e < pl->nsegs) {
+			if (e > i && (pl->segs[e].cue == PPV_TAG_CUE_IN || pl->segs[e].cue == PPV_TAG_CUE_OUT))
+				break;
+			if (dur >= 0 && cov + pl->segs[e].dur / 2 >= dur && e > i)
+				break;
+			cov += pl->segs[e].dur;
+			e++;
+		}
+		if (cfg->replace || cfg->live) {
+			b.e = e;
+			b.want = cov;
+		}
+		out[n++] = b;
+		for (; i < e; i++)
+			t += pl->segs[i].dur;
+	}
+	return n;
+}
+
+/* writing ----------------------------------------------------------------- */
+
+struct out {
+	FILE *f;
+	char *map, *key;            /* in effect, as written */
+	int64_t maxdur;
+	int version;
+	bool pending_disc;
+};
+
+static void
+set_state(struct out *o, char **cur, const char *want, bool key)
+{
+	if ((*cur == NULL) == (want == NULL) && (!want || !strcmp(*cur, want)))
+		return;
+	if (want)
+		fprintf(o->f, "%s\n", want);
+	else if (key)
+		fputs("#EXT-X-KEY:METHOD=NONE\n", o->f);
+	free(*cur);
+	*cur = xstrdup(want);
+}
+
+static void
+put_seg(struct out *o, const struct oseg *s, bool disc, int64_t pdt)
+{
+	char b[40];
+
+	if (disc || o->pending_disc)
+		fputs("#EXT-X-DISCONTINUITY\n", o->f);
+	o->pending_disc = false;
+	set_state(o, &o->map, s->map, false);
+	set_state(o, &o->key, s->key, true);
+	if (pdt != INT64_MIN)
+		fprintf(o->f, "#EXT-X-PROGRAM-DATE-TIME:%s\n", ppv_pdt_format(pdt, b));
+	fprintf(o->f, "#EXTINF:%s,%s\n%s\n", ppv_m3u8_fmt_secs(s->dur, b), s->title ? s->title : "", s->uri);
+	if (s->dur > o->maxdur)
+		o->maxdur = s->dur;
+}
+
+static bool
+is_cue(enum ppv_tag k)
+{
+	return k == PPV_TAG_CUE_OUT || k == PPV_TAG_CUE_CONT || k == PPV_TAG_CUE_IN || k == PPV_TAG_CUE_OTHER;
+}
+
+/* The tags of a content segment that stitching does not rewrite. */
+static void
+put_tags(struct out *o, const ppv_m3u8 *pl, size_t t0, size_t nt, bool drop_cues, const char *todir)
+{
+	for (size_t k = t0; k < t0 + nt; k++) {
+		const ppv_m3u8_line *l = &pl->tags[k];
+		if (l->kind == PPV_TAG_MAP || l->kind == PPV_TAG_KEY || l->kind == PPV_TAG_PDT ||
+		    l->kind == PPV_TAG_DISC || (drop_cues && is_cue(l->kind)))
+			continue;
+		char *t = ppv_tag_rebase(l->text, pl->path, todir);
+		fprintf(o->f, "%s\n", t);
+		free(t);
+	}
+}
+
+static void
+content_oseg(struct oseg *s, const ppv_m3u8 *pl, const ppv_m3u8_seg *c, const char *todir)
+{
+	s->uri = ppv_uri_rebase(c->uri, pl->path, todir);
+	s->map = c->map >= 0 ? ppv_tag_rebase(pl->tags[c->map].text, pl->path, todir) : NULL;
+	s->key = c->key >= 0 ? ppv_tag_rebase(pl->tags[c->key].text, pl->path, todir) : NULL;
+	s->title = c->title;
+	s->dur = c->dur;
+	s->disc = c->disc;
+}
+
+static void
+cue_hex(char *out, uint32_t id, int64_t pts_us, int64_t dur_us, bool outcue)
+{
+	static ppv_scte35 c;
+	uint8_t sec[PPV_SCTE35_MAX];
+
+	ppv_scte35_init(&c);
+	c.command_type = PPV_SPLICE_INSERT;
+	c.insert.event_id = id;
+	c.insert.out_of_network = outcue;
+	c.insert.program_splice = true;
+	c.insert.time.specified = true;
+	c.insert.time.pts = (uint64_t)(pts_us * 9 / 100) & ((UINT64_C(1) << 33) - 1);
+	if (outcue) {
+		c.insert.has_duration = c.insert.auto_return = true;
+		c.insert.duration = (uint64_t)(dur_us * 9 / 100);
+	}
+	long n = ppv_scte35_encode(&c, sec, sizeof sec);
+	strcpy(out, "0x");
+	ppv_hex_encode(out + 2, sec, (size_t)n);
+	for (char *p = out + 2; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 'a' + 'A');
+}
+
+static void
+put_header(FILE *f, const ppv_m3u8 *pl, int version, int64_t maxdur, int64_t mseq, int64_t dseq)
+{
+	int64_t target = (maxdur + 500000) / 1000000;
+
+	if (pl->target > target)
+		target = pl->target;
+	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:%d\n#EXT-X-TARGETDURATION:%" PRId64 "\n", version, target);
+	fprintf(f, "#EXT-X-MEDIA-SEQUENCE:%" PRId64 "\n", mseq);
+	if (dseq)
+		fprintf(f, "#EXT-X-DISCONTINUITY-SEQUENCE:%" PRId64 "\n", dseq);
+	for (size_t i = 0; i < pl->nhead; i++)
+		fprintf(f, "%s\n", pl->head[i]);
+}
+
+/* Writes text to path atomically, or to stdout for "-". */
+static int
+commit(const char *path, const char *text, size_t n, char *err, size_t cap)
+{
+	ppv_atomic a;
+	FILE *f;
+
+	if (!strcmp(path, "-")) {
+		if (fwrite(text, 1, n, stdout) != n || fflush(stdout) == EOF)
+			return fail(err, cap, "stdout: %s", strerror(errno));
+		return 0;
+	}
+	/* -o DIR mirrors the input tree: make the directories on the way */
+	char *dir = ppv_dirname(path);
+	for (char *p = dir + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0777);
+			*p = '/';
+		}
+	mkdir(dir, 0777);
+	free(dir);
+	if (!(f = ppv_atomic_open(&a, path, 0644)))
+		return fail(err, cap, "%s: %s", path, strerror(errno));
+	if (fwrite(text, 1, n, f) != n) {
+		ppv_atomic_abort(&a);
+		return fail(err, cap, "%s: %s", path, strerror(errno));
+	}
+	if (ppv_atomic_commit(&a) < 0)
+		return fail(err, cap, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* one media playlist (VOD or event), stitched or with interstitials ------ */
+
+static int
+stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
+{
+	const ppv_stitch_cfg *cfg = j->cfg;
+	char *todir = strcmp(outpath, "-") ? ppv_dirname(outpath) : xstrdup(".");
+	struct brk *br = calloc(pl->nsegs + cfg->nbreaks + 1, sizeof *br);
+	bool cued = cfg->nbreaks == 0;
+	size_t nb = cued ? breaks_cued(cfg, pl, br) : breaks_given(cfg, pl, br, j->err, j->errcap);
+	struct out o = { .version = pl->version };
+	char *body = NULL, *all = NULL;
+	size_t bodylen = 0, alllen = 0;
+	int rc = -1;
+
+	if (nb == SIZE_MAX)
+		goto done;
+	o.f = open_memstream(&body, &bodylen);
+	int64_t shift = 0;          /* ms the pods added to the date lines */
+	bool pdt_anchor = cfg->interstitials && !pl->has_pdt;
+	size_t bi = 0;
+	for (size_t i = 0; i <= pl->nsegs; i++) {
+		while (bi < nb && br[bi].b == i) {
+			struct brk *b = &br[bi];
+			char key[32];
+			snprintf(key, sizeof key, "%" PRIu32, b->id);
+			struct decision *d = decide(j, bi, b->want, bw, key);
+			if (!d)
+				goto done;
+			int64_t at_pdt = (i < pl->nsegs ? pl->segs[i].pdt
+				: (pl->nsegs ? pl->segs[pl->nsegs - 1].pdt + pl->segs[pl->nsegs - 1].dur / 1000 : 0))
+				+ (pdt_anchor ? PDT_ANCHOR : 0);
+			char date[40], num[32];
+			if (cfg->interstitials) {
+				int64_t resume = b->e > b->b ? b->want : 0, off = 0;
+				for (size_t k = 0; k < d->n; k++) {
+					char *uri = ppv_uri_rebase(d->p[k].path, "./x", todir);
+					fprintf(o.f, "#EXT-X-DATERANGE:ID=\"ppv-%s-%zu\",CLASS=\"com.apple.hls.interstitial\","
+						"START-DATE=\"%s\",DURATION=%s,X-ASSET-URI=\"%s\",X-RESUME-OFFSET=%s,"
+						"X-RESTRICT=\"SKIP,JUMP\"\n", key, k + 1,
+						ppv_pdt_format(at_pdt + shift, date), ppv_m3u8_fmt_secs(d->p[k].dur, num),
+						uri, ppv_m3u8_fmt_secs(k + 1 == d->n ? resume : 0, num + 16));
+					off += d->p[k].dur;
+					free(uri);
+				}
+				bi++;
+				continue;
+			}
+			struct pod p = { 0 };
+			if (pod_build(&p, j, d, bw, todir) < 0) {
+				pod_free(&p);
+				goto done;
+			}
+			if (p.version > o.version)
+				o.version = p.version;
+			if (p.n) {
+				char hex[80];
+				fprintf(o.f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(p.dur, num));
+				if (pl->uses_daterange) {
+					cue_hex(hex, b->id, b->at, p.dur, true);
+					fprintf(o.f, "#EXT-X-DATERANGE:ID=\"ppv-%s\",START-DATE=\"%s\",PLANNED-DURATION=%s,SCTE35-OUT=%s\n",
+						key, ppv_pdt_format(at_pdt + shift, date), num, hex);
+				}
+				int64_t t = at_pdt + shift;
+				for (size_t k = 0; k < p.n; k++) {
+					put_seg(&o, &p.s[k], k == 0 || p.s[k].disc,
+						pl->has_pdt && (k == 0 || p.s[k].disc) ? t : INT64_MIN);
+					t += p.s[k].dur / 1000;
+				}
+				if (pl->uses_daterange) {
+					cue_hex(hex, b->id, b->at + p.dur, 0, false);
+					fprintf(o.f, "#EXT-X-DATERANGE:ID=\"ppv-%s\",START-DATE=\"%s\",END-DATE=\"%s\",SCTE35-IN=%s\n",
+						key, ppv_pdt_format(at_pdt + shift, date), ppv_pdt_format(t, num), hex);
+				}
+				fputs("#EXT-X-CUE-IN\n", o.f);
+				o.pending_disc = true;
+			}
+			int64_t removed = 0;
+			for (size_t k = b->b; k < b->e; k++)
+				removed += pl->segs[k].dur;
+			shift += (p.dur - removed) / 1000;
+			pod_free(&p);
+			i = b->e;
+			bi++;
+			if (i > b->b) {
+				i--;
+				goto next;
+			}
+		}
+		if (i == pl->nsegs)
+			break;
+		{
+			const ppv_m3u8_seg *c = &pl->segs[i];
+			struct oseg s;
+			bool after_pod = o.pending_disc;
+			content_oseg(&s, pl, c, todir);
+			put_tags(&o, pl, c->tag0, c->ntags, cued, todir);
+			int64_t pdt = INT64_MIN;
+			bool dated = false;
+			for (size_t k = c->tag0; k < c->tag0 + c->ntags; k++)
+				dated |= pl->tags[k].kind == PPV_TAG_PDT;
+			/* a date line wherever the source had one and after every pod */
+			if (pl->has_pdt && (dated || i == 0 || c->disc || after_pod))
+				pdt = c->pdt + shift;
+			else if (pdt_anchor && i == 0)
+				pdt = c->pdt + PDT_ANCHOR;
+			put_seg(&o, &s, c->disc, pdt);
+			free(s.uri);
+			free(s.map);
+			free(s.key);
+		}
+next:;
+	}
+	put_tags(&o, pl, pl->tail0, pl->ntags - pl->tail0, cued, todir);
+	if (pl->endlist)
+		fputs("#EXT-X-ENDLIST\n", o.f);
+	fclose(o.f);
+	o.f = NULL;
+
+	FILE *f = open_memstream(&all, &alllen);
+	put_header(f, pl, o.version, o.maxdur, pl->media_seq, pl->disc_seq);
+	fwrite(body, 1, bodylen, f);
+	fclose(f);
+	rc = commit(outpath, all, alllen, j->err, j->errcap);
+done:
+	if (o.f)
+		fclose(o.f);
+	free(o.map);
+	free(o.key);
+	free(body);
+	free(all);
+	free(br);
+	free(todir);
+	return rc;
+}
+
+/* a master playlist: each variant stitched beside the output ------------- */
+
+static int
+stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
+{
+	char *indir = ppv_dirname(m->path), *outdir, *text = NULL;
+	size_t len = 0;
+	int rc = -1;
+	bool warned = false;
+
+	if (!strcmp(outpath, "-")) {
+		free(indir);
+		return fail(j->err, j->errcap, "%s: a master playlist needs -o: its variants are written beside it",
+			    m->path);
+	}
+	outdir = ppv_dirname(outpath);
+	FILE *f = open_memstream(&text, &len);
+	fputs("#EXTM3U\n", f);
+	if (m->version > 1)
+		fprintf(f, "#EXT-X-VERSION:%d\n", m->version);
+	for (size_t i = 0; i < m->nmhead; i++) {
+		const char *l = m->mhead[i];
+		if (!strncmp(l, "#EXT-X-MEDIA:", 13) && strstr(l, "URI=\"") && !warned && !j->cfg->quiet) {
+			fprintf(stderr, "ppv-splice: %s: renditions in EXT-X-MEDIA are not stitched (ads need muxed audio)\n",
+				m->path);
+			warned = true;
+		}
+		char *t = ppv_tag_rebase(l, m->path, outdir);
+		fprintf(f, "%s\n", t);
+		free(t);
+	}
+	for (size_t i = 0; i < m->nvars; i++) {
+		ppv_m3u8_variant *v = &m->vars[i];
+		if (ppv_uri_absolute(v->uri)) {
+			fail(j->err, j->errcap, "%s:%ld: remote variant '%s' cannot be stitched", m->path, v->line, v->uri);
+			goto done;
+		}
+		char *src = join(indir, v->uri), vname[32];
+		size_t ql = strcspn(v->uri, "?#");
+		bool plain = !strstr(v->uri, "..") && ql == strlen(v->uri);
+		snprintf(vname, sizeof vname, "ppv-v%zu.m3u8", i + 1);
+		char *dst = join(outdir, plain ? v->uri : vname);
+		ppv_m3u8 *pl = ppv_m3u8_load(src, j->err, j->errcap);
+		int r = -1;
+		if (pl && pl->master)
+			fail(j->err, j->errcap, "%s: a variant that is itself a master playlist", src);
+		else if (pl)
+			r = stitch_media(j, pl, v->bandwidth, dst);
+		if (pl) {
+			free(pl->text);
+			ppv_m3u8_free(pl);
+		}
+		fprintf(f, "%s\n%s\n", v->inf, plain ? v->uri : vname);
+		free(src);
+		free(dst);
+		if (r < 0)
+			goto done;
+	}
+	fclose(f);
+	f = NULL;
+	rc = commit(outpath, text, len, j->err, j->errcap);
+done:
+	if (f)
+		fclose(f);
+	free(text);
+	free(indir);
+	free(outdir);
+	return rc;
+}
+
+int
+ppv_stitch(const ppv_stitch_cfg *cfg, const char *in, const char *out, char *err, size_t cap)
+{
+	struct job j = { .cfg = cfg, .in = in, .err = err, .errcap = cap };
+	ppv_m3u8 *pl = ppv_m3u8_load(in, err, cap);
+	int rc;
+
+	if (!pl)
+		return -1;
+	rc = pl->master ? stitch_master(&j, pl, out) : stitch_media(&j, pl, 0, out);
+	free(pl->text);
+	ppv_m3u8_free(pl);
+	free(j.dec);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* stitch.h: ad pods stitched into HLS media and master playlists, or announced as HLS Interstitials. */
+#ifndef PPV_STITCH_H
+#define PPV_STITCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "adcat.h"
+
+typedef struct {
+	int64_t at, dur;            /* microseconds; dur -1: as long as the ads */
+	uint32_t id;
+} ppv_stitch_break;
+
+typedef struct {
+	const char *ad;             /* one ad for every break */
+	const ppv_adcat *cat;       /* or a catalog to choose from */
+	const char *slate;          /* fills what the ads leave */
+	const ppv_stitch_break *breaks;   /* none: the cue markers in the playlist */
+	size_t nbreaks;
+	bool replace, interstitials, live;
+	const char *state;          /* live: what earlier refreshes placed */
+	const char *viewer, *creator, *country;
+	const char *subject;        /* the --meta fields as `key=value` lines */
+	FILE *impressions;
+	int64_t now;                /* unix seconds */
+	int quiet;
+} ppv_stitch_cfg;
+
+/* Stitches one media or master playlist into out_path ("-": stdout; a
+ * master's variants are written beside it). 0, or -1 with "file:line:
+ * what" in err. */
+int ppv_stitch(const ppv_stitch_cfg *cfg, const char *in, const char *out, char *err, size_t errcap);
+/* Frees the playlists cached across calls (ads, slate). */
+void ppv_stitch_done(void);
+
+#endif
