@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# ppv-splice decode and encode: the SCTE 35 section 14 samples, bad cues,
+# and cues we write read back by us and by ffprobe.
+
+load helpers
+
+S141='/DA0AAAAAAAA///wBQb+cr0AUAAeAhxDVUVJSAAAjn/PAAGlmbAICAAAAAAsoKGKNAIAmsnRfg=='
+S142='/DAvAAAAAAAA///wFAVIAACPf+/+c2nALv4AUsz1AAAAAAAKAAhDVUVJAAABNWLbowo='
+S148='/DBhAAAAAAAA///wBQb+qM1E7QBLAhdDVUVJSAAArX+fCAgAAAAALLLXnTUCAAIXQ1VFSUgAACZ/nwgIAAAAACyy150RAAACF0NVRUlIAAAnf58ICAAAAAAsstezEAAAihiGnw=='
+
+# field PATH of the one JSON object on stdin, e.g. descriptors.0.upid
+field() {
+	$PY -c '
+import json, sys
+v = json.loads(sys.stdin.readline())
+for k in sys.argv[1].split("."):
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(json.dumps(v))' "$1"
+}
+
+@test "14.1 time_signal decodes to the published placement opportunity start" {
+	run ppv-splice decode "$S141"
+	assert_success
+	[ "$(field command <<<"$output")" = '"time_signal"' ]
+	[ "$(field pts_time <<<"$output")" = 21388.766756 ]
+	[ "$(field descriptors.0.segmentation_event_id <<<"$output")" = 1207959694 ]   # 0x4800008E
+	[ "$(field descriptors.0.segmentation_type_id <<<"$output")" = 52 ]            # 0x34
+	[ "$(field descriptors.0.segmentation_duration <<<"$output")" = 307.0 ]
+	[ "$(field descriptors.0.upid_type <<<"$output")" = 8 ]
+	[ "$(field descriptors.0.upid <<<"$output")" = '"0x000000002CA0A18A"' ]
+	[ "$(field descriptors.0.segment_num <<<"$output")" = 2 ]
+}
+
+@test "14.2 splice_insert decodes with its break duration and avail descriptor" {
+	run ppv-splice decode "$S142"
+	assert_success
+	[ "$(field command <<<"$output")" = '"splice_insert"' ]
+	[ "$(field event_id <<<"$output")" = 1207959695 ]
+	[ "$(field out_of_network <<<"$output")" = true ]
+	[ "$(field pts_time <<<"$output")" = 21514.559089 ]
+	[ "$(field duration <<<"$output")" = 60.293567 ]
+	[ "$(field auto_return <<<"$output")" = true ]
+	[ "$(field descriptors.0.provider_avail_id <<<"$output")" = 309 ]
+}
+
+@test "14.8 carries three segmentation descriptors in order" {
+	run ppv-splice decode "$S148"
+	assert_success
+	[ "$(field pts_time <<<"$output")" = 31466.942367 ]
+	[ "$(field descriptors.0.segmentation_type_id <<<"$output")" = 53 ]
+	[ "$(field descriptors.1.segmentation_type_id <<<"$output")" = 17 ]
+	[ "$(field descriptors.2.segmentation_type_id <<<"$output")" = 16 ]
+}
+
+@test "cues come one a line on stdin, base64 or 0x-hex" {
+	hex=0x$(printf '%s' "$S142" | base64 -d | od -An -tx1 -v | tr -d ' \n')
+	run ppv-splice decode <<<"$S141
+# a comment
+$hex"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(field event_id <<<"${lines[1]}")" = 1207959695 ]
+}
+
+@test "a bad CRC is reported and the cue rejected, the others still decoded" {
+	bad=$(printf '%s' "$S142" | base64 -d | od -An -tx1 -v | tr -d ' \n' | sed 's/0a$/0b/')
+	run ppv-splice decode "$S141" "0x$bad"
+	assert_failure 1
+	assert_line --partial '"pts_time":21388.766756'
+	assert_line --regexp '^ppv-splice: cue 2: bad CRC-32: computed 0x[0-9a-f]{8}, cue carries 0x62dba30b$'
+}
+
+@test "text that is no cue is rejected with its number" {
+	run ppv-splice decode 'not a cue'
+	assert_failure 1
+	assert_output 'ppv-splice: cue 1: neither base64 nor 0x-hex'
+}
+
+@test "encode then decode gives back every field" {
+	run ppv-splice encode --insert --event-id 77 --pts 600.5 --duration 30 --auto-return \
+		--type 0x34 --upid ti:000000002CA0A18A
+	assert_success
+	cue=$output
+	run ppv-splice decode "$cue"
+	assert_success
+	[ "$(field event_id <<<"$output")" = 77 ]
+	[ "$(field pts_time <<<"$output")" = 600.5 ]
+	[ "$(field duration <<<"$output")" = 30.0 ]
+	[ "$(field auto_return <<<"$output")" = true ]
+	[ "$(field descriptors.0.segmentation_type_id <<<"$output")" = 52 ]
+	[ "$(field descriptors.0.upid <<<"$output")" = '"0x000000002CA0A18A"' ]
+}
+
+@test "encode writes a time_signal as hex" {
+	run ppv-splice encode --time-signal --pts 90000t --hex
+	assert_success
+	assert_output --regexp '^0xFC30[0-9A-F]+$'
+	run ppv-splice decode "$output"
+	[ "$(field pts_time <<<"$output")" = 1.0 ]
+}
+
+@test "encode without a command, or with both, is a usage error" {
+	run ppv-splice encode --event-id 1
+	assert_failure 2
+	run ppv-splice encode --insert --time-signal
+	assert_failure 2
+	run ppv-splice encode --insert --pts soon
+	assert_failure 2
+	assert_output "ppv-splice: --pts: 'soon' is not a time in seconds (12.5) or ticks (90000t)"
+}
+
+@test "an unknown mode is a usage error; help and version work" {
+	run ppv-splice frobnicate
+	assert_failure 2
+	run ppv-splice --help
+	assert_success
+	assert_output --partial 'ppv-splice stitch'
+	run ppv-splice decode --version
+	assert_success
+	assert_output --regexp '^ppv-splice \(ppv\) [0-9]'
+}
