@@ -437,7 +437,7 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 						fail(err, ecap, "%s:%ld: bad EXT-X-PROGRAM-DATE-TIME", path, lineno);
 						goto bad;
 					}
-					pdt_known = pl->has_pdt = pend.has_pdt = true;
+					pdt_known = pl->has_pdt = pend.has_pdt = pend.dated = true;
 				}
 				pl->ntags++;
 			}
@@ -488,6 +488,15 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 		goto bad;
 	}
 	pl->tail0 = tag0;
+	/* segments before the first date line get theirs counted back from it */
+	for (size_t i = 0; pl->has_pdt && i < pl->nsegs; i++)
+		if (pl->segs[i].dated) {
+			for (size_t k = i; k-- > 0;) {
+				pl->segs[k].pdt = pl->segs[k + 1].pdt - pl->segs[k].dur / 1000;
+				pl->segs[k].has_pdt = true;
+			}
+			break;
+		}
 	return pl;
 bad:
 	ppv_m3u8_free(pl);

@@ -25,8 +25,8 @@ typedef struct {
 	size_t tag0, ntags;         /* its tag lines in the playlist's tags[] */
 	bool disc;
 	int map, key;               /* tags[] index of the MAP/KEY in effect, -1 */
-	bool has_pdt;
-	int64_t pdt;                /* ms since the epoch, given or carried forward */
+	bool has_pdt, dated;        /* a date known; a date line right before it */
+	int64_t pdt;                /* ms since the epoch, given, carried or backfilled */
 	int cue;                    /* PPV_TAG_CUE_OUT, _CONT, _IN or 0 */
 	int64_t cue_dur;            /* OUT: the break, microseconds, -1 unknown */
 	int64_t cue_elapsed;        /* CONT */

@@ -626,9 +626,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			content_oseg(&s, pl, c, todir);
 			put_tags(&o, pl, c->tag0, c->ntags, cued, todir);
 			int64_t pdt = INT64_MIN;
-			bool dated = false;
-			for (size_t k = c->tag0; k < c->tag0 + c->ntags; k++)
-				dated |= pl->tags[k].kind == PPV_TAG_PDT;
+			bool dated = c->dated;
 			/* a date line wherever the source had one and after every pod */
 			if (pl->has_pdt && (dated || i == 0 || c->disc || after_pod))
 				pdt = c->pdt + shift;
@@ -1057,7 +1055,7 @@ stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			struct oseg s;
 			content_oseg(&s, pl, x->seg, todir);
 			put_tags(&o, pl, x->seg->tag0, x->seg->ntags, true, todir);
-			put_seg(&o, &s, x->disc, pl->has_pdt && (x->disc || i == 0 || x->seg->has_pdt) ? x->pdt : INT64_MIN);
+			put_seg(&o, &s, x->disc, pl->has_pdt && (x->disc || i == 0 || x->seg->dated) ? x->pdt : INT64_MIN);
 			free(s.uri);
 			free(s.map);
 			free(s.key);

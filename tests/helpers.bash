@@ -27,3 +27,34 @@ teardown() {
 free_port() {
 	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
+
+JS="$BATS_TEST_DIRNAME/js"
+
+# Serves DIR on 127.0.0.1 (Python's http.server) with hls.js and the test
+# page beside it; sets PORT and SERVER_PID. stop_server ends it.
+serve() {
+	PORT=$(free_port)
+	cp "$JS/node_modules/hls.js/dist/hls.min.js" "$JS/player.html" "$1/"
+	$PY -m http.server "$PORT" --bind 127.0.0.1 --directory "$1" >/dev/null 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 100); do
+		curl -sf "http://127.0.0.1:$PORT/player.html" >/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+stop_server() {
+	[ -z "${SERVER_PID:-}" ] || kill "$SERVER_PID" 2>/dev/null || true
+	SERVER_PID=
+}
+
+# hls.js in headless Chromium plays a served playlist; prints what it did as JSON.
+play() {
+	node "$JS/play.js" "http://127.0.0.1:$PORT/player.html?src=$1" "${2:-60}"
+}
+
+# videojs' m3u8-parser reads playlists; one JSON summary a line.
+m3u8_parse() {
+	node "$JS/parse.js" "$@"
+}

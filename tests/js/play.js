@@ -1,0 +1,25 @@
+// play.js: opens player.html?src=URL in headless Chromium and prints what hls.js played, as JSON.
+// usage: node play.js PAGE-URL TIMEOUT-SECONDS
+const { chromium } = require('playwright-core');
+
+(async () => {
+  const [page, timeout] = [process.argv[2], Number(process.argv[3] || 60)];
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--autoplay-policy=no-user-gesture-required', '--no-sandbox'],
+  });
+  const tab = await browser.newPage();
+  const console_ = [];
+  tab.on('console', (m) => console_.push(m.text()));
+  await tab.goto(page);
+  const deadline = Date.now() + timeout * 1000;
+  let result;
+  for (;;) {
+    result = await tab.evaluate(() => window.result);
+    if (result.ended || result.errors.some((e) => e.endsWith(':fatal')) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  result.currentTime = await tab.evaluate(() => document.getElementById('v').currentTime);
+  await browser.close();
+  process.stdout.write(JSON.stringify(result) + '\n');
+})().catch((e) => { console.error('play.js: ' + e.message); process.exit(2); });

@@ -1,0 +1,305 @@
+#!/usr/bin/env bats
+# ppv-splice stitch: playlists the ffmpeg CLI made, stitched, then read by
+# videojs' m3u8-parser and played by hls.js in headless Chromium.
+
+load helpers
+
+setup_file() {
+	export FIX=$(mktemp -d /tmp/ppv-stitch-fix.XXXXXX)
+	cd "$FIX"
+	mkdir -p content ad ad8 slate m/v0 m/v1 adm/v0 adm/v1
+	enc="-c:v libx264 -preset ultrafast -g 25 -c:a aac -ar 48000"
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x180:rate=25 -f lavfi -i sine=frequency=440 -t 16 $enc \
+		-f hls -hls_time 4 -hls_playlist_type vod -hls_segment_filename 'content/c%03d.ts' content/index.m3u8
+	ffmpeg -v error -f lavfi -i color=red:size=320x180:rate=25 -f lavfi -i sine=frequency=880 -t 4 $enc \
+		-f hls -hls_time 2 -hls_playlist_type vod -hls_segment_filename 'ad/a%03d.ts' ad/index.m3u8
+	ffmpeg -v error -f lavfi -i color=green:size=320x180:rate=25 -f lavfi -i sine=frequency=660 -t 8 $enc \
+		-f hls -hls_time 4 -hls_playlist_type vod -hls_segment_filename 'ad8/b%03d.ts' ad8/index.m3u8
+	ffmpeg -v error -f lavfi -i color=black:size=320x180:rate=25 -f lavfi -i anullsrc=r=48000 -t 2 $enc \
+		-f hls -hls_time 1 -hls_playlist_type vod -hls_segment_filename 'slate/s%03d.ts' slate/index.m3u8
+	for v in 0 1; do
+		ffmpeg -v error -f lavfi -i testsrc2=size=320x180:rate=25 -f lavfi -i sine -t 12 $enc -b:v $((300 + v * 500))k \
+			-f hls -hls_time 4 -hls_playlist_type vod -hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4 \
+			-hls_segment_filename "m/v$v/s%03d.m4s" "m/v$v/index.m3u8"
+		ffmpeg -v error -f lavfi -i color=blue:size=320x180:rate=25 -f lavfi -i sine -t 4 $enc -b:v $((300 + v * 500))k \
+			-f hls -hls_time 2 -hls_playlist_type vod -hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4 \
+			-hls_segment_filename "adm/v$v/s%03d.m4s" "adm/v$v/index.m3u8"
+	done
+	printf '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-STREAM-INF:BANDWIDTH=400000,CODECS="avc1.42c00d,mp4a.40.2"\nv0/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=900000,CODECS="avc1.42c00d,mp4a.40.2"\nv1/index.m3u8\n' > m/master.m3u8
+	printf '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=350000\nv0/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=850000\nv1/index.m3u8\n' > adm/master.m3u8
+}
+
+teardown_file() {
+	rm -rf "$FIX"
+}
+
+setup() {
+	T=$(mktemp -d /tmp/ppv-test.XXXXXX)
+	cd "$FIX"
+}
+
+teardown() {
+	stop_server
+	rm -rf "$T"
+}
+
+# one field of the first JSON line on stdin
+jf() {
+	$PY -c 'import json, sys; v = json.loads(sys.stdin.readline()); print(json.dumps(v[sys.argv[1]]))' "$1"
+}
+
+# a media playlist of 4 s segments c000..c003 with TAGS before the segment of index N
+cued() {
+	local n=$1 tags=$2 i
+	printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-PLAYLIST-TYPE:VOD\n'
+	for i in 0 1 2 3; do
+		[ "$i" != "$n" ] || printf '%s\n' "$tags"
+		# segments the tags already carry are not repeated
+		case $tags in *"c00$i.ts"*) continue ;; esac
+		printf '#EXTINF:4.000,\ncontent/c%03d.ts\n' "$i"
+	done
+	printf '#EXT-X-ENDLIST\n'
+}
+
+@test "an ad inserted at 8 s: hls.js plays content, the ad, content to the end" {
+	run ppv-splice stitch --ad ad/index.m3u8 --at 8 -o out/vod.m3u8 content/index.m3u8
+	assert_success
+	serve "$FIX"
+	run play out/vod.m3u8
+	assert_success
+	[ "$(jf frags <<<"$output")" = '["content/c000.ts", "content/c001.ts", "ad/a000.ts", "ad/a001.ts", "content/c002.ts", "content/c003.ts"]' ]
+	[ "$(jf ended <<<"$output")" = true ]
+	refute_output --partial ':fatal'
+}
+
+@test "the stitched playlist is valid for videojs' m3u8-parser" {
+	ppv-splice stitch --ad ad8/index.m3u8 --at 8 -o "$T/vod.m3u8" content/index.m3u8
+	run m3u8_parse "$T/vod.m3u8"
+	assert_success
+	[ "$(jf warnings <<<"$output")" = '[]' ]
+	[ "$(jf discontinuities <<<"$output")" = 2 ]
+	[ "$(jf cueOut <<<"$output")" = 1 ]
+	[ "$(jf cueIn <<<"$output")" = 1 ]
+	[ "$(jf duration <<<"$output")" = 24 ]
+	[ "$(jf endList <<<"$output")" = true ]
+	grep -qx '#EXT-X-CUE-OUT:DURATION=8.000' "$T/vod.m3u8"
+}
+
+@test "segment URIs are rewritten to resolve from where the output is written" {
+	mkdir -p "$T/deep/er"
+	ppv-splice stitch --ad "$FIX/ad/index.m3u8" --at 4 -o "$T/deep/er/x.m3u8" content/index.m3u8
+	cd "$T/deep/er"
+	grep -v '^#' x.m3u8 | while read -r uri; do [ -f "$uri" ] || { echo "missing $uri"; exit 1; }; done
+}
+
+@test "the target duration covers the longest ad segment" {
+	printf '#EXTM3U\n#EXT-X-TARGETDURATION:9\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:9.0,\n../ad/a000.ts\n#EXT-X-ENDLIST\n' > "$T/long.m3u8"
+	ppv-splice stitch --ad "$T/long.m3u8" --at 4 -o "$T/out.m3u8" content/index.m3u8
+	grep -qx '#EXT-X-TARGETDURATION:9' "$T/out.m3u8"
+}
+
+@test "fMP4 master: each variant gets the closest ad rendition, EXT-X-MAP switched and back, and it plays" {
+	run ppv-splice stitch --ad adm/master.m3u8 --at 4 -o out/fm/master.m3u8 m/master.m3u8
+	assert_success
+	grep -q 'adm/v0/s000.m4s' out/fm/v0/index.m3u8
+	grep -q 'adm/v1/s000.m4s' out/fm/v1/index.m3u8
+	run grep '^#EXT-X-MAP' out/fm/v1/index.m3u8
+	assert_output '#EXT-X-MAP:URI="../../../m/v1/init.mp4"
+#EXT-X-MAP:URI="../../../adm/v1/init.mp4"
+#EXT-X-MAP:URI="../../../m/v1/init.mp4"'
+	run m3u8_parse out/fm/v1/index.m3u8
+	[ "$(jf warnings <<<"$output")" = '[]' ]
+	run m3u8_parse out/fm/master.m3u8
+	[ "$(jf playlists <<<"$output")" = 2 ]
+	serve "$FIX"
+	run play out/fm/master.m3u8
+	assert_success
+	[ "$(jf ended <<<"$output")" = true ]
+	# 12 s of content and 4 s of ad
+	$PY -c 'import sys; t = float(sys.argv[1]); assert 15.5 < t < 16.5, t' "$(jf currentTime <<<"$output")"
+	refute_output --partial ':fatal'
+}
+
+@test "a master playlist needs -o for its variants" {
+	run ppv-splice stitch --ad ad/index.m3u8 --at 4 m/master.m3u8
+	assert_failure 1
+	assert_output 'ppv-splice: m/master.m3u8: a master playlist needs -o: its variants are written beside it'
+}
+
+@test "--replace swaps the content inside every cue style for the ad" {
+	b64=$(ppv-splice encode --insert --pts 4 --duration 8 --auto-return)
+	hex=$(ppv-splice encode --insert --pts 4 --duration 8 --auto-return --hex)
+	in=$(ppv-splice encode --insert --in --pts 12 --hex)
+	i=0
+	while IFS= read -r tags; do
+		i=$((i + 1))
+		cued 1 "$(printf "$tags")" > "$T/c$i.m3u8"
+		run ppv-splice stitch --replace --ad ad8/index.m3u8 -o "$T/o$i.m3u8" "$T/c$i.m3u8"
+		assert_success
+		got=$(grep -v '^#' "$T/o$i.m3u8" | sed 's,.*/,,' | paste -sd' ')
+		[ "$got" = "c000.ts b000.ts b001.ts c003.ts" ] || { echo "style $i: $tags: $got"; false; }
+	done <<EOS
+#EXT-X-CUE-OUT:8
+#EXT-X-CUE-OUT:DURATION=8.000
+#EXT-X-CUE-OUT:DURATION=8\n#EXTINF:4.000,\ncontent/c001.ts\n#EXT-X-CUE-OUT-CONT:ElapsedTime=4.000,Duration=8.000
+#EXT-X-CUE-OUT:8\n#EXTINF:4.000,\ncontent/c001.ts\n#EXT-X-CUE-OUT-CONT:4.0/8\n#EXTINF:4.000,\ncontent/c002.ts\n#EXT-X-CUE-IN
+#EXT-OATCLS-SCTE35:$b64
+#EXT-X-SCTE35:CUE="$b64",CUE-OUT=YES,DURATION=8
+#EXT-X-SCTE35:CUE="$b64"
+#EXT-X-CUE-OUT\n#EXTINF:4.000,\ncontent/c001.ts\n#EXTINF:4.000,\ncontent/c002.ts\n#EXT-X-CUE-IN
+#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:04.000Z\n#EXT-X-DATERANGE:ID="b1",START-DATE="2026-01-01T00:00:04.000Z",PLANNED-DURATION=8,SCTE35-OUT=$hex
+#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:04.000Z\n#EXT-X-DATERANGE:ID="b1",START-DATE="2026-01-01T00:00:04.000Z",SCTE35-CMD=$hex
+EOS
+}
+
+@test "DATERANGE input gets DATERANGE cues out, with dates that keep counting" {
+	hex=$(ppv-splice encode --insert --pts 4 --duration 4 --auto-return --hex)
+	cued 1 "$(printf '#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:04.000Z\n#EXT-X-DATERANGE:ID="b1",START-DATE="2026-01-01T00:00:04.000Z",DURATION=4,SCTE35-OUT=%s' "$hex")" > "$T/in.m3u8"
+	run ppv-splice stitch --replace --ad ad/index.m3u8 -o "$T/out.m3u8" "$T/in.m3u8"
+	assert_success
+	grep -q '^#EXT-X-DATERANGE:ID="ppv-[0-9]*",START-DATE="2026-01-01T00:00:04.000Z",PLANNED-DURATION=4.000,SCTE35-OUT=0x' "$T/out.m3u8"
+	out=$(grep -o 'SCTE35-OUT=0x[0-9A-F]*' "$T/out.m3u8" | cut -d= -f2)
+	run ppv-splice decode "$out"
+	assert_success
+	assert_output --partial '"out_of_network":true'
+	grep -q '^#EXT-X-DATERANGE:.*SCTE35-IN=0x' "$T/out.m3u8"
+	# every date line is the one before plus the segments between
+	$PY - "$T/out.m3u8" <<-'PY'
+	import sys
+	from datetime import datetime
+	want = None
+	for l in open(sys.argv[1]):
+	    if l.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
+	        t = datetime.fromisoformat(l.split(":", 1)[1].strip().replace("Z", "+00:00")).timestamp()
+	        assert want is None or abs(t - want) < 0.001, (t, want)
+	        want = t
+	    elif l.startswith("#EXTINF:") and want is not None:
+	        want += float(l[8:].split(",")[0])
+	PY
+}
+
+@test "--interstitials adds HLS Interstitials instead of stitching, and hls.js starts the ad" {
+	run ppv-splice stitch --interstitials --ad ad/index.m3u8 --at 8 -o out/int.m3u8 content/index.m3u8
+	assert_success
+	grep -q '^#EXT-X-DATERANGE:ID="ppv-1-1",CLASS="com.apple.hls.interstitial",START-DATE="2000-01-01T00:00:08.000Z",DURATION=4.000,X-ASSET-URI="../ad/index.m3u8",X-RESUME-OFFSET=0.000' out/int.m3u8
+	[ "$(grep -vc '^#' out/int.m3u8)" -eq 4 ]
+	serve "$FIX"
+	run play out/int.m3u8 30
+	assert_success
+	[ "$(jf interstitials <<<"$output")" = '["ad/index.m3u8"]' ]
+}
+
+@test "a catalog fills each break by CPM, targets by meta, and logs impressions" {
+	cat > "$T/cat.csv" <<-EOF
+	ad_id,playlist,duration,advertiser,cpm,targeting,start,end,max_per_break
+	na-only,$FIX/ad/index.m3u8,4,Acme,20.00,^country=(US|CA)$,,,
+	big,$FIX/ad8/index.m3u8,8,Globex,30.00,,2099-01-01T00:00:00Z,,
+	b,$FIX/ad/index.m3u8,4,Initech,15.00,,,,
+	d,$FIX/ad/index.m3u8,4,Umbrella,15.00,,,,
+	EOF
+	run ppv-splice stitch --ads "$T/cat.csv" --at 8/8 --meta creator=c42 --meta country=US \
+		--viewer v1 --now 2026-11-25T00:00:00Z --impressions "$T/imp.csv" -o "$T/us.m3u8" content/index.m3u8
+	assert_success
+	run cut -d, -f2-9 "$T/imp.csv"
+	assert_line --index 0 'break_id,ad_id,advertiser,creator_id,viewer_id,country,cpm,duration'
+	assert_line --index 1 '1,na-only,Acme,c42,v1,US,20.00,4.000'
+	assert_line --index 2 --regexp '^1,(b,Initech|d,Umbrella),c42,v1,US,15.00,4.000$'
+	[ "${#lines[@]}" -eq 3 ]
+	# the same viewer gets the same pod; ties between equal CPMs go different ways for others
+	first=$(sed -n 3p "$T/imp.csv" | cut -d, -f3)
+	for v in $(seq 2 12); do
+		ppv-splice stitch --ads "$T/cat.csv" --at 8/8 --meta country=FR --viewer "v$v" \
+			--now 2026-11-25T00:00:00Z --impressions "$T/fr.csv" -o "$T/fr.m3u8" content/index.m3u8
+	done
+	run cut -d, -f3 "$T/fr.csv"
+	assert_line b
+	assert_line d
+	refute_line na-only
+	ppv-splice stitch --ads "$T/cat.csv" --at 8/8 --meta country=US --viewer v1 \
+		--now 2026-11-25T00:00:00Z --impressions "$T/again.csv" -o "$T/again.m3u8" content/index.m3u8
+	[ "$(sed -n 3p "$T/again.csv" | cut -d, -f3)" = "$first" ]
+}
+
+@test "a bad targeting pattern is reported with its catalog line" {
+	printf 'ad_id,playlist,duration,advertiser,cpm,targeting\nx,ad/index.m3u8,4,A,1.00,\ny,ad/index.m3u8,4,B,1.00,(unclosed\n' > "$T/cat.csv"
+	run ppv-splice stitch --ads "$T/cat.csv" --at 4 content/index.m3u8
+	assert_failure 2
+	assert_output "ppv-splice: $T/cat.csv:3: targeting '(unclosed': missing closing parenthesis at offset 9"
+}
+
+@test "slate fills what the ads leave of a break" {
+	cued 1 '#EXT-X-CUE-OUT:12' > "$T/in.m3u8"
+	run ppv-splice stitch --replace --ad ad/index.m3u8 --slate slate/index.m3u8 -o "$T/out.m3u8" "$T/in.m3u8"
+	assert_success
+	got=$(grep -v '^#' "$T/out.m3u8" | sed 's,.*/,,' | paste -sd' ')
+	# the cue covers c001-c003: 4 s of ad, then 8 s of slate
+	assert_equal "$got" "c000.ts a000.ts a001.ts s000.ts s001.ts s000.ts s001.ts s000.ts s001.ts s000.ts s001.ts"
+}
+
+@test "batch: a broken playlist is reported, the others go through, -o DIR mirrors the tree" {
+	mkdir -p "$T/in/a" "$T/in/b"
+	cp content/index.m3u8 "$T/in/a/x.m3u8"
+	printf '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:four,\nc.ts\n' > "$T/in/b/bad.m3u8"
+	sed 's,^c0,../../../../../'"${FIX#/}"'/content/c0,' content/index.m3u8 > "$T/in/b/y.m3u8"
+	cd "$T"
+	run ppv-splice stitch --ad "$FIX/ad/index.m3u8" --at 4 -o out in/a/x.m3u8 in/b/bad.m3u8 in/b/y.m3u8
+	assert_failure 1
+	assert_output "ppv-splice: in/b/bad.m3u8:3: bad #EXTINF duration 'four'"
+	[ -f out/in/a/x.m3u8 ] && [ -f out/in/b/y.m3u8 ] && [ ! -e out/in/b/bad.m3u8 ]
+	# the same from a list on stdin
+	printf 'in/a/x.m3u8\nin/b/y.m3u8\n' | ppv-splice stitch --ad "$FIX/ad/index.m3u8" --at 4 -o out2
+	cmp out/in/a/x.m3u8 out2/in/a/x.m3u8
+}
+
+@test "what is not a playlist is rejected with a reason" {
+	echo hello > "$T/x.m3u8"
+	run ppv-splice stitch --ad ad/index.m3u8 --at 4 "$T/x.m3u8"
+	assert_failure 1
+	assert_output "ppv-splice: $T/x.m3u8:1: not an HLS playlist (no #EXTM3U)"
+	run ppv-splice stitch --at 4 content/index.m3u8
+	assert_failure 2
+}
+
+# A live window of 6 two-second segments from MSN $1 over content/, with a
+# 12 s break at 10 (CUE-OUT, CONT with elapsed time, CUE-IN at 16).
+window() {
+	local s=$1 m
+	printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:%d\n' "$s"
+	for m in $(seq "$s" $((s + 5))); do
+		if [ "$m" -eq 10 ]; then echo '#EXT-X-CUE-OUT:12.000'
+		elif [ "$m" -gt 10 ] && [ "$m" -lt 16 ]; then echo "#EXT-X-CUE-OUT-CONT:ElapsedTime=$(((m - 10) * 2)).000,Duration=12.000"
+		elif [ "$m" -eq 16 ]; then echo '#EXT-X-CUE-IN'
+		fi
+		printf '#EXTINF:2.000,\ncontent/c%03d.ts\n' $((m % 4))
+	done
+}
+
+@test "live: media and discontinuity sequences stay consistent across refreshes" {
+	for s in $(seq 0 22); do
+		window "$s" > "$T/live.m3u8"
+		ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 --slate slate/index.m3u8 \
+			-o "$T/out/live.m3u8" "$T/live.m3u8"
+		cp "$T/out/live.m3u8" "$T/r$s.m3u8"
+	done
+	grep -q 'ad8/b000.ts' "$T/r10.m3u8"
+	grep -q 'slate/s000.ts' "$T/r12.m3u8"
+	! grep -q 'CUE' "$T/r22.m3u8"
+	# one (URI, discontinuity count) for each media sequence number in every refresh
+	$PY - "$T" <<-'PY'
+	import sys
+	seen = {}
+	for s in range(23):
+	    lines = open(f"{sys.argv[1]}/r{s}.m3u8").read().split("\n")
+	    msn = next(int(l.split(":")[1]) for l in lines if l.startswith("#EXT-X-MEDIA-SEQUENCE"))
+	    dsn = next((int(l.split(":")[1]) for l in lines if l.startswith("#EXT-X-DISCONTINUITY-SEQUENCE")), 0)
+	    for l in lines:
+	        if l == "#EXT-X-DISCONTINUITY":
+	            dsn += 1
+	        elif l and not l.startswith("#"):
+	            assert seen.setdefault(msn, (l, dsn)) == (l, dsn), (s, msn, seen[msn], (l, dsn))
+	            msn += 1
+	assert len(seen) > 25, len(seen)
+	PY
+	run m3u8_parse "$T/r14.m3u8"
+	[ "$(jf warnings <<<"$output")" = '[]' ]
+}
