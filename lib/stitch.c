@@ -562,7 +562,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 				+ (pdt_anchor ? PDT_ANCHOR : 0);
 			char date[40], num[32];
 			if (cfg->interstitials) {
-				int64_t resume = b->e > b->b ? b->want : 0, off = 0;
+				int64_t resume = b->e > b->b ? b->want : 0;
 				for (size_t k = 0; k < d->n; k++) {
 					char *uri = ppv_uri_rebase(d->p[k].path, "./x", todir);
 					fprintf(o.f, "#EXT-X-DATERANGE:ID=\"ppv-%s-%zu\",CLASS=\"com.apple.hls.interstitial\","
@@ -570,7 +570,6 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 						"X-RESTRICT=\"SKIP,JUMP\"\n", key, k + 1,
 						ppv_pdt_format(at_pdt + shift, date), ppv_m3u8_fmt_secs(d->p[k].dur, num),
 						uri, ppv_m3u8_fmt_secs(k + 1 == d->n ? resume : 0, num + 16));
-					off += d->p[k].dur;
 					free(uri);
 				}
 				bi++;

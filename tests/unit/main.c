@@ -18,6 +18,7 @@ main(int argc, char **argv)
 	test_token();
 	test_amf();
 	test_scte35();
+	test_m3u8();
 	printf("%d passed, %d failed\n", unit_pass, unit_fail);
 	return unit_fail ? 1 : 0;
 }

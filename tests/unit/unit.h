@@ -28,5 +28,6 @@ void test_atomic(void);
 void test_token(void);
 void test_amf(void);
 void test_scte35(void);
+void test_m3u8(void);
 
 #endif

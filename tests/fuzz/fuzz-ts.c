@@ -1,0 +1,54 @@
+/* fuzz-ts.c: libFuzzer target for TS packets, PSI section reassembly, PAT/PMT and PES timestamps. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scte35.h"
+#include "ts.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+on_section(void *ctx, const uint8_t *s, size_t n)
+{
+	static ppv_pmt m;
+	static ppv_scte35 c;
+	char err[128];
+
+	(void)ctx;
+	if (n < 3 || n > 4096 + 188)
+		abort();
+	ppv_pat_pmt_pid(s, n);
+	if (ppv_pmt_parse(s, n, &m) == 0)
+		for (int i = 0; i < m.nes; i++)
+			if (m.es_off[i] + m.es_len[i] > n)
+				abort();
+	ppv_scte35_decode(&c, s, n, err, sizeof err);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static ppv_secbuf sb[4];
+	uint8_t pkt[PPV_TS_PACKET * 4];
+	uint8_t cc = 0;
+	ppv_tspkt k;
+
+	memset(sb, 0, sizeof sb);
+	for (size_t at = 0; at + PPV_TS_PACKET <= size; at += PPV_TS_PACKET) {
+		if (ppv_ts_parse(data + at, &k) < 0)
+			continue;
+		if (k.plen > PPV_TS_PACKET)
+			abort();
+		ppv_section_feed(&sb[k.pid & 3], &k, on_section, NULL);
+		if (k.pusi)
+			ppv_pes_pts(k.payload, k.plen);
+	}
+	/* what we packetize reads back as the same section */
+	if (size >= 3 && size <= 1024) {
+		size_t np = ppv_ts_packetize(data, size, 0x100, &cc, pkt, sizeof pkt);
+		if (np == 0 && size <= sizeof pkt - 4 * 5)
+			abort();
+	}
+	return 0;
+}
