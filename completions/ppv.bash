@@ -43,3 +43,36 @@ _ppv_ingest() {
 	COMPREPLY=($(compgen -f -- "$cur"))
 }
 complete -F _ppv_ingest ppv-ingest
+
+_ppv_splice() {
+	local cur prev mode
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		COMPREPLY=($(compgen -W 'decode encode inject stitch -h --help --version' -- "$cur"))
+		return
+	fi
+	mode=${COMP_WORDS[1]}
+	case $prev in
+	-i|--input|-o|--output|--schedule|--ad|--ads|--slate|--impressions|--state)
+		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--type) COMPREPLY=($(compgen -W '0x22 0x30 0x32 0x34 0x36 0x10 0x11' -- "$cur")); return ;;
+	--upid) COMPREPLY=($(compgen -W 'ti: adi: uri: mid: eidr: uuid: adid: isan: user:' -- "$cur")); return ;;
+	--event-id|--pts|--duration|--at|--preroll|--pid|--viewer|--meta|--now) return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		local opts='-q --quiet -h --help --version'
+		case $mode in
+		decode) opts="$opts -i --input" ;;
+		encode) opts="$opts --insert --time-signal --event-id --pts --duration --out --in
+			--auto-return --type --upid --hex" ;;
+		inject) opts="$opts --at --schedule --preroll --pid --event-id -o --output" ;;
+		stitch) opts="$opts --ad --ads --at --schedule --replace --interstitials --viewer
+			--meta --impressions --live --state --slate --now -o --output" ;;
+		esac
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -F _ppv_splice ppv-splice

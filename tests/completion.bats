@@ -4,7 +4,15 @@
 load helpers
 
 ROOT=$BATS_TEST_DIRNAME/..
-PROGS="ppv-mint ppv-ingest"
+PROGS="ppv-mint ppv-ingest ppv-splice"
+
+# the modes a binary has (- for none)
+modes() {
+	case $1 in
+	ppv-splice) echo "decode encode inject stitch" ;;
+	*) echo - ;;
+	esac
+}
 
 # long options as --help lists them
 help_opts() {
@@ -14,11 +22,24 @@ help_opts() {
 @test "bash completion offers every long option in --help, and no other, for every binary" {
 	source "$ROOT/completions/ppv.bash"
 	for p in $PROGS; do
-		COMP_WORDS=("$p" --); COMP_CWORD=1
-		"_${p//-/_}"
-		got=$(printf '%s\n' "${COMPREPLY[@]}" | grep -- '^--' | sort -u)
+		got=$(for mode in $(modes "$p"); do
+			if [ "$mode" != - ]; then COMP_WORDS=("$p" "$mode" --); COMP_CWORD=2
+			else COMP_WORDS=("$p" --); COMP_CWORD=1; fi
+			"_${p//-/_}"
+			printf '%s\n' "${COMPREPLY[@]}"
+		done | grep -- '^--' | sort -u)
 		assert_equal "$got" "$(help_opts "$p")"
 	done
+}
+
+@test "bash completion of ppv-splice offers the modes, then each mode's options" {
+	source "$ROOT/completions/ppv.bash"
+	COMP_WORDS=(ppv-splice st); COMP_CWORD=1
+	_ppv_splice
+	assert_equal "${COMPREPLY[*]}" "stitch"
+	COMP_WORDS=(ppv-splice inject --p); COMP_CWORD=2
+	_ppv_splice
+	assert_equal "${COMPREPLY[*]}" "--preroll --pid"
 }
 
 @test "bash completion of ppv-mint completes formats after -f" {
@@ -31,6 +52,7 @@ help_opts() {
 @test "zsh completion names every long option in --help for every binary" {
 	for p in $PROGS; do
 		got=$(sed -n "/^_$p() {/,/^}/p" "$ROOT/completions/_ppv" | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+		[ "$p" != ppv-splice ] || got=$(printf '%s\n' $got --help --version | sort -u)
 		assert_equal "$got" "$(help_opts "$p")"
 	done
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Every ppv-mint example in the README and in the man page's EXAMPLES runs as
+# Every example in the README and in the man page's EXAMPLES runs as
 # written, so the documentation cannot drift from the program.
 
 load helpers
@@ -20,6 +20,16 @@ fixtures() {
 	ppv-mint -f akamai -k akamai.key -t 1h -a '/live/ev1/*' | gzip > tokens.txt.gz
 	ppv-mint -f nginx -k nginx.key --ip 203.0.113.7 -t 1h -u http://h /live/ev1/a.ts | gzip > urls.txt.gz
 	ppv-ingest --test-source --duration 1 --size 160x120 | ffmpeg -v error -i - -c copy -f flv recording.flv
+	# a 50 s event, cued, and its recording as HLS, with an ad and a catalog
+	ppv-ingest --test-source --duration 50 --size 160x120 > event.ts
+	ppv-splice inject --at 20/10 < event.ts > cued.ts
+	mkdir -p vod/ev1 vod/ev2 ad
+	ffmpeg -v error -i event.ts -c copy -f hls -hls_time 4 -hls_playlist_type vod vod/ev1/index.m3u8
+	cp vod/ev1/*.ts vod/ev2/ && cp vod/ev1/index.m3u8 vod/ev2/
+	ppv-ingest --test-source --duration 4 --size 160x120 |
+		ffmpeg -v error -i - -c copy -f hls -hls_time 2 -hls_playlist_type vod ad/index.m3u8
+	printf 'ad_id,playlist,duration,advertiser,cpm,targeting\nspring,ad/index.m3u8,4,Acme,12.50,^country=US$\n' > ads.csv
+	printf 'at,duration\n8,8\n' > breaks.csv
 }
 
 # Shell lines of a document's examples: backslash continuations joined.
@@ -31,9 +41,9 @@ examples() {
 			gsub(/\\e$/, "\\"); gsub(/\\e/, "\\")
 			if (sub(/\\$/, "") || /\|$/) { line = line $0 " "; next }
 			print line $0; line = ""
-		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest)' | grep -vE '^(make|sudo) ' |
+		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice)' | grep -vE '^(make|sudo) ' |
 		# servers that wait for a publisher, and binaries still to come, are run elsewhere
-		grep -vE -- ' -l |ppv-(segment|splice|earnings)' || true
+		grep -vE -- ' -l |ppv-(segment|earnings)' || true
 }
 
 run_examples() {
@@ -62,4 +72,8 @@ $output"
 
 @test "the ppv(7) EXAMPLES run" {
 	run_examples "$ROOT/man/ppv.7"
+}
+
+@test "the ppv-splice(1) EXAMPLES run" {
+	run_examples "$ROOT/man/ppv-splice.1"
 }
