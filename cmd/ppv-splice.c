@@ -771,6 +771,8 @@ cmd_stitch(int argc, char **argv)
 	int rc = PPV_OK;
 	ppv_progress prog;
 	ppv_progress_start(&prog, "playlists");
+	/* a batch syncs the disk once at the end, not twice a playlist */
+	ppv_atomic_defer_sync(nin > 1);
 	for (size_t i = 0; i < nin; i++) {
 		char *out = dir ? mirror(output, in[i]) : strdup(output ? output : "-");
 		if (!out) {
@@ -786,6 +788,8 @@ cmd_stitch(int argc, char **argv)
 		ppv_progress_tick(&prog, i + 1);
 	}
 	ppv_progress_end(&prog, nin);
+	if (ppv_atomic_sync() < 0)
+		ppv_die(PPV_ERR, "%s: sync:", output);
 	if (cfg.impressions && fclose(cfg.impressions) == EOF)
 		ppv_die(PPV_ERR, "%s:", impr);
 	ppv_stitch_done();

@@ -15,6 +15,13 @@ FILE *ppv_atomic_open(ppv_atomic *a, const char *path, mode_t mode);
 /* Flush, fsync, rename over path, fsync the directory. -1 with errno on failure,
  * in which case the temporary file is removed and path is untouched. */
 int ppv_atomic_commit(ppv_atomic *a);
+/* The whole of buf as the new content of path, as open and commit would. */
+int ppv_atomic_write(const char *path, const void *buf, size_t n, mode_t mode);
+/* With on, commits still rename whole files into place but leave the
+ * fsyncs to one ppv_atomic_sync() at the end (a batch of many files). */
+void ppv_atomic_defer_sync(int on);
+/* syncfs(2) of the file system the deferred commits went to. */
+int ppv_atomic_sync(void);
 /* Drop the temporary file, leaving path as it was. */
 void ppv_atomic_abort(ppv_atomic *a);
 

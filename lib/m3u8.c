@@ -72,9 +72,22 @@ ppv_m3u8_secs(const char *s, int64_t *us)
 char *
 ppv_m3u8_fmt_secs(int64_t us, char *buf)
 {
-	int64_t ms = (us + 500) / 1000;
+	int64_t ms = (us + 500) / 1000, s = ms / 1000;
+	char tmp[24];
+	int n = 0;
 
-	sprintf(buf, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
+	/* by hand: a stitched playlist prints one per segment */
+	do
+		tmp[n++] = (char)('0' + s % 10);
+	while ((s /= 10) > 0);
+	char *p = buf;
+	while (n)
+		*p++ = tmp[--n];
+	*p++ = '.';
+	*p++ = (char)('0' + ms % 1000 / 100);
+	*p++ = (char)('0' + ms % 100 / 10);
+	*p++ = (char)('0' + ms % 10);
+	*p = '\0';
 	return buf;
 }
 
@@ -374,6 +387,17 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 		if (line[0] == '#') {
 			if (!starts(line, "#EXT")) {
 				continue;   /* a comment */
+			} else if (starts(line, "#EXTINF:")) {
+				/* most lines: tested first */
+				char *c = strchr(line + 8, ',');
+				if (c)
+					*c = '\0';
+				if (ppv_m3u8_secs(line + 8, &pend.dur) != 0) {
+					fail(err, ecap, "%s:%ld: bad #EXTINF duration '%s'", path, lineno, line + 8);
+					goto bad;
+				}
+				pend.title = c ? c + 1 : (char *)"";
+				have_inf = true;
 			} else if (starts(line, "#EXT-X-VERSION:")) {
 				int64_t v;
 				if (int_value(line, &v) < 0 || v > 100) {
@@ -412,16 +436,6 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 				pl->head[pl->nhead++] = line;
 				pl->mhead = grow(pl->mhead, &mheadcap, pl->nmhead, sizeof *pl->mhead);
 				pl->mhead[pl->nmhead++] = line;
-			} else if (starts(line, "#EXTINF:")) {
-				char *c = strchr(line + 8, ',');
-				if (c)
-					*c = '\0';
-				if (ppv_m3u8_secs(line + 8, &pend.dur) != 0) {
-					fail(err, ecap, "%s:%ld: bad #EXTINF duration '%s'", path, lineno, line + 8);
-					goto bad;
-				}
-				pend.title = c ? c + 1 : (char *)"";
-				have_inf = true;
 			} else {
 				enum ppv_tag k = segment_tag(line, &pend, pl);
 				pl->tags = grow(pl->tags, &pl->tagcap, pl->ntags, sizeof *pl->tags);
@@ -580,10 +594,11 @@ ppv_dirname(const char *path)
 static char *
 absolute(const char *path)
 {
-	char cwd[PATH_MAX];
+	static char cwd[PATH_MAX];
 	size_t n = strlen(path);
 
-	if (path[0] != '/' && !getcwd(cwd, sizeof cwd))
+	/* the working directory does not change under us: ask once */
+	if (path[0] != '/' && !cwd[0] && !getcwd(cwd, sizeof cwd))
 		strcpy(cwd, "/");
 	size_t cap = n + (path[0] == '/' ? 0 : strlen(cwd)) + 3;
 	char *buf = malloc(cap), *out = malloc(cap);
@@ -611,11 +626,54 @@ absolute(const char *path)
 	return out;
 }
 
+/* A plain relative URI (no dot segments, no empty ones) only needs the
+ * prefix from one directory to the other, found once per pair. */
+static bool
+plain(const char *uri)
+{
+	for (const char *p = uri; *p && *p != '?' && *p != '#'; p++)
+		if ((p == uri || p[-1] == '/') && (*p == '/' || (*p == '.' && (p[1] == '/' || p[1] == '.' || !p[1]))))
+			return false;
+	return true;
+}
+
+static char *rebase_slow(const char *uri, const char *from, const char *todir);
+
 char *
 ppv_uri_rebase(const char *uri, const char *from, const char *todir)
 {
+	static char *c_from, *c_to, *c_prefix;
+	static size_t c_fromdir;
+
 	if (ppv_uri_absolute(uri))
 		return strdup(uri);
+	if (!plain(uri))
+		return rebase_slow(uri, from, todir);
+	const char *slash = strrchr(from, '/');
+	size_t fd = slash ? (size_t)(slash - from) : 0;
+	if (!c_from || fd != c_fromdir || strncmp(c_from, from, fd) || strcmp(c_to, todir)) {
+		free(c_from);
+		free(c_to);
+		free(c_prefix);
+		c_from = strdup(from);
+		c_fromdir = fd;
+		c_to = strdup(todir);
+		char *x = rebase_slow("x", from, todir);
+		x[strlen(x) - 1] = '\0';
+		c_prefix = x;
+	}
+	size_t pl = strlen(c_prefix), ul = strlen(uri);
+	char *out = malloc(pl + ul + 1);
+	if (!out)
+		abort();
+	memcpy(out, c_prefix, pl);
+	memcpy(out + pl, uri, ul + 1);
+	return out;
+}
+
+static char *
+rebase_slow(const char *uri, const char *from, const char *todir)
+{
 	size_t ql = strcspn(uri, "?#");
 	char *fdir = ppv_dirname(from);
 	size_t jl = strlen(fdir) + ql + 2;

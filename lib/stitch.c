@@ -418,7 +418,15 @@ put_seg(struct out *o, const struct oseg *s, bool disc, int64_t pdt)
 	set_state(o, &o->key, s->key, true);
 	if (pdt != INT64_MIN)
 		fprintf(o->f, "#EXT-X-PROGRAM-DATE-TIME:%s\n", ppv_pdt_format(pdt, b));
-	fprintf(o->f, "#EXTINF:%s,%s\n%s\n", ppv_m3u8_fmt_secs(s->dur, b), s->title ? s->title : "", s->uri);
+	/* the line every segment has: no printf, it is most of the output */
+	fputs("#EXTINF:", o->f);
+	fputs(ppv_m3u8_fmt_secs(s->dur, b), o->f);
+	putc(',', o->f);
+	if (s->title)
+		fputs(s->title, o->f);
+	putc('\n', o->f);
+	fputs(s->uri, o->f);
+	putc('\n', o->f);
 	if (s->dur > o->maxdur)
 		o->maxdur = s->dur;
 }
@@ -499,31 +507,31 @@ put_header(FILE *f, const ppv_m3u8 *pl, int version, int64_t maxdur, int64_t mse
 static int
 commit(const char *path, const char *text, size_t n, char *err, size_t cap)
 {
-	ppv_atomic a;
-	FILE *f;
+	static char *made;
 
 	if (!strcmp(path, "-")) {
 		if (fwrite(text, 1, n, stdout) != n || fflush(stdout) == EOF)
 			return fail(err, cap, "stdout: %s", strerror(errno));
 		return 0;
 	}
-	/* -o DIR mirrors the input tree: make the directories on the way */
+	/* -o DIR mirrors the input tree: make the directories on the way,
+	 * once per directory in a row of files that share it */
 	char *dir = ppv_dirname(path);
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0777);
-			*p = '/';
-		}
-	mkdir(dir, 0777);
-	free(dir);
-	if (!(f = ppv_atomic_open(&a, path, 0644)))
-		return fail(err, cap, "%s: %s", path, strerror(errno));
-	if (fwrite(text, 1, n, f) != n) {
-		ppv_atomic_abort(&a);
-		return fail(err, cap, "%s: %s", path, strerror(errno));
+	if ((!made || strcmp(made, dir)) && mkdir(dir, 0777) < 0 && errno == ENOENT) {
+		for (char *p = dir + 1; *p; p++)
+			if (*p == '/') {
+				*p = '\0';
+				mkdir(dir, 0777);
+				*p = '/';
+			}
+		mkdir(dir, 0777);
 	}
-	if (ppv_atomic_commit(&a) < 0)
+	if (!made || strcmp(made, dir)) {
+		free(made);
+		made = xstrdup(dir);
+	}
+	free(dir);
+	if (ppv_atomic_write(path, text, n, 0644) < 0)
 		return fail(err, cap, "%s: %s", path, strerror(errno));
 	return 0;
 }
