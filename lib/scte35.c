@@ -713,6 +713,32 @@ put_upid(FILE *fp, uint8_t type, const uint8_t *p, size_t n)
 		fputc(']', fp);
 		return;
 	}
+	case 0x0b:
+		/* ATSC A/57B content identifier */
+		if (n >= 4) {
+			fprintf(fp, "{\"tsid\":%u,\"end_of_day\":%u,\"unique_for\":%u,\"content_id\":",
+				(unsigned)ppv_get_be(p, 2), p[2] >> 1 & 0x1f,
+				(unsigned)((p[2] & 1) << 8 | p[3]));
+			put_hex(fp, p + 4, n - 4);
+			fputc('}', fp);
+			return;
+		}
+		break;
+	case 0x0c:
+		/* MPU: a registered format identifier and its private data */
+		if (n >= 4) {
+			char id[5] = { (char)p[0], (char)p[1], (char)p[2], (char)p[3], 0 };
+			fputs("{\"format_identifier\":", fp);
+			if (printable(p, 4))
+				put_jstr(fp, (const uint8_t *)id, 4);
+			else
+				fprintf(fp, "%u", (unsigned)ppv_get_be(p, 4));
+			fputs(",\"private_data\":", fp);
+			put_hex(fp, p + 4, n - 4);
+			fputc('}', fp);
+			return;
+		}
+		break;
 	case 0x10:
 		if (n == 16) {
 			fputc('"', fp);

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "atomic.h"
@@ -136,6 +138,11 @@ struct decision {
 struct job {
 	const ppv_stitch_cfg *cfg;
 	const char *in;
+	/* impressions of this playlist, logged only once it is written: an ad
+	 * in a playlist that failed was never served, and is not paid for */
+	FILE *imp;
+	char *impbuf;
+	size_t implen;
 	struct decision *dec;
 	size_t ndec;
 	char *err;
@@ -145,7 +152,7 @@ struct job {
 static void
 impression(const struct job *j, const struct pick *p, const char *brk)
 {
-	FILE *f = j->cfg->impressions;
+	FILE *f = j->imp;
 	char t[32];
 
 	if (!f)
@@ -568,7 +575,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			int64_t at_pdt = (i < pl->nsegs ? pl->segs[i].pdt
 				: (pl->nsegs ? pl->segs[pl->nsegs - 1].pdt + pl->segs[pl->nsegs - 1].dur / 1000 : 0))
 				+ (pdt_anchor ? PDT_ANCHOR : 0);
-			char date[40], num[32];
+			char date[40], num[32], num2[32];
 			if (cfg->interstitials) {
 				int64_t resume = b->e > b->b ? b->want : 0;
 				for (size_t k = 0; k < d->n; k++) {
@@ -577,7 +584,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 						"START-DATE=\"%s\",DURATION=%s,X-ASSET-URI=\"%s\",X-RESUME-OFFSET=%s,"
 						"X-RESTRICT=\"SKIP,JUMP\"\n", key, k + 1,
 						ppv_pdt_format(at_pdt + shift, date), ppv_m3u8_fmt_secs(d->p[k].dur, num),
-						uri, ppv_m3u8_fmt_secs(k + 1 == d->n ? resume : 0, num + 16));
+						uri, ppv_m3u8_fmt_secs(k + 1 == d->n ? resume : 0, num2));
 					free(uri);
 				}
 				bi++;
@@ -591,7 +598,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			if (p.version > o.version)
 				o.version = p.version;
 			if (p.n) {
-				char hex[80];
+				static char hex[2 * PPV_SCTE35_MAX + 3];
 				fprintf(o.f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(p.dur, num));
 				if (pl->uses_daterange) {
 					cue_hex(hex, b->id, b->at, p.dur, true);
@@ -747,6 +754,17 @@ state_load(const char *path, char *err, size_t cap)
 		return 0;
 	free(state_path);
 	state_path = xstrdup(path);
+	/* two refreshes at once would each undo what the other placed: the
+	 * second waits (the lock goes with the process) */
+	size_t ln = strlen(path) + 6;
+	char *lock = malloc(ln);
+	if (!lock)
+		abort();
+	snprintf(lock, ln, "%s.lock", path);
+	int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(lock);
+	if (lfd < 0 || flock(lfd, LOCK_EX) < 0)
+		return fail(err, cap, "%s.lock: %s", path, strerror(errno));
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0 : fail(err, cap, "%s: %s", path, strerror(errno));
@@ -1168,8 +1186,17 @@ ppv_stitch(const ppv_stitch_cfg *cfg, const char *in, const char *out, char *err
 
 	if (!pl)
 		return -1;
+	if (cfg->impressions)
+		j.imp = open_memstream(&j.impbuf, &j.implen);
 	rc = pl->master ? stitch_master(&j, pl, out)
 	   : cfg->live ? stitch_live(&j, pl, 0, out) : stitch_media(&j, pl, 0, out);
+	if (j.imp) {
+		fclose(j.imp);
+		if (rc == 0 && j.implen && (fwrite(j.impbuf, 1, j.implen, cfg->impressions) != j.implen ||
+					    fflush(cfg->impressions) == EOF))
+			rc = fail(err, cap, "impressions: %s", strerror(errno));
+		free(j.impbuf);
+	}
 	free(pl->text);
 	ppv_m3u8_free(pl);
 	free(j.dec);

@@ -91,6 +91,19 @@ $hex"
 	[ "$(field descriptors.0.upid <<<"$output")" = '"0x000000002CA0A18A"' ]
 }
 
+@test "UPIDs are shown by their type: MID as a list, ATSC and MPU as fields, text as text" {
+	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid mid:08080000000012345678030461626364)"
+	assert_output --partial '"upid":[{"upid_type":8,"upid_type_name":"TI","upid":"0x0000000012345678"},{"upid_type":3,"upid_type_name":"Ad-ID","upid":"abcd"}]'
+	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid atsc:0001FFFF6162)"
+	assert_output --partial '"upid":{"tsid":1,"end_of_day":31,"unique_for":511,"content_id":"0x6162"}'
+	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid mpu:41424344010203)"
+	assert_output --partial '"upid":{"format_identifier":"ABCD","private_data":"0x010203"}'
+	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid uri:75726e3a783a31)"
+	assert_output --partial '"upid_type":15,"upid_type_name":"URI","upid":"urn:x:1"'
+	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid 0x10:00112233445566778899aabbccddeeff)"
+	assert_output --partial '"upid":"00112233-4455-6677-8899-aabbccddeeff"'
+}
+
 @test "encode writes a time_signal as hex" {
 	run ppv-splice encode --time-signal --pts 90000t --hex
 	assert_success

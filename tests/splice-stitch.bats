@@ -220,6 +220,15 @@ EOS
 	[ "$(sed -n 3p "$T/again.csv" | cut -d, -f3)" = "$first" ]
 }
 
+@test "impressions are logged only for playlists that were written" {
+	printf 'ad_id,playlist,duration,advertiser,cpm\ngone,%s/nowhere.m3u8,4,Acme,9.00\n' "$T" > "$T/cat.csv"
+	run ppv-splice stitch --ads "$T/cat.csv" --at 8/8 --impressions "$T/imp.csv" -o "$T/out.m3u8" content/index.m3u8
+	assert_failure 1
+	assert_output --partial "$T/nowhere.m3u8: No such file or directory"
+	[ "$(wc -l < "$T/imp.csv")" -eq 1 ]
+	[ ! -e "$T/out.m3u8" ]
+}
+
 @test "a bad targeting pattern is reported with its catalog line" {
 	printf 'ad_id,playlist,duration,advertiser,cpm,targeting\nx,ad/index.m3u8,4,A,1.00,\ny,ad/index.m3u8,4,B,1.00,(unclosed\n' > "$T/cat.csv"
 	run ppv-splice stitch --ads "$T/cat.csv" --at 4 content/index.m3u8
