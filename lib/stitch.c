@@ -218,6 +218,7 @@ decide(struct job *j, size_t idx, int64_t want, int64_t bw, const char *key)
 
 struct oseg {
 	char *uri, *map, *key, *title;
+	char *extra;                /* its other tag lines (BYTERANGE...), \n-joined, or NULL */
 	int64_t dur;
 	bool disc;
 };
@@ -238,9 +239,33 @@ pod_free(struct pod *p)
 		free(p->s[i].map);
 		free(p->s[i].key);
 		free(p->s[i].title);
+		free(p->s[i].extra);
 	}
 	free(p->s);
 	memset(p, 0, sizeof *p);
+}
+
+/* The tag lines of a segment that travel with it: byte ranges, gaps, bitrates. */
+static char *
+seg_extra(const ppv_m3u8 *pl, const ppv_m3u8_seg *s, const char *todir)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = NULL;
+
+	for (size_t k = s->tag0; k < s->tag0 + s->ntags; k++) {
+		if (pl->tags[k].kind != PPV_TAG_OTHER)
+			continue;
+		if (!f && !(f = open_memstream(&buf, &len)))
+			abort();
+		char *t = ppv_tag_rebase(pl->tags[k].text, pl->path, todir);
+		fprintf(f, "%s%s", len ? "\n" : "", t);
+		fflush(f);
+		free(t);
+	}
+	if (f)
+		fclose(f);
+	return buf;
 }
 
 static void
@@ -257,6 +282,7 @@ pod_add(struct pod *p, const ppv_m3u8 *pl, const ppv_m3u8_seg *s, const char *to
 	o->map = s->map >= 0 ? ppv_tag_rebase(pl->tags[s->map].text, pl->path, todir) : NULL;
 	o->key = s->key >= 0 ? ppv_tag_rebase(pl->tags[s->key].text, pl->path, todir) : NULL;
 	o->title = xstrdup(s->title);
+	o->extra = seg_extra(pl, s, todir);
 	o->dur = s->dur;
 	o->disc = disc || s->disc;
 	p->dur += s->dur;
@@ -423,8 +449,14 @@ put_seg(struct out *o, const struct oseg *s, bool disc, int64_t pdt)
 	o->pending_disc = false;
 	set_state(o, &o->map, s->map, false);
 	set_state(o, &o->key, s->key, true);
+	if (s->map && o->version < 6)
+		o->version = 6;   /* EXT-X-MAP outside I-frame playlists */
+	if (s->extra && strstr(s->extra, "#EXT-X-BYTERANGE") && o->version < 4)
+		o->version = 4;
 	if (pdt != INT64_MIN)
 		fprintf(o->f, "#EXT-X-PROGRAM-DATE-TIME:%s\n", ppv_pdt_format(pdt, b));
+	if (s->extra)
+		fprintf(o->f, "%s\n", s->extra);
 	/* the line every segment has: no printf, it is most of the output */
 	fputs("#EXTINF:", o->f);
 	fputs(ppv_m3u8_fmt_secs(s->dur, b), o->f);
@@ -466,6 +498,7 @@ content_oseg(struct oseg *s, const ppv_m3u8 *pl, const ppv_m3u8_seg *c, const ch
 	s->map = c->map >= 0 ? ppv_tag_rebase(pl->tags[c->map].text, pl->path, todir) : NULL;
 	s->key = c->key >= 0 ? ppv_tag_rebase(pl->tags[c->key].text, pl->path, todir) : NULL;
 	s->title = c->title;
+	s->extra = NULL;    /* put_tags writes a content segment's own tags */
 	s->dur = c->dur;
 	s->disc = c->disc;
 }
@@ -838,6 +871,16 @@ state_load(const char *path, char *err, size_t cap)
 			o->map = strcmp(map, "-") ? xstrdup(map) : NULL;
 			o->key = strcmp(key, "-") ? xstrdup(key) : NULL;
 			o->title = xstrdup("");
+			if (p && *p) {
+				/* the rest: its other tag lines, tab-separated */
+				size_t el = strlen(p);
+				if (p[el - 1] == '\t')
+					p[--el] = '\0';
+				o->extra = xstrdup(p);
+				for (char *x = o->extra; *x; x++)
+					if (*x == '\t')
+						*x = '\n';
+			}
 			pd->dur += o->dur;
 			pd->n++;
 		} else {
@@ -871,8 +914,13 @@ state_save(char *err, size_t cap)
 				fprintf(f, "content %" PRId64 " %" PRId64 "\n", b->cmsn[m], b->cdur[m]);
 			for (size_t m = 0; m < b->pod.n; m++) {
 				struct oseg *o = &b->pod.s[m];
-				fprintf(f, "seg %" PRId64 " %d %s\t%s\t%s\n", o->dur, o->disc, o->uri,
+				fprintf(f, "seg %" PRId64 " %d %s\t%s\t%s", o->dur, o->disc, o->uri,
 					o->map ? o->map : "-", o->key ? o->key : "-");
+				if (o->extra)
+					putc('\t', f);
+				for (const char *x = o->extra; x && *x; x++)
+					putc(*x == '\n' ? '\t' : *x, f);
+				putc('\n', f);
 			}
 		}
 	}
@@ -1129,6 +1177,14 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 		fprintf(f, "#EXT-X-VERSION:%d\n", m->version);
 	for (size_t i = 0; i < m->nmhead; i++) {
 		const char *l = m->mhead[i];
+		/* an I-frame playlist of the content alone would seek into the wrong
+		 * place once ads are in: better none */
+		if (!strncmp(l, "#EXT-X-I-FRAME-STREAM-INF", 25)) {
+			if (!j->cfg->quiet)
+				fprintf(stderr, "ppv-splice: %s: I-frame playlists dropped: they do not know the ads\n",
+					m->path);
+			continue;
+		}
 		if (!strncmp(l, "#EXT-X-MEDIA:", 13) && strstr(l, "URI=\"") && !warned && !j->cfg->quiet) {
 			fprintf(stderr, "ppv-splice: %s: renditions in EXT-X-MEDIA are not stitched (ads need muxed audio)\n",
 				m->path);

@@ -120,6 +120,19 @@ cued() {
 	refute_output --partial ':fatal'
 }
 
+@test "keys and byte ranges: clear ads in encrypted content, the key back after, ranges kept" {
+	printf '#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-TARGETDURATION:4\n#EXT-X-KEY:METHOD=AES-128,URI="k.bin"\n#EXTINF:4,\nc000.ts\n#EXTINF:4,\nc001.ts\n#EXT-X-ENDLIST\n' > "$T/enc.m3u8"
+	printf '#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n#EXT-X-BYTERANGE:1000@0\nall.ts\n#EXTINF:2,\n#EXT-X-BYTERANGE:1000@1000\nall.ts\n#EXT-X-ENDLIST\n' > "$T/ad.m3u8"
+	cd "$T"
+	run ppv-splice stitch --ad ad.m3u8 --at 4 enc.m3u8
+	assert_success
+	got=$(grep -v '^#EXTM3U\|^#EXT-X-VERSION\|TARGETDURATION\|MEDIA-SEQ' <<<"$output" | paste -sd' ')
+	assert_equal "$got" "$(printf '%s ' '#EXT-X-KEY:METHOD=AES-128,URI="k.bin"' '#EXTINF:4.000,' c000.ts \
+		'#EXT-X-CUE-OUT:DURATION=4.000' '#EXT-X-DISCONTINUITY' '#EXT-X-KEY:METHOD=NONE' '#EXT-X-BYTERANGE:1000@0' \
+		'#EXTINF:2.000,' all.ts '#EXT-X-BYTERANGE:1000@1000' '#EXTINF:2.000,' all.ts '#EXT-X-CUE-IN' \
+		'#EXT-X-DISCONTINUITY' '#EXT-X-KEY:METHOD=AES-128,URI="k.bin"' '#EXTINF:4.000,' c001.ts '#EXT-X-ENDLIST' | sed 's/ $//')"
+}
+
 @test "a master playlist needs -o for its variants" {
 	run ppv-splice stitch --ad ad/index.m3u8 --at 4 m/master.m3u8
 	assert_failure 1
