@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,7 +42,7 @@ static const char help[] =
 	"       ppv-splice stitch [--ad PLAYLIST | --ads CATALOG] [--at T]...\n"
 	"                  [--schedule FILE] [--replace] [--interstitials] [--viewer ID]\n"
 	"                  [--meta K=V]... [--impressions FILE] [--live --state FILE]\n"
-	"                  [--slate PLAYLIST] [--now TIME] [-o OUT] PLAYLIST...\n"
+	"                  [--slate PLAYLIST] [--now TIME] [-j N] [-o OUT] PLAYLIST...\n"
 	"\n"
 	"SCTE-35 cues and ad insertion.\n"
 	"\n"
@@ -80,6 +81,8 @@ static const char help[] =
 	"      --impressions FILE append one CSV line per ad placed\n"
 	"      --slate PLAYLIST   what fills a break the ads leave\n"
 	"      --now TIME         the clock for campaign windows and impressions\n"
+	"  -j, --jobs N           playlists stitched at once (default: one per core\n"
+	"                         for 64 or more, without --impressions)\n"
 	"      --live             a live sliding-window playlist; needs --state FILE\n"
 	"      --state FILE       what earlier refreshes placed\n"
 	"  -o, --output FILE|DIR  output file, or a directory that mirrors the inputs\n"
@@ -642,6 +645,7 @@ cmd_stitch(int argc, char **argv)
 		{ "state", required_argument, NULL, O_STATE },
 		{ "slate", required_argument, NULL, O_SLATE },
 		{ "now", required_argument, NULL, O_NOW },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -649,6 +653,7 @@ cmd_stitch(int argc, char **argv)
 		{ 0 },
 	};
 	ppv_stitch_cfg cfg = { .now = time(NULL) };
+	long jobs = 0;
 	ppv_break *v = NULL;
 	size_t n = 0, cap = 0;
 	const char *output = NULL, *sched = NULL, *catalog = NULL, *impr = NULL;
@@ -659,8 +664,9 @@ cmd_stitch(int argc, char **argv)
 	char err[1024];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:o:qh", lo, NULL)) != -1) {
 		switch (c) {
+		case 'j': jobs = parse_num("-j", optarg, 256); break;
 		case O_AD: cfg.ad = optarg; break;
 		case O_ADS: catalog = optarg; break;
 		case O_AT: {
@@ -768,12 +774,33 @@ cmd_stitch(int argc, char **argv)
 	if (nin > 1 && !output)
 		ppv_die(PPV_ERR, "%zu playlists: give -o DIR to write them", nin);
 
+	/* a big batch uses every core: worker w takes inputs w, w + jobs, ...;
+	 * with impressions one worker keeps their order the same run after run */
+	if (jobs == 0)
+		jobs = cfg.impressions || nin < 64 ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1 || cfg.live)
+		jobs = 1;
+	if ((size_t)jobs > nin)
+		jobs = (long)nin;
+	long me = 0;
+	pid_t *kids = calloc((size_t)jobs, sizeof *kids);
+	fflush(NULL);
+	for (long w = 1; w < jobs; w++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			ppv_die(PPV_ERR, "fork:");
+		if (pid == 0) {
+			me = w;
+			break;
+		}
+		kids[w] = pid;
+	}
 	int rc = PPV_OK;
 	ppv_progress prog;
-	ppv_progress_start(&prog, "playlists");
+	ppv_progress_start(&prog, me == 0 ? "playlists" : NULL);
 	/* a batch syncs the disk once at the end, not twice a playlist */
 	ppv_atomic_defer_sync(nin > 1);
-	for (size_t i = 0; i < nin; i++) {
+	for (size_t i = (size_t)me; i < nin; i += (size_t)jobs) {
 		char *out = dir ? mirror(output, in[i]) : strdup(output ? output : "-");
 		if (!out) {
 			ppv_warn("%s: a path with '..' cannot be mirrored under %s", in[i], output);
@@ -785,9 +812,25 @@ cmd_stitch(int argc, char **argv)
 			rc = PPV_FAIL;
 		}
 		free(out);
-		ppv_progress_tick(&prog, i + 1);
+		if (me == 0)
+			ppv_progress_tick(&prog, i + 1);
 	}
-	ppv_progress_end(&prog, nin);
+	if (me == 0)
+		ppv_progress_end(&prog, nin);
+	if (me > 0) {
+		if (ppv_atomic_sync() < 0 || (cfg.impressions && fclose(cfg.impressions) == EOF))
+			rc = PPV_ERR;
+		fflush(NULL);
+		_exit(rc);
+	}
+	for (long w = 1; w < jobs; w++) {
+		int ws;
+		if (waitpid(kids[w], &ws, 0) < 0 || !WIFEXITED(ws))
+			rc = PPV_ERR;
+		else if (WEXITSTATUS(ws) > rc)
+			rc = WEXITSTATUS(ws);
+	}
+	free(kids);
 	if (ppv_atomic_sync() < 0)
 		ppv_die(PPV_ERR, "%s: sync:", output);
 	if (cfg.impressions && fclose(cfg.impressions) == EOF)

@@ -58,7 +58,7 @@ _ppv_splice() {
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--type) COMPREPLY=($(compgen -W '0x22 0x30 0x32 0x34 0x36 0x10 0x11' -- "$cur")); return ;;
 	--upid) COMPREPLY=($(compgen -W 'ti: adi: uri: mid: eidr: uuid: adid: isan: user:' -- "$cur")); return ;;
-	--event-id|--pts|--duration|--at|--preroll|--pid|--viewer|--meta|--now) return ;;
+	--event-id|--pts|--duration|--at|--preroll|--pid|--viewer|--meta|--now|-j|--jobs) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		local opts='-q --quiet -h --help --version'
@@ -68,7 +68,7 @@ _ppv_splice() {
 			--auto-return --type --upid --hex" ;;
 		inject) opts="$opts --at --schedule --preroll --pid --event-id -o --output" ;;
 		stitch) opts="$opts --ad --ads --at --schedule --replace --interstitials --viewer
-			--meta --impressions --live --state --slate --now -o --output" ;;
+			--meta --impressions --live --state --slate --now -j --jobs -o --output" ;;
 		esac
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return

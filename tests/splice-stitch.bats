@@ -273,6 +273,20 @@ EOS
 	cmp out/in/a/x.m3u8 out2/in/a/x.m3u8
 }
 
+@test "-j splits a batch among workers: the same files, the same failures, the exit status of all" {
+	mkdir -p "$T/in"
+	for i in 1 2 3 4 5; do sed 's,^c0,'"$FIX"'/content/c0,' content/index.m3u8 > "$T/in/v$i.m3u8"; done
+	printf '#EXTM3U\n#EXT-X-TARGETDURATION:4\nc.ts\n' > "$T/in/v4.m3u8"
+	cd "$T"
+	run ppv-splice stitch -j 1 --ad "$FIX/ad/index.m3u8" --at 4 -o one in/v1.m3u8 in/v2.m3u8 in/v3.m3u8 in/v4.m3u8 in/v5.m3u8
+	assert_failure 1
+	run ppv-splice stitch -j 3 --ad "$FIX/ad/index.m3u8" --at 4 -o three in/v1.m3u8 in/v2.m3u8 in/v3.m3u8 in/v4.m3u8 in/v5.m3u8
+	assert_failure 1
+	assert_output 'ppv-splice: in/v4.m3u8:3: a URI without #EXTINF'
+	diff -r one three
+	[ "$(find three -name '*.m3u8' | wc -l)" -eq 4 ]
+}
+
 @test "what is not a playlist is rejected with a reason" {
 	echo hello > "$T/x.m3u8"
 	run ppv-splice stitch --ad ad/index.m3u8 --at 4 "$T/x.m3u8"
