@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "bytes.h"
 #include "codec.h"
 #include "scte35.h"
 #include "unit.h"
@@ -71,6 +72,13 @@ sample(int i, ppv_scte35 *c)
 	CHECK(m == n && !memcmp(in, out, (size_t)n));
 }
 
+/* The CRC of a section rewritten after a test changed a byte. */
+static void
+put_crc(uint8_t *p, size_t n)
+{
+	ppv_put_be(p + n - 4, ppv_crc32_mpeg(p, n - 4), 4);
+}
+
 void
 test_scte35(void)
 {
@@ -133,6 +141,77 @@ test_scte35(void)
 	n = ppv_scte35_encode(&c, buf, sizeof buf);
 	CHECK(ppv_scte35_decode(&d, buf, (size_t)n, err, sizeof err) == 0);
 	CHECK(d.private_id == 0x434f4e54 && d.private_len == 3 && !memcmp(d.private_bytes, "\x01\x02\x03", 3));
+
+	/* every other command and descriptor, built, read back, written again */
+	static ppv_splice_comp comps[3] = { { 0x11, { true, 900000 }, 0 }, { 0x12, { false, 0 }, 0 } };
+	static ppv_splice_comp scomps[2] = { { 0x21, { false, 0 }, 1700000000 }, { 0x22, { false, 0 }, 1700000030 } };
+	static const uint8_t segcomp[12] = { 0x11, 0xfe, 0, 0, 0x23, 0x28, 0x12, 0xff, 0, 0, 0, 0 };
+	static const uint8_t audio[10] = { 0x11, 'e', 'n', 'g', 0x4d, 0x12, 's', 'p', 'a', 0x44 };
+	ppv_scte35_init(&c);
+	c.command_type = PPV_SPLICE_INSERT;
+	c.pts_adjustment = 12345;
+	c.insert = (ppv_splice_event){ .event_id = 9, .out_of_network = true, .program_splice = false,
+				       .event_id_compliance = true, .ncomp = 2, .comp = comps, .has_duration = true,
+				       .duration = 2700000, .unique_program_id = 7, .avail_num = 1, .avails_expected = 2 };
+	c.ndesc = 4;
+	c.desc[0] = (ppv_splice_desc){ .tag = PPV_DESC_DTMF, .identifier = PPV_SCTE35_CUEI, .known = true,
+				       .u.dtmf = { 50, 4, { '1', '2', '1', '#' } } };
+	c.desc[1] = (ppv_splice_desc){ .tag = PPV_DESC_TIME, .identifier = PPV_SCTE35_CUEI, .known = true,
+				       .u.time = { 1764000000, 500000000, 37 } };
+	c.desc[2] = (ppv_splice_desc){ .tag = PPV_DESC_AUDIO, .identifier = PPV_SCTE35_CUEI, .known = true,
+				       .u.audio = { 2, audio } };
+	c.desc[3] = (ppv_splice_desc){ .tag = PPV_DESC_SEGMENTATION, .identifier = PPV_SCTE35_CUEI, .known = true,
+				       .u.seg = { .event_id = 5, .event_id_compliance = true, .program = false,
+						  .ncomp = 2, .comp = segcomp, .has_duration = true, .duration = 2700000,
+						  .upid_type = 0x0f, .upid_len = 7, .upid = (const uint8_t *)"urn:x:1",
+						  .type_id = 0x34, .num = 1, .expected = 2, .has_sub = true,
+						  .sub_num = 1, .sub_expected = 3, .web_delivery_allowed = true,
+						  .device_restrictions = 2 } };
+	uint8_t again[PPV_SCTE35_MAX];
+	n = ppv_scte35_encode(&c, buf, sizeof buf);
+	CHECK(n > 0 && ppv_scte35_decode(&d, buf, (size_t)n, err, sizeof err) == 0);
+	CHECK(d.insert.ncomp == 2 && d.insert.comp[0].tag == 0x11 && d.insert.comp[0].time.pts == 900000 &&
+	      !d.insert.comp[1].time.specified && d.pts_adjustment == 12345);
+	CHECK(d.ndesc == 4 && d.desc[0].u.dtmf.count == 4 && !memcmp(d.desc[0].u.dtmf.chars, "121#", 4));
+	CHECK(d.desc[1].u.time.tai_seconds == 1764000000 && d.desc[1].u.time.utc_offset == 37);
+	CHECK(d.desc[2].u.audio.count == 2 && !memcmp(d.desc[2].u.audio.comp, audio, 10));
+	CHECK(d.desc[3].u.seg.ncomp == 2 && d.desc[3].u.seg.has_sub && d.desc[3].u.seg.sub_expected == 3 &&
+	      d.desc[3].u.seg.upid_len == 7 && d.desc[3].u.seg.device_restrictions == 2);
+	CHECK(ppv_scte35_encode(&d, again, sizeof again) == n && !memcmp(again, buf, (size_t)n));
+
+	ppv_scte35_init(&c);
+	c.command_type = PPV_SPLICE_SCHEDULE;
+	c.nevents = 2;
+	c.events[0] = (ppv_splice_event){ .event_id = 1, .out_of_network = true, .program_splice = true,
+					  .utc = 1700000000, .has_duration = true, .auto_return = true,
+					  .duration = 2700000, .event_id_compliance = true };
+	c.events[1] = (ppv_splice_event){ .event_id = 2, .out_of_network = true, .ncomp = 2, .comp = scomps,
+					  .event_id_compliance = true };
+	n = ppv_scte35_encode(&c, buf, sizeof buf);
+	CHECK(n > 0 && ppv_scte35_decode(&d, buf, (size_t)n, err, sizeof err) == 0);
+	CHECK(d.nevents == 2 && d.events[0].utc == 1700000000 && d.events[1].comp[1].utc == 1700000030);
+	CHECK(ppv_scte35_encode(&d, again, sizeof again) == n && !memcmp(again, buf, (size_t)n));
+
+	ppv_scte35_init(&c);
+	c.command_type = PPV_BANDWIDTH_RESERVATION;
+	n = ppv_scte35_encode(&c, buf, sizeof buf);
+	CHECK(n > 0 && ppv_scte35_decode(&d, buf, (size_t)n, err, sizeof err) == 0 &&
+	      d.command_type == PPV_BANDWIDTH_RESERVATION);
+	/* cancel, and the legacy 0xfff command length */
+	ppv_scte35_init(&c);
+	c.command_type = PPV_SPLICE_INSERT;
+	c.insert.event_id = 3;
+	c.insert.cancel = true;
+	c.unknown_command_length = true;
+	n = ppv_scte35_encode(&c, buf, sizeof buf);
+	CHECK(n > 0 && ppv_scte35_decode(&d, buf, (size_t)n, err, sizeof err) == 0);
+	CHECK(d.insert.cancel && d.unknown_command_length && d.insert.event_id == 3);
+	CHECK(ppv_scte35_encode(&d, again, sizeof again) == n && !memcmp(again, buf, (size_t)n));
+	/* an unknown command is rejected by name */
+	buf[13] = 0x42;
+	put_crc(buf, (size_t)n);
+	CHECK(ppv_scte35_decode(&d, buf, (size_t)n, err, sizeof err) == -1);
+	CHECK_STR(err, "unknown splice_command_type 0x42");
 
 	uint64_t ticks;
 	CHECK(ppv_ticks_parse("21388.766756", &ticks) == 0 && ticks == 1924989008);
