@@ -453,6 +453,21 @@ media_time(const char *s, uint64_t *ticks)
 	return 0;
 }
 
+/* --at T[/D]: D, when left out, is dflt. */
+static ppv_break
+parse_at(const char *arg, uint64_t dflt, uint32_t id)
+{
+	ppv_break b = { .duration = dflt, .event_id = id };
+	char buf[64];
+	const char *slash = strchr(arg, '/');
+
+	snprintf(buf, sizeof buf, "%.*s", slash ? (int)(slash - arg) : 63, arg);
+	if (media_time(buf, &b.at) < 0 ||
+	    (slash && (media_time(slash + 1, &b.duration) < 0 || b.duration == 0)))
+		ppv_die(PPV_ERR, "--at: '%s' is not T or T/D (600, 10m/1m30s)", arg);
+	return b;
+}
+
 static int
 by_at(const void *a, const void *b)
 {
@@ -546,18 +561,9 @@ cmd_inject(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
 		switch (c) {
-		case O_AT: {
-			ppv_break b = { .duration = 30 * 90000 };
-			char buf[64];
-			const char *slash = strchr(optarg, '/');
-			snprintf(buf, sizeof buf, "%.*s", slash ? (int)(slash - optarg) : 63, optarg);
-			if (media_time(buf, &b.at) < 0 ||
-			    (slash && (media_time(slash + 1, &b.duration) < 0 || b.duration == 0)))
-				ppv_die(PPV_ERR, "--at: '%s' is not T or T/D (600/30, 10m/1m30s)", optarg);
-			b.event_id = next_id++;
-			add_break(&v, &n, &cap, b);
+		case O_AT:
+			add_break(&v, &n, &cap, parse_at(optarg, 30 * 90000, next_id++));
 			break;
-		}
 		case O_SCHED: sched = optarg; break;
 		case O_PREROLL:
 			if (media_time(optarg, &cfg.preroll) < 0)
@@ -669,18 +675,9 @@ cmd_stitch(int argc, char **argv)
 		case 'j': jobs = parse_num("-j", optarg, 256); break;
 		case O_AD: cfg.ad = optarg; break;
 		case O_ADS: catalog = optarg; break;
-		case O_AT: {
-			ppv_break b = { .duration = UINT64_MAX };
-			char buf[64];
-			const char *slash = strchr(optarg, '/');
-			snprintf(buf, sizeof buf, "%.*s", slash ? (int)(slash - optarg) : 63, optarg);
-			if (media_time(buf, &b.at) < 0 ||
-			    (slash && (media_time(slash + 1, &b.duration) < 0 || b.duration == 0)))
-				ppv_die(PPV_ERR, "--at: '%s' is not T or T/D (600, 10m/1m30s)", optarg);
-			b.event_id = next_id++;
-			add_break(&v, &n, &cap, b);
+		case O_AT:
+			add_break(&v, &n, &cap, parse_at(optarg, UINT64_MAX, next_id++));
 			break;
-		}
 		case O_SCHED: sched = optarg; break;
 		case O_REPLACE: cfg.replace = true; break;
 		case O_INTER: cfg.interstitials = true; break;

@@ -1,9 +1,9 @@
 /* adcat.c: the ad catalog (CSV) and deterministic, targeted choice of ads to fill a break. */
 #include "adcat.h"
+#include "cli.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +22,6 @@ struct ppv_adcat {
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 };
-
-static int
-fail(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* "12.50" to millionths, for ordering; the text itself is what is reported. */
 static int
@@ -55,23 +44,23 @@ load_row(ppv_adcat *c, ppv_csv *csv, const int *col, const char *path, char *err
 
 	for (int i = 0; i < 5; i++)
 		if (!*ppv_csv_field(csv, col[i]))
-			return fail(err, cap, "%s:%ld: empty %s", path, line,
+			return ppv_errf(err, cap, "%s:%ld: empty %s", path, line,
 				    (const char *[]){ "ad_id", "playlist", "duration", "advertiser", "cpm" }[i]);
 	f = ppv_csv_field(csv, col[2]);
 	if (ppv_m3u8_secs(f, &a.dur) != 0 || a.dur <= 0)
-		return fail(err, cap, "%s:%ld: duration '%s' is not a number of seconds", path, line, f);
+		return ppv_errf(err, cap, "%s:%ld: duration '%s' is not a number of seconds", path, line, f);
 	f = ppv_csv_field(csv, col[4]);
 	if (parse_cpm(f, &a.cpm) < 0)
-		return fail(err, cap, "%s:%ld: cpm '%s' is not a decimal amount", path, line, f);
+		return ppv_errf(err, cap, "%s:%ld: cpm '%s' is not a decimal amount", path, line, f);
 	if (col[6] >= 0 && *(f = ppv_csv_field(csv, col[6])) && ppv_time_parse(f, &a.start))
-		return fail(err, cap, "%s:%ld: start '%s' is not a time", path, line, f);
+		return ppv_errf(err, cap, "%s:%ld: start '%s' is not a time", path, line, f);
 	if (col[7] >= 0 && *(f = ppv_csv_field(csv, col[7])) && ppv_time_parse(f, &a.end))
-		return fail(err, cap, "%s:%ld: end '%s' is not a time", path, line, f);
+		return ppv_errf(err, cap, "%s:%ld: end '%s' is not a time", path, line, f);
 	if (col[8] >= 0 && *(f = ppv_csv_field(csv, col[8]))) {
 		char *e;
 		long m = strtol(f, &e, 10);
 		if (*e || m < 1 || m > 100)
-			return fail(err, cap, "%s:%ld: max_per_break '%s' is not 1 to 100", path, line, f);
+			return ppv_errf(err, cap, "%s:%ld: max_per_break '%s' is not 1 to 100", path, line, f);
 		a.max_per_break = (int)m;
 	}
 	if (col[5] >= 0 && *(f = ppv_csv_field(csv, col[5]))) {
@@ -81,7 +70,7 @@ load_row(ppv_adcat *c, ppv_csv *csv, const int *col, const char *path, char *err
 		if (!a.re) {
 			PCRE2_UCHAR msg[160];
 			pcre2_get_error_message(ec, msg, sizeof msg);
-			return fail(err, cap, "%s:%ld: targeting '%s': %s at offset %zu", path, line, f,
+			return ppv_errf(err, cap, "%s:%ld: targeting '%s': %s at offset %zu", path, line, f,
 				    (char *)msg, (size_t)off);
 		}
 	}
@@ -100,7 +89,7 @@ load_row(ppv_adcat *c, ppv_csv *csv, const int *col, const char *path, char *err
 	a.cpm_text = strdup(ppv_csv_field(csv, col[4]));
 	ppv_ad *nv = realloc(c->v, (c->n + 1) * sizeof *nv);
 	if (!nv)
-		return fail(err, cap, "out of memory");
+		return ppv_errf(err, cap, "out of memory");
 	c->v = nv;
 	c->v[c->n++] = a;
 	return 0;
@@ -118,7 +107,7 @@ ppv_adcat_load(const char *path, char *err, size_t cap)
 
 	for (int i = 0; i < 9; i++)
 		if ((col[i] = ppv_csv_col(csv, names[i])) < 0 && i < 5) {
-			fail(err, cap, "%s:1: the catalog needs a `%s` column", path, names[i]);
+			ppv_errf(err, cap, "%s:1: the catalog needs a `%s` column", path, names[i]);
 			goto bad;
 		}
 	while (ppv_csv_next(csv))

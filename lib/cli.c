@@ -95,3 +95,14 @@ ppv_exit(int code)
 		ppv_die(PPV_ERR, "stdout: write error:");
 	exit(code);
 }
+
+int
+ppv_errf(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	return -1;
+}

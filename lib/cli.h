@@ -2,6 +2,7 @@
 #ifndef PPV_CLI_H
 #define PPV_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* The exit contract shared by every binary. */
@@ -17,6 +18,8 @@ _Noreturn void ppv_usage(const char *synopsis);
 _Noreturn void ppv_help(const char *text);
 _Noreturn void ppv_version(void);
 void ppv_flush_stdout(void);
+/* A library's error: the message into err (cap bytes), -1 returned. */
+int ppv_errf(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 _Noreturn void ppv_exit(int code);
 
 #endif

@@ -1,11 +1,11 @@
 /* m3u8.c: HLS playlists (RFC 8216) read into segments, variants and cue windows; URIs resolved between files. */
+#include "cli.h"
 #include "m3u8.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +16,6 @@
 #include "when.h"
 
 #define MAX_PLAYLIST (64 << 20)
-
-static int
-fail(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static void *
 grow(void *v, size_t *cap, size_t n, size_t size)
@@ -375,7 +364,7 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 			if (len >= 3 && (uint8_t)line[0] == 0xef && (uint8_t)line[1] == 0xbb && (uint8_t)line[2] == 0xbf)
 				line += 3;
 			if (strcmp(line, "#EXTM3U")) {
-				fail(err, ecap, "%s:1: not an HLS playlist (no #EXTM3U)", path);
+				ppv_errf(err, ecap, "%s:1: not an HLS playlist (no #EXTM3U)", path);
 				goto bad;
 			}
 			continue;
@@ -393,7 +382,7 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 				if (c)
 					*c = '\0';
 				if (ppv_m3u8_secs(line + 8, &pend.dur) != 0) {
-					fail(err, ecap, "%s:%ld: bad #EXTINF duration '%s'", path, lineno, line + 8);
+					ppv_errf(err, ecap, "%s:%ld: bad #EXTINF duration '%s'", path, lineno, line + 8);
 					goto bad;
 				}
 				pend.title = c ? c + 1 : (char *)"";
@@ -401,23 +390,23 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 			} else if (starts(line, "#EXT-X-VERSION:")) {
 				int64_t v;
 				if (int_value(line, &v) < 0 || v > 100) {
-					fail(err, ecap, "%s:%ld: bad EXT-X-VERSION", path, lineno);
+					ppv_errf(err, ecap, "%s:%ld: bad EXT-X-VERSION", path, lineno);
 					goto bad;
 				}
 				pl->version = (int)v;
 			} else if (starts(line, "#EXT-X-TARGETDURATION:")) {
 				if (int_value(line, &pl->target) < 0) {
-					fail(err, ecap, "%s:%ld: bad EXT-X-TARGETDURATION", path, lineno);
+					ppv_errf(err, ecap, "%s:%ld: bad EXT-X-TARGETDURATION", path, lineno);
 					goto bad;
 				}
 			} else if (starts(line, "#EXT-X-MEDIA-SEQUENCE:")) {
 				if (int_value(line, &pl->media_seq) < 0) {
-					fail(err, ecap, "%s:%ld: bad EXT-X-MEDIA-SEQUENCE", path, lineno);
+					ppv_errf(err, ecap, "%s:%ld: bad EXT-X-MEDIA-SEQUENCE", path, lineno);
 					goto bad;
 				}
 			} else if (starts(line, "#EXT-X-DISCONTINUITY-SEQUENCE:")) {
 				if (int_value(line, &pl->disc_seq) < 0) {
-					fail(err, ecap, "%s:%ld: bad EXT-X-DISCONTINUITY-SEQUENCE", path, lineno);
+					ppv_errf(err, ecap, "%s:%ld: bad EXT-X-DISCONTINUITY-SEQUENCE", path, lineno);
 					goto bad;
 				}
 			} else if (!strcmp(line, "#EXT-X-ENDLIST")) {
@@ -448,7 +437,7 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 					pend.disc = true;
 				else if (k == PPV_TAG_PDT) {
 					if (ppv_pdt_parse(line + strlen("#EXT-X-PROGRAM-DATE-TIME:"), &pdt) < 0) {
-						fail(err, ecap, "%s:%ld: bad EXT-X-PROGRAM-DATE-TIME", path, lineno);
+						ppv_errf(err, ecap, "%s:%ld: bad EXT-X-PROGRAM-DATE-TIME", path, lineno);
 						goto bad;
 					}
 					pdt_known = pl->has_pdt = pend.has_pdt = pend.dated = true;
@@ -470,7 +459,7 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 			continue;
 		}
 		if (!have_inf) {
-			fail(err, ecap, "%s:%ld: a URI without #EXTINF", path, lineno);
+			ppv_errf(err, ecap, "%s:%ld: a URI without #EXTINF", path, lineno);
 			goto bad;
 		}
 		pend.uri = line;
@@ -490,15 +479,15 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 		have_inf = false;
 	}
 	if (pl->master && pl->nsegs) {
-		fail(err, ecap, "%s: both variants and segments: neither a master nor a media playlist", path);
+		ppv_errf(err, ecap, "%s: both variants and segments: neither a master nor a media playlist", path);
 		goto bad;
 	}
 	if (have_var) {
-		fail(err, ecap, "%s:%ld: EXT-X-STREAM-INF without a URI", path, var_line);
+		ppv_errf(err, ecap, "%s:%ld: EXT-X-STREAM-INF without a URI", path, var_line);
 		goto bad;
 	}
 	if (!pl->master && pl->target < 0) {
-		fail(err, ecap, "%s: no EXT-X-TARGETDURATION", path);
+		ppv_errf(err, ecap, "%s: no EXT-X-TARGETDURATION", path);
 		goto bad;
 	}
 	pl->tail0 = tag0;
@@ -524,11 +513,11 @@ ppv_m3u8_load(const char *path, char *err, size_t ecap)
 	struct stat st;
 
 	if (fd < 0) {
-		fail(err, ecap, "%s: %s", path, strerror(errno));
+		ppv_errf(err, ecap, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_PLAYLIST) {
-		fail(err, ecap, "%s: not a regular file of at most 64 MiB", path);
+		ppv_errf(err, ecap, "%s: not a regular file of at most 64 MiB", path);
 		close(fd);
 		return NULL;
 	}
@@ -541,7 +530,7 @@ ppv_m3u8_load(const char *path, char *err, size_t ecap)
 	close(fd);
 	if (!text || got != (size_t)st.st_size) {
 		free(text);
-		fail(err, ecap, "%s: cannot read", path);
+		ppv_errf(err, ecap, "%s: cannot read", path);
 		return NULL;
 	}
 	text[got] = '\0';

@@ -2,7 +2,6 @@
 #include "scte35.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include <libavutil/bswap.h>
@@ -10,6 +9,7 @@
 
 #include "bits.h"
 #include "bytes.h"
+#include "cli.h"
 #include "codec.h"
 #include "json.h"
 
@@ -29,17 +29,6 @@ ppv_scte35_init(ppv_scte35 *c)
 	c->tier = 0xfff;
 	c->cw_index = 0xff;
 	c->insert.event_id_compliance = true;
-}
-
-static int
-fail(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 static ppv_splice_time
@@ -203,16 +192,16 @@ ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size_t e
 
 	ppv_scte35_init(c);
 	if (n < 3)
-		return fail(err, ecap, "truncated: %zu bytes", n);
+		return ppv_errf(err, ecap, "truncated: %zu bytes", n);
 	if (p[0] != 0xfc)
-		return fail(err, ecap, "table_id 0x%02x is not 0xfc", p[0]);
+		return ppv_errf(err, ecap, "table_id 0x%02x is not 0xfc", p[0]);
 	size_t len = 3 + ((size_t)(p[1] & 0x0f) << 8 | p[2]);
 	if (len > n)
-		return fail(err, ecap, "truncated: section_length says %zu bytes, have %zu", len, n);
+		return ppv_errf(err, ecap, "truncated: section_length says %zu bytes, have %zu", len, n);
 	if (len < 20)
-		return fail(err, ecap, "section of %zu bytes is too short", len);
+		return ppv_errf(err, ecap, "section of %zu bytes is too short", len);
 	if (len < n)
-		return fail(err, ecap, "%zu bytes after the section", n - len);
+		return ppv_errf(err, ecap, "%zu bytes after the section", n - len);
 	memcpy(c->raw, p, len);
 	c->rawlen = len;
 	p = c->raw;
@@ -220,19 +209,19 @@ ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size_t e
 	uint32_t got = ppv_crc32_mpeg(p, len - 4);
 	c->crc = want;
 	if (got != want)
-		return fail(err, ecap, "bad CRC-32: computed 0x%08" PRIx32 ", cue carries 0x%08" PRIx32, got, want);
+		return ppv_errf(err, ecap, "bad CRC-32: computed 0x%08" PRIx32 ", cue carries 0x%08" PRIx32, got, want);
 
 	ppv_bitr_init(&r, p, len - 4);
 	ppv_bits(&r, 8);
 	if (ppv_bits(&r, 1))
-		return fail(err, ecap, "section_syntax_indicator is set");
+		return ppv_errf(err, ecap, "section_syntax_indicator is set");
 	if (ppv_bits(&r, 1))
-		return fail(err, ecap, "private_indicator is set");
+		return ppv_errf(err, ecap, "private_indicator is set");
 	c->sap_type = (uint8_t)ppv_bits(&r, 2);
 	ppv_bits(&r, 12);
 	c->protocol_version = (uint8_t)ppv_bits(&r, 8);
 	if (c->protocol_version != 0)
-		return fail(err, ecap, "protocol_version %u is not 0", c->protocol_version);
+		return ppv_errf(err, ecap, "protocol_version %u is not 0", c->protocol_version);
 	c->encrypted = ppv_bits(&r, 1);
 	c->encryption_algorithm = (uint8_t)ppv_bits(&r, 6);
 	c->pts_adjustment = ppv_bits(&r, 33);
@@ -244,7 +233,7 @@ ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size_t e
 		c->encrypted_body = p + r.pos / 8;
 		c->encrypted_len = len - 4 - r.pos / 8;
 		if (c->encrypted_len < 4)
-			return fail(err, ecap, "encrypted section too short");
+			return ppv_errf(err, ecap, "encrypted section too short");
 		c->command_type = p[r.pos / 8];
 		c->ecrc = ppv_get_be(p + len - 8, 4);
 		return 0;
@@ -259,11 +248,11 @@ ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size_t e
 		c->nevents = (int)ppv_bits(&r, 8);
 		for (int i = 0; i < c->nevents && !r.bad; i++)
 			if (read_event(&r, c, &c->events[i], 1) < 0)
-				return fail(err, ecap, "splice_schedule too large");
+				return ppv_errf(err, ecap, "splice_schedule too large");
 		break;
 	case PPV_SPLICE_INSERT:
 		if (read_event(&r, c, &c->insert, 0) < 0)
-			return fail(err, ecap, "splice_insert too large");
+			return ppv_errf(err, ecap, "splice_insert too large");
 		break;
 	case PPV_TIME_SIGNAL:
 		c->time = read_time(&r);
@@ -271,9 +260,9 @@ ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size_t e
 	case PPV_PRIVATE_COMMAND:
 		c->private_id = (uint32_t)ppv_bits(&r, 32);
 		if (c->unknown_command_length)
-			return fail(err, ecap, "private_command without a splice_command_length");
+			return ppv_errf(err, ecap, "private_command without a splice_command_length");
 		if (cmdlen < 4)
-			return fail(err, ecap, "private_command of %zu bytes", cmdlen);
+			return ppv_errf(err, ecap, "private_command of %zu bytes", cmdlen);
 		c->private_bytes = p + r.pos / 8;
 		c->private_len = cmdlen - 4;
 		r.pos += 8 * c->private_len;
@@ -281,36 +270,36 @@ ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size_t e
 			r.bad = 1;
 		break;
 	default:
-		return fail(err, ecap, "unknown splice_command_type 0x%02x", c->command_type);
+		return ppv_errf(err, ecap, "unknown splice_command_type 0x%02x", c->command_type);
 	}
 	if (r.bad)
-		return fail(err, ecap, "truncated %s", ppv_scte35_command_name(c->command_type));
+		return ppv_errf(err, ecap, "truncated %s", ppv_scte35_command_name(c->command_type));
 	size_t used = r.pos / 8 - start;
 	if (!c->unknown_command_length && used != cmdlen)
-		return fail(err, ecap, "splice_command_length %zu, but the %s takes %zu",
+		return ppv_errf(err, ecap, "splice_command_length %zu, but the %s takes %zu",
 			    cmdlen, ppv_scte35_command_name(c->command_type), used);
 
 	size_t dl = (size_t)ppv_bits(&r, 16);
 	size_t at = r.pos / 8;
 	if (r.bad || at + dl > len - 4)
-		return fail(err, ecap, "descriptor_loop_length %zu overruns the section", dl);
+		return ppv_errf(err, ecap, "descriptor_loop_length %zu overruns the section", dl);
 	size_t end = at + dl;
 	while (at < end) {
 		if (c->ndesc == PPV_SCTE35_MAX_DESC)
-			return fail(err, ecap, "too many descriptors");
+			return ppv_errf(err, ecap, "too many descriptors");
 		ppv_splice_desc *d = &c->desc[c->ndesc];
 		if (end - at < 2)
-			return fail(err, ecap, "descriptor %d: truncated", c->ndesc);
+			return ppv_errf(err, ecap, "descriptor %d: truncated", c->ndesc);
 		d->tag = p[at];
 		d->len = p[at + 1];
 		if (d->len < 4 || at + 2 + d->len > end)
-			return fail(err, ecap, "descriptor %d (tag %u): length %u does not fit",
+			return ppv_errf(err, ecap, "descriptor %d (tag %u): length %u does not fit",
 				    c->ndesc, d->tag, d->len);
 		d->identifier = ppv_get_be(p + at + 2, 4);
 		d->body = p + at + 6;
 		d->bodylen = d->len - 4u;
 		if (d->identifier == PPV_SCTE35_CUEI && read_desc(d) < 0)
-			return fail(err, ecap, "descriptor %d (%s): truncated", c->ndesc,
+			return ppv_errf(err, ecap, "descriptor %d (%s): truncated", c->ndesc,
 				    d->tag == PPV_DESC_SEGMENTATION ? "segmentation" : "tag");
 		at += 2 + d->len;
 		c->ndesc++;

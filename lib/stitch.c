@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "atomic.h"
+#include "cli.h"
 #include "codec.h"
 #include "csvio.h"
 #include "m3u8.h"
@@ -21,17 +21,6 @@
 #define MAX_PICKS 64
 /* Interstitials need a date line; a playlist without one gets this epoch. */
 #define PDT_ANCHOR INT64_C(946684800000)
-
-static int
-fail(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static char *
 xstrdup(const char *s)
@@ -97,7 +86,7 @@ ad_media(const char *path, int64_t bw, char *err, size_t cap)
 	if (!pl || !pl->master)
 		return pl;
 	if (!pl->nvars) {
-		fail(err, cap, "%s: a master playlist without variants", path);
+		ppv_errf(err, cap, "%s: a master playlist without variants", path);
 		return NULL;
 	}
 	size_t best = 0;
@@ -105,7 +94,7 @@ ad_media(const char *path, int64_t bw, char *err, size_t cap)
 		if (llabs(pl->vars[i].bandwidth - bw) < llabs(pl->vars[best].bandwidth - bw))
 			best = i;
 	if (ppv_uri_absolute(pl->vars[best].uri) && strncmp(pl->vars[best].uri, "/", 1)) {
-		fail(err, cap, "%s:%ld: remote variant '%s': ads must be local files", path,
+		ppv_errf(err, cap, "%s:%ld: remote variant '%s': ads must be local files", path,
 		     pl->vars[best].line, pl->vars[best].uri);
 		return NULL;
 	}
@@ -115,7 +104,7 @@ ad_media(const char *path, int64_t bw, char *err, size_t cap)
 	free(dir);
 	free(media);
 	if (m && m->master) {
-		fail(err, cap, "%s: a variant that is itself a master playlist", m->path);
+		ppv_errf(err, cap, "%s: a variant that is itself a master playlist", m->path);
 		return NULL;
 	}
 	return m;
@@ -357,7 +346,7 @@ breaks_given(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk *out, cha
 		struct brk b = { best, best, g->dur, best_t, g->id };
 		if (cfg->replace) {
 			if (g->dur < 0) {
-				fail(err, cap, "%s: --replace with --at needs a duration (T/D)", pl->path);
+				ppv_errf(err, cap, "%s: --replace with --at needs a duration (T/D)", pl->path);
 				return SIZE_MAX;
 			}
 			int64_t cov = 0;
@@ -366,7 +355,7 @@ breaks_given(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk *out, cha
 			b.want = cov;
 		}
 		if (n && out[n - 1].e > b.b) {
-			fail(err, cap, "%s: breaks at %.3fs and %.3fs overlap", pl->path,
+			ppv_errf(err, cap, "%s: breaks at %.3fs and %.3fs overlap", pl->path,
 			     (double)out[n - 1].at / 1e6, (double)b.at / 1e6);
 			return SIZE_MAX;
 		}
@@ -551,7 +540,7 @@ commit(const char *path, const char *text, size_t n, char *err, size_t cap)
 
 	if (!strcmp(path, "-")) {
 		if (fwrite(text, 1, n, stdout) != n || fflush(stdout) == EOF)
-			return fail(err, cap, "stdout: %s", strerror(errno));
+			return ppv_errf(err, cap, "stdout: %s", strerror(errno));
 		return 0;
 	}
 	/* -o DIR mirrors the input tree: make the directories on the way,
@@ -572,7 +561,7 @@ commit(const char *path, const char *text, size_t n, char *err, size_t cap)
 	}
 	free(dir);
 	if (ppv_atomic_write(path, text, n, 0644) < 0)
-		return fail(err, cap, "%s: %s", path, strerror(errno));
+		return ppv_errf(err, cap, "%s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -797,10 +786,10 @@ state_load(const char *path, char *err, size_t cap)
 	int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	free(lock);
 	if (lfd < 0 || flock(lfd, LOCK_EX) < 0)
-		return fail(err, cap, "%s.lock: %s", path, strerror(errno));
+		return ppv_errf(err, cap, "%s.lock: %s", path, strerror(errno));
 	FILE *f = fopen(path, "r");
 	if (!f)
-		return errno == ENOENT ? 0 : fail(err, cap, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? 0 : ppv_errf(err, cap, "%s: %s", path, strerror(errno));
 	char *line = NULL;
 	size_t lcap = 0;
 	long lineno = 0;
@@ -815,7 +804,7 @@ state_load(const char *path, char *err, size_t cap)
 		char *p = line, *tag = field(&p, ' ');
 		if (lineno == 1) {
 			if (strcmp(line, "ppv-splice-state") || !p || strcmp(p, "1")) {
-				rc = fail(err, cap, "%s:1: not a ppv-splice state file", path);
+				rc = ppv_errf(err, cap, "%s:1: not a ppv-splice state file", path);
 				break;
 			}
 			continue;
@@ -832,7 +821,7 @@ state_load(const char *path, char *err, size_t cap)
 			char kind;
 			int d;
 			if (sscanf(p, "%" SCNd64 " %d %c %" SCNd64 " %" SCNd64, &h.msn, &d, &kind, &h.key, &h.k) < 5) {
-				rc = fail(err, cap, "%s:%ld: bad shown record", path, lineno);
+				rc = ppv_errf(err, cap, "%s:%ld: bad shown record", path, lineno);
 				break;
 			}
 			h.disc = d;
@@ -862,7 +851,7 @@ state_load(const char *path, char *err, size_t cap)
 			char *dur = field(&p, ' '), *disc = field(&p, ' ');
 			char *uri = field(&p, '\t'), *map = field(&p, '\t'), *key = field(&p, '\t');
 			if (!dur || !disc || !uri || !map || !key) {
-				rc = fail(err, cap, "%s:%ld: bad seg record", path, lineno);
+				rc = ppv_errf(err, cap, "%s:%ld: bad seg record", path, lineno);
 				break;
 			}
 			o->dur = atoll(dur);
@@ -884,7 +873,7 @@ state_load(const char *path, char *err, size_t cap)
 			pd->dur += o->dur;
 			pd->n++;
 		} else {
-			rc = fail(err, cap, "%s:%ld: unknown record '%s'", path, lineno, tag);
+			rc = ppv_errf(err, cap, "%s:%ld: unknown record '%s'", path, lineno, tag);
 			break;
 		}
 	}
@@ -1167,7 +1156,7 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 
 	if (!strcmp(outpath, "-")) {
 		free(indir);
-		return fail(j->err, j->errcap, "%s: a master playlist needs -o: its variants are written beside it",
+		return ppv_errf(j->err, j->errcap, "%s: a master playlist needs -o: its variants are written beside it",
 			    m->path);
 	}
 	outdir = ppv_dirname(outpath);
@@ -1197,7 +1186,7 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 	for (size_t i = 0; i < m->nvars; i++) {
 		ppv_m3u8_variant *v = &m->vars[i];
 		if (ppv_uri_absolute(v->uri)) {
-			fail(j->err, j->errcap, "%s:%ld: remote variant '%s' cannot be stitched", m->path, v->line, v->uri);
+			ppv_errf(j->err, j->errcap, "%s:%ld: remote variant '%s' cannot be stitched", m->path, v->line, v->uri);
 			goto done;
 		}
 		char *src = join(indir, v->uri), vname[32];
@@ -1208,7 +1197,7 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 		ppv_m3u8 *pl = ppv_m3u8_load(src, j->err, j->errcap);
 		int r = -1;
 		if (pl && pl->master)
-			fail(j->err, j->errcap, "%s: a variant that is itself a master playlist", src);
+			ppv_errf(j->err, j->errcap, "%s: a variant that is itself a master playlist", src);
 		else if (pl)
 			r = j->cfg->live ? stitch_live(j, pl, v->bandwidth, dst) : stitch_media(j, pl, v->bandwidth, dst);
 		if (pl) {
@@ -1250,7 +1239,7 @@ ppv_stitch(const ppv_stitch_cfg *cfg, const char *in, const char *out, char *err
 		fclose(j.imp);
 		if (rc == 0 && j.implen && (fwrite(j.impbuf, 1, j.implen, cfg->impressions) != j.implen ||
 					    fflush(cfg->impressions) == EOF))
-			rc = fail(err, cap, "impressions: %s", strerror(errno));
+			rc = ppv_errf(err, cap, "impressions: %s", strerror(errno));
 		free(j.impbuf);
 	}
 	free(pl->text);
