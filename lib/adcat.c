@@ -146,18 +146,6 @@ ppv_adcat_free(ppv_adcat *c)
 	free(c);
 }
 
-size_t
-ppv_adcat_count(const ppv_adcat *c)
-{
-	return c->n;
-}
-
-const ppv_ad *
-ppv_adcat_get(const ppv_adcat *c, size_t i)
-{
-	return &c->v[i];
-}
-
 struct cand {
 	const ppv_ad *ad;
 	uint64_t rank;

@@ -217,7 +217,6 @@ struct pod {
 	size_t n, cap;
 	int64_t dur;
 	int version;
-	int64_t maxdur;
 };
 
 static void
@@ -567,6 +566,65 @@ commit(const char *path, const char *text, size_t n, char *err, size_t cap)
 
 /* one media playlist (VOD or event), stitched or with interstitials ------ */
 
+/* A break announced as HLS Interstitials: the content stays as it is. */
+static void
+put_interstitials(struct out *o, const struct brk *b, const struct decision *d, const char *key,
+		  int64_t at_pdt, const char *todir)
+{
+	int64_t resume = b->e > b->b ? b->want : 0;
+	char date[40], dur[32], res[32];
+
+	for (size_t k = 0; k < d->n; k++) {
+		char *uri = ppv_uri_rebase(d->p[k].path, "./x", todir);
+		fprintf(o->f, "#EXT-X-DATERANGE:ID=\"ppv-%s-%zu\",CLASS=\"com.apple.hls.interstitial\","
+			"START-DATE=\"%s\",DURATION=%s,X-ASSET-URI=\"%s\",X-RESUME-OFFSET=%s,"
+			"X-RESTRICT=\"SKIP,JUMP\"\n", key, k + 1, ppv_pdt_format(at_pdt, date),
+			ppv_m3u8_fmt_secs(d->p[k].dur, dur), uri,
+			ppv_m3u8_fmt_secs(k + 1 == d->n ? resume : 0, res));
+		free(uri);
+	}
+}
+
+/* A pod stitched in, with its cue lines; returns its length (-1: failed). */
+static int64_t
+put_pod(struct job *j, struct out *o, const ppv_m3u8 *pl, const struct brk *b, const struct decision *d,
+	int64_t bw, const char *todir, const char *key, int64_t at_pdt)
+{
+	static char hex[2 * PPV_SCTE35_MAX + 3];
+	char date[40], num[32];
+	struct pod p = { 0 };
+
+	if (pod_build(&p, j, d, bw, todir) < 0) {
+		pod_free(&p);
+		return -1;
+	}
+	if (p.version > o->version)
+		o->version = p.version;
+	if (p.n) {
+		fprintf(o->f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(p.dur, num));
+		if (pl->uses_daterange) {
+			cue_hex(hex, b->id, b->at, p.dur, true);
+			fprintf(o->f, "#EXT-X-DATERANGE:ID=\"ppv-%s\",START-DATE=\"%s\",PLANNED-DURATION=%s,SCTE35-OUT=%s\n",
+				key, ppv_pdt_format(at_pdt, date), num, hex);
+		}
+		int64_t t = at_pdt;
+		for (size_t k = 0; k < p.n; k++) {
+			put_seg(o, &p.s[k], k == 0 || p.s[k].disc, pl->has_pdt && (k == 0 || p.s[k].disc) ? t : INT64_MIN);
+			t += p.s[k].dur / 1000;
+		}
+		if (pl->uses_daterange) {
+			cue_hex(hex, b->id, b->at + p.dur, 0, false);
+			fprintf(o->f, "#EXT-X-DATERANGE:ID=\"ppv-%s\",START-DATE=\"%s\",END-DATE=\"%s\",SCTE35-IN=%s\n",
+				key, ppv_pdt_format(at_pdt, date), ppv_pdt_format(t, num), hex);
+		}
+		fputs("#EXT-X-CUE-IN\n", o->f);
+		o->pending_disc = true;
+	}
+	int64_t len = p.dur;
+	pod_free(&p);
+	return len;
+}
+
 static int
 stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 {
@@ -585,95 +643,49 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	o.f = open_memstream(&body, &bodylen);
 	int64_t shift = 0;          /* ms the pods added to the date lines */
 	bool pdt_anchor = cfg->interstitials && !pl->has_pdt;
-	size_t bi = 0;
-	for (size_t i = 0; i <= pl->nsegs; i++) {
-		while (bi < nb && br[bi].b == i) {
-			struct brk *b = &br[bi];
+	for (size_t i = 0, bi = 0; i <= pl->nsegs;) {
+		if (bi < nb && br[bi].b == i) {
+			/* a break here: its pod, then past the content it replaces */
+			const struct brk *b = &br[bi];
 			char key[32];
 			snprintf(key, sizeof key, "%" PRIu32, b->id);
-			struct decision *d = decide(j, bi, b->want, bw, key);
+			struct decision *d = decide(j, bi++, b->want, bw, key);
 			if (!d)
 				goto done;
-			int64_t at_pdt = (i < pl->nsegs ? pl->segs[i].pdt
-				: (pl->nsegs ? pl->segs[pl->nsegs - 1].pdt + pl->segs[pl->nsegs - 1].dur / 1000 : 0))
-				+ (pdt_anchor ? PDT_ANCHOR : 0);
-			char date[40], num[32], num2[32];
+			const ppv_m3u8_seg *last = pl->nsegs ? &pl->segs[pl->nsegs - 1] : NULL;
+			int64_t at_pdt = (i < pl->nsegs ? pl->segs[i].pdt : last ? last->pdt + last->dur / 1000 : 0) +
+					 (pdt_anchor ? PDT_ANCHOR : 0) + shift;
 			if (cfg->interstitials) {
-				int64_t resume = b->e > b->b ? b->want : 0;
-				for (size_t k = 0; k < d->n; k++) {
-					char *uri = ppv_uri_rebase(d->p[k].path, "./x", todir);
-					fprintf(o.f, "#EXT-X-DATERANGE:ID=\"ppv-%s-%zu\",CLASS=\"com.apple.hls.interstitial\","
-						"START-DATE=\"%s\",DURATION=%s,X-ASSET-URI=\"%s\",X-RESUME-OFFSET=%s,"
-						"X-RESTRICT=\"SKIP,JUMP\"\n", key, k + 1,
-						ppv_pdt_format(at_pdt + shift, date), ppv_m3u8_fmt_secs(d->p[k].dur, num),
-						uri, ppv_m3u8_fmt_secs(k + 1 == d->n ? resume : 0, num2));
-					free(uri);
-				}
-				bi++;
+				put_interstitials(&o, b, d, key, at_pdt, todir);
 				continue;
 			}
-			struct pod p = { 0 };
-			if (pod_build(&p, j, d, bw, todir) < 0) {
-				pod_free(&p);
+			int64_t len = put_pod(j, &o, pl, b, d, bw, todir, key, at_pdt);
+			if (len < 0)
 				goto done;
-			}
-			if (p.version > o.version)
-				o.version = p.version;
-			if (p.n) {
-				static char hex[2 * PPV_SCTE35_MAX + 3];
-				fprintf(o.f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(p.dur, num));
-				if (pl->uses_daterange) {
-					cue_hex(hex, b->id, b->at, p.dur, true);
-					fprintf(o.f, "#EXT-X-DATERANGE:ID=\"ppv-%s\",START-DATE=\"%s\",PLANNED-DURATION=%s,SCTE35-OUT=%s\n",
-						key, ppv_pdt_format(at_pdt + shift, date), num, hex);
-				}
-				int64_t t = at_pdt + shift;
-				for (size_t k = 0; k < p.n; k++) {
-					put_seg(&o, &p.s[k], k == 0 || p.s[k].disc,
-						pl->has_pdt && (k == 0 || p.s[k].disc) ? t : INT64_MIN);
-					t += p.s[k].dur / 1000;
-				}
-				if (pl->uses_daterange) {
-					cue_hex(hex, b->id, b->at + p.dur, 0, false);
-					fprintf(o.f, "#EXT-X-DATERANGE:ID=\"ppv-%s\",START-DATE=\"%s\",END-DATE=\"%s\",SCTE35-IN=%s\n",
-						key, ppv_pdt_format(at_pdt + shift, date), ppv_pdt_format(t, num), hex);
-				}
-				fputs("#EXT-X-CUE-IN\n", o.f);
-				o.pending_disc = true;
-			}
-			int64_t removed = 0;
-			for (size_t k = b->b; k < b->e; k++)
-				removed += pl->segs[k].dur;
-			shift += (p.dur - removed) / 1000;
-			pod_free(&p);
-			i = b->e;
-			bi++;
-			if (i > b->b) {
-				i--;
-				goto next;
-			}
+			if (len == 0)
+				continue;   /* nothing to put in: the content stays */
+			for (; i < b->e; i++)
+				len -= pl->segs[i].dur;
+			shift += len / 1000;
+			continue;
 		}
 		if (i == pl->nsegs)
 			break;
-		{
-			const ppv_m3u8_seg *c = &pl->segs[i];
-			struct oseg s;
-			bool after_pod = o.pending_disc;
-			content_oseg(&s, pl, c, todir);
-			put_tags(&o, pl, c->tag0, c->ntags, cued, todir);
-			int64_t pdt = INT64_MIN;
-			bool dated = c->dated;
-			/* a date line wherever the source had one and after every pod */
-			if (pl->has_pdt && (dated || i == 0 || c->disc || after_pod))
-				pdt = c->pdt + shift;
-			else if (pdt_anchor && i == 0)
-				pdt = c->pdt + PDT_ANCHOR;
-			put_seg(&o, &s, c->disc, pdt);
-			free(s.uri);
-			free(s.map);
-			free(s.key);
-		}
-next:;
+		const ppv_m3u8_seg *c = &pl->segs[i];
+		struct oseg s;
+		int64_t pdt = INT64_MIN;
+		/* a date line wherever the source had one and after every pod */
+		if (pl->has_pdt && (c->dated || i == 0 || c->disc || o.pending_disc))
+			pdt = c->pdt + shift;
+		else if (pdt_anchor && i == 0)
+			pdt = c->pdt + PDT_ANCHOR;
+		content_oseg(&s, pl, c, todir);
+		put_tags(&o, pl, c->tag0, c->ntags, cued, todir);
+		put_seg(&o, &s, c->disc, pdt);
+		free(s.uri);
+		free(s.map);
+		free(s.key);
+		i++;
 	}
 	put_tags(&o, pl, pl->tail0, pl->ntags - pl->tail0, cued, todir);
 	if (pl->endlist)
@@ -956,7 +968,6 @@ struct item {
 	struct oseg *pseg;          /* pod */
 	int64_t pdt;
 	bool disc, cue_out, cue_in;
-	struct lbreak *br;
 };
 
 static int
@@ -1030,7 +1041,7 @@ stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 					int64_t base = (b->b < pl->nsegs ? pl->segs[b->b].pdt : 0) - w0 / 1000;
 					it[ni++] = (struct item){ 'a', lb->key, (int64_t)k, NULL, &lb->pod.s[k],
 								  base + s0 / 1000, k == 0 || lb->pod.s[k].disc,
-								  k == 0, lb->done && k + 1 == lb->pod.n, lb };
+								  k == 0, lb->done && k + 1 == lb->pod.n };
 				}
 				s0 = s1;
 			}
@@ -1040,7 +1051,7 @@ stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 		bool after_pod = ni && it[ni - 1].kind == 'a';
 		if (ni < itcap)
 			it[ni++] = (struct item){ 'c', msn, 0, &pl->segs[i], NULL, pl->segs[i].pdt,
-						  pl->segs[i].disc || after_pod, false, false, NULL };
+						  pl->segs[i].disc || after_pod, false, false };
 		i++;
 	}
 
