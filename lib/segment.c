@@ -1,0 +1,816 @@
+/* segment.c: MPEG-TS cut into HLS segments at the packet level, with RFC 8216 playlists, cues and AES-128. */
+#include "segment.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libavutil/aes.h>
+#include <libavutil/mem.h>
+
+#include "atomic.h"
+#include "bytes.h"
+#include "cli.h"
+#include "codec.h"
+#include "keys.h"
+#include "m3u8.h"
+#include "progress.h"
+#include "scte35.h"
+#include "ts.h"
+#include "when.h"
+
+#define TICK 90000
+#define WRAP (INT64_C(1) << 33)
+/* a step in the video timestamps larger than this is a jump, not a frame */
+#define JUMP (10 * TICK)
+#define MAXCUEPIDS 8
+
+enum { CUE_NONE, CUE_OUT, CUE_CONT, CUE_IN };
+
+struct seg {
+	int64_t seq, start, dur;    /* 90 kHz, on our continuous clock */
+	bool disc, dated;
+	int64_t pdt;                /* ms since the epoch */
+	char *key;                  /* the EXT-X-KEY line, NULL when clear */
+	char *uri;
+	int cue;
+	int64_t cue_dur, cue_elapsed;
+	char *daterange;            /* EXT-X-DATERANGE lines before it, or NULL */
+	int64_t gone;               /* clock when it left the window */
+};
+
+struct cuewait {
+	int64_t at, dur;            /* clock; dur -1 when unknown */
+	bool out;
+	uint32_t id;
+	char hex[2 * PPV_SCTE35_MAX + 3];
+};
+
+struct segmenter {
+	const ppv_segment_cfg *cfg;
+	const char *inname;
+	/* the stream */
+	ppv_secbuf pat, pmt, cuebuf[MAXCUEPIDS];
+	uint8_t patsec[1024], pmtsec[4096];
+	size_t patlen, pmtlen;
+	int pmt_pid, video_pid;
+	uint8_t video_type;
+	int cuepid[MAXCUEPIDS], ncue;
+	uint8_t cc_pat, cc_pmt;
+	/* the clock: video PTS unwrapped, jumps taken out */
+	bool have_pts;
+	uint64_t last_raw;
+	int64_t now, maxnow, frame;
+	bool jumped;
+	int64_t pdt_wall, pdt_at;   /* date of the clock value pdt_at */
+	/* the segment being written */
+	bool open;
+	int fd;
+	char *tmp, *final;
+	struct seg cur;
+	int64_t next_cut;
+	uint64_t bytes;
+	/* the playlist */
+	struct seg *list, *gone;
+	size_t n, cap, ngone, gonecap;
+	int64_t seq, disc_seq;
+	bool resumed_gap;
+	/* cues */
+	struct cuewait waits[16];
+	int nwaits;
+	bool in_break;
+	int64_t brk_start, brk_dur, brk_end;
+	uint32_t brk_id;
+	char brk_hex[2 * PPV_SCTE35_MAX + 3];
+	char brk_date[40];
+	/* encryption */
+	struct AVAES *aes;
+	uint8_t iv[16], carry[16], *ebuf;
+	size_t ncarry;
+	int keyno;
+	char *keyline;
+	int rc;
+};
+
+static volatile sig_atomic_t stopping;
+
+void
+ppv_segment_stop(void)
+{
+	stopping = 1;
+}
+
+static char *
+xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		ppv_die(PPV_ERR, "out of memory");
+	va_end(ap);
+	return s;
+}
+
+static char *
+path_in(const struct segmenter *s, const char *file)
+{
+	return xasprintf("%s/%s", s->cfg->dir, file);
+}
+
+/* writing segment bytes, encrypted or not ------------------------------- */
+
+static void
+raw_write(struct segmenter *s, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(s->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			/* the last good playlist stays: it names only whole segments */
+			unlink(s->tmp);
+			ppv_die(PPV_ERR, "%s:", s->tmp);
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+enum { EBUF = 1 << 16 };
+
+static void
+seg_write(struct segmenter *s, const uint8_t *p, size_t n)
+{
+	s->bytes += n;
+	if (!s->aes) {
+		raw_write(s, p, n);
+		return;
+	}
+	/* AES-128-CBC as a stream: whole blocks out, the rest carried */
+	while (n) {
+		size_t take = n < EBUF - 16 ? n : EBUF - 16;
+		memcpy(s->ebuf, s->carry, s->ncarry);
+		memcpy(s->ebuf + s->ncarry, p, take);
+		size_t have = s->ncarry + take, whole = have & ~(size_t)15;
+		s->ncarry = have - whole;
+		memcpy(s->carry, s->ebuf + whole, s->ncarry);
+		if (whole) {
+			av_aes_crypt(s->aes, s->ebuf, s->ebuf, (int)(whole / 16), s->iv, 0);
+			raw_write(s, s->ebuf, whole);
+		}
+		p += take;
+		n -= take;
+	}
+}
+
+static void
+seg_pad(struct segmenter *s)
+{
+	if (!s->aes)
+		return;
+	/* PKCS#7: always a padding block's worth, 1 to 16 bytes */
+	uint8_t pad = (uint8_t)(16 - s->ncarry);
+	memset(s->carry + s->ncarry, pad, pad);
+	av_aes_crypt(s->aes, s->ebuf, s->carry, 1, s->iv, 0);
+	raw_write(s, s->ebuf, 16);
+	s->ncarry = 0;
+}
+
+/* keys ------------------------------------------------------------------ */
+
+static char *
+expand(const char *tmpl, int n)
+{
+	char num[24], *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	snprintf(num, sizeof num, "%d", n);
+	for (const char *p = tmpl; *p; p++) {
+		if (!strncmp(p, "{n}", 3)) {
+			fputs(num, f);
+			p += 2;
+		} else {
+			fputc(*p, f);
+		}
+	}
+	fclose(f);
+	return out;
+}
+
+/* A new key: written (0600) before any playlist can name it. */
+static void
+new_key(struct segmenter *s, int n)
+{
+	uint8_t key[16];
+	char *file = xasprintf("%s.%d.key", s->cfg->name, n), *path = path_in(s, file);
+
+	ppv_random(key, sizeof key);
+	if (ppv_atomic_write(path, key, sizeof key, 0600) < 0)
+		ppv_die(PPV_ERR, "%s:", path);
+	if (!s->aes && !(s->aes = av_aes_alloc()))
+		ppv_die(PPV_ERR, "out of memory");
+	av_aes_init(s->aes, key, 128, 0);
+	explicit_bzero(key, sizeof key);
+	char *uri = s->cfg->key_uri ? expand(s->cfg->key_uri, n) : xasprintf("%s", file);
+	free(s->keyline);
+	s->keyline = xasprintf("#EXT-X-KEY:METHOD=AES-128,URI=\"%s\"", uri);
+	s->keyno = n;
+	free(uri);
+	free(file);
+	free(path);
+}
+
+/* the playlist ---------------------------------------------------------- */
+
+static void
+seg_free(struct seg *g)
+{
+	free(g->key);
+	free(g->uri);
+	free(g->daterange);
+}
+
+static void
+write_playlist(struct segmenter *s, bool end)
+{
+	const ppv_segment_cfg *cfg = s->cfg;
+	char *text = NULL, b[40];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	const char *lastkey = NULL;
+
+	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:%d\n#EXT-X-TARGETDURATION:%d\n", cfg->encrypt ? 3 : 3, cfg->target);
+	fprintf(f, "#EXT-X-MEDIA-SEQUENCE:%" PRId64 "\n", s->n ? s->list[0].seq : s->seq);
+	if (s->disc_seq)
+		fprintf(f, "#EXT-X-DISCONTINUITY-SEQUENCE:%" PRId64 "\n", s->disc_seq);
+	if (cfg->mode != PPV_SEG_LIVE)
+		fprintf(f, "#EXT-X-PLAYLIST-TYPE:%s\n", cfg->mode == PPV_SEG_VOD ? "VOD" : "EVENT");
+	fputs("#EXT-X-INDEPENDENT-SEGMENTS\n", f);
+	for (size_t i = 0; i < s->n; i++) {
+		struct seg *g = &s->list[i];
+		if (g->disc && i > 0)
+			fputs("#EXT-X-DISCONTINUITY\n", f);
+		/* no IV attribute: the media sequence number is the IV (RFC 8216 5.2) */
+		if (i == 0 ? g->key != NULL
+			   : (g->key == NULL) != (lastkey == NULL) || (g->key && strcmp(g->key, lastkey)))
+			fprintf(f, "%s\n", g->key ? g->key : "#EXT-X-KEY:METHOD=NONE");
+		lastkey = g->key;
+		if (i == 0 || g->disc || g->dated)
+			fprintf(f, "#EXT-X-PROGRAM-DATE-TIME:%s\n", ppv_pdt_format(g->pdt, b));
+		if (g->daterange)
+			fprintf(f, "%s\n", g->daterange);
+		if (!(cfg->cues & PPV_CUES_TAGS))
+			;
+		else if (g->cue == CUE_OUT)
+			fprintf(f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(g->cue_dur * 100 / 9, b));
+		else if (g->cue == CUE_CONT) {
+			char e[32];
+			fprintf(f, "#EXT-X-CUE-OUT-CONT:ElapsedTime=%s,Duration=%s\n",
+				ppv_m3u8_fmt_secs(g->cue_elapsed * 100 / 9, e), ppv_m3u8_fmt_secs(g->cue_dur * 100 / 9, b));
+		} else if (g->cue == CUE_IN)
+			fputs("#EXT-X-CUE-IN\n", f);
+		fprintf(f, "#EXTINF:%s,\n%s\n", ppv_m3u8_fmt_secs(g->dur * 100 / 9, b), g->uri);
+	}
+	if (end)
+		fputs("#EXT-X-ENDLIST\n", f);
+	fclose(f);
+	char *path = xasprintf("%s/%s.m3u8", cfg->dir, cfg->name);
+	if (ppv_atomic_write(path, text, len, 0644) < 0)
+		ppv_die(PPV_ERR, "%s: the last good playlist stays:", path);
+	free(path);
+	free(text);
+}
+
+/* Segments that left the window go once they have been out of it as long as
+ * the playlist lasts: a player that read the old playlist still finds them. */
+static void
+reap(struct segmenter *s, bool all)
+{
+	int64_t span = 0;
+	size_t keep = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		span += s->list[i].dur;
+	for (size_t i = 0; i < s->ngone; i++) {
+		struct seg *g = &s->gone[i];
+		if (all || s->now - g->gone >= span) {
+			char *p = path_in(s, g->uri);
+			if (unlink(p) < 0 && errno != ENOENT && !s->cfg->quiet)
+				ppv_warn("%s:", p);
+			free(p);
+			seg_free(g);
+		} else {
+			s->gone[keep++] = *g;
+		}
+	}
+	s->ngone = keep;
+}
+
+static void
+slide(struct segmenter *s)
+{
+	if (s->cfg->mode != PPV_SEG_LIVE)
+		return;
+	while (s->n > (size_t)s->cfg->window) {
+		struct seg g = s->list[0];
+		memmove(s->list, s->list + 1, --s->n * sizeof *s->list);
+		/* its discontinuity leaves with it: count it in the sequence */
+		if (s->n && s->list[0].disc)
+			s->disc_seq++;
+		g.gone = s->now;
+		if (s->ngone == s->gonecap &&
+		    !(s->gone = realloc(s->gone, (s->gonecap = s->gonecap ? 2 * s->gonecap : 16) * sizeof *s->gone)))
+			ppv_die(PPV_ERR, "out of memory");
+		s->gone[s->ngone++] = g;
+	}
+	reap(s, false);
+}
+
+/* the stream's tables and clock ------------------------------------------ */
+
+static void
+on_pat(void *ctx, const uint8_t *sec, size_t n)
+{
+	struct segmenter *s = ctx;
+	int pid = ppv_pat_pmt_pid(sec, n);
+
+	if (pid < 0 || n > sizeof s->patsec)
+		return;
+	memcpy(s->patsec, sec, n);
+	s->patlen = n;
+	s->pmt_pid = pid;
+}
+
+static void
+on_pmt(void *ctx, const uint8_t *sec, size_t n)
+{
+	struct segmenter *s = ctx;
+	static ppv_pmt m;
+
+	if (ppv_pmt_parse(sec, n, &m) < 0 || n > sizeof s->pmtsec)
+		return;
+	memcpy(s->pmtsec, sec, n);
+	s->pmtlen = n;
+	for (int i = 0; i < m.nes; i++) {
+		uint8_t t = m.es[i].stream_type;
+		if (s->video_pid < 0 && ppv_stream_is_video(t)) {
+			s->video_pid = m.es[i].pid;
+			s->video_type = t;
+		}
+		if (t == 0x86 && s->ncue < MAXCUEPIDS) {
+			bool known = false;
+			for (int k = 0; k < s->ncue; k++)
+				known |= s->cuepid[k] == m.es[i].pid;
+			if (!known)
+				s->cuepid[s->ncue++] = m.es[i].pid;
+		}
+	}
+}
+
+/* A keyframe starts in this packet: the encoder's random access flag, or
+ * the NAL units at the start of the access unit (IDR or parameter sets). */
+static bool
+keyframe(const struct segmenter *s, const uint8_t *p, const ppv_tspkt *k)
+{
+	if ((p[3] & 0x20) && p[4] > 0 && (p[5] & 0x40))
+		return true;
+	const uint8_t *q = k->payload;
+	size_t n = k->plen;
+	if (n < 9 || q[0] || q[1] || q[2] != 1)
+		return false;
+	size_t at = 9 + (size_t)q[8];
+	bool hevc = s->video_type == 0x24;
+	for (; at + 3 < n; at++) {
+		if (q[at] || q[at + 1] || q[at + 2] != 1)
+			continue;
+		uint8_t h = q[at + 3];
+		if (hevc) {
+			int t = h >> 1 & 0x3f;
+			if ((t >= 16 && t <= 21) || t == 32 || t == 33)
+				return true;
+			if (t <= 9)
+				return false;
+		} else {
+			int t = h & 0x1f;
+			if (t == 5 || t == 7)
+				return true;
+			if (t == 1)
+				return false;
+		}
+	}
+	return false;
+}
+
+/* Unwraps a 90 kHz timestamp near the clock; jumps are the caller's. */
+static int64_t
+delta(uint64_t raw, uint64_t last)
+{
+	int64_t d = (int64_t)((raw - last) & (uint64_t)(WRAP - 1));
+	return d >= WRAP / 2 ? d - WRAP : d;
+}
+
+static void
+tick(struct segmenter *s, uint64_t raw)
+{
+	if (!s->have_pts) {
+		s->have_pts = true;
+		s->last_raw = raw;
+		s->now = s->maxnow = 0;
+		return;
+	}
+	int64_t d = delta(raw, s->last_raw);
+	s->last_raw = raw;
+	if (d > JUMP || d < -JUMP) {
+		/* a reset or a jump: the clock goes on a frame later, marked */
+		s->now = s->maxnow + (s->frame ? s->frame : 3000);
+		s->jumped = true;
+	} else {
+		s->now += d;
+		if (d > 0 && (s->frame == 0 || d < s->frame))
+			s->frame = d;
+	}
+	if (s->now > s->maxnow)
+		s->maxnow = s->now;
+}
+
+/* cues ------------------------------------------------------------------ */
+
+static void
+wait_cue(struct segmenter *s, int64_t at, int64_t dur, bool out, uint32_t id, const uint8_t *sec, size_t n)
+{
+	for (int i = 0; i < s->nwaits; i++)
+		if (s->waits[i].id == id && s->waits[i].out == out)
+			return;   /* a cue repeated before its splice */
+	if (out && s->in_break && s->brk_id == id)
+		return;
+	if (s->nwaits == (int)(sizeof s->waits / sizeof *s->waits))
+		return;
+	struct cuewait *w = &s->waits[s->nwaits++];
+	w->at = at;
+	w->dur = dur;
+	w->out = out;
+	w->id = id;
+	strcpy(w->hex, "0x");
+	ppv_hex_encode(w->hex + 2, sec, n);
+	for (char *c = w->hex + 2; *c; c++)
+		if (*c >= 'a' && *c <= 'f')
+			*c = (char)(*c - 'a' + 'A');
+}
+
+static void
+on_cue(void *ctx, const uint8_t *sec, size_t n)
+{
+	struct segmenter *s = ctx;
+	static ppv_scte35 c;
+	char err[160];
+
+	if (n < 3 || sec[0] != 0xfc)
+		return;
+	if (ppv_scte35_decode(&c, sec, n, err, sizeof err) < 0) {
+		if (!s->cfg->quiet)
+			ppv_warn("%s: a cue rejected: %s", s->inname, err);
+		return;
+	}
+	if (!s->have_pts)
+		return;
+	int64_t adj = (int64_t)c.pts_adjustment;
+	if (c.command_type == PPV_SPLICE_INSERT && !c.insert.cancel) {
+		const ppv_splice_event *e = &c.insert;
+		int64_t at = s->now;
+		if (e->program_splice && !e->immediate && e->time.specified)
+			at = s->now + delta((e->time.pts + (uint64_t)adj) & (uint64_t)(WRAP - 1), s->last_raw);
+		wait_cue(s, at, e->has_duration ? (int64_t)e->duration : -1, e->out_of_network, e->event_id, sec, n);
+		return;
+	}
+	if (c.command_type != PPV_TIME_SIGNAL || !c.time.specified)
+		return;
+	int64_t at = s->now + delta((c.time.pts + (uint64_t)adj) & (uint64_t)(WRAP - 1), s->last_raw);
+	for (int i = 0; i < c.ndesc; i++) {
+		const ppv_splice_desc *d = &c.desc[i];
+		if (d->tag != PPV_DESC_SEGMENTATION || !d->known || d->u.seg.cancel)
+			continue;
+		uint8_t t = d->u.seg.type_id;
+		if (t == 0x22 || t == 0x30 || t == 0x32 || t == 0x34 || t == 0x36)
+			wait_cue(s, at, d->u.seg.has_duration ? (int64_t)d->u.seg.duration : -1, true,
+				 d->u.seg.event_id, sec, n);
+		else if (t == 0x23 || t == 0x31 || t == 0x33 || t == 0x35 || t == 0x37)
+			wait_cue(s, at, -1, false, d->u.seg.event_id, sec, n);
+	}
+}
+
+/* The first time a cue wants a cut, -1 when none. */
+static int64_t
+cue_cut(const struct segmenter *s)
+{
+	int64_t t = -1;
+
+	for (int i = 0; i < s->nwaits; i++)
+		if (t < 0 || s->waits[i].at < t)
+			t = s->waits[i].at;
+	if (s->in_break && s->brk_end >= 0 && (t < 0 || s->brk_end < t))
+		t = s->brk_end;
+	return t;
+}
+
+/* What the segment starting at `at` carries of the breaks. */
+static void
+cue_state(struct segmenter *s, struct seg *g, int64_t at)
+{
+	const int64_t half = s->frame ? s->frame / 2 : 1500;
+	char b[40], num[32], dur[32];
+
+	for (int i = 0; i < s->nwaits; i++) {
+		struct cuewait *w = &s->waits[i];
+		if (w->at > at + half)
+			continue;
+		if (w->out && !s->in_break) {
+			s->in_break = true;
+			s->brk_start = at;
+			s->brk_dur = w->dur;
+			s->brk_end = w->dur >= 0 ? w->at + w->dur : -1;
+			s->brk_id = w->id;
+			strcpy(s->brk_hex, w->hex);
+			ppv_pdt_format(g->pdt, s->brk_date);
+			g->cue = CUE_OUT;
+			g->cue_dur = w->dur >= 0 ? w->dur : 0;
+			if (s->cfg->cues & PPV_CUES_DATERANGE)
+				g->daterange = xasprintf("#EXT-X-DATERANGE:ID=\"splice-%" PRIu32 "\",START-DATE=\"%s\"%s%s,SCTE35-OUT=%s",
+							 w->id, s->brk_date, w->dur >= 0 ? ",PLANNED-DURATION=" : "",
+							 w->dur >= 0 ? ppv_m3u8_fmt_secs(w->dur * 100 / 9, dur) : "", w->hex);
+		} else if (!w->out && s->in_break) {
+			s->brk_end = w->at;
+			strcpy(s->brk_hex, w->hex);
+		}
+		s->waits[i--] = s->waits[--s->nwaits];
+	}
+	if (g->cue == CUE_OUT)
+		return;
+	if (s->in_break && s->brk_end >= 0 && at + half >= s->brk_end) {
+		g->cue = CUE_IN;
+		s->in_break = false;
+		if (s->cfg->cues & PPV_CUES_DATERANGE)
+			g->daterange = xasprintf("#EXT-X-DATERANGE:ID=\"splice-%" PRIu32 "\",START-DATE=\"%s\",END-DATE=\"%s\",DURATION=%s,SCTE35-IN=%s",
+						 s->brk_id, s->brk_date, ppv_pdt_format(g->pdt, b),
+						 ppv_m3u8_fmt_secs((at - s->brk_start) * 100 / 9, num), s->brk_hex);
+	} else if (s->in_break) {
+		g->cue = CUE_CONT;
+		g->cue_elapsed = at - s->brk_start;
+		g->cue_dur = s->brk_dur >= 0 ? s->brk_dur : 0;
+	}
+}
+
+/* segments -------------------------------------------------------------- */
+
+static void
+put_psi(struct segmenter *s)
+{
+	uint8_t pkt[PPV_TS_PACKET * 24];
+	size_t np;
+
+	if (s->patlen && (np = ppv_ts_packetize(s->patsec, s->patlen, 0, &s->cc_pat, pkt, sizeof pkt)))
+		seg_write(s, pkt, np * PPV_TS_PACKET);
+	if (s->pmtlen && (np = ppv_ts_packetize(s->pmtsec, s->pmtlen, (uint16_t)s->pmt_pid, &s->cc_pmt, pkt, sizeof pkt)))
+		seg_write(s, pkt, np * PPV_TS_PACKET);
+}
+
+static void
+close_segment(struct segmenter *s, int64_t end)
+{
+	const ppv_segment_cfg *cfg = s->cfg;
+	char a[32], b[32];
+
+	if (!s->open)
+		return;
+	seg_pad(s);
+	if (close(s->fd) < 0)
+		ppv_die(PPV_ERR, "%s:", s->tmp);
+	/* whole before the playlist names it */
+	if (rename(s->tmp, s->final) < 0)
+		ppv_die(PPV_ERR, "%s:", s->final);
+	s->open = false;
+	s->cur.dur = end - s->cur.start;
+	if ((s->cur.dur + TICK / 2) / TICK > cfg->target && !cfg->quiet)
+		ppv_warn("%s: segment %" PRId64 " from %ss to %ss lasts longer than the target %ds: "
+			 "the keyframes are too far apart", s->inname, s->cur.seq,
+			 ppv_m3u8_fmt_secs(s->cur.start * 100 / 9, a), ppv_m3u8_fmt_secs(end * 100 / 9, b), cfg->target);
+	if (s->n == s->cap && !(s->list = realloc(s->list, (s->cap = s->cap ? 2 * s->cap : 64) * sizeof *s->list)))
+		ppv_die(PPV_ERR, "out of memory");
+	s->list[s->n++] = s->cur;
+	memset(&s->cur, 0, sizeof s->cur);
+	slide(s);
+	if (cfg->mode != PPV_SEG_VOD)
+		write_playlist(s, false);
+}
+
+static void
+open_segment(struct segmenter *s, int64_t at)
+{
+	const ppv_segment_cfg *cfg = s->cfg;
+	struct seg *g = &s->cur;
+
+	memset(g, 0, sizeof *g);
+	g->seq = s->seq++;
+	g->start = at;
+	g->disc = s->jumped || s->resumed_gap;
+	if (g->disc || s->pdt_wall == 0) {
+		/* a new run or a jump: the dates start again from the wall clock */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		s->pdt_wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		s->pdt_at = at;
+		g->dated = true;
+	}
+	g->pdt = s->pdt_wall + (at - s->pdt_at) / 90;
+	s->jumped = s->resumed_gap = false;
+	g->uri = xasprintf("%s%" PRId64 ".ts", cfg->name, g->seq);
+	free(s->final);
+	free(s->tmp);
+	s->final = path_in(s, g->uri);
+	s->tmp = xasprintf("%s/.%s.tmp", cfg->dir, g->uri);
+	if ((s->fd = open(s->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		ppv_die(PPV_ERR, "%s:", s->tmp);
+	s->open = true;
+	if (cfg->encrypt) {
+		int n = cfg->rotate > 0 ? (int)((g->seq - cfg->start_number) / cfg->rotate) : 0;
+		if (!s->keyline || n != s->keyno)
+			new_key(s, n);
+		g->key = xasprintf("%s", s->keyline);
+		memset(s->iv, 0, 8);
+		ppv_put_be(s->iv + 8, (uint32_t)((uint64_t)g->seq >> 32), 4);
+		ppv_put_be(s->iv + 12, (uint32_t)g->seq, 4);
+		s->ncarry = 0;
+	}
+	cue_state(s, g, at);
+	put_psi(s);
+	int64_t t = cfg->target * (int64_t)TICK;
+	s->next_cut = (at / t + 1) * t;
+}
+
+/* resuming: the playlist a previous run left ----------------------------- */
+
+static void
+resume(struct segmenter *s)
+{
+	const ppv_segment_cfg *cfg = s->cfg;
+	char *path = xasprintf("%s/%s.m3u8", cfg->dir, cfg->name), err[256];
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		free(path);
+		return;
+	}
+	ppv_m3u8 *pl = ppv_m3u8_load(path, err, sizeof err);
+	if (!pl)
+		ppv_die(PPV_ERR, "%s (move it away to start afresh)", err);
+	for (size_t i = 0; i < pl->nsegs; i++) {
+		const ppv_m3u8_seg *m = &pl->segs[i];
+		if (s->n == s->cap && !(s->list = realloc(s->list, (s->cap = s->cap ? 2 * s->cap : 64) * sizeof *s->list)))
+			ppv_die(PPV_ERR, "out of memory");
+		struct seg *g = &s->list[s->n++];
+		memset(g, 0, sizeof *g);
+		g->seq = pl->media_seq + (int64_t)i;
+		g->dur = m->dur * 9 / 100;
+		g->disc = m->disc;
+		g->dated = m->dated;
+		g->pdt = m->pdt;
+		g->uri = xasprintf("%s", m->uri);
+		if (m->key >= 0 && strstr(pl->tags[m->key].text, "METHOD=AES-128")) {
+			/* the line without its IV, which write_playlist adds */
+			char *k = xasprintf("%s", pl->tags[m->key].text), *iv = strstr(k, ",IV=");
+			if (iv)
+				*iv = '\0';
+			g->key = k;
+		}
+	}
+	s->seq = pl->media_seq + (int64_t)pl->nsegs;
+	s->disc_seq = pl->disc_seq;
+	s->resumed_gap = pl->nsegs > 0;
+	free(pl->text);
+	ppv_m3u8_free(pl);
+	free(path);
+}
+
+/* the run ---------------------------------------------------------------- */
+
+int
+ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in)
+{
+	static struct segmenter s;
+	static uint8_t buf[PPV_TS_PACKET * 4096];
+	size_t have = 0, got;
+	uint64_t npk = 0, dropped = 0, skipped = 0;
+	ppv_progress prog;
+	ppv_tspkt k;
+
+	memset(&s, 0, sizeof s);
+	s.cfg = cfg;
+	s.inname = ppv_input_name(in);
+	s.pmt_pid = s.video_pid = -1;
+	s.seq = cfg->start_number;
+	if (cfg->encrypt && !(s.ebuf = malloc(EBUF)))
+		ppv_die(PPV_ERR, "out of memory");
+	if (mkdir(cfg->dir, 0755) < 0 && errno != EEXIST)
+		ppv_die(PPV_ERR, "%s:", cfg->dir);
+	if (cfg->mode != PPV_SEG_VOD)
+		resume(&s);
+	ppv_progress_start(&prog, "packets");
+	while (!stopping && (got = ppv_input_read(in, buf + have, sizeof buf - have)) > 0) {
+		have += got;
+		size_t at = 0, span = 0, spanlen = 0;
+		while (have - at >= PPV_TS_PACKET) {
+			uint8_t *p = buf + at;
+			if (p[0] != 0x47 || ppv_ts_parse(p, &k) < 0) {
+				if (npk == 0 && skipped == 0)
+					ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", s.inname);
+				if (spanlen && s.open)
+					seg_write(&s, buf + span, spanlen);
+				spanlen = 0;
+				at++, skipped++;
+				continue;
+			}
+			npk++;
+			if (k.pid == 0) {
+				ppv_section_feed(&s.pat, &k, on_pat, &s);
+				p[3] = (uint8_t)((p[3] & 0xf0) | (s.cc_pat++ & 0x0f));
+			} else if (k.pid == s.pmt_pid) {
+				ppv_section_feed(&s.pmt, &k, on_pmt, &s);
+				p[3] = (uint8_t)((p[3] & 0xf0) | (s.cc_pmt++ & 0x0f));
+			} else if (k.pid == s.video_pid && k.pusi) {
+				uint64_t pts = ppv_pes_pts(k.payload, k.plen);
+				if (pts != PPV_TS_NOPTS) {
+					tick(&s, pts);
+					int64_t cc = cue_cut(&s);
+					bool cut = !s.open || s.jumped || s.now >= s.next_cut ||
+						   (cc >= 0 && s.now + (s.frame ? s.frame / 2 : 1500) >= cc);
+					if (cut && keyframe(&s, p, &k)) {
+						if (spanlen && s.open)
+							seg_write(&s, buf + span, spanlen);
+						span = at, spanlen = 0;
+						close_segment(&s, s.now);
+						open_segment(&s, s.now);
+					}
+				}
+			} else {
+				for (int i = 0; i < s.ncue; i++)
+					if (k.pid == s.cuepid[i])
+						ppv_section_feed(&s.cuebuf[i], &k, on_cue, &s);
+			}
+			if (!s.open) {
+				dropped++;   /* before the first keyframe: nothing decodes */
+				span = at + PPV_TS_PACKET;
+			} else {
+				if (spanlen == 0)
+					span = at;
+				spanlen += PPV_TS_PACKET;
+			}
+			at += PPV_TS_PACKET;
+		}
+		if (spanlen && s.open)
+			seg_write(&s, buf + span, spanlen);
+		memmove(buf, buf + at, have - at);
+		have -= at;
+		ppv_progress_tick(&prog, npk);
+	}
+	ppv_progress_end(&prog, npk);
+	if (npk == 0)
+		ppv_die(PPV_ERR, "%s: no input", s.inname);
+	if (s.video_pid < 0)
+		ppv_die(PPV_ERR, "%s: no video stream in the PMT: nothing to cut at", s.inname);
+	if (!s.open && s.n == 0)
+		ppv_die(PPV_ERR, "%s: no keyframe found: nothing decodable to segment", s.inname);
+	if (have && !cfg->quiet)
+		ppv_warn("%s: %zu bytes of a truncated last packet dropped", s.inname, have);
+	if (skipped && !cfg->quiet)
+		ppv_warn("%s: %" PRIu64 " bytes out of sync skipped", s.inname, skipped);
+	close_segment(&s, s.maxnow + (s.frame ? s.frame : 3000));
+	write_playlist(&s, true);
+	reap(&s, false);
+	(void)dropped;
+	for (size_t i = 0; i < s.n; i++)
+		seg_free(&s.list[i]);
+	for (size_t i = 0; i < s.ngone; i++)
+		seg_free(&s.gone[i]);
+	free(s.list);
+	free(s.gone);
+	free(s.tmp);
+	free(s.final);
+	free(s.keyline);
+	free(s.ebuf);
+	av_free(s.aes);
+	return PPV_OK;
+}
