@@ -1,6 +1,7 @@
 /* segment.c: MPEG-TS cut into HLS segments at the packet level, with RFC 8216 playlists, cues and AES-128. */
 #include "segment.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -705,6 +706,28 @@ resume(struct segmenter *s)
 	free(path);
 }
 
+/* What a killed run was writing: never named by a playlist, so never needed. */
+static void
+clear_temps(struct segmenter *s)
+{
+	DIR *d = opendir(s->cfg->dir);
+	struct dirent *e;
+	size_t nl = strlen(s->cfg->name);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (e->d_name[0] == '.' && !strncmp(e->d_name + 1, s->cfg->name, nl) && l > 4 &&
+		    !strcmp(e->d_name + l - 4, ".tmp")) {
+			char *p = path_in(s, e->d_name);
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
 /* the run ---------------------------------------------------------------- */
 
 int
@@ -724,8 +747,17 @@ ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in)
 	s.seq = cfg->start_number;
 	if (cfg->encrypt && !(s.ebuf = malloc(EBUF)))
 		ppv_die(PPV_ERR, "out of memory");
-	if (mkdir(cfg->dir, 0755) < 0 && errno != EEXIST)
+	char *d = xasprintf("%s", cfg->dir);
+	for (char *p = d + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(d, 0755);
+			*p = '/';
+		}
+	if (mkdir(d, 0755) < 0 && errno != EEXIST)
 		ppv_die(PPV_ERR, "%s:", cfg->dir);
+	free(d);
+	clear_temps(&s);
 	if (cfg->mode != PPV_SEG_VOD)
 		resume(&s);
 	ppv_progress_start(&prog, "packets");

@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# ppv-segment: HLS from a transport stream, read back by ffmpeg and played by
+# hls.js in headless Chromium; RFC 8216 rules checked on every playlist.
+
+load helpers
+
+HLSCHECK="$BATS_TEST_DIRNAME/lib/hlscheck.py"
+
+setup_file() {
+	export FIX=$(mktemp -d /tmp/ppv-segment-fix.XXXXXX)
+	cd "$FIX"
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x180:rate=25 -f lavfi -i sine=frequency=440 -t 40 \
+		-c:v libx264 -preset ultrafast -g 50 -c:a aac -ar 48000 -f mpegts in.ts
+	ppv-splice inject --at 10/20 in.ts > cued.ts
+}
+
+teardown_file() {
+	rm -rf "$FIX"
+}
+
+setup() {
+	T=$(mktemp -d /tmp/ppv-test.XXXXXX)
+	cd "$FIX"
+}
+
+teardown() {
+	stop_server
+	[ -z "${BG:-}" ] || kill -9 $BG 2>/dev/null || true
+	rm -rf "$T"
+}
+
+duration() {
+	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"
+}
+
+@test "vod: ffmpeg decodes every segment without an error, as long as the input" {
+	run ppv-segment -m vod -t 4 -o "$T/vod" in.ts
+	assert_success
+	run ffmpeg -v error -i "$T/vod/index.m3u8" -f null -
+	assert_success
+	assert_output ''
+	$PY -c 'import sys; a, b = map(float, sys.argv[1:]); assert abs(a - b) <= 0.04, (a, b)' \
+		"$(duration "$T/vod/index.m3u8")" "$(duration in.ts)"
+	run $PY "$HLSCHECK" --vod "$T/vod/index.m3u8"
+	assert_success
+}
+
+@test "segments start with PAT and PMT, at keyframes, every packet copied" {
+	ppv-segment -m vod -t 4 -o "$T/vod" < in.ts
+	for f in "$T"/vod/index*.ts; do
+		[ "$(head -c 1 "$f" | od -An -tx1 | tr -d ' ')" = 47 ]
+		# the first packet is the PAT (PID 0), the second the PMT
+		[ "$(od -An -tx1 -j1 -N2 "$f" | tr -d ' ')" = 4000 ]
+		run ffprobe -v error -select_streams v -show_entries frame=key_frame -read_intervals '%+#1' -of csv=p=0 "$f"
+		assert_output --regexp '^1,?$'
+	done
+	# every PES packet of the input is in the output: same frames, same bytes
+	ffmpeg -v error -i in.ts -map 0 -c copy -f framemd5 "$T/in.md5"
+	cat "$T"/vod/index{0..9}.ts > "$T/all.ts" 2>/dev/null || true
+	ffmpeg -v error -i "$T/vod/index.m3u8" -map 0 -c copy -f framemd5 "$T/out.md5"
+	diff <(grep -v '^#' "$T/in.md5" | cut -d, -f1,5-) <(grep -v '^#' "$T/out.md5" | cut -d, -f1,5-)
+}
+
+@test "an ad break cued by ppv-splice inject becomes CUE-OUT at 10 s and CUE-IN at 30 s, on segment boundaries" {
+	run ppv-segment -m vod -t 4 --cues both -o "$T/c" cued.ts
+	assert_success
+	$PY - "$T/c/index.m3u8" <<-'PY'
+	import sys
+	t, starts, out, into = 0.0, [], None, None
+	for l in open(sys.argv[1]):
+	    l = l.strip()
+	    if l.startswith("#EXT-X-CUE-OUT:"):
+	        out = t
+	        assert l == "#EXT-X-CUE-OUT:DURATION=20.000", l
+	    elif l == "#EXT-X-CUE-IN":
+	        into = t
+	    elif l.startswith("#EXTINF:"):
+	        t += float(l[8:].split(",")[0])
+	assert out == 10.0 and into == 30.0, (out, into)
+	PY
+	grep -q '^#EXT-X-CUE-OUT-CONT:ElapsedTime=2.000,Duration=20.000$' "$T/c/index.m3u8"
+	grep -q '^#EXT-X-DATERANGE:ID="splice-1",START-DATE="[^"]*",PLANNED-DURATION=20.000,SCTE35-OUT=0xFC30' "$T/c/index.m3u8"
+	out=$(grep -o 'SCTE35-OUT=0x[0-9A-F]*' "$T/c/index.m3u8" | cut -d= -f2)
+	run ppv-splice decode "$out"
+	assert_output --partial '"out_of_network":true'
+	grep -q '^#EXT-X-DATERANGE:ID="splice-1",.*DURATION=20.000,SCTE35-IN=0x' "$T/c/index.m3u8"
+	# and the SCTE-35 packets themselves are in the segments
+	cat "$T"/c/index*.ts > "$T/joined.ts"
+	[ "$(ppv-splice decode -i "$T/joined.ts" | wc -l)" -ge 2 ]
+}
+
+@test "encrypted: a new 0600 key every 3 segments, named before use, and ffmpeg decrypts" {
+	run ppv-segment -m event -t 4 --encrypt --rotate 3 --key-uri 'https://keys.example.com/ev1/{n}?t=x' -o "$T/e" cued.ts
+	assert_success
+	[ "$(stat -c %a "$T/e/index.0.key")" = 600 ]
+	[ "$(stat -c %s "$T/e/index.0.key")" = 16 ]
+	grep -q '^#EXT-X-KEY:METHOD=AES-128,URI="https://keys.example.com/ev1/3?t=x"$' "$T/e/index.m3u8"
+	[ "$(grep -c '^#EXT-X-KEY' "$T/e/index.m3u8")" -eq 4 ]
+	# ffmpeg reads the keys from local files
+	ppv-segment -m vod -t 4 --encrypt --rotate 3 -o "$T/l" cued.ts
+	run ffmpeg -v error -allowed_extensions ALL -i "$T/l/index.m3u8" -f null -
+	assert_success
+	assert_output ''
+	! ffprobe -v error "$T/l/index0.ts" 2>/dev/null
+}
+
+@test "live: the window slides, the sequence numbers stay, segments linger a playlist's length" {
+	mkfifo "$T/fifo"
+	ppv-segment -t 2 -w 4 -o "$T/live" < "$T/fifo" &
+	BG=$!
+	# a snapshot of the playlist after each 2 s of input
+	split -b $(( $(stat -c %s in.ts) / 20 / 188 * 188 )) in.ts "$T/part."
+	n=0
+	for p in "$T"/part.*; do
+		cat "$p"
+		sleep 0.2
+		[ -f "$T/live/index.m3u8" ] && cp "$T/live/index.m3u8" "$T/snap.$((n++))"
+	done > "$T/fifo"
+	wait $BG
+	BG=
+	run $PY "$HLSCHECK" --live $(ls -v "$T"/snap.*) "$T/live/index.m3u8"
+	assert_success
+	[ "$(grep -c '^#EXTINF' "$T/live/index.m3u8")" -eq 4 ]
+	grep -q '^#EXT-X-ENDLIST' "$T/live/index.m3u8"
+	first=$(grep -m1 '^index' "$T/live/index.m3u8")
+	# the four before the window are still there, older ones gone
+	[ "$(ls "$T"/live/index*.ts | wc -l)" -le 9 ]
+	[ -f "$T/live/$first" ]
+}
+
+@test "kill -9 at random moments: the playlist names only whole segments, and a restart resumes" {
+	for round in 1 2 3; do
+		ffmpeg -v error -re -i in.ts -c copy -f mpegts - 2>/dev/null |
+			ppv-segment -m event -t 2 -o "$T/k" &
+		BG=$!
+		sleep "$(( RANDOM % 3 + 3 )).$(( RANDOM % 10 ))"
+		pkill -9 -f "ppv-segment -m event -t 2 -o $T/k" || true
+		kill -9 $BG 2>/dev/null || true
+		wait $BG 2>/dev/null || true
+		BG=
+		# whatever the playlist names exists and decodes
+		grep -v '^#' "$T/k/index.m3u8" | while read -r seg; do
+			ffmpeg -nostdin -v error -i "$T/k/$seg" -f null - || { echo "bad $seg"; exit 1; }
+		done
+	done
+	run $PY "$HLSCHECK" --event "$T/k/index.m3u8"
+	assert_success
+	# three runs: two gaps marked, the numbers went on
+	[ "$(grep -c '^#EXT-X-DISCONTINUITY$' "$T/k/index.m3u8")" -eq 2 ]
+	n=$(grep -c '^index' "$T/k/index.m3u8")
+	[ "$(grep '^index' "$T/k/index.m3u8" | paste -sd' ')" = "$(seq -f 'index%g.ts' 0 $((n - 1)) | paste -sd' ')" ]
+	# at most the segment the last kill interrupted, hidden; a restart clears it
+	[ "$(ls -A "$T/k" | grep -c '\.tmp$')" -le 1 ]
+	ppv-segment -m event -t 2 -o "$T/k" < /dev/null 2>/dev/null || true
+	[ "$(ls -A "$T/k" | grep -c '\.tmp$')" -eq 0 ]
+}
+
+@test "a timestamp jump becomes a discontinuity, the 33-bit wrap does not" {
+	ffmpeg -v error -i in.ts -t 10 -c copy -f mpegts "$T/a.ts"
+	ffmpeg -v error -i in.ts -t 10 -c copy -output_ts_offset 5000 -f mpegts "$T/b.ts"
+	cat "$T/a.ts" "$T/b.ts" | ppv-segment -m vod -t 4 -o "$T/j"
+	[ "$(grep -c '^#EXT-X-DISCONTINUITY$' "$T/j/index.m3u8")" -eq 1 ]
+	run $PY "$HLSCHECK" --vod "$T/j/index.m3u8"
+	assert_success
+	# 95,440 s puts the wrap 3.7 s in
+	ffmpeg -v error -i in.ts -t 10 -c copy -output_ts_offset 95440 -f mpegts "$T/w.ts"
+	ppv-segment -m vod -t 4 -o "$T/w" "$T/w.ts"
+	! grep -q DISCONTINUITY "$T/w/index.m3u8"
+	$PY -c 'import sys; t = float(sys.argv[1]); assert abs(t - 10) < 0.1, t' "$(duration "$T/w/index.m3u8")"
+}
+
+@test "hls.js plays vod, live and encrypted output past several segment boundaries" {
+	ppv-segment -m vod -t 2 -o "$T/www/vod" in.ts
+	ppv-segment -m vod -t 2 --encrypt -o "$T/www/enc" in.ts
+	chmod 644 "$T"/www/enc/*.key
+	serve "$T/www"
+	for v in vod enc; do
+		run play "$v/index.m3u8" 40
+		assert_success
+		refute_output --partial ':fatal'
+		$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
+	done
+	# live: segmenting while hls.js plays
+	ffmpeg -v error -re -i in.ts -t 24 -c copy -f mpegts - 2>/dev/null | ppv-segment -t 2 -w 5 -o "$T/www/live" &
+	BG=$!
+	for _ in $(seq 100); do [ -f "$T/www/live/index.m3u8" ] && [ "$(grep -c EXTINF "$T/www/live/index.m3u8")" -ge 3 ] && break; sleep 0.1; done
+	run play live/index.m3u8 20
+	refute_output --partial ':fatal'
+	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 3, r' "$output"
+}
+
+@test "bad input: not TS, no video, nothing: a clear error" {
+	head -c 10000 /dev/urandom > "$T/junk"
+	run ppv-segment -o "$T/x" "$T/junk"
+	assert_failure 2
+	assert_output --partial 'not an MPEG transport stream'
+	ffmpeg -v error -f lavfi -i sine -t 2 -c:a aac -f mpegts "$T/audio.ts"
+	run ppv-segment -o "$T/x" "$T/audio.ts"
+	assert_failure 2
+	assert_output --partial 'no video stream'
+	run ppv-segment -o "$T/x" < /dev/null
+	assert_failure 2
+	run ppv-segment
+	assert_failure 2
+	run ppv-segment -o "$T/x" -m weekly in.ts
+	assert_failure 2
+	assert_output "ppv-segment: -m: unknown mode 'weekly' (live, event, vod)"
+}
+
+@test "a truncated input still ends in a playlist of whole segments" {
+	head -c 1000001 in.ts > "$T/cut.ts"
+	run ppv-segment -m vod -t 4 -o "$T/t" "$T/cut.ts"
+	assert_success
+	assert_output --partial 'truncated last packet dropped'
+	run ffmpeg -v error -i "$T/t/index.m3u8" -f null -
+	assert_success
+}
