@@ -76,3 +76,23 @@ _ppv_splice() {
 	COMPREPLY=($(compgen -f -- "$cur"))
 }
 complete -F _ppv_splice ppv-splice
+
+_ppv_segment() {
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	-o|--output) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	-m|--mode) COMPREPLY=($(compgen -W 'live event vod' -- "$cur")); return ;;
+	--cues) COMPREPLY=($(compgen -W 'cue daterange both none' -- "$cur")); return ;;
+	-n|--name|-t|--target|-w|--window|--key-uri|--rotate|--start-number) return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W '-o --output -n --name -t --target -m --mode -w --window
+			--cues --encrypt --key-uri --rotate --start-number -q --quiet -h --help
+			--version' -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -F _ppv_segment ppv-segment

@@ -41,9 +41,9 @@ examples() {
 			gsub(/\\e$/, "\\"); gsub(/\\e/, "\\")
 			if (sub(/\\$/, "") || /\|$/) { line = line $0 " "; next }
 			print line $0; line = ""
-		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice)' | grep -vE '^(make|sudo) ' |
+		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice|segment)' | grep -vE '^(make|sudo) ' |
 		# servers that wait for a publisher, and binaries still to come, are run elsewhere
-		grep -vE -- ' -l |ppv-(segment|earnings)' || true
+		grep -vE -- ' -l |ppv-earnings' || true
 }
 
 run_examples() {
@@ -76,4 +76,8 @@ $output"
 
 @test "the ppv-splice(1) EXAMPLES run" {
 	run_examples "$ROOT/man/ppv-splice.1"
+}
+
+@test "the ppv-segment(1) EXAMPLES run" {
+	run_examples "$ROOT/man/ppv-segment.1"
 }
