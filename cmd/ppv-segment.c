@@ -13,13 +13,13 @@
 static const char synopsis[] =
 	"ppv-segment -o DIR [-n NAME] [-t TARGET] [-m live|event|vod] [-w WINDOW]\n"
 	"                   [--cues cue|daterange|both|none] [--encrypt [--key-uri TEMPLATE] [--rotate N]]\n"
-	"                   [--start-number N] [INPUT]";
+	"                   [--master] [--start-number N] [INPUT]";
 
 static const char help[] =
 	"usage: ppv-segment -o DIR [-n NAME] [-t TARGET] [-m live|event|vod] [-w WINDOW]\n"
 	"                   [--cues cue|daterange|both|none]\n"
 	"                   [--encrypt [--key-uri TEMPLATE] [--rotate N]]\n"
-	"                   [--start-number N] [-q] [INPUT]\n"
+	"                   [--master] [--start-number N] [-q] [INPUT]\n"
 	"\n"
 	"Cut an MPEG-TS stream (INPUT or stdin) into HLS: DIR/NAME.m3u8 and its\n"
 	"segments, at video keyframes, packet for packet, with SCTE-35 cues carried\n"
@@ -35,6 +35,8 @@ static const char help[] =
 	"      --encrypt          AES-128 every segment; keys DIR/NAME.<n>.key, 0600\n"
 	"      --key-uri TEMPLATE the key's URI in the playlist, {n} its number\n"
 	"      --rotate N         a new key every N segments (one key)\n"
+	"      --master           also DIR/master.m3u8: measured BANDWIDTH,\n"
+	"                         AVERAGE-BANDWIDTH, CODECS, RESOLUTION, FRAME-RATE\n"
 	"      --start-number N   the first media sequence number (0)\n"
 	"  -q, --quiet            no warnings about long GOPs or rejected cues\n"
 	"  -h, --help             this help\n"
@@ -42,7 +44,7 @@ static const char help[] =
 	"\n"
 	"Exit status: 0 success, 2 usage, I/O or bad input. See ppv-segment(1).\n";
 
-enum { O_CUES = 256, O_ENCRYPT, O_KEYURI, O_ROTATE, O_START, O_VERSION };
+enum { O_CUES = 256, O_ENCRYPT, O_KEYURI, O_ROTATE, O_START, O_MASTER, O_VERSION };
 
 static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -55,6 +57,7 @@ static const struct option longopts[] = {
 	{ "key-uri", required_argument, NULL, O_KEYURI },
 	{ "rotate", required_argument, NULL, O_ROTATE },
 	{ "start-number", required_argument, NULL, O_START },
+	{ "master", no_argument, NULL, O_MASTER },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
@@ -125,6 +128,7 @@ main(int argc, char **argv)
 		case O_KEYURI: cfg.key_uri = optarg; break;
 		case O_ROTATE: cfg.rotate = (int)number("--rotate", optarg, 1, 1000000); break;
 		case O_START: cfg.start_number = number("--start-number", optarg, 0, 0x7fffffff); break;
+		case O_MASTER: cfg.master = true; break;
 		case 'q': cfg.quiet = 1; break;
 		case 'h': ppv_help(help);
 		case O_VERSION: ppv_version();

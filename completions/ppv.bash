@@ -89,7 +89,7 @@ _ppv_segment() {
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '-o --output -n --name -t --target -m --mode -w --window
-			--cues --encrypt --key-uri --rotate --start-number -q --quiet -h --help
+			--cues --encrypt --key-uri --rotate --master --start-number -q --quiet -h --help
 			--version' -- "$cur"))
 		return
 	fi

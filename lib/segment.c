@@ -22,6 +22,7 @@
 #include "bytes.h"
 #include "cli.h"
 #include "codec.h"
+#include "esinfo.h"
 #include "keys.h"
 #include "m3u8.h"
 #include "progress.h"
@@ -63,8 +64,11 @@ struct segmenter {
 	ppv_secbuf pat, pmt, cuebuf[MAXCUEPIDS];
 	uint8_t patsec[1024], pmtsec[4096];
 	size_t patlen, pmtlen;
-	int pmt_pid, video_pid;
-	uint8_t video_type;
+	int pmt_pid, video_pid, audio_pid;
+	uint8_t video_type, audio_type;
+	ppv_esinfo es;
+	uint64_t peak_bps, total_bytes;
+	int64_t total_dur;
 	int cuepid[MAXCUEPIDS], ncue;
 	uint8_t cc_pat, cc_pmt;
 	/* the clock: video PTS unwrapped, jumps taken out */
@@ -373,6 +377,10 @@ on_pmt(void *ctx, const uint8_t *sec, size_t n)
 			s->video_pid = m.es[i].pid;
 			s->video_type = t;
 		}
+		if (s->audio_pid < 0 && (t == 0x0f || t == 0x03 || t == 0x04 || t == 0x81 || t == 0x87)) {
+			s->audio_pid = m.es[i].pid;
+			s->audio_type = t;
+		}
 		if (t == 0x86 && s->ncue < MAXCUEPIDS) {
 			bool known = false;
 			for (int k = 0; k < s->ncue; k++)
@@ -589,6 +597,38 @@ put_psi(struct segmenter *s)
 		seg_write(s, pkt, np * PPV_TS_PACKET);
 }
 
+/* master.m3u8 with what was measured: peak and average bit rate, codecs,
+ * picture size and frame rate. BANDWIDTH only grows, as RFC 8216 wants it
+ * to bound every segment. */
+static void
+write_master(struct segmenter *s)
+{
+	char *text = NULL, codecs[80];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	uint64_t avg = s->total_dur ? s->total_bytes * 8 * TICK / (uint64_t)s->total_dur : 0;
+
+	snprintf(codecs, sizeof codecs, "%s%s%s", s->es.video, s->es.video[0] && s->es.audio[0] ? "," : "",
+		 s->es.audio);
+	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+	fprintf(f, "#EXT-X-STREAM-INF:BANDWIDTH=%" PRIu64 ",AVERAGE-BANDWIDTH=%" PRIu64, s->peak_bps, avg);
+	if (codecs[0])
+		fprintf(f, ",CODECS=\"%s\"", codecs);
+	if (s->es.width)
+		fprintf(f, ",RESOLUTION=%dx%d", s->es.width, s->es.height);
+	if (s->frame) {
+		int64_t mfps = (int64_t)TICK * 1000 / s->frame;   /* frames per 1000 s */
+		fprintf(f, ",FRAME-RATE=%" PRId64 ".%03" PRId64, mfps / 1000, mfps % 1000);
+	}
+	fprintf(f, "\n%s.m3u8\n", s->cfg->name);
+	fclose(f);
+	char *path = xasprintf("%s/master.m3u8", s->cfg->dir);
+	if (ppv_atomic_write(path, text, len, 0644) < 0)
+		ppv_die(PPV_ERR, "%s:", path);
+	free(path);
+	free(text);
+}
+
 static void
 close_segment(struct segmenter *s, int64_t end)
 {
@@ -613,9 +653,19 @@ close_segment(struct segmenter *s, int64_t end)
 		ppv_die(PPV_ERR, "out of memory");
 	s->list[s->n++] = s->cur;
 	memset(&s->cur, 0, sizeof s->cur);
+	uint64_t bps = s->list[s->n - 1].dur > 0 ? s->bytes * 8 * TICK / (uint64_t)s->list[s->n - 1].dur : 0;
+	bool higher = bps > s->peak_bps;
+	if (higher)
+		s->peak_bps = bps;
+	s->total_bytes += s->bytes;
+	s->total_dur += s->list[s->n - 1].dur;
 	slide(s);
-	if (cfg->mode != PPV_SEG_VOD)
+	if (cfg->mode != PPV_SEG_VOD) {
+		/* the master first: it must not understate a segment the playlist names */
+		if (cfg->master && higher)
+			write_master(s);
 		write_playlist(s, false);
+	}
 }
 
 static void
@@ -639,6 +689,7 @@ open_segment(struct segmenter *s, int64_t at)
 	g->pdt = s->pdt_wall + (at - s->pdt_at) / 90;
 	s->jumped = s->resumed_gap = false;
 	g->uri = xasprintf("%s%" PRId64 ".ts", cfg->name, g->seq);
+	s->bytes = 0;
 	free(s->final);
 	free(s->tmp);
 	s->final = path_in(s, g->uri);
@@ -743,7 +794,7 @@ ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in)
 	memset(&s, 0, sizeof s);
 	s.cfg = cfg;
 	s.inname = ppv_input_name(in);
-	s.pmt_pid = s.video_pid = -1;
+	s.pmt_pid = s.video_pid = s.audio_pid = -1;
 	s.seq = cfg->start_number;
 	if (cfg->encrypt && !(s.ebuf = malloc(EBUF)))
 		ppv_die(PPV_ERR, "out of memory");
@@ -789,7 +840,11 @@ ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in)
 					int64_t cc = cue_cut(&s);
 					bool cut = !s.open || s.jumped || s.now >= s.next_cut ||
 						   (cc >= 0 && s.now + (s.frame ? s.frame / 2 : 1500) >= cc);
-					if (cut && keyframe(&s, p, &k)) {
+					bool key = keyframe(&s, p, &k);
+					if (key && cfg->master && !s.es.video[0] && k.plen > 9)
+						ppv_esinfo_video(&s.es, s.video_type, k.payload + 9 + k.payload[8],
+								 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);
+					if (cut && key) {
 						if (spanlen && s.open)
 							seg_write(&s, buf + span, spanlen);
 						span = at, spanlen = 0;
@@ -797,6 +852,9 @@ ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in)
 						open_segment(&s, s.now);
 					}
 				}
+			} else if (k.pid == s.audio_pid && k.pusi && cfg->master && !s.es.audio[0]) {
+				if (k.plen > 9 && (size_t)9 + k.payload[8] < k.plen)
+					ppv_esinfo_audio(&s.es, s.audio_type, k.payload + 9 + k.payload[8], k.plen - 9 - k.payload[8]);
 			} else {
 				for (int i = 0; i < s.ncue; i++)
 					if (k.pid == s.cuepid[i])
@@ -830,6 +888,8 @@ ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in)
 	if (skipped && !cfg->quiet)
 		ppv_warn("%s: %" PRIu64 " bytes out of sync skipped", s.inname, skipped);
 	close_segment(&s, s.maxnow + (s.frame ? s.frame : 3000));
+	if (cfg->master)
+		write_master(&s);
 	write_playlist(&s, true);
 	reap(&s, false);
 	(void)dropped;

@@ -20,6 +20,7 @@ typedef struct {
 	const char *key_uri;        /* {n}: the key number */
 	int rotate;                 /* a new key every this many segments; 0: one key */
 	int64_t start_number;
+	bool master;                /* DIR/master.m3u8 with measured rates and codecs */
 	int quiet;
 } ppv_segment_cfg;
 

@@ -189,6 +189,37 @@ duration() {
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 3, r' "$output"
 }
 
+@test "--master measures bandwidth and reads codecs, size and rate from the stream; hls.js plays it" {
+	run ppv-segment -m vod -t 2 --master -o "$T/www/m" in.ts
+	assert_success
+	run cat "$T/www/m/master.m3u8"
+	assert_line --regexp '^#EXT-X-STREAM-INF:BANDWIDTH=[0-9]+,AVERAGE-BANDWIDTH=[0-9]+,CODECS="avc1.42C00C,mp4a.40.2",RESOLUTION=320x180,FRAME-RATE=25.000$'
+	assert_line index.m3u8
+	# BANDWIDTH bounds every segment, AVERAGE-BANDWIDTH is the whole
+	$PY - "$T/www/m" <<-'PY'
+	import os, re, sys
+	d = sys.argv[1]
+	m = open(f"{d}/master.m3u8").read()
+	peak = int(re.search(r"BANDWIDTH=(\d+)", m).group(1))
+	avg = int(re.search(r"AVERAGE-BANDWIDTH=(\d+)", m).group(1))
+	durs, total, size = [], 0.0, 0
+	lines = open(f"{d}/index.m3u8").read().split("\n")
+	for i, l in enumerate(lines):
+	    if l.startswith("#EXTINF:"):
+	        dur = float(l[8:].split(",")[0])
+	        b = os.path.getsize(f"{d}/{lines[i + 1]}")
+	        assert b * 8 / dur <= peak * 1.001, (b * 8 / dur, peak)
+	        total += dur
+	        size += b
+	assert abs(size * 8 / total - avg) / avg < 0.01, (size * 8 / total, avg)
+	PY
+	serve "$T/www"
+	run play m/master.m3u8 40
+	assert_success
+	refute_output --partial ':fatal'
+	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert r["currentTime"] > 10, r' "$output"
+}
+
 @test "bad input: not TS, no video, nothing: a clear error" {
 	head -c 10000 /dev/urandom > "$T/junk"
 	run ppv-segment -o "$T/x" "$T/junk"

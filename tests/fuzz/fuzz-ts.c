@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esinfo.h"
 #include "scte35.h"
 #include "ts.h"
 
@@ -41,8 +42,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (k.plen > PPV_TS_PACKET)
 			abort();
 		ppv_section_feed(&sb[k.pid & 3], &k, on_section, NULL);
-		if (k.pusi)
+		if (k.pusi) {
+			ppv_esinfo e = { 0 };
 			ppv_pes_pts(k.payload, k.plen);
+			/* parameter sets and audio headers, as --master reads them */
+			ppv_esinfo_video(&e, k.pid & 1 ? 0x1b : 0x24, k.payload, k.plen);
+			ppv_esinfo_audio(&e, 0x0f, k.payload, k.plen);
+		}
 	}
 	/* what we packetize reads back as the same section */
 	if (size >= 3 && size <= 1024) {
