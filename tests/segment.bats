@@ -238,6 +238,22 @@ duration() {
 	assert_output "ppv-segment: -m: unknown mode 'weekly' (live, event, vod)"
 }
 
+@test "a full disk: a clear error, and the last good playlist stays" {
+	cc -shared -fPIC -o "$T/enospc.so" "$BATS_TEST_DIRNAME/lib/enospc.c" -ldl
+	# (ASan wants to be first; the shim only wraps write)
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		LD_PRELOAD="$T/enospc.so" ENOSPC_AFTER=1500000 ppv-segment -m event -t 2 -o "$T/full" in.ts
+	assert_failure 2
+	assert_output --regexp 'ppv-segment: .*: No space left on device'
+	# what the playlist names is whole and decodes
+	n=$(grep -c '^index' "$T/full/index.m3u8")
+	[ "$n" -ge 1 ]
+	grep '^index' "$T/full/index.m3u8" | while read -r seg; do
+		ffmpeg -nostdin -v error -i "$T/full/$seg" -f null - || exit 1
+	done
+	[ -z "$(ls -A "$T/full" | grep '\.tmp$')" ]
+}
+
 @test "a truncated input still ends in a playlist of whole segments" {
 	head -c 1000001 in.ts > "$T/cut.ts"
 	run ppv-segment -m vod -t 4 -o "$T/t" "$T/cut.ts"
