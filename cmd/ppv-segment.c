@@ -7,16 +7,16 @@
 #include <string.h>
 
 #include "cli.h"
-#include "input.h"
 #include "segment.h"
 
 static const char synopsis[] =
-	"ppv-segment -o DIR [-n NAME] [-t TARGET] [-m live|event|vod] [-w WINDOW]\n"
+	"ppv-segment -o DIR [-n NAME] [-t TARGET] [-m live|event|vod] [-w WINDOW] [-f ts|fmp4]\n"
 	"                   [--cues cue|daterange|both|none] [--encrypt [--key-uri TEMPLATE] [--rotate N]]\n"
 	"                   [--master] [--start-number N] [INPUT]";
 
 static const char help[] =
 	"usage: ppv-segment -o DIR [-n NAME] [-t TARGET] [-m live|event|vod] [-w WINDOW]\n"
+	"                   [-f ts|fmp4]\n"
 	"                   [--cues cue|daterange|both|none]\n"
 	"                   [--encrypt [--key-uri TEMPLATE] [--rotate N]]\n"
 	"                   [--master] [--start-number N] [-q] [INPUT]\n"
@@ -30,6 +30,8 @@ static const char help[] =
 	"  -t, --target SECONDS   target segment duration (6)\n"
 	"  -m, --mode MODE        live (sliding window), event or vod (live)\n"
 	"  -w, --window N         live: segments in the playlist (6)\n"
+	"  -f, --format FORMAT    ts (packet for packet) or fmp4 (CMAF through\n"
+	"                         libavformat, any input container) (ts)\n"
 	"      --cues STYLE       cue (EXT-X-CUE-OUT/-CONT/-IN), daterange, both, none\n"
 	"                         (cue)\n"
 	"      --encrypt          AES-128 every segment; keys DIR/NAME.<n>.key, 0600\n"
@@ -52,6 +54,7 @@ static const struct option longopts[] = {
 	{ "target", required_argument, NULL, 't' },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "window", required_argument, NULL, 'w' },
+	{ "format", required_argument, NULL, 'f' },
 	{ "cues", required_argument, NULL, O_CUES },
 	{ "encrypt", no_argument, NULL, O_ENCRYPT },
 	{ "key-uri", required_argument, NULL, O_KEYURI },
@@ -92,7 +95,7 @@ main(int argc, char **argv)
 	int c;
 
 	ppv_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "o:n:t:m:w:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:t:m:w:f:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': cfg.dir = optarg; break;
 		case 'n':
@@ -112,6 +115,11 @@ main(int argc, char **argv)
 				ppv_die(PPV_ERR, "-m: unknown mode '%s' (live, event, vod)", optarg);
 			break;
 		case 'w': cfg.window = (int)number("-w", optarg, 2, 100000); break;
+		case 'f':
+			if (strcmp(optarg, "ts") && strcmp(optarg, "fmp4"))
+				ppv_die(PPV_ERR, "-f: unknown format '%s' (ts, fmp4)", optarg);
+			cfg.fmp4 = !strcmp(optarg, "fmp4");
+			break;
 		case O_CUES:
 			if (!strcmp(optarg, "cue"))
 				cfg.cues = PPV_CUES_TAGS;
@@ -146,8 +154,5 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	ppv_input *in = ppv_input_open(optind < argc ? argv[optind] : NULL);
-	int rc = ppv_segment_run(&cfg, in);
-	ppv_input_close(in);
-	ppv_exit(rc);
+	ppv_exit(ppv_segment_run(&cfg, optind < argc ? argv[optind] : NULL));
 }

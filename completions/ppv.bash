@@ -85,10 +85,11 @@ _ppv_segment() {
 	-o|--output) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	-m|--mode) COMPREPLY=($(compgen -W 'live event vod' -- "$cur")); return ;;
 	--cues) COMPREPLY=($(compgen -W 'cue daterange both none' -- "$cur")); return ;;
+	-f|--format) COMPREPLY=($(compgen -W 'ts fmp4' -- "$cur")); return ;;
 	-n|--name|-t|--target|-w|--window|--key-uri|--rotate|--start-number) return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '-o --output -n --name -t --target -m --mode -w --window
+		COMPREPLY=($(compgen -W '-o --output -n --name -t --target -m --mode -w --window -f --format
 			--cues --encrypt --key-uri --rotate --master --start-number -q --quiet -h --help
 			--version' -- "$cur"))
 		return

@@ -16,13 +16,16 @@
 #include <unistd.h>
 
 #include <libavutil/aes.h>
+#include <libavutil/log.h>
 #include <libavutil/mem.h>
 
 #include "atomic.h"
+#include "avload.h"
 #include "bytes.h"
 #include "cli.h"
 #include "codec.h"
 #include "esinfo.h"
+#include "input.h"
 #include "keys.h"
 #include "m3u8.h"
 #include "progress.h"
@@ -103,6 +106,9 @@ struct segmenter {
 	size_t ncarry;
 	int keyno;
 	char *keyline;
+	/* fMP4 */
+	bool fmp4;
+	char *init;                 /* the init segment's name */
 	int rc;
 };
 
@@ -259,13 +265,17 @@ write_playlist(struct segmenter *s, bool end)
 	FILE *f = open_memstream(&text, &len);
 	const char *lastkey = NULL;
 
-	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:%d\n#EXT-X-TARGETDURATION:%d\n", cfg->encrypt ? 3 : 3, cfg->target);
+	/* EXT-X-MAP outside I-frame playlists needs version 6 */
+	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:%d\n#EXT-X-TARGETDURATION:%d\n", s->fmp4 ? 6 : 3, cfg->target);
 	fprintf(f, "#EXT-X-MEDIA-SEQUENCE:%" PRId64 "\n", s->n ? s->list[0].seq : s->seq);
 	if (s->disc_seq)
 		fprintf(f, "#EXT-X-DISCONTINUITY-SEQUENCE:%" PRId64 "\n", s->disc_seq);
 	if (cfg->mode != PPV_SEG_LIVE)
 		fprintf(f, "#EXT-X-PLAYLIST-TYPE:%s\n", cfg->mode == PPV_SEG_VOD ? "VOD" : "EVENT");
 	fputs("#EXT-X-INDEPENDENT-SEGMENTS\n", f);
+	/* before any key: the initialization section is in the clear */
+	if (s->init)
+		fprintf(f, "#EXT-X-MAP:URI=\"%s\"\n", s->init);
 	for (size_t i = 0; i < s->n; i++) {
 		struct seg *g = &s->list[i];
 		if (g->disc && i > 0)
@@ -688,7 +698,7 @@ open_segment(struct segmenter *s, int64_t at)
 	}
 	g->pdt = s->pdt_wall + (at - s->pdt_at) / 90;
 	s->jumped = s->resumed_gap = false;
-	g->uri = xasprintf("%s%" PRId64 ".ts", cfg->name, g->seq);
+	g->uri = xasprintf("%s%" PRId64 ".%s", cfg->name, g->seq, s->fmp4 ? "m4s" : "ts");
 	s->bytes = 0;
 	free(s->final);
 	free(s->tmp);
@@ -708,7 +718,8 @@ open_segment(struct segmenter *s, int64_t at)
 		s->ncarry = 0;
 	}
 	cue_state(s, g, at);
-	put_psi(s);
+	if (!s->fmp4)
+		put_psi(s);
 	int64_t t = cfg->target * (int64_t)TICK;
 	s->next_cut = (at / t + 1) * t;
 }
@@ -757,6 +768,182 @@ resume(struct segmenter *s)
 	free(path);
 }
 
+/* fMP4: libavformat demuxes and writes CMAF fragments, one per segment ---- */
+
+struct membuf {
+	uint8_t *p;
+	size_t n, cap;
+};
+
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+static int mem_write(void *opaque, const uint8_t *buf, int n)
+#else
+static int mem_write(void *opaque, uint8_t *buf, int n)
+#endif
+{
+	struct membuf *m = opaque;
+
+	if (m->n + (size_t)n > m->cap) {
+		m->cap = (m->n + (size_t)n) * 2;
+		if (!(m->p = realloc(m->p, m->cap)))
+			ppv_die(PPV_ERR, "out of memory");
+	}
+	memcpy(m->p + m->n, buf, (size_t)n);
+	m->n += (size_t)n;
+	return n;
+}
+
+static void
+av_check(int ret, const char *what)
+{
+	char msg[128];
+
+	if (ret < 0) {
+		av_strerror(ret, msg, sizeof msg);
+		ppv_die(PPV_ERR, "%s: %s", what, msg);
+	}
+}
+
+/* ADTS AAC from a TS has no AudioSpecificConfig, which an MP4 needs in its
+ * moov before the first packet: made from what the demuxer found. */
+static void
+aac_config(AVCodecParameters *par)
+{
+	static const int rates[] = { 96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050,
+				     16000, 12000, 11025, 8000, 7350 };
+	int fi = 15, aot = par->profile >= 0 ? par->profile + 1 : 2;
+
+	for (int i = 0; i < 13; i++)
+		if (rates[i] == par->sample_rate)
+			fi = i;
+	if (fi == 15 || !(par->extradata = av_mallocz(2 + AV_INPUT_BUFFER_PADDING_SIZE)))
+		return;
+	int ch = par->ch_layout.nb_channels;
+	par->extradata[0] = (uint8_t)(aot << 3 | fi >> 1);
+	par->extradata[1] = (uint8_t)((fi & 1) << 7 | (ch & 0xf) << 3);
+	par->extradata_size = 2;
+}
+
+static void
+run_fmp4(struct segmenter *s, const char *input)
+{
+	const ppv_segment_cfg *cfg = s->cfg;
+	char err[256];
+	const ppv_av *av = ppv_av_load(err, sizeof err);
+	AVFormatContext *ic = NULL, *oc = NULL;
+	AVDictionary *opts = NULL;
+	struct membuf m = { 0 };
+	int map[64];
+
+	if (!av)
+		ppv_die(PPV_ERR, "-f fmp4: %s", err);
+	/* our own diagnostics say what failed; FFmpeg's chatter stays out of them */
+	if (!s->cfg->quiet && av_log_get_level() > AV_LOG_ERROR)
+		av_log_set_level(AV_LOG_ERROR);
+	else if (s->cfg->quiet)
+		av_log_set_level(AV_LOG_FATAL);
+	const char *url = input && strcmp(input, "-") ? input : "pipe:0";
+	av_check(av->avformat_open_input(&ic, url, NULL, NULL), s->inname);
+	av_check(av->avformat_find_stream_info(ic, NULL), s->inname);
+	av_check(av->avformat_alloc_output_context2(&oc, NULL, "mp4", NULL), "mp4 muxer");
+	int vi = -1, ai = -1;
+	for (unsigned i = 0; i < ic->nb_streams && i < 64; i++) {
+		AVCodecParameters *par = ic->streams[i]->codecpar;
+		map[i] = -1;
+		if (par->codec_id == AV_CODEC_ID_SCTE_35) {
+			map[i] = -2;
+			continue;
+		}
+		if ((par->codec_type == AVMEDIA_TYPE_VIDEO && vi < 0) || (par->codec_type == AVMEDIA_TYPE_AUDIO && ai < 0)) {
+			AVStream *st = av->avformat_new_stream(oc, NULL);
+			av_check(st ? av->avcodec_parameters_copy(st->codecpar, par) : AVERROR(ENOMEM), "mp4 stream");
+			st->codecpar->codec_tag = 0;
+			st->time_base = ic->streams[i]->time_base;
+			if (par->codec_id == AV_CODEC_ID_AAC && !par->extradata_size)
+				aac_config(st->codecpar);
+			map[i] = st->index;
+			if (par->codec_type == AVMEDIA_TYPE_VIDEO)
+				vi = (int)i;
+			else
+				ai = (int)i;
+		}
+	}
+	if (vi < 0)
+		ppv_die(PPV_ERR, "%s: no video stream: nothing to cut at", s->inname);
+	/* what --master says, from the demuxer's view of the streams */
+	AVCodecParameters *vp = ic->streams[vi]->codecpar;
+	s->es.width = vp->width;
+	s->es.height = vp->height;
+	if (vp->extradata_size > 4)
+		ppv_esinfo_video(&s->es, vp->codec_id == AV_CODEC_ID_HEVC ? 0x24 : 0x1b, vp->extradata,
+				 (size_t)vp->extradata_size);
+	if (ai >= 0 && ic->streams[ai]->codecpar->codec_id == AV_CODEC_ID_AAC)
+		snprintf(s->es.audio, sizeof s->es.audio, "mp4a.40.%d", ic->streams[ai]->codecpar->profile + 1);
+	uint8_t *iobuf = av_malloc(1 << 16);
+	oc->pb = av->avio_alloc_context(iobuf, 1 << 16, 1, &m, NULL, mem_write, NULL);
+	oc->flags |= AVFMT_FLAG_CUSTOM_IO;
+	/* fragments only when told: one per segment, each a moof and an mdat */
+	av_dict_set(&opts, "movflags", "+frag_custom+empty_moov+default_base_moof+cmaf", 0);
+	av_check(av->avformat_write_header(oc, &opts), "mp4 header");
+	av_dict_free(&opts);
+	av->avio_flush(oc->pb);
+	s->init = xasprintf("%s-init.mp4", cfg->name);
+	char *ipath = path_in(s, s->init);
+	if (ppv_atomic_write(ipath, m.p, m.n, 0644) < 0)
+		ppv_die(PPV_ERR, "%s:", ipath);
+	free(ipath);
+	m.n = 0;
+
+	AVPacket *pkt = av->av_packet_alloc();
+	const AVRational k90 = { 1, TICK };
+	while (!stopping && av->av_read_frame(ic, pkt) >= 0) {
+		int si = pkt->stream_index, oi = si < 64 ? map[si] : -1;
+		if (oi == -2) {
+			on_cue(s, pkt->data, (size_t)pkt->size);
+		} else if (si == vi && pkt->pts != AV_NOPTS_VALUE) {
+			tick(s, (uint64_t)av_rescale_q(pkt->pts, ic->streams[si]->time_base, k90) & (uint64_t)(WRAP - 1));
+			int64_t cc = cue_cut(s);
+			bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
+				   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
+			if (cut && (pkt->flags & AV_PKT_FLAG_KEY)) {
+				if (s->open) {
+					av->av_interleaved_write_frame(oc, NULL);
+					av->av_write_frame(oc, NULL);
+					av->avio_flush(oc->pb);
+					seg_write(s, m.p, m.n);
+					m.n = 0;
+				}
+				close_segment(s, s->now);
+				open_segment(s, s->now);
+			}
+		}
+		if (oi >= 0 && s->open) {
+			/* ADTS framing off: the moov carries the configuration (aac_adtstoasc's job) */
+			if (ic->streams[si]->codecpar->codec_id == AV_CODEC_ID_AAC && pkt->size > 9 &&
+			    pkt->data[0] == 0xff && (pkt->data[1] & 0xf6) == 0xf0) {
+				int hl = pkt->data[1] & 1 ? 7 : 9;
+				pkt->data += hl;
+				pkt->size -= hl;
+			}
+			av->av_packet_rescale_ts(pkt, ic->streams[si]->time_base, oc->streams[oi]->time_base);
+			pkt->stream_index = oi;
+			av_check(av->av_interleaved_write_frame(oc, pkt), "mp4 write");
+		}
+		av->av_packet_unref(pkt);
+	}
+	if (!s->open)
+		ppv_die(PPV_ERR, "%s: no keyframe found: nothing decodable to segment", s->inname);
+	av->av_interleaved_write_frame(oc, NULL);
+	av->av_write_frame(oc, NULL);
+	av->avio_flush(oc->pb);
+	seg_write(s, m.p, m.n);
+	av->av_packet_free(&pkt);
+	av->avio_context_free(&oc->pb);
+	av->avformat_free_context(oc);
+	av->avformat_close_input(&ic);
+	free(m.p);
+}
+
 /* What a killed run was writing: never named by a playlist, so never needed. */
 static void
 clear_temps(struct segmenter *s)
@@ -781,19 +968,16 @@ clear_temps(struct segmenter *s)
 
 /* the run ---------------------------------------------------------------- */
 
+static void run_ts(struct segmenter *s, ppv_input *in);
+
 int
-ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in)
+ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 {
 	static struct segmenter s;
-	static uint8_t buf[PPV_TS_PACKET * 4096];
-	size_t have = 0, got;
-	uint64_t npk = 0, dropped = 0, skipped = 0;
-	ppv_progress prog;
-	ppv_tspkt k;
 
 	memset(&s, 0, sizeof s);
 	s.cfg = cfg;
-	s.inname = ppv_input_name(in);
+	s.fmp4 = cfg->fmp4;
 	s.pmt_pid = s.video_pid = s.audio_pid = -1;
 	s.seq = cfg->start_number;
 	if (cfg->encrypt && !(s.ebuf = malloc(EBUF)))
@@ -811,88 +995,20 @@ ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in)
 	clear_temps(&s);
 	if (cfg->mode != PPV_SEG_VOD)
 		resume(&s);
-	ppv_progress_start(&prog, "packets");
-	while (!stopping && (got = ppv_input_read(in, buf + have, sizeof buf - have)) > 0) {
-		have += got;
-		size_t at = 0, span = 0, spanlen = 0;
-		while (have - at >= PPV_TS_PACKET) {
-			uint8_t *p = buf + at;
-			if (p[0] != 0x47 || ppv_ts_parse(p, &k) < 0) {
-				if (npk == 0 && skipped == 0)
-					ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", s.inname);
-				if (spanlen && s.open)
-					seg_write(&s, buf + span, spanlen);
-				spanlen = 0;
-				at++, skipped++;
-				continue;
-			}
-			npk++;
-			if (k.pid == 0) {
-				ppv_section_feed(&s.pat, &k, on_pat, &s);
-				p[3] = (uint8_t)((p[3] & 0xf0) | (s.cc_pat++ & 0x0f));
-			} else if (k.pid == s.pmt_pid) {
-				ppv_section_feed(&s.pmt, &k, on_pmt, &s);
-				p[3] = (uint8_t)((p[3] & 0xf0) | (s.cc_pmt++ & 0x0f));
-			} else if (k.pid == s.video_pid && k.pusi) {
-				uint64_t pts = ppv_pes_pts(k.payload, k.plen);
-				if (pts != PPV_TS_NOPTS) {
-					tick(&s, pts);
-					int64_t cc = cue_cut(&s);
-					bool cut = !s.open || s.jumped || s.now >= s.next_cut ||
-						   (cc >= 0 && s.now + (s.frame ? s.frame / 2 : 1500) >= cc);
-					bool key = keyframe(&s, p, &k);
-					if (key && cfg->master && !s.es.video[0] && k.plen > 9)
-						ppv_esinfo_video(&s.es, s.video_type, k.payload + 9 + k.payload[8],
-								 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);
-					if (cut && key) {
-						if (spanlen && s.open)
-							seg_write(&s, buf + span, spanlen);
-						span = at, spanlen = 0;
-						close_segment(&s, s.now);
-						open_segment(&s, s.now);
-					}
-				}
-			} else if (k.pid == s.audio_pid && k.pusi && cfg->master && !s.es.audio[0]) {
-				if (k.plen > 9 && (size_t)9 + k.payload[8] < k.plen)
-					ppv_esinfo_audio(&s.es, s.audio_type, k.payload + 9 + k.payload[8], k.plen - 9 - k.payload[8]);
-			} else {
-				for (int i = 0; i < s.ncue; i++)
-					if (k.pid == s.cuepid[i])
-						ppv_section_feed(&s.cuebuf[i], &k, on_cue, &s);
-			}
-			if (!s.open) {
-				dropped++;   /* before the first keyframe: nothing decodes */
-				span = at + PPV_TS_PACKET;
-			} else {
-				if (spanlen == 0)
-					span = at;
-				spanlen += PPV_TS_PACKET;
-			}
-			at += PPV_TS_PACKET;
-		}
-		if (spanlen && s.open)
-			seg_write(&s, buf + span, spanlen);
-		memmove(buf, buf + at, have - at);
-		have -= at;
-		ppv_progress_tick(&prog, npk);
+	if (s.fmp4) {
+		s.inname = input && strcmp(input, "-") ? input : "stdin";
+		run_fmp4(&s, input);
+	} else {
+		ppv_input *in = ppv_input_open(input);
+		s.inname = ppv_input_name(in);
+		run_ts(&s, in);
+		ppv_input_close(in);
 	}
-	ppv_progress_end(&prog, npk);
-	if (npk == 0)
-		ppv_die(PPV_ERR, "%s: no input", s.inname);
-	if (s.video_pid < 0)
-		ppv_die(PPV_ERR, "%s: no video stream in the PMT: nothing to cut at", s.inname);
-	if (!s.open && s.n == 0)
-		ppv_die(PPV_ERR, "%s: no keyframe found: nothing decodable to segment", s.inname);
-	if (have && !cfg->quiet)
-		ppv_warn("%s: %zu bytes of a truncated last packet dropped", s.inname, have);
-	if (skipped && !cfg->quiet)
-		ppv_warn("%s: %" PRIu64 " bytes out of sync skipped", s.inname, skipped);
 	close_segment(&s, s.maxnow + (s.frame ? s.frame : 3000));
 	if (cfg->master)
 		write_master(&s);
 	write_playlist(&s, true);
 	reap(&s, false);
-	(void)dropped;
 	for (size_t i = 0; i < s.n; i++)
 		seg_free(&s.list[i]);
 	for (size_t i = 0; i < s.ngone; i++)
@@ -903,6 +1019,96 @@ ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in)
 	free(s.final);
 	free(s.keyline);
 	free(s.ebuf);
+	free(s.init);
 	av_free(s.aes);
 	return PPV_OK;
+}
+
+/* TS: packet for packet */
+static void
+run_ts(struct segmenter *s, ppv_input *in)
+{
+	const ppv_segment_cfg *cfg = s->cfg;
+	static uint8_t buf[PPV_TS_PACKET * 4096];
+	size_t have = 0, got;
+	uint64_t npk = 0, skipped = 0;
+	ppv_progress prog;
+	ppv_tspkt k;
+
+	ppv_progress_start(&prog, "packets");
+	while (!stopping && (got = ppv_input_read(in, buf + have, sizeof buf - have)) > 0) {
+		have += got;
+		size_t at = 0, span = 0, spanlen = 0;
+		while (have - at >= PPV_TS_PACKET) {
+			uint8_t *p = buf + at;
+			if (p[0] != 0x47 || ppv_ts_parse(p, &k) < 0) {
+				if (npk == 0 && skipped == 0)
+					ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", s->inname);
+				if (spanlen && s->open)
+					seg_write(s, buf + span, spanlen);
+				spanlen = 0;
+				at++, skipped++;
+				continue;
+			}
+			npk++;
+			if (k.pid == 0) {
+				ppv_section_feed(&s->pat, &k, on_pat, s);
+				p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pat++ & 0x0f));
+			} else if (k.pid == s->pmt_pid) {
+				ppv_section_feed(&s->pmt, &k, on_pmt, s);
+				p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pmt++ & 0x0f));
+			} else if (k.pid == s->video_pid && k.pusi) {
+				uint64_t pts = ppv_pes_pts(k.payload, k.plen);
+				if (pts != PPV_TS_NOPTS) {
+					tick(s, pts);
+					int64_t cc = cue_cut(s);
+					bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
+						   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
+					bool key = keyframe(s, p, &k);
+					if (key && cfg->master && !s->es.video[0] && k.plen > 9)
+						ppv_esinfo_video(&s->es, s->video_type, k.payload + 9 + k.payload[8],
+								 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);
+					if (cut && key) {
+						if (spanlen && s->open)
+							seg_write(s, buf + span, spanlen);
+						span = at, spanlen = 0;
+						close_segment(s, s->now);
+						open_segment(s, s->now);
+					}
+				}
+			} else if (k.pid == s->audio_pid && k.pusi && cfg->master && !s->es.audio[0]) {
+				if (k.plen > 9 && (size_t)9 + k.payload[8] < k.plen)
+					ppv_esinfo_audio(&s->es, s->audio_type, k.payload + 9 + k.payload[8], k.plen - 9 - k.payload[8]);
+			} else {
+				for (int i = 0; i < s->ncue; i++)
+					if (k.pid == s->cuepid[i])
+						ppv_section_feed(&s->cuebuf[i], &k, on_cue, s);
+			}
+			if (!s->open) {
+				/* before the first keyframe: nothing decodes */
+				span = at + PPV_TS_PACKET;
+			} else {
+				if (spanlen == 0)
+					span = at;
+				spanlen += PPV_TS_PACKET;
+			}
+			at += PPV_TS_PACKET;
+		}
+		if (spanlen && s->open)
+			seg_write(s, buf + span, spanlen);
+		memmove(buf, buf + at, have - at);
+		have -= at;
+		ppv_progress_tick(&prog, npk);
+	}
+	ppv_progress_end(&prog, npk);
+	if (npk == 0)
+		ppv_die(PPV_ERR, "%s: no input", s->inname);
+	if (s->video_pid < 0)
+		ppv_die(PPV_ERR, "%s: no video stream in the PMT: nothing to cut at", s->inname);
+	if (!s->open && s->n == 0)
+		ppv_die(PPV_ERR, "%s: no keyframe found: nothing decodable to segment", s->inname);
+	if (have && !cfg->quiet)
+		ppv_warn("%s: %zu bytes of a truncated last packet dropped", s->inname, have);
+	if (skipped && !cfg->quiet)
+		ppv_warn("%s: %" PRIu64 " bytes out of sync skipped", s->inname, skipped);
 }

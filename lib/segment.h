@@ -5,7 +5,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "input.h"
 
 enum { PPV_SEG_LIVE, PPV_SEG_EVENT, PPV_SEG_VOD };
 enum { PPV_CUES_TAGS = 1, PPV_CUES_DATERANGE = 2 };
@@ -21,11 +20,13 @@ typedef struct {
 	int rotate;                 /* a new key every this many segments; 0: one key */
 	int64_t start_number;
 	bool master;                /* DIR/master.m3u8 with measured rates and codecs */
+	bool fmp4;                  /* CMAF segments through libavformat */
 	int quiet;
 } ppv_segment_cfg;
 
-/* Segments the whole input; the exit code. SIGINT/SIGTERM end it cleanly. */
-int ppv_segment_run(const ppv_segment_cfg *cfg, ppv_input *in);
+/* Segments the whole input (a path, or NULL or "-" for stdin); the exit
+ * code. SIGINT/SIGTERM end it cleanly. */
+int ppv_segment_run(const ppv_segment_cfg *cfg, const char *input);
 /* Set from a signal handler: finish the segment in progress and stop. */
 void ppv_segment_stop(void);
 

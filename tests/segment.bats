@@ -220,6 +220,39 @@ duration() {
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert r["currentTime"] > 10, r' "$output"
 }
 
+@test "fMP4: an init segment and EXT-X-MAP, cues carried, ffmpeg decodes, hls.js plays" {
+	run ppv-segment -f fmp4 -m vod -t 2 --cues both -o "$T/www/f" cued.ts
+	assert_success
+	assert_output ''
+	grep -qx '#EXT-X-VERSION:6' "$T/www/f/index.m3u8"
+	grep -qx '#EXT-X-MAP:URI="index-init.mp4"' "$T/www/f/index.m3u8"
+	grep -q '^#EXT-X-CUE-OUT:DURATION=20.000$' "$T/www/f/index.m3u8"
+	grep -q '^#EXT-X-DATERANGE:ID="splice-1"' "$T/www/f/index.m3u8"
+	[ "$(head -c 8 "$T/www/f/index-init.mp4" | tail -c 4)" = ftyp ]
+	run ffmpeg -v error -i "$T/www/f/index.m3u8" -f null -
+	assert_success
+	assert_output ''
+	$PY -c 'import sys; a, b = map(float, sys.argv[1:]); assert abs(a - b) <= 0.1, (a, b)' \
+		"$(duration "$T/www/f/index.m3u8")" "$(duration in.ts)"
+	run $PY "$HLSCHECK" --vod "$T/www/f/index.m3u8"
+	assert_success
+	serve "$T/www"
+	run play f/index.m3u8 40
+	assert_success
+	refute_output --partial ':fatal'
+	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
+}
+
+@test "fMP4 takes any container libavformat reads, and encrypts" {
+	ffmpeg -v error -i in.ts -t 12 -c copy -bsf:a aac_adtstoasc "$T/in.mp4"
+	run ppv-segment -f fmp4 -m vod -t 4 --encrypt -o "$T/m" "$T/in.mp4"
+	assert_success
+	[ "$(grep -c '^#EXTINF' "$T/m/index.m3u8")" -eq 3 ]
+	run ffmpeg -v error -allowed_extensions ALL -i "$T/m/index.m3u8" -f null -
+	assert_success
+	assert_output ''
+}
+
 @test "bad input: not TS, no video, nothing: a clear error" {
 	head -c 10000 /dev/urandom > "$T/junk"
 	run ppv-segment -o "$T/x" "$T/junk"

@@ -1,0 +1,29 @@
+/* avload.h: libavformat and libavcodec opened at run time, for the rare paths that need them, so the common ones stay small. */
+#ifndef PPV_AVLOAD_H
+#define PPV_AVLOAD_H
+
+#include <stddef.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+
+/* The calls made through it, typed from FFmpeg's own declarations. */
+#define PPV_AV_CALLS(X) \
+	X(f, avformat_open_input) X(f, avformat_find_stream_info) X(f, av_read_frame) \
+	X(f, avformat_close_input) X(f, avformat_alloc_output_context2) X(f, avformat_new_stream) \
+	X(f, avformat_write_header) X(f, av_write_frame) X(f, av_interleaved_write_frame) \
+	X(f, av_write_trailer) X(f, avformat_free_context) X(f, avio_alloc_context) \
+	X(f, avio_context_free) X(f, avio_flush) X(c, avcodec_parameters_copy) X(c, av_packet_alloc) \
+	X(c, av_packet_free) X(c, av_packet_unref) X(c, av_packet_rescale_ts)
+
+typedef struct {
+#define PPV_AV_FIELD(lib, name) __typeof__(name) *name;
+	PPV_AV_CALLS(PPV_AV_FIELD)
+#undef PPV_AV_FIELD
+} ppv_av;
+
+/* The libraries of the FFmpeg the program was built against; NULL with the
+ * reason in err when they are not there. */
+const ppv_av *ppv_av_load(char *err, size_t cap);
+
+#endif
