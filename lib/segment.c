@@ -938,6 +938,7 @@ run_fmp4(struct segmenter *s, const char *input)
 	av->avio_flush(oc->pb);
 	seg_write(s, m.p, m.n);
 	av->av_packet_free(&pkt);
+	av_freep(&oc->pb->buffer);   /* avio may have replaced it: not ours to keep, not its to free */
 	av->avio_context_free(&oc->pb);
 	av->avformat_free_context(oc);
 	av->avformat_close_input(&ic);
