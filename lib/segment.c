@@ -106,6 +106,10 @@ struct segmenter {
 	size_t ncarry;
 	int keyno;
 	char *keyline;
+	/* the TS packets in hand, from the input or from libavformat's muxer */
+	uint8_t tsbuf[PPV_TS_PACKET * 4096];
+	size_t have;
+	uint64_t npk, skipped;
 	/* fMP4 */
 	bool fmp4;
 	char *init;                 /* the init segment's name */
@@ -970,6 +974,96 @@ clear_temps(struct segmenter *s)
 /* the run ---------------------------------------------------------------- */
 
 static void run_ts(struct segmenter *s, ppv_input *in);
+static void ts_feed(struct segmenter *s);
+static void ts_finish(struct segmenter *s);
+
+/* A file that does not start with two sync bytes 188 apart is some other
+ * container: libavformat makes it a transport stream first. */
+static bool
+is_ts(const char *path)
+{
+	uint8_t b[PPV_TS_PACKET + 1];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(b, 1, sizeof b, f) : 0;
+
+	if (f)
+		fclose(f);
+	return !f || n < sizeof b || (b[0] == 0x47 && b[PPV_TS_PACKET] == 0x47);
+}
+
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+static int ts_sink(void *opaque, const uint8_t *buf, int n)
+#else
+static int ts_sink(void *opaque, uint8_t *buf, int n)
+#endif
+{
+	struct segmenter *s = opaque;
+	int all = n;
+
+	while (n > 0) {
+		size_t take = sizeof s->tsbuf - s->have;
+		if (take > (size_t)n)
+			take = (size_t)n;
+		memcpy(s->tsbuf + s->have, buf, take);
+		s->have += take;
+		buf += take;
+		n -= (int)take;
+		if (s->have == sizeof s->tsbuf)
+			ts_feed(s);
+	}
+	return all;
+}
+
+/* Other containers: demuxed and muxed to TS by libavformat, then cut here
+ * like any transport stream. */
+static void
+run_remux(struct segmenter *s, const char *path)
+{
+	char err[256];
+	const ppv_av *av = ppv_av_load(err, sizeof err);
+	AVFormatContext *ic = NULL, *oc = NULL;
+	int map[64];
+
+	if (!av)
+		ppv_die(PPV_ERR, "%s: not a transport stream, and %s", path, err);
+	if (av_log_get_level() > AV_LOG_ERROR)
+		av_log_set_level(s->cfg->quiet ? AV_LOG_FATAL : AV_LOG_ERROR);
+	av_check(av->avformat_open_input(&ic, path, NULL, NULL), path);
+	av_check(av->avformat_find_stream_info(ic, NULL), path);
+	av_check(av->avformat_alloc_output_context2(&oc, NULL, "mpegts", NULL), "mpegts muxer");
+	for (unsigned i = 0; i < ic->nb_streams && i < 64; i++) {
+		AVCodecParameters *par = ic->streams[i]->codecpar;
+		map[i] = -1;
+		if (par->codec_type != AVMEDIA_TYPE_VIDEO && par->codec_type != AVMEDIA_TYPE_AUDIO)
+			continue;
+		AVStream *st = av->avformat_new_stream(oc, NULL);
+		av_check(st ? av->avcodec_parameters_copy(st->codecpar, par) : AVERROR(ENOMEM), "mpegts stream");
+		st->codecpar->codec_tag = 0;
+		st->time_base = ic->streams[i]->time_base;
+		map[i] = st->index;
+	}
+	oc->pb = av->avio_alloc_context(av_malloc(PPV_TS_PACKET * 64), PPV_TS_PACKET * 64, 1, s, NULL, ts_sink, NULL);
+	oc->flags |= AVFMT_FLAG_CUSTOM_IO;
+	av_check(av->avformat_write_header(oc, NULL), "mpegts header");
+	AVPacket *pkt = av->av_packet_alloc();
+	while (!stopping && av->av_read_frame(ic, pkt) >= 0) {
+		int si = pkt->stream_index, oi = si < 64 ? map[si] : -1;
+		if (oi >= 0) {
+			av->av_packet_rescale_ts(pkt, ic->streams[si]->time_base, oc->streams[oi]->time_base);
+			pkt->stream_index = oi;
+			av_check(av->av_interleaved_write_frame(oc, pkt), "mpegts write");
+		}
+		av->av_packet_unref(pkt);
+	}
+	av->av_write_trailer(oc);
+	av->avio_flush(oc->pb);
+	ts_feed(s);
+	av->av_packet_free(&pkt);
+	av_freep(&oc->pb->buffer);
+	av->avio_context_free(&oc->pb);
+	av->avformat_free_context(oc);
+	av->avformat_close_input(&ic);
+}
 
 int
 ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
@@ -999,11 +1093,16 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	if (s.fmp4) {
 		s.inname = input && strcmp(input, "-") ? input : "stdin";
 		run_fmp4(&s, input);
+	} else if (input && strcmp(input, "-") && !is_ts(input)) {
+		s.inname = input;
+		run_remux(&s, input);
+		ts_finish(&s);
 	} else {
 		ppv_input *in = ppv_input_open(input);
 		s.inname = ppv_input_name(in);
 		run_ts(&s, in);
 		ppv_input_close(in);
+		ts_finish(&s);
 	}
 	close_segment(&s, s.maxnow + (s.frame ? s.frame : 3000));
 	if (cfg->master)
@@ -1025,91 +1124,103 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	return PPV_OK;
 }
 
-/* TS: packet for packet */
+/* TS: packet for packet. Cuts and copies the whole packets in hand. */
+static void
+ts_feed(struct segmenter *s)
+{
+	const ppv_segment_cfg *cfg = s->cfg;
+	ppv_tspkt k;
+
+	size_t at = 0, span = 0, spanlen = 0;
+	while (s->have - at >= PPV_TS_PACKET) {
+		uint8_t *p = s->tsbuf + at;
+		if (p[0] != 0x47 || ppv_ts_parse(p, &k) < 0) {
+			if (s->npk == 0 && s->skipped == 0)
+				ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", s->inname);
+			if (spanlen && s->open)
+				seg_write(s, s->tsbuf + span, spanlen);
+			spanlen = 0;
+			at++, s->skipped++;
+			continue;
+		}
+		s->npk++;
+		if (k.pid == 0) {
+			ppv_section_feed(&s->pat, &k, on_pat, s);
+			p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pat++ & 0x0f));
+		} else if (k.pid == s->pmt_pid) {
+			ppv_section_feed(&s->pmt, &k, on_pmt, s);
+			p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pmt++ & 0x0f));
+		} else if (k.pid == s->video_pid && k.pusi) {
+			uint64_t pts = ppv_pes_pts(k.payload, k.plen);
+			if (pts != PPV_TS_NOPTS) {
+				tick(s, pts);
+				int64_t cc = cue_cut(s);
+				bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
+					   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
+				bool key = keyframe(s, p, &k);
+				if (key && cfg->master && !s->es.video[0] && k.plen > 9)
+					ppv_esinfo_video(&s->es, s->video_type, k.payload + 9 + k.payload[8],
+							 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);
+				if (cut && key) {
+					if (spanlen && s->open)
+						seg_write(s, s->tsbuf + span, spanlen);
+					span = at, spanlen = 0;
+					close_segment(s, s->now);
+					open_segment(s, s->now);
+				}
+			}
+		} else if (k.pid == s->audio_pid && k.pusi && cfg->master && !s->es.audio[0]) {
+			if (k.plen > 9 && (size_t)9 + k.payload[8] < k.plen)
+				ppv_esinfo_audio(&s->es, s->audio_type, k.payload + 9 + k.payload[8], k.plen - 9 - k.payload[8]);
+		} else {
+			for (int i = 0; i < s->ncue; i++)
+				if (k.pid == s->cuepid[i])
+					ppv_section_feed(&s->cuebuf[i], &k, on_cue, s);
+		}
+		if (!s->open) {
+			/* before the first keyframe: nothing decodes */
+			span = at + PPV_TS_PACKET;
+		} else {
+			if (spanlen == 0)
+				span = at;
+			spanlen += PPV_TS_PACKET;
+		}
+		at += PPV_TS_PACKET;
+	}
+	if (spanlen && s->open)
+		seg_write(s, s->tsbuf + span, spanlen);
+	memmove(s->tsbuf, s->tsbuf + at, s->have - at);
+	s->have -= at;
+}
+
 static void
 run_ts(struct segmenter *s, ppv_input *in)
 {
-	const ppv_segment_cfg *cfg = s->cfg;
-	static uint8_t buf[PPV_TS_PACKET * 4096];
-	size_t have = 0, got;
-	uint64_t npk = 0, skipped = 0;
 	ppv_progress prog;
-	ppv_tspkt k;
+	size_t got;
 
 	ppv_progress_start(&prog, "packets");
-	while (!stopping && (got = ppv_input_read(in, buf + have, sizeof buf - have)) > 0) {
-		have += got;
-		size_t at = 0, span = 0, spanlen = 0;
-		while (have - at >= PPV_TS_PACKET) {
-			uint8_t *p = buf + at;
-			if (p[0] != 0x47 || ppv_ts_parse(p, &k) < 0) {
-				if (npk == 0 && skipped == 0)
-					ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", s->inname);
-				if (spanlen && s->open)
-					seg_write(s, buf + span, spanlen);
-				spanlen = 0;
-				at++, skipped++;
-				continue;
-			}
-			npk++;
-			if (k.pid == 0) {
-				ppv_section_feed(&s->pat, &k, on_pat, s);
-				p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pat++ & 0x0f));
-			} else if (k.pid == s->pmt_pid) {
-				ppv_section_feed(&s->pmt, &k, on_pmt, s);
-				p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pmt++ & 0x0f));
-			} else if (k.pid == s->video_pid && k.pusi) {
-				uint64_t pts = ppv_pes_pts(k.payload, k.plen);
-				if (pts != PPV_TS_NOPTS) {
-					tick(s, pts);
-					int64_t cc = cue_cut(s);
-					bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
-						   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
-					bool key = keyframe(s, p, &k);
-					if (key && cfg->master && !s->es.video[0] && k.plen > 9)
-						ppv_esinfo_video(&s->es, s->video_type, k.payload + 9 + k.payload[8],
-								 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);
-					if (cut && key) {
-						if (spanlen && s->open)
-							seg_write(s, buf + span, spanlen);
-						span = at, spanlen = 0;
-						close_segment(s, s->now);
-						open_segment(s, s->now);
-					}
-				}
-			} else if (k.pid == s->audio_pid && k.pusi && cfg->master && !s->es.audio[0]) {
-				if (k.plen > 9 && (size_t)9 + k.payload[8] < k.plen)
-					ppv_esinfo_audio(&s->es, s->audio_type, k.payload + 9 + k.payload[8], k.plen - 9 - k.payload[8]);
-			} else {
-				for (int i = 0; i < s->ncue; i++)
-					if (k.pid == s->cuepid[i])
-						ppv_section_feed(&s->cuebuf[i], &k, on_cue, s);
-			}
-			if (!s->open) {
-				/* before the first keyframe: nothing decodes */
-				span = at + PPV_TS_PACKET;
-			} else {
-				if (spanlen == 0)
-					span = at;
-				spanlen += PPV_TS_PACKET;
-			}
-			at += PPV_TS_PACKET;
-		}
-		if (spanlen && s->open)
-			seg_write(s, buf + span, spanlen);
-		memmove(buf, buf + at, have - at);
-		have -= at;
-		ppv_progress_tick(&prog, npk);
+	while (!stopping && (got = ppv_input_read(in, s->tsbuf + s->have, sizeof s->tsbuf - s->have)) > 0) {
+		s->have += got;
+		ts_feed(s);
+		ppv_progress_tick(&prog, s->npk);
 	}
-	ppv_progress_end(&prog, npk);
-	if (npk == 0)
+	ppv_progress_end(&prog, s->npk);
+}
+
+static void
+ts_finish(struct segmenter *s)
+{
+	const ppv_segment_cfg *cfg = s->cfg;
+
+	if (s->npk == 0)
 		ppv_die(PPV_ERR, "%s: no input", s->inname);
 	if (s->video_pid < 0)
 		ppv_die(PPV_ERR, "%s: no video stream in the PMT: nothing to cut at", s->inname);
 	if (!s->open && s->n == 0)
 		ppv_die(PPV_ERR, "%s: no keyframe found: nothing decodable to segment", s->inname);
-	if (have && !cfg->quiet)
-		ppv_warn("%s: %zu bytes of a truncated last packet dropped", s->inname, have);
-	if (skipped && !cfg->quiet)
-		ppv_warn("%s: %" PRIu64 " bytes out of sync skipped", s->inname, skipped);
+	if (s->have && !cfg->quiet)
+		ppv_warn("%s: %zu bytes of a truncated last packet dropped", s->inname, s->have);
+	if (s->skipped && !cfg->quiet)
+		ppv_warn("%s: %" PRIu64 " bytes out of sync skipped", s->inname, s->skipped);
 }

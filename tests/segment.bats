@@ -243,6 +243,17 @@ duration() {
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
 }
 
+@test "TS segments from another container: libavformat makes it a transport stream first" {
+	ffmpeg -v error -i in.ts -t 12 -c copy -bsf:a aac_adtstoasc "$T/in.mp4"
+	run ppv-segment -m vod -t 4 -o "$T/r" "$T/in.mp4"
+	assert_success
+	[ "$(grep -c '^#EXTINF' "$T/r/index.m3u8")" -eq 3 ]
+	run ffmpeg -v error -i "$T/r/index.m3u8" -f null -
+	assert_success
+	assert_output ''
+	$PY -c 'import sys; a = float(sys.argv[1]); assert abs(a - 12) <= 0.1, a' "$(duration "$T/r/index.m3u8")"
+}
+
 @test "fMP4 takes any container libavformat reads, and encrypts" {
 	ffmpeg -v error -i in.ts -t 12 -c copy -bsf:a aac_adtstoasc "$T/in.mp4"
 	run ppv-segment -f fmp4 -m vod -t 4 --encrypt -o "$T/m" "$T/in.mp4"
@@ -255,9 +266,13 @@ duration() {
 
 @test "bad input: not TS, no video, nothing: a clear error" {
 	head -c 10000 /dev/urandom > "$T/junk"
+	run ppv-segment -o "$T/x" < "$T/junk"
+	assert_failure 2
+	assert_output 'ppv-segment: stdin: not an MPEG transport stream (no 0x47 sync byte)'
+	# a file that is no TS goes to libavformat, which says what it thinks
 	run ppv-segment -o "$T/x" "$T/junk"
 	assert_failure 2
-	assert_output --partial 'not an MPEG transport stream'
+	assert_output "ppv-segment: $T/junk: Invalid data found when processing input"
 	ffmpeg -v error -f lavfi -i sine -t 2 -c:a aac -f mpegts "$T/audio.ts"
 	run ppv-segment -o "$T/x" "$T/audio.ts"
 	assert_failure 2
