@@ -828,50 +828,57 @@ aac_config(AVCodecParameters *par)
 	par->extradata_size = 2;
 }
 
+/* Input through libavformat, and an output muxer with its video and audio
+ * streams (the first of each when first_only). map[] takes an input stream
+ * to its output one: -1 dropped, -2 SCTE-35 cues. */
+static const ppv_av *
+av_open(struct segmenter *s, const char *url, const char *fmt, bool first_only, AVFormatContext **ic,
+	AVFormatContext **oc, int *map, int *vi, int *ai)
+{
+	char err[256];
+	const ppv_av *av = ppv_av_load(err, sizeof err);
+
+	if (!av)
+		ppv_die(PPV_ERR, "%s: %s", s->inname, err);
+	/* our own diagnostics say what failed; FFmpeg's chatter stays out of them */
+	if (av_log_get_level() > AV_LOG_ERROR)
+		av_log_set_level(s->cfg->quiet ? AV_LOG_FATAL : AV_LOG_ERROR);
+	*ic = *oc = NULL;
+	av_check(av->avformat_open_input(ic, url, NULL, NULL), s->inname);
+	av_check(av->avformat_find_stream_info(*ic, NULL), s->inname);
+	av_check(av->avformat_alloc_output_context2(oc, NULL, fmt, NULL), fmt);
+	*vi = *ai = -1;
+	for (unsigned i = 0; i < (*ic)->nb_streams && i < 64; i++) {
+		AVCodecParameters *par = (*ic)->streams[i]->codecpar;
+		bool video = par->codec_type == AVMEDIA_TYPE_VIDEO, audio = par->codec_type == AVMEDIA_TYPE_AUDIO;
+		map[i] = par->codec_id == AV_CODEC_ID_SCTE_35 ? -2 : -1;
+		if (!(video && (*vi < 0 || !first_only)) && !(audio && (*ai < 0 || !first_only)))
+			continue;
+		AVStream *st = av->avformat_new_stream(*oc, NULL);
+		av_check(st ? av->avcodec_parameters_copy(st->codecpar, par) : AVERROR(ENOMEM), fmt);
+		st->codecpar->codec_tag = 0;
+		st->time_base = (*ic)->streams[i]->time_base;
+		if (!strcmp(fmt, "mp4") && par->codec_id == AV_CODEC_ID_AAC && !par->extradata_size)
+			aac_config(st->codecpar);
+		map[i] = st->index;
+		if (video && *vi < 0)
+			*vi = (int)i;
+		if (audio && *ai < 0)
+			*ai = (int)i;
+	}
+	return av;
+}
+
 static void
 run_fmp4(struct segmenter *s, const char *input)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
-	char err[256];
-	const ppv_av *av = ppv_av_load(err, sizeof err);
-	AVFormatContext *ic = NULL, *oc = NULL;
+	AVFormatContext *ic, *oc;
 	AVDictionary *opts = NULL;
 	struct membuf m = { 0 };
-	int map[64];
+	int map[64], vi, ai;
+	const ppv_av *av = av_open(s, input && strcmp(input, "-") ? input : "pipe:0", "mp4", true, &ic, &oc, map, &vi, &ai);
 
-	if (!av)
-		ppv_die(PPV_ERR, "-f fmp4: %s", err);
-	/* our own diagnostics say what failed; FFmpeg's chatter stays out of them */
-	if (!s->cfg->quiet && av_log_get_level() > AV_LOG_ERROR)
-		av_log_set_level(AV_LOG_ERROR);
-	else if (s->cfg->quiet)
-		av_log_set_level(AV_LOG_FATAL);
-	const char *url = input && strcmp(input, "-") ? input : "pipe:0";
-	av_check(av->avformat_open_input(&ic, url, NULL, NULL), s->inname);
-	av_check(av->avformat_find_stream_info(ic, NULL), s->inname);
-	av_check(av->avformat_alloc_output_context2(&oc, NULL, "mp4", NULL), "mp4 muxer");
-	int vi = -1, ai = -1;
-	for (unsigned i = 0; i < ic->nb_streams && i < 64; i++) {
-		AVCodecParameters *par = ic->streams[i]->codecpar;
-		map[i] = -1;
-		if (par->codec_id == AV_CODEC_ID_SCTE_35) {
-			map[i] = -2;
-			continue;
-		}
-		if ((par->codec_type == AVMEDIA_TYPE_VIDEO && vi < 0) || (par->codec_type == AVMEDIA_TYPE_AUDIO && ai < 0)) {
-			AVStream *st = av->avformat_new_stream(oc, NULL);
-			av_check(st ? av->avcodec_parameters_copy(st->codecpar, par) : AVERROR(ENOMEM), "mp4 stream");
-			st->codecpar->codec_tag = 0;
-			st->time_base = ic->streams[i]->time_base;
-			if (par->codec_id == AV_CODEC_ID_AAC && !par->extradata_size)
-				aac_config(st->codecpar);
-			map[i] = st->index;
-			if (par->codec_type == AVMEDIA_TYPE_VIDEO)
-				vi = (int)i;
-			else
-				ai = (int)i;
-		}
-	}
 	if (vi < 0)
 		ppv_die(PPV_ERR, "%s: no video stream: nothing to cut at", s->inname);
 	/* what --master says, from the demuxer's view of the streams */
@@ -1019,29 +1026,12 @@ static int ts_sink(void *opaque, uint8_t *buf, int n)
 static void
 run_remux(struct segmenter *s, const char *path)
 {
-	char err[256];
-	const ppv_av *av = ppv_av_load(err, sizeof err);
-	AVFormatContext *ic = NULL, *oc = NULL;
-	int map[64];
+	AVFormatContext *ic, *oc;
+	int map[64], vi, ai;
+	const ppv_av *av = av_open(s, path, "mpegts", false, &ic, &oc, map, &vi, &ai);
 
-	if (!av)
-		ppv_die(PPV_ERR, "%s: not a transport stream, and %s", path, err);
-	if (av_log_get_level() > AV_LOG_ERROR)
-		av_log_set_level(s->cfg->quiet ? AV_LOG_FATAL : AV_LOG_ERROR);
-	av_check(av->avformat_open_input(&ic, path, NULL, NULL), path);
-	av_check(av->avformat_find_stream_info(ic, NULL), path);
-	av_check(av->avformat_alloc_output_context2(&oc, NULL, "mpegts", NULL), "mpegts muxer");
-	for (unsigned i = 0; i < ic->nb_streams && i < 64; i++) {
-		AVCodecParameters *par = ic->streams[i]->codecpar;
-		map[i] = -1;
-		if (par->codec_type != AVMEDIA_TYPE_VIDEO && par->codec_type != AVMEDIA_TYPE_AUDIO)
-			continue;
-		AVStream *st = av->avformat_new_stream(oc, NULL);
-		av_check(st ? av->avcodec_parameters_copy(st->codecpar, par) : AVERROR(ENOMEM), "mpegts stream");
-		st->codecpar->codec_tag = 0;
-		st->time_base = ic->streams[i]->time_base;
-		map[i] = st->index;
-	}
+	if (vi < 0)
+		ppv_die(PPV_ERR, "%s: no video stream: nothing to cut at", s->inname);
 	oc->pb = av->avio_alloc_context(av_malloc(PPV_TS_PACKET * 64), PPV_TS_PACKET * 64, 1, s, NULL, ts_sink, NULL);
 	oc->flags |= AVFMT_FLAG_CUSTOM_IO;
 	av_check(av->avformat_write_header(oc, NULL), "mpegts header");
