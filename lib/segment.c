@@ -840,9 +840,9 @@ av_open(struct segmenter *s, const char *url, const char *fmt, bool first_only, 
 
 	if (!av)
 		ppv_die(PPV_ERR, "%s: %s", s->inname, err);
-	/* our own diagnostics say what failed; FFmpeg's chatter stays out of them */
-	if (av_log_get_level() > AV_LOG_ERROR)
-		av_log_set_level(s->cfg->quiet ? AV_LOG_FATAL : AV_LOG_ERROR);
+	/* our own `ppv-segment: where: what` says what failed; FFmpeg's lines
+	 * in their own format stay out of stderr */
+	av_log_set_level(AV_LOG_FATAL);
 	*ic = *oc = NULL;
 	av_check(av->avformat_open_input(ic, url, NULL, NULL), s->inname);
 	av_check(av->avformat_find_stream_info(*ic, NULL), s->inname);

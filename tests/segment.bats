@@ -270,9 +270,10 @@ duration() {
 	assert_failure 2
 	assert_output 'ppv-segment: stdin: not an MPEG transport stream (no 0x47 sync byte)'
 	# a file that is no TS goes to libavformat, which says what it thinks
-	run ppv-segment -o "$T/x" "$T/junk"
+	printf 'this is not a video\n%.0s' $(seq 500) > "$T/text"
+	run ppv-segment -o "$T/x" "$T/text"
 	assert_failure 2
-	assert_output "ppv-segment: $T/junk: Invalid data found when processing input"
+	assert_output "ppv-segment: $T/text: Invalid data found when processing input"
 	ffmpeg -v error -f lavfi -i sine -t 2 -c:a aac -f mpegts "$T/audio.ts"
 	run ppv-segment -o "$T/x" "$T/audio.ts"
 	assert_failure 2
