@@ -148,8 +148,9 @@ main(int argc, char **argv)
 	if ((cfg.key_uri || cfg.rotate) && !cfg.encrypt)
 		ppv_die(PPV_ERR, "--key-uri and --rotate go with --encrypt");
 
-	/* finish the segment in progress, end the playlist, exit 0 */
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	/* finish the segment in progress, end the playlist, exit 0; no
+	 * SA_RESTART: a read waiting on a quiet live pipe must give up */
+	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

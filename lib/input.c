@@ -69,6 +69,12 @@ fill(ppv_input *in)
 	n = gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end));
 	if (n < 0) {
 		msg = gzerror(in->gz, &err);
+		/* Only a signal the program catches without SA_RESTART interrupts a
+		 * read, and such a program wants to stop: the input ends here. */
+		if (err == Z_ERRNO && errno == EINTR) {
+			in->eof = 1;
+			return 0;
+		}
 		if (err == Z_ERRNO)
 			ppv_die(PPV_ERR, "%s: read error:", in->name);
 		ppv_die(PPV_ERR, "%s: %s", in->name, msg);

@@ -264,6 +264,66 @@ duration() {
 	assert_output ''
 }
 
+@test "time_signal cues (placement opportunity start and end) cut and mark the break too" {
+	start=$(ffprobe -v error -select_streams v -show_entries stream=start_time -of csv=p=0 cued.ts | grep . | head -n 1)
+	out=$(ppv-splice encode --time-signal --pts "$($PY -c "print('%.6f' % ($start + 10))")" --duration 20 \
+		--type 0x34 --event-id 7 --hex)
+	in=$(ppv-splice encode --time-signal --pts "$($PY -c "print('%.6f' % ($start + 30))")" --type 0x35 --event-id 7 --hex)
+	# the same stream with each splice_insert section swapped for a time_signal
+	$PY - cued.ts "$T/ts.ts" "$out" "$in" <<-'PY'
+	import sys
+	src, dst, out, inn = sys.argv[1:]
+	data = bytearray(open(src, "rb").read())
+	n = 0
+	for at in range(0, len(data) - 187, 188):
+	    p = data[at:at + 188]
+	    pid = (p[1] & 0x1f) << 8 | p[2]
+	    if p[1] & 0x40 and p[4] == 0 and p[5] == 0xfc:
+	        sec = bytes.fromhex((out if n == 0 else inn)[2:])
+	        data[at + 5:at + 188] = sec + b"\xff" * (183 - len(sec))
+	        n += 1
+	assert n == 2, n
+	open(dst, "wb").write(data)
+	PY
+	run ppv-segment -m vod -t 4 -o "$T/tsig" "$T/ts.ts"
+	assert_success
+	$PY - "$T/tsig/index.m3u8" <<-'PY'
+	import sys
+	t, out, into = 0.0, None, None
+	for l in open(sys.argv[1]):
+	    l = l.strip()
+	    if l.startswith("#EXT-X-CUE-OUT:"):
+	        out = t
+	    elif l == "#EXT-X-CUE-IN":
+	        into = t
+	    elif l.startswith("#EXTINF:"):
+	        t += float(l[8:].split(",")[0])
+	assert out == 10.0 and into == 30.0, (out, into)
+	PY
+}
+
+@test "SIGTERM and SIGINT end a live run cleanly: the segment finished, ENDLIST, exit 0" {
+	for sig in TERM INT; do
+		rm -rf "$T/s"
+		mkfifo "$T/fifo.$sig"
+		ppv-segment -t 2 -o "$T/s" < "$T/fifo.$sig" 3>&- &
+		BG=$!
+		{ cat in.ts; exec sleep 30; } > "$T/fifo.$sig" 2>/dev/null 3>&- &
+		FEED=$!
+		for _ in $(seq 100); do [ -f "$T/s/index.m3u8" ] && break; sleep 0.1; done
+		kill -$sig $BG
+		rc=0
+		wait $BG || rc=$?
+		BG=
+		kill $FEED 2>/dev/null || true
+		[ "$rc" -eq 0 ]
+		grep -qx '#EXT-X-ENDLIST' "$T/s/index.m3u8"
+		run $PY "$HLSCHECK" "$T/s/index.m3u8"
+		assert_success
+		tail -n 2 "$T/s/index.m3u8" | head -n 1 | grep -q '^index'
+	done
+}
+
 @test "bad input: not TS, no video, nothing: a clear error" {
 	head -c 10000 /dev/urandom > "$T/junk"
 	run ppv-segment -o "$T/x" < "$T/junk"
