@@ -9,7 +9,7 @@
 
 /* The calls made through it, typed from FFmpeg's own declarations. */
 #define PPV_AV_CALLS(X) \
-	X(f, avformat_open_input) X(f, avformat_find_stream_info) X(f, av_read_frame) \
+	X(f, avformat_alloc_context) X(f, avformat_open_input) X(f, avformat_find_stream_info) X(f, av_read_frame) \
 	X(f, avformat_close_input) X(f, avformat_alloc_output_context2) X(f, avformat_new_stream) \
 	X(f, avformat_write_header) X(f, av_write_frame) X(f, av_interleaved_write_frame) \
 	X(f, av_write_trailer) X(f, avformat_free_context) X(f, avio_alloc_context) \

@@ -110,6 +110,10 @@ struct segmenter {
 	uint8_t tsbuf[PPV_TS_PACKET * 4096];
 	size_t have;
 	uint64_t npk, skipped;
+	/* stdin for libavformat: what was read to tell TS from the rest, then more */
+	ppv_input *src;
+	uint8_t *peek;
+	size_t peeked, peekpos;
 	/* fMP4 */
 	bool fmp4;
 	char *init;                 /* the init segment's name */
@@ -828,7 +832,24 @@ aac_config(AVCodecParameters *par)
 	par->extradata_size = 2;
 }
 
-/* Input through libavformat, and an output muxer with its video and audio
+/* libavformat reading stdin through ppv_input, the bytes already looked at first. */
+static int
+src_read(void *opaque, uint8_t *buf, int n)
+{
+	struct segmenter *s = opaque;
+	size_t got;
+
+	if (s->peekpos < s->peeked) {
+		got = s->peeked - s->peekpos < (size_t)n ? s->peeked - s->peekpos : (size_t)n;
+		memcpy(buf, s->peek + s->peekpos, got);
+		s->peekpos += got;
+		return (int)got;
+	}
+	got = ppv_input_read(s->src, buf, (size_t)n);
+	return got ? (int)got : AVERROR_EOF;
+}
+
+/* Input through libavformat (url, or stdin when NULL), and an output muxer with its video and audio
  * streams (the first of each when first_only). map[] takes an input stream
  * to its output one: -1 dropped, -2 SCTE-35 cues. */
 static const ppv_av *
@@ -843,8 +864,23 @@ av_open(struct segmenter *s, const char *url, const char *fmt, bool first_only, 
 	/* our own `ppv-segment: where: what` says what failed; FFmpeg's lines
 	 * in their own format stay out of stderr */
 	av_log_set_level(AV_LOG_FATAL);
+	AVIOContext *pb = NULL;
 	*ic = *oc = NULL;
-	av_check(av->avformat_open_input(ic, url, NULL, NULL), s->inname);
+	if (!url) {
+		/* not seekable: MP4 with its index at the end needs a file name */
+		if (!(*ic = av->avformat_alloc_context()) ||
+		    !(pb = av->avio_alloc_context(av_malloc(1 << 16), 1 << 16, 0, s, src_read, NULL, NULL)))
+			ppv_die(PPV_ERR, "out of memory");
+		(*ic)->pb = pb;
+		(*ic)->flags |= AVFMT_FLAG_CUSTOM_IO;
+	}
+	int ret = av->avformat_open_input(ic, url, NULL, NULL);
+	if (ret < 0 && pb) {
+		/* a failed open frees the context, not the I/O we gave it */
+		av_freep(&pb->buffer);
+		av->avio_context_free(&pb);
+	}
+	av_check(ret, s->inname);
 	av_check(av->avformat_find_stream_info(*ic, NULL), s->inname);
 	av_check(av->avformat_alloc_output_context2(oc, NULL, fmt, NULL), fmt);
 	*vi = *ai = -1;
@@ -870,6 +906,18 @@ av_open(struct segmenter *s, const char *url, const char *fmt, bool first_only, 
 }
 
 static void
+av_close_input(const ppv_av *av, AVFormatContext **ic)
+{
+	AVIOContext *pb = (*ic)->flags & AVFMT_FLAG_CUSTOM_IO ? (*ic)->pb : NULL;
+
+	av->avformat_close_input(ic);
+	if (pb) {
+		av_freep(&pb->buffer);
+		av->avio_context_free(&pb);
+	}
+}
+
+static void
 run_fmp4(struct segmenter *s, const char *input)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
@@ -877,7 +925,7 @@ run_fmp4(struct segmenter *s, const char *input)
 	AVDictionary *opts = NULL;
 	struct membuf m = { 0 };
 	int map[64], vi, ai;
-	const ppv_av *av = av_open(s, input && strcmp(input, "-") ? input : "pipe:0", "mp4", true, &ic, &oc, map, &vi, &ai);
+	const ppv_av *av = av_open(s, input, "mp4", true, &ic, &oc, map, &vi, &ai);
 
 	if (vi < 0)
 		ppv_die(PPV_ERR, "%s: no video stream: nothing to cut at", s->inname);
@@ -952,7 +1000,7 @@ run_fmp4(struct segmenter *s, const char *input)
 	av_freep(&oc->pb->buffer);   /* avio may have replaced it: not ours to keep, not its to free */
 	av->avio_context_free(&oc->pb);
 	av->avformat_free_context(oc);
-	av->avformat_close_input(&ic);
+	av_close_input(av, &ic);
 	free(m.p);
 }
 
@@ -1052,7 +1100,7 @@ run_remux(struct segmenter *s, const char *path)
 	av_freep(&oc->pb->buffer);
 	av->avio_context_free(&oc->pb);
 	av->avformat_free_context(oc);
-	av->avformat_close_input(&ic);
+	av_close_input(av, &ic);
 }
 
 int
@@ -1080,19 +1128,46 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	clear_temps(&s);
 	if (cfg->mode != PPV_SEG_VOD)
 		resume(&s);
-	if (s.fmp4) {
-		s.inname = input && strcmp(input, "-") ? input : "stdin";
+	bool file = input && strcmp(input, "-");
+	if (s.fmp4 && file) {
+		s.inname = input;
 		run_fmp4(&s, input);
-	} else if (input && strcmp(input, "-") && !is_ts(input)) {
+	} else if (!s.fmp4 && file && !is_ts(input)) {
 		s.inname = input;
 		run_remux(&s, input);
 		ts_finish(&s);
 	} else {
 		ppv_input *in = ppv_input_open(input);
 		s.inname = ppv_input_name(in);
-		run_ts(&s, in);
+		/* what the stream starts with says whether it is TS */
+		while (s.have <= PPV_TS_PACKET) {
+			size_t got = ppv_input_read(in, s.tsbuf + s.have, sizeof s.tsbuf - s.have);
+			if (!got)
+				break;
+			s.have += got;
+		}
+		bool ts = s.have > PPV_TS_PACKET && s.tsbuf[0] == 0x47 && s.tsbuf[PPV_TS_PACKET] == 0x47;
+		if (s.fmp4 || (!ts && s.have > PPV_TS_PACKET)) {
+			/* apart from tsbuf, which the TS muxer's output fills */
+			s.src = in;
+			s.peeked = s.have;
+			if (!(s.peek = malloc(s.have)))
+				ppv_die(PPV_ERR, "out of memory");
+			memcpy(s.peek, s.tsbuf, s.have);
+			s.have = 0;
+			if (s.fmp4) {
+				run_fmp4(&s, NULL);
+			} else {
+				run_remux(&s, NULL);
+				ts_finish(&s);
+			}
+		} else {
+			ts_feed(&s);
+			run_ts(&s, in);
+			ts_finish(&s);
+		}
 		ppv_input_close(in);
-		ts_finish(&s);
+		free(s.peek);
 	}
 	close_segment(&s, s.maxnow + (s.frame ? s.frame : 3000));
 	if (cfg->master)

@@ -253,6 +253,18 @@ duration() {
 	$PY -c 'import sys; a = float(sys.argv[1]); assert abs(a - 12) <= 0.1, a' "$(duration "$T/r/index.m3u8")"
 }
 
+@test "other containers on stdin too: FLV piped in, as TS and as fMP4" {
+	ffmpeg -v error -i in.ts -t 12 -c copy -f flv "$T/in.flv"
+	for f in ts fmp4; do
+		run ppv-segment -f $f -m vod -t 4 -o "$T/p$f" < "$T/in.flv"
+		assert_success
+		[ "$(grep -c '^#EXTINF' "$T/p$f/index.m3u8")" -eq 3 ]
+		run ffmpeg -v error -i "$T/p$f/index.m3u8" -f null -
+		assert_success
+		assert_output ''
+	done
+}
+
 @test "fMP4 takes any container libavformat reads, and encrypts" {
 	ffmpeg -v error -i in.ts -t 12 -c copy -bsf:a aac_adtstoasc "$T/in.mp4"
 	run ppv-segment -f fmp4 -m vod -t 4 --encrypt -o "$T/m" "$T/in.mp4"
@@ -324,15 +336,19 @@ duration() {
 }
 
 @test "bad input: not TS, no video, nothing: a clear error" {
-	head -c 10000 /dev/urandom > "$T/junk"
-	run ppv-segment -o "$T/x" < "$T/junk"
-	assert_failure 2
-	assert_output 'ppv-segment: stdin: not an MPEG transport stream (no 0x47 sync byte)'
-	# a file that is no TS goes to libavformat, which says what it thinks
+	# what is no TS goes to libavformat, which says what it thinks
 	printf 'this is not a video\n%.0s' $(seq 500) > "$T/text"
 	run ppv-segment -o "$T/x" "$T/text"
 	assert_failure 2
 	assert_output "ppv-segment: $T/text: Invalid data found when processing input"
+	run ppv-segment -o "$T/x" < "$T/text"
+	assert_failure 2
+	assert_output "ppv-segment: stdin: Invalid data found when processing input"
+	# a TS that loses its sync later is resynchronized, and says so
+	{ head -c 188000 in.ts; head -c 1000 "$T/text"; tail -c +188001 in.ts; } > "$T/resync.ts"
+	run ppv-segment -m vod -o "$T/y" < "$T/resync.ts"
+	assert_success
+	assert_output 'ppv-segment: stdin: 1000 bytes out of sync skipped'
 	ffmpeg -v error -f lavfi -i sine -t 2 -c:a aac -f mpegts "$T/audio.ts"
 	run ppv-segment -o "$T/x" "$T/audio.ts"
 	assert_failure 2
