@@ -425,11 +425,7 @@ cmd_encode(int argc, char **argv)
 	if (n < 0)
 		ppv_die(PPV_ERR, "the cue does not fit in a section");
 	if (hex) {
-		strcpy(text, "0x");
-		ppv_hex_encode(text + 2, out, (size_t)n);
-		for (char *p = text + 2; *p; p++)
-			if (*p >= 'a' && *p <= 'f')
-				*p = (char)(*p - 'a' + 'A');
+		ppv_scte35_hex(text, out, (size_t)n);
 	} else {
 		ppv_b64_encode(text, out, (size_t)n);
 	}

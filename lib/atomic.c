@@ -193,6 +193,35 @@ ppv_atomic_commit(ppv_atomic *a)
 }
 
 int
+ppv_mkdirs(const char *dir)
+{
+	char *d = strdup(dir);
+	int rc = 0;
+
+	if (!d)
+		return -1;
+	/* the whole path first: in a batch it is most often there already */
+	if (mkdir(d, 0777) < 0 && errno == ENOENT) {
+		for (char *p = d + 1; *p; p++)
+			if (*p == '/') {
+				*p = '\0';
+				mkdir(d, 0777);
+				*p = '/';
+			}
+		rc = mkdir(d, 0777);
+	}
+	if (rc < 0 && errno == EEXIST)
+		rc = 0;
+	struct stat st;
+	if (rc == 0 && (stat(d, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	free(d);
+	return rc;
+}
+
+int
 ppv_atomic_write(const char *path, const void *buf, size_t n, mode_t mode)
 {
 	static unsigned long seq;

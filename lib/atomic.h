@@ -15,6 +15,8 @@ FILE *ppv_atomic_open(ppv_atomic *a, const char *path, mode_t mode);
 /* Flush, fsync, rename over path, fsync the directory. -1 with errno on failure,
  * in which case the temporary file is removed and path is untouched. */
 int ppv_atomic_commit(ppv_atomic *a);
+/* mkdir -p: every missing directory on the way to dir. */
+int ppv_mkdirs(const char *dir);
 /* The whole of buf as the new content of path, as open and commit would. */
 int ppv_atomic_write(const char *path, const void *buf, size_t n, mode_t mode);
 /* With on, commits still rename whole files into place but leave the

@@ -197,10 +197,7 @@ clock_tick(struct injector *j, uint64_t raw)
 		j->now = 0;
 		return;
 	}
-	/* a signed step modulo 2^33: B-frames step back, wraps step forward */
-	int64_t d = (int64_t)((raw - j->last_raw) & (PTS_WRAP - 1));
-	if (d >= (int64_t)(PTS_WRAP / 2))
-		d -= (int64_t)PTS_WRAP;
+	int64_t d = ppv_pts_delta(raw, j->last_raw);
 	j->last_raw = raw;
 	int64_t now = (int64_t)j->now + d;
 	j->now = now < 0 ? 0 : (uint64_t)now;

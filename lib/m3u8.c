@@ -190,16 +190,12 @@ cue_from_scte35(const char *text, ppv_m3u8_seg *s)
 		const ppv_splice_desc *d = &c.desc[i];
 		if (d->tag != PPV_DESC_SEGMENTATION || !d->known || d->u.seg.cancel)
 			continue;
-		uint8_t t = d->u.seg.type_id;
-		bool start = t == 0x22 || t == 0x30 || t == 0x32 || t == 0x34 || t == 0x36 ||
-			     t == 0x38 || t == 0x3a || t == 0x44 || t == 0x46;
-		bool end = t == 0x23 || t == 0x31 || t == 0x33 || t == 0x35 || t == 0x37 ||
-			   t == 0x39 || t == 0x3b || t == 0x45 || t == 0x47;
-		if (start) {
+		int b = ppv_scte35_break(d->u.seg.type_id);
+		if (b > 0) {
 			s->cue = PPV_TAG_CUE_OUT;
 			if (d->u.seg.has_duration)
 				s->cue_dur = (int64_t)d->u.seg.duration * 100 / 9;
-		} else if (end && s->cue != PPV_TAG_CUE_OUT) {
+		} else if (b < 0 && s->cue != PPV_TAG_CUE_OUT) {
 			s->cue = PPV_TAG_CUE_IN;
 		}
 	}

@@ -529,6 +529,32 @@ ppv_scte35_text(const char *s, uint8_t *out, size_t cap)
 	return ppv_b64_decode(out, cap, buf, n);
 }
 
+void
+ppv_scte35_hex(char *out, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	*out++ = '0';
+	*out++ = 'x';
+	for (size_t i = 0; i < n; i++) {
+		*out++ = digits[p[i] >> 4];
+		*out++ = digits[p[i] & 15];
+	}
+	*out = '\0';
+}
+
+int
+ppv_scte35_break(uint8_t t)
+{
+	switch (t) {
+	case 0x22: case 0x30: case 0x32: case 0x34: case 0x36: case 0x38: case 0x3a: case 0x44: case 0x46:
+		return 1;
+	case 0x23: case 0x31: case 0x33: case 0x35: case 0x37: case 0x39: case 0x3b: case 0x45: case 0x47:
+		return -1;
+	}
+	return 0;
+}
+
 char *
 ppv_ticks_format(uint64_t ticks, char *buf)
 {

@@ -139,6 +139,11 @@ void ppv_scte35_json_members(const ppv_scte35 *c, FILE *fp);
 const char *ppv_scte35_command_name(uint8_t type);
 const char *ppv_scte35_segtype_name(uint8_t id);
 const char *ppv_scte35_upid_name(uint8_t type);
+/* A cue as HLS tags carry it: 0x and upper-case hex; out holds 2n+3. */
+void ppv_scte35_hex(char *out, const uint8_t *p, size_t n);
+/* What a segmentation_type_id means for an ad break: 1 it opens one (break,
+ * advertisement, placement opportunity, ad block), -1 it closes one, 0 neither. */
+int ppv_scte35_break(uint8_t type_id);
 /* 90 kHz ticks as seconds with 6 decimals, rounded. */
 char *ppv_ticks_format(uint64_t ticks, char *buf);
 /* Seconds with up to 6 decimals (or "Nt" for ticks) to 90 kHz ticks. */

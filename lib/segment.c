@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +22,6 @@
 #include "avload.h"
 #include "bytes.h"
 #include "cli.h"
-#include "codec.h"
 #include "esinfo.h"
 #include "input.h"
 #include "keys.h"
@@ -31,7 +29,6 @@
 #include "progress.h"
 #include "scte35.h"
 #include "ts.h"
-#include "when.h"
 
 #define TICK 90000
 #define WRAP (INT64_C(1) << 33)
@@ -117,7 +114,6 @@ struct segmenter {
 	/* fMP4 */
 	bool fmp4;
 	char *init;                 /* the init segment's name */
-	int rc;
 };
 
 static volatile sig_atomic_t stopping;
@@ -297,15 +293,14 @@ write_playlist(struct segmenter *s, bool end)
 			fprintf(f, "#EXT-X-PROGRAM-DATE-TIME:%s\n", ppv_pdt_format(g->pdt, b));
 		if (g->daterange)
 			fprintf(f, "%s\n", g->daterange);
-		if (!(cfg->cues & PPV_CUES_TAGS))
-			;
-		else if (g->cue == CUE_OUT)
+		int cue = cfg->cues & PPV_CUES_TAGS ? g->cue : CUE_NONE;
+		if (cue == CUE_OUT)
 			fprintf(f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(g->cue_dur * 100 / 9, b));
-		else if (g->cue == CUE_CONT) {
+		else if (cue == CUE_CONT) {
 			char e[32];
 			fprintf(f, "#EXT-X-CUE-OUT-CONT:ElapsedTime=%s,Duration=%s\n",
 				ppv_m3u8_fmt_secs(g->cue_elapsed * 100 / 9, e), ppv_m3u8_fmt_secs(g->cue_dur * 100 / 9, b));
-		} else if (g->cue == CUE_IN)
+		} else if (cue == CUE_IN)
 			fputs("#EXT-X-CUE-IN\n", f);
 		fprintf(f, "#EXTINF:%s,\n%s\n", ppv_m3u8_fmt_secs(g->dur * 100 / 9, b), g->uri);
 	}
@@ -443,14 +438,6 @@ keyframe(const struct segmenter *s, const uint8_t *p, const ppv_tspkt *k)
 	return false;
 }
 
-/* Unwraps a 90 kHz timestamp near the clock; jumps are the caller's. */
-static int64_t
-delta(uint64_t raw, uint64_t last)
-{
-	int64_t d = (int64_t)((raw - last) & (uint64_t)(WRAP - 1));
-	return d >= WRAP / 2 ? d - WRAP : d;
-}
-
 static void
 tick(struct segmenter *s, uint64_t raw)
 {
@@ -460,7 +447,7 @@ tick(struct segmenter *s, uint64_t raw)
 		s->now = s->maxnow = 0;
 		return;
 	}
-	int64_t d = delta(raw, s->last_raw);
+	int64_t d = ppv_pts_delta(raw, s->last_raw);
 	s->last_raw = raw;
 	if (d > JUMP || d < -JUMP) {
 		/* a reset or a jump: the clock goes on a frame later, marked */
@@ -492,11 +479,7 @@ wait_cue(struct segmenter *s, int64_t at, int64_t dur, bool out, uint32_t id, co
 	w->dur = dur;
 	w->out = out;
 	w->id = id;
-	strcpy(w->hex, "0x");
-	ppv_hex_encode(w->hex + 2, sec, n);
-	for (char *c = w->hex + 2; *c; c++)
-		if (*c >= 'a' && *c <= 'f')
-			*c = (char)(*c - 'a' + 'A');
+	ppv_scte35_hex(w->hex, sec, n);
 }
 
 static void
@@ -520,22 +503,22 @@ on_cue(void *ctx, const uint8_t *sec, size_t n)
 		const ppv_splice_event *e = &c.insert;
 		int64_t at = s->now;
 		if (e->program_splice && !e->immediate && e->time.specified)
-			at = s->now + delta((e->time.pts + (uint64_t)adj) & (uint64_t)(WRAP - 1), s->last_raw);
+			at = s->now + ppv_pts_delta(e->time.pts + (uint64_t)adj, s->last_raw);
 		wait_cue(s, at, e->has_duration ? (int64_t)e->duration : -1, e->out_of_network, e->event_id, sec, n);
 		return;
 	}
 	if (c.command_type != PPV_TIME_SIGNAL || !c.time.specified)
 		return;
-	int64_t at = s->now + delta((c.time.pts + (uint64_t)adj) & (uint64_t)(WRAP - 1), s->last_raw);
+	int64_t at = s->now + ppv_pts_delta(c.time.pts + (uint64_t)adj, s->last_raw);
 	for (int i = 0; i < c.ndesc; i++) {
 		const ppv_splice_desc *d = &c.desc[i];
 		if (d->tag != PPV_DESC_SEGMENTATION || !d->known || d->u.seg.cancel)
 			continue;
-		uint8_t t = d->u.seg.type_id;
-		if (t == 0x22 || t == 0x30 || t == 0x32 || t == 0x34 || t == 0x36)
+		int b = ppv_scte35_break(d->u.seg.type_id);
+		if (b > 0)
 			wait_cue(s, at, d->u.seg.has_duration ? (int64_t)d->u.seg.duration : -1, true,
 				 d->u.seg.event_id, sec, n);
-		else if (t == 0x23 || t == 0x31 || t == 0x33 || t == 0x35 || t == 0x37)
+		else if (b < 0)
 			wait_cue(s, at, -1, false, d->u.seg.event_id, sec, n);
 	}
 }
@@ -1115,16 +1098,8 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	s.seq = cfg->start_number;
 	if (cfg->encrypt && !(s.ebuf = malloc(EBUF)))
 		ppv_die(PPV_ERR, "out of memory");
-	char *d = xasprintf("%s", cfg->dir);
-	for (char *p = d + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(d, 0755);
-			*p = '/';
-		}
-	if (mkdir(d, 0755) < 0 && errno != EEXIST)
+	if (ppv_mkdirs(cfg->dir) < 0)
 		ppv_die(PPV_ERR, "%s:", cfg->dir);
-	free(d);
 	clear_temps(&s);
 	if (cfg->mode != PPV_SEG_VOD)
 		resume(&s);

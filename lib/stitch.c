@@ -508,12 +508,7 @@ cue_hex(char *out, uint32_t id, int64_t pts_us, int64_t dur_us, bool outcue)
 		c.insert.has_duration = c.insert.auto_return = true;
 		c.insert.duration = (uint64_t)(dur_us * 9 / 100);
 	}
-	long n = ppv_scte35_encode(&c, sec, sizeof sec);
-	strcpy(out, "0x");
-	ppv_hex_encode(out + 2, sec, (size_t)n);
-	for (char *p = out + 2; *p; p++)
-		if (*p >= 'a' && *p <= 'f')
-			*p = (char)(*p - 'a' + 'A');
+	ppv_scte35_hex(out, sec, (size_t)ppv_scte35_encode(&c, sec, sizeof sec));
 }
 
 static void
@@ -545,16 +540,8 @@ commit(const char *path, const char *text, size_t n, char *err, size_t cap)
 	/* -o DIR mirrors the input tree: make the directories on the way,
 	 * once per directory in a row of files that share it */
 	char *dir = ppv_dirname(path);
-	if ((!made || strcmp(made, dir)) && mkdir(dir, 0777) < 0 && errno == ENOENT) {
-		for (char *p = dir + 1; *p; p++)
-			if (*p == '/') {
-				*p = '\0';
-				mkdir(dir, 0777);
-				*p = '/';
-			}
-		mkdir(dir, 0777);
-	}
 	if (!made || strcmp(made, dir)) {
+		ppv_mkdirs(dir);   /* a failure shows when the file is written */
 		free(made);
 		made = xstrdup(dir);
 	}

@@ -148,6 +148,15 @@ ppv_pes_pts(const uint8_t *p, size_t n)
 	       (uint64_t)t[3] << 7 | t[4] >> 1;
 }
 
+int64_t
+ppv_pts_delta(uint64_t raw, uint64_t last)
+{
+	const int64_t wrap = INT64_C(1) << 33;
+	int64_t d = (int64_t)((raw - last) & (uint64_t)(wrap - 1));
+
+	return d >= wrap / 2 ? d - wrap : d;
+}
+
 bool
 ppv_stream_is_video(uint8_t t)
 {

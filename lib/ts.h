@@ -55,6 +55,9 @@ int ppv_pmt_parse(const uint8_t *sec, size_t n, ppv_pmt *m);
 /* The PTS of a PES packet that starts in this payload, PPV_TS_NOPTS if none. */
 uint64_t ppv_pes_pts(const uint8_t *payload, size_t n);
 bool ppv_stream_is_video(uint8_t stream_type);
+/* raw - last as a signed step modulo 2^33: B-frames step back a little,
+ * the wrap every 26.5 hours steps forward. */
+int64_t ppv_pts_delta(uint64_t raw, uint64_t last);
 /* Splits a section into packets of pid; returns how many, with continuity
  * counters taken from and written back to *cc. */
 size_t ppv_ts_packetize(const uint8_t *sec, size_t n, uint16_t pid, uint8_t *cc,

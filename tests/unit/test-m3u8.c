@@ -104,6 +104,11 @@ test_m3u8(void)
 	CHECK_STR(err, "t.m3u8:3: a URI without #EXTINF");
 	free(t);
 
+	/* timestamps step across the 33-bit wrap, and back for B-frames */
+	CHECK(ppv_pts_delta(10, (UINT64_C(1) << 33) - 20) == 30);
+	CHECK(ppv_pts_delta(100, 3100) == -3000);
+	CHECK(ppv_pts_delta(3100, 100) == 3000);
+
 	/* a section too big for one packet comes back whole */
 	uint8_t sec[400], pkt[188 * 4];
 	uint8_t cc = 14;

@@ -213,6 +213,13 @@ test_scte35(void)
 	CHECK(ppv_scte35_decode(&d, buf, (size_t)n, err, sizeof err) == -1);
 	CHECK_STR(err, "unknown splice_command_type 0x42");
 
+	char hx[16];
+	ppv_scte35_hex(hx, (const uint8_t *)"\xfc\x30\x0a", 3);
+	CHECK_STR(hx, "0xFC300A");
+	CHECK(ppv_scte35_break(0x34) == 1 && ppv_scte35_break(0x22) == 1 && ppv_scte35_break(0x46) == 1);
+	CHECK(ppv_scte35_break(0x35) == -1 && ppv_scte35_break(0x23) == -1);
+	CHECK(ppv_scte35_break(0x10) == 0 && ppv_scte35_break(0x11) == 0);
+
 	uint64_t ticks;
 	CHECK(ppv_ticks_parse("21388.766756", &ticks) == 0 && ticks == 1924989008);
 	CHECK(ppv_ticks_parse("90000t", &ticks) == 0 && ticks == 90000);
