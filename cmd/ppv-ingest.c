@@ -261,20 +261,6 @@ main(int argc, char **argv)
 				ppv_exit(PPV_OK);
 			ppv_die(PPV_ERR, "%s: %s", name, av_err2str(k));
 		}
-		/* TS and other containers may leave e.g. the AAC sample rate unknown
-		 * until a few packets are parsed; RTMP's FLV headers carry it. The
-		 * probe is bounded so memory stays small. */
-		if (!l) {
-			in->probesize = 2 << 20;
-			in->max_analyze_duration = 3 * AV_TIME_BASE;
-			AVDictionary **po = calloc(in->nb_streams, sizeof *po);
-			for (unsigned i = 0; po && i < in->nb_streams; i++)
-				av_dict_set(&po[i], "threads", "1", 0);  /* one decoder, not one per core */
-			avformat_find_stream_info(in, po);
-			for (unsigned i = 0; po && i < in->nb_streams; i++)
-				av_dict_free(&po[i]);
-			free(po);
-		}
 		ppv_remux_cfg rcfg = { max_ms, stats_fd, 5000, &stop, live && !l,
 		                       l ? ppv_listen_reconnects : NULL, l ? ppv_listen_name : NULL, l };
 		rc = ppv_remux(in, out, &rcfg, err, sizeof err);

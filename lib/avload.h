@@ -1,10 +1,12 @@
-/* avload.h: libavformat and libavcodec opened at run time, for the rare paths that need them, so the common ones stay small. */
+/* avload.h: FFmpeg libraries opened at run time, for the rare paths that need them, so the common ones stay small. */
 #ifndef PPV_AVLOAD_H
 #define PPV_AVLOAD_H
 
 #include <stddef.h>
 
 #include <libavcodec/avcodec.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersink.h>
 #include <libavformat/avformat.h>
 
 /* The calls made through it, typed from FFmpeg's own declarations. */
@@ -25,5 +27,20 @@ typedef struct {
 /* The libraries of the FFmpeg the program was built against; NULL with the
  * reason in err when they are not there. */
 const ppv_av *ppv_av_load(char *err, size_t cap);
+
+/* libavfilter, which alone brings in some sixty libraries (text to speech,
+ * fonts, OpenCL): only the test source needs it. */
+#define PPV_AVFILTER_CALLS(X) \
+	X(avfilter_graph_alloc) X(avfilter_graph_create_filter) X(avfilter_get_by_name) \
+	X(avfilter_graph_parse_ptr) X(avfilter_link) X(avfilter_graph_config) X(avfilter_inout_free) \
+	X(avfilter_graph_free) X(av_buffersink_set_frame_size) X(av_buffersink_get_frame)
+
+typedef struct {
+#define PPV_AVFILTER_FIELD(name) __typeof__(name) *name;
+	PPV_AVFILTER_CALLS(PPV_AVFILTER_FIELD)
+#undef PPV_AVFILTER_FIELD
+} ppv_avfilter;
+
+const ppv_avfilter *ppv_avfilter_load(char *err, size_t cap);
 
 #endif

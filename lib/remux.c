@@ -7,6 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libavcodec/avcodec.h>
+#include <libavutil/channel_layout.h>
+
 #include "cli.h"
 #include "json.h"
 #include "remux.h"
@@ -25,6 +28,8 @@ struct track {
 	int video, seen;
 	int64_t last, dur;            /* output dts and duration, 90 kHz */
 	int64_t last_key, keyint;
+	int rate, frame_size;         /* audio, kept: libavformat may clear its codecpar copy */
+	int64_t rem;                  /* audio: rounding carried between frames, ticks * rate */
 	uint64_t frames, bytes;
 };
 
@@ -56,6 +61,41 @@ codec_ok(const AVCodecParameters *p)
 	return "";
 }
 
+/* TS and some other containers say "AAC" but not its rate or channels, which
+ * the muxer needs, and the AAC parser does not give them (HE-AAC's headers
+ * tell half the rate); decoding one audio frame does, for a few kilobytes,
+ * where avformat_find_stream_info would also decode megabytes of video.
+ * Returns 1 while the stream still lacks them. */
+static int
+audio_params(AVStream *st, const AVPacket *p)
+{
+	AVCodecParameters *par = st->codecpar;
+
+	if (par->codec_type != AVMEDIA_TYPE_AUDIO || par->codec_id == AV_CODEC_ID_NONE ||
+	    (par->sample_rate > 0 && par->ch_layout.nb_channels > 0))
+		return 0;
+	if (!p || p->stream_index != st->index || p->size <= 0)
+		return 1;
+	const AVCodec *dec = avcodec_find_decoder(par->codec_id);
+	AVCodecContext *c = dec ? avcodec_alloc_context3(dec) : NULL;
+	AVFrame *f = av_frame_alloc();
+	if (c && f && avcodec_parameters_to_context(c, par) >= 0) {
+		c->thread_count = 1;
+		if (avcodec_open2(c, dec, NULL) >= 0 && avcodec_send_packet(c, p) >= 0 &&
+		    avcodec_receive_frame(c, f) >= 0 && f->sample_rate > 0 &&
+		    f->ch_layout.nb_channels > 0) {
+			par->sample_rate = f->sample_rate;
+			av_channel_layout_uninit(&par->ch_layout);
+			av_channel_layout_copy(&par->ch_layout, &f->ch_layout);
+			if (!par->frame_size)
+				par->frame_size = f->nb_samples;
+		}
+	}
+	av_frame_free(&f);
+	avcodec_free_context(&c);
+	return par->sample_rate <= 0 || par->ch_layout.nb_channels <= 0;
+}
+
 /* Output streams for what the input has: one video (required), one audio. */
 static int
 setup(remux *r, char *err, size_t n)
@@ -83,7 +123,14 @@ setup(remux *r, char *err, size_t n)
 		}
 		if (want)
 			continue;  /* data, subtitles: not part of a clean A/V stream */
+		if (audio_params(r->in->streams[i], NULL)) {
+			ppv_warn("input: audio stream %u: no sample rate in its first packets; it is "
+			         "dropped", i);
+			continue;
+		}
 		r->t[i].video = p->codec_type == AVMEDIA_TYPE_VIDEO;
+		r->t[i].rate = p->sample_rate;
+		r->t[i].frame_size = p->frame_size;
 		r->t[i].out = ppv_tsout_add(r->out, p, (AVRational){ 1, TB });
 		if (r->t[i].out < 0) {
 			snprintf(err, n, "cannot add an output stream");
@@ -152,6 +199,14 @@ retime(remux *r, struct track *t, AVPacket *p, AVRational tb)
 	int64_t dts = p->dts != AV_NOPTS_VALUE ? p->dts : p->pts;
 	int64_t pts, out, shift;
 
+	/* TS carries one timestamp per PES, which may hold several audio frames;
+	 * those without follow on at the codec's frame duration */
+	if (!t->video && p->duration <= 0 && t->rate > 0 && t->frame_size > 0) {
+		int64_t num = (int64_t)t->frame_size * TB + t->rem;
+		int64_t d = (num + t->rate / 2) / t->rate;  /* nearest, the error carried */
+		p->duration = av_rescale_q(d, (AVRational){ 1, TB }, tb);
+		t->rem = num - d * t->rate;
+	}
 	if (dts == AV_NOPTS_VALUE) {
 		out = t->seen ? t->last + t->dur : 0;
 		dts = out - r->offset;
@@ -252,11 +307,13 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 		if (par->codec_type == AVMEDIA_TYPE_VIDEO && video_at < 0)
 			video_at = nq;
 		nq++;
-		int audio = 0;
-		for (unsigned i = 0; i < in->nb_streams; i++)
+		int audio = 0, lacking = 0;
+		for (unsigned i = 0; i < in->nb_streams; i++) {
 			audio |= in->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
-		/* audio seen, or a good number of packets since the first video one */
-		if (video_at >= 0 && (audio || nq - video_at > 90))
+			lacking |= audio_params(in->streams[i], q[nq - 1]);
+		}
+		/* audio known, or a good number of packets since the first video one */
+		if (video_at >= 0 && ((audio && !lacking) || nq - video_at > 90))
 			break;
 	}
 	if (nq == 0 && cfg->stop && *cfg->stop) {

@@ -3,12 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <libavcodec/avcodec.h>
-#include <libavfilter/avfilter.h>
-#include <libavfilter/buffersink.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
 
+#include "avload.h"
 #include "testsrc.h"
+
+static const ppv_avfilter *F;  /* loaded on first use */
 
 typedef struct {
 	AVFilterGraph *graph;
@@ -25,18 +26,18 @@ make_graph(track *t, const char *desc, int audio, char *err, size_t n)
 	AVFilterInOut *outs = NULL;
 	int r;
 
-	t->graph = avfilter_graph_alloc();
+	t->graph = F->avfilter_graph_alloc();
 	if (!t->graph)
 		return -1;
-	r = avfilter_graph_create_filter(&t->sink, avfilter_get_by_name(audio ? "abuffersink" : "buffersink"),
+	r = F->avfilter_graph_create_filter(&t->sink, F->avfilter_get_by_name(audio ? "abuffersink" : "buffersink"),
 	                                 "sink", NULL, NULL, t->graph);
 	if (r >= 0)
-		r = avfilter_graph_parse_ptr(t->graph, desc, NULL, &outs, t->graph);
+		r = F->avfilter_graph_parse_ptr(t->graph, desc, NULL, &outs, t->graph);
 	if (r >= 0 && outs)
-		r = avfilter_link(outs->filter_ctx, (unsigned)outs->pad_idx, t->sink, 0);
+		r = F->avfilter_link(outs->filter_ctx, (unsigned)outs->pad_idx, t->sink, 0);
 	if (r >= 0)
-		r = avfilter_graph_config(t->graph, NULL);
-	avfilter_inout_free(&outs);
+		r = F->avfilter_graph_config(t->graph, NULL);
+	F->avfilter_inout_free(&outs);
 	if (r < 0)
 		snprintf(err, n, "test source filter '%s': %s", desc, av_err2str(r));
 	return r < 0 ? -1 : 0;
@@ -103,7 +104,7 @@ open_audio(track *t, char *err, size_t n)
 		return -1;
 	}
 	/* the encoder takes exactly frame_size samples a call */
-	av_buffersink_set_frame_size(t->sink, (unsigned)t->enc->frame_size);
+	F->av_buffersink_set_frame_size(t->sink, (unsigned)t->enc->frame_size);
 	return 0;
 }
 
@@ -114,7 +115,7 @@ step(track *t, ppv_tsout *out, AVFrame *f, AVPacket *p, int64_t end, char *err, 
 	int r = 0;
 
 	if (!t->done) {
-		if ((r = av_buffersink_get_frame(t->sink, f)) < 0) {
+		if ((r = F->av_buffersink_get_frame(t->sink, f)) < 0) {
 			snprintf(err, n, "test source: %s", av_err2str(r));
 			return -1;
 		}
@@ -151,6 +152,8 @@ ppv_testsrc(const ppv_testsrc_cfg *c, ppv_tsout *out, char *err, size_t n)
 	AVPacket *p = av_packet_alloc();
 	int rc = -1;
 
+	if (!F && !(F = ppv_avfilter_load(err, n)))
+		goto done;
 	if (open_video(&v, c, err, n) || open_audio(&a, err, n))
 		goto done;
 	AVCodecParameters *par = avcodec_parameters_alloc();
@@ -192,7 +195,9 @@ done:
 	av_packet_free(&p);
 	avcodec_free_context(&v.enc);
 	avcodec_free_context(&a.enc);
-	avfilter_graph_free(&v.graph);
-	avfilter_graph_free(&a.graph);
+	if (F) {
+		F->avfilter_graph_free(&v.graph);
+		F->avfilter_graph_free(&a.graph);
+	}
 	return rc;
 }

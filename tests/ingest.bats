@@ -129,6 +129,20 @@ publish() {
 	awk -v d="$d" 'BEGIN { exit !(d > 7.6 && d < 8.4) }' || fail "duration $d"
 }
 
+@test "TS input: audio frames that share one PES timestamp keep their spacing, rate and channels" {
+	# ffmpeg's TS muxer puts several AAC frames in one PES with one timestamp;
+	# the rest must follow on at 1024 samples each, with no invented jumps
+	ffmpeg -v error -f lavfi -i testsrc=size=160x120:rate=25:duration=3 -f lavfi -i sine=sample_rate=48000:duration=3 \
+		-ac 2 -c:v libx264 -g 25 -c:a aac -f mpegts "$T/in.ts"
+	run ppv-ingest --stats "$T/stats" -o "$T/out.ts" "$T/in.ts"
+	assert_success
+	tail -n 1 "$T/stats" | grep -q '"discontinuities":0,'
+	[ "$(ffprobe -v error -select_streams a -show_entries stream=sample_rate,channels -of csv=p=0 "$T/out.ts" | grep . | sort -u)" = "48000,2" ]
+	# audio dts steps of 1920 ticks (1024 / 48000 s), give or take a tick of rounding
+	ffprobe -v error -select_streams a -show_entries packet=dts -of csv=p=0 "$T/out.ts" | tr -d , | grep . |
+		awk 'NR > 1 { d = $1 - prev; if (d < 1919 || d > 1921) bad++ } { prev = $1 } END { exit bad > 0 || NR < 100 }'
+}
+
 @test "SRT input with a passphrase from a key file, fed by the ffmpeg CLI" {
 	ffmpeg -hide_banner -protocols 2>/dev/null | grep -qx '  srt' || skip "ffmpeg without SRT"
 	(umask 077; echo 'correct-horse-battery' > "$T/srt.key")
