@@ -17,7 +17,7 @@ FUZZ_TIME ?= 60
 FUZZ_SHORT = 8
 FUZZ_SEED ?=
 
-PROGS = ppv-ingest ppv-mint ppv-segment ppv-splice
+PROGS = ppv-earnings ppv-ingest ppv-mint ppv-segment ppv-splice
 LIBSRC = $(sort $(wildcard lib/*.c))
 LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
 UNITSRC = $(sort $(wildcard tests/unit/*.c))

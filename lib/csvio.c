@@ -221,3 +221,22 @@ ppv_csv_puts(FILE *fp, const char *s, int last)
 {
 	ppv_csv_put(fp, s, strlen(s), last);
 }
+
+void
+ppv_csv_text(FILE *fp, const char *s, int last)
+{
+	/* a spreadsheet runs a cell starting with these as a formula (OWASP's
+	 * CSV injection); a leading quote makes it text and shows nothing */
+	if (strchr("=+-@\t\r", *s) && *s) {
+		size_t n = strlen(s);
+		char *t = malloc(n + 2);
+		if (!t)
+			ppv_die(PPV_ERR, "out of memory");
+		t[0] = '\'';
+		memcpy(t + 1, s, n + 1);
+		ppv_csv_put(fp, t, n + 1, last);
+		free(t);
+		return;
+	}
+	ppv_csv_puts(fp, s, last);
+}

@@ -25,5 +25,8 @@ void ppv_csv_close(ppv_csv *c);
 /* Writes one field, quoted only when it must be; last ends the record. */
 void ppv_csv_put(FILE *fp, const char *s, size_t n, int last);
 void ppv_csv_puts(FILE *fp, const char *s, int last);
+/* A text field a spreadsheet will show as text: one starting with = + - @
+ * (a formula to Excel) gets a leading apostrophe. */
+void ppv_csv_text(FILE *fp, const char *s, int last);
 
 #endif

@@ -1,0 +1,1181 @@
+/* earn.c: a month of creator earnings from event logs: fees, FX, withholding, refunds, balances, in integer minor units. */
+#include "earn.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libavutil/mem.h>
+#include <libavutil/murmur3.h>
+
+#include "cli.h"
+#include "csvio.h"
+#include "when.h"
+
+const char *const ppv_kind_names[K_NKINDS] = {
+	"ticket", "subscription", "tip", "ad", "adjustment", "refund", "chargeback",
+};
+
+enum { NONE = 0xffff, MAXCUR = 255 };
+
+struct fee {
+	int store;                     /* a store fee, else the platform's */
+	int kind;                      /* -1: any */
+	char platform[16];             /* "": any */
+	int64_t from, until;           /* [from, until) */
+	ppv_decimal rate;
+	int64_t fixed;                 /* per sale, in the base currency's minor units */
+};
+
+struct wh {
+	char cc[4], bc[4], form[32];   /* "*": any */
+	ppv_decimal rate;
+};
+
+struct fxcur {
+	char code[4];
+	struct { int64_t day; ppv_decimal rate; } *d;
+	size_t n, cap;
+};
+
+struct creator {
+	ppv_earner o;
+	char country[4], tax_form[32];
+	int from_table;                /* named in --creators: its currency is fixed */
+	int64_t base_net;              /* exact sum of net, for tiers, converted at the end */
+};
+
+/* One slot a distinct event_id: 16 bytes, the table kept at most 80 % full. */
+struct slot {
+	uint64_t id;                   /* fingerprint of event_id; 0: empty */
+	uint32_t body;                 /* fingerprint of the whole row */
+	uint32_t sale;                 /* index + 1 into sales, 0: none */
+};
+
+/* What a refund needs of the sale it reverses. */
+struct sale {
+	int64_t left;                  /* amount not yet refunded, event currency */
+	uint16_t store, platform, wh;  /* rows that applied, NONE if none */
+	uint8_t cur;                   /* index into curs */
+	uint8_t in_month;
+};
+
+struct pending {                       /* a refund, applied once every sale is known */
+	char *id, *ref, *creator, *where;
+	int64_t t, amount;
+	int kind;
+	uint8_t cur;
+	char country[4];
+};
+
+struct imp {                           /* impressions of a creator, a day and a country */
+	struct creator *c;
+	int64_t day;
+	char country[4];
+	__int128 milli;                /* sum of cpm in thousandths of minor units */
+	uint64_t n;
+};
+
+struct ppv_earn {
+	ppv_earn_cfg cfg;
+	ppv_earn_counts k;
+	struct creator **cr;
+	size_t ncr, crcap;
+	size_t *crmap, crmask;         /* open addressing: index + 1 */
+	int creators_table;
+	struct fee *fee;
+	size_t nfee;
+	struct wh *wh;
+	size_t nwh;
+	struct fxcur *fx;
+	size_t nfx;
+	char curs[MAXCUR][4];
+	int ncur;
+	struct slot *slot;
+	size_t nslot, used;
+	struct sale *sale;
+	size_t nsale, salecap;
+	struct pending *pend;
+	size_t npend, pendcap;
+	struct imp *imp;
+	size_t nimp, impcap;
+	size_t *impmap, impmask;
+	ppv_earner *list;
+	size_t nlist;
+	struct AVMurMur3 *mm;
+	/* where the row being read came from, for messages */
+	const char *file;
+	long line;
+	ppv_csv *csv;
+};
+
+static void *
+xalloc(void *p, size_t n)
+{
+	if (!(p = realloc(p, n ? n : 1)))
+		ppv_die(PPV_ERR, "out of memory");
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		ppv_die(PPV_ERR, "out of memory");
+	return d;
+}
+
+static uint64_t
+hash_str(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;  /* FNV-1a: for the in-memory maps only */
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+/* Row errors: fatal, or to --rejects and counted. Returns -1 for the caller. */
+static int __attribute__((format(printf, 2, 3)))
+reject(ppv_earn *e, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (!e->cfg.rejects)
+		ppv_die(PPV_ERR, "%s:%ld: %s", e->file, e->line, msg);
+	FILE *f = e->cfg.rejects;
+	char ln[24];
+	snprintf(ln, sizeof ln, "%ld", e->line);
+	ppv_csv_puts(f, e->file, 0);
+	ppv_csv_puts(f, ln, 0);
+	ppv_csv_puts(f, msg, 0);
+	/* the row itself, as one CSV text field */
+	char *row = NULL;
+	size_t rn = 0;
+	FILE *m = open_memstream(&row, &rn);
+	if (!m)
+		ppv_die(PPV_ERR, "out of memory");
+	size_t nf = e->csv ? ppv_csv_nfields(e->csv) : 0;
+	for (size_t i = 0; i < nf; i++)
+		ppv_csv_put(m, ppv_csv_field(e->csv, (int)i), ppv_csv_fieldlen(e->csv, (int)i), i + 1 == nf);
+	fclose(m);
+	if (rn && row[rn - 1] == '\n')
+		rn--;
+	if (rn && row[rn - 1] == '\r')
+		rn--;
+	ppv_csv_put(f, row ? row : "", rn, 1);
+	free(row);
+	e->k.rejected++;
+	return -1;
+}
+
+static const char *
+field(ppv_csv *c, int col)
+{
+	return ppv_csv_field(c, col);
+}
+
+static int
+need(ppv_csv *c, const char *name)
+{
+	int col = ppv_csv_col(c, name);
+
+	if (col < 0)
+		ppv_die(PPV_ERR, "%s: no '%s' column", ppv_csv_name(c), name);
+	return col;
+}
+
+/* Dates in the tables: YYYY-MM-DD at midnight UTC, or any instant. */
+static int
+parse_day(const char *s, int64_t *t)
+{
+	unsigned y, m, d;
+	char tail;
+
+	if (sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+		*t = ppv_days_from_civil(y, m, d) * 86400;
+		return 0;
+	}
+	return ppv_time_parse(s, t);
+}
+
+static int
+cur_index(ppv_earn *e, const char *code)
+{
+	for (int i = 0; i < e->ncur; i++)
+		if (!memcmp(e->curs[i], code, 4))
+			return i;
+	if (e->ncur == MAXCUR)
+		ppv_die(PPV_ERR, "more than %d currencies", MAXCUR);
+	memcpy(e->curs[e->ncur], code, 4);
+	return e->ncur++;
+}
+
+static int
+currency(const char *s, char out[4])
+{
+	if (strlen(s) != 3 || ppv_currency_exp(s) < 0)
+		return -1;
+	memcpy(out, s, 4);
+	return 0;
+}
+
+ppv_earn *
+ppv_earn_new(const ppv_earn_cfg *cfg)
+{
+	ppv_earn *e = xalloc(NULL, sizeof *e);
+
+	memset(e, 0, sizeof *e);
+	e->cfg = *cfg;
+	e->crmask = 1023;
+	e->crmap = xalloc(NULL, (e->crmask + 1) * sizeof *e->crmap);
+	memset(e->crmap, 0, (e->crmask + 1) * sizeof *e->crmap);
+	e->impmask = 1023;
+	e->impmap = xalloc(NULL, (e->impmask + 1) * sizeof *e->impmap);
+	memset(e->impmap, 0, (e->impmask + 1) * sizeof *e->impmap);
+	e->nslot = 1 << 16;
+	e->slot = xalloc(NULL, e->nslot * sizeof *e->slot);
+	memset(e->slot, 0, e->nslot * sizeof *e->slot);
+	if (!(e->mm = av_murmur3_alloc()))
+		ppv_die(PPV_ERR, "out of memory");
+	return e;
+}
+
+void
+ppv_earn_free(ppv_earn *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->ncr; i++) {
+		free((char *)e->cr[i]->o.id);
+		free((char *)e->cr[i]->o.name);
+		free(e->cr[i]);
+	}
+	for (size_t i = 0; i < e->nfx; i++)
+		free(e->fx[i].d);
+	for (size_t i = 0; i < e->npend; i++) {
+		free(e->pend[i].id);
+		free(e->pend[i].ref);
+		free(e->pend[i].creator);
+		free(e->pend[i].where);
+	}
+	free(e->cr), free(e->crmap), free(e->fee), free(e->wh), free(e->fx), free(e->slot);
+	free(e->sale), free(e->pend), free(e->imp), free(e->impmap), free(e->list);
+	av_free(e->mm);
+	free(e);
+}
+
+/* --- creators --- */
+
+static struct creator *
+creator_find(ppv_earn *e, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (size_t i = hash_str(id, n) & e->crmask;; i = (i + 1) & e->crmask) {
+		if (!e->crmap[i])
+			return NULL;
+		struct creator *c = e->cr[e->crmap[i] - 1];
+		if (!strcmp(c->o.id, id))
+			return c;
+	}
+}
+
+static struct creator *
+creator_add(ppv_earn *e, const char *id)
+{
+	if (e->ncr + 1 > (e->crmask + 1) / 2) {
+		size_t mask = 2 * e->crmask + 1;
+		size_t *map = xalloc(NULL, (mask + 1) * sizeof *map);
+		memset(map, 0, (mask + 1) * sizeof *map);
+		for (size_t k = 0; k < e->ncr; k++) {
+			size_t i = hash_str(e->cr[k]->o.id, strlen(e->cr[k]->o.id)) & mask;
+			while (map[i])
+				i = (i + 1) & mask;
+			map[i] = k + 1;
+		}
+		free(e->crmap);
+		e->crmap = map;
+		e->crmask = mask;
+	}
+	if (e->ncr == e->crcap) {
+		e->crcap = e->crcap ? 2 * e->crcap : 64;
+		e->cr = xalloc(e->cr, e->crcap * sizeof *e->cr);
+	}
+	struct creator *c = xalloc(NULL, sizeof *c);
+	memset(c, 0, sizeof *c);
+	c->o.id = xstrdup(id);
+	c->o.min_payout = -1;
+	size_t i = hash_str(id, strlen(id)) & e->crmask;
+	while (e->crmap[i])
+		i = (i + 1) & e->crmask;
+	e->cr[e->ncr++] = c;
+	e->crmap[i] = e->ncr;
+	return c;
+}
+
+static void
+creator_currency(struct creator *c, const char *code)
+{
+	static char codes[MAXCUR][4];  /* interned: the earner points at it */
+	static int n;
+	int i;
+
+	for (i = 0; i < n && strcmp(codes[i], code); i++)
+		;
+	if (i == n) {
+		if (n == MAXCUR)
+			ppv_die(PPV_ERR, "more than %d currencies", MAXCUR);
+		memcpy(codes[n++], code, 4);
+	}
+	c->o.currency = codes[i];
+	c->o.exp = ppv_currency_exp(code);
+}
+
+void
+ppv_earn_creators(ppv_earn *e, const char *path)
+{
+	ppv_input *in = ppv_input_open(path);
+	ppv_csv *c = ppv_csv_open(in);
+	int cid = need(c, "creator_id"), cname = ppv_csv_col(c, "name"), ccountry = ppv_csv_col(c, "country"),
+	    ccur = need(c, "currency"), cform = ppv_csv_col(c, "tax_form"), cmin = ppv_csv_col(c, "min_payout");
+
+	e->creators_table = 1;
+	while (ppv_csv_next(c)) {
+		const char *id = field(c, cid), *cur = field(c, ccur);
+		char code[4];
+		long line = ppv_csv_line(c);
+		if (!*id)
+			ppv_die(PPV_ERR, "%s:%ld: empty creator_id", ppv_csv_name(c), line);
+		if (creator_find(e, id))
+			ppv_die(PPV_ERR, "%s:%ld: creator '%s' listed twice", ppv_csv_name(c), line, id);
+		if (currency(cur, code))
+			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", ppv_csv_name(c), line, cur);
+		struct creator *k = creator_add(e, id);
+		k->from_table = 1;
+		creator_currency(k, code);
+		k->o.name = *field(c, cname) ? xstrdup(field(c, cname)) : NULL;
+		snprintf(k->country, sizeof k->country, "%s", field(c, ccountry));
+		snprintf(k->tax_form, sizeof k->tax_form, "%s", field(c, cform));
+		if (*field(c, cmin) && ppv_money_parse(field(c, cmin), ppv_csv_fieldlen(c, cmin), k->o.exp,
+		                                       &k->o.min_payout))
+			ppv_die(PPV_ERR, "%s:%ld: min_payout '%s' is not an amount in %s", ppv_csv_name(c), line,
+			        field(c, cmin), code);
+	}
+	ppv_csv_close(c);
+}
+
+/* --- fees, withholding, FX --- */
+
+static int
+kind_of(const char *s)
+{
+	for (int k = 0; k < K_NKINDS; k++)
+		if (!strcmp(s, ppv_kind_names[k]))
+			return k;
+	return -1;
+}
+
+void
+ppv_earn_fees(ppv_earn *e, const char *path)
+{
+	ppv_input *in = ppv_input_open(path);
+	ppv_csv *c = ppv_csv_open(in);
+	int cfee = need(c, "fee"), ckind = need(c, "kind"), cplat = need(c, "platform"), cfrom = need(c, "from"),
+	    cuntil = need(c, "until"), crate = need(c, "rate"), cfixed = ppv_csv_col(c, "fixed");
+
+	while (ppv_csv_next(c)) {
+		struct fee f = { .kind = -1, .from = INT64_MIN, .until = INT64_MAX };
+		const char *name = ppv_csv_name(c);
+		long line = ppv_csv_line(c);
+		if (e->nfee >= NONE)
+			ppv_die(PPV_ERR, "%s:%ld: too many fee rows", name, line);
+		if (!strcmp(field(c, cfee), "store"))
+			f.store = 1;
+		else if (strcmp(field(c, cfee), "platform"))
+			ppv_die(PPV_ERR, "%s:%ld: fee '%s' is neither 'store' nor 'platform'", name, line, field(c, cfee));
+		if (*field(c, ckind) && (f.kind = kind_of(field(c, ckind))) < 0)
+			ppv_die(PPV_ERR, "%s:%ld: unknown kind '%s'", name, line, field(c, ckind));
+		if (strlen(field(c, cplat)) >= sizeof f.platform)
+			ppv_die(PPV_ERR, "%s:%ld: platform '%s' is too long", name, line, field(c, cplat));
+		strcpy(f.platform, field(c, cplat));
+		if ((*field(c, cfrom) && parse_day(field(c, cfrom), &f.from)) ||
+		    (*field(c, cuntil) && parse_day(field(c, cuntil), &f.until)))
+			ppv_die(PPV_ERR, "%s:%ld: from and until are dates (YYYY-MM-DD) or RFC 3339 times", name, line);
+		const char *r = field(c, crate);
+		if (ppv_decimal_parse(r, strlen(r), 0, &f.rate) || f.rate.num > 100 * ppv_pow10(f.rate.scale))
+			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a percentage from 0 to 100", name, line, r);
+		const char *fx = field(c, cfixed);
+		if (*fx && (ppv_money_parse(fx, strlen(fx), ppv_currency_exp(e->cfg.base), &f.fixed) || f.fixed < 0))
+			ppv_die(PPV_ERR, "%s:%ld: fixed '%s' is not an amount in %s (--base)", name, line, fx, e->cfg.base);
+		e->fee = xalloc(e->fee, (e->nfee + 1) * sizeof *e->fee);
+		e->fee[e->nfee++] = f;
+	}
+	ppv_csv_close(c);
+}
+
+void
+ppv_earn_withholding(ppv_earn *e, const char *path)
+{
+	ppv_input *in = ppv_input_open(path);
+	ppv_csv *c = ppv_csv_open(in);
+	int ccc = need(c, "creator_country"), cbc = need(c, "buyer_country"), cform = need(c, "tax_form"),
+	    crate = need(c, "rate");
+
+	while (ppv_csv_next(c)) {
+		struct wh w;
+		const char *name = ppv_csv_name(c), *r = field(c, crate);
+		long line = ppv_csv_line(c);
+		if (e->nwh >= NONE)
+			ppv_die(PPV_ERR, "%s:%ld: too many withholding rows", name, line);
+		if (strlen(field(c, ccc)) > 3 || strlen(field(c, cbc)) > 3 || strlen(field(c, cform)) >= sizeof w.form)
+			ppv_die(PPV_ERR, "%s:%ld: countries are ISO 3166 codes or '*'", name, line);
+		snprintf(w.cc, sizeof w.cc, "%s", *field(c, ccc) ? field(c, ccc) : "*");
+		snprintf(w.bc, sizeof w.bc, "%s", *field(c, cbc) ? field(c, cbc) : "*");
+		snprintf(w.form, sizeof w.form, "%s", *field(c, cform) ? field(c, cform) : "*");
+		if (ppv_decimal_parse(r, strlen(r), 0, &w.rate) || w.rate.num > 100 * ppv_pow10(w.rate.scale))
+			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a percentage from 0 to 100", name, line, r);
+		e->wh = xalloc(e->wh, (e->nwh + 1) * sizeof *e->wh);
+		e->wh[e->nwh++] = w;
+	}
+	ppv_csv_close(c);
+}
+
+static struct fxcur *
+fx_find(const ppv_earn *e, const char *code)
+{
+	for (size_t i = 0; i < e->nfx; i++)
+		if (!strcmp(e->fx[i].code, code))
+			return &e->fx[i];
+	return NULL;
+}
+
+void
+ppv_earn_fx(ppv_earn *e, const char *path)
+{
+	ppv_input *in = ppv_input_open(path);
+	ppv_csv *c = ppv_csv_open(in);
+	int cdate = need(c, "date"), ccur = need(c, "currency"), crate = need(c, "rate");
+
+	while (ppv_csv_next(c)) {
+		const char *name = ppv_csv_name(c), *r = field(c, crate);
+		long line = ppv_csv_line(c);
+		char code[4];
+		int64_t t;
+		ppv_decimal d;
+		if (parse_day(field(c, cdate), &t))
+			ppv_die(PPV_ERR, "%s:%ld: date '%s' is not YYYY-MM-DD", name, line, field(c, cdate));
+		if (currency(field(c, ccur), code))
+			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, field(c, ccur));
+		if (ppv_decimal_parse(r, strlen(r), 0, &d) || d.num <= 0 || d.scale > 12 || d.num > 1000000000000LL)
+			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a positive decimal of at most 12 digits", name, line, r);
+		if (!strcmp(code, e->cfg.base))
+			ppv_die(PPV_ERR, "%s:%ld: a rate for the base currency %s, which is 1 by definition", name, line, code);
+		struct fxcur *f = fx_find(e, code);
+		if (!f) {
+			e->fx = xalloc(e->fx, (e->nfx + 1) * sizeof *e->fx);
+			f = &e->fx[e->nfx++];
+			memset(f, 0, sizeof *f);
+			memcpy(f->code, code, 4);
+		}
+		if (f->n == f->cap) {
+			f->cap = f->cap ? 2 * f->cap : 64;
+			f->d = xalloc(f->d, f->cap * sizeof *f->d);
+		}
+		f->d[f->n].day = t / 86400;
+		f->d[f->n].rate = d;
+		f->n++;
+	}
+	ppv_csv_close(c);
+	for (size_t i = 0; i < e->nfx; i++) {
+		struct fxcur *f = &e->fx[i];
+		/* by day; a day given twice is an error rather than a silent pick */
+		for (size_t a = 1; a < f->n; a++)
+			for (size_t b = a; b > 0 && f->d[b - 1].day >= f->d[b].day; b--) {
+				if (f->d[b - 1].day == f->d[b].day)
+					ppv_die(PPV_ERR, "%s: two %s rates for one day", path, f->code);
+				__typeof__(*f->d) t = f->d[b];
+				f->d[b] = f->d[b - 1];
+				f->d[b - 1] = t;
+			}
+	}
+}
+
+/* Units of code per unit of the base currency on a day: the latest rate on or
+ * before it (markets close at weekends). */
+static int
+fx_rate(const ppv_earn *e, const char *code, int64_t day, ppv_decimal *r)
+{
+	if (!strcmp(code, e->cfg.base)) {
+		*r = (ppv_decimal){ 1, 0 };
+		return 0;
+	}
+	const struct fxcur *f = fx_find(e, code);
+	if (!f || !f->n || f->d[0].day > day)
+		return -1;
+	size_t lo = 0, hi = f->n;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (f->d[mid].day <= day)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*r = f->d[lo].rate;
+	return 0;
+}
+
+/* amount (in 10^-fexp of from's major unit) into to's minor units, rounded
+ * once; -1 without a rate, -2 when it does not fit. */
+static int
+conv(const ppv_earn *e, __int128 amount, int fexp, const char *from, const char *to, int64_t t, int64_t *out)
+{
+	int texp = ppv_currency_exp(to);
+	ppv_decimal rf, rt;
+	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	__int128 num, den;
+
+	if (!strcmp(from, to))
+		rf = rt = (ppv_decimal){ 1, 0 };
+	else if (fx_rate(e, from, day, &rf) || fx_rate(e, to, day, &rt))
+		return -1;
+	/* amount / 10^fexp / rf * rt * 10^texp, with rates as num / 10^scale */
+	if (__builtin_mul_overflow(amount, (__int128)rt.num, &num) ||
+	    __builtin_mul_overflow(num, ppv_pow10(texp + rf.scale), &num))
+		return -2;
+	den = ppv_pow10(fexp + rt.scale) * rf.num;
+	__int128 q = num / den;
+	if (q > INT64_MAX / 2 || q < INT64_MIN / 2)
+		return -2;
+	*out = ppv_div_round(num, den, e->cfg.rounding);
+	return 0;
+}
+
+static int
+convert(ppv_earn *e, __int128 amount, int fexp, const char *from, const char *to, int64_t t, int64_t *out)
+{
+	ppv_decimal r;
+	char d[32];
+	int k = conv(e, amount, fexp, from, to, t, out);
+
+	if (k == -1)
+		return reject(e, "no %s rate on or before %.10s (--fx)",
+		              fx_rate(e, from, t / 86400, &r) ? from : to, ppv_time_format(t, d));
+	if (k == -2)
+		return reject(e, "amount too large to convert");
+	return 0;
+}
+
+static int
+fee_of(const ppv_earn *e, int store, int kind, const char *platform, int64_t t)
+{
+	for (size_t i = 0; i < e->nfee; i++) {
+		const struct fee *f = &e->fee[i];
+		if (f->store == store && (f->kind < 0 || f->kind == kind) &&
+		    (!*f->platform || !strcmp(f->platform, platform)) && t >= f->from && t < f->until)
+			return (int)i;
+	}
+	return NONE;
+}
+
+static int
+wh_of(const ppv_earn *e, const struct creator *c, const char *buyer)
+{
+	for (size_t i = 0; i < e->nwh; i++) {
+		const struct wh *w = &e->wh[i];
+		if ((!strcmp(w->cc, "*") || !strcasecmp(w->cc, c->country)) &&
+		    (!strcmp(w->bc, "*") || !strcasecmp(w->bc, buyer)) &&
+		    (!strcmp(w->form, "*") || !strcasecmp(w->form, c->tax_form)))
+			return (int)i;
+	}
+	return NONE;
+}
+
+/* --- the event index --- */
+
+static void
+fingerprint(ppv_earn *e, const char *s, size_t n, uint8_t out[16])
+{
+	av_murmur3_init_seeded(e->mm, 0x70707665617273ULL);
+	av_murmur3_update(e->mm, (const uint8_t *)s, n);
+	av_murmur3_final(e->mm, out);
+}
+
+static void
+grow_slots(ppv_earn *e)
+{
+	size_t n = 2 * e->nslot;
+	struct slot *s = xalloc(NULL, n * sizeof *s);
+
+	memset(s, 0, n * sizeof *s);
+	for (size_t k = 0; k < e->nslot; k++) {
+		if (!e->slot[k].id)
+			continue;
+		size_t i = e->slot[k].id & (n - 1);
+		while (s[i].id)
+			i = (i + 1) & (n - 1);
+		s[i] = e->slot[k];
+	}
+	free(e->slot);
+	e->slot = s;
+	e->nslot = n;
+}
+
+/* The slot of an event_id, new or not; *fresh says which. */
+static struct slot *
+slot_of(ppv_earn *e, const char *id, int *fresh)
+{
+	uint8_t fp[16];
+	uint64_t h;
+
+	fingerprint(e, id, strlen(id), fp);
+	memcpy(&h, fp, 8);
+	h |= 1;  /* never 0, which marks an empty slot */
+	if ((e->used + 1) * 5 > e->nslot * 4)
+		grow_slots(e);
+	size_t i = h & (e->nslot - 1);
+	while (e->slot[i].id && e->slot[i].id != h)
+		i = (i + 1) & (e->nslot - 1);
+	*fresh = !e->slot[i].id;
+	if (*fresh) {
+		e->slot[i].id = h;
+		e->used++;
+	}
+	return &e->slot[i];
+}
+
+static uint32_t
+row_fingerprint(ppv_earn *e, ppv_csv *c)
+{
+	uint8_t fp[16];
+	uint32_t h;
+
+	av_murmur3_init_seeded(e->mm, 0x726f77ULL);
+	for (size_t i = 0; i < ppv_csv_nfields(c); i++)
+		av_murmur3_update(e->mm, (const uint8_t *)ppv_csv_field(c, (int)i), (int)ppv_csv_fieldlen(c, (int)i) + 1);
+	av_murmur3_final(e->mm, fp);
+	memcpy(&h, fp, 4);
+	return h;
+}
+
+/* --- applying line items --- */
+
+typedef struct {
+	int64_t gross, refund, store, platform, wh, net;
+} item;
+
+static void
+ledger(ppv_earn *e, const char *id, int64_t t, const struct creator *c, int kind, const char *amount,
+       const char *cur, const item *it, const char *ref)
+{
+	FILE *f = e->cfg.ledger;
+	char b[32], when[32];
+
+	if (!f)
+		return;
+	ppv_csv_text(f, id, 0);
+	ppv_csv_puts(f, ppv_time_format(t, when), 0);
+	ppv_csv_text(f, c->o.id, 0);
+	ppv_csv_puts(f, ppv_kind_names[kind], 0);
+	ppv_csv_puts(f, amount, 0);
+	ppv_csv_puts(f, cur, 0);
+	ppv_csv_puts(f, c->o.currency, 0);
+	const int64_t v[] = { it->gross, it->refund, it->store, it->platform, it->wh, it->net };
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		ppv_csv_puts(f, ppv_money_format(v[i], c->o.exp, b), 0);
+	ppv_csv_text(f, ref ? ref : "", 1);
+}
+
+static void
+apply(ppv_earn *e, struct creator *c, int kind, const item *it)
+{
+	c->o.gross += it->gross;
+	c->o.refunds += it->refund;
+	c->o.by_kind[kind] += it->gross - it->refund;
+	c->o.store += it->store;
+	c->o.platform += it->platform;
+	c->o.withholding += it->wh;
+	c->o.net += it->net;
+	c->o.events++;
+}
+
+/* Fees of a sale of gross g: the store's first, the platform's on what is
+ * left, withholding on the rest; none ever more than what is left. */
+static int
+fees(ppv_earn *e, const struct creator *c, int64_t g, const char *cur, int64_t t, int srow, int prow, int wrow,
+     int fixed, item *it)
+{
+	int64_t left = g, fx;
+
+	memset(it, 0, sizeof *it);
+	it->gross = g;
+	const int rows[2] = { srow, prow };
+	int64_t *dst[2] = { &it->store, &it->platform };
+	for (int k = 0; k < 2; k++) {
+		if (rows[k] == NONE)
+			continue;
+		const struct fee *f = &e->fee[rows[k]];
+		int64_t v = ppv_percent(left, f->rate, e->cfg.rounding);
+		if (fixed && f->fixed) {
+			if (convert(e, f->fixed, ppv_currency_exp(e->cfg.base), e->cfg.base, c->o.currency, t, &fx))
+				return -1;
+			v += fx;
+		}
+		if (left >= 0 && v > left)
+			v = left;
+		*dst[k] = v;
+		left -= v;
+	}
+	if (wrow != NONE) {
+		it->wh = ppv_percent(left, e->wh[wrow].rate, e->cfg.rounding);
+		left -= it->wh;
+	}
+	it->net = left;
+	return 0;
+}
+
+static struct creator *
+creator_for(ppv_earn *e, const char *id, const char *cur)
+{
+	struct creator *c = creator_find(e, id);
+
+	if (!c) {
+		if (e->creators_table) {
+			reject(e, "creator '%s' is not in --creators", id);
+			return NULL;
+		}
+		c = creator_add(e, id);
+	}
+	if (!c->o.currency)
+		creator_currency(c, cur);
+	else if (!c->from_table && strcmp(c->o.currency, cur))
+		/* which currency would win would depend on the order of the rows */
+		ppv_die(PPV_ERR, "%s:%ld: creator '%s' has amounts in %s and %s: give the payout currency in "
+		        "--creators", e->file, e->line, id, c->o.currency, cur);
+	return c;
+}
+
+static void
+pend_add(ppv_earn *e, ppv_csv *c, const char *id, const char *ref, const char *creator, int64_t t, int64_t amount,
+         int kind, const char *cur, const char *country)
+{
+	if (e->npend == e->pendcap) {
+		e->pendcap = e->pendcap ? 2 * e->pendcap : 256;
+		e->pend = xalloc(e->pend, e->pendcap * sizeof *e->pend);
+	}
+	struct pending *p = &e->pend[e->npend++];
+	char where[512];
+	snprintf(where, sizeof where, "%s:%ld", e->file, e->line);
+	p->id = xstrdup(id);
+	p->ref = xstrdup(ref);
+	p->creator = xstrdup(creator);
+	p->where = xstrdup(where);
+	p->t = t;
+	p->amount = amount;
+	p->kind = kind;
+	p->cur = (uint8_t)cur_index(e, cur);
+	snprintf(p->country, sizeof p->country, "%s", country);
+	(void)c;
+}
+
+static void
+event_row(ppv_earn *e, ppv_csv *c, const int *col)
+{
+	const char *id = field(c, col[0]), *ts = field(c, col[1]), *who = field(c, col[2]), *ks = field(c, col[3]),
+	           *amt = field(c, col[4]), *cs = field(c, col[5]), *country = field(c, col[6]),
+	           *platform = field(c, col[8]), *ref = field(c, col[9]);
+	char cur[4];
+	int64_t t, amount;
+	int kind, exp, fresh, r;
+
+	e->k.read++;
+	if (!*id)
+		return (void)reject(e, "empty event_id");
+	if (ppv_time_parse(ts, &t))
+		return (void)reject(e, "time '%s' is neither RFC 3339 nor unix seconds", ts);
+	if (!*who)
+		return (void)reject(e, "empty creator_id");
+	if ((kind = kind_of(ks)) < 0)
+		return (void)reject(e, "kind '%s' is not ticket, subscription, tip, ad, refund, chargeback or adjustment", ks);
+	if (currency(cs, cur))
+		return (void)reject(e, "'%s' is not an ISO 4217 currency", cs);
+	exp = ppv_currency_exp(cur);
+	if ((r = ppv_money_parse(amt, strlen(amt), exp, &amount)) < 0)
+		return (void)reject(e, r == -2 ? "amount '%s' has more digits than %s has" : "amount '%s' is not a decimal",
+		                    amt, cur);
+	if (amount < 0 && kind != K_ADJUSTMENT)
+		return (void)reject(e, "amount '%s' is negative: only adjustments may be", amt);
+	int refund = kind == K_REFUND || kind == K_CHARGEBACK;
+	if (refund && !*ref)
+		return (void)reject(e, "a %s needs the ref_event_id of the sale it reverses", ks);
+	if (*platform && strcmp(platform, "web") && strcmp(platform, "ios") && strcmp(platform, "android"))
+		return (void)reject(e, "platform '%s' is not web, ios or android", platform);
+
+	uint32_t body = row_fingerprint(e, c);
+	struct slot *s = slot_of(e, id, &fresh);
+	if (!fresh) {
+		/* the same event twice counts once; two different events under one
+		 * id cannot be settled by order, which must not matter */
+		if (s->body != body)
+			ppv_die(PPV_ERR, "%s:%ld: event_id '%s' was seen before with other fields", e->file, e->line, id);
+		e->k.duplicate++;
+		return;
+	}
+	s->body = body;
+	int in_month = t >= e->cfg.start && t < e->cfg.end;
+	if (refund) {
+		if (!in_month) {
+			e->k.outside++;
+			return;
+		}
+		pend_add(e, c, id, ref, who, t, amount, kind, cur, country);
+		return;
+	}
+	struct creator *k = NULL;
+	if (in_month && !(k = creator_for(e, who, cur)))
+		return;
+	int srow = NONE, prow = NONE, wrow = NONE;
+	if (kind != K_ADJUSTMENT) {
+		static const struct creator nobody;
+		const struct creator *w = k ? k : creator_find(e, who);
+		srow = fee_of(e, 1, kind, platform, t);
+		prow = fee_of(e, 0, kind, platform, t);
+		wrow = wh_of(e, w ? w : &nobody, country);
+	}
+	/* a sale is remembered whether in the month or not: a refund this month
+	 * may reverse a sale of an earlier one, at the rates it had */
+	if (kind != K_ADJUSTMENT) {
+		if (e->nsale == e->salecap) {
+			e->salecap = e->salecap ? 2 * e->salecap : 1024;
+			e->sale = xalloc(e->sale, e->salecap * sizeof *e->sale);
+		}
+		e->sale[e->nsale] = (struct sale){ amount, (uint16_t)srow, (uint16_t)prow, (uint16_t)wrow,
+		                                   (uint8_t)cur_index(e, cur), (uint8_t)in_month };
+		s->sale = (uint32_t)++e->nsale;
+	}
+	if (!in_month) {
+		e->k.outside++;
+		return;
+	}
+	int64_t g;
+	item it;
+	if (convert(e, amount, exp, cur, k->o.currency, t, &g) ||
+	    fees(e, k, g, cur, t, srow, prow, wrow, 1, &it))
+		return;
+	apply(e, k, kind, &it);
+	e->k.used++;
+	ledger(e, id, t, k, kind, amt, cur, &it, NULL);
+}
+
+void
+ppv_earn_events(ppv_earn *e, const char *path)
+{
+	ppv_input *in = ppv_input_open(path);
+	ppv_csv *c = ppv_csv_open(in);
+	int col[10] = {
+		need(c, "event_id"), need(c, "time"), need(c, "creator_id"), need(c, "kind"), need(c, "amount"),
+		need(c, "currency"), ppv_csv_col(c, "country"), ppv_csv_col(c, "viewer_id"),
+		ppv_csv_col(c, "platform"), ppv_csv_col(c, "ref_event_id"),
+	};
+
+	e->csv = c;
+	e->file = ppv_csv_name(c);
+	while (ppv_csv_next(c)) {
+		e->line = ppv_csv_line(c);
+		event_row(e, c, col);
+	}
+	e->csv = NULL;
+	ppv_csv_close(c);
+}
+
+/* --- impressions --- */
+
+static struct imp *
+imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country)
+{
+	uint64_t h = hash_str(c->o.id, strlen(c->o.id)) ^ (uint64_t)day * 0x9e3779b97f4a7c15ULL ^
+	             hash_str(country, strlen(country)) * 31;
+
+	for (size_t i = h & e->impmask;; i = (i + 1) & e->impmask) {
+		if (!e->impmap[i]) {
+			if (e->nimp + 1 > (e->impmask + 1) / 2) {
+				size_t mask = 2 * e->impmask + 1;
+				free(e->impmap);
+				e->impmap = xalloc(NULL, (mask + 1) * sizeof *e->impmap);
+				memset(e->impmap, 0, (mask + 1) * sizeof *e->impmap);
+				e->impmask = mask;
+				for (size_t k = 0; k < e->nimp; k++) {
+					struct imp *m = &e->imp[k];
+					uint64_t g = hash_str(m->c->o.id, strlen(m->c->o.id)) ^
+					             (uint64_t)m->day * 0x9e3779b97f4a7c15ULL ^
+					             hash_str(m->country, strlen(m->country)) * 31;
+					size_t j = g & mask;
+					while (e->impmap[j])
+						j = (j + 1) & mask;
+					e->impmap[j] = k + 1;
+				}
+				return imp_of(e, c, day, country);
+			}
+			if (e->nimp == e->impcap) {
+				e->impcap = e->impcap ? 2 * e->impcap : 256;
+				e->imp = xalloc(e->imp, e->impcap * sizeof *e->imp);
+			}
+			struct imp *m = &e->imp[e->nimp++];
+			memset(m, 0, sizeof *m);
+			m->c = c;
+			m->day = day;
+			snprintf(m->country, sizeof m->country, "%s", country);
+			e->impmap[i] = e->nimp;
+			return m;
+		}
+		struct imp *m = &e->imp[e->impmap[i] - 1];
+		if (m->c == c && m->day == day && !strcmp(m->country, country))
+			return m;
+	}
+}
+
+void
+ppv_earn_impressions(ppv_earn *e, const char *path)
+{
+	ppv_input *in = ppv_input_open(path);
+	ppv_csv *c = ppv_csv_open(in);
+	int ct = need(c, "time"), cc = need(c, "creator_id"), ccpm = need(c, "cpm"), ccountry = ppv_csv_col(c, "country");
+	int exp = ppv_currency_exp(e->cfg.ad_currency);
+
+	e->csv = c;
+	e->file = ppv_csv_name(c);
+	while (ppv_csv_next(c)) {
+		int64_t t, milli;
+		const char *cpm = field(c, ccpm);
+		e->line = ppv_csv_line(c);
+		e->k.read++;
+		if (ppv_time_parse(field(c, ct), &t)) {
+			reject(e, "time '%s' is neither RFC 3339 nor unix seconds", field(c, ct));
+			continue;
+		}
+		/* cpm is per thousand: in thousandths of a minor unit it is exact */
+		if (ppv_money_parse(cpm, strlen(cpm), exp + 3, &milli) || milli < 0) {
+			reject(e, "cpm '%s' is not an amount in %s", cpm, e->cfg.ad_currency);
+			continue;
+		}
+		if (t < e->cfg.start || t >= e->cfg.end) {
+			e->k.outside++;
+			continue;
+		}
+		struct creator *k = creator_for(e, field(c, cc), e->cfg.ad_currency);
+		if (!k)
+			continue;
+		struct imp *m = imp_of(e, k, t / 86400, field(c, ccountry));
+		m->milli += milli;
+		m->n++;
+		e->k.impressions++;
+	}
+	e->csv = NULL;
+	ppv_csv_close(c);
+}
+
+/* --- the end of the month --- */
+
+static int
+by_pend(const void *a, const void *b)
+{
+	return strcmp(((const struct pending *)a)->id, ((const struct pending *)b)->id);
+}
+
+static int
+by_imp(const void *a, const void *b)
+{
+	const struct imp *x = a, *y = b;
+	int k = strcmp(x->c->o.id, y->c->o.id);
+
+	return k ? k : x->day != y->day ? (x->day < y->day ? -1 : 1) : strcmp(x->country, y->country);
+}
+
+static void
+refunds(ppv_earn *e)
+{
+	size_t unmatched = 0;
+
+	/* in event_id order, so which of two refunds of one sale is over the
+	 * amount does not depend on the order of the input */
+	qsort(e->pend, e->npend, sizeof *e->pend, by_pend);
+	for (size_t i = 0; i < e->npend; i++) {
+		struct pending *p = &e->pend[i];
+		const char *cur = e->curs[p->cur];
+		char *colon = strrchr(p->where, ':');
+		*colon = 0;
+		e->file = p->where;
+		e->line = atol(colon + 1);
+		struct creator *k = creator_for(e, p->creator, cur);
+		if (!k)
+			continue;
+		int fresh;
+		struct slot *s = slot_of(e, p->ref, &fresh);
+		struct sale *sale = NULL;
+		int srow = NONE, prow = NONE, wrow = NONE;
+		if (fresh) {
+			s->id = 0;  /* looked up, not an event */
+			e->used--;
+		} else if (s->sale) {
+			sale = &e->sale[s->sale - 1];
+		} else {
+			reject(e, "ref_event_id '%s' is not a sale", p->ref);
+			continue;
+		}
+		char amt[32];
+		ppv_money_format(p->amount, ppv_currency_exp(cur), amt);
+		if (sale) {
+			if (strcmp(e->curs[sale->cur], cur)) {
+				reject(e, "%s in %s of a sale in %s", ppv_kind_names[p->kind], cur, e->curs[sale->cur]);
+				continue;
+			}
+			if (p->amount > sale->left) {
+				reject(e, "%s of %s is more than the %s left of sale '%s'", ppv_kind_names[p->kind], amt,
+				       ppv_money_format(sale->left, ppv_currency_exp(cur), (char[32]){ 0 }), p->ref);
+				continue;
+			}
+			sale->left -= p->amount;
+			srow = sale->store, prow = sale->platform, wrow = sale->wh;
+		} else {
+			unmatched++;
+		}
+		int64_t g;
+		item it;
+		/* reversed at the sale's rates; a fixed fee is not given back, and a
+		 * refund of a sale not in the input comes out of net alone */
+		if (convert(e, p->amount, ppv_currency_exp(cur), cur, k->o.currency, p->t, &g) ||
+		    fees(e, k, g, cur, p->t, srow, prow, wrow, 0, &it))
+			continue;
+		item r = { 0, g, -it.store, -it.platform, -it.wh, -it.net };
+		apply(e, k, p->kind, &r);
+		e->k.used++;
+		ledger(e, p->id, p->t, k, p->kind, amt, cur, &r, p->ref);
+	}
+	e->k.unmatched_refunds = unmatched;
+	if (unmatched)
+		ppv_warn("%zu refund%s of sales not in the input: taken from net, no fee given back", unmatched,
+		         unmatched == 1 ? "" : "s");
+}
+
+static void
+impressions_apply(ppv_earn *e)
+{
+	qsort(e->imp, e->nimp, sizeof *e->imp, by_imp);
+	for (size_t i = 0; i < e->nimp; i++) {
+		struct imp *m = &e->imp[i];
+		struct creator *k = m->c;
+		int64_t t = m->day * 86400, g;
+		char id[128], amt[48];
+		item it;
+		e->file = "impressions";
+		e->line = 0;
+		e->csv = NULL;
+		if (convert(e, m->milli, ppv_currency_exp(e->cfg.ad_currency) + 3, e->cfg.ad_currency, k->o.currency, t, &g) ||
+		    fees(e, k, g, e->cfg.ad_currency, t, fee_of(e, 1, K_AD, "web", t), fee_of(e, 0, K_AD, "web", t),
+		         wh_of(e, k, m->country), 0, &it))
+			continue;
+		apply(e, k, K_AD, &it);
+		snprintf(id, sizeof id, "impressions:%s:%lld:%s", k->o.id, (long long)m->day, m->country);
+		ppv_money_format(ppv_div_round(m->milli, 1000, e->cfg.rounding), ppv_currency_exp(e->cfg.ad_currency), amt);
+		ledger(e, id, t, k, K_AD, amt, e->cfg.ad_currency, &it, NULL);
+	}
+}
+
+void
+ppv_earn_balances(ppv_earn *e, const char *path)
+{
+	ppv_input *in = ppv_input_open(path);
+	ppv_csv *c = ppv_csv_open(in);
+	int cid = need(c, "creator_id"), ccur = need(c, "currency"), cbal = need(c, "balance");
+
+	while (ppv_csv_next(c)) {
+		const char *name = ppv_csv_name(c), *id = field(c, cid), *b = field(c, cbal);
+		long line = ppv_csv_line(c);
+		char code[4];
+		int64_t v;
+		if (currency(field(c, ccur), code))
+			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, field(c, ccur));
+		if (ppv_money_parse(b, strlen(b), ppv_currency_exp(code), &v))
+			ppv_die(PPV_ERR, "%s:%ld: balance '%s' is not an amount in %s", name, line, b, code);
+		struct creator *k = creator_find(e, id);
+		if (!k) {
+			if (e->creators_table)
+				ppv_die(PPV_ERR, "%s:%ld: creator '%s' is not in --creators", name, line, id);
+			k = creator_add(e, id);
+		}
+		if (!k->o.currency)
+			creator_currency(k, code);
+		if (strcmp(k->o.currency, code))
+			ppv_die(PPV_ERR, "%s:%ld: balance of '%s' in %s, who is paid in %s", name, line, id, code,
+			        k->o.currency);
+		k->o.opening += v;
+	}
+	ppv_csv_close(c);
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp(((const ppv_earner *)a)->id, ((const ppv_earner *)b)->id);
+}
+
+int
+ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
+{
+	refunds(e);
+	impressions_apply(e);
+	e->list = xalloc(NULL, e->ncr * sizeof *e->list);
+	size_t n = 0;
+	for (size_t i = 0; i < e->ncr; i++) {
+		struct creator *k = e->cr[i];
+		ppv_earner *o = &k->o;
+		if (!o->events && !o->opening)
+			continue;  /* listed in --creators, nothing this month */
+		if (!o->currency)
+			continue;
+		if (o->gross - o->refunds != o->store + o->platform + o->withholding + o->net)
+			return ppv_errf(err, cap, "creator '%s' does not reconcile: a bug; no payout written", o->id);
+		int64_t min = o->min_payout;
+		if (min < 0 && ppv_money_parse(e->cfg.min_payout, strlen(e->cfg.min_payout), o->exp, &min))
+			return ppv_errf(err, cap, "--min-payout %s is not an amount in %s", e->cfg.min_payout, o->currency);
+		o->min_payout = min;
+		int64_t bal = o->opening + o->net;
+		if (bal < 0) {
+			o->status = "negative", o->payout = 0, o->closing = bal;
+		} else if (bal >= min && bal > 0) {
+			o->status = "paid", o->payout = bal, o->closing = 0;
+		} else {
+			o->status = "held", o->payout = 0, o->closing = bal;
+		}
+		/* tiers count earnings in the base currency at the month's last rate */
+		if (conv(e, o->net, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->net_base))
+			o->net_base = INT64_MIN;
+		if (!o->name)
+			o->name = xstrdup(o->id);
+		e->list[n++] = *o;
+	}
+	qsort(e->list, n, sizeof *e->list, by_id);
+	e->nlist = n;
+	return 0;
+}
+
+const ppv_earner *
+ppv_earn_list(const ppv_earn *e, size_t *n)
+{
+	*n = e->nlist;
+	return e->list;
+}
+
+const ppv_earn_counts *
+ppv_earn_stats(const ppv_earn *e)
+{
+	return &e->k;
+}

@@ -1,0 +1,64 @@
+/* earn.h: a month of creator earnings from event logs: fees, FX, withholding, refunds, balances, in integer minor units. */
+#ifndef PPV_EARN_H
+#define PPV_EARN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "money.h"
+
+enum ppv_kind { K_TICKET, K_SUBSCRIPTION, K_TIP, K_AD, K_ADJUSTMENT, K_REFUND, K_CHARGEBACK, K_NKINDS };
+extern const char *const ppv_kind_names[K_NKINDS];
+
+typedef struct {
+	int64_t start, end;             /* the month, [start, end), unix seconds */
+	enum ppv_rounding rounding;
+	char base[4];                   /* FX base currency: tiers and totals in it */
+	char ad_currency[4];            /* of the impressions' cpm */
+	const char *min_payout;         /* decimal, in each payout currency */
+	FILE *ledger, *rejects;         /* optional */
+} ppv_earn_cfg;
+
+/* One creator's month, in the payout currency's minor units. */
+typedef struct {
+	const char *id, *name, *currency;
+	int exp;
+	int64_t by_kind[K_NKINDS];      /* gross of each sale kind; refunds under theirs */
+	int64_t gross, refunds, store, platform, withholding, net;
+	int64_t opening, payout, closing, min_payout;
+	uint64_t events;
+	const char *status;             /* "paid", "held", "negative" */
+	int64_t net_base;               /* net in the base currency, for tiers */
+} ppv_earner;
+
+typedef struct {
+	uint64_t read, used, duplicate, rejected, outside, unmatched_refunds, impressions;
+} ppv_earn_counts;
+
+typedef struct ppv_earn ppv_earn;
+
+ppv_earn *ppv_earn_new(const ppv_earn_cfg *cfg);
+void ppv_earn_free(ppv_earn *e);
+
+/* The tables. Each dies (exit 2) with file:line on a bad row. */
+void ppv_earn_creators(ppv_earn *e, const char *path);
+void ppv_earn_fees(ppv_earn *e, const char *path);
+void ppv_earn_fx(ppv_earn *e, const char *path);
+void ppv_earn_withholding(ppv_earn *e, const char *path);
+void ppv_earn_balances(ppv_earn *e, const char *path);
+
+/* Event logs and ppv-splice impression logs, plain or gzip, "-" for stdin.
+ * A bad row dies with file:line, or goes to cfg->rejects when set. */
+void ppv_earn_events(ppv_earn *e, const char *path);
+void ppv_earn_impressions(ppv_earn *e, const char *path);
+
+/* Applies the refunds and impressions held back until every sale was seen,
+ * closes the balances, and checks that every currency reconciles; -1 with
+ * the reason in err when it does not (which would be a bug). */
+int ppv_earn_finish(ppv_earn *e, char *err, size_t cap);
+
+/* The creators sorted by id, valid until ppv_earn_free. */
+const ppv_earner *ppv_earn_list(const ppv_earn *e, size_t *n);
+const ppv_earn_counts *ppv_earn_stats(const ppv_earn *e);
+
+#endif

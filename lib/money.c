@@ -1,0 +1,160 @@
+/* money.c: amounts in integer minor units with ISO 4217 exponents, exact decimals, and rounded division. */
+#include "money.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ISO 4217 active codes (2024), grouped by exponent; all others are unknown
+ * rather than guessed at 2, so a typo is an error and not someone's pay. */
+static const char dig0[] = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
+static const char dig3[] = "BHD IQD JOD KWD LYD OMR TND";
+static const char dig4[] = "CLF UYW";
+static const char dig2[] =
+	"AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP "
+	"BYN BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR "
+	"FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW "
+	"KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN "
+	"NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD "
+	"SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU "
+	"UZS VED VES WST XCD XSU YER ZAR ZMW ZWL";
+
+static int
+listed(const char *list, const char *code)
+{
+	for (const char *p = list; *p; p += p[3] ? 4 : 3)
+		if (!memcmp(p, code, 3))
+			return 1;
+	return 0;
+}
+
+int
+ppv_currency_exp(const char *code)
+{
+	if (strlen(code) != 3)
+		return -1;
+	if (listed(dig2, code))
+		return 2;
+	if (listed(dig0, code))
+		return 0;
+	if (listed(dig3, code))
+		return 3;
+	if (listed(dig4, code))
+		return 4;
+	return -1;
+}
+
+__int128
+ppv_pow10(int n)
+{
+	__int128 p = 1;
+
+	while (n-- > 0)
+		p *= 10;
+	return p;
+}
+
+/* Digits and one optional point: the integer of all digits and how many
+ * were after the point. */
+static int
+digits(const char *s, size_t n, __int128 *v, int *frac)
+{
+	int seen = 0, point = 0, total = 0;
+
+	*v = 0;
+	*frac = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.' && !point) {
+			point = 1;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (++total > 30)
+			return -3;
+		*v = *v * 10 + (s[i] - '0');
+		seen = 1;
+		*frac += point;
+	}
+	return seen && !(point && s[n - 1] == '.') ? 0 : -1;
+}
+
+int
+ppv_money_parse(const char *s, size_t n, int exp, int64_t *minor)
+{
+	int neg = 0, frac, k;
+	__int128 v;
+
+	if (n && (*s == '-' || *s == '+')) {
+		neg = *s == '-';
+		s++, n--;
+	}
+	if ((k = digits(s, n, &v, &frac)) < 0)
+		return k;
+	if (frac > exp)
+		return -2;
+	v *= ppv_pow10(exp - frac);
+	if (v > INT64_MAX)
+		return -3;
+	*minor = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+char *
+ppv_money_format(int64_t minor, int exp, char *buf)
+{
+	char d[24];
+	uint64_t u = minor < 0 ? -(uint64_t)minor : (uint64_t)minor;
+	int n = 0;
+	char *p = buf;
+
+	do
+		d[n++] = (char)('0' + u % 10);
+	while ((u /= 10) || n <= exp);
+	if (minor < 0)
+		*p++ = '-';
+	while (n > 0) {
+		if (n == exp)
+			*p++ = '.';
+		*p++ = d[--n];
+	}
+	*p = 0;
+	return buf;
+}
+
+int
+ppv_decimal_parse(const char *s, size_t n, int neg, ppv_decimal *d)
+{
+	int minus = 0, frac;
+	__int128 v;
+
+	if (neg && n && *s == '-') {
+		minus = 1;
+		s++, n--;
+	}
+	if (digits(s, n, &v, &frac) < 0 || v > (__int128)999999999999999999LL)
+		return -1;
+	d->num = minus ? -(int64_t)v : (int64_t)v;
+	d->scale = frac;
+	return 0;
+}
+
+int64_t
+ppv_div_round(__int128 num, __int128 den, enum ppv_rounding mode)
+{
+	if (den < 0)
+		num = -num, den = -den;
+	__int128 q = num / den, r = num % den;
+	/* C truncates toward zero: work on the magnitude of the remainder */
+	int neg = r < 0;
+	__int128 ar = neg ? -r : r, twice = 2 * ar;
+
+	if (twice > den || (twice == den && (mode == PPV_HALF_UP || (q & 1))))
+		q += neg ? -1 : 1;
+	return (int64_t)q;
+}
+
+int64_t
+ppv_percent(int64_t amount, ppv_decimal d, enum ppv_rounding mode)
+{
+	return ppv_div_round((__int128)amount * d.num, ppv_pow10(d.scale) * 100, mode);
+}
