@@ -73,6 +73,40 @@ dir_of(const char *path)
 	return d;
 }
 
+/* /dev/stderr is a link to /proc/self/fd/2, which may be a regular file the
+ * shell opened (2> log): renaming over the link would replace /dev/stderr
+ * itself, and the shell's log would never see a byte. */
+static int
+in_proc(const char *path)
+{
+	char *real = realpath(path, NULL);
+	int k = real && (!strncmp(real, "/proc/", 6) || !strncmp(real, "/dev/", 5));
+
+	if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6))
+		k = 1;
+	free(real);
+	return k;
+}
+
+/* 0, 1, 2 or N for /dev/stdin|stdout|stderr, /dev/fd/N, /proc/self/fd/N; else -1 */
+static int
+std_fd(const char *path)
+{
+	static const char *const names[] = { "/dev/stdin", "/dev/stdout", "/dev/stderr" };
+	const char *n = NULL;
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(path, names[i]))
+			return i;
+	if (!strncmp(path, "/dev/fd/", 8))
+		n = path + 8;
+	else if (!strncmp(path, "/proc/self/fd/", 14))
+		n = path + 14;
+	if (!n || !*n || strspn(n, "0123456789") != strlen(n) || strlen(n) > 6)
+		return -1;
+	return atoi(n);
+}
+
 FILE *
 ppv_atomic_open(ppv_atomic *a, const char *path, mode_t mode)
 {
@@ -84,7 +118,18 @@ ppv_atomic_open(ppv_atomic *a, const char *path, mode_t mode)
 	/* A device, FIFO or terminal (-o /dev/null, -o /dev/stdout) is written
 	 * in place: renaming over it would replace the device with a file. */
 	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+	int fd0 = std_fd(path);
+	if (fd0 >= 0) {
+		/* the stream the shell gave us, shared and not truncated, as 2>> log wants */
+		int d = dup(fd0);
+		if (d < 0 || !(a->fp = fdopen(d, "w"))) {
+			if (d >= 0)
+				close(d);
+			return NULL;
+		}
+		return a->fp;
+	}
+	if (stat(path, &st) == 0 && (!S_ISREG(st.st_mode) || in_proc(path)))
 		return a->fp = fopen(path, "w");
 	if (!(a->path = strdup(path)) || !(copy = strdup(path)))
 		goto fail;

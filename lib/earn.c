@@ -74,7 +74,7 @@ struct imp {                           /* impressions of a creator, a day and a 
 	struct creator *c;
 	int64_t day;
 	char country[4];
-	__int128 milli;                /* sum of cpm in thousandths of minor units */
+	__int128 cpm;                  /* sum of cpm, in 10^-3 minor units: exact */
 	uint64_t n;
 };
 
@@ -961,7 +961,8 @@ ppv_earn_impressions(ppv_earn *e, const char *path)
 			reject(e, "time '%s' is neither RFC 3339 nor unix seconds", field(c, ct));
 			continue;
 		}
-		/* cpm is per thousand: in thousandths of a minor unit it is exact */
+		/* cpm to three more places than the currency has; what one impression
+		 * earns is a thousandth of it, so the sum is divided only once, at the end */
 		if (ppv_money_parse(cpm, strlen(cpm), exp + 3, &milli) || milli < 0) {
 			reject(e, "cpm '%s' is not an amount in %s", cpm, e->cfg.ad_currency);
 			continue;
@@ -974,7 +975,7 @@ ppv_earn_impressions(ppv_earn *e, const char *path)
 		if (!k)
 			continue;
 		struct imp *m = imp_of(e, k, t / 86400, field(c, ccountry));
-		m->milli += milli;
+		m->cpm += milli;
 		m->n++;
 		e->k.impressions++;
 	}
@@ -1078,13 +1079,14 @@ impressions_apply(ppv_earn *e)
 		e->file = "impressions";
 		e->line = 0;
 		e->csv = NULL;
-		if (convert(e, m->milli, ppv_currency_exp(e->cfg.ad_currency) + 3, e->cfg.ad_currency, k->o.currency, t, &g) ||
+		int aexp = ppv_currency_exp(e->cfg.ad_currency);
+		if (convert(e, m->cpm, aexp + 6, e->cfg.ad_currency, k->o.currency, t, &g) ||
 		    fees(e, k, g, e->cfg.ad_currency, t, fee_of(e, 1, K_AD, "web", t), fee_of(e, 0, K_AD, "web", t),
 		         wh_of(e, k, m->country), 0, &it))
 			continue;
 		apply(e, k, K_AD, &it);
 		snprintf(id, sizeof id, "impressions:%s:%lld:%s", k->o.id, (long long)m->day, m->country);
-		ppv_money_format(ppv_div_round(m->milli, 1000, e->cfg.rounding), ppv_currency_exp(e->cfg.ad_currency), amt);
+		ppv_money_format(ppv_div_round(m->cpm, 1000000, e->cfg.rounding), aexp, amt);
 		ledger(e, id, t, k, K_AD, amt, e->cfg.ad_currency, &it, NULL);
 	}
 }

@@ -1,0 +1,365 @@
+#!/usr/bin/env bats
+# ppv-earnings as a payout cron job uses it, checked against hand-worked
+# figures and against an independent oracle in SQL (sqlite3).
+
+load helpers
+
+D="$BATS_TEST_DIRNAME/data/earnings"
+HDR=event_id,time,creator_id,kind,amount,currency,country,viewer_id,platform,ref_event_id
+
+creators() {
+	{
+		echo creator_id,name,country,currency,tax_form
+		echo u1,Ulla,FR,USD,
+		echo u2,Ugo,US,USD,W-8BEN
+		echo j1,Jun,JP,JPY,
+	} > "$T/creators.csv"
+}
+
+# The ledger's line of one event: gross,refund,store,platform,withholding,net
+item() {
+	awk -F, -v id="$1" '$1 == id { print $8 "," $9 "," $10 "," $11 "," $12 "," $13 }' "$T/ledger.csv"
+}
+
+# One payout row's field by column name
+payout() {
+	awk -F, -v who="$1" -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $1 == who { print $c[col] }' "$T/payouts.csv"
+}
+
+earn() {
+	ppv-earnings -q -m 2026-10 --creators "$T/creators.csv" --fees "$D/fees.csv" --fx "$D/fx.csv" \
+		--withholding "$D/withholding.csv" -o "$T/payouts.csv" --ledger "$T/ledger.csv" "$@"
+}
+
+@test "--help and --version exit 0; no month is a usage error" {
+	run ppv-earnings --help
+	assert_success
+	assert_line --partial "usage: ppv-earnings -m MONTH"
+	run ppv-earnings --version
+	assert_output --regexp '^ppv-earnings \(ppv\) [0-9.]+$'
+	run ppv-earnings
+	assert_failure 2
+	assert_line --partial "usage: ppv-earnings"
+	run ppv-earnings -m 2026-13
+	assert_failure 2
+	assert_output "ppv-earnings: -m: '2026-13' is not YYYY-MM or 'last'"
+}
+
+@test "the subscription fee waiver ends exactly at its until date" {
+	creators
+	{ echo $HDR
+	  echo w1,2026-10-14T23:59:59Z,u1,subscription,10.00,USD,FR,v1,web,
+	  echo w2,2026-10-15T00:00:00Z,u1,subscription,10.00,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	earn "$T/ev.csv"
+	[ "$(item w1)" = "10.00,0.00,0.00,0.00,0.00,10.00" ]
+	[ "$(item w2)" = "10.00,0.00,0.00,2.00,0.00,8.00" ]
+}
+
+@test "store fees come first on ios and android, the platform's on what is left, none on web" {
+	creators
+	{ echo $HDR
+	  echo s1,2026-10-02T10:00:00Z,u1,ticket,10.00,USD,FR,v1,ios,
+	  echo s2,2026-10-02T10:00:00Z,u1,ticket,10.00,USD,FR,v1,android,
+	  echo s3,2026-10-02T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	earn "$T/ev.csv"
+	[ "$(item s1)" = "10.00,0.00,3.00,1.40,0.00,5.60" ]
+	[ "$(item s2)" = "10.00,0.00,1.50,1.70,0.00,6.80" ]
+	[ "$(item s3)" = "10.00,0.00,0.00,2.00,0.00,8.00" ]
+	[ "$(payout u1 store_fees)" = "4.50" ]
+	[ "$(payout u1 net)" = "20.40" ]
+}
+
+@test "JPY, KWD and MAD convert at the day's rate into the payout currency, each line rounded once" {
+	creators
+	{ echo $HDR
+	  echo x1,2026-10-03T10:00:00Z,u1,tip,1000,JPY,FR,v1,web,
+	  echo x2,2026-10-03T10:00:00Z,u1,ticket,1.234,KWD,FR,v1,web,
+	  echo x3,2026-10-03T10:00:00Z,u1,ticket,100.00,MAD,FR,v1,web,
+	  echo x4,2026-10-03T10:00:00Z,j1,ticket,10.00,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	earn "$T/ev.csv"
+	# 1000 / 150.25 = 6.6556; 1.234 / 0.3071 = 4.0182; 100 / 10.05 = 9.9502
+	[ "$(item x1)" = "6.66,0.00,0.00,0.30,0.00,6.36" ]
+	[ "$(item x2)" = "4.02,0.00,0.00,0.80,0.00,3.22" ]
+	[ "$(item x3)" = "9.95,0.00,0.00,1.99,0.00,7.96" ]
+	# 10.00 USD * 150.25 = 1502.5 yen: a tie, to the even 1502
+	[ "$(item x4)" = "1502,0,0,300,0,1202" ]
+	[ "$(payout u1 gross)" = "20.63" ]
+	[ "$(payout j1 gross)" = "1502" ]
+	[ "$(payout j1 currency)" = "JPY" ]
+}
+
+@test "a rate from before the month's first rate day is the latest one before it (weekends)" {
+	creators
+	{ echo $HDR; echo x1,2026-10-31T23:00:00Z,u1,tip,1510,JPY,FR,v1,web,; } > "$T/ev.csv"
+	earn "$T/ev.csv"
+	[ "$(item x1 | cut -d, -f1)" = "10.00" ]
+}
+
+@test "half-even ties by default, half-up on request" {
+	creators
+	{ echo $HDR
+	  echo t1,2026-10-03T10:00:00Z,u1,tip,1.00,USD,FR,v1,web,
+	  echo t2,2026-10-03T10:00:00Z,u1,tip,3.00,USD,FR,v1,web,
+	  echo t3,2026-10-03T10:00:00Z,j1,ticket,10.00,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	earn "$T/ev.csv"
+	# 4.5 % of 1.00 is 4.5 cents, of 3.00 13.5 cents
+	[ "$(item t1)" = "1.00,0.00,0.00,0.04,0.00,0.96" ]
+	[ "$(item t2)" = "3.00,0.00,0.00,0.14,0.00,2.86" ]
+	earn --rounding half-up "$T/ev.csv"
+	[ "$(item t1)" = "1.00,0.00,0.00,0.05,0.00,0.95" ]
+	[ "$(item t2)" = "3.00,0.00,0.00,0.14,0.00,2.86" ]
+	[ "$(item t3)" = "1503,0,0,301,0,1202" ]
+}
+
+@test "withholding by buyer country and tax form, on what the fees leave" {
+	creators
+	{ echo $HDR
+	  echo h1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,US,v1,web,
+	  echo h2,2026-10-03T10:00:00Z,u2,ticket,10.00,USD,US,v1,web,
+	  echo h3,2026-10-03T10:00:00Z,u2,ticket,10.00,USD,DE,v1,web,
+	} > "$T/ev.csv"
+	earn "$T/ev.csv"
+	[ "$(item h1)" = "10.00,0.00,0.00,2.00,2.40,5.60" ]
+	[ "$(item h2)" = "10.00,0.00,0.00,2.00,1.20,6.80" ]
+	[ "$(item h3)" = "10.00,0.00,0.00,2.00,0.00,8.00" ]
+}
+
+@test "refunds and chargebacks reverse the sale at its rates, also a sale of the month before" {
+	creators
+	{ echo $HDR
+	  echo s1,2026-09-28T10:00:00Z,u1,ticket,10.00,USD,FR,v1,ios,
+	  echo r1,2026-10-02T10:00:00Z,u1,refund,10.00,USD,FR,v1,ios,s1
+	  echo s2,2026-10-05T10:00:00Z,u2,ticket,20.00,USD,FR,v2,web,
+	  echo r2,2026-10-06T10:00:00Z,u2,chargeback,5.00,USD,FR,v2,web,s2
+	  echo r3,2026-10-06T10:00:00Z,u2,refund,2.00,USD,FR,v2,web,zz
+	} > "$T/ev.csv"
+	earn --summary "$T/sum.json" "$T/ev.csv"
+	[ "$(item r1)" = "0.00,10.00,-3.00,-1.40,0.00,-5.60" ]
+	[ "$(item r2)" = "0.00,5.00,0.00,-1.00,0.00,-4.00" ]
+	# a sale not in the input: out of net alone, counted
+	[ "$(item r3)" = "0.00,2.00,0.00,0.00,0.00,-2.00" ]
+	[ "$(payout u1 net)" = "-5.60" ]
+	[ "$(payout u1 status)" = "negative" ]
+	[ "$(payout u2 net)" = "10.00" ]
+	grep -q '"outside_month":1,"unmatched_refunds":1' "$T/sum.json"
+}
+
+@test "refunds beyond what is left of a sale are rejected, whatever the order of the rows" {
+	creators
+	{ echo $HDR
+	  echo s2,2026-10-05T10:00:00Z,u2,ticket,20.00,USD,FR,v2,web,
+	  echo r1,2026-10-06T10:00:00Z,u2,refund,15.00,USD,FR,v2,web,s2
+	  echo r2,2026-10-06T11:00:00Z,u2,refund,15.00,USD,FR,v2,web,s2
+	} > "$T/ev.csv"
+	run earn "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/ev.csv:4: refund of 15.00 is more than the 5.00 left of sale 's2'"
+	{ head -1 "$T/ev.csv"; tail -n +2 "$T/ev.csv" | tac; } > "$T/rev.csv"
+	run earn "$T/rev.csv"
+	assert_output "ppv-earnings: $T/rev.csv:2: refund of 15.00 is more than the 5.00 left of sale 's2'"
+}
+
+@test "an event seen twice counts once; one id with two different rows stops the run" {
+	creators
+	{ echo $HDR
+	  echo d1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,
+	  echo d1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	earn --summary "$T/sum.json" "$T/ev.csv"
+	[ "$(payout u1 gross)" = "10.00" ]
+	grep -q '"read":2,"used":1,"duplicate":1' "$T/sum.json"
+	echo d1,2026-10-03T10:00:00Z,u1,ticket,11.00,USD,FR,v1,web, >> "$T/ev.csv"
+	run earn "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/ev.csv:4: event_id 'd1' was seen before with other fields"
+}
+
+@test "a malformed row stops the run with file:line, or goes to --rejects and is counted" {
+	creators
+	{ echo $HDR
+	  echo m1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,
+	  echo 'm2,2026-10-03T10:00:00Z,u1,ticket,"12,50",USD,FR,v1,web,'
+	  echo m3,2026-10-03T10:00:00Z,j1,ticket,10.5,JPY,FR,v1,web,
+	  echo m4,yesterday,u1,ticket,1.00,USD,FR,v1,web,
+	  echo m5,2026-10-03T10:00:00Z,u1,gift,1.00,USD,FR,v1,web,
+	  echo m6,2026-10-03T10:00:00Z,u1,ticket,1.00,XXX,FR,v1,web,
+	  echo m7,2026-10-03T10:00:00Z,nobody,ticket,1.00,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	run earn "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/ev.csv:3: amount '12,50' is not a decimal"
+	[ ! -e "$T/payouts.csv" ]
+	[ ! -e "$T/ledger.csv" ]
+	earn --rejects "$T/rejects.csv" --summary "$T/sum.json" "$T/ev.csv"
+	[ "$(payout u1 gross)" = "10.00" ]
+	grep -q '"rejected":6' "$T/sum.json"
+	run cut -d, -f2,3 "$T/rejects.csv"
+	assert_output "line,error
+3,\"amount '12
+4,amount '10.5' has more digits than JPY has
+5,time 'yesterday' is neither RFC 3339 nor unix seconds
+6,\"kind 'gift' is not ticket
+7,'XXX' is not an ISO 4217 currency
+8,creator 'nobody' is not in --creators"
+	grep -q '^'"$T"'/ev.csv,3,"amount .12,50. is not a decimal","m2,2026-10-03T10:00:00Z,u1,ticket,""12,50"",USD,FR,v1,web,"$' "$T/rejects.csv"
+}
+
+@test "negative and below-minimum balances carry over two months until paid" {
+	creators
+	{ echo $HDR
+	  echo a1,2026-10-03T10:00:00Z,u1,ticket,37.50,USD,FR,v1,web,
+	  echo a2,2026-10-03T10:00:00Z,u2,adjustment,-5.00,USD,,,,
+	  echo b1,2026-11-03T10:00:00Z,u1,ticket,31.25,USD,FR,v1,web,
+	  echo b2,2026-11-03T10:00:00Z,u2,ticket,3.75,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	earn --min-payout 50 --closing "$T/oct.csv" "$T/ev.csv"
+	[ "$(payout u1 net)" = "30.00" ]
+	[ "$(payout u1 status)" = "held" ]
+	[ "$(payout u2 status)" = "negative" ]
+	run cat "$T/oct.csv"
+	assert_output "creator_id,currency,balance
+u1,USD,30.00
+u2,USD,-5.00"
+	ppv-earnings -q -m 2026-11 --creators "$T/creators.csv" --fees "$D/fees.csv" --min-payout 50.00 \
+		--balances "$T/oct.csv" --closing "$T/nov.csv" -o "$T/payouts.csv" "$T/ev.csv"
+	[ "$(payout u1 opening_balance)" = "30.00" ]
+	[ "$(payout u1 payout)" = "55.00" ]
+	[ "$(payout u1 status)" = "paid" ]
+	[ "$(payout u2 closing_balance)" = "-2.00" ]
+	[ "$(payout u2 status)" = "negative" ]
+	run cat "$T/nov.csv"
+	assert_output "creator_id,currency,balance
+u2,USD,-2.00"
+}
+
+@test "a creator's own minimum payout wins over --min-payout; 100.00 is 100 yen" {
+	{ echo creator_id,name,country,currency,tax_form,min_payout
+	  echo u1,Ulla,FR,USD,,5
+	  echo j1,Jun,JP,JPY,,
+	} > "$T/creators.csv"
+	{ echo $HDR
+	  echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,
+	  echo a2,2026-10-03T10:00:00Z,j1,ticket,99,JPY,FR,v1,web,
+	} > "$T/ev.csv"
+	earn "$T/ev.csv"
+	[ "$(payout u1 status)" = "paid" ]
+	[ "$(payout j1 net)" = "79" ]
+	[ "$(payout j1 status)" = "held" ]
+}
+
+@test "text a spreadsheet would run as a formula is neutralised" {
+	{ echo creator_id,name,country,currency
+	  echo 'u1,"=HYPERLINK(""http://evil"")",FR,USD'
+	  echo @u2,+Ugo,FR,USD
+	} > "$T/creators.csv"
+	{ echo $HDR
+	  echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,
+	  echo a2,2026-10-03T10:00:00Z,@u2,ticket,10.00,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	ppv-earnings -q -m 2026-10 --creators "$T/creators.csv" -o "$T/payouts.csv" "$T/ev.csv"
+	run cut -d, -f1,2 "$T/payouts.csv"
+	assert_output "creator_id,name
+'@u2,'+Ugo
+u1,\"'=HYPERLINK(\"\"http://evil\"\")\""
+}
+
+@test "sqlite3 recomputes every creator's gross, refunds, fees, withholding and net to the cent" {
+	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 30000 11 > "$T/ev.csv"
+	$PY -c "
+print('creator_id,name,country,currency,tax_form')
+for i in range(200): print(f'c{i:04d},Creator {i},{\"US\" if i % 2 == 0 else \"FR\"},USD,{\"W-8BEN\" if i % 3 == 0 else \"\"}')" > "$T/creators.csv"
+	ppv-earnings -q -m 2026-10 --creators "$T/creators.csv" --fees "$D/fees.csv" --withholding "$D/withholding.csv" \
+		"$T/ev.csv" | awk -F, 'NR > 1 { for (i = 4; i <= 9; i++) gsub(/\./, "", $i); print $1 "," $4+0 "," $5+0 "," $6+0 "," $7+0 "," $8+0 "," $9+0 }' > "$T/ppv.csv"
+	{
+		echo ".import --csv $T/ev.csv ev"
+		echo ".import --csv $T/creators.csv cr"
+		echo "CREATE TABLE params AS SELECT $(date -ud 2026-10-01 +%s) AS start, $(date -ud 2026-11-01 +%s) AS \"end\", $(date -ud 2026-10-15 +%s) AS waiver_end;"
+		cat "$BATS_TEST_DIRNAME/lib/earnings-oracle.sql"
+	} | sqlite3 | tr -d '\r' > "$T/sql.csv"
+	[ "$(wc -l < "$T/sql.csv")" -eq 200 ]
+	diff "$T/sql.csv" "$T/ppv.csv"
+}
+
+@test "shuffled rows, split files and .gz give byte-identical payouts, summary and balances" {
+	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 5000 5 --currencies USD,JPY,EUR > "$T/ev.csv"
+	run_all() {
+		ppv-earnings -q -m 2026-10 --fees "$D/fees.csv" --fx "$D/fx.csv" --withholding "$D/withholding.csv" \
+			--summary "$T/$1.json" --closing "$T/$1.close" -o "$T/$1.csv" "${@:2}"
+	}
+	run_all a "$T/ev.csv"
+	{ head -1 "$T/ev.csv"; tail -n +2 "$T/ev.csv" | shuf --random-source=<(yes); } > "$T/shuf.csv"
+	run_all b "$T/shuf.csv"
+	{ head -1 "$T/shuf.csv"; sed -n '2,2000p' "$T/shuf.csv"; } | gzip > "$T/p1.csv.gz"
+	{ head -1 "$T/shuf.csv"; sed -n '2001,$p' "$T/shuf.csv"; } > "$T/p2.csv"
+	run_all c "$T/p1.csv.gz" "$T/p2.csv"
+	gzip -c "$T/ev.csv" > "$T/ev.csv.gz"
+	run_all d - < "$T/ev.csv.gz"
+	for x in b c d; do
+		cmp "$T/a.csv" "$T/$x.csv"
+		cmp "$T/a.json" "$T/$x.json"
+		cmp "$T/a.close" "$T/$x.close"
+	done
+	[ "$(wc -l < "$T/a.csv")" -gt 150 ]
+}
+
+@test "the summary counts creators above each tier and the growth against last year's summary" {
+	creators
+	{ echo $HDR
+	  echo a1,2025-10-03T10:00:00Z,u1,ticket,1500.00,USD,FR,v1,web,
+	  echo b1,2026-10-03T10:00:00Z,u1,ticket,1500.00,USD,FR,v1,web,
+	  echo b2,2026-10-03T10:00:00Z,u2,ticket,1500.00,USD,FR,v1,web,
+	  echo b3,2026-10-03T10:00:00Z,j1,ticket,2000000,JPY,FR,v1,web,
+	} > "$T/ev.csv"
+	ppv-earnings -q -m 2025-10 --creators "$T/creators.csv" --fees "$D/fees.csv" --summary "$T/last.json" \
+		-o /dev/null "$T/ev.csv"
+	earn --summary "$T/sum.json" --tiers 1000,10000 --compare "$T/last.json" "$T/ev.csv"
+	# 1200 + 1200 USD, and 1,600,000 yen at 151.00 yen a dollar: 10,596.03 USD
+	grep -q '"tiers":{"1000":3,"10000":1}' "$T/sum.json"
+	grep -q '"growth":{"tiers":{"1000":"+200.0%","10000":null},"net":"+983.0%"}' "$T/sum.json"
+	$PY -m json.tool "$T/sum.json" > /dev/null
+}
+
+@test "impressions from ppv-splice become ad revenue at the ad share" {
+	creators
+	echo $HDR > "$T/ev.csv"
+	{ echo time,break_id,ad_id,advertiser,creator_id,viewer_id,country,cpm,duration
+	  for i in 1 2 3 4; do echo 2026-10-05T10:00:0${i}Z,b1,ad1,acme,u1,v$i,FR,2500.00,15; done
+	  echo 2026-10-05T10:00:00Z,b1,ad1,acme,u1,v9,FR,12.345,15
+	  echo 2026-09-05T10:00:00Z,b1,ad1,acme,u1,v9,FR,99.00,15
+	} > "$T/imp.csv"
+	earn --impressions "$T/imp.csv" --summary "$T/sum.json" "$T/ev.csv"
+	# 10,000 + 12.345 per thousand: 10.012345 USD, one line item: 10.01
+	[ "$(payout u1 gross)" = "10.01" ]
+	[ "$(payout u1 platform_fees)" = "4.50" ]
+	[ "$(payout u1 net)" = "5.51" ]
+	grep -q '"impressions":5' "$T/sum.json"
+}
+
+@test "--format table aligns the columns; json is valid and exact" {
+	creators
+	{ echo $HDR; echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,; echo a2,2026-10-03T10:00:00Z,j1,ticket,1000,JPY,FR,v1,web,; } > "$T/ev.csv"
+	run earn --format table -o - "$T/ev.csv"
+	assert_line --index 0 --regexp '^creator_id  name  currency  gross  refunds'
+	assert_line --index 1 --regexp '^j1          Jun   JPY        1000        0 '
+	assert_line --index 2 --regexp '^u1          Ulla  USD       10.00     0.00 '
+	earn --format json "$T/ev.csv"
+	$PY -c 'import json,sys; r = json.load(open(sys.argv[1])); assert r[1]["net"] == "8.00", r' "$T/payouts.csv"
+}
+
+@test "outputs to /dev/stderr and /dev/null are written in place, never renamed over" {
+	# a bug: --ledger /dev/stderr with stderr a file replaced the /dev/stderr link
+	creators
+	{ echo $HDR; echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,; } > "$T/ev.csv"
+	echo "before" > "$T/err"
+	ppv-earnings -q -m 2026-10 --creators "$T/creators.csv" --ledger /dev/stderr --summary /dev/null \
+		-o /dev/stdout "$T/ev.csv" > "$T/out" 2>> "$T/err"
+	[ -L /dev/stderr ]
+	[ -c /dev/null ]
+	[ "$(head -1 "$T/err")" = before ]
+	grep -q '^a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,USD,10.00,' "$T/err"
+	grep -q '^u1,Ulla,USD,10.00,' "$T/out"
+}
