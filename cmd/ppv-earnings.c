@@ -19,7 +19,8 @@ static const char synopsis[] =
 	"ppv-earnings -m MONTH [--creators FILE] [--fees FILE] [--fx FILE] [--withholding FILE]\n"
 	"                    [--balances FILE] [--impressions FILE]... [--min-payout AMOUNT] [--tz ZONE]\n"
 	"                    [-o PAYOUTS] [--closing FILE] [--summary FILE] [--ledger FILE] [--rejects FILE]\n"
-	"                    [--format csv|table|json] [--compare SUMMARY] [--tiers 1000,10000] [FILE...]";
+	"                    [--format csv|table|json] [--compare SUMMARY] [--tiers 1000,10000]\n"
+	"                    [--partial | --merge] [FILE...]";
 
 static const char help[] =
 	"usage: ppv-earnings -m MONTH [options] [FILE...]\n"
@@ -48,6 +49,10 @@ static const char help[] =
 	"      --compare SUMMARY    last year's --summary: growth of tiers and totals\n"
 	"      --ledger FILE        one CSV line per event applied, with its fees\n"
 	"      --rejects FILE       bad rows go here and are counted, not fatal\n"
+	"      --partial            check and write the events for a later --merge\n"
+	"                           (one shard of a sharded run) instead of payouts\n"
+	"      --merge              FILE... are --partial outputs, in any split and\n"
+	"                           order: the same report as one run on all events\n"
 	"  -q, --quiet              no reconciliation or warnings on stderr\n"
 	"  -h, --help               this help\n"
 	"      --version            the version\n"
@@ -56,7 +61,7 @@ static const char help[] =
 
 enum {
 	O_CREATORS = 256, O_FEES, O_FX, O_BASE, O_WH, O_BAL, O_IMP, O_ADCUR, O_MIN, O_ROUND, O_TZ, O_FORMAT,
-	O_CLOSING, O_SUMMARY, O_TIERS, O_COMPARE, O_LEDGER, O_REJECTS, O_VERSION,
+	O_CLOSING, O_SUMMARY, O_TIERS, O_COMPARE, O_LEDGER, O_REJECTS, O_PARTIAL, O_MERGE, O_VERSION,
 };
 
 static const struct option longopts[] = {
@@ -80,6 +85,8 @@ static const struct option longopts[] = {
 	{ "compare", required_argument, NULL, O_COMPARE },
 	{ "ledger", required_argument, NULL, O_LEDGER },
 	{ "rejects", required_argument, NULL, O_REJECTS },
+	{ "partial", no_argument, NULL, O_PARTIAL },
+	{ "merge", no_argument, NULL, O_MERGE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
@@ -92,7 +99,7 @@ typedef struct {
 	const char *month_arg, *tz, *out, *format, *closing, *summary, *compare, *ledger, *rejects;
 	const char *creators, *fees, *fx, *wh, *balances;
 	const char **imp;
-	int nimp, quiet;
+	int nimp, quiet, partial, merge;
 	int64_t tiers[MAXTIERS];
 	int ntiers;
 	char month[8];
@@ -591,6 +598,8 @@ main(int argc, char **argv)
 		case O_COMPARE: o.compare = optarg; break;
 		case O_LEDGER: o.ledger = optarg; break;
 		case O_REJECTS: o.rejects = optarg; break;
+		case O_PARTIAL: o.partial = 1; break;
+		case O_MERGE: o.merge = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h': ppv_help(help);
 		case O_VERSION: ppv_version();
@@ -603,6 +612,13 @@ main(int argc, char **argv)
 	parse_tiers(&o, tiers ? tiers : "1000,10000", ppv_currency_exp(cfg.base));
 	if (o.compare && !o.summary)
 		ppv_die(PPV_ERR, "--compare goes with --summary");
+	if (o.partial && o.merge)
+		ppv_die(PPV_ERR, "--partial and --merge: one or the other");
+	if (o.partial && (o.summary || o.closing || o.ledger || o.format || o.balances))
+		ppv_die(PPV_ERR, "--partial writes only the partial: --summary, --closing, --ledger, "
+		        "--balances and --format go with the --merge");
+	if (o.merge && o.nimp)
+		ppv_die(PPV_ERR, "--merge: the impressions are in the partials; --impressions goes with --partial");
 	{
 		/* a minimum payout must be an amount in every currency: 100.00 is 100 yen */
 		int64_t v;
@@ -630,6 +646,9 @@ main(int argc, char **argv)
 		cfg.rejects = out_open(&arej, o.rejects);
 		fputs("file,line,error,row\n", cfg.rejects);
 	}
+	ppv_atomic apart = { 0 };
+	if (o.partial)
+		cfg.partial = out_open(&apart, o.out);
 	ppv_earn *e = ppv_earn_new(&cfg);
 	if (o.creators)
 		ppv_earn_creators(e, o.creators);
@@ -641,16 +660,26 @@ main(int argc, char **argv)
 		ppv_earn_withholding(e, o.wh);
 	if (o.balances)
 		ppv_earn_balances(e, o.balances);
+	void (*read)(ppv_earn *, const char *) = o.merge ? ppv_earn_partials : ppv_earn_events;
 	if (optind == argc)
-		ppv_earn_events(e, "-");
+		read(e, "-");
 	for (int i = optind; i < argc; i++)
-		ppv_earn_events(e, argv[i]);
+		read(e, argv[i]);
 	for (int i = 0; i < o.nimp; i++)
 		ppv_earn_impressions(e, o.imp[i]);
 
 	char err[256];
 	if (ppv_earn_finish(e, err, sizeof err))
 		ppv_die(PPV_ERR, "%s", err);
+	if (o.partial) {
+		if (o.rejects)
+			out_commit(&arej, cfg.rejects, o.rejects);
+		out_commit(&apart, cfg.partial, o.out);
+		ppv_earn_free(e);
+		free(o.imp);
+		free((char *)cfg.min_payout);
+		ppv_exit(PPV_OK);
+	}
 	size_t n;
 	const ppv_earner *l = ppv_earn_list(e, &n);
 	total t[64];

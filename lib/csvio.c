@@ -20,6 +20,7 @@ struct ppv_csv {
 	int done;              /* a row is complete */
 	long line, rowline;
 	int started;
+	int pending;           /* the first row was data, not a header: not yet returned */
 };
 
 static void *
@@ -145,7 +146,47 @@ ppv_csv_col(const ppv_csv *c, const char *name)
 int
 ppv_csv_next(ppv_csv *c)
 {
+	if (c->pending) {
+		c->pending = 0;
+		return 1;
+	}
 	return next_row(c);
+}
+
+ppv_csv *
+ppv_csv_open_as(ppv_input *in, const char *header, const char *key)
+{
+	ppv_csv *c = calloc(1, sizeof *c);
+
+	if (!c)
+		ppv_die(PPV_ERR, "out of memory");
+	c->in = in;
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		ppv_die(PPV_ERR, "out of memory");
+	if (!next_row(c)) {
+		ppv_csv_close(c);
+		return NULL;
+	}
+	for (size_t i = 0; i < c->nf; i++) {
+		char *h = normalize(c->arena + c->off[i], c->len[i]);
+		int found = !strcmp(h, key);
+		free(h);
+		if (found) {
+			c->nhdr = c->nf;
+			c->hdr = xrealloc(NULL, c->nhdr * sizeof *c->hdr);
+			for (size_t j = 0; j < c->nf; j++)
+				c->hdr[j] = normalize(c->arena + c->off[j], c->len[j]);
+			return c;
+		}
+	}
+	/* no header: the columns are the documented ones, and this row is data */
+	for (const char *p = header; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		size_t n = strcspn(p, ",");
+		c->hdr = xrealloc(c->hdr, (c->nhdr + 1) * sizeof *c->hdr);
+		c->hdr[c->nhdr++] = normalize(p, n);
+	}
+	c->pending = 1;
+	return c;
 }
 
 const char *

@@ -9,6 +9,11 @@ typedef struct ppv_csv ppv_csv;
 
 /* Reads the header row at once; dies (exit 2) on an empty input. */
 ppv_csv *ppv_csv_open(ppv_input *in);
+/* Like ppv_csv_open, for input that may come without its header line (a
+ * Hadoop input split): when no field of the first row is key, the columns
+ * are those of header ("a,b,c") and the first row is data. NULL when the
+ * input is empty. */
+ppv_csv *ppv_csv_open_as(ppv_input *in, const char *header, const char *key);
 /* Column index of a header name (case-insensitive, blanks trimmed), or -1. */
 int ppv_csv_col(const ppv_csv *c, const char *name);
 /* The next row: 1, or 0 at the end. A malformed row dies with file:line. */

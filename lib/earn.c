@@ -78,6 +78,16 @@ struct imp {                           /* impressions of a creator, a day and a 
 	uint64_t n;
 };
 
+/* An event row, checked and in minor units: from a log, or from a partial. */
+typedef struct {
+	const char *id, *creator, *country, *platform, *ref;
+	int64_t t, amount;
+	int kind;
+	char cur[4];
+	uint32_t body;
+} evin;
+
+
 struct ppv_earn {
 	ppv_earn_cfg cfg;
 	ppv_earn_counts k;
@@ -104,6 +114,8 @@ struct ppv_earn {
 	size_t *impmap, impmask;
 	ppv_earner *list;
 	size_t nlist;
+	FILE *partial;                 /* --partial: events written, not applied */
+	int merged;                    /* partial headers read */
 	struct AVMurMur3 *mm;
 	/* where the row being read came from, for messages */
 	const char *file;
@@ -228,6 +240,9 @@ currency(const char *s, char out[4])
 	return 0;
 }
 
+static void partial_header(ppv_earn *e);
+static void partial_event(ppv_earn *e, const evin *v);
+
 ppv_earn *
 ppv_earn_new(const ppv_earn_cfg *cfg)
 {
@@ -235,6 +250,8 @@ ppv_earn_new(const ppv_earn_cfg *cfg)
 
 	memset(e, 0, sizeof *e);
 	e->cfg = *cfg;
+	if ((e->partial = cfg->partial))
+		partial_header(e);
 	e->crmask = 1023;
 	e->crmap = xalloc(NULL, (e->crmask + 1) * sizeof *e->crmap);
 	memset(e->crmap, 0, (e->crmask + 1) * sizeof *e->crmap);
@@ -371,6 +388,7 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 			        field(c, cmin), code);
 	}
 	ppv_csv_close(c);
+	ppv_input_close(in);
 }
 
 /* --- fees, withholding, FX --- */
@@ -420,6 +438,7 @@ ppv_earn_fees(ppv_earn *e, const char *path)
 		e->fee[e->nfee++] = f;
 	}
 	ppv_csv_close(c);
+	ppv_input_close(in);
 }
 
 void
@@ -447,6 +466,7 @@ ppv_earn_withholding(ppv_earn *e, const char *path)
 		e->wh[e->nwh++] = w;
 	}
 	ppv_csv_close(c);
+	ppv_input_close(in);
 }
 
 static struct fxcur *
@@ -495,6 +515,7 @@ ppv_earn_fx(ppv_earn *e, const char *path)
 		f->n++;
 	}
 	ppv_csv_close(c);
+	ppv_input_close(in);
 	for (size_t i = 0; i < e->nfx; i++) {
 		struct fxcur *f = &e->fx[i];
 		/* by day; a day given twice is an error rather than a silent pick */
@@ -673,7 +694,7 @@ typedef struct {
 } item;
 
 static void
-ledger(ppv_earn *e, const char *id, int64_t t, const struct creator *c, int kind, const char *amount,
+ledger(ppv_earn *e, const char *id, int64_t t, const struct creator *c, int kind, int64_t amount,
        const char *cur, const item *it, const char *ref)
 {
 	FILE *f = e->cfg.ledger;
@@ -685,7 +706,7 @@ ledger(ppv_earn *e, const char *id, int64_t t, const struct creator *c, int kind
 	ppv_csv_puts(f, ppv_time_format(t, when), 0);
 	ppv_csv_text(f, c->o.id, 0);
 	ppv_csv_puts(f, ppv_kind_names[kind], 0);
-	ppv_csv_puts(f, amount, 0);
+	ppv_csv_puts(f, ppv_money_format(amount, ppv_currency_exp(cur), b), 0);
 	ppv_csv_puts(f, cur, 0);
 	ppv_csv_puts(f, c->o.currency, 0);
 	const int64_t v[] = { it->gross, it->refund, it->store, it->platform, it->wh, it->net };
@@ -742,6 +763,8 @@ fees(ppv_earn *e, const struct creator *c, int64_t g, const char *cur, int64_t t
 	return 0;
 }
 
+static struct imp *imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country);
+
 static struct creator *
 creator_for(ppv_earn *e, const char *id, const char *cur)
 {
@@ -764,8 +787,7 @@ creator_for(ppv_earn *e, const char *id, const char *cur)
 }
 
 static void
-pend_add(ppv_earn *e, ppv_csv *c, const char *id, const char *ref, const char *creator, int64_t t, int64_t amount,
-         int kind, const char *cur, const char *country)
+pend_add(ppv_earn *e, const evin *v)
 {
 	if (e->npend == e->pendcap) {
 		e->pendcap = e->pendcap ? 2 * e->pendcap : 256;
@@ -774,91 +796,66 @@ pend_add(ppv_earn *e, ppv_csv *c, const char *id, const char *ref, const char *c
 	struct pending *p = &e->pend[e->npend++];
 	char where[512];
 	snprintf(where, sizeof where, "%s:%ld", e->file, e->line);
-	p->id = xstrdup(id);
-	p->ref = xstrdup(ref);
-	p->creator = xstrdup(creator);
+	p->id = xstrdup(v->id);
+	p->ref = xstrdup(v->ref);
+	p->creator = xstrdup(v->creator);
 	p->where = xstrdup(where);
-	p->t = t;
-	p->amount = amount;
-	p->kind = kind;
-	p->cur = (uint8_t)cur_index(e, cur);
-	snprintf(p->country, sizeof p->country, "%s", country);
-	(void)c;
+	p->t = v->t;
+	p->amount = v->amount;
+	p->kind = v->kind;
+	p->cur = (uint8_t)cur_index(e, v->cur);
+	snprintf(p->country, sizeof p->country, "%s", v->country);
 }
 
+
+/* Everything after parsing: once per event_id, then applied, held back
+ * (refunds) or, with --partial, written for the merge. */
 static void
-event_row(ppv_earn *e, ppv_csv *c, const int *col)
+process(ppv_earn *e, const evin *v)
 {
-	const char *id = field(c, col[0]), *ts = field(c, col[1]), *who = field(c, col[2]), *ks = field(c, col[3]),
-	           *amt = field(c, col[4]), *cs = field(c, col[5]), *country = field(c, col[6]),
-	           *platform = field(c, col[8]), *ref = field(c, col[9]);
-	char cur[4];
-	int64_t t, amount;
-	int kind, exp, fresh, r;
+	int fresh;
+	struct slot *s = slot_of(e, v->id, &fresh);
 
-	e->k.read++;
-	if (!*id)
-		return (void)reject(e, "empty event_id");
-	if (ppv_time_parse(ts, &t))
-		return (void)reject(e, "time '%s' is neither RFC 3339 nor unix seconds", ts);
-	if (!*who)
-		return (void)reject(e, "empty creator_id");
-	if ((kind = kind_of(ks)) < 0)
-		return (void)reject(e, "kind '%s' is not ticket, subscription, tip, ad, refund, chargeback or adjustment", ks);
-	if (currency(cs, cur))
-		return (void)reject(e, "'%s' is not an ISO 4217 currency", cs);
-	exp = ppv_currency_exp(cur);
-	if ((r = ppv_money_parse(amt, strlen(amt), exp, &amount)) < 0)
-		return (void)reject(e, r == -2 ? "amount '%s' has more digits than %s has" : "amount '%s' is not a decimal",
-		                    amt, cur);
-	if (amount < 0 && kind != K_ADJUSTMENT)
-		return (void)reject(e, "amount '%s' is negative: only adjustments may be", amt);
-	int refund = kind == K_REFUND || kind == K_CHARGEBACK;
-	if (refund && !*ref)
-		return (void)reject(e, "a %s needs the ref_event_id of the sale it reverses", ks);
-	if (*platform && strcmp(platform, "web") && strcmp(platform, "ios") && strcmp(platform, "android"))
-		return (void)reject(e, "platform '%s' is not web, ios or android", platform);
-
-	uint32_t body = row_fingerprint(e, c);
-	struct slot *s = slot_of(e, id, &fresh);
 	if (!fresh) {
 		/* the same event twice counts once; two different events under one
 		 * id cannot be settled by order, which must not matter */
-		if (s->body != body)
-			ppv_die(PPV_ERR, "%s:%ld: event_id '%s' was seen before with other fields", e->file, e->line, id);
+		if (s->body != v->body)
+			ppv_die(PPV_ERR, "%s:%ld: event_id '%s' was seen before with other fields", e->file, e->line, v->id);
 		e->k.duplicate++;
 		return;
 	}
-	s->body = body;
-	int in_month = t >= e->cfg.start && t < e->cfg.end;
-	if (refund) {
-		if (!in_month) {
-			e->k.outside++;
-			return;
-		}
-		pend_add(e, c, id, ref, who, t, amount, kind, cur, country);
-		return;
-	}
+	s->body = v->body;
+	int in_month = v->t >= e->cfg.start && v->t < e->cfg.end;
+	int refund = v->kind == K_REFUND || v->kind == K_CHARGEBACK;
 	struct creator *k = NULL;
-	if (in_month && !(k = creator_for(e, who, cur)))
+	if (in_month && !refund && !(k = creator_for(e, v->creator, v->cur)))
 		return;
-	int srow = NONE, prow = NONE, wrow = NONE;
-	if (kind != K_ADJUSTMENT) {
-		static const struct creator nobody;
-		const struct creator *w = k ? k : creator_find(e, who);
-		srow = fee_of(e, 1, kind, platform, t);
-		prow = fee_of(e, 0, kind, platform, t);
-		wrow = wh_of(e, w ? w : &nobody, country);
+	if (e->partial) {
+		partial_event(e, v);
+		return;
 	}
-	/* a sale is remembered whether in the month or not: a refund this month
-	 * may reverse a sale of an earlier one, at the rates it had */
-	if (kind != K_ADJUSTMENT) {
+	if (refund) {
+		if (!in_month)
+			e->k.outside++;
+		else
+			pend_add(e, v);
+		return;
+	}
+	int srow = NONE, prow = NONE, wrow = NONE;
+	if (v->kind != K_ADJUSTMENT) {
+		static const struct creator nobody;
+		const struct creator *w = k ? k : creator_find(e, v->creator);
+		srow = fee_of(e, 1, v->kind, v->platform, v->t);
+		prow = fee_of(e, 0, v->kind, v->platform, v->t);
+		wrow = wh_of(e, w ? w : &nobody, v->country);
+		/* a sale is remembered whether in the month or not: a refund this
+		 * month may reverse a sale of an earlier one, at the rates it had */
 		if (e->nsale == e->salecap) {
 			e->salecap = e->salecap ? 2 * e->salecap : 1024;
 			e->sale = xalloc(e->sale, e->salecap * sizeof *e->sale);
 		}
-		e->sale[e->nsale] = (struct sale){ amount, (uint16_t)srow, (uint16_t)prow, (uint16_t)wrow,
-		                                   (uint8_t)cur_index(e, cur), (uint8_t)in_month };
+		e->sale[e->nsale] = (struct sale){ v->amount, (uint16_t)srow, (uint16_t)prow, (uint16_t)wrow,
+		                                   (uint8_t)cur_index(e, v->cur), (uint8_t)in_month };
 		s->sale = (uint32_t)++e->nsale;
 	}
 	if (!in_month) {
@@ -867,19 +864,58 @@ event_row(ppv_earn *e, ppv_csv *c, const int *col)
 	}
 	int64_t g;
 	item it;
-	if (convert(e, amount, exp, cur, k->o.currency, t, &g) ||
-	    fees(e, k, g, cur, t, srow, prow, wrow, 1, &it))
+	if (convert(e, v->amount, ppv_currency_exp(v->cur), v->cur, k->o.currency, v->t, &g) ||
+	    fees(e, k, g, v->cur, v->t, srow, prow, wrow, 1, &it))
 		return;
-	apply(e, k, kind, &it);
+	apply(e, k, v->kind, &it);
 	e->k.used++;
-	ledger(e, id, t, k, kind, amt, cur, &it, NULL);
+	ledger(e, v->id, v->t, k, v->kind, v->amount, v->cur, &it, NULL);
+}
+
+static void
+event_row(ppv_earn *e, ppv_csv *c, const int *col)
+{
+	const char *ts = field(c, col[1]), *ks = field(c, col[3]), *amt = field(c, col[4]), *cs = field(c, col[5]);
+	evin v = { .id = field(c, col[0]), .creator = field(c, col[2]), .country = field(c, col[6]),
+	           .platform = field(c, col[8]), .ref = field(c, col[9]) };
+	int r;
+
+	e->k.read++;
+	if (!*v.id)
+		return (void)reject(e, "empty event_id");
+	if (ppv_time_parse(ts, &v.t))
+		return (void)reject(e, "time '%s' is neither RFC 3339 nor unix seconds", ts);
+	if (!*v.creator)
+		return (void)reject(e, "empty creator_id");
+	if ((v.kind = kind_of(ks)) < 0)
+		return (void)reject(e, "kind '%s' is not ticket, subscription, tip, ad, refund, chargeback or adjustment", ks);
+	if (currency(cs, v.cur))
+		return (void)reject(e, "'%s' is not an ISO 4217 currency", cs);
+	if ((r = ppv_money_parse(amt, strlen(amt), ppv_currency_exp(v.cur), &v.amount)) < 0)
+		return (void)reject(e, r == -2 ? "amount '%s' has more digits than %s has" : "amount '%s' is not a decimal",
+		                    amt, v.cur);
+	if (v.amount < 0 && v.kind != K_ADJUSTMENT)
+		return (void)reject(e, "amount '%s' is negative: only adjustments may be", amt);
+	if ((v.kind == K_REFUND || v.kind == K_CHARGEBACK) && !*v.ref)
+		return (void)reject(e, "a %s needs the ref_event_id of the sale it reverses", ks);
+	if (*v.platform && strcmp(v.platform, "web") && strcmp(v.platform, "ios") && strcmp(v.platform, "android"))
+		return (void)reject(e, "platform '%s' is not web, ios or android", v.platform);
+	if (strlen(v.country) > 3)
+		return (void)reject(e, "country '%s' is not an ISO 3166 code", v.country);
+	v.body = row_fingerprint(e, c);
+	process(e, &v);
 }
 
 void
 ppv_earn_events(ppv_earn *e, const char *path)
 {
 	ppv_input *in = ppv_input_open(path);
-	ppv_csv *c = ppv_csv_open(in);
+	ppv_csv *c = ppv_csv_open_as(in, PPV_EVENT_COLUMNS, "event_id");
+
+	if (!c) {
+		ppv_input_close(in);
+		return;  /* no events: a quiet month, or an empty shard */
+	}
 	int col[10] = {
 		need(c, "event_id"), need(c, "time"), need(c, "creator_id"), need(c, "kind"), need(c, "amount"),
 		need(c, "currency"), ppv_csv_col(c, "country"), ppv_csv_col(c, "viewer_id"),
@@ -894,6 +930,191 @@ ppv_earn_events(ppv_earn *e, const char *path)
 	}
 	e->csv = NULL;
 	ppv_csv_close(c);
+	ppv_input_close(in);
+}
+
+/* --- partial results, for sharded runs --- */
+
+/* Fields of a partial are tab-separated; these four characters are %-escaped. */
+static void
+put_field(FILE *f, const char *s, int last)
+{
+	for (; *s; s++) {
+		if (*s == '%' || *s == '\t' || *s == '\n' || *s == '\r')
+			fprintf(f, "%%%02X", (unsigned char)*s);
+		else
+			putc(*s, f);
+	}
+	putc(last ? '\n' : '\t', f);
+}
+
+static void
+unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++) {
+		unsigned x;
+		if (*s == '%' && sscanf(s + 1, "%2x", &x) == 1) {
+			*d++ = (char)x;
+			s += 2;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = 0;
+}
+
+static char *
+i128_format(__int128 v, char *buf)
+{
+	char d[48];
+	int n = 0;
+	unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+
+	do
+		d[n++] = (char)('0' + (int)(u % 10));
+	while ((u /= 10));
+	char *p = buf;
+	if (v < 0)
+		*p++ = '-';
+	while (n)
+		*p++ = d[--n];
+	*p = 0;
+	return buf;
+}
+
+static void
+partial_header(ppv_earn *e)
+{
+	fprintf(e->partial, "#ppv-earnings-partial/1\tstart=%lld\tend=%lld\tbase=%s\tad_currency=%s\trounding=%s\n",
+	        (long long)e->cfg.start, (long long)e->cfg.end, e->cfg.base, e->cfg.ad_currency,
+	        e->cfg.rounding == PPV_HALF_UP ? "half-up" : "half-even");
+}
+
+static void
+partial_event(ppv_earn *e, const evin *v)
+{
+	FILE *f = e->partial;
+
+	fprintf(f, "E\t");
+	put_field(f, v->id, 0);
+	fprintf(f, "%08x\t%s\t%lld\t", v->body, ppv_kind_names[v->kind], (long long)v->t);
+	put_field(f, v->creator, 0);
+	fprintf(f, "%s\t%lld\t", v->cur, (long long)v->amount);
+	put_field(f, v->country, 0);
+	put_field(f, v->platform, 0);
+	put_field(f, v->ref, 1);
+}
+
+static void
+partial_end(ppv_earn *e)
+{
+	FILE *f = e->partial;
+	char b[48];
+
+	for (size_t i = 0; i < e->nimp; i++) {
+		const struct imp *m = &e->imp[i];
+		fputs("I\t", f);
+		put_field(f, m->c->o.id, 0);
+		fprintf(f, "%lld\t", (long long)m->day);
+		put_field(f, m->country, 0);
+		fprintf(f, "%s\t%llu\n", i128_format(m->cpm, b), (unsigned long long)m->n);
+	}
+	fprintf(f, "#counts\tread=%llu\trejected=%llu\tduplicate=%llu\toutside=%llu\n", (unsigned long long)e->k.read,
+	        (unsigned long long)e->k.rejected, (unsigned long long)e->k.duplicate, (unsigned long long)e->k.outside);
+}
+
+static int
+split(char *line, char **f, int max)
+{
+	int n = 0;
+
+	for (char *p = line;; p++) {
+		if (n == max)
+			return -1;
+		f[n++] = p;
+		p = strchr(p, '\t');
+		if (!p)
+			return n;
+		*p = 0;
+	}
+}
+
+void
+ppv_earn_partials(ppv_earn *e, const char *path)
+{
+	ppv_input *in = ppv_input_open(path);
+	char *line, *f[12], want[256];
+	ssize_t n;
+
+	snprintf(want, sizeof want, "#ppv-earnings-partial/1\tstart=%lld\tend=%lld\tbase=%s\tad_currency=%s\trounding=%s",
+	         (long long)e->cfg.start, (long long)e->cfg.end, e->cfg.base, e->cfg.ad_currency,
+	         e->cfg.rounding == PPV_HALF_UP ? "half-up" : "half-even");
+	e->file = ppv_input_name(in);
+	e->csv = NULL;
+	while ((n = ppv_input_line(in, &line)) >= 0) {
+		e->line = ppv_input_lineno(in);
+		if (n && line[n - 1] == '\r')
+			line[--n] = 0;
+		if (!strncmp(line, "#ppv-earnings-partial/", 22)) {
+			/* every shard must have been cut for the same month and rules */
+			if (strcmp(line, want))
+				ppv_die(PPV_ERR, "%s:%ld: a partial of another month, base currency or rounding "
+				        "(or another format version)", e->file, e->line);
+			e->merged++;
+			continue;
+		}
+		int nf = split(line, f, 12);
+		if (nf > 0 && !strcmp(f[0], "#counts") && nf == 5) {
+			uint64_t v[4];
+			static const char *const keys[4] = { "read=", "rejected=", "duplicate=", "outside=" };
+			for (int i = 0; i < 4; i++)
+				if (strncmp(f[i + 1], keys[i], strlen(keys[i])) ||
+				    sscanf(f[i + 1] + strlen(keys[i]), "%llu", (unsigned long long *)&v[i]) != 1)
+					ppv_die(PPV_ERR, "%s:%ld: a bad counts line", e->file, e->line);
+			e->k.read += v[0], e->k.rejected += v[1], e->k.duplicate += v[2], e->k.outside += v[3];
+			continue;
+		}
+		if (!e->merged)
+			ppv_die(PPV_ERR, "%s:%ld: not a ppv-earnings --partial (no header line)", e->file, e->line);
+		if (nf == 11 && !strcmp(f[0], "E")) {
+			evin v = { 0 };
+			long long t, amount;
+			char tail;
+			for (int i = 1; i < 11; i++)
+				unescape(f[i]);
+			v.id = f[1], v.creator = f[5], v.country = f[8], v.platform = f[9], v.ref = f[10];
+			if (sscanf(f[2], "%8x%c", &v.body, &tail) != 1 || (v.kind = kind_of(f[3])) < 0 ||
+			    sscanf(f[4], "%lld%c", &t, &tail) != 1 || currency(f[6], v.cur) ||
+			    sscanf(f[7], "%lld%c", &amount, &tail) != 1 || !*v.id || !*v.creator)
+				ppv_die(PPV_ERR, "%s:%ld: a bad event line", e->file, e->line);
+			v.t = t, v.amount = amount;
+			process(e, &v);
+		} else if (nf == 6 && !strcmp(f[0], "I")) {
+			long long day;
+			unsigned long long cnt;
+			char tail;
+			__int128 cpm = 0;
+			unescape(f[1]);
+			unescape(f[3]);
+			if (sscanf(f[2], "%lld%c", &day, &tail) != 1 || sscanf(f[5], "%llu%c", &cnt, &tail) != 1 ||
+			    !*f[4] || strspn(f[4], "0123456789") != strlen(f[4]) || strlen(f[4]) > 36)
+				ppv_die(PPV_ERR, "%s:%ld: a bad impressions line", e->file, e->line);
+			for (const char *p = f[4]; *p; p++)
+				cpm = cpm * 10 + (*p - '0');
+			struct creator *k = creator_for(e, f[1], e->cfg.ad_currency);
+			if (!k)
+				continue;
+			struct imp *m = imp_of(e, k, day, f[3]);
+			m->cpm += cpm;
+			m->n += cnt;
+			e->k.impressions += cnt;
+		} else {
+			ppv_die(PPV_ERR, "%s:%ld: not a line of a ppv-earnings partial", e->file, e->line);
+		}
+	}
+	ppv_input_close(in);
 }
 
 /* --- impressions --- */
@@ -981,6 +1202,7 @@ ppv_earn_impressions(ppv_earn *e, const char *path)
 	}
 	e->csv = NULL;
 	ppv_csv_close(c);
+	ppv_input_close(in);
 }
 
 /* --- the end of the month --- */
@@ -1058,7 +1280,7 @@ refunds(ppv_earn *e)
 		item r = { 0, g, -it.store, -it.platform, -it.wh, -it.net };
 		apply(e, k, p->kind, &r);
 		e->k.used++;
-		ledger(e, p->id, p->t, k, p->kind, amt, cur, &r, p->ref);
+		ledger(e, p->id, p->t, k, p->kind, p->amount, cur, &r, p->ref);
 	}
 	e->k.unmatched_refunds = unmatched;
 	if (unmatched)
@@ -1074,7 +1296,7 @@ impressions_apply(ppv_earn *e)
 		struct imp *m = &e->imp[i];
 		struct creator *k = m->c;
 		int64_t t = m->day * 86400, g;
-		char id[128], amt[48];
+		char id[128];
 		item it;
 		e->file = "impressions";
 		e->line = 0;
@@ -1086,8 +1308,7 @@ impressions_apply(ppv_earn *e)
 			continue;
 		apply(e, k, K_AD, &it);
 		snprintf(id, sizeof id, "impressions:%s:%lld:%s", k->o.id, (long long)m->day, m->country);
-		ppv_money_format(ppv_div_round(m->cpm, 1000000, e->cfg.rounding), aexp, amt);
-		ledger(e, id, t, k, K_AD, amt, e->cfg.ad_currency, &it, NULL);
+		ledger(e, id, t, k, K_AD, ppv_div_round(m->cpm, 1000000, e->cfg.rounding), e->cfg.ad_currency, &it, NULL);
 	}
 }
 
@@ -1121,6 +1342,7 @@ ppv_earn_balances(ppv_earn *e, const char *path)
 		k->o.opening += v;
 	}
 	ppv_csv_close(c);
+	ppv_input_close(in);
 }
 
 static int
@@ -1132,6 +1354,11 @@ by_id(const void *a, const void *b)
 int
 ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 {
+	if (e->partial) {
+		qsort(e->imp, e->nimp, sizeof *e->imp, by_imp);
+		partial_end(e);
+		return 0;
+	}
 	refunds(e);
 	impressions_apply(e);
 	e->list = xalloc(NULL, e->ncr * sizeof *e->list);

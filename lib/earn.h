@@ -7,6 +7,9 @@
 
 #include "money.h"
 
+/* The columns of an event log, in the order read when it has no header. */
+#define PPV_EVENT_COLUMNS "event_id,time,creator_id,kind,amount,currency,country,viewer_id,platform,ref_event_id"
+
 enum ppv_kind { K_TICKET, K_SUBSCRIPTION, K_TIP, K_AD, K_ADJUSTMENT, K_REFUND, K_CHARGEBACK, K_NKINDS };
 extern const char *const ppv_kind_names[K_NKINDS];
 
@@ -17,6 +20,7 @@ typedef struct {
 	char ad_currency[4];            /* of the impressions' cpm */
 	const char *min_payout;         /* decimal, in each payout currency */
 	FILE *ledger, *rejects;         /* optional */
+	FILE *partial;                  /* --partial: events checked and written here for a merge */
 } ppv_earn_cfg;
 
 /* One creator's month, in the payout currency's minor units. */
@@ -51,8 +55,11 @@ void ppv_earn_balances(ppv_earn *e, const char *path);
  * A bad row dies with file:line, or goes to cfg->rejects when set. */
 void ppv_earn_events(ppv_earn *e, const char *path);
 void ppv_earn_impressions(ppv_earn *e, const char *path);
+/* What --partial runs wrote, in any number, split and order. */
+void ppv_earn_partials(ppv_earn *e, const char *path);
 
-/* Applies the refunds and impressions held back until every sale was seen,
+/* With --partial: writes the impressions' sums and the counts. Otherwise:
+ * applies the refunds and impressions held back until every sale was seen,
  * closes the balances, and checks that every currency reconciles; -1 with
  * the reason in err when it does not (which would be a bug). */
 int ppv_earn_finish(ppv_earn *e, char *err, size_t cap);

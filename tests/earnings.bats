@@ -363,3 +363,67 @@ for i in range(200): print(f'c{i:04d},Creator {i},{\"US\" if i % 2 == 0 else \"F
 	grep -q '^a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,USD,10.00,' "$T/err"
 	grep -q '^u1,Ulla,USD,10.00,' "$T/out"
 }
+
+# A month of generated events and the options of a real run, for the sharded recipes.
+month() {
+	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 12000 9 --currencies USD,JPY,EUR > "$T/ev.csv"
+	{ echo time,break_id,ad_id,advertiser,creator_id,viewer_id,country,cpm,duration
+	  for i in $(seq 40); do echo "2026-10-0$((i % 9 + 1))T10:00:00Z,b$i,ad1,acme,c00$((i % 6 * 3 + 12)),v$i,US,12.345,15"; done
+	} > "$T/imp.csv"
+	OPTS=(-q -m 2026-10 --fees "$D/fees.csv" --fx "$D/fx.csv" --withholding "$D/withholding.csv")
+}
+
+@test "--partial shards in any split and order --merge into the very report of one run" {
+	month
+	ppv-earnings "${OPTS[@]}" --impressions "$T/imp.csv" --summary "$T/one.json" --ledger "$T/one.ledger" \
+		--closing "$T/one.close" -o "$T/one.csv" "$T/ev.csv"
+	# shards cut across duplicates and across sales and their refunds
+	tail -n +2 "$T/ev.csv" | shuf --random-source=<(yes) > "$T/rows"
+	split -l 2500 "$T/rows" "$T/shard."
+	for s in "$T"/shard.*; do
+		{ head -1 "$T/ev.csv"; cat "$s"; } | ppv-earnings "${OPTS[@]}" --partial -o "$s.part"
+	done
+	ppv-earnings "${OPTS[@]}" --impressions "$T/imp.csv" --partial -o "$T/imp.part" /dev/null
+	head -1 "$T/imp.part" | grep -q '^#ppv-earnings-partial/1	start=1790812800	end=1793491200	base=USD'
+	ppv-earnings "${OPTS[@]}" --merge --summary "$T/two.json" --ledger "$T/two.ledger" --closing "$T/two.close" \
+		-o "$T/two.csv" $(ls -r "$T"/*.part)
+	cmp "$T/one.csv" "$T/two.csv"
+	cmp "$T/one.json" "$T/two.json"
+	cmp "$T/one.close" "$T/two.close"
+	cmp <(sort "$T/one.ledger") <(sort "$T/two.ledger")
+	grep -q '"duplicate":[1-9]' "$T/one.json"
+}
+
+@test "a partial of another month or rounding is refused by the merge" {
+	month
+	ppv-earnings "${OPTS[@]}" --partial -o "$T/a.part" "$T/ev.csv"
+	run ppv-earnings "${OPTS[@]}" --rounding half-up --merge "$T/a.part"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/a.part:1: a partial of another month, base currency or rounding (or another format version)"
+	run ppv-earnings "${OPTS[@]}" --merge "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/ev.csv:1: not a ppv-earnings --partial (no header line)"
+}
+
+@test "recipe: GNU parallel over files sharded by creator, then one merge" {
+	month
+	cd "$T"
+	awk -F, 'NR == 1 { h = $0; next } { f = "by-creator-" substr($3, length($3)) ".csv"; if (!(f in s)) { print h > f; s[f] = 1 } print > f }' ev.csv
+	[ "$(ls by-creator-*.csv | wc -l)" -eq 10 ]
+	parallel ppv-earnings "${OPTS[*]}" --partial -o {.}.part {} ::: by-creator-*.csv
+	ppv-earnings "${OPTS[@]}" --merge -o parallel.csv by-creator-*.part
+	ppv-earnings "${OPTS[@]}" -o one.csv ev.csv
+	cmp one.csv parallel.csv
+}
+
+@test "recipe: Hadoop Streaming, run locally as Hadoop does: headerless splits | map | sort | reduce" {
+	month
+	cd "$T"
+	# Hadoop hands each mapper a split of lines; only the first has the header
+	split -n l/4 ev.csv split.
+	for s in split.*; do ppv-earnings "${OPTS[@]}" --partial < "$s"; done | LC_ALL=C sort |
+		ppv-earnings "${OPTS[@]}" --merge > hadoop.csv
+	ppv-earnings "${OPTS[@]}" ev.csv > one.csv
+	cmp one.csv hadoop.csv
+	[ "$(head -c 8 split.ab)" != event_id ]
+}
