@@ -427,3 +427,23 @@ month() {
 	cmp one.csv hadoop.csv
 	[ "$(head -c 8 split.ab)" != event_id ]
 }
+
+@test "--format html is one self-contained page with charts, that Chromium renders" {
+	creators
+	{ echo $HDR
+	  echo a1,2026-10-03T10:00:00Z,u1,ticket,1234.50,USD,FR,v1,web,
+	  echo a2,2026-10-03T10:00:00Z,u2,tip,10.00,USD,FR,v1,ios,
+	  echo a3,2026-10-03T10:00:00Z,j1,subscription,1000,JPY,FR,v1,web,
+	} > "$T/ev.csv"
+	sed -i 's/Ugo/<b>Ugo \& co<\/b>/' "$T/creators.csv"
+	earn --format html "$T/ev.csv"
+	f="$T/payouts.csv"
+	[ "$(grep -c '<svg' "$f")" -eq 4 ]
+	grep -q '<b>987.60</b>' "$f"
+	grep -q '&lt;b&gt;Ugo &amp; co&lt;/b&gt;' "$f"
+	! grep -Eq '<script|src=|href=|@import|url\(' "$f"
+	$PY -c 'import html.parser, sys; html.parser.HTMLParser().feed(open(sys.argv[1]).read())' "$f"
+	cp "$f" "$T/report.html"
+	timeout 60 chromium --headless=new --no-sandbox --disable-gpu --dump-dom "file://$T/report.html" 2>/dev/null |
+		grep -q 'Top creators by net earnings, in USD'
+}

@@ -1,0 +1,560 @@
+/* report.c: what ppv-earnings writes: payouts as CSV, aligned text, JSON or a self-contained HTML page, the summary, balances. */
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "csvio.h"
+#include "json.h"
+#include "money.h"
+#include "when.h"
+
+static const char *const cols[] = {
+	"creator_id", "name", "currency", "gross", "refunds", "store_fees", "platform_fees", "withholding", "net",
+	"opening_balance", "payout", "closing_balance", "status",
+};
+enum { NCOLS = sizeof cols / sizeof *cols };
+
+/* The row as text, amounts as decimals of the payout currency. */
+static void
+row_text(const ppv_earner *e, char v[NCOLS][40])
+{
+	const int64_t a[] = { e->gross, e->refunds, e->store, e->platform, e->withholding, e->net, e->opening,
+		              e->payout, e->closing };
+
+	snprintf(v[0], 40, "%s", e->id);
+	snprintf(v[1], 40, "%s", e->name);
+	snprintf(v[2], 40, "%s", e->currency);
+	for (int i = 0; i < 9; i++)
+		ppv_money_format(a[i], e->exp, v[3 + i]);
+	snprintf(v[12], 40, "%s", e->status);
+}
+
+void
+ppv_report_csv(FILE *f, const ppv_report *r)
+{
+	const ppv_earner *l = r->l;
+	size_t n = r->n;
+	char v[NCOLS][40];
+
+	for (int c = 0; c < NCOLS; c++)
+		ppv_csv_puts(f, cols[c], c == NCOLS - 1);
+	for (size_t i = 0; i < n; i++) {
+		row_text(&l[i], v);
+		ppv_csv_text(f, l[i].id, 0);
+		ppv_csv_text(f, l[i].name, 0);
+		for (int c = 2; c < NCOLS; c++)
+			ppv_csv_puts(f, v[c], c == NCOLS - 1);
+	}
+}
+
+void
+ppv_report_table(FILE *f, const ppv_report *r)
+{
+	const ppv_earner *l = r->l;
+	size_t n = r->n;
+	int w[NCOLS];
+	char v[NCOLS][40];
+
+	for (int c = 0; c < NCOLS; c++)
+		w[c] = (int)strlen(cols[c]);
+	for (size_t i = 0; i < n; i++) {
+		row_text(&l[i], v);
+		for (int c = 0; c < NCOLS; c++)
+			if ((int)strlen(c == 1 ? l[i].name : v[c]) > w[c])
+				w[c] = (int)strlen(c == 1 ? l[i].name : v[c]);
+	}
+	if (w[1] > 32)
+		w[1] = 32;
+	for (int c = 0; c < NCOLS; c++)
+		fprintf(f, c >= 3 && c < 12 ? "%*s%s" : "%-*s%s", c == NCOLS - 1 ? 0 : w[c], cols[c],
+		        c == NCOLS - 1 ? "\n" : "  ");
+	for (size_t i = 0; i < n; i++) {
+		row_text(&l[i], v);
+		for (int c = 0; c < NCOLS; c++) {
+			const char *sep = c == NCOLS - 1 ? "\n" : "  ";
+			if (c >= 3 && c < 12)
+				fprintf(f, "%*s%s", w[c], v[c], sep);
+			else if (c == 1)
+				fprintf(f, "%-*.*s%s", w[c], w[c], l[i].name, sep);
+			else
+				fprintf(f, "%-*s%s", c == NCOLS - 1 ? 0 : w[c], v[c], sep);
+		}
+	}
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+	size_t n = strlen(s);
+	char *e = malloc(6 * n + 1);
+
+	if (!e)
+		ppv_die(PPV_ERR, "out of memory");
+	ppv_json_escape(e, s, n);
+	fprintf(f, "\"%s\"", e);
+	free(e);
+}
+
+void
+ppv_report_json(FILE *f, const ppv_report *r)
+{
+	const ppv_earner *l = r->l;
+	size_t n = r->n;
+	char v[NCOLS][40];
+
+	fputs("[", f);
+	for (size_t i = 0; i < n; i++) {
+		row_text(&l[i], v);
+		fputs(i ? ",\n {" : "\n {", f);
+		for (int c = 0; c < NCOLS; c++) {
+			fprintf(f, "%s\"%s\":", c ? "," : "", cols[c]);
+			json_str(f, c == 1 ? l[i].name : c == 0 ? l[i].id : v[c]);
+		}
+		fputs("}", f);
+	}
+	fputs(n ? "\n]\n" : "]\n", f);
+}
+
+/* --- totals and tiers --- */
+
+int
+ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const ppv_earn_counts *k,
+                const ppv_earner *l, size_t n, const int64_t *tiers, int ntiers, char *err, size_t cap)
+{
+	memset(r, 0, sizeof *r);
+	r->month = month, r->cfg = cfg, r->counts = k, r->l = l, r->n = n;
+	r->ntiers = ntiers < PPV_MAXTIERS ? ntiers : PPV_MAXTIERS;
+	memcpy(r->tiers, tiers, (size_t)r->ntiers * sizeof *tiers);
+	r->base_known = 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t c;
+		for (c = 0; c < r->nt && strcmp(r->t[c].cur, l[i].currency); c++)
+			;
+		if (c == r->nt) {
+			if (r->nt == PPV_MAXCURS)
+				return ppv_errf(err, cap, "more than %d payout currencies", PPV_MAXCURS);
+			r->t[c].cur = l[i].currency;
+			r->t[c].exp = l[i].exp;
+			r->nt++;
+		}
+		ppv_total *x = &r->t[c];
+		for (int j = 0; j < K_NKINDS; j++)
+			x->by_kind[j] += l[i].by_kind[j];
+		x->gross += l[i].gross, x->refunds += l[i].refunds, x->store += l[i].store;
+		x->platform += l[i].platform, x->withholding += l[i].withholding, x->net += l[i].net;
+		x->opening += l[i].opening, x->payout += l[i].payout, x->closing += l[i].closing;
+		x->creators++;
+		x->paid += !strcmp(l[i].status, "paid");
+		x->held += !strcmp(l[i].status, "held");
+		x->negative += !strcmp(l[i].status, "negative");
+		if (l[i].net_base == INT64_MIN) {
+			r->base_known = 0;
+			continue;
+		}
+		r->net_base += l[i].net_base;
+		for (int j = 0; j < r->ntiers; j++)
+			r->tier_count[j] += l[i].net_base >= r->tiers[j];
+	}
+	/* in code order, so the output does not depend on the input's */
+	for (size_t a = 1; a < r->nt; a++)
+		for (size_t b = a; b > 0 && strcmp(r->t[b - 1].cur, r->t[b].cur) > 0; b--) {
+			ppv_total s = r->t[b];
+			r->t[b] = r->t[b - 1];
+			r->t[b - 1] = s;
+		}
+	for (size_t c = 0; c < r->nt; c++) {
+		const ppv_total *x = &r->t[c];
+		if (x->gross - x->refunds != x->store + x->platform + x->withholding + x->net)
+			return ppv_errf(err, cap, "%s does not reconcile: a bug; nothing written", x->cur);
+	}
+	return 0;
+}
+
+/* --- last year's summary, for growth --- */
+
+typedef struct {
+	ppv_report *r;
+	int bexp;
+} prev;
+
+static int
+prev_tier(void *ctx, const char *key, size_t kn, const ppv_jval *v)
+{
+	prev *p = ctx;
+	int64_t x;
+	char k[32];
+
+	(void)kn;
+	if (v->type != 'n' || ppv_json_int(v, &x))
+		return 0;
+	for (int i = 0; i < p->r->ntiers; i++) {
+		snprintf(k, sizeof k, "%lld", (long long)(p->r->tiers[i] / (int64_t)ppv_pow10(p->bexp)));
+		if (!strcmp(k, key))
+			p->r->prev_tier[i] = x, p->r->have_prev_tier[i] = 1;
+	}
+	return 0;
+}
+
+static int
+prev_base(void *ctx, const char *key, size_t kn, const ppv_jval *v)
+{
+	prev *p = ctx;
+	char s[40];
+
+	(void)kn;
+	if (!strcmp(key, "net") && v->type == 's' && ppv_json_string(v, s, sizeof s) >= 0 &&
+	    !ppv_money_parse(s, strlen(s), p->bexp, &p->r->prev_net))
+		p->r->have_prev_net = 1;
+	return 0;
+}
+
+static int
+prev_top(void *ctx, const char *key, size_t kn, const ppv_jval *v)
+{
+	prev *p = ctx;
+	char s[8];
+
+	(void)kn;
+	if (!strcmp(key, "base") && v->type == 's' &&
+	    (ppv_json_string(v, s, sizeof s) < 0 || strcmp(s, p->r->cfg->base)))
+		return -1;  /* growth across currencies would be meaningless */
+	if (!strcmp(key, "tiers") && v->type == 'o')
+		return ppv_json_object(v->p, v->n, prev_tier, ctx);
+	if (!strcmp(key, "base_totals") && v->type == 'o')
+		return ppv_json_object(v->p, v->n, prev_base, ctx);
+	return 0;
+}
+
+int
+ppv_report_compare(ppv_report *r, const char *path, char *err, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t n = 0, sz = 0;
+	prev p = { r, ppv_currency_exp(r->cfg->base) };
+
+	if (!f)
+		return ppv_errf(err, cap, "%s: %s", path, strerror(errno));
+	for (;;) {
+		if (n + 4096 > sz && !(buf = realloc(buf, sz = 2 * sz + 4096)))
+			ppv_die(PPV_ERR, "out of memory");
+		size_t k = fread(buf + n, 1, sz - n, f);
+		n += k;
+		if (k == 0)
+			break;
+	}
+	fclose(f);
+	r->compare = 1;
+	int k = ppv_json_object(buf, n, prev_top, &p);
+	free(buf);
+	if (k)
+		return ppv_errf(err, cap, "%s: not a ppv-earnings summary in %s", path, r->cfg->base);
+	return 0;
+}
+
+/* "+94.0%": growth in tenths of a percent, in integers; null from zero */
+static void
+growth(FILE *f, int64_t now, int64_t then)
+{
+	if (then <= 0) {
+		fputs("null", f);
+		return;
+	}
+	int64_t permille = ppv_div_round((__int128)(now - then) * 1000, then, PPV_HALF_EVEN);
+	fprintf(f, "\"%s%lld.%lld%%\"", permille < 0 ? "-" : "+", (long long)llabs(permille) / 10,
+	        (long long)llabs(permille) % 10);
+}
+
+static const char *const total_names[] = { "gross", "refunds", "store_fees", "platform_fees", "withholding",
+	                                   "net", "opening_balance", "payouts", "closing_balance" };
+
+static void
+total_values(const ppv_total *x, int64_t v[9])
+{
+	const int64_t a[9] = { x->gross, x->refunds, x->store, x->platform, x->withholding, x->net, x->opening,
+		               x->payout, x->closing };
+
+	memcpy(v, a, sizeof a);
+}
+
+void
+ppv_report_summary(FILE *f, const ppv_report *r)
+{
+	const ppv_earn_cfg *cfg = r->cfg;
+	const ppv_earn_counts *k = r->counts;
+	char a[40], s0[32], s1[32];
+	int bexp = ppv_currency_exp(cfg->base);
+	uint64_t paid = 0, held = 0, neg = 0;
+
+	fprintf(f, "{\"format\":\"ppv-earnings-summary/1\",\"month\":\"%s\",\"start\":\"%s\",\"end\":\"%s\","
+	        "\"base\":\"%s\",\"rounding\":\"%s\",\n", r->month, ppv_time_format(cfg->start, s0),
+	        ppv_time_format(cfg->end, s1), cfg->base, cfg->rounding == PPV_HALF_UP ? "half-up" : "half-even");
+	fprintf(f, " \"events\":{\"read\":%llu,\"used\":%llu,\"duplicate\":%llu,\"rejected\":%llu,"
+	        "\"outside_month\":%llu,\"unmatched_refunds\":%llu,\"impressions\":%llu},\n",
+	        (unsigned long long)k->read, (unsigned long long)k->used, (unsigned long long)k->duplicate,
+	        (unsigned long long)k->rejected, (unsigned long long)k->outside,
+	        (unsigned long long)k->unmatched_refunds, (unsigned long long)k->impressions);
+	fputs(" \"currencies\":{", f);
+	for (size_t i = 0; i < r->nt; i++) {
+		const ppv_total *x = &r->t[i];
+		int64_t v[9];
+		total_values(x, v);
+		paid += x->paid, held += x->held, neg += x->negative;
+		fprintf(f, "%s\n  \"%s\":{", i ? "," : "", x->cur);
+		for (size_t j = 0; j < 9; j++)
+			fprintf(f, "%s\"%s\":\"%s\"", j ? "," : "", total_names[j], ppv_money_format(v[j], x->exp, a));
+		fputs(",\"by_kind\":{", f);
+		for (int j = 0, first = 1; j < K_NKINDS; j++) {
+			if (j == K_REFUND || j == K_CHARGEBACK)
+				continue;
+			fprintf(f, "%s\"%s\":\"%s\"", first ? "" : ",", ppv_kind_names[j],
+			        ppv_money_format(x->by_kind[j], x->exp, a));
+			first = 0;
+		}
+		fprintf(f, "},\"creators\":%llu,\"reconciled\":true}", (unsigned long long)x->creators);
+	}
+	fprintf(f, "},\n \"creators\":{\"total\":%zu,\"paid\":%llu,\"held\":%llu,\"negative\":%llu},\n", r->n,
+	        (unsigned long long)paid, (unsigned long long)held, (unsigned long long)neg);
+	if (r->base_known)
+		fprintf(f, " \"base_totals\":{\"net\":\"%s\"},\n \"tiers\":{", ppv_money_format(r->net_base, bexp, a));
+	else
+		fputs(" \"base_totals\":null,\n \"tiers\":{", f);
+	for (int j = 0; j < r->ntiers; j++)
+		fprintf(f, "%s\"%lld\":%lld", j ? "," : "", (long long)(r->tiers[j] / (int64_t)ppv_pow10(bexp)),
+		        (long long)r->tier_count[j]);
+	fputs("}", f);
+	if (r->compare) {
+		fputs(",\n \"growth\":{\"tiers\":{", f);
+		for (int j = 0; j < r->ntiers; j++) {
+			fprintf(f, "%s\"%lld\":", j ? "," : "", (long long)(r->tiers[j] / (int64_t)ppv_pow10(bexp)));
+			if (r->have_prev_tier[j])
+				growth(f, r->tier_count[j], r->prev_tier[j]);
+			else
+				fputs("null", f);
+		}
+		fputs("},\"net\":", f);
+		if (r->have_prev_net && r->base_known)
+			growth(f, r->net_base, r->prev_net);
+		else
+			fputs("null", f);
+		fputs("}", f);
+	}
+	fputs("\n}\n", f);
+}
+
+void
+ppv_report_closing(FILE *f, const ppv_report *r)
+{
+	char a[40];
+
+	fputs("creator_id,currency,balance\n", f);
+	for (size_t i = 0; i < r->n; i++) {
+		if (!r->l[i].closing)
+			continue;
+		ppv_csv_puts(f, r->l[i].id, 0);
+		ppv_csv_puts(f, r->l[i].currency, 0);
+		ppv_csv_puts(f, ppv_money_format(r->l[i].closing, r->l[i].exp, a), 1);
+	}
+}
+
+void
+ppv_report_reconciliation(const ppv_report *r)
+{
+	char g[40], rf[40], s[40], p[40], w[40], n[40];
+
+	for (size_t i = 0; i < r->nt; i++) {
+		const ppv_total *x = &r->t[i];
+		ppv_warn("%s: %s gross - %s refunds = %s store + %s platform + %s withheld + %s net: balanced", x->cur,
+		         ppv_money_format(x->gross, x->exp, g), ppv_money_format(x->refunds, x->exp, rf),
+		         ppv_money_format(x->store, x->exp, s), ppv_money_format(x->platform, x->exp, p),
+		         ppv_money_format(x->withholding, x->exp, w), ppv_money_format(x->net, x->exp, n));
+	}
+}
+
+/* --- the HTML page: one file, no scripts, no network --- */
+
+static const char *const card_names[] = { "gross", "refunds", "store fees", "platform fees", "withholding",
+	                                  "net", "opening balances", "payouts", "closing balances" };
+
+/* 1234567.89 as 1,234,567.89, for people */
+static char *
+grouped(int64_t minor, int exp, char *out)
+{
+	char plain[40];
+	const char *p = ppv_money_format(minor, exp, plain);
+	char *o = out;
+
+	if (*p == '-')
+		*o++ = *p++;
+	size_t digits = strcspn(p, ".");
+	for (size_t i = 0; p[i]; i++) {
+		if (i && i < digits && (digits - i) % 3 == 0)
+			*o++ = ',';
+		*o++ = p[i];
+	}
+	*o = 0;
+	return out;
+}
+
+static void
+html_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: putc(*s, f);
+		}
+	}
+}
+
+typedef struct {
+	const char *label;
+	int64_t value;                 /* minor units, or a count */
+	char text[48];                 /* the value as shown */
+} bar;
+
+/* A horizontal bar chart in SVG; widths are integer ratios of the largest bar. */
+static void
+html_bars(FILE *f, const char *title, const bar *b, int n)
+{
+	int64_t max = 1;
+	const int row = 26, lw = 170, bw = 420;
+
+	for (int i = 0; i < n; i++)
+		if (b[i].value > max)
+			max = b[i].value;
+	fputs("<figure><figcaption>", f);
+	html_text(f, title);
+	fprintf(f, "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n",
+	        lw + bw + 140, n * row + 4);
+	for (int i = 0; i < n; i++) {
+		int64_t w = b[i].value > 0 ? (int64_t)((__int128)b[i].value * bw / max) : 0;
+		int y = i * row + 2;
+		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lw - 8, y + 17);
+		html_text(f, b[i].label);
+		fprintf(f, "</text><rect x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\"/>"
+		        "<text x=\"%lld\" y=\"%d\" class=\"v\">", lw, y + 3, (long long)w, row - 8,
+		        (long long)(lw + w + 6), y + 17);
+		html_text(f, b[i].text);
+		fputs("</text>\n", f);
+	}
+	fputs("</svg></figure>\n", f);
+}
+
+static int
+by_net_base(const void *a, const void *b)
+{
+	const ppv_earner *x = *(const ppv_earner *const *)a, *y = *(const ppv_earner *const *)b;
+
+	if (x->net_base != y->net_base)
+		return x->net_base > y->net_base ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+void
+ppv_report_html(FILE *f, const ppv_report *r)
+{
+	const char *base = r->cfg->base;
+	int bexp = ppv_currency_exp(base);
+	char a[48], v[NCOLS][40];
+
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Creator earnings ", f);
+	html_text(f, r->month);
+	fputs("</title>\n<style>\n"
+	      "body{font:15px/1.4 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}\n"
+	      "h1{font-weight:600}table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n"
+	      "td,th{padding:.25em .6em;border-bottom:1px solid #ddd}td.n,th.n{text-align:right}\n"
+	      ".cards{display:flex;flex-wrap:wrap;gap:1em}.card{border:1px solid #ddd;border-radius:6px;padding:.8em 1.2em}\n"
+	      ".card b{display:block;font-size:1.4em}svg text{font:13px system-ui,sans-serif;fill:#333}\n"
+	      "svg rect{fill:#3b6fd8}figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.4em}\n"
+	      ".ok{color:#1a7f37}\n</style></head><body>\n<h1>Creator earnings, ", f);
+	html_text(f, r->month);
+	fputs("</h1>\n", f);
+	fprintf(f, "<p>%zu creators; %llu events used, %llu duplicates counted once, %llu rejected, "
+	        "%llu outside the month.</p>\n", r->n, (unsigned long long)r->counts->used,
+	        (unsigned long long)r->counts->duplicate, (unsigned long long)r->counts->rejected,
+	        (unsigned long long)r->counts->outside);
+	for (size_t i = 0; i < r->nt; i++) {
+		const ppv_total *x = &r->t[i];
+		int64_t tv[9];
+		total_values(x, tv);
+		fprintf(f, "<h2>%s</h2>\n<div class=\"cards\">\n", x->cur);
+		for (int j = 0; j < 9; j++) {
+			if (j == 6 || j == 8)
+				continue;  /* balances: in the table */
+			fprintf(f, "<div class=\"card\">%s<b>%s</b></div>\n", card_names[j], grouped(tv[j], x->exp, a));
+		}
+		fprintf(f, "</div>\n<p class=\"ok\">gross &minus; refunds = store fees + platform fees + withholding "
+		        "+ net: balanced to the %s.</p>\n", x->exp ? "minor unit" : "unit");
+		bar b[K_NKINDS];
+		int nb = 0;
+		for (int j = 0; j < K_NKINDS; j++) {
+			if (j == K_REFUND || j == K_CHARGEBACK)
+				continue;
+			b[nb].label = ppv_kind_names[j];
+			b[nb].value = x->by_kind[j];
+			grouped(x->by_kind[j], x->exp, b[nb].text);
+			nb++;
+		}
+		char title[64];
+		snprintf(title, sizeof title, "Revenue by kind, %s (after refunds)", x->cur);
+		html_bars(f, title, b, nb);
+	}
+	if (r->base_known && r->n) {
+		const ppv_earner **top = malloc(r->n * sizeof *top);
+		if (!top)
+			ppv_die(PPV_ERR, "out of memory");
+		for (size_t i = 0; i < r->n; i++)
+			top[i] = &r->l[i];
+		qsort(top, r->n, sizeof *top, by_net_base);
+		bar b[10];
+		int nb = 0;
+		for (size_t i = 0; i < r->n && nb < 10; i++, nb++) {
+			b[nb].label = top[i]->name;
+			b[nb].value = top[i]->net_base;
+			snprintf(b[nb].text, sizeof b[nb].text, "%s %s", grouped(top[i]->net_base, bexp, a), base);
+		}
+		char title[64];
+		snprintf(title, sizeof title, "Top creators by net earnings, in %s", base);
+		html_bars(f, title, b, nb);
+		free(top);
+		bar t[PPV_MAXTIERS];
+		for (int j = 0; j < r->ntiers; j++) {
+			static char labels[PPV_MAXTIERS][48];
+			snprintf(labels[j], sizeof labels[j], "%s %s or more", grouped(r->tiers[j], bexp, a), base);
+			t[j].label = labels[j];
+			t[j].value = r->tier_count[j];
+			int len = snprintf(t[j].text, sizeof t[j].text, "%lld creators", (long long)r->tier_count[j]);
+			if (r->compare && r->have_prev_tier[j] && r->prev_tier[j] > 0) {
+				int64_t pm = ppv_div_round((__int128)(r->tier_count[j] - r->prev_tier[j]) * 1000,
+				                           r->prev_tier[j], PPV_HALF_EVEN);
+				snprintf(t[j].text + len, sizeof t[j].text - (size_t)len, " (%s%lld.%lld%% y/y)",
+				         pm < 0 ? "-" : "+", (long long)llabs(pm) / 10, (long long)llabs(pm) % 10);
+			}
+		}
+		if (r->ntiers)
+			html_bars(f, "Creators by monthly net earnings", t, r->ntiers);
+	}
+	fputs("<h2>Payouts</h2>\n<table>\n<tr>", f);
+	for (int c = 0; c < NCOLS; c++)
+		fprintf(f, "<th%s>%s</th>", c >= 3 && c < 12 ? " class=\"n\"" : "", cols[c]);
+	fputs("</tr>\n", f);
+	for (size_t i = 0; i < r->n; i++) {
+		row_text(&r->l[i], v);
+		fputs("<tr>", f);
+		for (int c = 0; c < NCOLS; c++) {
+			fputs(c >= 3 && c < 12 ? "<td class=\"n\">" : "<td>", f);
+			html_text(f, c == 0 ? r->l[i].id : c == 1 ? r->l[i].name : v[c]);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n</body></html>\n", f);
+}
