@@ -19,6 +19,7 @@ main(int argc, char **argv)
 	test_amf();
 	test_scte35();
 	test_m3u8();
+	test_money();
 	printf("%d passed, %d failed\n", unit_pass, unit_fail);
 	return unit_fail ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-/* test-csvio.c: CSV columns by header name, quoting both ways, gzip input. */
+/* test-csvio.c: CSV columns by header name, quoting both ways, gzip input, headerless splits, formula-safe text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -47,4 +47,34 @@ test_csvio(void)
 	fclose(m);
 	CHECK_STR(buf, "plain,\"a,b\",\"say \"\"hi\"\"\",\n");
 	free(buf);
+
+	m = open_memstream(&buf, &len);
+	ppv_csv_text(m, "=SUM(A1)", 0);
+	ppv_csv_text(m, "@x", 0);
+	ppv_csv_text(m, "a-b", 0);
+	ppv_csv_text(m, "", 1);
+	fclose(m);
+	CHECK_STR(buf, "'=SUM(A1),'@x,a-b,\n");
+	free(buf);
+
+	/* a split without its header: the given columns, the first row kept */
+	for (int with = 0; with < 2; with++) {
+		FILE *f = fopen(path, "w");
+		fputs(with ? "b,a\n2,1\n" : "2,1\n", f);
+		fclose(f);
+		in = ppv_input_open(path);
+		c = ppv_csv_open_as(in, "b,a", "a");
+		CHECK(c && ppv_csv_col(c, "a") == 1);
+		CHECK(ppv_csv_next(c) == 1);
+		CHECK_STR(ppv_csv_field(c, 1), "1");
+		CHECK(ppv_csv_next(c) == 0);
+		ppv_csv_close(c);
+		ppv_input_close(in);
+	}
+	FILE *f = fopen(path, "w");
+	fclose(f);
+	in = ppv_input_open(path);
+	CHECK(ppv_csv_open_as(in, "b,a", "a") == NULL);
+	ppv_input_close(in);
+	unlink(path);
 }

@@ -29,5 +29,6 @@ void test_token(void);
 void test_amf(void);
 void test_scte35(void);
 void test_m3u8(void);
+void test_money(void);
 
 #endif

@@ -1,0 +1,66 @@
+/* test-money.c: ISO 4217 exponents, exact decimals, and rounding of ties both ways and below zero. */
+#include "money.h"
+#include "unit.h"
+
+void
+test_money(void)
+{
+	int64_t v = 0;
+	char b[32];
+	ppv_decimal d;
+
+	CHECK(ppv_currency_exp("USD") == 2);
+	CHECK(ppv_currency_exp("JPY") == 0);
+	CHECK(ppv_currency_exp("KWD") == 3);
+	CHECK(ppv_currency_exp("CLF") == 4);
+	CHECK(ppv_currency_exp("MAD") == 2);
+	CHECK(ppv_currency_exp("ZWL") == 2);
+	CHECK(ppv_currency_exp("XXX") == -1);
+	CHECK(ppv_currency_exp("usd") == -1);
+	CHECK(ppv_currency_exp("US") == -1);
+	CHECK(ppv_currency_exp("USDX") == -1);
+
+	CHECK(ppv_money_parse("12.50", 5, 2, &v) == 0 && v == 1250);
+	CHECK(ppv_money_parse("12.5", 4, 2, &v) == 0 && v == 1250);
+	CHECK(ppv_money_parse("12", 2, 2, &v) == 0 && v == 1200);
+	CHECK(ppv_money_parse("-0.01", 5, 2, &v) == 0 && v == -1);
+	CHECK(ppv_money_parse("+3", 2, 0, &v) == 0 && v == 3);
+	CHECK(ppv_money_parse("1.234", 5, 3, &v) == 0 && v == 1234);
+	CHECK(ppv_money_parse("12.501", 6, 2, &v) == -2);
+	CHECK(ppv_money_parse("10.5", 4, 0, &v) == -2);
+	CHECK(ppv_money_parse("12,50", 5, 2, &v) == -1);
+	CHECK(ppv_money_parse("", 0, 2, &v) == -1);
+	CHECK(ppv_money_parse(".", 1, 2, &v) == -1);
+	CHECK(ppv_money_parse("1.", 2, 2, &v) == -1);
+	CHECK(ppv_money_parse("1e3", 3, 2, &v) == -1);
+	CHECK(ppv_money_parse("92233720368547758.08", 20, 2, &v) == -3);
+	CHECK(ppv_money_parse("92233720368547758.07", 20, 2, &v) == 0 && v == INT64_MAX);
+
+	CHECK_STR(ppv_money_format(1250, 2, b), "12.50");
+	CHECK_STR(ppv_money_format(-5, 2, b), "-0.05");
+	CHECK_STR(ppv_money_format(0, 3, b), "0.000");
+	CHECK_STR(ppv_money_format(1502, 0, b), "1502");
+	CHECK_STR(ppv_money_format(INT64_MIN, 2, b), "-92233720368547758.08");
+
+	CHECK(ppv_decimal_parse("4.5", 3, 0, &d) == 0 && d.num == 45 && d.scale == 1);
+	CHECK(ppv_decimal_parse("150.25", 6, 0, &d) == 0 && d.num == 15025 && d.scale == 2);
+	CHECK(ppv_decimal_parse("-1", 2, 0, &d) == -1);
+	CHECK(ppv_decimal_parse("-1", 2, 1, &d) == 0 && d.num == -1);
+
+	/* ties: half-even goes to the even neighbour, half-up away from zero */
+	CHECK(ppv_div_round(5, 2, PPV_HALF_EVEN) == 2);
+	CHECK(ppv_div_round(7, 2, PPV_HALF_EVEN) == 4);
+	CHECK(ppv_div_round(5, 2, PPV_HALF_UP) == 3);
+	CHECK(ppv_div_round(-5, 2, PPV_HALF_EVEN) == -2);
+	CHECK(ppv_div_round(-7, 2, PPV_HALF_EVEN) == -4);
+	CHECK(ppv_div_round(-5, 2, PPV_HALF_UP) == -3);
+	CHECK(ppv_div_round(5, -2, PPV_HALF_EVEN) == -2);
+	CHECK(ppv_div_round(14, 10, PPV_HALF_EVEN) == 1);
+	CHECK(ppv_div_round(16, 10, PPV_HALF_EVEN) == 2);
+	CHECK(ppv_div_round(-16, 10, PPV_HALF_UP) == -2);
+	CHECK(ppv_percent(100, (ppv_decimal){ 45, 1 }, PPV_HALF_EVEN) == 4);   /* 4.5 */
+	CHECK(ppv_percent(100, (ppv_decimal){ 45, 1 }, PPV_HALF_UP) == 5);
+	CHECK(ppv_percent(300, (ppv_decimal){ 45, 1 }, PPV_HALF_EVEN) == 14);  /* 13.5 */
+	CHECK(ppv_percent(INT64_MAX / 2, (ppv_decimal){ 100, 0 }, PPV_HALF_EVEN) == INT64_MAX / 2);
+	CHECK(ppv_pow10(18) == (__int128)1000000000000000000LL);
+}
