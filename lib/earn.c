@@ -78,14 +78,6 @@ struct imp {                           /* impressions of a creator, a day and a 
 	uint64_t n;
 };
 
-/* An event row, checked and in minor units: from a log, or from a partial. */
-typedef struct {
-	const char *id, *creator, *country, *platform, *ref;
-	int64_t t, amount;
-	int kind;
-	char cur[4];
-	uint32_t body;
-} evin;
 
 
 struct ppv_earn {
@@ -241,7 +233,7 @@ currency(const char *s, char out[4])
 }
 
 static void partial_header(ppv_earn *e);
-static void partial_event(ppv_earn *e, const evin *v);
+static void partial_event(ppv_earn *e, const ppv_event *v);
 
 ppv_earn *
 ppv_earn_new(const ppv_earn_cfg *cfg)
@@ -787,7 +779,7 @@ creator_for(ppv_earn *e, const char *id, const char *cur)
 }
 
 static void
-pend_add(ppv_earn *e, const evin *v)
+pend_add(ppv_earn *e, const ppv_event *v)
 {
 	if (e->npend == e->pendcap) {
 		e->pendcap = e->pendcap ? 2 * e->pendcap : 256;
@@ -811,7 +803,7 @@ pend_add(ppv_earn *e, const evin *v)
 /* Everything after parsing: once per event_id, then applied, held back
  * (refunds) or, with --partial, written for the merge. */
 static void
-process(ppv_earn *e, const evin *v)
+process(ppv_earn *e, const ppv_event *v)
 {
 	int fresh;
 	struct slot *s = slot_of(e, v->id, &fresh);
@@ -872,36 +864,50 @@ process(ppv_earn *e, const evin *v)
 	ledger(e, v->id, v->t, k, v->kind, v->amount, v->cur, &it, NULL);
 }
 
+int
+ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap)
+{
+	int r;
+
+	memset(v, 0, sizeof *v);
+	v->id = f[0], v->creator = f[2], v->country = f[6], v->platform = f[8], v->ref = f[9];
+	if (!*v->id)
+		return ppv_errf(err, cap, "empty event_id");
+	if (ppv_time_parse(f[1], &v->t))
+		return ppv_errf(err, cap, "time '%s' is neither RFC 3339 nor unix seconds", f[1]);
+	if (!*v->creator)
+		return ppv_errf(err, cap, "empty creator_id");
+	if ((v->kind = kind_of(f[3])) < 0)
+		return ppv_errf(err, cap, "kind '%s' is not ticket, subscription, tip, ad, refund, chargeback or adjustment",
+		                f[3]);
+	if (currency(f[5], v->cur))
+		return ppv_errf(err, cap, "'%s' is not an ISO 4217 currency", f[5]);
+	if ((r = ppv_money_parse(f[4], strlen(f[4]), ppv_currency_exp(v->cur), &v->amount)) < 0)
+		return ppv_errf(err, cap, r == -2 ? "amount '%s' has more digits than %s has" : "amount '%s' is not a decimal",
+		                f[4], v->cur);
+	if (v->amount < 0 && v->kind != K_ADJUSTMENT)
+		return ppv_errf(err, cap, "amount '%s' is negative: only adjustments may be", f[4]);
+	if ((v->kind == K_REFUND || v->kind == K_CHARGEBACK) && !*v->ref)
+		return ppv_errf(err, cap, "a %s needs the ref_event_id of the sale it reverses", f[3]);
+	if (*v->platform && strcmp(v->platform, "web") && strcmp(v->platform, "ios") && strcmp(v->platform, "android"))
+		return ppv_errf(err, cap, "platform '%s' is not web, ios or android", v->platform);
+	if (strlen(v->country) > 3)
+		return ppv_errf(err, cap, "country '%s' is not an ISO 3166 code", v->country);
+	return 0;
+}
+
 static void
 event_row(ppv_earn *e, ppv_csv *c, const int *col)
 {
-	const char *ts = field(c, col[1]), *ks = field(c, col[3]), *amt = field(c, col[4]), *cs = field(c, col[5]);
-	evin v = { .id = field(c, col[0]), .creator = field(c, col[2]), .country = field(c, col[6]),
-	           .platform = field(c, col[8]), .ref = field(c, col[9]) };
-	int r;
+	const char *f[10];
+	char err[512];
+	ppv_event v;
 
+	for (int i = 0; i < 10; i++)
+		f[i] = field(c, col[i]);
 	e->k.read++;
-	if (!*v.id)
-		return (void)reject(e, "empty event_id");
-	if (ppv_time_parse(ts, &v.t))
-		return (void)reject(e, "time '%s' is neither RFC 3339 nor unix seconds", ts);
-	if (!*v.creator)
-		return (void)reject(e, "empty creator_id");
-	if ((v.kind = kind_of(ks)) < 0)
-		return (void)reject(e, "kind '%s' is not ticket, subscription, tip, ad, refund, chargeback or adjustment", ks);
-	if (currency(cs, v.cur))
-		return (void)reject(e, "'%s' is not an ISO 4217 currency", cs);
-	if ((r = ppv_money_parse(amt, strlen(amt), ppv_currency_exp(v.cur), &v.amount)) < 0)
-		return (void)reject(e, r == -2 ? "amount '%s' has more digits than %s has" : "amount '%s' is not a decimal",
-		                    amt, v.cur);
-	if (v.amount < 0 && v.kind != K_ADJUSTMENT)
-		return (void)reject(e, "amount '%s' is negative: only adjustments may be", amt);
-	if ((v.kind == K_REFUND || v.kind == K_CHARGEBACK) && !*v.ref)
-		return (void)reject(e, "a %s needs the ref_event_id of the sale it reverses", ks);
-	if (*v.platform && strcmp(v.platform, "web") && strcmp(v.platform, "ios") && strcmp(v.platform, "android"))
-		return (void)reject(e, "platform '%s' is not web, ios or android", v.platform);
-	if (strlen(v.country) > 3)
-		return (void)reject(e, "country '%s' is not an ISO 3166 code", v.country);
+	if (ppv_event_parse(&v, f, err, sizeof err))
+		return (void)reject(e, "%s", err);
 	v.body = row_fingerprint(e, c);
 	process(e, &v);
 }
@@ -993,10 +999,14 @@ partial_header(ppv_earn *e)
 }
 
 static void
-partial_event(ppv_earn *e, const evin *v)
+partial_event(ppv_earn *e, const ppv_event *v)
 {
-	FILE *f = e->partial;
+	ppv_event_partial(e->partial, v);
+}
 
+void
+ppv_event_partial(FILE *f, const ppv_event *v)
+{
 	fprintf(f, "E\t");
 	put_field(f, v->id, 0);
 	fprintf(f, "%08x\t%s\t%lld\t", v->body, ppv_kind_names[v->kind], (long long)v->t);
@@ -1041,6 +1051,25 @@ split(char *line, char **f, int max)
 	}
 }
 
+int
+ppv_event_unpartial(ppv_event *v, char *f[11], char *err, size_t cap)
+{
+	long long t, amount;
+	char tail;
+
+	memset(v, 0, sizeof *v);
+	for (int i = 1; i < 11; i++)
+		unescape(f[i]);
+	v->id = f[1], v->creator = f[5], v->country = f[8], v->platform = f[9], v->ref = f[10];
+	if (sscanf(f[2], "%8x%c", &v->body, &tail) != 1 || (v->kind = kind_of(f[3])) < 0 ||
+	    sscanf(f[4], "%lld%c", &t, &tail) != 1 || currency(f[6], v->cur) ||
+	    sscanf(f[7], "%lld%c", &amount, &tail) != 1 || !*v->id || !*v->creator || strlen(v->country) > 3 ||
+	    (amount < 0 && v->kind != K_ADJUSTMENT))
+		return ppv_errf(err, cap, "a bad event line");
+	v->t = t, v->amount = amount;
+	return 0;
+}
+
 void
 ppv_earn_partials(ppv_earn *e, const char *path)
 {
@@ -1079,17 +1108,10 @@ ppv_earn_partials(ppv_earn *e, const char *path)
 		if (!e->merged)
 			ppv_die(PPV_ERR, "%s:%ld: not a ppv-earnings --partial (no header line)", e->file, e->line);
 		if (nf == 11 && !strcmp(f[0], "E")) {
-			evin v = { 0 };
-			long long t, amount;
-			char tail;
-			for (int i = 1; i < 11; i++)
-				unescape(f[i]);
-			v.id = f[1], v.creator = f[5], v.country = f[8], v.platform = f[9], v.ref = f[10];
-			if (sscanf(f[2], "%8x%c", &v.body, &tail) != 1 || (v.kind = kind_of(f[3])) < 0 ||
-			    sscanf(f[4], "%lld%c", &t, &tail) != 1 || currency(f[6], v.cur) ||
-			    sscanf(f[7], "%lld%c", &amount, &tail) != 1 || !*v.id || !*v.creator)
-				ppv_die(PPV_ERR, "%s:%ld: a bad event line", e->file, e->line);
-			v.t = t, v.amount = amount;
+			ppv_event v;
+			char err[256];
+			if (ppv_event_unpartial(&v, f, err, sizeof err))
+				ppv_die(PPV_ERR, "%s:%ld: %s", e->file, e->line, err);
 			process(e, &v);
 		} else if (nf == 6 && !strcmp(f[0], "I")) {
 			long long day;

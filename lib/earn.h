@@ -41,6 +41,23 @@ typedef struct {
 
 typedef struct ppv_earn ppv_earn;
 
+/* An event row, checked and in minor units: from a log, or from a partial.
+ * The strings point into the row it was read from. */
+typedef struct {
+	const char *id, *creator, *country, *platform, *ref;
+	int64_t t, amount;
+	int kind;
+	char cur[4];
+	uint32_t body;                  /* fingerprint of the row as written */
+} ppv_event;
+
+/* Checks one row, fields in PPV_EVENT_COLUMNS order; -1 with the reason. */
+int ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap);
+/* The line of a partial that carries v, and back: f holds the line's 11
+ * tab-separated fields, unescaped in place. */
+void ppv_event_partial(FILE *f, const ppv_event *v);
+int ppv_event_unpartial(ppv_event *v, char *f[11], char *err, size_t cap);
+
 ppv_earn *ppv_earn_new(const ppv_earn_cfg *cfg);
 void ppv_earn_free(ppv_earn *e);
 
