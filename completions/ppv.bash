@@ -97,3 +97,27 @@ _ppv_segment() {
 	COMPREPLY=($(compgen -f -- "$cur"))
 }
 complete -F _ppv_segment ppv-segment
+
+_ppv_earnings() {
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	--creators|--fees|--fx|--withholding|--balances|--impressions|--compare|-o|--output|--closing|--summary|--ledger|--rejects)
+		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	-m|--month) COMPREPLY=($(compgen -W "last $(date +%Y-%m)" -- "$cur")); return ;;
+	--format) COMPREPLY=($(compgen -W 'csv table json html' -- "$cur")); return ;;
+	--rounding) COMPREPLY=($(compgen -W 'half-even half-up' -- "$cur")); return ;;
+	--base|--ad-currency) COMPREPLY=($(compgen -W 'USD EUR GBP JPY CAD AUD BRL INR MXN KWD MAD' -- "$cur")); return ;;
+	--tz) COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")); return ;;
+	--min-payout|--tiers) return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W '-m --month --tz --creators --fees --fx --base --withholding --balances
+			--impressions --ad-currency --min-payout --rounding -o --output --format --closing --summary
+			--tiers --compare --ledger --rejects --partial --merge -q --quiet -h --help --version' -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -F _ppv_earnings ppv-earnings

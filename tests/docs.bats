@@ -30,6 +30,15 @@ fixtures() {
 		ffmpeg -v error -i - -c copy -f hls -hls_time 2 -hls_playlist_type vod ad/index.m3u8
 	printf 'ad_id,playlist,duration,advertiser,cpm,targeting\nspring,ad/index.m3u8,4,Acme,12.50,^country=US$\n' > ads.csv
 	printf 'at,duration\n8,8\n' > breaks.csv
+	# a month of sales in two files, the tables a payout run reads
+	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 3000 4 --currencies USD,EUR > events.csv
+	{ head -1 events.csv; sed -n '2,1500p' events.csv; } | gzip > events-2026-10-01.csv.gz
+	{ head -1 events.csv; sed -n '1501,$p' events.csv; } | gzip > events-2026-10-02.csv.gz
+	$PY -c "
+print('creator_id,name,country,currency')
+for i in range(200): print(f'c{i:04d},Creator {i},FR,{\"USD\" if i % 2 == 0 else \"EUR\"}')" > creators.csv
+	cp "$BATS_TEST_DIRNAME/data/earnings/fees.csv" "$BATS_TEST_DIRNAME/data/earnings/fx.csv" .
+	printf 'creator_id,currency,balance\nc0000,USD,12.00\nc0001,EUR,-3.00\n' > 2026-09.balances
 }
 
 # Shell lines of a document's examples: backslash continuations joined.
@@ -41,9 +50,9 @@ examples() {
 			gsub(/\\e$/, "\\"); gsub(/\\e/, "\\")
 			if (sub(/\\$/, "") || /\|$/) { line = line $0 " "; next }
 			print line $0; line = ""
-		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice|segment)' | grep -vE '^(make|sudo) ' |
-		# servers that wait for a publisher, and binaries still to come, are run elsewhere
-		grep -vE -- ' -l |ppv-earnings' || true
+		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice|segment|earnings)' | grep -vE '^(make|sudo|hadoop) ' |
+		# servers that wait for a publisher are run elsewhere
+		grep -vE -- ' -l ' || true
 }
 
 run_examples() {
@@ -80,4 +89,8 @@ $output"
 
 @test "the ppv-segment(1) EXAMPLES run" {
 	run_examples "$ROOT/man/ppv-segment.1"
+}
+
+@test "the ppv-earnings(1) EXAMPLES run" {
+	run_examples "$ROOT/man/ppv-earnings.1"
 }
