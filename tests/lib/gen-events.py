@@ -29,6 +29,8 @@ countries = ["US", "FR", "DE", "JP", "BR", "MA"]
 
 def amount(cur, lo, hi):
     e = exps[cur]
+    if cur == "JPY":  # a ticket of 1,500 yen, not of 15
+        lo, hi = lo * 100, hi * 100
     v = rnd.randint(lo * 10 ** e, hi * 10 ** e)
     return f"{v // 10 ** e}.{v % 10 ** e:0{e}d}" if e else str(v)
 
