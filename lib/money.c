@@ -18,29 +18,26 @@ static const char dig2[] =
 	"SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU "
 	"UZS VED VES WST XCD XSU YER ZAR ZMW ZWL";
 
-static int
-listed(const char *list, const char *code)
-{
-	for (const char *p = list; *p; p += p[3] ? 4 : 3)
-		if (!memcmp(p, code, 3))
-			return 1;
-	return 0;
-}
-
 int
 ppv_currency_exp(const char *code)
 {
-	if (strlen(code) != 3)
+	/* a table of every three-letter code, built once: this runs for each
+	 * of millions of rows */
+	static signed char exp[26 * 26 * 26];
+	static int built;
+
+	if (!built) {
+		static const struct { const char *list; int exp; } all[] = { { dig0, 0 }, { dig2, 2 }, { dig3, 3 }, { dig4, 4 } };
+		memset(exp, -1, sizeof exp);
+		for (size_t k = 0; k < sizeof all / sizeof *all; k++)
+			for (const char *p = all[k].list; *p; p += p[3] ? 4 : 3)
+				exp[((p[0] - 'A') * 26 + p[1] - 'A') * 26 + p[2] - 'A'] = (signed char)all[k].exp;
+		built = 1;
+	}
+	if (code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' || code[2] < 'A' || code[2] > 'Z' ||
+	    code[3])
 		return -1;
-	if (listed(dig2, code))
-		return 2;
-	if (listed(dig0, code))
-		return 0;
-	if (listed(dig3, code))
-		return 3;
-	if (listed(dig4, code))
-		return 4;
-	return -1;
+	return exp[((code[0] - 'A') * 26 + code[1] - 'A') * 26 + code[2] - 'A'];
 }
 
 __int128
