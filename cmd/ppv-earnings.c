@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "csvio.h"
 #include "earn.h"
+#include "input.h"
 #include "report.h"
 #include "when.h"
 
@@ -303,6 +304,16 @@ main(int argc, char **argv)
 		ppv_earn_withholding(e, o.wh);
 	if (o.balances)
 		ppv_earn_balances(e, o.balances);
+	uint64_t bytes = 0;
+	for (int i = optind; i < argc && !o.merge; i++) {
+		uint64_t b = ppv_input_size_of(argv[i]);
+		if (!b) {
+			bytes = 0;  /* a pipe among them: grow as we go */
+			break;
+		}
+		bytes += b;
+	}
+	ppv_earn_expect(e, bytes);
 	void (*read)(ppv_earn *, const char *) = o.merge ? ppv_earn_partials : ppv_earn_events;
 	if (optind == argc)
 		read(e, "-");

@@ -7,11 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libavutil/mem.h>
-#include <libavutil/murmur3.h>
 
 #include "cli.h"
 #include "csvio.h"
+#include "evread.h"
 #include "when.h"
 
 const char *const ppv_kind_names[K_NKINDS] = {
@@ -47,19 +46,20 @@ struct creator {
 	int64_t base_net;              /* exact sum of net, for tiers, converted at the end */
 };
 
-/* One slot a distinct event_id: 16 bytes, the table kept at most 80 % full. */
+/* One slot a distinct event_id, 24 bytes, with what a refund needs of the sale
+ * it reverses; Robin Hood hashing keeps lookups short at 90 % full, and the
+ * table grows by half, so it costs 27 to 40 bytes an event. */
 struct slot {
 	uint64_t id;                   /* fingerprint of event_id; 0: empty */
+	int64_t left;                  /* a sale: amount not yet refunded, event currency */
 	uint32_t body;                 /* fingerprint of the whole row */
-	uint32_t sale;                 /* index + 1 into sales, 0: none */
+	uint16_t rates;                /* a sale: index into rates, the fee rows it had */
+	uint8_t cur;                   /* a sale: index into curs */
+	uint8_t sale;
 };
 
-/* What a refund needs of the sale it reverses. */
-struct sale {
-	int64_t left;                  /* amount not yet refunded, event currency */
+struct rates {
 	uint16_t store, platform, wh;  /* rows that applied, NONE if none */
-	uint8_t cur;                   /* index into curs */
-	uint8_t in_month;
 };
 
 struct pending {                       /* a refund, applied once every sale is known */
@@ -97,8 +97,9 @@ struct ppv_earn {
 	int ncur;
 	struct slot *slot;
 	size_t nslot, used;
-	struct sale *sale;
-	size_t nsale, salecap;
+	struct rates *rates;           /* the distinct combinations of fee rows, few */
+	size_t nrates;
+	uint32_t ratemap[4096];        /* hash of a combination: index + 1 */
 	struct pending *pend;
 	size_t npend, pendcap;
 	struct imp *imp;
@@ -107,8 +108,10 @@ struct ppv_earn {
 	ppv_earner *list;
 	size_t nlist;
 	FILE *partial;                 /* --partial: events written, not applied */
+	uint64_t id_fp;                /* the next slot_of's fingerprint, if known */
+	uint64_t expect_bytes;         /* of all the logs still to read, if known */
+	const char *rowtext;           /* a bad row as CSV text, from the reader */
 	int merged;                    /* partial headers read */
-	struct AVMurMur3 *mm;
 	/* where the row being read came from, for messages */
 	const char *file;
 	long line;
@@ -161,6 +164,11 @@ reject(ppv_earn *e, const char *fmt, ...)
 	ppv_csv_puts(f, e->file, 0);
 	ppv_csv_puts(f, ln, 0);
 	ppv_csv_puts(f, msg, 0);
+	if (e->rowtext) {
+		ppv_csv_puts(f, e->rowtext, 1);
+		e->k.rejected++;
+		return -1;
+	}
 	/* the row itself, as one CSV text field */
 	char *row = NULL;
 	size_t rn = 0;
@@ -250,10 +258,9 @@ ppv_earn_new(const ppv_earn_cfg *cfg)
 	e->impmask = 1023;
 	e->impmap = xalloc(NULL, (e->impmask + 1) * sizeof *e->impmap);
 	memset(e->impmap, 0, (e->impmask + 1) * sizeof *e->impmap);
-	e->nslot = 1 << 16;
-	e->slot = xalloc(NULL, e->nslot * sizeof *e->slot);
-	memset(e->slot, 0, e->nslot * sizeof *e->slot);
-	if (!(e->mm = av_murmur3_alloc()))
+	e->nslot = 1 << 14;
+	/* calloc: fresh zero pages from the kernel, touched only when used */
+	if (!(e->slot = calloc(e->nslot, sizeof *e->slot)))
 		ppv_die(PPV_ERR, "out of memory");
 	return e;
 }
@@ -277,8 +284,7 @@ ppv_earn_free(ppv_earn *e)
 		free(e->pend[i].where);
 	}
 	free(e->cr), free(e->crmap), free(e->fee), free(e->wh), free(e->fx), free(e->slot);
-	free(e->sale), free(e->pend), free(e->imp), free(e->impmap), free(e->list);
-	av_free(e->mm);
+	free(e->rates), free(e->pend), free(e->imp), free(e->impmap), free(e->list);
 	free(e);
 }
 
@@ -614,69 +620,144 @@ wh_of(const ppv_earn *e, const struct creator *c, const char *buyer)
 
 /* --- the event index --- */
 
-static void
-fingerprint(ppv_earn *e, const char *s, size_t n, uint8_t out[16])
+static size_t
+home(const ppv_earn *e, uint64_t h)
 {
-	av_murmur3_init_seeded(e->mm, 0x70707665617273ULL);
-	av_murmur3_update(e->mm, (const uint8_t *)s, n);
-	av_murmur3_final(e->mm, out);
+	return (size_t)(((unsigned __int128)h * e->nslot) >> 64);
+}
+
+/* How far a slot's entry sits from where it would like to be. */
+static size_t
+dist(const ppv_earn *e, size_t i, uint64_t h)
+{
+	size_t want = home(e, h);
+
+	return i >= want ? i - want : i + e->nslot - want;
+}
+
+static void
+rh_insert(struct slot *t, size_t n, const ppv_earn *e, struct slot x, struct slot **where, uint64_t mine)
+{
+	size_t i = home(e, x.id), d = 0;
+
+	for (;;) {
+		if (!t[i].id) {
+			t[i] = x;
+			if (x.id == mine)
+				*where = &t[i];
+			return;
+		}
+		size_t sd = dist(e, i, t[i].id);
+		if (sd < d) {
+			/* the richer entry moves on: probe lengths stay even */
+			struct slot y = t[i];
+			t[i] = x;
+			if (x.id == mine)
+				*where = &t[i];
+			x = y;
+			d = sd;
+		}
+		i = i + 1 == n ? 0 : i + 1;
+		d++;
+	}
 }
 
 static void
 grow_slots(ppv_earn *e)
 {
-	size_t n = 2 * e->nslot;
-	struct slot *s = xalloc(NULL, n * sizeof *s);
+	struct slot *old = e->slot, *dummy;
+	size_t on = e->nslot;
 
-	memset(s, 0, n * sizeof *s);
-	for (size_t k = 0; k < e->nslot; k++) {
-		if (!e->slot[k].id)
-			continue;
-		size_t i = e->slot[k].id & (n - 1);
-		while (s[i].id)
-			i = (i + 1) & (n - 1);
-		s[i] = e->slot[k];
+	e->nslot = on + on / 2;
+	/* calloc: fresh zero pages from the kernel, touched only when used */
+	if (!(e->slot = calloc(e->nslot, sizeof *e->slot)))
+		ppv_die(PPV_ERR, "out of memory");
+	for (size_t k = 0; k < on; k++)
+		if (old[k].id)
+			rh_insert(e->slot, e->nslot, e, old[k], &dummy, 0);
+	free(old);
+}
+
+/* Room for n events without growing: growth holds the old and the new table
+ * at once, which is the peak of a big run, so a run that can tell its size
+ * sizes the table once, from the first rows, for 85 % full at the end. */
+static void
+reserve_slots(ppv_earn *e, uint64_t n)
+{
+	struct slot *old = e->slot, *dummy;
+	size_t on = e->nslot;
+	uint64_t want = n + n / 20 + 1024;
+
+	want = want * 10 / 9;
+	if (want <= on)
+		return;
+	e->nslot = (size_t)want;
+	/* calloc: fresh zero pages from the kernel, touched only when used */
+	if (!(e->slot = calloc(e->nslot, sizeof *e->slot)))
+		ppv_die(PPV_ERR, "out of memory");
+	for (size_t k = 0; k < on; k++)
+		if (old[k].id)
+			rh_insert(e->slot, e->nslot, e, old[k], &dummy, 0);
+	free(old);
+}
+
+void
+ppv_earn_expect(ppv_earn *e, uint64_t bytes)
+{
+	e->expect_bytes = bytes;
+}
+
+/* The slot of a fingerprint, or NULL. Valid until the next insertion. */
+static struct slot *
+slot_find(ppv_earn *e, uint64_t h)
+{
+	for (size_t i = home(e, h), d = 0;; i = i + 1 == e->nslot ? 0 : i + 1, d++) {
+		if (!e->slot[i].id || dist(e, i, e->slot[i].id) < d)
+			return NULL;  /* it would have been placed before here */
+		if (e->slot[i].id == h)
+			return &e->slot[i];
 	}
-	free(e->slot);
-	e->slot = s;
-	e->nslot = n;
 }
 
 /* The slot of an event_id, new or not; *fresh says which. */
 static struct slot *
 slot_of(ppv_earn *e, const char *id, int *fresh)
 {
-	uint8_t fp[16];
-	uint64_t h;
+	uint64_t h = e->id_fp ? e->id_fp : ppv_evread_fp(id, strlen(id));
+	struct slot *s;
 
-	fingerprint(e, id, strlen(id), fp);
-	memcpy(&h, fp, 8);
-	h |= 1;  /* never 0, which marks an empty slot */
-	if ((e->used + 1) * 5 > e->nslot * 4)
-		grow_slots(e);
-	size_t i = h & (e->nslot - 1);
-	while (e->slot[i].id && e->slot[i].id != h)
-		i = (i + 1) & (e->nslot - 1);
-	*fresh = !e->slot[i].id;
-	if (*fresh) {
-		e->slot[i].id = h;
-		e->used++;
+	e->id_fp = 0;
+	if ((s = slot_find(e, h))) {
+		*fresh = 0;
+		return s;
 	}
-	return &e->slot[i];
+	if ((e->used + 1) * 10 > e->nslot * 9)
+		grow_slots(e);
+	rh_insert(e->slot, e->nslot, e, (struct slot){ .id = h }, &s, h);
+	e->used++;
+	*fresh = 1;
+	return s;
 }
 
-static uint32_t
-row_fingerprint(ppv_earn *e, ppv_csv *c)
+static uint16_t
+rates_of(ppv_earn *e, int srow, int prow, int wrow)
 {
-	uint8_t fp[16];
-	uint32_t h;
+	uint32_t h = ((uint32_t)srow * 2654435761u ^ (uint32_t)prow * 40503u ^ (uint32_t)wrow) & 4095;
 
-	av_murmur3_init_seeded(e->mm, 0x726f77ULL);
-	for (size_t i = 0; i < ppv_csv_nfields(c); i++)
-		av_murmur3_update(e->mm, (const uint8_t *)ppv_csv_field(c, (int)i), (int)ppv_csv_fieldlen(c, (int)i) + 1);
-	av_murmur3_final(e->mm, fp);
-	memcpy(&h, fp, 4);
-	return h;
+	for (;; h = (h + 1) & 4095) {
+		uint32_t k = e->ratemap[h];
+		if (!k) {
+			if (e->nrates == 4095)
+				ppv_die(PPV_ERR, "more than 4095 combinations of fee and withholding rows");
+			e->rates = xalloc(e->rates, (e->nrates + 1) * sizeof *e->rates);
+			e->rates[e->nrates] = (struct rates){ (uint16_t)srow, (uint16_t)prow, (uint16_t)wrow };
+			e->ratemap[h] = (uint32_t)++e->nrates;
+			return (uint16_t)(e->nrates - 1);
+		}
+		const struct rates *r = &e->rates[k - 1];
+		if (r->store == srow && r->platform == prow && r->wh == wrow)
+			return (uint16_t)(k - 1);
+	}
 }
 
 /* --- applying line items --- */
@@ -842,13 +923,10 @@ process(ppv_earn *e, const ppv_event *v)
 		wrow = wh_of(e, w ? w : &nobody, v->country);
 		/* a sale is remembered whether in the month or not: a refund this
 		 * month may reverse a sale of an earlier one, at the rates it had */
-		if (e->nsale == e->salecap) {
-			e->salecap = e->salecap ? 2 * e->salecap : 1024;
-			e->sale = xalloc(e->sale, e->salecap * sizeof *e->sale);
-		}
-		e->sale[e->nsale] = (struct sale){ v->amount, (uint16_t)srow, (uint16_t)prow, (uint16_t)wrow,
-		                                   (uint8_t)cur_index(e, v->cur), (uint8_t)in_month };
-		s->sale = (uint32_t)++e->nsale;
+		s->left = v->amount;
+		s->rates = rates_of(e, srow, prow, wrow);
+		s->cur = (uint8_t)cur_index(e, v->cur);
+		s->sale = 1;
 	}
 	if (!in_month) {
 		e->k.outside++;
@@ -896,47 +974,38 @@ ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap)
 	return 0;
 }
 
-static void
-event_row(ppv_earn *e, ppv_csv *c, const int *col)
-{
-	const char *f[10];
-	char err[512];
-	ppv_event v;
-
-	for (int i = 0; i < 10; i++)
-		f[i] = field(c, col[i]);
-	e->k.read++;
-	if (ppv_event_parse(&v, f, err, sizeof err))
-		return (void)reject(e, "%s", err);
-	v.body = row_fingerprint(e, c);
-	process(e, &v);
-}
-
 void
 ppv_earn_events(ppv_earn *e, const char *path)
 {
-	ppv_input *in = ppv_input_open(path);
-	ppv_csv *c = ppv_csv_open_as(in, PPV_EVENT_COLUMNS, "event_id");
+	ppv_evread *r = ppv_evread_open(path);
+	const ppv_evrec *x;
+	size_t n;
 
-	if (!c) {
-		ppv_input_close(in);
-		return;  /* no events: a quiet month, or an empty shard */
-	}
-	int col[10] = {
-		need(c, "event_id"), need(c, "time"), need(c, "creator_id"), need(c, "kind"), need(c, "amount"),
-		need(c, "currency"), ppv_csv_col(c, "country"), ppv_csv_col(c, "viewer_id"),
-		ppv_csv_col(c, "platform"), ppv_csv_col(c, "ref_event_id"),
-	};
-
-	e->csv = c;
-	e->file = ppv_csv_name(c);
-	while (ppv_csv_next(c)) {
-		e->line = ppv_csv_line(c);
-		event_row(e, c, col);
-	}
+	e->file = ppv_evread_name(r);
 	e->csv = NULL;
-	ppv_csv_close(c);
-	ppv_input_close(in);
+	while ((x = ppv_evread_next(r, &n))) {
+		uint64_t rb = ppv_evread_row_bytes(r);
+		if (e->expect_bytes && rb) {
+			reserve_slots(e, e->used + e->expect_bytes / rb);
+			e->expect_bytes = 0;
+		}
+		for (size_t i = 0; i < n; i++) {
+			/* the slot this event will probe, fetched while the ones before are applied */
+			if (i + 8 < n && x[i + 8].id_fp)
+				__builtin_prefetch(&e->slot[home(e, x[i + 8].id_fp)]);
+			e->line = x[i].line;
+			e->k.read++;
+			if (x[i].error) {
+				e->rowtext = x[i].row;
+				reject(e, "%s", x[i].error);
+				e->rowtext = NULL;
+				continue;
+			}
+			e->id_fp = x[i].id_fp;
+			process(e, &x[i].v);
+		}
+	}
+	ppv_evread_close(r);
 }
 
 /* --- partial results, for sharded runs --- */
@@ -1262,16 +1331,9 @@ refunds(ppv_earn *e)
 		struct creator *k = creator_for(e, p->creator, cur);
 		if (!k)
 			continue;
-		int fresh;
-		struct slot *s = slot_of(e, p->ref, &fresh);
-		struct sale *sale = NULL;
+		struct slot *sale = slot_find(e, ppv_evread_fp(p->ref, strlen(p->ref)));
 		int srow = NONE, prow = NONE, wrow = NONE;
-		if (fresh) {
-			s->id = 0;  /* looked up, not an event */
-			e->used--;
-		} else if (s->sale) {
-			sale = &e->sale[s->sale - 1];
-		} else {
+		if (sale && !sale->sale) {
 			reject(e, "ref_event_id '%s' is not a sale", p->ref);
 			continue;
 		}
@@ -1288,7 +1350,8 @@ refunds(ppv_earn *e)
 				continue;
 			}
 			sale->left -= p->amount;
-			srow = sale->store, prow = sale->platform, wrow = sale->wh;
+			const struct rates *r = &e->rates[sale->rates];
+			srow = r->store, prow = r->platform, wrow = r->wh;
 		} else {
 			unmatched++;
 		}

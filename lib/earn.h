@@ -68,6 +68,9 @@ void ppv_earn_fx(ppv_earn *e, const char *path);
 void ppv_earn_withholding(ppv_earn *e, const char *path);
 void ppv_earn_balances(ppv_earn *e, const char *path);
 
+/* The uncompressed size of all the event logs to come, if known: the event
+ * table is then sized once, from the length of the first rows. */
+void ppv_earn_expect(ppv_earn *e, uint64_t bytes);
 /* Event logs and ppv-splice impression logs, plain or gzip, "-" for stdin.
  * A bad row dies with file:line, or goes to cfg->rejects when set. */
 void ppv_earn_events(ppv_earn *e, const char *path);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -19,6 +20,7 @@ struct ppv_input {
 	size_t pos, end, cap;
 	long lineno;
 	int eof;
+	uint64_t used;        /* uncompressed bytes handed out */
 };
 
 ppv_input *
@@ -111,6 +113,7 @@ ppv_input_line(ppv_input *in, char **line)
 	*line = in->buf + in->pos;
 	len = nl - *line;
 	in->pos = (size_t)(nl - in->buf) + (nl < in->buf + in->end);
+	in->used += (uint64_t)len + 1;
 	*nl = '\0';
 	in->lineno++;
 	return len;
@@ -125,7 +128,39 @@ ppv_input_read(ppv_input *in, void *buf, size_t n)
 		n = in->end - in->pos;
 	memcpy(buf, in->buf + in->pos, n);
 	in->pos += n;
+	in->used += n;
 	return n;
+}
+
+uint64_t
+ppv_input_consumed(const ppv_input *in)
+{
+	return in->used;
+}
+
+uint64_t
+ppv_input_size_of(const char *path)
+{
+	struct stat st;
+	unsigned char b[4];
+	int fd;
+	uint64_t size = 0;
+
+	if (!path || !strcmp(path, "-") || stat(path, &st) || !S_ISREG(st.st_mode) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	size = (uint64_t)st.st_size;
+	if (pread(fd, b, 2, 0) == 2 && b[0] == 0x1f && b[1] == 0x8b) {
+		/* gzip keeps the uncompressed size, modulo 4 GiB, in its last bytes */
+		size = 0;
+		if (st.st_size >= 18 && pread(fd, b, 4, st.st_size - 4) == 4) {
+			size = (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24;
+			while (size < (uint64_t)st.st_size)
+				size += (uint64_t)1 << 32;
+		}
+	}
+	close(fd);
+	return size;
 }
 
 const char *

@@ -3,6 +3,7 @@
 #define PPV_INPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct ppv_input ppv_input;
@@ -15,6 +16,11 @@ ssize_t ppv_input_line(ppv_input *in, char **line);
 /* Up to n bytes; 0 at end of input. */
 size_t ppv_input_read(ppv_input *in, void *buf, size_t n);
 const char *ppv_input_name(const ppv_input *in);
+/* Uncompressed bytes handed out so far. */
+uint64_t ppv_input_consumed(const ppv_input *in);
+/* The bytes a file will give: its size, or for gzip the size in its trailer
+ * (modulo 4 GiB, so a guess past that); 0 for stdin or a pipe. */
+uint64_t ppv_input_size_of(const char *path);
 long ppv_input_lineno(const ppv_input *in);
 void ppv_input_close(ppv_input *in);
 
