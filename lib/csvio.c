@@ -190,6 +190,13 @@ ppv_csv_open_as(ppv_input *in, const char *header, const char *key)
 }
 
 const char *
+ppv_csv_row(const ppv_csv *c, size_t *n)
+{
+	*n = c->alen;
+	return c->arena;
+}
+
+const char *
 ppv_csv_field(const ppv_csv *c, int col)
 {
 	if (col < 0 || (size_t)col >= c->nf)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 
 #include "cli.h"
@@ -240,6 +241,8 @@ currency(const char *s, char out[4])
 	return 0;
 }
 
+static struct slot *slots_alloc(size_t n);
+static void slots_free(struct slot *t, size_t n);
 static void partial_header(ppv_earn *e);
 static void partial_event(ppv_earn *e, const ppv_event *v);
 
@@ -259,9 +262,7 @@ ppv_earn_new(const ppv_earn_cfg *cfg)
 	e->impmap = xalloc(NULL, (e->impmask + 1) * sizeof *e->impmap);
 	memset(e->impmap, 0, (e->impmask + 1) * sizeof *e->impmap);
 	e->nslot = 1 << 14;
-	/* calloc: fresh zero pages from the kernel, touched only when used */
-	if (!(e->slot = calloc(e->nslot, sizeof *e->slot)))
-		ppv_die(PPV_ERR, "out of memory");
+	e->slot = slots_alloc(e->nslot);
 	return e;
 }
 
@@ -283,7 +284,8 @@ ppv_earn_free(ppv_earn *e)
 		free(e->pend[i].creator);
 		free(e->pend[i].where);
 	}
-	free(e->cr), free(e->crmap), free(e->fee), free(e->wh), free(e->fx), free(e->slot);
+	free(e->cr), free(e->crmap), free(e->fee), free(e->wh), free(e->fx);
+	slots_free(e->slot, e->nslot);
 	free(e->rates), free(e->pend), free(e->imp), free(e->impmap), free(e->list);
 	free(e);
 }
@@ -620,6 +622,28 @@ wh_of(const ppv_earn *e, const struct creator *c, const char *buyer)
 
 /* --- the event index --- */
 
+/* Fresh zero pages from the kernel, touched only when used, and huge pages
+ * where the kernel gives them on request: every event probes a random slot,
+ * and with 4 KiB pages most probes would miss the TLB as well as the cache. */
+static struct slot *
+slots_alloc(size_t n)
+{
+	size_t bytes = n * sizeof(struct slot);
+	void *t = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (t == MAP_FAILED)
+		ppv_die(PPV_ERR, "out of memory");
+	madvise(t, bytes, MADV_HUGEPAGE);
+	return t;
+}
+
+static void
+slots_free(struct slot *t, size_t n)
+{
+	if (t)
+		munmap(t, n * sizeof *t);
+}
+
 static size_t
 home(const ppv_earn *e, uint64_t h)
 {
@@ -669,13 +693,11 @@ grow_slots(ppv_earn *e)
 	size_t on = e->nslot;
 
 	e->nslot = on + on / 2;
-	/* calloc: fresh zero pages from the kernel, touched only when used */
-	if (!(e->slot = calloc(e->nslot, sizeof *e->slot)))
-		ppv_die(PPV_ERR, "out of memory");
+	e->slot = slots_alloc(e->nslot);
 	for (size_t k = 0; k < on; k++)
 		if (old[k].id)
 			rh_insert(e->slot, e->nslot, e, old[k], &dummy, 0);
-	free(old);
+	slots_free(old, on);
 }
 
 /* Room for n events without growing: growth holds the old and the new table
@@ -692,13 +714,11 @@ reserve_slots(ppv_earn *e, uint64_t n)
 	if (want <= on)
 		return;
 	e->nslot = (size_t)want;
-	/* calloc: fresh zero pages from the kernel, touched only when used */
-	if (!(e->slot = calloc(e->nslot, sizeof *e->slot)))
-		ppv_die(PPV_ERR, "out of memory");
+	e->slot = slots_alloc(e->nslot);
 	for (size_t k = 0; k < on; k++)
 		if (old[k].id)
 			rh_insert(e->slot, e->nslot, e, old[k], &dummy, 0);
-	free(old);
+	slots_free(old, on);
 }
 
 void

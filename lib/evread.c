@@ -127,10 +127,10 @@ row(ppv_evread *r, struct batch *b, const int *col)
 		memset(&x->v, 0, sizeof x->v);
 	} else {
 		uint8_t fp[16];
+		size_t rn;
+		const char *raw = ppv_csv_row(c, &rn);
 		av_murmur3_init_seeded(r->mm, 0x726f77ULL);
-		for (size_t i = 0; i < ppv_csv_nfields(c); i++)
-			av_murmur3_update(r->mm, (const uint8_t *)ppv_csv_field(c, (int)i),
-			                  (int)ppv_csv_fieldlen(c, (int)i) + 1);
+		av_murmur3_update(r->mm, (const uint8_t *)raw, rn);
 		av_murmur3_final(r->mm, fp);
 		memcpy(&x->v.body, fp, 4);
 		x->id_fp = ppv_evread_fp(x->v.id, strlen(x->v.id));
