@@ -48,8 +48,9 @@ struct creator {
 };
 
 /* One slot a distinct event_id, 24 bytes, with what a refund needs of the sale
- * it reverses; Robin Hood hashing keeps lookups short at 90 % full, and the
- * table grows by half, so it costs 27 to 40 bytes an event. */
+ * it reverses; Robin Hood hashing keeps lookups short at 92 % full. The table
+ * is sized once when the input's size is known (27 bytes an event), else it
+ * grows by half (26 to 40). */
 struct slot {
 	uint64_t id;                   /* fingerprint of event_id; 0: empty */
 	int64_t left;                  /* a sale: amount not yet refunded, event currency */
@@ -64,7 +65,9 @@ struct rates {
 };
 
 struct pending {                       /* a refund, applied once every sale is known */
-	char *id, *ref, *creator, *where;
+	char *id, *ref, *creator;      /* one allocation: id, then ref and creator after it */
+	const char *file;              /* interned in files */
+	long line;
 	int64_t t, amount;
 	int kind;
 	uint8_t cur;
@@ -102,6 +105,8 @@ struct ppv_earn {
 	size_t nrates;
 	uint32_t ratemap[4096];        /* hash of a combination: index + 1 */
 	struct pending *pend;
+	char **files;                  /* names of the logs read, for refunds' messages */
+	size_t nfiles;
 	size_t npend, pendcap;
 	struct imp *imp;
 	size_t nimp, impcap;
@@ -278,12 +283,11 @@ ppv_earn_free(ppv_earn *e)
 	}
 	for (size_t i = 0; i < e->nfx; i++)
 		free(e->fx[i].d);
-	for (size_t i = 0; i < e->npend; i++) {
+	for (size_t i = 0; i < e->npend; i++)
 		free(e->pend[i].id);
-		free(e->pend[i].ref);
-		free(e->pend[i].creator);
-		free(e->pend[i].where);
-	}
+	for (size_t i = 0; i < e->nfiles; i++)
+		free(e->files[i]);
+	free(e->files);
 	free(e->cr), free(e->crmap), free(e->fee), free(e->wh), free(e->fx);
 	slots_free(e->slot, e->nslot);
 	free(e->rates), free(e->pend), free(e->imp), free(e->impmap), free(e->list);
@@ -702,7 +706,7 @@ grow_slots(ppv_earn *e)
 
 /* Room for n events without growing: growth holds the old and the new table
  * at once, which is the peak of a big run, so a run that can tell its size
- * sizes the table once, from the first rows, for 85 % full at the end. */
+ * sizes the table once, from the first rows, for 90 % full at the end. */
 static void
 reserve_slots(ppv_earn *e, uint64_t n)
 {
@@ -751,7 +755,7 @@ slot_of(ppv_earn *e, const char *id, int *fresh)
 		*fresh = 0;
 		return s;
 	}
-	if ((e->used + 1) * 10 > e->nslot * 9)
+	if ((e->used + 1) * 100 > e->nslot * 92)
 		grow_slots(e);
 	rh_insert(e->slot, e->nslot, e, (struct slot){ .id = h }, &s, h);
 	e->used++;
@@ -887,12 +891,19 @@ pend_add(ppv_earn *e, const ppv_event *v)
 		e->pend = xalloc(e->pend, e->pendcap * sizeof *e->pend);
 	}
 	struct pending *p = &e->pend[e->npend++];
-	char where[512];
-	snprintf(where, sizeof where, "%s:%ld", e->file, e->line);
-	p->id = xstrdup(v->id);
-	p->ref = xstrdup(v->ref);
-	p->creator = xstrdup(v->creator);
-	p->where = xstrdup(where);
+	size_t a = strlen(v->id) + 1, b = strlen(v->ref) + 1, c = strlen(v->creator) + 1;
+	p->id = xalloc(NULL, a + b + c);
+	p->ref = p->id + a;
+	p->creator = p->ref + b;
+	memcpy(p->id, v->id, a);
+	memcpy(p->ref, v->ref, b);
+	memcpy(p->creator, v->creator, c);
+	if (!e->nfiles || strcmp(e->files[e->nfiles - 1], e->file)) {
+		e->files = xalloc(e->files, (e->nfiles + 1) * sizeof *e->files);
+		e->files[e->nfiles++] = xstrdup(e->file);
+	}
+	p->file = e->files[e->nfiles - 1];
+	p->line = e->line;
 	p->t = v->t;
 	p->amount = v->amount;
 	p->kind = v->kind;
@@ -1344,10 +1355,8 @@ refunds(ppv_earn *e)
 	for (size_t i = 0; i < e->npend; i++) {
 		struct pending *p = &e->pend[i];
 		const char *cur = e->curs[p->cur];
-		char *colon = strrchr(p->where, ':');
-		*colon = 0;
-		e->file = p->where;
-		e->line = atol(colon + 1);
+		e->file = p->file;
+		e->line = p->line;
 		struct creator *k = creator_for(e, p->creator, cur);
 		if (!k)
 			continue;

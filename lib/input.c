@@ -155,7 +155,8 @@ ppv_input_size_of(const char *path)
 		size = 0;
 		if (st.st_size >= 18 && pread(fd, b, 4, st.st_size - 4) == 4) {
 			size = (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24;
-			while (size < (uint64_t)st.st_size)
+			/* gzip never shrinks data to less than half: less means it wrapped */
+			while (size < (uint64_t)st.st_size / 2)
 				size += (uint64_t)1 << 32;
 		}
 	}
