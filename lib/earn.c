@@ -1351,7 +1351,8 @@ refunds(ppv_earn *e)
 
 	/* in event_id order, so which of two refunds of one sale is over the
 	 * amount does not depend on the order of the input */
-	qsort(e->pend, e->npend, sizeof *e->pend, by_pend);
+	if (e->npend)
+		qsort(e->pend, e->npend, sizeof *e->pend, by_pend);
 	for (size_t i = 0; i < e->npend; i++) {
 		struct pending *p = &e->pend[i];
 		const char *cur = e->curs[p->cur];
@@ -1405,7 +1406,8 @@ refunds(ppv_earn *e)
 static void
 impressions_apply(ppv_earn *e)
 {
-	qsort(e->imp, e->nimp, sizeof *e->imp, by_imp);
+	if (e->nimp)
+		qsort(e->imp, e->nimp, sizeof *e->imp, by_imp);
 	for (size_t i = 0; i < e->nimp; i++) {
 		struct imp *m = &e->imp[i];
 		struct creator *k = m->c;
@@ -1469,7 +1471,8 @@ int
 ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 {
 	if (e->partial) {
-		qsort(e->imp, e->nimp, sizeof *e->imp, by_imp);
+		if (e->nimp)
+			qsort(e->imp, e->nimp, sizeof *e->imp, by_imp);
 		partial_end(e);
 		return 0;
 	}

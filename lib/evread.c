@@ -48,20 +48,27 @@ xrealloc(void *p, size_t n)
 	return p;
 }
 
-uint64_t
-ppv_evread_fp(const char *s, size_t n)
+static uint64_t
+fp_with(struct AVMurMur3 *mm, const char *s, size_t n)
 {
-	static __thread struct AVMurMur3 *mm;
 	uint8_t fp[16];
 	uint64_t h;
 
-	if (!mm && !(mm = av_murmur3_alloc()))
-		ppv_die(PPV_ERR, "out of memory");
 	av_murmur3_init_seeded(mm, 0x70707665617273ULL);
 	av_murmur3_update(mm, (const uint8_t *)s, n);
 	av_murmur3_final(mm, fp);
 	memcpy(&h, fp, 8);
 	return h | 1;  /* 0 marks an empty slot */
+}
+
+uint64_t
+ppv_evread_fp(const char *s, size_t n)
+{
+	static struct AVMurMur3 *mm;  /* the caller's thread only; the reader has its own */
+
+	if (!mm && !(mm = av_murmur3_alloc()))
+		ppv_die(PPV_ERR, "out of memory");
+	return fp_with(mm, s, n);
 }
 
 /* Offsets into the arena while it may still move, pointers once it is done. */
@@ -133,7 +140,7 @@ row(ppv_evread *r, struct batch *b, const int *col)
 		av_murmur3_update(r->mm, (const uint8_t *)raw, rn);
 		av_murmur3_final(r->mm, fp);
 		memcpy(&x->v.body, fp, 4);
-		x->id_fp = ppv_evread_fp(x->v.id, strlen(x->v.id));
+		x->id_fp = fp_with(r->mm, x->v.id, strlen(x->v.id));
 	}
 	x->v.id = (const char *)(uintptr_t)keep(b, f[0], strlen(f[0]));
 	x->v.creator = (const char *)(uintptr_t)keep(b, f[2], strlen(f[2]));

@@ -26,7 +26,8 @@ const char *ppv_evread_name(const ppv_evread *r);
 uint64_t ppv_evread_row_bytes(const ppv_evread *r);
 void ppv_evread_close(ppv_evread *r);
 
-/* The fingerprint slot tables key on: the first 64 bits of MurmurHash3. */
+/* The fingerprint slot tables key on: the first 64 bits of MurmurHash3; for
+ * the thread that calls ppv_evread_next (the reader computes its own). */
 uint64_t ppv_evread_fp(const char *s, size_t n);
 
 #endif
