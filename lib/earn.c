@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "csvio.h"
 #include "evread.h"
+#include "progress.h"
 #include "when.h"
 
 const char *const ppv_kind_names[K_NKINDS] = {
@@ -116,6 +117,7 @@ struct ppv_earn {
 	FILE *partial;                 /* --partial: events written, not applied */
 	uint64_t id_fp;                /* the next slot_of's fingerprint, if known */
 	uint64_t expect_bytes;         /* of all the logs still to read, if known */
+	ppv_progress prog;
 	const char *rowtext;           /* a bad row as CSV text, from the reader */
 	int merged;                    /* partial headers read */
 	/* where the row being read came from, for messages */
@@ -258,6 +260,7 @@ ppv_earn_new(const ppv_earn_cfg *cfg)
 
 	memset(e, 0, sizeof *e);
 	e->cfg = *cfg;
+	ppv_progress_start(&e->prog, "events");
 	if ((e->partial = cfg->partial))
 		partial_header(e);
 	e->crmask = 1023;
@@ -1035,6 +1038,7 @@ ppv_earn_events(ppv_earn *e, const char *path)
 			e->id_fp = x[i].id_fp;
 			process(e, &x[i].v);
 		}
+		ppv_progress_tick(&e->prog, e->k.read / 4096 * 4096);
 	}
 	ppv_evread_close(r);
 }
@@ -1470,6 +1474,7 @@ by_id(const void *a, const void *b)
 int
 ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 {
+	ppv_progress_end(&e->prog, e->k.read);
 	if (e->partial) {
 		if (e->nimp)
 			qsort(e->imp, e->nimp, sizeof *e->imp, by_imp);
@@ -1502,8 +1507,9 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 			o->status = "held", o->payout = 0, o->closing = bal;
 		}
 		/* tiers count earnings in the base currency at the month's last rate */
-		if (conv(e, o->net, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->net_base))
-			o->net_base = INT64_MIN;
+		if (conv(e, o->net, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->net_base) ||
+		    conv(e, o->gross - o->refunds, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->sales_base))
+			o->net_base = o->sales_base = INT64_MIN;
 		if (!o->name)
 			o->name = xstrdup(o->id);
 		e->list[n++] = *o;

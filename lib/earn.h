@@ -33,6 +33,7 @@ typedef struct {
 	uint64_t events;
 	const char *status;             /* "paid", "held", "negative" */
 	int64_t net_base;               /* net in the base currency, for tiers */
+	int64_t sales_base;             /* gross less refunds in the base currency */
 } ppv_earner;
 
 typedef struct {

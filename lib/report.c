@@ -155,6 +155,7 @@ ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const
 			continue;
 		}
 		r->net_base += l[i].net_base;
+		r->sales_base += l[i].sales_base;
 		for (int j = 0; j < r->ntiers; j++)
 			r->tier_count[j] += l[i].net_base >= r->tiers[j];
 	}
@@ -208,6 +209,9 @@ prev_base(void *ctx, const char *key, size_t kn, const ppv_jval *v)
 	if (!strcmp(key, "net") && v->type == 's' && ppv_json_string(v, s, sizeof s) >= 0 &&
 	    !ppv_money_parse(s, strlen(s), p->bexp, &p->r->prev_net))
 		p->r->have_prev_net = 1;
+	if (!strcmp(key, "sales") && v->type == 's' && ppv_json_string(v, s, sizeof s) >= 0 &&
+	    !ppv_money_parse(s, strlen(s), p->bexp, &p->r->prev_sales))
+		p->r->have_prev_sales = 1;
 	return 0;
 }
 
@@ -319,7 +323,8 @@ ppv_report_summary(FILE *f, const ppv_report *r)
 	fprintf(f, "},\n \"creators\":{\"total\":%zu,\"paid\":%llu,\"held\":%llu,\"negative\":%llu},\n", r->n,
 	        (unsigned long long)paid, (unsigned long long)held, (unsigned long long)neg);
 	if (r->base_known)
-		fprintf(f, " \"base_totals\":{\"net\":\"%s\"},\n \"tiers\":{", ppv_money_format(r->net_base, bexp, a));
+		fprintf(f, " \"base_totals\":{\"sales\":\"%s\",\"net\":\"%s\"},\n \"tiers\":{",
+		        ppv_money_format(r->sales_base, bexp, s0), ppv_money_format(r->net_base, bexp, a));
 	else
 		fputs(" \"base_totals\":null,\n \"tiers\":{", f);
 	for (int j = 0; j < r->ntiers; j++)
@@ -335,7 +340,12 @@ ppv_report_summary(FILE *f, const ppv_report *r)
 			else
 				fputs("null", f);
 		}
-		fputs("},\"net\":", f);
+		fputs("},\"sales\":", f);
+		if (r->have_prev_sales && r->base_known)
+			growth(f, r->sales_base, r->prev_sales);
+		else
+			fputs("null", f);
+		fputs(",\"net\":", f);
 		if (r->have_prev_net && r->base_known)
 			growth(f, r->net_base, r->prev_net);
 		else

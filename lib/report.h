@@ -26,11 +26,11 @@ typedef struct {
 	ppv_total t[PPV_MAXCURS];
 	size_t nt;
 	/* in the base currency's minor units */
-	int64_t tiers[PPV_MAXTIERS], tier_count[PPV_MAXTIERS], net_base;
+	int64_t tiers[PPV_MAXTIERS], tier_count[PPV_MAXTIERS], net_base, sales_base;
 	int ntiers, base_known;          /* every creator's net converted */
 	/* last year's summary, with --compare */
-	int compare, have_prev_tier[PPV_MAXTIERS], have_prev_net;
-	int64_t prev_tier[PPV_MAXTIERS], prev_net;
+	int compare, have_prev_tier[PPV_MAXTIERS], have_prev_net, have_prev_sales;
+	int64_t prev_tier[PPV_MAXTIERS], prev_net, prev_sales;
 } ppv_report;
 
 /* Totals by currency (checked to reconcile) and tier counts; -1 with the

@@ -319,7 +319,8 @@ for i in range(200): print(f'c{i:04d},Creator {i},{\"US\" if i % 2 == 0 else \"F
 	earn --summary "$T/sum.json" --tiers 1000,10000 --compare "$T/last.json" "$T/ev.csv"
 	# 1200 + 1200 USD, and 1,600,000 yen at 151.00 yen a dollar: 10,596.03 USD
 	grep -q '"tiers":{"1000":3,"10000":1}' "$T/sum.json"
-	grep -q '"growth":{"tiers":{"1000":"+200.0%","10000":null},"net":"+983.0%"}' "$T/sum.json"
+	grep -q '"base_totals":{"sales":"16245.03","net":"12996.03"}' "$T/sum.json"
+	grep -q '"growth":{"tiers":{"1000":"+200.0%","10000":null},"sales":"+983.0%","net":"+983.0%"}' "$T/sum.json"
 	$PY -m json.tool "$T/sum.json" > /dev/null
 }
 
@@ -461,4 +462,23 @@ month() {
 	run ppv-earnings -q -m 2026-10 "$T/big.csv"
 	assert_failure 2
 	assert_output "ppv-earnings: $T/big.csv:$n: unterminated quoted field"
+}
+
+@test "--tz moves the month's bounds to local midnight; -m last is the month before this one" {
+	creators
+	{ echo $HDR
+	  echo z1,2026-09-30T22:30:00Z,u1,ticket,10.00,USD,FR,v1,web,
+	  echo z2,2026-10-31T23:30:00Z,u1,ticket,20.00,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	earn --summary "$T/utc.json" "$T/ev.csv"
+	[ "$(payout u1 gross)" = "20.00" ]
+	earn --tz Europe/Paris --summary "$T/paris.json" "$T/ev.csv"
+	# 00:30 on 1 October in Paris is in; 00:30 on 1 November (winter time) is out
+	[ "$(payout u1 gross)" = "10.00" ]
+	grep -q '"start":"2026-09-30T22:00:00Z","end":"2026-10-31T23:00:00Z"' "$T/paris.json"
+	run ppv-earnings -m 2026-10 --tz Mars/Olympus_Mons "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: --tz: unknown time zone 'Mars/Olympus_Mons'"
+	ppv-earnings -q -m last --summary "$T/last.json" -o /dev/null "$T/ev.csv"
+	grep -q "\"month\":\"$(date -ud "$(date -u +%Y-%m-01) -1 day" +%Y-%m)\"" "$T/last.json"
 }
