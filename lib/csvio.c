@@ -113,8 +113,9 @@ normalize(const char *s, size_t n)
 	return r;
 }
 
-ppv_csv *
-ppv_csv_open(ppv_input *in)
+/* A parser with the first row read, or NULL for an empty input. */
+static ppv_csv *
+begin(ppv_input *in)
 {
 	ppv_csv *c = calloc(1, sizeof *c);
 
@@ -125,12 +126,29 @@ ppv_csv_open(ppv_input *in)
 		ppv_die(PPV_ERR, "out of memory");
 	if (!next_row(c)) {
 		ppv_csv_close(c);
-		ppv_die(PPV_ERR, "%s: empty input: a CSV header was expected", ppv_input_name(in));
+		return NULL;
 	}
+	return c;
+}
+
+/* The current row's fields as the header names. */
+static void
+header_from_row(ppv_csv *c)
+{
 	c->nhdr = c->nf;
 	c->hdr = xrealloc(NULL, c->nhdr * sizeof *c->hdr);
 	for (size_t i = 0; i < c->nf; i++)
 		c->hdr[i] = normalize(c->arena + c->off[i], c->len[i]);
+}
+
+ppv_csv *
+ppv_csv_open(ppv_input *in)
+{
+	ppv_csv *c = begin(in);
+
+	if (!c)
+		ppv_die(PPV_ERR, "%s: empty input: a CSV header was expected", ppv_input_name(in));
+	header_from_row(c);
 	return c;
 }
 
@@ -156,26 +174,16 @@ ppv_csv_next(ppv_csv *c)
 ppv_csv *
 ppv_csv_open_as(ppv_input *in, const char *header, const char *key)
 {
-	ppv_csv *c = calloc(1, sizeof *c);
+	ppv_csv *c = begin(in);
 
 	if (!c)
-		ppv_die(PPV_ERR, "out of memory");
-	c->in = in;
-	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		ppv_die(PPV_ERR, "out of memory");
-	if (!next_row(c)) {
-		ppv_csv_close(c);
 		return NULL;
-	}
 	for (size_t i = 0; i < c->nf; i++) {
 		char *h = normalize(c->arena + c->off[i], c->len[i]);
 		int found = !strcmp(h, key);
 		free(h);
 		if (found) {
-			c->nhdr = c->nf;
-			c->hdr = xrealloc(NULL, c->nhdr * sizeof *c->hdr);
-			for (size_t j = 0; j < c->nf; j++)
-				c->hdr[j] = normalize(c->arena + c->off[j], c->len[j]);
+			header_from_row(c);
 			return c;
 		}
 	}

@@ -449,13 +449,7 @@ month() {
 		grep -q 'Top creators by net earnings, in USD'
 }
 
-@test "a tiny gzip log runs in little memory, and a broken quote far into a log is reported at its line" {
-	# the event table is sized from the input's size: a gzip trailer smaller
-	# than the file (a tiny log) must not be taken for a 4 GiB one
-	creators
-	{ echo $HDR; echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,; } | gzip > "$T/ev.csv.gz"
-	/usr/bin/time -f %M -o "$T/rss" ppv-earnings -q -m 2026-10 --creators "$T/creators.csv" "$T/ev.csv.gz" > /dev/null
-	[ "$(cat "$T/rss")" -lt 150000 ]  # KiB, ASan builds included
+@test "a broken quote far into a log, past the first batches the reader thread hands over, is reported at its line" {
 	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 9000 3 > "$T/big.csv"
 	echo 'x1,2026-10-03T10:00:00Z,u1,ticket,"10.00,USD,FR,v1,web,' >> "$T/big.csv"
 	n=$(wc -l < "$T/big.csv")
