@@ -244,7 +244,7 @@ main(int argc, char **argv)
 		case O_REJECTS: o.rejects = optarg; break;
 		case O_PARTIAL: o.partial = 1; break;
 		case O_MERGE: o.merge = 1; break;
-		case 'q': o.quiet = 1; break;
+		case 'q': o.quiet = cfg.quiet = 1; break;
 		case 'h': ppv_help(help);
 		case O_VERSION: ppv_version();
 		default: ppv_usage(synopsis);

@@ -1402,7 +1402,7 @@ refunds(ppv_earn *e)
 		ledger(e, p->id, p->t, k, p->kind, p->amount, cur, &r, p->ref);
 	}
 	e->k.unmatched_refunds = unmatched;
-	if (unmatched)
+	if (unmatched && !e->cfg.quiet)
 		ppv_warn("%zu refund%s of sales not in the input: taken from net, no fee given back", unmatched,
 		         unmatched == 1 ? "" : "s");
 }

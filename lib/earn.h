@@ -21,6 +21,7 @@ typedef struct {
 	const char *min_payout;         /* decimal, in each payout currency */
 	FILE *ledger, *rejects;         /* optional */
 	FILE *partial;                  /* --partial: events checked and written here for a merge */
+	int quiet;                      /* no warnings */
 } ppv_earn_cfg;
 
 /* One creator's month, in the payout currency's minor units. */

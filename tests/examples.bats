@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# The deployment examples in examples/ do what their comments say, run as a
+# system would run them: cron's and systemd's command lines, the scripts.
+
+load helpers
+
+EX=$BATS_TEST_DIRNAME/../examples
+D=$BATS_TEST_DIRNAME/data/earnings
+
+# The fixed parts of a payout host: tables in etc/, two months of rotated logs.
+payout_host() {
+	mkdir -p "$T/etc" "$T/logs" "$T/out"
+	cp "$D/fees.csv" "$D/fx.csv" "$D/withholding.csv" "$T/etc/"
+	$PY -c "
+print('creator_id,name,country,currency')
+for i in range(50): print(f'c{i:04d},Creator {i},FR,{\"USD\" if i % 2 == 0 else \"EUR\"}')" > "$T/etc/creators.csv"
+	for m in 2026-09 2026-10; do
+		$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 3000 "${m#*-}" --month "$m" --currencies USD,EUR --creators 50 > "$T/all.csv"
+		# rotated by day, as logrotate leaves them
+		$PY -c '
+import csv, sys, time
+out = {}
+rows = csv.reader(open(sys.argv[1]))
+head = next(rows)
+for r in rows:
+    r[0] = sys.argv[3] + r[0]  # unique across the generated months
+    if r[9]:
+        r[9] = sys.argv[3] + r[9]
+    name = "%s/events-%s.csv" % (sys.argv[2], time.strftime("%Y-%m-%d", time.gmtime(int(r[1]))))
+    if name not in out:
+        out[name] = csv.writer(open(name, "a"))
+        if out[name] and open(name).read() == "":
+            out[name].writerow(head)
+    out[name].writerow(r)' "$T/all.csv" "$T/logs" "$m-"
+	done
+	gzip "$T"/logs/*.csv
+	export PPV_LOGS=$T/logs PPV_ETC=$T/etc PPV_OUT=$T/out
+}
+
+@test "ppv-payouts runs a month from rotated .gz logs, and the next month opens on its closing balances" {
+	payout_host
+	# a high minimum: September leaves balances for October to open on
+	PPV_MONTH=2026-09 PPV_MIN_PAYOUT=5000 run "$EX/ppv-payouts"
+	assert_success
+	assert_output --partial "ppv-payouts: 2026-09: "
+	PPV_MONTH=2026-10 PPV_MIN_PAYOUT=5000 "$EX/ppv-payouts"
+	[ -s "$T/out/payouts/2026-10.csv" ] && [ -s "$T/out/reports/2026-10.html" ] && [ -s "$T/out/ledgers/2026-10.csv" ]
+	# September's closing balances are October's opening ones
+	awk -F, 'NR > 1 && $3 != "0.00" { print $1 "," $3 }' "$T/out/balances/2026-09.csv" | sort > "$T/closed"
+	awk -F, 'NR > 1 && $10 != "0.00" { print $1 "," $10 }' "$T/out/payouts/2026-10.csv" | sort > "$T/opened"
+	[ -s "$T/closed" ]
+	diff "$T/closed" "$T/opened"
+	# a rerun gives the same files
+	cp "$T/out/payouts/2026-10.csv" "$T/first.csv"
+	PPV_MONTH=2026-10 PPV_MIN_PAYOUT=5000 "$EX/ppv-payouts" > /dev/null
+	cmp "$T/first.csv" "$T/out/payouts/2026-10.csv"
+}
+
+@test "the crontab line and the systemd service run ppv-payouts; the units pass systemd-analyze" {
+	# cron's command field, with cron's PATH and our binaries first
+	cmd=$(grep -E '^[0-9*]' "$EX/crontab" | awk '{ for (i = 6; i <= NF; i++) printf "%s%s", $i, i < NF ? " " : "" }')
+	[ "$cmd" = ppv-payouts ]
+	grep -q '^0 3 1 \* \* ppv-payouts$' "$EX/crontab"
+	grep -q '^ExecStart=/usr/local/bin/ppv-payouts$' "$EX/ppv-payouts.service"
+	grep -q '^OnCalendar=\*-\*-01 03:00:00 UTC$' "$EX/ppv-payouts.timer"
+	payout_host
+	mkdir -p "$T/bin" && cp "$EX/ppv-payouts" "$T/bin/"
+	PPV_MONTH=2026-10 PATH="$T/bin:$PATH" run bash -c "$cmd"
+	assert_success
+	assert_output --regexp "^ppv-payouts: 2026-10: 50 creators"
+	if command -v systemd-analyze > /dev/null; then
+		# verify wants the ExecStart binary to exist where the unit says
+		sed "s|/usr/local/bin/ppv-payouts|$T/bin/ppv-payouts|" "$EX/ppv-payouts.service" > "$T/ppv-payouts.service"
+		cp "$EX/ppv-payouts.timer" "$T/"
+		cp "$EX/ppv-event" "$T/bin/"
+		sed "s|/usr/local/bin/ppv-event|$T/bin/ppv-event|" "$EX/ppv-event@.service" > "$T/ppv-event@ev42.service"
+		# --man=no: the man pages are not installed on a test machine
+		run systemd-analyze verify --man=no "$T/ppv-payouts.service" "$T/ppv-payouts.timer" "$T/ppv-event@ev42.service"
+		[ "$status" -eq 0 ] || fail "$output"
+		systemd-analyze calendar '*-*-01 03:00:00 UTC' > /dev/null
+	fi
+}
+
+@test "ppv-event: an RTMP push with the event's key becomes encrypted HLS that ffmpeg plays back" {
+	mkdir -p "$T/events" "$T/www"
+	(umask 077; echo "creator7 k3y-for-ev42" > "$T/events/ev42.keys")
+	PORT=$(free_port)
+	echo "$PORT" > "$T/events/ev42.port"
+	printf 'at,duration\n5,2\n' > "$T/events/ev42.breaks"
+	PPV_EVENTS=$T/events PPV_WWW=$T/www PPV_GRACE=1s "$EX/ppv-event" ev42 2> "$T/err" 3>&- &
+	pid=$!
+	ppv-ingest --test-source --duration 8 --size 320x180 | ffmpeg -v error -i - -c copy -f flv "$T/src.flv"
+	for _ in $(seq 50); do grep -q 'waiting for a publisher' "$T/err" && break; sleep 0.1; done
+	ffmpeg -v error -re -i "$T/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/k3y-for-ev42"
+	wait "$pid"
+	grep -q '#EXT-X-ENDLIST' "$T/www/ev42/index.m3u8"
+	grep -q '#EXT-X-KEY:METHOD=AES-128' "$T/www/ev42/index.m3u8"
+	grep -q '#EXT-X-CUE-OUT' "$T/www/ev42/index.m3u8"
+	[ "$(stat -c %a "$T"/www/ev42/*.key | sort -u)" = 600 ]
+	grep -q '"name":"creator7"' "$T/www/ev42.stats.json"
+	d=$(ffprobe -v error -allowed_extensions ALL -show_entries format=duration -of csv=p=0 "$T/www/ev42/index.m3u8")
+	awk -v d="$d" 'BEGIN { exit !(d > 7 && d < 9) }' || fail "duration $d"
+	ffmpeg -v error -allowed_extensions ALL -i "$T/www/ev42/index.m3u8" -f null -
+}
+
+@test "insert-ads: every recording of a directory gets its ad version and its impressions" {
+	mkdir -p "$T/rec/c0001" "$T/rec/c0002" "$T/ad"
+	ppv-ingest --test-source --duration 20 --size 160x120 | ppv-splice inject --at 8/4 > "$T/rec/c0001/ev1.ts"
+	ppv-ingest --test-source --duration 12 --size 160x120 > "$T/rec/c0002/ev2.ts"
+	ppv-ingest --test-source --duration 4 --size 160x120 |
+		ffmpeg -v error -i - -c copy -f hls -hls_time 2 -hls_playlist_type vod "$T/ad/index.m3u8"
+	printf 'ad_id,playlist,duration,advertiser,cpm,targeting\nspring,ad/index.m3u8,4,Acme,12.50,\n' > "$T/ads.csv"
+	printf 'at,duration\n4,4\n' > "$T/breaks.csv"
+	run "$EX/insert-ads" "$T/rec" "$T/out" "$T/ads.csv" "$T/breaks.csv"
+	assert_success
+	assert_output "insert-ads: 2 recordings, impressions in $T/out/impressions.csv"
+	for v in c0001/ev1 c0002/ev2; do
+		grep -q 'ad/index' "$T/out/$v/ads.m3u8" || grep -q '\.\./.*ad/' "$T/out/$v/ads.m3u8"
+		ffmpeg -v error -i "$T/out/$v/ads.m3u8" -f null -
+	done
+	# the recording's own cue placed c0001's break; the schedule c0002's
+	[ "$(grep -c ',c0001,' "$T/out/impressions.csv")" -ge 1 ]
+	[ "$(grep -c ',c0002,' "$T/out/impressions.csv")" -ge 1 ]
+	ppv-earnings -q -m "$(date -u +%Y-%m)" --impressions "$T/out/impressions.csv" /dev/null | grep -q '^c0001,'
+}
