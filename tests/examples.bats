@@ -5,6 +5,12 @@
 load helpers
 
 EX=$BATS_TEST_DIRNAME/../examples
+
+teardown() {
+	stop_nginx
+	stop_server
+	rm -rf "$T"
+}
 D=$BATS_TEST_DIRNAME/data/earnings
 
 # The fixed parts of a payout host: tables in etc/, two months of rotated logs.
@@ -122,4 +128,83 @@ for r in rows:
 	[ "$(grep -c ',c0001,' "$T/out/impressions.csv")" -ge 1 ]
 	[ "$(grep -c ',c0002,' "$T/out/impressions.csv")" -ge 1 ]
 	ppv-earnings -q -m "$(date -u +%Y-%m)" --impressions "$T/out/impressions.csv" /dev/null | grep -q '^c0001,'
+}
+
+# The nginx site of examples/, on 127.0.0.1 without TLS, its secret beside it.
+nginx_site() {
+	NPORT=$(free_port)
+	mkdir -p "$T/ngx"
+	(umask 077; ppv-mint --genkey -f nginx > "$T/event.key"
+	 printf 'set $ppv_secret "%s";\n' "$(cat "$T/event.key")" > "$T/ngx/ppv-secret.conf")
+	sed -e "s|listen 443 ssl;|listen 127.0.0.1:$NPORT;|" -e '/ssl_certificate/d' -e "s|root /var/www;|root $T/www;|" \
+		-e "s|/etc/nginx/ppv-secret.conf|$T/ngx/ppv-secret.conf|" "$EX/nginx-ppv.conf" > "$T/ngx/site.conf"
+	cat > "$T/ngx/nginx.conf" <<-CONF
+	daemon off; master_process off; pid $T/ngx/nginx.pid; error_log $T/ngx/error.log;
+	events {}
+	http {
+	  include /etc/nginx/mime.types;
+	  access_log off;
+	  client_body_temp_path $T/ngx; proxy_temp_path $T/ngx; fastcgi_temp_path $T/ngx;
+	  uwsgi_temp_path $T/ngx; scgi_temp_path $T/ngx;
+	  include $T/ngx/site.conf;
+	}
+	CONF
+	nginx -e "$T/ngx/error.log" -c "$T/ngx/nginx.conf" 3>&- &
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$NPORT/" && return 0; sleep 0.1; done
+	return 1
+}
+
+stop_nginx() {
+	[ -f "$T/ngx/nginx.pid" ] && kill "$(cat "$T/ngx/nginx.pid")" 2>/dev/null || true
+}
+
+# The ticket command of the site's own comment, pointed at this test's key and server.
+ticket() {
+	local cmd
+	cmd=$(sed -n '/^#   ppv-mint/,/^#       sed/p' "$EX/nginx-ppv.conf" | sed 's/^#   //; s/ *\\$//' | tr '\n' ' ')
+	cmd=${cmd//\/etc\/ppv\/event.key/$T/event.key}
+	cmd=${cmd//https:\/\/cdn.example.com/http://127.0.0.1:$NPORT}
+	cmd=${cmd//ev42/$1}
+	cmd=${cmd/-t 4h/${2:--t 4h}}
+	bash -c "$cmd"
+}
+
+code() {
+	curl -s -o /dev/null -w '%{http_code}' "$1"
+}
+
+@test "the nginx site serves an encrypted event to a ticket holder only, and hls.js plays it through it" {
+	mkdir -p "$T/www/live"
+	ppv-ingest --test-source --duration 16 --size 320x180 > "$T/ev.ts"
+	ppv-segment -q -m vod -t 2 --encrypt -o "$T/www/live/ev42" "$T/ev.ts"
+	ppv-segment -q -m vod -t 2 --encrypt -o "$T/www/live/ev43" "$T/ev.ts"
+	chmod 644 "$T"/www/live/*/*.key  # nginx's worker is another user
+	nginx_site
+	url=$(ticket ev42)
+	[[ $url == "http://127.0.0.1:$NPORT/t/"*"/live/ev42/index.m3u8" ]]
+	[ "$(code "$url")" = 200 ]
+	# segments and keys are fetched by their relative URIs, under the ticket's prefix
+	d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$url")
+	awk -v d="$d" 'BEGIN { exit !(d > 15 && d < 17) }' || fail "duration $d"
+	key=$(grep -o 'URI="[^"]*"' "$T/www/live/ev42/index.m3u8" | head -1 | cut -d'"' -f2)
+	[ "$(code "${url%index.m3u8}$key")" = 200 ]
+	curl -s -D - -o /dev/null "$url" | grep -qi '^cache-control: no-cache'
+	# without a ticket, with a forged one, another event's, an expired one
+	[ "$(code "http://127.0.0.1:$NPORT/live/ev42/index.m3u8")" = 403 ]
+	[ "$(code "http://127.0.0.1:$NPORT/live/ev42/$key")" = 403 ]
+	c=${url#*/t/}; c=${c:0:1}; r=A; [ "$c" != A ] || r=B
+	forged=${url/\/t\/$c//t/$r}
+	[ "$forged" != "$url" ]
+	[ "$(code "$forged")" = 403 ]
+	[ "$(code "${url/ev42/ev43}")" = 403 ]
+	[ "$(code "$(ticket ev42 '-e 2020-01-01T00:00:00Z')")" = 410 ]
+	[ "$(code "$(ticket ev43)")" = 200 ]
+	# a browser: hls.js in Chromium, the page from another origin
+	serve "$T/www"
+	run play "$url" 40
+	stop_server
+	stop_nginx
+	assert_success
+	refute_output --partial ':fatal'
+	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
 }
