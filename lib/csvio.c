@@ -197,6 +197,24 @@ ppv_csv_open_as(ppv_input *in, const char *header, const char *key)
 	return c;
 }
 
+char *
+ppv_csv_row_text(const ppv_csv *c)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&text, &n);
+
+	if (!m)
+		ppv_die(PPV_ERR, "out of memory");
+	for (size_t i = 0; i < c->nf; i++)
+		ppv_csv_put(m, c->arena + c->off[i], c->len[i], i + 1 == c->nf);
+	if (fclose(m) == EOF || !text)
+		ppv_die(PPV_ERR, "out of memory");
+	if (n && text[n - 1] == '\n')
+		text[n - 1] = '\0';
+	return text;
+}
+
 const char *
 ppv_csv_row(const ppv_csv *c, size_t *n)
 {

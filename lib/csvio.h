@@ -22,6 +22,8 @@ int ppv_csv_next(ppv_csv *c);
 const char *ppv_csv_field(const ppv_csv *c, int col);
 size_t ppv_csv_fieldlen(const ppv_csv *c, int col);
 size_t ppv_csv_nfields(const ppv_csv *c);
+/* The current row as one line of CSV, quoted as needed; the caller frees it. */
+char *ppv_csv_row_text(const ppv_csv *c);
 /* Every field of the current row, each ending in a NUL, one after the other:
  * the row as data, to fingerprint it at once. */
 const char *ppv_csv_row(const ppv_csv *c, size_t *n);

@@ -45,7 +45,6 @@ struct creator {
 	ppv_earner o;
 	char country[4], tax_form[32];
 	int from_table;                /* named in --creators: its currency is fixed */
-	int64_t base_net;              /* exact sum of net, for tiers, converted at the end */
 };
 
 /* One slot a distinct event_id, 24 bytes, with what a refund needs of the sale
@@ -172,26 +171,9 @@ reject(ppv_earn *e, const char *fmt, ...)
 	ppv_csv_puts(f, e->file, 0);
 	ppv_csv_puts(f, ln, 0);
 	ppv_csv_puts(f, msg, 0);
-	if (e->rowtext) {
-		ppv_csv_puts(f, e->rowtext, 1);
-		e->k.rejected++;
-		return -1;
-	}
 	/* the row itself, as one CSV text field */
-	char *row = NULL;
-	size_t rn = 0;
-	FILE *m = open_memstream(&row, &rn);
-	if (!m)
-		ppv_die(PPV_ERR, "out of memory");
-	size_t nf = e->csv ? ppv_csv_nfields(e->csv) : 0;
-	for (size_t i = 0; i < nf; i++)
-		ppv_csv_put(m, ppv_csv_field(e->csv, (int)i), ppv_csv_fieldlen(e->csv, (int)i), i + 1 == nf);
-	fclose(m);
-	if (rn && row[rn - 1] == '\n')
-		rn--;
-	if (rn && row[rn - 1] == '\r')
-		rn--;
-	ppv_csv_put(f, row ? row : "", rn, 1);
+	char *row = e->rowtext || !e->csv ? NULL : ppv_csv_row_text(e->csv);
+	ppv_csv_puts(f, e->rowtext ? e->rowtext : row ? row : "", 1);
 	free(row);
 	e->k.rejected++;
 	return -1;
@@ -693,14 +675,15 @@ rh_insert(struct slot *t, size_t n, const ppv_earn *e, struct slot x, struct slo
 	}
 }
 
+/* Every event into a table of n slots. */
 static void
-grow_slots(ppv_earn *e)
+rehash(ppv_earn *e, size_t n)
 {
 	struct slot *old = e->slot, *dummy;
 	size_t on = e->nslot;
 
-	e->nslot = on + on / 2;
-	e->slot = slots_alloc(e->nslot);
+	e->nslot = n;
+	e->slot = slots_alloc(n);
 	for (size_t k = 0; k < on; k++)
 		if (old[k].id)
 			rh_insert(e->slot, e->nslot, e, old[k], &dummy, 0);
@@ -713,19 +696,10 @@ grow_slots(ppv_earn *e)
 static void
 reserve_slots(ppv_earn *e, uint64_t n)
 {
-	struct slot *old = e->slot, *dummy;
-	size_t on = e->nslot;
-	uint64_t want = n + n / 20 + 1024;
+	uint64_t want = (n + n / 20 + 1024) * 10 / 9;
 
-	want = want * 10 / 9;
-	if (want <= on)
-		return;
-	e->nslot = (size_t)want;
-	e->slot = slots_alloc(e->nslot);
-	for (size_t k = 0; k < on; k++)
-		if (old[k].id)
-			rh_insert(e->slot, e->nslot, e, old[k], &dummy, 0);
-	slots_free(old, on);
+	if (want > e->nslot)
+		rehash(e, (size_t)want);
 }
 
 void
@@ -759,7 +733,7 @@ slot_of(ppv_earn *e, const char *id, int *fresh)
 		return s;
 	}
 	if ((e->used + 1) * 100 > e->nslot * 92)
-		grow_slots(e);
+		rehash(e, e->nslot + e->nslot / 2);
 	rh_insert(e->slot, e->nslot, e, (struct slot){ .id = h }, &s, h);
 	e->used++;
 	*fresh = 1;
@@ -1245,11 +1219,17 @@ ppv_earn_partials(ppv_earn *e, const char *path)
 
 /* --- impressions --- */
 
+static uint64_t
+imp_hash(const struct creator *c, int64_t day, const char *country)
+{
+	return hash_str(c->o.id, strlen(c->o.id)) ^ (uint64_t)day * 0x9e3779b97f4a7c15ULL ^
+	       hash_str(country, strlen(country)) * 31;
+}
+
 static struct imp *
 imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country)
 {
-	uint64_t h = hash_str(c->o.id, strlen(c->o.id)) ^ (uint64_t)day * 0x9e3779b97f4a7c15ULL ^
-	             hash_str(country, strlen(country)) * 31;
+	uint64_t h = imp_hash(c, day, country);
 
 	for (size_t i = h & e->impmask;; i = (i + 1) & e->impmask) {
 		if (!e->impmap[i]) {
@@ -1261,10 +1241,7 @@ imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country)
 				e->impmask = mask;
 				for (size_t k = 0; k < e->nimp; k++) {
 					struct imp *m = &e->imp[k];
-					uint64_t g = hash_str(m->c->o.id, strlen(m->c->o.id)) ^
-					             (uint64_t)m->day * 0x9e3779b97f4a7c15ULL ^
-					             hash_str(m->country, strlen(m->country)) * 31;
-					size_t j = g & mask;
+					size_t j = imp_hash(m->c, m->day, m->country) & mask;
 					while (e->impmap[j])
 						j = (j + 1) & mask;
 					e->impmap[j] = k + 1;

@@ -117,19 +117,9 @@ row(ppv_evread *r, struct batch *b, const int *col)
 	x->error = x->row = NULL;
 	if (ppv_event_parse(&x->v, f, err, sizeof err)) {
 		/* the consumer rejects it, in order; it needs the row as written */
-		char *text = NULL;
-		size_t tn = 0;
-		FILE *m = open_memstream(&text, &tn);
-		size_t nf = ppv_csv_nfields(c);
-		if (!m)
-			ppv_die(PPV_ERR, "out of memory");
-		for (size_t i = 0; i < nf; i++)
-			ppv_csv_put(m, ppv_csv_field(c, (int)i), ppv_csv_fieldlen(c, (int)i), i + 1 == nf);
-		fclose(m);
-		while (tn && (text[tn - 1] == '\n' || text[tn - 1] == '\r'))
-			tn--;
+		char *text = ppv_csv_row_text(c);
 		x->error = (const char *)(uintptr_t)keep(b, err, strlen(err));
-		x->row = (const char *)(uintptr_t)keep(b, text ? text : "", text ? tn : 0);
+		x->row = (const char *)(uintptr_t)keep(b, text, strlen(text));
 		free(text);
 		memset(&x->v, 0, sizeof x->v);
 	} else {
