@@ -25,7 +25,8 @@ static const char help[] =
 	"usage: ppv-mint -f FORMAT -k KEYFILE [-e EXPIRES | -t TTL] [-s START] [-a ACL]...\n"
 	"                [--ip ADDR] [--id ID] [--data DATA] [--sub SUBJECT] [--aud AUD]\n"
 	"                [--algo sha256|sha1|md5] [--salt SALT] [--nginx-expr EXPR]\n"
-	"                [--escape-early] [-u BASEURL] [--now TIME] [-o FILE] [PATH...]\n"
+	"                [--token-path PREFIX] [--escape-early] [-u BASEURL] [--now TIME]\n"
+	"                [-o FILE] [PATH...]\n"
 	"       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--aud AUD]\n"
 	"                [--leeway SECONDS] [--now TIME] [-q] [FILE...]\n"
 	"       ppv-mint --genkey [-f FORMAT]\n"
@@ -54,6 +55,8 @@ static const char help[] =
 	"      --nginx-expr EXPR  nginx secure_link_md5 expression (default\n"
 	"                         '$secure_link_expires$uri$remote_addr $secret')\n"
 	"      --token-name NAME  query parameter of the token (__token__, token)\n"
+	"      --token-path PREFIX  nginx: the token in the path, BASEURL/PREFIX/MD5/\n"
+	"                         EXPIRES/PATH, so relative URIs in a playlist keep it\n"
 	"  -u, --base-url URL     print signed URLs under this base\n"
 	"      --batch            read the CSV batch from stdin even with -a\n"
 	"      --now TIME         the clock, for reproducible runs and tests\n"
@@ -72,7 +75,7 @@ static const char help[] =
 	"See ppv-mint(1).\n";
 
 enum {
-	O_IP = 256, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME,
+	O_IP = 256, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME, O_TPATH,
 	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH, O_VERSION,
 };
 
@@ -93,6 +96,7 @@ static const struct option longopts[] = {
 	{ "nginx-expr", required_argument, NULL, O_EXPR },
 	{ "escape-early", no_argument, NULL, O_ESCAPE },
 	{ "token-name", required_argument, NULL, O_NAME },
+	{ "token-path", required_argument, NULL, O_TPATH },
 	{ "base-url", required_argument, NULL, 'u' },
 	{ "batch", no_argument, NULL, O_BATCH },
 	{ "now", required_argument, NULL, O_NOW },
@@ -331,6 +335,7 @@ main(int argc, char **argv)
 		case O_EXPR: o.cfg.nginx_expr = optarg; break;
 		case O_ESCAPE: o.cfg.escape_early = 1; break;
 		case O_NAME: o.cfg.token_name = optarg; break;
+		case O_TPATH: o.cfg.token_path = optarg; break;
 		case 'u': o.base = optarg; break;
 		case O_BATCH: o.batch = 1; break;
 		case O_NOW: o.now = parse_time("--now", optarg); break;

@@ -10,12 +10,12 @@ _ppv_mint() {
 	--algo) COMPREPLY=($(compgen -W 'sha256 sha1 md5' -- "$cur")); return ;;
 	-k|--key|-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	-e|--expires|-t|--ttl|-s|--start|-a|--acl|--ip|--id|--data|--sub|--aud|--salt|\
-	--nginx-expr|--token-name|-u|--base-url|--now|--path|--leeway) return ;;
+	--nginx-expr|--token-name|--token-path|-u|--base-url|--now|--path|--leeway) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '-f --format -k --key -e --expires -t --ttl -s --start
 			-a --acl --ip --id --data --sub --aud --algo --salt --nginx-expr
-			--escape-early --token-name -u --base-url --batch --now -o --output
+			--escape-early --token-name --token-path -u --base-url --batch --now -o --output
 			-c --check --path --leeway -q --quiet -v --verbose --genkey
 			-h --help --version' -- "$cur"))
 		return

@@ -10,7 +10,7 @@
 #include "token.h"
 #include "urlpath.h"
 
-enum { V_LIT, V_EXPIRES, V_URI, V_ADDR, V_SECRET };
+enum { V_LIT, V_EXPIRES, V_URI, V_DIR, V_ADDR, V_SECRET };
 enum { MAXTOK = 16384, HDR_NONE = -1, HDR_UNKNOWN = -2, HDR_BAD = -3 };
 
 struct seg {
@@ -23,6 +23,7 @@ struct ppv_signer {
 	ppv_tokcfg cfg;
 	const char *name;          /* query parameter that carries the token */
 	size_t namelen;
+	size_t tplen;              /* token_path without trailing slashes */
 	ppv_mac **macs;            /* one per key, pads precomputed */
 	struct seg *expr;          /* nginx expression, parsed once */
 	size_t nexpr;
@@ -146,6 +147,8 @@ parse_expr(ppv_signer *s, const char *e, char *err, size_t errlen)
 	static const struct { const char *name; int var; } vars[] = {
 		{ "secure_link_expires", V_EXPIRES }, { "uri", V_URI },
 		{ "remote_addr", V_ADDR }, { "secret", V_SECRET },
+		/* not nginx's: a site captures it, so one ticket grants a directory */
+		{ "ppv_dir", V_DIR },
 	};
 	size_t cap = strlen(e) + 1;
 
@@ -171,7 +174,7 @@ parse_expr(ppv_signer *s, const char *e, char *err, size_t errlen)
 				break;
 		if (i == sizeof vars / sizeof *vars || (brace && name[n] != '}')) {
 			snprintf(err, errlen, "--nginx-expr: unknown variable $%.*s (known: "
-			         "$secure_link_expires $uri $remote_addr $secret)", (int)n, name);
+			         "$secure_link_expires $uri $ppv_dir $remote_addr $secret)", (int)n, name);
 			return -1;
 		}
 		g->var = vars[i].var;
@@ -211,6 +214,19 @@ ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen)
 	s->cfg = *cfg;
 	s->name = cfg->token_name ? cfg->token_name : cfg->fmt == PPV_FMT_JWT ? "token" : "__token__";
 	s->namelen = strlen(s->name);
+	if (cfg->token_path && (cfg->fmt != PPV_FMT_NGINX || cfg->token_path[0] != '/' ||
+	                        strcspn(cfg->token_path, "?#") != strlen(cfg->token_path))) {
+		snprintf(err, errlen, "--token-path: %s", cfg->fmt != PPV_FMT_NGINX ? "nginx only"
+		         : "a path prefix such as /t");
+		ppv_signer_free(s);
+		return NULL;
+	}
+	if (cfg->token_path) {
+		/* one slash between the prefix and the token, however it was written */
+		s->tplen = strlen(cfg->token_path);
+		while (s->tplen && cfg->token_path[s->tplen - 1] == '/')
+			s->tplen--;
+	}
 	if (cfg->fmt == PPV_FMT_NGINX) {
 		if (parse_expr(s, cfg->nginx_expr ? cfg->nginx_expr
 		               : "$secure_link_expires$uri$remote_addr $secret", err, errlen)) {
@@ -262,6 +278,11 @@ nginx_md5(ppv_signer *s, const ppv_key *k, const char *exp, size_t en, const cha
 		case V_LIT: put(&b, g->lit, g->n); break;
 		case V_EXPIRES: put(&b, exp, en); break;
 		case V_URI: put(&b, uri, un); break;
+		case V_DIR: {
+			const char *sl = memrchr(uri, '/', un);
+			put(&b, uri, sl ? (size_t)(sl - uri) : 0);
+			break;
+		}
 		case V_ADDR: puts_(&b, addr ? addr : ""); break;
 		case V_SECRET: put(&b, (const char *)k->secret, k->len); break;
 		}
@@ -424,11 +445,25 @@ ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *toke
              char *out, size_t cap)
 {
 	sb b = { out, 0, cap, 0 };
+	int inpath = s->cfg.token_path != NULL;
 
 	if (base) {
 		size_t n = strlen(base);
 		/* one slash between base and path, however the user wrote them */
-		put(&b, base, n && base[n - 1] == '/' && path && *path == '/' ? n - 1 : n);
+		put(&b, base, n && base[n - 1] == '/' && ((path && *path == '/') || inpath) ? n - 1 : n);
+	}
+	if (inpath) {
+		/* md5=MD5&expires=EXPIRES, as nginx_mint wrote it, becomes /MD5/EXPIRES */
+		const char *amp = memchr(token, '&', tn);
+		if (!path || *path != '/' || tn < 4 || !amp || (size_t)(token + tn - amp) < 10)
+			return -1;
+		put(&b, s->cfg.token_path, s->tplen);
+		put(&b, "/", 1);
+		put(&b, token + 4, (size_t)(amp - token - 4));
+		put(&b, "/", 1);
+		put(&b, amp + 9, (size_t)(token + tn - amp - 9));
+		puts_(&b, path);
+		return b.over ? -1 : (long)b.n;
 	}
 	if (path)
 		puts_(&b, path);
@@ -544,9 +579,25 @@ nginx_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 	long un;
 	int over, ok = 0;
 
-	if (param(p->query, p->qn, "md5", &md5s, &md5n) != 1 ||
-	    param(p->query, p->qn, "expires", &exps, &expn) != 1 ||
-	    ppv_b64url_decode(got, sizeof got, md5s, md5n) != 16 || parse_int(exps, expn, &exp))
+	if (s->cfg.token_path && path) {
+		/* PREFIX/MD5/EXPIRES/PATH: the path nginx hashes is what follows */
+		const char *e = path + pn, *q;
+		if (pn <= s->tplen + 1 || memcmp(path, s->cfg.token_path, s->tplen) || path[s->tplen] != '/')
+			return PPV_TOK_MALFORMED;
+		md5s = path + s->tplen + 1;
+		if (!(q = memchr(md5s, '/', (size_t)(e - md5s))))
+			return PPV_TOK_MALFORMED;
+		md5n = (size_t)(q - md5s);
+		exps = q + 1;
+		if (!(q = memchr(exps, '/', (size_t)(e - exps))))
+			return PPV_TOK_MALFORMED;
+		expn = (size_t)(q - exps);
+		path = q, pn = (size_t)(e - q);
+	} else if (param(p->query, p->qn, "md5", &md5s, &md5n) != 1 ||
+	           param(p->query, p->qn, "expires", &exps, &expn) != 1) {
+		return PPV_TOK_MALFORMED;
+	}
+	if (ppv_b64url_decode(got, sizeof got, md5s, md5n) != 16 || parse_int(exps, expn, &exp))
 		return PPV_TOK_MALFORMED;
 	if (!path && o->path)
 		path = o->path, pn = strcspn(o->path, "?#");

@@ -26,6 +26,7 @@ typedef struct {
 	const char *nginx_expr;   /* NULL: nginx's documented default */
 	const char *salt;         /* akamai */
 	const char *token_name;   /* query parameter; NULL: __token__ or token */
+	const char *token_path;   /* nginx: the token in the path, after this prefix */
 	int escape_early;         /* akamai: URL-escape ip, id, data and url first */
 	const ppv_keyring *keys;  /* the first key signs; all of them verify */
 } ppv_tokcfg;
@@ -58,7 +59,8 @@ void ppv_signer_free(ppv_signer *s);
 
 /* The token; -1 when it would not fit in cap or a claim cannot be encoded. */
 long ppv_mint(ppv_signer *s, const ppv_claims *c, char *out, size_t cap);
-/* path + '?' + the token's query parameter(s), prefixed with base (may be NULL). */
+/* path + '?' + the token's query parameter(s), prefixed with base (may be NULL);
+ * with token_path, base + prefix + /MD5/EXPIRES + path. */
 long ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *token,
                   size_t tn, char *out, size_t cap);
 /* A token, `name=token`, a query string or a URL carrying the token. */

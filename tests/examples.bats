@@ -161,7 +161,7 @@ stop_nginx() {
 # The ticket command of the site's own comment, pointed at this test's key and server.
 ticket() {
 	local cmd
-	cmd=$(sed -n '/^#   ppv-mint/,/^#       sed/p' "$EX/nginx-ppv.conf" | sed 's/^#   //; s/ *\\$//' | tr '\n' ' ')
+	cmd=$(sed -n '/^#   ppv-mint/,/[^\\]$/p' "$EX/nginx-ppv.conf" | sed 's/^#   //; s/ *\\$//' | tr '\n' ' ')
 	cmd=${cmd//\/etc\/ppv\/event.key/$T/event.key}
 	cmd=${cmd//https:\/\/cdn.example.com/http://127.0.0.1:$NPORT}
 	cmd=${cmd//ev42/$1}

@@ -344,3 +344,41 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	assert_failure 2
 	assert_output "ppv-mint: -a: nginx secure_link has no ACL: it signs each PATH"
 }
+
+@test "--token-path puts the nginx token in the path, and -c reads it back from there" {
+	e='$secure_link_expires$ppv_dir $secret'
+	run ppv-mint -f nginx -k "$T/nginx.key" --now 1764000000 -t 1h --token-path /t/ --nginx-expr "$e" \
+		-u https://cdn.example.com/ /live/ev1/index.m3u8
+	assert_success
+	assert_output --regexp '^https://cdn\.example\.com/t/[A-Za-z0-9_-]{22}/1764003600/live/ev1/index\.m3u8$'
+	url=$output
+	# the same token the query form carries
+	q=$(ppv-mint -f nginx -k "$T/nginx.key" --now 1764000000 -t 1h --nginx-expr "$e" /live/ev1/index.m3u8)
+	[[ $url == *"/t/${q#md5=}"* ]] || [[ $url == *"/t/$(echo "$q" | sed -E 's/md5=([^&]*)&expires=/\1\//')/"* ]]
+	# any file of the event checks, another event's does not, nor a mangled prefix
+	run ppv-mint -c -f nginx -k "$T/nginx.key" --now 1764000000 --token-path /t --nginx-expr "$e" <<-URLS
+	${url/index.m3u8/seg00042.ts}
+	${url/index.m3u8/key-0.key}
+	${url/ev1/ev2}
+	${url/\/t\//\/x\/}
+	${url%/live/*}
+	URLS
+	assert_failure 1
+	assert_line --index 0 --partial ': OK'
+	assert_line --index 1 --partial ': OK'
+	assert_line --index 2 --partial ': FAIL bad-signature'
+	assert_line --index 3 --partial ': FAIL malformed'
+	assert_line --index 4 --partial ': FAIL malformed'
+	run ppv-mint -c -f nginx -k "$T/nginx.key" --now 1764010000 --token-path /t --nginx-expr "$e" <<< "$url"
+	assert_failure 1
+	assert_output --partial ': FAIL expired'
+}
+
+@test "--token-path is refused for formats other than nginx, and without a leading slash" {
+	run ppv-mint -f akamai -k "$T/akamai.key" -t 1h --token-path /t /live/ev1/index.m3u8
+	assert_failure 2
+	assert_output --partial 'nginx only'
+	run ppv-mint -f nginx -k "$T/nginx.key" -t 1h --token-path t /live/ev1/index.m3u8
+	assert_failure 2
+	assert_output --partial '--token-path'
+}

@@ -51,6 +51,22 @@ test_token(void)
 	/* echo -n '2147483647/s/link127.0.0.1 secret' | openssl md5 -binary | base64url */
 	CHECK_STR(tok, "md5=_e4Nc3iduzkWRm01TBBNYw&expires=2147483647");
 	ppv_signer_free(s);
+	/* $ppv_dir and the token in the path: one ticket for a directory */
+	ncfg.nginx_expr = "$secure_link_expires$ppv_dir $secret";
+	ncfg.token_path = "/t/";
+	s = ppv_signer_new(&ncfg, err, sizeof err);
+	nc.path = "/live/ev1/index.m3u8";
+	long tn = ppv_mint(s, &nc, tok, sizeof tok);
+	char url[512];
+	CHECK(tn > 0 && ppv_mint_url(s, "http://h/", nc.path, tok, (size_t)tn, url, sizeof url) > 0);
+	/* printf '2147483647/live/ev1 secret' | openssl md5 -binary | base64url */
+	CHECK_STR(url, "http://h/t/PQuxuG9NYmD5Fs_5Az7JUw/2147483647/live/ev1/index.m3u8");
+	const char *seg = "http://h/t/PQuxuG9NYmD5Fs_5Az7JUw/2147483647/live/ev1/seg7.ts";
+	CHECK(ppv_check(s, &o, seg, strlen(seg)) == PPV_TOK_OK);
+	const char *other = "http://h/t/PQuxuG9NYmD5Fs_5Az7JUw/2147483647/live/ev2/seg7.ts";
+	CHECK(ppv_check(s, &o, other, strlen(other)) == PPV_TOK_BAD_SIGNATURE);
+	ppv_signer_free(s);
+	ncfg.token_path = NULL;
 	ncfg.nginx_expr = "$uri $foo";
 	CHECK(ppv_signer_new(&ncfg, err, sizeof err) == NULL && strstr(err, "$foo"));
 	ncfg.nginx_expr = "$uri";
