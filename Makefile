@@ -90,6 +90,7 @@ check: all
 	$(MAKE) unit
 	$(MAKE) bats
 	$(MAKE) check-asan
+	$(MAKE) valgrind
 	$(MAKE) fuzz FUZZ_TIME=$(FUZZ_SHORT) FUZZ_SEED=1
 	$(MAKE) lint-man
 
@@ -104,6 +105,10 @@ check-asan:
 	$(MAKE) BUILD=build/asan BIN=build/asan/bin CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PPV_BIN=$(CURDIR)/build/asan/bin bats tests
+
+# The demo with every ppv binary under valgrind's memcheck: no error, no leak.
+valgrind: all
+	@PPV_BIN=$(CURDIR)/$(BIN) mk/valgrind-demo
 
 lint-man:
 	@for m in $(MAN1) $(MAN5) $(MAN7); do mandoc -Tlint -W warning $$m || exit 1; done
@@ -159,5 +164,5 @@ clean:
 deps:
 	mk/deps build check
 
-.PHONY: all check unit bats check-asan lint-man fuzz bench demo install uninstall clean deps
+.PHONY: all check unit bats check-asan valgrind lint-man fuzz bench demo install uninstall clean deps
 .SECONDARY:
