@@ -39,6 +39,7 @@ print('creator_id,name,country,currency')
 for i in range(200): print(f'c{i:04d},Creator {i},FR,{\"USD\" if i % 2 == 0 else \"EUR\"}')" > creators.csv
 	cp "$BATS_TEST_DIRNAME/data/earnings/fees.csv" "$BATS_TEST_DIRNAME/data/earnings/fx.csv" .
 	printf 'creator_id,currency,balance\nc0000,USD,12.00\nc0001,EUR,-3.00\n' > 2026-09.balances
+	(umask 077; echo "creator7 k3y" > stream.keys)
 }
 
 # Shell lines of a document's examples: backslash continuations joined.
@@ -50,15 +51,41 @@ examples() {
 			gsub(/\\e$/, "\\"); gsub(/\\e/, "\\")
 			if (sub(/\\$/, "") || /\|$/) { line = line $0 " "; next }
 			print line $0; line = ""
-		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice|segment|earnings)' | grep -vE '^(make|sudo|hadoop) ' |
-		# servers that wait for a publisher are run elsewhere
-		grep -vE -- ' -l ' || true
+		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice|segment|earnings)' | grep -vE '^(make|sudo|hadoop) ' || true
+}
+
+# An example that waits for a publisher: it runs in a directory of its own
+# (its output must not replace the fixtures), with a free port for 1935 and
+# the system directories under $T, a real ffmpeg publishes a second of video
+# with the key in stream.keys, and SIGTERM ends the wait for a reconnect.
+run_listener() {
+	local cmd=$1 port pid
+	port=$(free_port)
+	cmd=${cmd//1935/$port}
+	cmd=${cmd//\/var\/www/$T/var/www}
+	cmd=${cmd//\/srv/$T/srv}
+	mkdir -p "$T/listen" && cp -p stream.keys "$T/listen/"
+	(cd "$T/listen" && exec bash -c "$cmd") 2> listen.err 3>&- &
+	pid=$!
+	for _ in $(seq 100); do grep -q 'waiting for a publisher' listen.err && break; sleep 0.1; done
+	ffmpeg -nostdin -v error -re -i recording.flv -c copy -f flv "rtmp://127.0.0.1:$port/live/k3y" ||
+		fail "publishing to: $cmd"
+	for _ in $(seq 50); do grep -q 'stopped publishing' listen.err && break; sleep 0.1; done
+	pkill -TERM -P "$pid" -x ppv-ingest || true
+	wait "$pid" || fail "example failed ($?): $cmd
+$(cat listen.err)"
+	grep -q 'creator7 is live' listen.err || fail "no publisher got in: $cmd"
 }
 
 run_examples() {
 	local n=0
 	fixtures
 	while IFS= read -r cmd; do
+		if [[ $cmd == *" -l "* ]]; then
+			run_listener "$cmd" < /dev/null
+			n=$((n + 1))
+			continue
+		fi
 		run bash -c "$cmd" < /dev/null
 		[ "$status" -eq 0 ] || fail "example failed ($status): $cmd
 $output"
