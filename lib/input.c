@@ -1,6 +1,7 @@
 /* input.c: one reader for files and stdin that decompresses gzip transparently (zlib). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,26 @@
 #include "cli.h"
 #include "input.h"
 
-enum { CHUNK = 1 << 16, MAXLINE = 1 << 20 };
+enum { CHUNK = 1 << 16, MAXLINE = 1 << 20, AHEAD = 1 << 20 };
+
+/* A gzip file is inflated a block ahead by a thread of its own, so that
+ * decompression and the program's work on the data share two cores. Not for
+ * pipes: a live pipe's reader must see each line as soon as it comes. */
+struct ahead {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *blk[2];
+	size_t len[2], off;   /* off: bytes of blk[rd] already handed out */
+	int full[2], rd, wr;
+	int done, stop;       /* done: the thread has read all; stop: close asked it to */
+	int err;              /* 1 read error (errno in eno), 2 zlib's msg, 3 truncated */
+	int eno;
+	char msg[128];
+};
 
 struct ppv_input {
+	struct ahead *ah;
 	gzFile gz;
 	const char *name;
 	char *buf;            /* holds [pos, end) unread bytes */
@@ -22,6 +40,124 @@ struct ppv_input {
 	int eof;
 	uint64_t used;        /* uncompressed bytes handed out */
 };
+
+static void *
+inflater(void *arg)
+{
+	ppv_input *in = arg;
+	struct ahead *a = in->ah;
+	int err = 0, n;
+
+	for (;;) {
+		pthread_mutex_lock(&a->mu);
+		while (a->full[a->wr] && !a->stop)
+			pthread_cond_wait(&a->cv, &a->mu);
+		int w = a->wr, stop = a->stop;
+		pthread_mutex_unlock(&a->mu);
+		if (stop)
+			break;
+		n = gzread(in->gz, a->blk[w], AHEAD);
+		if (n <= 0) {
+			const char *m = gzerror(in->gz, &err);
+			if (n < 0 && err == Z_ERRNO)
+				a->eno = errno, err = 1;
+			else if (n < 0 || (err != Z_OK && err != Z_BUF_ERROR))
+				snprintf(a->msg, sizeof a->msg, "%s", m), err = 2;
+			else
+				err = err == Z_BUF_ERROR ? 3 : 0;
+		}
+		pthread_mutex_lock(&a->mu);
+		if (n > 0) {
+			a->len[w] = (size_t)n;
+			a->full[w] = 1;
+			a->wr ^= 1;
+		} else {
+			a->err = err;
+			a->done = 1;
+		}
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (n <= 0)
+			break;
+	}
+	return NULL;
+}
+
+static void
+start_ahead(ppv_input *in, int fd)
+{
+	struct stat st;
+	unsigned char m[2];
+	struct ahead *a;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || pread(fd, m, 2, 0) != 2 || m[0] != 0x1f || m[1] != 0x8b)
+		return;
+	if (!(a = calloc(1, sizeof *a)) || !(a->blk[0] = malloc(AHEAD)) || !(a->blk[1] = malloc(AHEAD)))
+		ppv_die(PPV_ERR, "out of memory");
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	in->ah = a;
+	if (pthread_create(&a->th, NULL, inflater, in)) {
+		/* no thread: read in line as for any other input */
+		free(a->blk[0]);
+		free(a->blk[1]);
+		free(a);
+		in->ah = NULL;
+	}
+}
+
+/* What gzread would have given: the next inflated bytes, 0 at the end, -1 with
+ * gzerror's state in *err and errno set. */
+static int
+read_ahead(ppv_input *in, char *dst, size_t cap, int *err)
+{
+	struct ahead *a = in->ah;
+	size_t n;
+
+	pthread_mutex_lock(&a->mu);
+	while (!a->full[a->rd] && !a->done)
+		pthread_cond_wait(&a->cv, &a->mu);
+	if (!a->full[a->rd]) {
+		*err = a->err;
+		pthread_mutex_unlock(&a->mu);
+		if (*err == 1)
+			errno = a->eno;
+		return *err == 1 || *err == 2 ? -1 : 0;
+	}
+	pthread_mutex_unlock(&a->mu);
+	n = a->len[a->rd] - a->off;
+	if (n > cap)
+		n = cap;
+	memcpy(dst, a->blk[a->rd] + a->off, n);
+	a->off += n;
+	if (a->off == a->len[a->rd]) {
+		pthread_mutex_lock(&a->mu);
+		a->full[a->rd] = 0;
+		a->rd ^= 1;
+		a->off = 0;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+	}
+	return (int)n;
+}
+
+static void
+stop_ahead(ppv_input *in)
+{
+	struct ahead *a = in->ah;
+
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->th, NULL);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	free(a->blk[0]);
+	free(a->blk[1]);
+	free(a);
+	in->ah = NULL;
+}
 
 ppv_input *
 ppv_input_open(const char *path)
@@ -41,6 +177,8 @@ ppv_input_open(const char *path)
 	if (!(in->gz = gzdopen(fd, "rb")))
 		ppv_die(PPV_ERR, "%s: cannot read:", in->name);
 	gzbuffer(in->gz, CHUNK);
+	if (name == path)
+		start_ahead(in, fd);
 	return in;
 }
 
@@ -68,6 +206,20 @@ fill(ppv_input *in)
 			ppv_die(PPV_ERR, "out of memory");
 	}
 	fflush(stdout);
+	if (in->ah) {
+		int aerr = 0;
+		n = read_ahead(in, in->buf + in->end, in->cap - in->end, &aerr);
+		if (n < 0 && aerr == 1)
+			ppv_die(PPV_ERR, "%s: read error:", in->name);
+		if (n < 0)
+			ppv_die(PPV_ERR, "%s: %s", in->name, in->ah->msg);
+		if (n == 0 && aerr == 3)
+			ppv_die(PPV_ERR, "%s: truncated gzip data", in->name);
+		if (n == 0)
+			in->eof = 1;
+		in->end += (size_t)n;
+		return (size_t)n;
+	}
 	n = gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end));
 	if (n < 0) {
 		msg = gzerror(in->gz, &err);
@@ -181,6 +333,8 @@ ppv_input_close(ppv_input *in)
 {
 	if (!in)
 		return;
+	if (in->ah)
+		stop_ahead(in);
 	gzclose(in->gz);
 	free(in->buf);
 	free(in);

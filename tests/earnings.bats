@@ -476,3 +476,30 @@ month() {
 	ppv-earnings -q -m last --summary "$T/last.json" -o /dev/null "$T/ev.csv"
 	grep -q "\"month\":\"$(date -ud "$(date -u +%Y-%m-01) -1 day" +%Y-%m)\"" "$T/last.json"
 }
+
+@test "a large .gz log, inflated ahead by a thread, gives the plain file's payouts; a cut or corrupt one is exit 2" {
+	# 60,000 rows: several of the inflating thread's 1 MiB blocks, rows across their edges
+	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 60000 8 --currencies USD,EUR > "$T/ev.csv"
+	gzip -c "$T/ev.csv" > "$T/ev.csv.gz"
+	[ "$(stat -c %s "$T/ev.csv")" -gt $((3 << 20)) ]
+	ppv-earnings -q -m 2026-10 -o "$T/plain.csv" "$T/ev.csv"
+	ppv-earnings -q -m 2026-10 -o "$T/gz.csv" "$T/ev.csv.gz"
+	cmp "$T/plain.csv" "$T/gz.csv"
+	head -c $(($(stat -c %s "$T/ev.csv.gz") / 2)) "$T/ev.csv.gz" > "$T/cut.csv.gz"
+	run ppv-earnings -q -m 2026-10 -o "$T/out.csv" "$T/cut.csv.gz"
+	assert_failure 2
+	assert_output --partial "$T/cut.csv.gz: truncated gzip data"
+	[ ! -e "$T/out.csv" ]
+	# bytes changed in the middle of the deflate stream: zlib's complaint, or the CRC's
+	cp "$T/ev.csv.gz" "$T/bad.csv.gz"
+	printf '\377\377\377\377\377\377\377\377' | dd of="$T/bad.csv.gz" bs=1 seek=$(($(stat -c %s "$T/ev.csv.gz") / 3)) conv=notrunc 2> /dev/null
+	run ppv-earnings -q -m 2026-10 -o "$T/out.csv" "$T/bad.csv.gz"
+	assert_failure 2
+	assert_output --regexp "^ppv-earnings: $T/bad.csv.gz(:[0-9]+)?: "
+	[ ! -e "$T/out.csv" ]
+	# ppv-mint -c reads gzip files the same way
+	head -c 100 "$T/ev.csv.gz" > "$T/short.gz"
+	run ppv-mint -c -f nginx -k "$T/nginx.key" "$T/short.gz"
+	assert_failure 2
+	assert_output --partial "$T/short.gz: truncated gzip data"
+}
