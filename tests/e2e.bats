@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # The whole pipeline as `make demo` runs it (RTMP push with a stream key,
-# cue, encrypted live HLS, tickets, nginx, stitched ads, payouts), then a real
-# browser: hls.js in headless Chromium plays a buyer's ad version through
-# nginx with the buyer's ticket, and nothing plays without one.
+# cue, encrypted live HLS, tickets, nginx, ads stitched live, payouts), with a
+# real browser watching: hls.js in headless Chromium plays a buyer's live,
+# ad-stitched event through nginx with the buyer's ticket, and nothing plays
+# without one.
 
 load helpers
 
@@ -18,18 +19,32 @@ browse() {
 	node "$JS/play.js" "$1" "${2:-60}"
 }
 
-@test "make demo end to end: a buyer's paywalled, encrypted, ad-stitched event plays in Chromium through nginx, and only with a valid ticket" {
+@test "make demo end to end: Chromium plays a buyer's paywalled, encrypted event live with ads stitched in, through nginx, and nothing without a valid ticket" {
 	D=$T/demo
-	PPV_BIN=$PPV_BIN PPV_DEMO_DIR=$D run "$ROOT/mk/demo" 3>&-
+	PPV_BIN=$PPV_BIN PPV_DEMO_DIR=$D PPV_DEMO_WATCH="node $JS/play.js" run "$ROOT/mk/demo" 3>&-
 	[ "$status" -eq 0 ] || fail "$output"
+	# Chromium watched while it was live: content, the pod, content again, to the end
+	[ "$(cat "$D/watch.status")" = 0 ] || fail "$(cat "$D/watch.out")"
+	$PY - "$(cat "$D/watch.out")" <<-'PY'
+	import json, sys
+	r = json.loads(sys.argv[1])
+	f = r["frags"]
+	ads = [i for i, x in enumerate(f) if x.startswith("spring/")]
+	assert len(ads) == 4 and ads == list(range(ads[0], ads[0] + 4)), r
+	assert ads[0] >= 2 and f[:ads[0]] == ["ev1/index%d.ts" % i for i in range(ads[0])], r
+	assert f[ads[-1] + 1:] and all(x.startswith("ev1/") for x in f[ads[-1] + 1:]), r
+	assert r["ended"] and r["currentTime"] > 22, r
+	assert not any(e.endswith(":fatal") for e in r["errors"]), r
+	PY
 	# it told the person watching what happened at each step
 	assert_output --partial 'refused'
-	assert_output --regexp 'a buyer, the playlist +HTTP 200'
+	assert_output --regexp "a buyer, the event's playlist +HTTP 200"
 	assert_output --regexp 'a buyer, the AES key the playlist names +HTTP 200'
 	assert_output --regexp 'no ticket, the key +HTTP 403'
 	assert_output --regexp 'a forged ticket +HTTP 403'
 	assert_output --regexp 'a ticket that expired in 2020 +HTTP 410'
-	assert_output --regexp "ana's ad version, with her ticket +HTTP 200"
+	assert_output --regexp "ana, her own playlist with her ads +HTTP 200"
+	assert_output --regexp 'an ad segment, no ticket needed +HTTP 200'
 	assert_output --partial 'creator42, paid for the ads: creator42,'
 	[ -s "$D"/report-*.html ] && [ -s "$D"/payouts-*.csv ]
 	# the live playlist: encrypted, the break cued, ended; the ad version: clear ads inside it
@@ -43,7 +58,8 @@ browse() {
 	# the impressions the stitch logged are in the creator's payout
 	[ "$(grep -c ',creator42,' "$D/impressions.csv")" -ge 2 ]
 
-	# nginx again, the way the demo's last lines say
+	# after the event: nginx again, the way the demo's last lines say, and the
+	# recording with the ads plays from the start
 	cmd=$(printf '%s\n' "$output" | sed -n 's/^  \(nginx -e .*\) &$/\1/p')
 	[ -n "$cmd" ]
 	bash -c "$cmd" 3>&- &
