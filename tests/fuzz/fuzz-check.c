@@ -1,4 +1,4 @@
-/* fuzz-check.c: libFuzzer target for the check-mode parser: any line, every format. */
+/* fuzz-check.c: libFuzzer target for the check-mode parser: any line, every format, nginx also with the token in the path. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "keys.h"
 #include "token.h"
 
-static ppv_signer *signers[3];
+static ppv_signer *signers[4];
 static ppv_keyring ring;
 
 static void
@@ -28,6 +28,11 @@ init(void)
 		if (!signers[f])
 			abort();
 	}
+	ppv_tokcfg pcfg = { .fmt = PPV_FMT_NGINX, .keys = &ring, .token_path = "/t/",
+	                    .nginx_expr = "$secure_link_expires$ppv_dir $secret" };
+	char err[256];
+	if (!(signers[3] = ppv_signer_new(&pcfg, err, sizeof err)))
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,8 +46,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 	if (size < 1)
 		return 0;
-	/* the first byte picks the format and whether a --path is given */
-	int f = data[0] % 3;
+	/* the first byte picks the format (3: nginx, token in the path) and
+	 * whether a --path is given */
+	int f = data[0] & 8 ? 3 : data[0] % 3;
 	o.path = data[0] & 4 ? "/live/ev1/index.m3u8" : NULL;
 	char *line = malloc(size);
 	memcpy(line, data + 1, size - 1);
