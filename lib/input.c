@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,14 @@ start_ahead(ppv_input *in, int fd)
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	in->ah = a;
-	if (pthread_create(&a->th, NULL, inflater, in)) {
+	/* signals stay with the program's own thread, where its handlers expect
+	 * them; the inflater's reads are never interrupted */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&a->th, NULL, inflater, in);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
 		/* no thread: read in line as for any other input */
 		free(a->blk[0]);
 		free(a->blk[1]);
