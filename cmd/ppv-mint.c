@@ -178,7 +178,8 @@ mint_one(ppv_signer *s, const struct opts *o, const ppv_claims *c, const char *p
 	if ((n = ppv_mint(s, c, tok, sizeof tok)) < 0)
 		ppv_die(PPV_ERR, "%s: cannot mint: a claim is too long or not a valid path",
 		        path ? path : "token");
-	if (o->base) {
+	/* a token in the path is only of use as a path */
+	if (o->base || o->cfg.token_path) {
 		if ((un = ppv_mint_url(s, o->base, path, tok, (size_t)n, url, sizeof url)) < 0)
 			ppv_die(PPV_ERR, "%s: URL too long", path);
 		fwrite(url, 1, (size_t)un, out);

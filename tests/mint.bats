@@ -372,6 +372,10 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	run ppv-mint -c -f nginx -k "$T/nginx.key" --now 1764010000 --token-path /t --nginx-expr "$e" <<< "$url"
 	assert_failure 1
 	assert_output --partial ': FAIL expired'
+	# without -u, the path alone
+	run ppv-mint -f nginx -k "$T/nginx.key" --now 1764000000 -t 1h --token-path /t --nginx-expr "$e" /live/ev1/index.m3u8
+	assert_success
+	assert_output "${url#https://cdn.example.com}"
 }
 
 @test "--token-path is refused for formats other than nginx, and without a leading slash" {
