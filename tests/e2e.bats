@@ -21,8 +21,15 @@ browse() {
 
 @test "make demo end to end: Chromium plays a buyer's paywalled, encrypted event live with ads stitched in, through nginx, and nothing without a valid ticket" {
 	D=$T/demo
-	PPV_BIN=$PPV_BIN PPV_DEMO_DIR=$D PPV_DEMO_WATCH="node $JS/play.js" run "$ROOT/mk/demo" 3>&-
+	# into a file, not a pipe: a process the demo left behind would hold a pipe open forever
+	status=0
+	PPV_BIN=$PPV_BIN PPV_DEMO_DIR=$D PPV_DEMO_WATCH="node $JS/play.js" "$ROOT/mk/demo" > "$T/demo.out" 2>&1 3>&- || status=$?
+	output=$(cat "$T/demo.out")
 	[ "$status" -eq 0 ] || fail "$output"
+	# and it left nothing running: not nginx, not the pipeline, not the browser
+	run pgrep -af -- "$D/"
+	[ "$status" -eq 1 ] || fail "left running: $output"
+	output=$(cat "$T/demo.out")
 	# Chromium watched while it was live: content, the pod, content again, to the end
 	[ "$(cat "$D/watch.status")" = 0 ] || fail "$(cat "$D/watch.out")"
 	$PY - "$(cat "$D/watch.out")" <<-'PY'
