@@ -27,6 +27,7 @@ browse() {
 	output=$(cat "$T/demo.out")
 	[ "$status" -eq 0 ] || fail "$output"
 	# and it left nothing running: not nginx, not the pipeline, not the browser
+	for _ in $(seq 30); do pgrep -f -- "$D/" > /dev/null || break; sleep 0.1; done
 	run pgrep -af -- "$D/"
 	[ "$status" -eq 1 ] || fail "left running: $output"
 	output=$(cat "$T/demo.out")
