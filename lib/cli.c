@@ -106,3 +106,21 @@ ppv_errf(char *err, size_t cap, const char *fmt, ...)
 	va_end(ap);
 	return -1;
 }
+
+void *
+ppv_xrealloc(void *p, size_t n)
+{
+	if (!(p = realloc(p, n ? n : 1)))
+		ppv_die(PPV_ERR, "out of memory");
+	return p;
+}
+
+char *
+ppv_xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		ppv_die(PPV_ERR, "out of memory");
+	return d;
+}

@@ -21,5 +21,9 @@ void ppv_flush_stdout(void);
 /* A library's error: the message into err (cap bytes), -1 returned. */
 int ppv_errf(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 _Noreturn void ppv_exit(int code);
+/* realloc and strdup that end the program on exhaustion: there is no
+ * half-done output worth keeping when memory has run out. */
+void *ppv_xrealloc(void *p, size_t n);
+char *ppv_xstrdup(const char *s);
 
 #endif

@@ -23,14 +23,6 @@ struct ppv_csv {
 	int pending;           /* the first row was data, not a header: not yet returned */
 };
 
-static void *
-xrealloc(void *p, size_t n)
-{
-	if (!(p = realloc(p, n)))
-		ppv_die(PPV_ERR, "out of memory");
-	return p;
-}
-
 static void
 on_field(void *s, size_t n, void *data)
 {
@@ -38,12 +30,12 @@ on_field(void *s, size_t n, void *data)
 
 	if (c->nf == c->fcap) {
 		c->fcap = c->fcap ? 2 * c->fcap : 16;
-		c->off = xrealloc(c->off, c->fcap * sizeof *c->off);
-		c->len = xrealloc(c->len, c->fcap * sizeof *c->len);
+		c->off = ppv_xrealloc(c->off, c->fcap * sizeof *c->off);
+		c->len = ppv_xrealloc(c->len, c->fcap * sizeof *c->len);
 	}
 	while (c->alen + n + 1 > c->acap) {
 		c->acap = c->acap ? 2 * c->acap : 256;
-		c->arena = xrealloc(c->arena, c->acap);
+		c->arena = ppv_xrealloc(c->arena, c->acap);
 	}
 	c->off[c->nf] = c->alen;
 	c->len[c->nf] = n;
@@ -107,7 +99,7 @@ normalize(const char *s, size_t n)
 		s++, n--;
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		n--;
-	r = xrealloc(NULL, n + 1);
+	r = ppv_xrealloc(NULL, n + 1);
 	memcpy(r, s, n);
 	r[n] = '\0';
 	return r;
@@ -136,7 +128,7 @@ static void
 header_from_row(ppv_csv *c)
 {
 	c->nhdr = c->nf;
-	c->hdr = xrealloc(NULL, c->nhdr * sizeof *c->hdr);
+	c->hdr = ppv_xrealloc(NULL, c->nhdr * sizeof *c->hdr);
 	for (size_t i = 0; i < c->nf; i++)
 		c->hdr[i] = normalize(c->arena + c->off[i], c->len[i]);
 }
@@ -190,7 +182,7 @@ ppv_csv_open_as(ppv_input *in, const char *header, const char *key)
 	/* no header: the columns are the documented ones, and this row is data */
 	for (const char *p = header; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
 		size_t n = strcspn(p, ",");
-		c->hdr = xrealloc(c->hdr, (c->nhdr + 1) * sizeof *c->hdr);
+		c->hdr = ppv_xrealloc(c->hdr, (c->nhdr + 1) * sizeof *c->hdr);
 		c->hdr[c->nhdr++] = normalize(p, n);
 	}
 	c->pending = 1;

@@ -8,7 +8,6 @@
 #include <strings.h>
 #include <sys/mman.h>
 
-
 #include "cli.h"
 #include "csvio.h"
 #include "evread.h"
@@ -82,8 +81,6 @@ struct imp {                           /* impressions of a creator, a day and a 
 	uint64_t n;
 };
 
-
-
 struct ppv_earn {
 	ppv_earn_cfg cfg;
 	ppv_earn_counts k;
@@ -124,24 +121,6 @@ struct ppv_earn {
 	long line;
 	ppv_csv *csv;
 };
-
-static void *
-xalloc(void *p, size_t n)
-{
-	if (!(p = realloc(p, n ? n : 1)))
-		ppv_die(PPV_ERR, "out of memory");
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		ppv_die(PPV_ERR, "out of memory");
-	return d;
-}
 
 static uint64_t
 hash_str(const char *s, size_t n)
@@ -238,7 +217,7 @@ static void partial_event(ppv_earn *e, const ppv_event *v);
 ppv_earn *
 ppv_earn_new(const ppv_earn_cfg *cfg)
 {
-	ppv_earn *e = xalloc(NULL, sizeof *e);
+	ppv_earn *e = ppv_xrealloc(NULL, sizeof *e);
 
 	memset(e, 0, sizeof *e);
 	e->cfg = *cfg;
@@ -246,10 +225,10 @@ ppv_earn_new(const ppv_earn_cfg *cfg)
 	if ((e->partial = cfg->partial))
 		partial_header(e);
 	e->crmask = 1023;
-	e->crmap = xalloc(NULL, (e->crmask + 1) * sizeof *e->crmap);
+	e->crmap = ppv_xrealloc(NULL, (e->crmask + 1) * sizeof *e->crmap);
 	memset(e->crmap, 0, (e->crmask + 1) * sizeof *e->crmap);
 	e->impmask = 1023;
-	e->impmap = xalloc(NULL, (e->impmask + 1) * sizeof *e->impmap);
+	e->impmap = ppv_xrealloc(NULL, (e->impmask + 1) * sizeof *e->impmap);
 	memset(e->impmap, 0, (e->impmask + 1) * sizeof *e->impmap);
 	e->nslot = 1 << 14;
 	e->slot = slots_alloc(e->nslot);
@@ -300,7 +279,7 @@ creator_add(ppv_earn *e, const char *id)
 {
 	if (e->ncr + 1 > (e->crmask + 1) / 2) {
 		size_t mask = 2 * e->crmask + 1;
-		size_t *map = xalloc(NULL, (mask + 1) * sizeof *map);
+		size_t *map = ppv_xrealloc(NULL, (mask + 1) * sizeof *map);
 		memset(map, 0, (mask + 1) * sizeof *map);
 		for (size_t k = 0; k < e->ncr; k++) {
 			size_t i = hash_str(e->cr[k]->o.id, strlen(e->cr[k]->o.id)) & mask;
@@ -314,11 +293,11 @@ creator_add(ppv_earn *e, const char *id)
 	}
 	if (e->ncr == e->crcap) {
 		e->crcap = e->crcap ? 2 * e->crcap : 64;
-		e->cr = xalloc(e->cr, e->crcap * sizeof *e->cr);
+		e->cr = ppv_xrealloc(e->cr, e->crcap * sizeof *e->cr);
 	}
-	struct creator *c = xalloc(NULL, sizeof *c);
+	struct creator *c = ppv_xrealloc(NULL, sizeof *c);
 	memset(c, 0, sizeof *c);
-	c->o.id = xstrdup(id);
+	c->o.id = ppv_xstrdup(id);
 	c->o.min_payout = -1;
 	size_t i = hash_str(id, strlen(id)) & e->crmask;
 	while (e->crmap[i])
@@ -368,7 +347,7 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 		struct creator *k = creator_add(e, id);
 		k->from_table = 1;
 		creator_currency(k, code);
-		k->o.name = *field(c, cname) ? xstrdup(field(c, cname)) : NULL;
+		k->o.name = *field(c, cname) ? ppv_xstrdup(field(c, cname)) : NULL;
 		snprintf(k->country, sizeof k->country, "%s", field(c, ccountry));
 		snprintf(k->tax_form, sizeof k->tax_form, "%s", field(c, cform));
 		if (*field(c, cmin) && ppv_money_parse(field(c, cmin), ppv_csv_fieldlen(c, cmin), k->o.exp,
@@ -423,7 +402,7 @@ ppv_earn_fees(ppv_earn *e, const char *path)
 		const char *fx = field(c, cfixed);
 		if (*fx && (ppv_money_parse(fx, strlen(fx), ppv_currency_exp(e->cfg.base), &f.fixed) || f.fixed < 0))
 			ppv_die(PPV_ERR, "%s:%ld: fixed '%s' is not an amount in %s (--base)", name, line, fx, e->cfg.base);
-		e->fee = xalloc(e->fee, (e->nfee + 1) * sizeof *e->fee);
+		e->fee = ppv_xrealloc(e->fee, (e->nfee + 1) * sizeof *e->fee);
 		e->fee[e->nfee++] = f;
 	}
 	ppv_csv_close(c);
@@ -451,7 +430,7 @@ ppv_earn_withholding(ppv_earn *e, const char *path)
 		snprintf(w.form, sizeof w.form, "%s", *field(c, cform) ? field(c, cform) : "*");
 		if (ppv_decimal_parse(r, strlen(r), 0, &w.rate) || w.rate.num > 100 * ppv_pow10(w.rate.scale))
 			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a percentage from 0 to 100", name, line, r);
-		e->wh = xalloc(e->wh, (e->nwh + 1) * sizeof *e->wh);
+		e->wh = ppv_xrealloc(e->wh, (e->nwh + 1) * sizeof *e->wh);
 		e->wh[e->nwh++] = w;
 	}
 	ppv_csv_close(c);
@@ -490,14 +469,14 @@ ppv_earn_fx(ppv_earn *e, const char *path)
 			ppv_die(PPV_ERR, "%s:%ld: a rate for the base currency %s, which is 1 by definition", name, line, code);
 		struct fxcur *f = fx_find(e, code);
 		if (!f) {
-			e->fx = xalloc(e->fx, (e->nfx + 1) * sizeof *e->fx);
+			e->fx = ppv_xrealloc(e->fx, (e->nfx + 1) * sizeof *e->fx);
 			f = &e->fx[e->nfx++];
 			memset(f, 0, sizeof *f);
 			memcpy(f->code, code, 4);
 		}
 		if (f->n == f->cap) {
 			f->cap = f->cap ? 2 * f->cap : 64;
-			f->d = xalloc(f->d, f->cap * sizeof *f->d);
+			f->d = ppv_xrealloc(f->d, f->cap * sizeof *f->d);
 		}
 		f->d[f->n].day = t / 86400;
 		f->d[f->n].rate = d;
@@ -750,7 +729,7 @@ rates_of(ppv_earn *e, int srow, int prow, int wrow)
 		if (!k) {
 			if (e->nrates == 4095)
 				ppv_die(PPV_ERR, "more than 4095 combinations of fee and withholding rows");
-			e->rates = xalloc(e->rates, (e->nrates + 1) * sizeof *e->rates);
+			e->rates = ppv_xrealloc(e->rates, (e->nrates + 1) * sizeof *e->rates);
 			e->rates[e->nrates] = (struct rates){ (uint16_t)srow, (uint16_t)prow, (uint16_t)wrow };
 			e->ratemap[h] = (uint32_t)++e->nrates;
 			return (uint16_t)(e->nrates - 1);
@@ -865,19 +844,19 @@ pend_add(ppv_earn *e, const ppv_event *v)
 {
 	if (e->npend == e->pendcap) {
 		e->pendcap = e->pendcap ? 2 * e->pendcap : 256;
-		e->pend = xalloc(e->pend, e->pendcap * sizeof *e->pend);
+		e->pend = ppv_xrealloc(e->pend, e->pendcap * sizeof *e->pend);
 	}
 	struct pending *p = &e->pend[e->npend++];
 	size_t a = strlen(v->id) + 1, b = strlen(v->ref) + 1, c = strlen(v->creator) + 1;
-	p->id = xalloc(NULL, a + b + c);
+	p->id = ppv_xrealloc(NULL, a + b + c);
 	p->ref = p->id + a;
 	p->creator = p->ref + b;
 	memcpy(p->id, v->id, a);
 	memcpy(p->ref, v->ref, b);
 	memcpy(p->creator, v->creator, c);
 	if (!e->nfiles || strcmp(e->files[e->nfiles - 1], e->file)) {
-		e->files = xalloc(e->files, (e->nfiles + 1) * sizeof *e->files);
-		e->files[e->nfiles++] = xstrdup(e->file);
+		e->files = ppv_xrealloc(e->files, (e->nfiles + 1) * sizeof *e->files);
+		e->files[e->nfiles++] = ppv_xstrdup(e->file);
 	}
 	p->file = e->files[e->nfiles - 1];
 	p->line = e->line;
@@ -887,7 +866,6 @@ pend_add(ppv_earn *e, const ppv_event *v)
 	p->cur = (uint8_t)cur_index(e, v->cur);
 	snprintf(p->country, sizeof p->country, "%s", v->country);
 }
-
 
 /* Everything after parsing: once per event_id, then applied, held back
  * (refunds) or, with --partial, written for the merge. */
@@ -1236,7 +1214,7 @@ imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country)
 			if (e->nimp + 1 > (e->impmask + 1) / 2) {
 				size_t mask = 2 * e->impmask + 1;
 				free(e->impmap);
-				e->impmap = xalloc(NULL, (mask + 1) * sizeof *e->impmap);
+				e->impmap = ppv_xrealloc(NULL, (mask + 1) * sizeof *e->impmap);
 				memset(e->impmap, 0, (mask + 1) * sizeof *e->impmap);
 				e->impmask = mask;
 				for (size_t k = 0; k < e->nimp; k++) {
@@ -1250,7 +1228,7 @@ imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country)
 			}
 			if (e->nimp == e->impcap) {
 				e->impcap = e->impcap ? 2 * e->impcap : 256;
-				e->imp = xalloc(e->imp, e->impcap * sizeof *e->imp);
+				e->imp = ppv_xrealloc(e->imp, e->impcap * sizeof *e->imp);
 			}
 			struct imp *m = &e->imp[e->nimp++];
 			memset(m, 0, sizeof *m);
@@ -1460,7 +1438,7 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 	}
 	refunds(e);
 	impressions_apply(e);
-	e->list = xalloc(NULL, e->ncr * sizeof *e->list);
+	e->list = ppv_xrealloc(NULL, e->ncr * sizeof *e->list);
 	size_t n = 0;
 	for (size_t i = 0; i < e->ncr; i++) {
 		struct creator *k = e->cr[i];
@@ -1488,7 +1466,7 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 		    conv(e, o->gross - o->refunds, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->sales_base))
 			o->net_base = o->sales_base = INT64_MIN;
 		if (!o->name)
-			o->name = xstrdup(o->id);
+			o->name = ppv_xstrdup(o->id);
 		e->list[n++] = *o;
 	}
 	qsort(e->list, n, sizeof *e->list, by_id);

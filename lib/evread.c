@@ -40,14 +40,6 @@ struct ppv_evread {
 	struct AVMurMur3 *mm;
 };
 
-static void *
-xrealloc(void *p, size_t n)
-{
-	if (!(p = realloc(p, n)))
-		ppv_die(PPV_ERR, "out of memory");
-	return p;
-}
-
 static uint64_t
 fp_with(struct AVMurMur3 *mm, const char *s, size_t n)
 {
@@ -77,7 +69,7 @@ keep(struct batch *b, const char *s, size_t n)
 {
 	if (b->alen + n + 1 > b->acap) {
 		b->acap = 2 * (b->alen + n + 1) + 65536;
-		b->arena = xrealloc(b->arena, b->acap);
+		b->arena = ppv_xrealloc(b->arena, b->acap);
 	}
 	size_t off = b->alen;
 	memcpy(b->arena + off, s, n);
@@ -199,7 +191,7 @@ ppv_evread_open(const char *path)
 	if (!r || !(r->mm = av_murmur3_alloc()))
 		ppv_die(PPV_ERR, "out of memory");
 	r->in = ppv_input_open(path);
-	r->name = strdup(ppv_input_name(r->in));
+	r->name = ppv_xstrdup(ppv_input_name(r->in));
 	/* the header is read here, so a missing column is reported before any row */
 	r->csv = ppv_csv_open_as(r->in, PPV_EVENT_COLUMNS, "event_id");
 	pthread_mutex_init(&r->mu, NULL);
