@@ -50,7 +50,9 @@ for r in rows:
 	assert_success
 	assert_output --partial "ppv-payouts: 2026-09: "
 	PPV_MONTH=2026-10 PPV_MIN_PAYOUT=5000 "$EX/ppv-payouts"
-	[ -s "$T/out/payouts/2026-10.csv" ] && [ -s "$T/out/reports/2026-10.html" ] && [ -s "$T/out/ledgers/2026-10.csv" ]
+	[ -s "$T/out/payouts/2026-10.csv" ]
+	[ -s "$T/out/reports/2026-10.html" ]
+	[ -s "$T/out/ledgers/2026-10.csv" ]
 	# September's closing balances are October's opening ones
 	awk -F, 'NR > 1 && $3 != "0.00" { print $1 "," $3 }' "$T/out/balances/2026-09.csv" | sort > "$T/closed"
 	awk -F, 'NR > 1 && $10 != "0.00" { print $1 "," $10 }' "$T/out/payouts/2026-10.csv" | sort > "$T/opened"
@@ -102,7 +104,7 @@ for r in rows:
 	grep -q '#EXT-X-ENDLIST' "$T/www/ev42/index.m3u8"
 	grep -q '#EXT-X-KEY:METHOD=AES-128' "$T/www/ev42/index.m3u8"
 	grep -q '#EXT-X-CUE-OUT' "$T/www/ev42/index.m3u8"
-	[ "$(stat -c %a "$T"/www/ev42/*.key | sort -u)" = 600 ]
+	assert_equal "$(stat -c %a "$T"/www/ev42/*.key | sort -u)" 600
 	grep -q '"name":"creator7"' "$T/www/ev42.stats.json"
 	d=$(ffprobe -v error -allowed_extensions ALL -show_entries format=duration -of csv=p=0 "$T/www/ev42/index.m3u8")
 	awk -v d="$d" 'BEGIN { exit !(d > 7 && d < 9) }' || fail "duration $d"
@@ -125,8 +127,8 @@ for r in rows:
 		ffmpeg -v error -i "$T/out/$v/ads.m3u8" -f null -
 	done
 	# the recording's own cue placed c0001's break; the schedule c0002's
-	[ "$(grep -c ',c0001,' "$T/out/impressions.csv")" -ge 1 ]
-	[ "$(grep -c ',c0002,' "$T/out/impressions.csv")" -ge 1 ]
+	assert_num "$(grep -c ',c0001,' "$T/out/impressions.csv")" -ge 1
+	assert_num "$(grep -c ',c0002,' "$T/out/impressions.csv")" -ge 1
 	ppv-earnings -q -m "$(date -u +%Y-%m)" --impressions "$T/out/impressions.csv" /dev/null | grep -q '^c0001,'
 }
 
@@ -182,23 +184,23 @@ code() {
 	nginx_site
 	url=$(ticket ev42)
 	[[ $url == "http://127.0.0.1:$NPORT/t/"*"/live/ev42/index.m3u8" ]]
-	[ "$(code "$url")" = 200 ]
+	assert_equal "$(code "$url")" 200
 	# segments and keys are fetched by their relative URIs, under the ticket's prefix
 	d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$url")
 	awk -v d="$d" 'BEGIN { exit !(d > 15 && d < 17) }' || fail "duration $d"
 	key=$(grep -o 'URI="[^"]*"' "$T/www/live/ev42/index.m3u8" | head -1 | cut -d'"' -f2)
-	[ "$(code "${url%index.m3u8}$key")" = 200 ]
+	assert_equal "$(code "${url%index.m3u8}$key")" 200
 	curl -s -D - -o /dev/null "$url" | grep -qi '^cache-control: no-cache'
 	# without a ticket, with a forged one, another event's, an expired one
-	[ "$(code "http://127.0.0.1:$NPORT/live/ev42/index.m3u8")" = 403 ]
-	[ "$(code "http://127.0.0.1:$NPORT/live/ev42/$key")" = 403 ]
+	assert_equal "$(code "http://127.0.0.1:$NPORT/live/ev42/index.m3u8")" 403
+	assert_equal "$(code "http://127.0.0.1:$NPORT/live/ev42/$key")" 403
 	c=${url#*/t/}; c=${c:0:1}; r=A; [ "$c" != A ] || r=B
 	forged=${url/\/t\/$c//t/$r}
 	[ "$forged" != "$url" ]
-	[ "$(code "$forged")" = 403 ]
-	[ "$(code "${url/ev42/ev43}")" = 403 ]
-	[ "$(code "$(ticket ev42 '-e 2020-01-01T00:00:00Z')")" = 410 ]
-	[ "$(code "$(ticket ev43)")" = 200 ]
+	assert_equal "$(code "$forged")" 403
+	assert_equal "$(code "${url/ev42/ev43}")" 403
+	assert_equal "$(code "$(ticket ev42 '-e 2020-01-01T00:00:00Z')")" 410
+	assert_equal "$(code "$(ticket ev43)")" 200
 	# a browser: hls.js in Chromium, the page from another origin
 	serve "$T/www"
 	run play "$url" 40

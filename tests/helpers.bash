@@ -2,6 +2,8 @@
 # scratch directory, and key files with the permissions ppv insists on.
 bats_load_library bats-support 2>/dev/null || load /usr/lib/bats/bats-support/load.bash
 bats_load_library bats-assert 2>/dev/null || load /usr/lib/bats/bats-assert/load.bash
+# `run !` and `run -N` without warnings
+bats_require_minimum_version 1.5.0
 
 : "${PPV_BIN:=$BATS_TEST_DIRNAME/../bin}"
 PATH="$PPV_BIN:$PATH"
@@ -57,4 +59,9 @@ play() {
 # videojs' m3u8-parser reads playlists; one JSON summary a line.
 m3u8_parse() {
 	node "$JS/parse.js" "$@"
+}
+
+# A numeric comparison that shows both sides when it fails: assert_num "$(cmd)" -ge 2
+assert_num() {
+	[ "$1" "$2" "$3" ] || fail "expected $1 $2 $3"
 }

@@ -34,6 +34,12 @@ monotonic() {
 		awk 'NR > 1 && $1 + 0 <= prev + 0 { bad++ } { prev = $1 } END { exit bad > 0 }'
 }
 
+# until the listener says it is waiting (it logs once its socket listens)
+listening() {
+	for _ in $(seq 100); do grep -q 'waiting for a publisher' "$T/err" 2>/dev/null && return 0; sleep 0.1; done
+	fail "ppv-ingest never listened: $(cat "$T/err")"
+}
+
 publish() {
 	ffmpeg -v error -re -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/$1"
 }
@@ -52,26 +58,26 @@ publish() {
 	run bash -c "ppv-ingest --test-source --duration 2 --size 320x240 | ffmpeg -v error -i - -f null - 2>&1"
 	assert_success
 	assert_output ""
-	[ "$(codecs "$FIX/src.ts")" = "aac h264 " ]
+	assert_equal "$(codecs "$FIX/src.ts")" "aac h264 "
 }
 
 @test "an ffmpeg publisher with the right key comes out as H.264 + AAC of the pushed duration" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 1 -o "$T/out.ts" 2> "$T/err" &
 	pid=$!
-	sleep 0.3
+	listening
 	publish sekrit-key-123
 	wait $pid
-	[ "$(codecs "$T/out.ts")" = "aac h264 " ]
+	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
 	d=$(duration "$T/out.ts")
 	awk -v d="$d" 'BEGIN { exit !(d > 3.8 && d < 4.2) }' || fail "duration $d, pushed 4"
 	grep -q "creator7 is live" "$T/err"
-	! grep -q sekrit "$T/err"
+	run ! grep -q sekrit "$T/err"
 }
 
 @test "a wrong key: ffmpeg fails, nothing is output, the remote address is named, exit 1" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 3 > "$T/out.ts" 2> "$T/err" &
 	pid=$!
-	sleep 0.3
+	listening
 	run publish wrong-key
 	assert_failure
 	rc=0; wait $pid || rc=$?
@@ -84,19 +90,19 @@ publish() {
 @test "a wrong key first, then the right one: the server kept waiting" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 1 -o "$T/out.ts" 2> "$T/err" &
 	pid=$!
-	sleep 0.3
+	listening
 	run publish nope
 	assert_failure
 	publish another-key-456
 	wait $pid
 	grep -q "event9 is live" "$T/err"
-	[ "$(codecs "$T/out.ts")" = "aac h264 " ]
+	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
 }
 
 @test "a publisher that reconnects within --grace continues one output, timestamps never going back" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 4 --stats "$T/stats" -o "$T/out.ts" 2> "$T/err" &
 	pid=$!
-	sleep 0.3
+	listening
 	publish sekrit-key-123
 	sleep 1
 	publish sekrit-key-123
@@ -111,7 +117,7 @@ publish() {
 @test "another creator's key cannot take over a stream that went quiet" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 3 -o "$T/out.ts" 2> "$T/err" &
 	pid=$!
-	sleep 0.3
+	listening
 	publish sekrit-key-123
 	run publish another-key-456
 	assert_failure
@@ -137,7 +143,7 @@ publish() {
 	run ppv-ingest --stats "$T/stats" -o "$T/out.ts" "$T/in.ts"
 	assert_success
 	tail -n 1 "$T/stats" | grep -q '"discontinuities":0,'
-	[ "$(ffprobe -v error -select_streams a -show_entries stream=sample_rate,channels -of csv=p=0 "$T/out.ts" | grep . | sort -u)" = "48000,2" ]
+	assert_equal "$(ffprobe -v error -select_streams a -show_entries stream=sample_rate,channels -of csv=p=0 "$T/out.ts" | grep . | sort -u)" "48000,2"
 	# audio dts steps of 1920 ticks (1024 / 48000 s), give or take a tick of rounding
 	ffprobe -v error -select_streams a -show_entries packet=dts -of csv=p=0 "$T/out.ts" | tr -d , | grep . |
 		awk 'NR > 1 { d = $1 - prev; if (d < 1919 || d > 1921) bad++ } { prev = $1 } END { exit bad > 0 || NR < 100 }'
@@ -148,12 +154,17 @@ publish() {
 	(umask 077; echo 'correct-horse-battery' > "$T/srt.key")
 	ppv-ingest -k "$T/srt.key" -o "$T/out.ts" "srt://127.0.0.1:$PORT?mode=listener" 2> "$T/err" &
 	pid=$!
-	sleep 0.5
+	# until its UDP port is taken: then the SRT listener is up
+	for _ in $(seq 100); do
+		$PY -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.1", int(sys.argv[1])))' \
+			"$PORT" 2> /dev/null || break
+		sleep 0.1
+	done
 	ffmpeg -v error -re -i "$FIX/src.ts" -c copy -f mpegts \
 		"srt://127.0.0.1:$PORT?mode=caller&passphrase=correct-horse-battery&pkt_size=1316"
 	wait $pid
 	grep -q "the sender closed the connection" "$T/err"
-	[ "$(codecs "$T/out.ts")" = "aac h264 " ]
+	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
 	d=$(duration "$T/out.ts")
 	awk -v d="$d" 'BEGIN { exit !(d > 3.8 && d < 4.2) }' || fail "duration $d"
 }
@@ -178,7 +189,7 @@ publish() {
 @test "random bytes on the RTMP port are a clear error and the server keeps waiting" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 3 > "$T/out.ts" 2> "$T/err" &
 	pid=$!
-	sleep 0.3
+	listening
 	head -c 5000 /dev/urandom | $PY -c "
 import socket, sys
 s = socket.create_connection(('127.0.0.1', $PORT)); s.sendall(b'\x07' + sys.stdin.buffer.read()); s.close()"
@@ -220,10 +231,10 @@ s = socket.create_connection(('127.0.0.1', $PORT)); s.sendall(b'\x07' + sys.stdi
 @test "SIGTERM while waiting for a publisher ends quietly with exit 0" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" > "$T/out.ts" 2> "$T/err" &
 	pid=$!
-	for _ in $(seq 50); do grep -q waiting "$T/err" 2>/dev/null && break; sleep 0.1; done
+	listening
 	kill -TERM $pid
 	rc=0; wait $pid || rc=$?
 	[ "$rc" -eq 0 ]
-	[ "$(wc -l < "$T/err")" -eq 1 ]
+	assert_equal "$(wc -l < "$T/err")" 1
 	[ ! -s "$T/out.ts" ]
 }

@@ -173,7 +173,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	a=$output
 	run ppv-mint --genkey -f nginx
 	assert_output --regexp '^[A-Za-z0-9_-]{43}$'
-	[ "$(ppv-mint --genkey)" != "$a" ]
+	assert_not_equal "$(ppv-mint --genkey)" "$a"
 }
 
 @test "no expiry is a usage error" {
@@ -266,7 +266,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	assert_success
 	assert_output ""
 	grep -q '^st=1492404013~exp=1492404013~acl=/\*~hmac=a77d3cd1' "$T/out"
-	[ "$(ls -A "$T" | grep -c '^\.out')" -eq 0 ]
+	assert_equal "$(ls -A "$T" | grep -c '^\.out')" 0
 }
 
 @test "a failed -o write leaves the old file in place" {
@@ -274,8 +274,8 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	printf 'subject,path\na,/x\n' > "$T/subs.csv"
 	run ppv-mint -f akamai -k "$T/akamai.key" -o "$T/out" < "$T/subs.csv"
 	assert_failure 2
-	[ "$(cat "$T/out")" = old ]
-	[ "$(ls -A "$T" | grep -c '^\.out')" -eq 0 ]
+	assert_equal "$(cat "$T/out")" old
+	assert_equal "$(ls -A "$T" | grep -c '^\.out')" 0
 }
 
 @test "a write error on stdout is exit 2, a closed pipe ends quietly" {
@@ -336,7 +336,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	wait $pid || rc=$?
 	[ "$rc" -eq 143 ]
 	[ ! -e "$T/tickets.csv" ]
-	[ "$(ls -A "$T" | grep -c '^\.tickets')" -eq 0 ]
+	assert_equal "$(ls -A "$T" | grep -c '^\.tickets')" 0
 }
 
 @test "nginx with -a is refused: secure_link signs paths, it has no ACL" {

@@ -48,9 +48,9 @@ duration() {
 @test "segments start with PAT and PMT, at keyframes, every packet copied" {
 	ppv-segment -m vod -t 4 -o "$T/vod" < in.ts
 	for f in "$T"/vod/index*.ts; do
-		[ "$(head -c 1 "$f" | od -An -tx1 | tr -d ' ')" = 47 ]
+		assert_equal "$(head -c 1 "$f" | od -An -tx1 | tr -d ' ')" 47
 		# the first packet is the PAT (PID 0), the second the PMT
-		[ "$(od -An -tx1 -j1 -N2 "$f" | tr -d ' ')" = 4000 ]
+		assert_equal "$(od -An -tx1 -j1 -N2 "$f" | tr -d ' ')" 4000
 		run ffprobe -v error -select_streams v -show_entries frame=key_frame -read_intervals '%+#1' -of csv=p=0 "$f"
 		assert_output --regexp '^1,?$'
 	done
@@ -85,22 +85,22 @@ duration() {
 	grep -q '^#EXT-X-DATERANGE:ID="splice-1",.*DURATION=20.000,SCTE35-IN=0x' "$T/c/index.m3u8"
 	# and the SCTE-35 packets themselves are in the segments
 	cat "$T"/c/index*.ts > "$T/joined.ts"
-	[ "$(ppv-splice decode -i "$T/joined.ts" | wc -l)" -ge 2 ]
+	assert_num "$(ppv-splice decode -i "$T/joined.ts" | wc -l)" -ge 2
 }
 
 @test "encrypted: a new 0600 key every 3 segments, named before use, and ffmpeg decrypts" {
 	run ppv-segment -m event -t 4 --encrypt --rotate 3 --key-uri 'https://keys.example.com/ev1/{n}?t=x' -o "$T/e" cued.ts
 	assert_success
-	[ "$(stat -c %a "$T/e/index.0.key")" = 600 ]
-	[ "$(stat -c %s "$T/e/index.0.key")" = 16 ]
+	assert_equal "$(stat -c %a "$T/e/index.0.key")" 600
+	assert_equal "$(stat -c %s "$T/e/index.0.key")" 16
 	grep -q '^#EXT-X-KEY:METHOD=AES-128,URI="https://keys.example.com/ev1/3?t=x"$' "$T/e/index.m3u8"
-	[ "$(grep -c '^#EXT-X-KEY' "$T/e/index.m3u8")" -eq 4 ]
+	assert_equal "$(grep -c '^#EXT-X-KEY' "$T/e/index.m3u8")" 4
 	# ffmpeg reads the keys from local files
 	ppv-segment -m vod -t 4 --encrypt --rotate 3 -o "$T/l" cued.ts
 	run ffmpeg -v error -allowed_extensions ALL -i "$T/l/index.m3u8" -f null -
 	assert_success
 	assert_output ''
-	! ffprobe -v error "$T/l/index0.ts" 2>/dev/null
+	run ! ffprobe -v error "$T/l/index0.ts" 2>/dev/null
 }
 
 @test "live: the window slides, the sequence numbers stay, segments linger a playlist's length" {
@@ -119,11 +119,11 @@ duration() {
 	BG=
 	run $PY "$HLSCHECK" --live $(ls -v "$T"/snap.*) "$T/live/index.m3u8"
 	assert_success
-	[ "$(grep -c '^#EXTINF' "$T/live/index.m3u8")" -eq 4 ]
+	assert_equal "$(grep -c '^#EXTINF' "$T/live/index.m3u8")" 4
 	grep -q '^#EXT-X-ENDLIST' "$T/live/index.m3u8"
 	first=$(grep -m1 '^index' "$T/live/index.m3u8")
 	# the four before the window are still there, older ones gone
-	[ "$(ls "$T"/live/index*.ts | wc -l)" -le 9 ]
+	assert_num "$(ls "$T"/live/index*.ts | wc -l)" -le 9
 	[ -f "$T/live/$first" ]
 }
 
@@ -145,26 +145,26 @@ duration() {
 	run $PY "$HLSCHECK" --event "$T/k/index.m3u8"
 	assert_success
 	# three runs: two gaps marked, the numbers went on
-	[ "$(grep -c '^#EXT-X-DISCONTINUITY$' "$T/k/index.m3u8")" -eq 2 ]
+	assert_equal "$(grep -c '^#EXT-X-DISCONTINUITY$' "$T/k/index.m3u8")" 2
 	n=$(grep -c '^index' "$T/k/index.m3u8")
-	[ "$(grep '^index' "$T/k/index.m3u8" | paste -sd' ')" = "$(seq -f 'index%g.ts' 0 $((n - 1)) | paste -sd' ')" ]
+	assert_equal "$(grep '^index' "$T/k/index.m3u8" | paste -sd' ')" "$(seq -f 'index%g.ts' 0 $((n - 1)) | paste -sd' ')"
 	# at most the segment the last kill interrupted, hidden; a restart clears it
-	[ "$(ls -A "$T/k" | grep -c '\.tmp$')" -le 1 ]
+	assert_num "$(ls -A "$T/k" | grep -c '\.tmp$')" -le 1
 	ppv-segment -m event -t 2 -o "$T/k" < /dev/null 2>/dev/null || true
-	[ "$(ls -A "$T/k" | grep -c '\.tmp$')" -eq 0 ]
+	assert_equal "$(ls -A "$T/k" | grep -c '\.tmp$')" 0
 }
 
 @test "a timestamp jump becomes a discontinuity, the 33-bit wrap does not" {
 	ffmpeg -v error -i in.ts -t 10 -c copy -f mpegts "$T/a.ts"
 	ffmpeg -v error -i in.ts -t 10 -c copy -output_ts_offset 5000 -f mpegts "$T/b.ts"
 	cat "$T/a.ts" "$T/b.ts" | ppv-segment -m vod -t 4 -o "$T/j"
-	[ "$(grep -c '^#EXT-X-DISCONTINUITY$' "$T/j/index.m3u8")" -eq 1 ]
+	assert_equal "$(grep -c '^#EXT-X-DISCONTINUITY$' "$T/j/index.m3u8")" 1
 	run $PY "$HLSCHECK" --vod "$T/j/index.m3u8"
 	assert_success
 	# 95,440 s puts the wrap 3.7 s in
 	ffmpeg -v error -i in.ts -t 10 -c copy -output_ts_offset 95440 -f mpegts "$T/w.ts"
 	ppv-segment -m vod -t 4 -o "$T/w" "$T/w.ts"
-	! grep -q DISCONTINUITY "$T/w/index.m3u8"
+	run ! grep -q DISCONTINUITY "$T/w/index.m3u8"
 	$PY -c 'import sys; t = float(sys.argv[1]); assert abs(t - 10) < 0.1, t' "$(duration "$T/w/index.m3u8")"
 }
 
@@ -227,7 +227,7 @@ duration() {
 	grep -qx '#EXT-X-MAP:URI="index-init.mp4"' "$T/www/f/index.m3u8"
 	grep -q '^#EXT-X-CUE-OUT:DURATION=20.000$' "$T/www/f/index.m3u8"
 	grep -q '^#EXT-X-DATERANGE:ID="splice-1"' "$T/www/f/index.m3u8"
-	[ "$(head -c 8 "$T/www/f/index-init.mp4" | tail -c 4)" = ftyp ]
+	assert_equal "$(head -c 8 "$T/www/f/index-init.mp4" | tail -c 4)" ftyp
 	run ffmpeg -v error -i "$T/www/f/index.m3u8" -f null -
 	assert_success
 	assert_output ''
@@ -246,7 +246,7 @@ duration() {
 	ffmpeg -v error -i in.ts -t 12 -c copy -bsf:a aac_adtstoasc "$T/in.mp4"
 	run ppv-segment -m vod -t 4 -o "$T/r" "$T/in.mp4"
 	assert_success
-	[ "$(grep -c '^#EXTINF' "$T/r/index.m3u8")" -eq 3 ]
+	assert_equal "$(grep -c '^#EXTINF' "$T/r/index.m3u8")" 3
 	run ffmpeg -v error -i "$T/r/index.m3u8" -f null -
 	assert_success
 	assert_output ''
@@ -258,7 +258,7 @@ duration() {
 	for f in ts fmp4; do
 		run ppv-segment -f $f -m vod -t 4 -o "$T/p$f" < "$T/in.flv"
 		assert_success
-		[ "$(grep -c '^#EXTINF' "$T/p$f/index.m3u8")" -eq 3 ]
+		assert_equal "$(grep -c '^#EXTINF' "$T/p$f/index.m3u8")" 3
 		run ffmpeg -v error -i "$T/p$f/index.m3u8" -f null -
 		assert_success
 		assert_output ''
@@ -269,7 +269,7 @@ duration() {
 	ffmpeg -v error -i in.ts -t 12 -c copy -bsf:a aac_adtstoasc "$T/in.mp4"
 	run ppv-segment -f fmp4 -m vod -t 4 --encrypt -o "$T/m" "$T/in.mp4"
 	assert_success
-	[ "$(grep -c '^#EXTINF' "$T/m/index.m3u8")" -eq 3 ]
+	assert_equal "$(grep -c '^#EXTINF' "$T/m/index.m3u8")" 3
 	run ffmpeg -v error -allowed_extensions ALL -i "$T/m/index.m3u8" -f null -
 	assert_success
 	assert_output ''

@@ -21,35 +21,35 @@ print(json.dumps(v))' "$1"
 @test "14.1 time_signal decodes to the published placement opportunity start" {
 	run ppv-splice decode "$S141"
 	assert_success
-	[ "$(field command <<<"$output")" = '"time_signal"' ]
-	[ "$(field pts_time <<<"$output")" = 21388.766756 ]
-	[ "$(field descriptors.0.segmentation_event_id <<<"$output")" = 1207959694 ]   # 0x4800008E
-	[ "$(field descriptors.0.segmentation_type_id <<<"$output")" = 52 ]            # 0x34
-	[ "$(field descriptors.0.segmentation_duration <<<"$output")" = 307.0 ]
-	[ "$(field descriptors.0.upid_type <<<"$output")" = 8 ]
-	[ "$(field descriptors.0.upid <<<"$output")" = '"0x000000002CA0A18A"' ]
-	[ "$(field descriptors.0.segment_num <<<"$output")" = 2 ]
+	assert_equal "$(field command <<<"$output")" '"time_signal"'
+	assert_equal "$(field pts_time <<<"$output")" 21388.766756
+	assert_equal "$(field descriptors.0.segmentation_event_id <<<"$output")" 1207959694   # 0x4800008E
+	assert_equal "$(field descriptors.0.segmentation_type_id <<<"$output")" 52            # 0x34
+	assert_equal "$(field descriptors.0.segmentation_duration <<<"$output")" 307.0
+	assert_equal "$(field descriptors.0.upid_type <<<"$output")" 8
+	assert_equal "$(field descriptors.0.upid <<<"$output")" '"0x000000002CA0A18A"'
+	assert_equal "$(field descriptors.0.segment_num <<<"$output")" 2
 }
 
 @test "14.2 splice_insert decodes with its break duration and avail descriptor" {
 	run ppv-splice decode "$S142"
 	assert_success
-	[ "$(field command <<<"$output")" = '"splice_insert"' ]
-	[ "$(field event_id <<<"$output")" = 1207959695 ]
-	[ "$(field out_of_network <<<"$output")" = true ]
-	[ "$(field pts_time <<<"$output")" = 21514.559089 ]
-	[ "$(field duration <<<"$output")" = 60.293567 ]
-	[ "$(field auto_return <<<"$output")" = true ]
-	[ "$(field descriptors.0.provider_avail_id <<<"$output")" = 309 ]
+	assert_equal "$(field command <<<"$output")" '"splice_insert"'
+	assert_equal "$(field event_id <<<"$output")" 1207959695
+	assert_equal "$(field out_of_network <<<"$output")" true
+	assert_equal "$(field pts_time <<<"$output")" 21514.559089
+	assert_equal "$(field duration <<<"$output")" 60.293567
+	assert_equal "$(field auto_return <<<"$output")" true
+	assert_equal "$(field descriptors.0.provider_avail_id <<<"$output")" 309
 }
 
 @test "14.8 carries three segmentation descriptors in order" {
 	run ppv-splice decode "$S148"
 	assert_success
-	[ "$(field pts_time <<<"$output")" = 31466.942367 ]
-	[ "$(field descriptors.0.segmentation_type_id <<<"$output")" = 53 ]
-	[ "$(field descriptors.1.segmentation_type_id <<<"$output")" = 17 ]
-	[ "$(field descriptors.2.segmentation_type_id <<<"$output")" = 16 ]
+	assert_equal "$(field pts_time <<<"$output")" 31466.942367
+	assert_equal "$(field descriptors.0.segmentation_type_id <<<"$output")" 53
+	assert_equal "$(field descriptors.1.segmentation_type_id <<<"$output")" 17
+	assert_equal "$(field descriptors.2.segmentation_type_id <<<"$output")" 16
 }
 
 @test "cues come one a line on stdin, base64 or 0x-hex" {
@@ -59,7 +59,7 @@ print(json.dumps(v))' "$1"
 $hex"
 	assert_success
 	[ "${#lines[@]}" -eq 2 ]
-	[ "$(field event_id <<<"${lines[1]}")" = 1207959695 ]
+	assert_equal "$(field event_id <<<"${lines[1]}")" 1207959695
 }
 
 @test "a bad CRC is reported and the cue rejected, the others still decoded" {
@@ -83,12 +83,12 @@ $hex"
 	cue=$output
 	run ppv-splice decode "$cue"
 	assert_success
-	[ "$(field event_id <<<"$output")" = 77 ]
-	[ "$(field pts_time <<<"$output")" = 600.5 ]
-	[ "$(field duration <<<"$output")" = 30.0 ]
-	[ "$(field auto_return <<<"$output")" = true ]
-	[ "$(field descriptors.0.segmentation_type_id <<<"$output")" = 52 ]
-	[ "$(field descriptors.0.upid <<<"$output")" = '"0x000000002CA0A18A"' ]
+	assert_equal "$(field event_id <<<"$output")" 77
+	assert_equal "$(field pts_time <<<"$output")" 600.5
+	assert_equal "$(field duration <<<"$output")" 30.0
+	assert_equal "$(field auto_return <<<"$output")" true
+	assert_equal "$(field descriptors.0.segmentation_type_id <<<"$output")" 52
+	assert_equal "$(field descriptors.0.upid <<<"$output")" '"0x000000002CA0A18A"'
 }
 
 @test "UPIDs are shown by their type: MID as a list, ATSC and MPU as fields, text as text" {
@@ -109,7 +109,7 @@ $hex"
 	assert_success
 	assert_output --regexp '^0xFC30[0-9A-F]+$'
 	run ppv-splice decode "$output"
-	[ "$(field pts_time <<<"$output")" = 1.0 ]
+	assert_equal "$(field pts_time <<<"$output")" 1.0
 }
 
 @test "encode without a command, or with both, is a usage error" {

@@ -67,8 +67,8 @@ cued() {
 	serve "$FIX"
 	run play out/vod.m3u8
 	assert_success
-	[ "$(jf frags <<<"$output")" = '["content/c000.ts", "content/c001.ts", "ad/a000.ts", "ad/a001.ts", "content/c002.ts", "content/c003.ts"]' ]
-	[ "$(jf ended <<<"$output")" = true ]
+	assert_equal "$(jf frags <<<"$output")" '["content/c000.ts", "content/c001.ts", "ad/a000.ts", "ad/a001.ts", "content/c002.ts", "content/c003.ts"]'
+	assert_equal "$(jf ended <<<"$output")" true
 	refute_output --partial ':fatal'
 }
 
@@ -76,12 +76,12 @@ cued() {
 	ppv-splice stitch --ad ad8/index.m3u8 --at 8 -o "$T/vod.m3u8" content/index.m3u8
 	run m3u8_parse "$T/vod.m3u8"
 	assert_success
-	[ "$(jf warnings <<<"$output")" = '[]' ]
-	[ "$(jf discontinuities <<<"$output")" = 2 ]
-	[ "$(jf cueOut <<<"$output")" = 1 ]
-	[ "$(jf cueIn <<<"$output")" = 1 ]
-	[ "$(jf duration <<<"$output")" = 24 ]
-	[ "$(jf endList <<<"$output")" = true ]
+	assert_equal "$(jf warnings <<<"$output")" '[]'
+	assert_equal "$(jf discontinuities <<<"$output")" 2
+	assert_equal "$(jf cueOut <<<"$output")" 1
+	assert_equal "$(jf cueIn <<<"$output")" 1
+	assert_equal "$(jf duration <<<"$output")" 24
+	assert_equal "$(jf endList <<<"$output")" true
 	grep -qx '#EXT-X-CUE-OUT:DURATION=8.000' "$T/vod.m3u8"
 }
 
@@ -108,13 +108,13 @@ cued() {
 #EXT-X-MAP:URI="../../../adm/v1/init.mp4"
 #EXT-X-MAP:URI="../../../m/v1/init.mp4"'
 	run m3u8_parse out/fm/v1/index.m3u8
-	[ "$(jf warnings <<<"$output")" = '[]' ]
+	assert_equal "$(jf warnings <<<"$output")" '[]'
 	run m3u8_parse out/fm/master.m3u8
-	[ "$(jf playlists <<<"$output")" = 2 ]
+	assert_equal "$(jf playlists <<<"$output")" 2
 	serve "$FIX"
 	run play out/fm/master.m3u8
 	assert_success
-	[ "$(jf ended <<<"$output")" = true ]
+	assert_equal "$(jf ended <<<"$output")" true
 	# 12 s of content and 4 s of ad
 	$PY -c 'import sys; t = float(sys.argv[1]); assert 15.5 < t < 16.5, t' "$(jf currentTime <<<"$output")"
 	refute_output --partial ':fatal'
@@ -195,11 +195,11 @@ EOS
 	run ppv-splice stitch --interstitials --ad ad/index.m3u8 --at 8 -o out/int.m3u8 content/index.m3u8
 	assert_success
 	grep -q '^#EXT-X-DATERANGE:ID="ppv-1-1",CLASS="com.apple.hls.interstitial",START-DATE="2000-01-01T00:00:08.000Z",DURATION=4.000,X-ASSET-URI="../ad/index.m3u8",X-RESUME-OFFSET=0.000' out/int.m3u8
-	[ "$(grep -vc '^#' out/int.m3u8)" -eq 4 ]
+	assert_equal "$(grep -vc '^#' out/int.m3u8)" 4
 	serve "$FIX"
 	run play out/int.m3u8 30
 	assert_success
-	[ "$(jf interstitials <<<"$output")" = '["ad/index.m3u8"]' ]
+	assert_equal "$(jf interstitials <<<"$output")" '["ad/index.m3u8"]'
 }
 
 @test "a catalog fills each break by CPM, targets by meta, and logs impressions" {
@@ -230,7 +230,7 @@ EOS
 	refute_line na-only
 	ppv-splice stitch --ads "$T/cat.csv" --at 8/8 --meta country=US --viewer v1 \
 		--now 2026-11-25T00:00:00Z --impressions "$T/again.csv" -o "$T/again.m3u8" content/index.m3u8
-	[ "$(sed -n 3p "$T/again.csv" | cut -d, -f3)" = "$first" ]
+	assert_equal "$(sed -n 3p "$T/again.csv" | cut -d, -f3)" "$first"
 }
 
 @test "impressions are logged only for playlists that were written" {
@@ -238,7 +238,7 @@ EOS
 	run ppv-splice stitch --ads "$T/cat.csv" --at 8/8 --impressions "$T/imp.csv" -o "$T/out.m3u8" content/index.m3u8
 	assert_failure 1
 	assert_output --partial "$T/nowhere.m3u8: No such file or directory"
-	[ "$(wc -l < "$T/imp.csv")" -eq 1 ]
+	assert_equal "$(wc -l < "$T/imp.csv")" 1
 	[ ! -e "$T/out.m3u8" ]
 }
 
@@ -267,7 +267,9 @@ EOS
 	run ppv-splice stitch --ad "$FIX/ad/index.m3u8" --at 4 -o out in/a/x.m3u8 in/b/bad.m3u8 in/b/y.m3u8
 	assert_failure 1
 	assert_output "ppv-splice: in/b/bad.m3u8:3: bad #EXTINF duration 'four'"
-	[ -f out/in/a/x.m3u8 ] && [ -f out/in/b/y.m3u8 ] && [ ! -e out/in/b/bad.m3u8 ]
+	[ -f out/in/a/x.m3u8 ]
+	[ -f out/in/b/y.m3u8 ]
+	[ ! -e out/in/b/bad.m3u8 ]
 	# the same from a list on stdin
 	printf 'in/a/x.m3u8\nin/b/y.m3u8\n' | ppv-splice stitch --ad "$FIX/ad/index.m3u8" --at 4 -o out2
 	cmp out/in/a/x.m3u8 out2/in/a/x.m3u8
@@ -284,7 +286,7 @@ EOS
 	assert_failure 1
 	assert_output 'ppv-splice: in/v4.m3u8:3: a URI without #EXTINF'
 	diff -r one three
-	[ "$(find three -name '*.m3u8' | wc -l)" -eq 4 ]
+	assert_equal "$(find three -name '*.m3u8' | wc -l)" 4
 }
 
 @test "what is not a playlist is rejected with a reason" {
@@ -319,7 +321,7 @@ window() {
 	done
 	grep -q 'ad8/b000.ts' "$T/r10.m3u8"
 	grep -q 'slate/s000.ts' "$T/r12.m3u8"
-	! grep -q 'CUE' "$T/r22.m3u8"
+	run ! grep -q 'CUE' "$T/r22.m3u8"
 	# one (URI, discontinuity count) for each media sequence number in every refresh
 	$PY - "$T" <<-'PY'
 	import sys
@@ -337,5 +339,5 @@ window() {
 	assert len(seen) > 25, len(seen)
 	PY
 	run m3u8_parse "$T/r14.m3u8"
-	[ "$(jf warnings <<<"$output")" = '[]' ]
+	assert_equal "$(jf warnings <<<"$output")" '[]'
 }
