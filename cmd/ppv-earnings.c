@@ -150,27 +150,39 @@ month_bounds(opts *o, ppv_earn_cfg *cfg)
 
 /* --- outputs --- */
 
+/* The files of one run land together or not at all: each is written beside
+ * its name and renamed only when every one was written whole. Payouts hold
+ * money: a new file is for its owner alone (0600, less what the umask takes). */
+static struct {
+	ppv_atomic a;
+	const char *path;
+} outs[6];
+static int nouts;
+
 static FILE *
-out_open(ppv_atomic *a, const char *path)
+out_open(const char *path)
 {
 	FILE *f;
 
 	if (!path || !strcmp(path, "-"))
 		return stdout;
-	if (!(f = ppv_atomic_open(a, path, 0644)))
+	if (!(f = ppv_atomic_open(&outs[nouts].a, path, 0600)))
 		ppv_die(PPV_ERR, "%s:", path);
+	outs[nouts++].path = path;
 	return f;
 }
 
+/* In the order opened, the payouts last: a cron job that sees them can trust the rest. */
 static void
-out_commit(ppv_atomic *a, FILE *f, const char *path)
+outs_commit(void)
 {
-	if (f == stdout) {
-		ppv_flush_stdout();
-		return;
-	}
-	if (ppv_atomic_commit(a))
-		ppv_die(PPV_ERR, "%s:", path);
+	ppv_flush_stdout();
+	for (int i = 0; i < nouts; i++)
+		if (ppv_atomic_finish(&outs[i].a))
+			ppv_die(PPV_ERR, "%s:", outs[i].path);  /* the others' temporary files go at exit */
+	for (int i = 0; i < nouts; i++)
+		if (ppv_atomic_place(&outs[i].a))
+			ppv_die(PPV_ERR, "%s:", outs[i].path);
 }
 
 static void
@@ -280,19 +292,17 @@ main(int argc, char **argv)
 	}
 	month_bounds(&o, &cfg);
 
-	ppv_atomic aled = { 0 }, arej = { 0 };
 	if (o.ledger) {
-		cfg.ledger = out_open(&aled, o.ledger);
+		cfg.ledger = out_open(o.ledger);
 		fputs("event_id,time,creator_id,kind,amount,currency,payout_currency,gross,refund,store_fee,"
 		      "platform_fee,withholding,net,ref_event_id\n", cfg.ledger);
 	}
 	if (o.rejects) {
-		cfg.rejects = out_open(&arej, o.rejects);
+		cfg.rejects = out_open(o.rejects);
 		fputs("file,line,error,row\n", cfg.rejects);
 	}
-	ppv_atomic apart = { 0 };
 	if (o.partial)
-		cfg.partial = out_open(&apart, o.out);
+		cfg.partial = out_open(o.out);
 	ppv_earn *e = ppv_earn_new(&cfg);
 	if (o.creators)
 		ppv_earn_creators(e, o.creators);
@@ -326,9 +336,7 @@ main(int argc, char **argv)
 	if (ppv_earn_finish(e, err, sizeof err))
 		ppv_die(PPV_ERR, "%s", err);
 	if (o.partial) {
-		if (o.rejects)
-			out_commit(&arej, cfg.rejects, o.rejects);
-		out_commit(&apart, cfg.partial, o.out);
+		outs_commit();
 		ppv_earn_free(e);
 		free(o.imp);
 		free((char *)cfg.min_payout);
@@ -343,25 +351,11 @@ main(int argc, char **argv)
 	if ((tiers || o.compare) && !r.base_known)
 		ppv_die(PPV_ERR, "--tiers: creators paid in currencies without an --fx rate at the end of the month");
 
-	/* the payouts last: a cron job that sees them can trust the rest */
-	if (o.summary) {
-		ppv_atomic a = { 0 };
-		FILE *f = out_open(&a, o.summary);
-		ppv_report_summary(f, &r);
-		out_commit(&a, f, o.summary);
-	}
-	if (o.closing) {
-		ppv_atomic a = { 0 };
-		FILE *f = out_open(&a, o.closing);
-		ppv_report_closing(f, &r);
-		out_commit(&a, f, o.closing);
-	}
-	if (o.ledger)
-		out_commit(&aled, cfg.ledger, o.ledger);
-	if (o.rejects)
-		out_commit(&arej, cfg.rejects, o.rejects);
-	ppv_atomic a = { 0 };
-	FILE *f = out_open(&a, o.out);
+	if (o.summary)
+		ppv_report_summary(out_open(o.summary), &r);
+	if (o.closing)
+		ppv_report_closing(out_open(o.closing), &r);
+	FILE *f = out_open(o.out);
 	const char *fmt = o.format ? o.format : f == stdout && isatty(STDOUT_FILENO) ? "table" : "csv";
 	if (!strcmp(fmt, "table"))
 		ppv_report_table(f, &r);
@@ -371,7 +365,7 @@ main(int argc, char **argv)
 		ppv_report_html(f, &r);
 	else
 		ppv_report_csv(f, &r);
-	out_commit(&a, f, o.out);
+	outs_commit();
 	if (!o.quiet) {
 		const ppv_earn_counts *k = ppv_earn_stats(e);
 		if (k->duplicate || k->rejected)

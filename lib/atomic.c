@@ -1,4 +1,5 @@
 /* atomic.c: write-to-temp-then-rename, the only way ppv replaces a file that others read. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -129,8 +130,10 @@ ppv_atomic_open(ppv_atomic *a, const char *path, mode_t mode)
 		}
 		return a->fp;
 	}
-	if (stat(path, &st) == 0 && (!S_ISREG(st.st_mode) || in_proc(path)))
+	int exists = stat(path, &st) == 0;
+	if (exists && (!S_ISREG(st.st_mode) || in_proc(path)))
 		return a->fp = fopen(path, "w");
+	ppv_atomic_sweep(path);
 	if (!(a->path = strdup(path)) || !(copy = strdup(path)))
 		goto fail;
 	base = basename(copy);
@@ -139,16 +142,19 @@ ppv_atomic_open(ppv_atomic *a, const char *path, mode_t mode)
 		goto fail;
 	}
 	/* Hidden and in the same directory: rename(2) is atomic only within a file system. */
-	n = strlen(dir) + strlen(base) + 16;
+	n = strlen(dir) + strlen(base) + 40;
 	if ((a->tmp = malloc(n)))
-		snprintf(a->tmp, n, "%s/.%s.XXXXXX", dir, base);
+		snprintf(a->tmp, n, "%s/.%s.%ld.XXXXXX", dir, base, (long)getpid());
 	free(copy);
 	free(dir);
 	if (!a->tmp || (fd = mkstemp(a->tmp)) < 0)
 		goto fail;
 	mode_t mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, mode & ~mask) < 0 || !(a->fp = fdopen(fd, "w"))) {
+	/* what the operator gave the file (chmod 600 payouts) survives its replacement */
+	if (exists && fchown(fd, (uid_t)-1, st.st_gid) < 0)
+		errno = 0;  /* a group we are not in: the file gets ours */
+	if (fchmod(fd, exists ? st.st_mode & 07777 : mode & ~mask) < 0 || !(a->fp = fdopen(fd, "w"))) {
 		e = errno;
 		close(fd);
 		unlink(a->tmp);
@@ -194,28 +200,44 @@ ppv_atomic_sync(void)
 }
 
 int
-ppv_atomic_commit(ppv_atomic *a)
+ppv_atomic_finish(ppv_atomic *a)
 {
-	int e = 0, dfd;
-	char *dir;
+	int e = 0;
 
-	track(a, 0);
-	if (!a->tmp) {
-		/* written in place: only the flush can fail */
-		if (fflush(a->fp) == EOF || ferror(a->fp))
-			e = errno ? errno : EIO;
-		if (fclose(a->fp) == EOF && !e)
-			e = errno;
-		a->fp = NULL;
-		errno = e;
-		return e ? -1 : 0;
-	}
-	if (fflush(a->fp) == EOF || ferror(a->fp) || (!deferred && fsync(fileno(a->fp)) < 0))
+	if (!a->fp)
+		return 0;
+	if (fflush(a->fp) == EOF || ferror(a->fp) || (a->tmp && !deferred && fsync(fileno(a->fp)) < 0))
 		e = errno ? errno : EIO;
 	if (fclose(a->fp) == EOF && !e)
 		e = errno;
 	a->fp = NULL;
-	if (!e && rename(a->tmp, a->path) < 0)
+	if (e && a->tmp) {
+		track(a, 0);
+		unlink(a->tmp);
+		free(a->path);
+		free(a->tmp);
+		a->path = a->tmp = NULL;
+	}
+	errno = e;
+	return e ? -1 : 0;
+}
+
+int
+ppv_atomic_commit(ppv_atomic *a)
+{
+	return ppv_atomic_finish(a) < 0 ? -1 : ppv_atomic_place(a);
+}
+
+int
+ppv_atomic_place(ppv_atomic *a)
+{
+	int e = 0, dfd;
+	char *dir;
+
+	if (!a->tmp)
+		return 0;  /* written in place, or finishing it failed */
+	track(a, 0);
+	if (rename(a->tmp, a->path) < 0)
 		e = errno;
 	if (e) {
 		unlink(a->tmp);
@@ -275,7 +297,8 @@ ppv_atomic_write(const char *path, const void *buf, size_t n, mode_t mode)
 	ppv_atomic a;
 	FILE *fp;
 
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	int exists = stat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode)) {
 		if (!(fp = ppv_atomic_open(&a, path, mode)))
 			return -1;
 		if (fwrite(buf, 1, n, fp) != n) {
@@ -307,6 +330,8 @@ ppv_atomic_write(const char *path, const void *buf, size_t n, mode_t mode)
 		free(tmp);
 		return -1;
 	}
+	if (exists && (st.st_mode & 07777) != (mode & 07777) && fchmod(fd, st.st_mode & 07777) < 0)
+		e = errno;
 	a.path = (char *)path;
 	a.tmp = tmp;
 	a.fp = NULL;
@@ -342,6 +367,39 @@ ppv_atomic_write(const char *path, const void *buf, size_t n, mode_t mode)
 	free(tmp);
 	errno = e;
 	return e ? -1 : 0;
+}
+
+/* A temporary file's name says which process wrote it: .NAME.PID.XXXXXX
+ * (ppv_atomic_open) or .NAME.PID.SEQ (ppv_atomic_write). */
+void
+ppv_atomic_sweep(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *dir = slash ? strndup(path, (size_t)(slash - path + 1)) : strdup("./");
+	size_t bn = strlen(base);
+	DIR *d;
+	struct dirent *de;
+
+	if (!dir || !(d = opendir(dir))) {
+		free(dir);
+		return;
+	}
+	int dfd = dirfd(d);
+	while ((de = readdir(d))) {
+		const char *n = de->d_name, *p;
+		char *end;
+		if (n[0] != '.' || strncmp(n + 1, base, bn) || n[bn + 1] != '.')
+			continue;
+		p = n + bn + 2;
+		long pid = strtol(p, &end, 10);
+		if (end == p || *end != '.' || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dfd, n, 0);
+	}
+	closedir(d);
+	free(dir);
 }
 
 void

@@ -10,11 +10,20 @@ typedef struct {
 	FILE *fp;
 } ppv_atomic;
 
-/* A stream to a temporary file beside path; NULL with errno on failure. */
+/* A stream to a temporary file beside path (.NAME.PID.XXXXXX), with the mode
+ * path has when it exists, else mode less the umask; the temporary files a
+ * killed run left for path are removed first. NULL with errno on failure. */
 FILE *ppv_atomic_open(ppv_atomic *a, const char *path, mode_t mode);
 /* Flush, fsync, rename over path, fsync the directory. -1 with errno on failure,
  * in which case the temporary file is removed and path is untouched. */
 int ppv_atomic_commit(ppv_atomic *a);
+/* ppv_atomic_commit in two steps, for outputs that land together or not at
+ * all: finish every one (flush, fsync; -1 with errno and the temporary file
+ * removed on failure), and only when all succeeded place each (rename). */
+int ppv_atomic_finish(ppv_atomic *a);
+int ppv_atomic_place(ppv_atomic *a);
+/* Removes the temporary files beside path of runs that are no longer alive. */
+void ppv_atomic_sweep(const char *path);
 /* mkdir -p: every missing directory on the way to dir. */
 int ppv_mkdirs(const char *dir);
 /* The whole of buf as the new content of path, as open and commit would. */

@@ -21,6 +21,7 @@ struct ppv_csv {
 	long line, rowline;
 	int started;
 	int pending;           /* the first row was data, not a header: not yet returned */
+	int nul;               /* the first field of the row holding a NUL byte, + 1 */
 };
 
 static void
@@ -37,6 +38,8 @@ on_field(void *s, size_t n, void *data)
 		c->acap = c->acap ? 2 * c->acap : 256;
 		c->arena = ppv_xrealloc(c->arena, c->acap);
 	}
+	if (n && !c->nul && memchr(s, 0, n))
+		c->nul = (int)c->nf + 1;
 	c->off[c->nf] = c->alen;
 	c->len[c->nf] = n;
 	if (n)
@@ -62,6 +65,7 @@ next_row(ppv_csv *c)
 	ssize_t n;
 
 	c->nf = c->alen = 0;
+	c->nul = 0;
 	c->done = 0;
 	c->started = 0;
 	while (!c->done) {
@@ -189,22 +193,70 @@ ppv_csv_open_as(ppv_input *in, const char *header, const char *key)
 	return c;
 }
 
+/* Fields as one line of CSV through a memory stream; the caller frees it. */
+typedef struct {
+	FILE *m;
+	char *text;
+	size_t n;
+} textbuf;
+
+static void
+text_begin(textbuf *t)
+{
+	t->text = NULL;
+	if (!(t->m = open_memstream(&t->text, &t->n)))
+		ppv_die(PPV_ERR, "out of memory");
+}
+
+static char *
+text_end(textbuf *t)
+{
+	if (fclose(t->m) == EOF || !t->text)
+		ppv_die(PPV_ERR, "out of memory");
+	if (t->n && t->text[t->n - 1] == '\n')
+		t->text[t->n - 1] = '\0';
+	return t->text;
+}
+
 char *
 ppv_csv_row_text(const ppv_csv *c)
 {
-	char *text = NULL;
-	size_t n = 0;
-	FILE *m = open_memstream(&text, &n);
+	textbuf t;
 
-	if (!m)
-		ppv_die(PPV_ERR, "out of memory");
-	for (size_t i = 0; i < c->nf; i++)
-		ppv_csv_put(m, c->arena + c->off[i], c->len[i], i + 1 == c->nf);
-	if (fclose(m) == EOF || !text)
-		ppv_die(PPV_ERR, "out of memory");
-	if (n && text[n - 1] == '\n')
-		text[n - 1] = '\0';
-	return text;
+	text_begin(&t);
+	for (size_t i = 0; i < c->nf; i++) {
+		const char *s = c->arena + c->off[i];
+		size_t n = c->len[i];
+		/* a NUL would end the text where it stands: shown as \0 instead */
+		char *shown = NULL;
+		if (memchr(s, 0, n)) {
+			size_t k = 0;
+			shown = ppv_xrealloc(NULL, 2 * n);
+			for (size_t j = 0; j < n; j++)
+				if (s[j])
+					shown[k++] = s[j];
+				else
+					shown[k++] = '\\', shown[k++] = '0';
+			s = shown, n = k;
+		}
+		ppv_csv_put(t.m, s, n, i + 1 == c->nf);
+		free(shown);
+	}
+	return text_end(&t);
+}
+
+char *
+ppv_csv_fields_text(const char *fields, size_t n)
+{
+	textbuf t;
+
+	text_begin(&t);
+	for (const char *p = fields, *end = fields + n; p < end;) {
+		size_t k = strlen(p);
+		ppv_csv_put(t.m, p, k, p + k + 1 >= end);
+		p += k + 1;
+	}
+	return text_end(&t);
 }
 
 const char *
@@ -212,6 +264,12 @@ ppv_csv_row(const ppv_csv *c, size_t *n)
 {
 	*n = c->alen;
 	return c->arena;
+}
+
+int
+ppv_csv_nul(const ppv_csv *c)
+{
+	return c->nul - 1;
 }
 
 const char *

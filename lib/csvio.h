@@ -21,12 +21,18 @@ int ppv_csv_next(ppv_csv *c);
 /* The field of the current row, "" when the row is short or col is -1. */
 const char *ppv_csv_field(const ppv_csv *c, int col);
 size_t ppv_csv_fieldlen(const ppv_csv *c, int col);
+/* The first column of the current row whose field holds a NUL byte, or -1:
+ * C strings would end there, so such a row is malformed. */
+int ppv_csv_nul(const ppv_csv *c);
 size_t ppv_csv_nfields(const ppv_csv *c);
-/* The current row as one line of CSV, quoted as needed; the caller frees it. */
+/* The current row as one line of CSV, quoted as needed, a NUL shown as \0;
+ * the caller frees it. */
 char *ppv_csv_row_text(const ppv_csv *c);
 /* Every field of the current row, each ending in a NUL, one after the other:
  * the row as data, to fingerprint it at once. */
 const char *ppv_csv_row(const ppv_csv *c, size_t *n);
+/* Such fields (a row kept from ppv_csv_row) as one line of CSV; the caller frees it. */
+char *ppv_csv_fields_text(const char *fields, size_t n);
 /* Line where the current row starts, for `file:line:` diagnostics. */
 long ppv_csv_line(const ppv_csv *c);
 const char *ppv_csv_name(const ppv_csv *c);

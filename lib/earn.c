@@ -115,6 +115,8 @@ struct ppv_earn {
 	uint64_t expect_bytes;         /* of all the logs still to read, if known */
 	ppv_progress prog;
 	const char *rowtext;           /* a bad row as CSV text, from the reader */
+	const char *raw;               /* the fields of the good row being read, if known */
+	size_t rawlen;
 	int merged;                    /* partial headers read */
 	/* where the row being read came from, for messages */
 	const char *file;
@@ -768,16 +770,26 @@ ledger(ppv_earn *e, const char *id, int64_t t, const struct creator *c, int kind
 	ppv_csv_text(f, ref ? ref : "", 1);
 }
 
+/* A total past 64 bits is no payout anyone can make: the run stops. */
+static void
+overflow(const ppv_earn *e, const struct creator *c)
+{
+	if (e->line > 0)
+		ppv_die(PPV_ERR, "%s:%ld: creator '%s': the month's %s amounts overflow a 64-bit total", e->file, e->line,
+		        c->o.id, c->o.currency);
+	ppv_die(PPV_ERR, "%s: creator '%s': the month's %s amounts overflow a 64-bit total", e->file, c->o.id,
+	        c->o.currency);
+}
+
 static void
 apply(ppv_earn *e, struct creator *c, int kind, const item *it)
 {
-	c->o.gross += it->gross;
-	c->o.refunds += it->refund;
-	c->o.by_kind[kind] += it->gross - it->refund;
-	c->o.store += it->store;
-	c->o.platform += it->platform;
-	c->o.withholding += it->wh;
-	c->o.net += it->net;
+	int64_t sales;
+	if (__builtin_sub_overflow(it->gross, it->refund, &sales) || ppv_add(&c->o.gross, it->gross) ||
+	    ppv_add(&c->o.refunds, it->refund) || ppv_add(&c->o.by_kind[kind], sales) ||
+	    ppv_add(&c->o.store, it->store) || ppv_add(&c->o.platform, it->platform) ||
+	    ppv_add(&c->o.withholding, it->wh) || ppv_add(&c->o.net, it->net))
+		overflow(e, c);
 	c->o.events++;
 }
 
@@ -878,8 +890,14 @@ process(ppv_earn *e, const ppv_event *v)
 	if (!fresh) {
 		/* the same event twice counts once; two different events under one
 		 * id cannot be settled by order, which must not matter */
-		if (s->body != v->body)
-			ppv_die(PPV_ERR, "%s:%ld: event_id '%s' was seen before with other fields", e->file, e->line, v->id);
+		if (s->body != v->body) {
+			char *text = e->raw ? ppv_csv_fields_text(e->raw, e->rawlen) : NULL;
+			e->rowtext = text;
+			reject(e, "event_id '%s' was seen before with other fields", v->id);
+			e->rowtext = NULL;
+			free(text);
+			return;
+		}
 		e->k.duplicate++;
 		return;
 	}
@@ -988,7 +1006,9 @@ ppv_earn_events(ppv_earn *e, const char *path)
 				continue;
 			}
 			e->id_fp = x[i].id_fp;
+			e->raw = x[i].raw, e->rawlen = x[i].rawlen;
 			process(e, &x[i].v);
+			e->raw = NULL;
 		}
 		ppv_progress_tick(&e->prog, e->k.read / 4096 * 4096);
 	}
@@ -1414,7 +1434,8 @@ ppv_earn_balances(ppv_earn *e, const char *path)
 		if (strcmp(k->o.currency, code))
 			ppv_die(PPV_ERR, "%s:%ld: balance of '%s' in %s, who is paid in %s", name, line, id, code,
 			        k->o.currency);
-		k->o.opening += v;
+		if (ppv_add(&k->o.opening, v))
+			ppv_die(PPV_ERR, "%s:%ld: creator '%s': opening %s balances overflow a 64-bit total", name, line, id, code);
 	}
 	ppv_csv_close(c);
 	ppv_input_close(in);
@@ -1447,13 +1468,17 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 			continue;  /* listed in --creators, nothing this month */
 		if (!o->currency)
 			continue;
-		if (o->gross - o->refunds != o->store + o->platform + o->withholding + o->net)
+		int64_t sales = o->gross, cost = o->store, bal = o->opening;
+		if (ppv_add(&sales, -o->refunds) || ppv_add(&cost, o->platform) || ppv_add(&cost, o->withholding) ||
+		    ppv_add(&cost, o->net) || ppv_add(&bal, o->net))
+			return ppv_errf(err, cap, "creator '%s': the month's %s amounts overflow a 64-bit total", o->id,
+			                o->currency);
+		if (sales != cost)
 			return ppv_errf(err, cap, "creator '%s' does not reconcile: a bug; no payout written", o->id);
 		int64_t min = o->min_payout;
 		if (min < 0 && ppv_money_parse(e->cfg.min_payout, strlen(e->cfg.min_payout), o->exp, &min))
 			return ppv_errf(err, cap, "--min-payout %s is not an amount in %s", e->cfg.min_payout, o->currency);
 		o->min_payout = min;
-		int64_t bal = o->opening + o->net;
 		if (bal < 0) {
 			o->status = "negative", o->payout = 0, o->closing = bal;
 		} else if (bal >= min && bal > 0) {

@@ -87,11 +87,33 @@ fix(struct batch *b)
 		ppv_evrec *r = &b->r[i];
 		r->v.id = AT(b, r->v.id), r->v.creator = AT(b, r->v.creator), r->v.country = AT(b, r->v.country);
 		r->v.platform = AT(b, r->v.platform), r->v.ref = AT(b, r->v.ref);
+		/* offset 0 is the batch's empty string, never an error or a row */
 		if (r->error) {
 			r->error = AT(b, r->error);
 			r->row = AT(b, r->row);
+		} else {
+			r->raw = AT(b, r->raw);
 		}
 	}
+}
+
+/* What makes two rows the same event: the values as parsed, so 12.5 and
+ * 12.50, unix and RFC 3339 times, or an empty extra column do not differ. */
+static uint32_t
+event_fp(struct AVMurMur3 *mm, const ppv_event *v, const char *viewer)
+{
+	const char *s[] = { v->id, v->creator, v->country, v->platform, v->ref, viewer, v->cur };
+	int64_t n[] = { v->t, v->amount, v->kind };
+	uint8_t fp[16];
+	uint32_t h;
+
+	av_murmur3_init_seeded(mm, 0x726f77ULL);
+	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+		av_murmur3_update(mm, (const uint8_t *)s[i], strlen(s[i]) + 1);
+	av_murmur3_update(mm, (const uint8_t *)n, sizeof n);
+	av_murmur3_final(mm, fp);
+	memcpy(&h, fp, 4);
+	return h;
 }
 
 /* One row into b: parsed, checked, fingerprinted. */
@@ -106,29 +128,33 @@ row(ppv_evread *r, struct batch *b, const int *col)
 	for (int i = 0; i < 10; i++)
 		f[i] = ppv_csv_field(c, col[i]);
 	x->line = ppv_csv_line(c);
-	x->error = x->row = NULL;
-	if (ppv_event_parse(&x->v, f, err, sizeof err)) {
+	x->error = x->row = x->raw = NULL;
+	x->rawlen = 0;
+	int nul = ppv_csv_nul(c);
+	if (nul >= 0)
+		snprintf(err, sizeof err, "field %d holds a NUL byte", nul + 1);
+	if (nul >= 0 || ppv_event_parse(&x->v, f, err, sizeof err)) {
 		/* the consumer rejects it, in order; it needs the row as written */
 		char *text = ppv_csv_row_text(c);
 		x->error = (const char *)(uintptr_t)keep(b, err, strlen(err));
 		x->row = (const char *)(uintptr_t)keep(b, text, strlen(text));
 		free(text);
 		memset(&x->v, 0, sizeof x->v);
-	} else {
-		uint8_t fp[16];
-		size_t rn;
-		const char *raw = ppv_csv_row(c, &rn);
-		av_murmur3_init_seeded(r->mm, 0x726f77ULL);
-		av_murmur3_update(r->mm, (const uint8_t *)raw, rn);
-		av_murmur3_final(r->mm, fp);
-		memcpy(&x->v.body, fp, 4);
-		x->id_fp = fp_with(r->mm, x->v.id, strlen(x->v.id));
+		x->id_fp = 0;
+		x->v.id = x->v.creator = x->v.country = x->v.platform = x->v.ref = NULL;
+		return;
 	}
-	x->v.id = (const char *)(uintptr_t)keep(b, f[0], strlen(f[0]));
-	x->v.creator = (const char *)(uintptr_t)keep(b, f[2], strlen(f[2]));
-	x->v.country = (const char *)(uintptr_t)keep(b, f[6], strlen(f[6]));
-	x->v.platform = (const char *)(uintptr_t)keep(b, f[8], strlen(f[8]));
-	x->v.ref = (const char *)(uintptr_t)keep(b, f[9], strlen(f[9]));
+	x->v.body = event_fp(r->mm, &x->v, f[7]);
+	x->id_fp = fp_with(r->mm, x->v.id, strlen(x->v.id));
+	/* the row once; its fields point into it (a missing column: offset 0, "") */
+	size_t rn;
+	const char *raw = ppv_csv_row(c, &rn);
+	size_t at = keep(b, raw, rn);
+	const char **s[] = { &x->v.id, &x->v.creator, &x->v.country, &x->v.platform, &x->v.ref };
+	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+		*s[i] = (const char *)(uintptr_t)(*s[i] >= raw && *s[i] < raw + rn ? at + (size_t)(*s[i] - raw) : 0);
+	x->raw = (const char *)(uintptr_t)at;
+	x->rawlen = rn;
 }
 
 static struct batch *
@@ -141,6 +167,7 @@ empty_batch(ppv_evread *r)
 	pthread_mutex_unlock(&r->mu);
 	b->n = b->alen = 0;
 	b->end = 0;
+	keep(b, "", 0);  /* offset 0: "", so that no error or row is ever at 0 */
 	return b;
 }
 

@@ -13,6 +13,8 @@ typedef struct {
 	long line;
 	const char *error;     /* why the row is bad, NULL if it is not */
 	const char *row;       /* a bad row as CSV text, for --rejects */
+	const char *raw;       /* a good row's fields, each ending in a NUL, for --rejects */
+	size_t rawlen;
 } ppv_evrec;
 
 typedef struct ppv_evread ppv_evread;

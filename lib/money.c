@@ -40,6 +40,17 @@ ppv_currency_exp(const char *code)
 	return exp[((code[0] - 'A') * 26 + code[1] - 'A') * 26 + code[2] - 'A'];
 }
 
+int
+ppv_add(int64_t *acc, int64_t v)
+{
+	int64_t s;
+
+	if (__builtin_add_overflow(*acc, v, &s))
+		return -1;
+	*acc = s;
+	return 0;
+}
+
 __int128
 ppv_pow10(int n)
 {

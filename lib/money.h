@@ -35,4 +35,8 @@ int64_t ppv_percent(int64_t amount, ppv_decimal d, enum ppv_rounding mode);
 
 __int128 ppv_pow10(int n);
 
+/* *acc += v; -1, with *acc unchanged, when the sum does not fit in 64 bits:
+ * every total of amounts goes through here, so none wraps silently. */
+int ppv_add(int64_t *acc, int64_t v);
+
 #endif

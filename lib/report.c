@@ -141,11 +141,18 @@ ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const
 			r->nt++;
 		}
 		ppv_total *x = &r->t[c];
+		int over = 0;
 		for (int j = 0; j < K_NKINDS; j++)
-			x->by_kind[j] += l[i].by_kind[j];
-		x->gross += l[i].gross, x->refunds += l[i].refunds, x->store += l[i].store;
-		x->platform += l[i].platform, x->withholding += l[i].withholding, x->net += l[i].net;
-		x->opening += l[i].opening, x->payout += l[i].payout, x->closing += l[i].closing;
+			over |= ppv_add(&x->by_kind[j], l[i].by_kind[j]);
+		const int64_t *from[] = { &l[i].gross, &l[i].refunds, &l[i].store, &l[i].platform, &l[i].withholding,
+			                  &l[i].net, &l[i].opening, &l[i].payout, &l[i].closing };
+		int64_t *to[] = { &x->gross, &x->refunds, &x->store, &x->platform, &x->withholding,
+			          &x->net, &x->opening, &x->payout, &x->closing };
+		for (size_t j = 0; j < sizeof to / sizeof *to; j++)
+			over |= ppv_add(to[j], *from[j]);
+		if (over)
+			return ppv_errf(err, cap, "the month's %s totals overflow a 64-bit total (at creator '%s')",
+			                x->cur, l[i].id);
 		x->creators++;
 		x->paid += !strcmp(l[i].status, "paid");
 		x->held += !strcmp(l[i].status, "held");
@@ -154,8 +161,9 @@ ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const
 			r->base_known = 0;
 			continue;
 		}
-		r->net_base += l[i].net_base;
-		r->sales_base += l[i].sales_base;
+		if (ppv_add(&r->net_base, l[i].net_base) || ppv_add(&r->sales_base, l[i].sales_base))
+			return ppv_errf(err, cap, "the month's totals in %s overflow a 64-bit total (at creator '%s')",
+			                cfg->base, l[i].id);
 		for (int j = 0; j < r->ntiers; j++)
 			r->tier_count[j] += l[i].net_base >= r->tiers[j];
 	}
@@ -168,7 +176,11 @@ ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const
 		}
 	for (size_t c = 0; c < r->nt; c++) {
 		const ppv_total *x = &r->t[c];
-		if (x->gross - x->refunds != x->store + x->platform + x->withholding + x->net)
+		int64_t sales = x->gross, cost = x->store;
+		if (ppv_add(&sales, -x->refunds) || ppv_add(&cost, x->platform) || ppv_add(&cost, x->withholding) ||
+		    ppv_add(&cost, x->net))
+			return ppv_errf(err, cap, "the month's %s totals overflow a 64-bit total", x->cur);
+		if (sales != cost)
 			return ppv_errf(err, cap, "%s does not reconcile: a bug; nothing written", x->cur);
 	}
 	return 0;

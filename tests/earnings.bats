@@ -52,8 +52,8 @@ earn() {
 	  echo w2,2026-10-15T00:00:00Z,u1,subscription,10.00,USD,FR,v1,web,
 	} > "$T/ev.csv"
 	earn "$T/ev.csv"
-	[ "$(item w1)" = "10.00,0.00,0.00,0.00,0.00,10.00" ]
-	[ "$(item w2)" = "10.00,0.00,0.00,2.00,0.00,8.00" ]
+	assert_equal "$(item w1)" "10.00,0.00,0.00,0.00,0.00,10.00"
+	assert_equal "$(item w2)" "10.00,0.00,0.00,2.00,0.00,8.00"
 }
 
 @test "store fees come first on ios and android, the platform's on what is left, none on web" {
@@ -64,11 +64,11 @@ earn() {
 	  echo s3,2026-10-02T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,
 	} > "$T/ev.csv"
 	earn "$T/ev.csv"
-	[ "$(item s1)" = "10.00,0.00,3.00,1.40,0.00,5.60" ]
-	[ "$(item s2)" = "10.00,0.00,1.50,1.70,0.00,6.80" ]
-	[ "$(item s3)" = "10.00,0.00,0.00,2.00,0.00,8.00" ]
-	[ "$(payout u1 store_fees)" = "4.50" ]
-	[ "$(payout u1 net)" = "20.40" ]
+	assert_equal "$(item s1)" "10.00,0.00,3.00,1.40,0.00,5.60"
+	assert_equal "$(item s2)" "10.00,0.00,1.50,1.70,0.00,6.80"
+	assert_equal "$(item s3)" "10.00,0.00,0.00,2.00,0.00,8.00"
+	assert_equal "$(payout u1 store_fees)" "4.50"
+	assert_equal "$(payout u1 net)" "20.40"
 }
 
 @test "JPY, KWD and MAD convert at the day's rate into the payout currency, each line rounded once" {
@@ -81,21 +81,21 @@ earn() {
 	} > "$T/ev.csv"
 	earn "$T/ev.csv"
 	# 1000 / 150.25 = 6.6556; 1.234 / 0.3071 = 4.0182; 100 / 10.05 = 9.9502
-	[ "$(item x1)" = "6.66,0.00,0.00,0.30,0.00,6.36" ]
-	[ "$(item x2)" = "4.02,0.00,0.00,0.80,0.00,3.22" ]
-	[ "$(item x3)" = "9.95,0.00,0.00,1.99,0.00,7.96" ]
+	assert_equal "$(item x1)" "6.66,0.00,0.00,0.30,0.00,6.36"
+	assert_equal "$(item x2)" "4.02,0.00,0.00,0.80,0.00,3.22"
+	assert_equal "$(item x3)" "9.95,0.00,0.00,1.99,0.00,7.96"
 	# 10.00 USD * 150.25 = 1502.5 yen: a tie, to the even 1502
-	[ "$(item x4)" = "1502,0,0,300,0,1202" ]
-	[ "$(payout u1 gross)" = "20.63" ]
-	[ "$(payout j1 gross)" = "1502" ]
-	[ "$(payout j1 currency)" = "JPY" ]
+	assert_equal "$(item x4)" "1502,0,0,300,0,1202"
+	assert_equal "$(payout u1 gross)" "20.63"
+	assert_equal "$(payout j1 gross)" "1502"
+	assert_equal "$(payout j1 currency)" "JPY"
 }
 
 @test "a rate from before the month's first rate day is the latest one before it (weekends)" {
 	creators
 	{ echo $HDR; echo x1,2026-10-31T23:00:00Z,u1,tip,1510,JPY,FR,v1,web,; } > "$T/ev.csv"
 	earn "$T/ev.csv"
-	[ "$(item x1 | cut -d, -f1)" = "10.00" ]
+	assert_equal "$(item x1 | cut -d, -f1)" "10.00"
 }
 
 @test "half-even ties by default, half-up on request" {
@@ -107,12 +107,12 @@ earn() {
 	} > "$T/ev.csv"
 	earn "$T/ev.csv"
 	# 4.5 % of 1.00 is 4.5 cents, of 3.00 13.5 cents
-	[ "$(item t1)" = "1.00,0.00,0.00,0.04,0.00,0.96" ]
-	[ "$(item t2)" = "3.00,0.00,0.00,0.14,0.00,2.86" ]
+	assert_equal "$(item t1)" "1.00,0.00,0.00,0.04,0.00,0.96"
+	assert_equal "$(item t2)" "3.00,0.00,0.00,0.14,0.00,2.86"
 	earn --rounding half-up "$T/ev.csv"
-	[ "$(item t1)" = "1.00,0.00,0.00,0.05,0.00,0.95" ]
-	[ "$(item t2)" = "3.00,0.00,0.00,0.14,0.00,2.86" ]
-	[ "$(item t3)" = "1503,0,0,301,0,1202" ]
+	assert_equal "$(item t1)" "1.00,0.00,0.00,0.05,0.00,0.95"
+	assert_equal "$(item t2)" "3.00,0.00,0.00,0.14,0.00,2.86"
+	assert_equal "$(item t3)" "1503,0,0,301,0,1202"
 }
 
 @test "withholding by buyer country and tax form, on what the fees leave" {
@@ -123,9 +123,9 @@ earn() {
 	  echo h3,2026-10-03T10:00:00Z,u2,ticket,10.00,USD,DE,v1,web,
 	} > "$T/ev.csv"
 	earn "$T/ev.csv"
-	[ "$(item h1)" = "10.00,0.00,0.00,2.00,2.40,5.60" ]
-	[ "$(item h2)" = "10.00,0.00,0.00,2.00,1.20,6.80" ]
-	[ "$(item h3)" = "10.00,0.00,0.00,2.00,0.00,8.00" ]
+	assert_equal "$(item h1)" "10.00,0.00,0.00,2.00,2.40,5.60"
+	assert_equal "$(item h2)" "10.00,0.00,0.00,2.00,1.20,6.80"
+	assert_equal "$(item h3)" "10.00,0.00,0.00,2.00,0.00,8.00"
 }
 
 @test "refunds and chargebacks reverse the sale at its rates, also a sale of the month before" {
@@ -138,13 +138,13 @@ earn() {
 	  echo r3,2026-10-06T10:00:00Z,u2,refund,2.00,USD,FR,v2,web,zz
 	} > "$T/ev.csv"
 	earn --summary "$T/sum.json" "$T/ev.csv"
-	[ "$(item r1)" = "0.00,10.00,-3.00,-1.40,0.00,-5.60" ]
-	[ "$(item r2)" = "0.00,5.00,0.00,-1.00,0.00,-4.00" ]
+	assert_equal "$(item r1)" "0.00,10.00,-3.00,-1.40,0.00,-5.60"
+	assert_equal "$(item r2)" "0.00,5.00,0.00,-1.00,0.00,-4.00"
 	# a sale not in the input: out of net alone, counted
-	[ "$(item r3)" = "0.00,2.00,0.00,0.00,0.00,-2.00" ]
-	[ "$(payout u1 net)" = "-5.60" ]
-	[ "$(payout u1 status)" = "negative" ]
-	[ "$(payout u2 net)" = "10.00" ]
+	assert_equal "$(item r3)" "0.00,2.00,0.00,0.00,0.00,-2.00"
+	assert_equal "$(payout u1 net)" "-5.60"
+	assert_equal "$(payout u1 status)" "negative"
+	assert_equal "$(payout u2 net)" "10.00"
 	grep -q '"outside_month":1,"unmatched_refunds":1' "$T/sum.json"
 }
 
@@ -170,12 +170,91 @@ earn() {
 	  echo d1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,
 	} > "$T/ev.csv"
 	earn --summary "$T/sum.json" "$T/ev.csv"
-	[ "$(payout u1 gross)" = "10.00" ]
+	assert_equal "$(payout u1 gross)" "10.00"
 	grep -q '"read":2,"used":1,"duplicate":1' "$T/sum.json"
 	echo d1,2026-10-03T10:00:00Z,u1,ticket,11.00,USD,FR,v1,web, >> "$T/ev.csv"
 	run earn "$T/ev.csv"
 	assert_failure 2
 	assert_output "ppv-earnings: $T/ev.csv:4: event_id 'd1' was seen before with other fields"
+}
+
+@test "a bad row at any place in the log, a reader batch's first row too, is fatal or rejected, never dropped" {
+	# the reader hands rows over in batches of 4096: data rows 1, 4096, 4097, 4098 and the last
+	creators
+	for at in 1 4096 4097 4098 9000; do
+		$PY - "$T/ev.csv" "$at" <<-'PY'
+		import sys
+		out, bad = open(sys.argv[1], "w"), int(sys.argv[2])
+		out.write("event_id,time,creator_id,kind,amount,currency,country,viewer_id,platform,ref_event_id\n")
+		for i in range(1, 9001):
+		    amount = "1000.0.0" if i == bad else "1.00"
+		    out.write("e%d,2026-10-03T10:00:00Z,u1,ticket,%s,USD,FR,v1,web,\n" % (i, amount))
+		PY
+		run earn "$T/ev.csv"
+		assert_failure 2
+		assert_output "ppv-earnings: $T/ev.csv:$((at + 1)): amount '1000.0.0' is not a decimal"
+		earn --rejects "$T/rejects.csv" --summary "$T/sum.json" "$T/ev.csv"
+		assert_equal "$(cut -d, -f2 "$T/rejects.csv" | tail -n +2)" "$((at + 1))"
+		assert_equal "$(grep -o '"rejected":[0-9]*,"outside_month":[0-9]*' "$T/sum.json")" '"rejected":1,"outside_month":0'
+		assert_equal "$(payout u1 gross)" "8999.00"
+	done
+}
+
+@test "a NUL byte inside a field makes the row malformed, not a shorter value" {
+	creators
+	{ echo $HDR
+	  printf 'n1,2026-10-03T10:00:00Z,u1\0 1,ticket,10.00,USD,FR,v1,web,\n'
+	  printf 'n2,2026-10-03T10:00:00Z,u1,ticket,2.00\0009,USD,FR,v1,web,\n'
+	  echo n3,2026-10-03T10:00:00Z,u1,ticket,1.00,USD,FR,v1,web,
+	} > "$T/ev.csv"
+	run earn "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/ev.csv:2: field 3 holds a NUL byte"
+	earn --rejects "$T/rejects.csv" "$T/ev.csv"
+	assert_equal "$(payout u1 gross)" "1.00"
+	run cut -d, -f2,3 "$T/rejects.csv"
+	assert_output "line,error
+2,field 3 holds a NUL byte
+3,field 5 holds a NUL byte"
+	assert_equal "$(sed -n 3p "$T/rejects.csv" | cut -d, -f4-)" '"n2,2026-10-03T10:00:00Z,u1,ticket,2.00\09,USD,FR,v1,web,"'
+}
+
+@test "the same event logged twice with cosmetic differences counts once; a real conflict can be rejected" {
+	creators
+	{ echo $HDR,note
+	  echo d1,2026-10-03T10:00:00Z,u1,ticket,12.5,USD,FR,v1,web,,
+	  echo d1,1791021600,u1,ticket,12.50,USD,FR,v1,web,,
+	  echo d1,2026-10-03T10:00:00+00:00,u1,ticket,12.50,USD,FR,v1,web,,from the retry queue
+	  echo d2,2026-10-03T10:00:00Z,u1,ticket,1.00,USD,FR,v1,web,,
+	  echo d2,2026-10-03T10:00:00Z,u1,ticket,2.00,USD,FR,v1,web,,
+	} > "$T/ev.csv"
+	run earn "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/ev.csv:6: event_id 'd2' was seen before with other fields"
+	earn --rejects "$T/rejects.csv" --summary "$T/sum.json" "$T/ev.csv"
+	assert_equal "$(payout u1 gross)" "13.50"
+	grep -q '"read":5,"used":2,"duplicate":2,"rejected":1' "$T/sum.json"
+	assert_equal "$(tail -n +2 "$T/rejects.csv")" "$T/ev.csv,6,event_id 'd2' was seen before with other fields,\"d2,2026-10-03T10:00:00Z,u1,ticket,2.00,USD,FR,v1,web,,\""
+}
+
+@test "totals that overflow 64 bits stop the run with the creator and currency, never wrap" {
+	creators
+	{ echo $HDR
+	  for i in $(seq 12); do echo "o$i,2026-10-03T10:00:00Z,u1,adjustment,9000000000000000.00,USD,,,,"; done
+	} > "$T/ev.csv"
+	run earn "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/ev.csv:12: creator 'u1': the month's USD amounts overflow a 64-bit total"
+	[ ! -e "$T/payouts.csv" ]
+	# each creator's month fits, the currency's total does not
+	echo u3,Uma,FR,USD, >> "$T/creators.csv"
+	{ echo $HDR
+	  for i in 1 2 3; do echo "p$i,2026-10-03T10:00:00Z,u$i,adjustment,40000000000000000.00,USD,,,,"; done
+	} > "$T/ev.csv"
+	run earn "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: the month's USD totals overflow a 64-bit total (at creator 'u3')"
+	[ ! -e "$T/payouts.csv" ]
 }
 
 @test "a malformed row stops the run with file:line, or goes to --rejects and is counted" {
@@ -195,7 +274,7 @@ earn() {
 	[ ! -e "$T/payouts.csv" ]
 	[ ! -e "$T/ledger.csv" ]
 	earn --rejects "$T/rejects.csv" --summary "$T/sum.json" "$T/ev.csv"
-	[ "$(payout u1 gross)" = "10.00" ]
+	assert_equal "$(payout u1 gross)" "10.00"
 	grep -q '"rejected":6' "$T/sum.json"
 	run cut -d, -f2,3 "$T/rejects.csv"
 	assert_output "line,error
@@ -217,20 +296,20 @@ earn() {
 	  echo b2,2026-11-03T10:00:00Z,u2,ticket,3.75,USD,FR,v1,web,
 	} > "$T/ev.csv"
 	earn --min-payout 50 --closing "$T/oct.csv" "$T/ev.csv"
-	[ "$(payout u1 net)" = "30.00" ]
-	[ "$(payout u1 status)" = "held" ]
-	[ "$(payout u2 status)" = "negative" ]
+	assert_equal "$(payout u1 net)" "30.00"
+	assert_equal "$(payout u1 status)" "held"
+	assert_equal "$(payout u2 status)" "negative"
 	run cat "$T/oct.csv"
 	assert_output "creator_id,currency,balance
 u1,USD,30.00
 u2,USD,-5.00"
 	ppv-earnings -q -m 2026-11 --creators "$T/creators.csv" --fees "$D/fees.csv" --min-payout 50.00 \
 		--balances "$T/oct.csv" --closing "$T/nov.csv" -o "$T/payouts.csv" "$T/ev.csv"
-	[ "$(payout u1 opening_balance)" = "30.00" ]
-	[ "$(payout u1 payout)" = "55.00" ]
-	[ "$(payout u1 status)" = "paid" ]
-	[ "$(payout u2 closing_balance)" = "-2.00" ]
-	[ "$(payout u2 status)" = "negative" ]
+	assert_equal "$(payout u1 opening_balance)" "30.00"
+	assert_equal "$(payout u1 payout)" "55.00"
+	assert_equal "$(payout u1 status)" "paid"
+	assert_equal "$(payout u2 closing_balance)" "-2.00"
+	assert_equal "$(payout u2 status)" "negative"
 	run cat "$T/nov.csv"
 	assert_output "creator_id,currency,balance
 u2,USD,-2.00"
@@ -246,9 +325,9 @@ u2,USD,-2.00"
 	  echo a2,2026-10-03T10:00:00Z,j1,ticket,99,JPY,FR,v1,web,
 	} > "$T/ev.csv"
 	earn "$T/ev.csv"
-	[ "$(payout u1 status)" = "paid" ]
-	[ "$(payout j1 net)" = "79" ]
-	[ "$(payout j1 status)" = "held" ]
+	assert_equal "$(payout u1 status)" "paid"
+	assert_equal "$(payout j1 net)" "79"
+	assert_equal "$(payout j1 status)" "held"
 }
 
 @test "text a spreadsheet would run as a formula is neutralised" {
@@ -280,7 +359,7 @@ for i in range(200): print(f'c{i:04d},Creator {i},{\"US\" if i % 2 == 0 else \"F
 		echo "CREATE TABLE params AS SELECT $(date -ud 2026-10-01 +%s) AS start, $(date -ud 2026-11-01 +%s) AS \"end\", $(date -ud 2026-10-15 +%s) AS waiver_end;"
 		cat "$BATS_TEST_DIRNAME/lib/earnings-oracle.sql"
 	} | sqlite3 | tr -d '\r' > "$T/sql.csv"
-	[ "$(wc -l < "$T/sql.csv")" -eq 200 ]
+	assert_equal "$(wc -l < "$T/sql.csv")" 200
 	diff "$T/sql.csv" "$T/ppv.csv"
 }
 
@@ -303,7 +382,7 @@ for i in range(200): print(f'c{i:04d},Creator {i},{\"US\" if i % 2 == 0 else \"F
 		cmp "$T/a.json" "$T/$x.json"
 		cmp "$T/a.close" "$T/$x.close"
 	done
-	[ "$(wc -l < "$T/a.csv")" -gt 150 ]
+	assert_num "$(wc -l < "$T/a.csv")" -gt 150
 }
 
 @test "the summary counts creators above each tier and the growth against last year's summary" {
@@ -334,9 +413,9 @@ for i in range(200): print(f'c{i:04d},Creator {i},{\"US\" if i % 2 == 0 else \"F
 	} > "$T/imp.csv"
 	earn --impressions "$T/imp.csv" --summary "$T/sum.json" "$T/ev.csv"
 	# 10,000 + 12.345 per thousand: 10.012345 USD, one line item: 10.01
-	[ "$(payout u1 gross)" = "10.01" ]
-	[ "$(payout u1 platform_fees)" = "4.50" ]
-	[ "$(payout u1 net)" = "5.51" ]
+	assert_equal "$(payout u1 gross)" "10.01"
+	assert_equal "$(payout u1 platform_fees)" "4.50"
+	assert_equal "$(payout u1 net)" "5.51"
 	grep -q '"impressions":5' "$T/sum.json"
 }
 
@@ -360,9 +439,72 @@ for i in range(200): print(f'c{i:04d},Creator {i},{\"US\" if i % 2 == 0 else \"F
 		-o /dev/stdout "$T/ev.csv" > "$T/out" 2>> "$T/err"
 	[ -L /dev/stderr ]
 	[ -c /dev/null ]
-	[ "$(head -1 "$T/err")" = before ]
+	assert_equal "$(head -1 "$T/err")" before
 	grep -q '^a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,USD,10.00,' "$T/err"
 	grep -q '^u1,Ulla,USD,10.00,' "$T/out"
+}
+
+@test "a replaced output keeps the mode its operator gave it; a new one is the owner's alone" {
+	creators
+	{ echo $HDR; echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,; } > "$T/ev.csv"
+	earn --summary "$T/sum.json" "$T/ev.csv"
+	assert_equal "$(stat -c %a "$T/payouts.csv" "$T/ledger.csv" "$T/sum.json")" "600
+600
+600"
+	chmod 640 "$T/payouts.csv"
+	chmod 604 "$T/sum.json"
+	earn --summary "$T/sum.json" "$T/ev.csv"
+	assert_equal "$(stat -c %a "$T/payouts.csv" "$T/ledger.csv" "$T/sum.json")" "640
+600
+604"
+}
+
+@test "kill -9 mid-run leaves no payout, and the next run removes the dead run's temporary files" {
+	creators
+	mkfifo "$T/fifo"
+	{ echo $HDR; echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,; sleep 30; } > "$T/fifo" &
+	writer=$!
+	ppv-earnings -q -m 2026-10 --creators "$T/creators.csv" -o "$T/payouts.csv" --ledger "$T/ledger.csv" \
+		--summary "$T/sum.json" "$T/fifo" &
+	run_pid=$!
+	for _ in $(seq 100); do ls -A "$T" | grep -q '^\.ledger\.csv\.' && break; sleep 0.1; done
+	kill -9 $run_pid
+	wait $run_pid || true
+	pkill -P $writer 2>/dev/null || true
+	assert_equal "$(ls -A "$T" | grep -c '^\.ledger\.csv\.')" 1
+	[ ! -e "$T/ledger.csv" ]
+	{ echo $HDR; echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,; } > "$T/ev.csv"
+	earn --summary "$T/sum.json" "$T/ev.csv"
+	assert_equal "$(ls -A "$T" | grep -c '^\.')" 0
+	assert_equal "$(payout u1 gross)" "10.00"
+}
+
+@test "a full disk leaves every output of the last good run, none of the failed one" {
+	# a file system of its own, just too small for this run's payouts: a tmpfs in a mount namespace
+	unshare -rm true 2> /dev/null || skip "no mount namespaces here"
+	mkdir "$T/good" "$T/new" "$T/out" "$T/after"
+	run1() { ppv-earnings -q -m 2026-10 --fees "$D/fees.csv" -o "$1/payouts.csv" --ledger "$1/ledger.csv" \
+		--summary "$1/sum.json" --closing "$1/closing.csv" "$2"; }
+	{ echo $HDR; echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,; } > "$T/ev.csv"
+	run1 "$T/good" "$T/ev.csv"
+	# 400 creators: payouts of several pages
+	{ echo $HDR
+	  for i in $(seq 400); do echo "b$i,2026-10-04T10:00:00Z,creator$i,ticket,20.00,USD,FR,v1,web,"; done
+	} > "$T/ev2.csv"
+	run1 "$T/new" "$T/ev2.csv"
+	# pages for the last run's files and this run's ledger, summary and closing; none for its payouts
+	pages() { local n=0 f; for f in "$@"; do n=$((n + ($(stat -c %s "$f") + 4095) / 4096)); done; echo $n; }
+	size=$((($(pages "$T"/good/*) + $(pages "$T/new/ledger.csv" "$T/new/sum.json" "$T/new/closing.csv")) * 4096))
+	run unshare -rm sh -c 'd=$2; mount -t tmpfs -o size=$1 tmpfs "$d/out" && cp "$d"/good/* "$d/out/" || exit 9
+		shift 2
+		"$@"; rc=$?
+		cp -a "$d/out/." "$d/after/"
+		exit $rc' sh "$size" "$T" ppv-earnings -q -m 2026-10 --fees "$D/fees.csv" -o "$T/out/payouts.csv" \
+		--ledger "$T/out/ledger.csv" --summary "$T/out/sum.json" --closing "$T/out/closing.csv" "$T/ev2.csv"
+	assert_failure 2
+	assert_output --regexp '^ppv-earnings: .*: No space left on device$'
+	diff -r "$T/good" "$T/after"
+	assert_equal "$(ls -A "$T/after" | grep -c '^\.')" 0
 }
 
 # A month of generated events and the options of a real run, for the sharded recipes.
@@ -410,7 +552,7 @@ month() {
 	month
 	cd "$T"
 	awk -F, 'NR == 1 { h = $0; next } { f = "by-creator-" substr($3, length($3)) ".csv"; if (!(f in s)) { print h > f; s[f] = 1 } print > f }' ev.csv
-	[ "$(ls by-creator-*.csv | wc -l)" -eq 10 ]
+	assert_equal "$(ls by-creator-*.csv | wc -l)" 10
 	parallel ppv-earnings "${OPTS[*]}" --partial -o {.}.part {} ::: by-creator-*.csv
 	ppv-earnings "${OPTS[@]}" --merge -o parallel.csv by-creator-*.part
 	ppv-earnings "${OPTS[@]}" -o one.csv ev.csv
@@ -426,7 +568,7 @@ month() {
 		ppv-earnings "${OPTS[@]}" --merge > hadoop.csv
 	ppv-earnings "${OPTS[@]}" ev.csv > one.csv
 	cmp one.csv hadoop.csv
-	[ "$(head -c 8 split.ab)" != event_id ]
+	assert_not_equal "$(head -c 8 split.ab)" event_id
 }
 
 @test "--format html is one self-contained page with charts, that Chromium renders" {
@@ -439,10 +581,10 @@ month() {
 	sed -i 's/Ugo/<b>Ugo \& co<\/b>/' "$T/creators.csv"
 	earn --format html "$T/ev.csv"
 	f="$T/payouts.csv"
-	[ "$(grep -c '<svg' "$f")" -eq 4 ]
+	assert_equal "$(grep -c '<svg' "$f")" 4
 	grep -q '<b>987.60</b>' "$f"
 	grep -q '&lt;b&gt;Ugo &amp; co&lt;/b&gt;' "$f"
-	! grep -Eq '<script|src=|href=|@import|url\(' "$f"
+	run ! grep -Eq '<script|src=|href=|@import|url\(' "$f"
 	$PY -c 'import html.parser, sys; html.parser.HTMLParser().feed(open(sys.argv[1]).read())' "$f"
 	cp "$f" "$T/report.html"
 	timeout 60 chromium --headless=new --no-sandbox --disable-gpu --dump-dom "file://$T/report.html" 2>/dev/null |
@@ -465,10 +607,10 @@ month() {
 	  echo z2,2026-10-31T23:30:00Z,u1,ticket,20.00,USD,FR,v1,web,
 	} > "$T/ev.csv"
 	earn --summary "$T/utc.json" "$T/ev.csv"
-	[ "$(payout u1 gross)" = "20.00" ]
+	assert_equal "$(payout u1 gross)" "20.00"
 	earn --tz Europe/Paris --summary "$T/paris.json" "$T/ev.csv"
 	# 00:30 on 1 October in Paris is in; 00:30 on 1 November (winter time) is out
-	[ "$(payout u1 gross)" = "10.00" ]
+	assert_equal "$(payout u1 gross)" "10.00"
 	grep -q '"start":"2026-09-30T22:00:00Z","end":"2026-10-31T23:00:00Z"' "$T/paris.json"
 	run ppv-earnings -m 2026-10 --tz Mars/Olympus_Mons "$T/ev.csv"
 	assert_failure 2
@@ -481,7 +623,7 @@ month() {
 	# 60,000 rows: several of the inflating thread's 1 MiB blocks, rows across their edges
 	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 60000 8 --currencies USD,EUR > "$T/ev.csv"
 	gzip -c "$T/ev.csv" > "$T/ev.csv.gz"
-	[ "$(stat -c %s "$T/ev.csv")" -gt $((3 << 20)) ]
+	assert_num "$(stat -c %s "$T/ev.csv")" -gt $((3 << 20))
 	ppv-earnings -q -m 2026-10 -o "$T/plain.csv" "$T/ev.csv"
 	ppv-earnings -q -m 2026-10 -o "$T/gz.csv" "$T/ev.csv.gz"
 	cmp "$T/plain.csv" "$T/gz.csv"
