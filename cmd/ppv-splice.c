@@ -180,7 +180,7 @@ on_pmt(void *ctx, const uint8_t *s, size_t n)
 	if (ppv_pmt_parse(s, n, &m) < 0)
 		return;
 	for (int i = 0; i < m.nes; i++)
-		if (m.es[i].stream_type == 0x86)
+		if (m.es[i].stream_type == PPV_ST_SCTE35)
 			t->is_cue[m.es[i].pid] = 1;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bits.h"
+#include "ts.h"
 
 /* A NAL unit without its emulation prevention bytes (00 00 03). */
 static size_t
@@ -197,7 +198,7 @@ ppv_esinfo_video(ppv_esinfo *e, uint8_t stream_type, const uint8_t *p, size_t n)
 			end++;
 		if (end + 3 > left)
 			end = left;
-		if (stream_type == 0x1b && (nal[0] & 0x1f) == 7 && h264_sps(e, nal, end))
+		if (stream_type == PPV_ST_H264 && (nal[0] & 0x1f) == 7 && h264_sps(e, nal, end))
 			return true;
 		if (stream_type == 0x24 && (nal[0] >> 1 & 0x3f) == 33 && end > 2 && hevc_sps(e, nal, end))
 			return true;
@@ -212,20 +213,20 @@ ppv_esinfo_audio(ppv_esinfo *e, uint8_t stream_type, const uint8_t *p, size_t n)
 	if (e->audio[0])
 		return true;
 	switch (stream_type) {
-	case 0x0f:
+	case PPV_ST_AAC:
 		/* ADTS: profile is the audio object type minus one */
 		if (n >= 3 && p[0] == 0xff && (p[1] & 0xf0) == 0xf0) {
 			snprintf(e->audio, sizeof e->audio, "mp4a.40.%d", (p[2] >> 6) + 1);
 			return true;
 		}
 		return false;
-	case 0x03: case 0x04:
+	case PPV_ST_MPEG1_AUDIO: case PPV_ST_MPEG2_AUDIO:
 		strcpy(e->audio, "mp4a.40.34");
 		return true;
-	case 0x81:
+	case PPV_ST_AC3:
 		strcpy(e->audio, "ac-3");
 		return true;
-	case 0x87:
+	case PPV_ST_EAC3:
 		strcpy(e->audio, "ec-3");
 		return true;
 	}

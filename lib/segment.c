@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -103,6 +104,9 @@ struct segmenter {
 	size_t ncarry;
 	int keyno;
 	char *keyline;
+	int keybase;                /* key numbers start here, after any a past run wrote */
+	int64_t keyfrom;            /* at this segment */
+	bool newpid;                /* the PMT moved the video: its next PTS starts afresh */
 	/* the TS packets in hand, from the input or from libavformat's muxer */
 	uint8_t tsbuf[PPV_TS_PACKET * 4096];
 	size_t have;
@@ -314,6 +318,21 @@ write_playlist(struct segmenter *s, bool end)
 	free(text);
 }
 
+/* A segment this program names and writes: NAME, digits, .ts or .m4s. A
+ * resumed or edited playlist may name others (../ads/x.ts), never ours to delete. */
+static bool
+ours(const struct segmenter *s, const char *uri)
+{
+	size_t nl = strlen(s->cfg->name), d;
+
+	if (strncmp(uri, s->cfg->name, nl))
+		return false;
+	uri += nl;
+	if (!(d = strspn(uri, "0123456789")))
+		return false;
+	return !strcmp(uri + d, ".ts") || !strcmp(uri + d, ".m4s");
+}
+
 /* Segments that left the window go once they have been out of it as long as
  * the playlist lasts: a player that read the old playlist still finds them. */
 static void
@@ -328,7 +347,7 @@ reap(struct segmenter *s, bool all)
 		struct seg *g = &s->gone[i];
 		if (all || s->now - g->gone >= span) {
 			char *p = path_in(s, g->uri);
-			if (unlink(p) < 0 && errno != ENOENT && !s->cfg->quiet)
+			if (ours(s, g->uri) && unlink(p) < 0 && errno != ENOENT && !s->cfg->quiet)
 				ppv_warn("%s:", p);
 			free(p);
 			seg_free(g);
@@ -384,17 +403,29 @@ on_pmt(void *ctx, const uint8_t *sec, size_t n)
 		return;
 	memcpy(s->pmtsec, sec, n);
 	s->pmtlen = n;
+	/* the first video and audio of the program, as this PMT has them */
+	int vpid = -1, apid = -1;
+	uint8_t vtype = 0, atype = 0;
 	for (int i = 0; i < m.nes; i++) {
 		uint8_t t = m.es[i].stream_type;
-		if (s->video_pid < 0 && ppv_stream_is_video(t)) {
-			s->video_pid = m.es[i].pid;
-			s->video_type = t;
-		}
-		if (s->audio_pid < 0 && (t == 0x0f || t == 0x03 || t == 0x04 || t == 0x81 || t == 0x87)) {
-			s->audio_pid = m.es[i].pid;
-			s->audio_type = t;
-		}
-		if (t == 0x86 && s->ncue < MAXCUEPIDS) {
+		if (vpid < 0 && ppv_stream_is_video(t))
+			vpid = m.es[i].pid, vtype = t;
+		if (apid < 0 && ppv_stream_is_audio(t))
+			apid = m.es[i].pid, atype = t;
+	}
+	/* an encoder that reconfigures sends a new PMT: follow it, and cut at
+	 * the new video's first keyframe with a discontinuity */
+	if (vpid >= 0 && s->video_pid >= 0 && (vpid != s->video_pid || vtype != s->video_type || apid != s->audio_pid)) {
+		s->jumped = s->newpid = true;
+		s->video_pid = -1, s->audio_pid = -1;
+	}
+	if (s->video_pid < 0 && vpid >= 0)
+		s->video_pid = vpid, s->video_type = vtype;
+	if (s->audio_pid < 0 && apid >= 0)
+		s->audio_pid = apid, s->audio_type = atype;
+	for (int i = 0; i < m.nes; i++) {
+		uint8_t t = m.es[i].stream_type;
+		if (t == PPV_ST_SCTE35 && s->ncue < MAXCUEPIDS) {
 			bool known = false;
 			for (int k = 0; k < s->ncue; k++)
 				known |= s->cuepid[k] == m.es[i].pid;
@@ -416,7 +447,7 @@ keyframe(const struct segmenter *s, const uint8_t *p, const ppv_tspkt *k)
 	if (n < 9 || q[0] || q[1] || q[2] != 1)
 		return false;
 	size_t at = 9 + (size_t)q[8];
-	bool hevc = s->video_type == 0x24;
+	bool hevc = s->video_type == PPV_ST_HEVC;
 	for (; at + 3 < n; at++) {
 		if (q[at] || q[at + 1] || q[at + 2] != 1)
 			continue;
@@ -449,7 +480,8 @@ tick(struct segmenter *s, uint64_t raw)
 	}
 	int64_t d = ppv_pts_delta(raw, s->last_raw);
 	s->last_raw = raw;
-	if (d > JUMP || d < -JUMP) {
+	if (d > JUMP || d < -JUMP || s->newpid) {
+		s->newpid = false;
 		/* a reset or a jump: the clock goes on a frame later, marked */
 		s->now = s->maxnow + (s->frame ? s->frame : 3000);
 		s->jumped = true;
@@ -699,7 +731,7 @@ open_segment(struct segmenter *s, int64_t at)
 		ppv_die(PPV_ERR, "%s:", s->tmp);
 	s->open = true;
 	if (cfg->encrypt) {
-		int n = cfg->rotate > 0 ? (int)((g->seq - cfg->start_number) / cfg->rotate) : 0;
+		int n = s->keybase + (cfg->rotate > 0 ? (int)((g->seq - s->keyfrom) / cfg->rotate) : 0);
 		if (!s->keyline || n != s->keyno)
 			new_key(s, n);
 		g->key = xasprintf("%s", s->keyline);
@@ -917,7 +949,7 @@ run_fmp4(struct segmenter *s, const char *input)
 	s->es.width = vp->width;
 	s->es.height = vp->height;
 	if (vp->extradata_size > 4)
-		ppv_esinfo_video(&s->es, vp->codec_id == AV_CODEC_ID_HEVC ? 0x24 : 0x1b, vp->extradata,
+		ppv_esinfo_video(&s->es, vp->codec_id == AV_CODEC_ID_HEVC ? PPV_ST_HEVC : PPV_ST_H264, vp->extradata,
 				 (size_t)vp->extradata_size);
 	if (ai >= 0 && ic->streams[ai]->codecpar->codec_id == AV_CODEC_ID_AAC)
 		snprintf(s->es.audio, sizeof s->es.audio, "mp4a.40.%d", ic->streams[ai]->codecpar->profile + 1);
@@ -987,26 +1019,42 @@ run_fmp4(struct segmenter *s, const char *input)
 	free(m.p);
 }
 
-/* What a killed run was writing: never named by a playlist, so never needed. */
+/* What a killed run was writing: never named by a playlist, so never
+ * needed. Keys a past run wrote are the other way round: a resumed playlist
+ * names them, so new keys are numbered after the last of them. */
 static void
 clear_temps(struct segmenter *s)
 {
 	DIR *d = opendir(s->cfg->dir);
 	struct dirent *e;
-	size_t nl = strlen(s->cfg->name);
+	const char *name = s->cfg->name;
+	size_t nl = strlen(name);
 
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		if (e->d_name[0] == '.' && !strncmp(e->d_name + 1, s->cfg->name, nl) && l > 4 &&
-		    !strcmp(e->d_name + l - 4, ".tmp")) {
-			char *p = path_in(s, e->d_name);
+		const char *f = e->d_name;
+		size_t l = strlen(f);
+		if (f[0] == '.' && !strncmp(f + 1, name, nl) && l > 4 && !strcmp(f + l - 4, ".tmp")) {
+			char *p = path_in(s, f);
 			unlink(p);
 			free(p);
 		}
+		char *end;
+		long k;
+		if (!strncmp(f, name, nl) && f[nl] == '.' && f[nl + 1] >= '0' && f[nl + 1] <= '9' &&
+		    (k = strtol(f + nl + 1, &end, 10)) >= s->keybase && k < INT_MAX && !strcmp(end, ".key"))
+			s->keybase = (int)k + 1;
 	}
 	closedir(d);
+	char *pl = xasprintf("%s/%s.m3u8", s->cfg->dir, name);
+	ppv_atomic_sweep(pl);
+	free(pl);
+	if (s->cfg->master) {
+		pl = xasprintf("%s/master.m3u8", s->cfg->dir);
+		ppv_atomic_sweep(pl);
+		free(pl);
+	}
 }
 
 /* the run ---------------------------------------------------------------- */
@@ -1103,6 +1151,9 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	clear_temps(&s);
 	if (cfg->mode != PPV_SEG_VOD)
 		resume(&s);
+	else
+		s.keybase = 0;  /* a VOD run starts its directory afresh */
+	s.keyfrom = s.seq;
 	bool file = input && strcmp(input, "-");
 	if (s.fmp4 && file) {
 		s.inname = input;

@@ -117,7 +117,7 @@ ppv_pmt_parse(const uint8_t *sec, size_t n, ppv_pmt *m)
 		return -1;
 	m->nes = 0;
 	for (size_t at = 12 + m->infolen; at < n - 4;) {
-		if (at + 5 > n - 4 || m->nes == 64)
+		if (at + 5 > n - 4 || m->nes == PPV_PMT_MAXES)
 			return -1;
 		size_t dl = (sec[at + 3] & 0x0f) << 8 | sec[at + 4];
 		if (at + 5 + dl > n - 4)
@@ -160,8 +160,15 @@ ppv_pts_delta(uint64_t raw, uint64_t last)
 bool
 ppv_stream_is_video(uint8_t t)
 {
-	return t == 0x01 || t == 0x02 || t == 0x10 || t == 0x1b || t == 0x24 || t == 0x33 ||
+	return t == 0x01 || t == 0x02 || t == 0x10 || t == PPV_ST_H264 || t == PPV_ST_HEVC || t == 0x33 ||
 	       t == 0x42 || t == 0xd1 || t == 0xea;
+}
+
+bool
+ppv_stream_is_audio(uint8_t t)
+{
+	return t == PPV_ST_MPEG1_AUDIO || t == PPV_ST_MPEG2_AUDIO || t == PPV_ST_AAC || t == PPV_ST_AC3 ||
+	       t == PPV_ST_EAC3;
 }
 
 size_t

@@ -33,10 +33,25 @@ typedef void (*ppv_section_fn)(void *ctx, const uint8_t *sec, size_t n);
 /* Feeds one packet's payload; calls fn for every section it completes. */
 void ppv_section_feed(ppv_secbuf *b, const ppv_tspkt *k, ppv_section_fn fn, void *ctx);
 
+/* Stream types of a PMT (ISO/IEC 13818-1 table 2-34, ATSC, SCTE 35). */
+enum {
+	PPV_ST_MPEG1_AUDIO = 0x03,
+	PPV_ST_MPEG2_AUDIO = 0x04,
+	PPV_ST_AAC = 0x0f,
+	PPV_ST_H264 = 0x1b,
+	PPV_ST_HEVC = 0x24,
+	PPV_ST_AC3 = 0x81,
+	PPV_ST_SCTE35 = 0x86,
+	PPV_ST_EAC3 = 0x87,
+};
+
 typedef struct {
 	uint8_t stream_type;
 	uint16_t pid;
 } ppv_es;
+
+/* As many ES entries as one PMT section can hold (1021 bytes, 5 an entry). */
+#define PPV_PMT_MAXES 204
 
 typedef struct {
 	uint16_t program, pcr_pid;
@@ -44,8 +59,8 @@ typedef struct {
 	const uint8_t *info;        /* program_info descriptors */
 	size_t infolen;
 	int nes;
-	ppv_es es[64];
-	size_t es_off[64], es_len[64];   /* each ES entry, whole, within the section */
+	ppv_es es[PPV_PMT_MAXES];
+	size_t es_off[PPV_PMT_MAXES], es_len[PPV_PMT_MAXES];   /* each ES entry, whole, within the section */
 } ppv_pmt;
 
 /* The first program's PMT PID from a PAT section, -1 if none. */
@@ -55,6 +70,7 @@ int ppv_pmt_parse(const uint8_t *sec, size_t n, ppv_pmt *m);
 /* The PTS of a PES packet that starts in this payload, PPV_TS_NOPTS if none. */
 uint64_t ppv_pes_pts(const uint8_t *payload, size_t n);
 bool ppv_stream_is_video(uint8_t stream_type);
+bool ppv_stream_is_audio(uint8_t stream_type);
 /* raw - last as a signed step modulo 2^33: B-frames step back a little,
  * the wrap every 26.5 hours steps forward. */
 int64_t ppv_pts_delta(uint64_t raw, uint64_t last);

@@ -386,3 +386,97 @@ duration() {
 	run ffmpeg -v error -i "$T/t/index.m3u8" -f null -
 	assert_success
 }
+
+@test "a restarted encrypted event keeps the keys its playlist names and goes on with a new one" {
+	ffmpeg -v error -i in.ts -t 10 -c copy -f mpegts "$T/a.ts"
+	ffmpeg -v error -ss 10 -i in.ts -t 10 -c copy -output_ts_offset 10 -f mpegts "$T/b.ts"
+	ppv-segment -m event -t 2 --encrypt -o "$T/r" "$T/a.ts"
+	before=$(md5sum < "$T/r/index.0.key")
+	# the run died (no ENDLIST): systemd restarts it on the same directory
+	sed -i '/^#EXT-X-ENDLIST/d' "$T/r/index.m3u8"
+	ppv-segment -m event -t 2 --encrypt -o "$T/r" "$T/b.ts"
+	assert_equal "$(md5sum < "$T/r/index.0.key")" "$before"
+	assert_equal "$(grep '^#EXT-X-KEY' "$T/r/index.m3u8" | cut -d, -f2 | paste -sd' ')" 'URI="index.0.key" URI="index.1.key"'
+	assert_equal "$(stat -c %a "$T/r/index.1.key")" 600
+	run ffmpeg -v error -allowed_extensions ALL -i "$T/r/index.m3u8" -f null -
+	assert_success
+	assert_output ''
+}
+
+@test "a sliding window deletes only the segments ppv-segment wrote, never what a resumed playlist points at" {
+	mkdir -p "$T/site/ads" "$T/site/live"
+	ffmpeg -v error -i in.ts -t 2 -c copy -f mpegts "$T/site/ads/ad0.ts"
+	cp "$T/site/ads/ad0.ts" "$T/site/elsewhere.ts"
+	printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.000,\n../ads/ad0.ts\n#EXTINF:2.000,\n/%s\n' \
+		"$T/site/elsewhere.ts" > "$T/site/live/index.m3u8"
+	ffmpeg -v error -i in.ts -t 16 -c copy -f mpegts "$T/c.ts"
+	ppv-segment -t 2 -w 2 -o "$T/site/live" "$T/c.ts"
+	run ! grep -q 'ad0' "$T/site/live/index.m3u8"
+	[ -f "$T/site/ads/ad0.ts" ]
+	[ -f "$T/site/elsewhere.ts" ]
+}
+
+@test "a new PMT that moves the streams to other PIDs is followed: cut on time, a discontinuity, all decodes" {
+	ffmpeg -v error -i in.ts -t 10 -c copy -f mpegts "$T/a.ts"
+	ffmpeg -v error -ss 10 -i in.ts -t 10 -c copy -output_ts_offset 10 -mpegts_start_pid 0x200 -f mpegts "$T/b.ts"
+	cat "$T/a.ts" "$T/b.ts" > "$T/ab.ts"
+	ppv-segment -m vod -t 2 -o "$T/p" "$T/ab.ts"
+	assert_equal "$(grep -c '^#EXT-X-DISCONTINUITY$' "$T/p/index.m3u8")" 1
+	# no segment over the target: the new video PID's keyframes cut
+	assert_equal "$(grep '^#EXTINF' "$T/p/index.m3u8" | tr -dc '0-9.\n' | awk '$1 > 2.1' | wc -l)" 0
+	assert_num "$(grep -c '^#EXTINF' "$T/p/index.m3u8")" -ge 9
+	run ffprobe -v error -select_streams v -show_entries stream=index -of csv=p=0 "$(ls -v "$T"/p/index*.ts | tail -1)"
+	assert_success
+	assert_output --regexp '^0'
+}
+
+@test "a PMT with more than 64 streams is read, not refused" {
+	# the PMT rewritten with 70 data streams more: two packets' worth of section
+	$PY - in.ts "$T/many.ts" <<-'PY'
+	import sys, zlib
+	def crc(b):
+	    c = 0xffffffff
+	    for x in b:
+	        c ^= x << 24
+	        for _ in range(8):
+	            c = (c << 1) ^ 0x104c11db7 if c & 0x80000000 else c << 1
+	    return c & 0xffffffff
+	data = open(sys.argv[1], "rb").read()
+	out, pmt, cc = bytearray(), None, 0
+	for i in range(0, len(data) - 187, 188):
+	    p = data[i:i + 188]
+	    pid = (p[1] & 0x1f) << 8 | p[2]
+	    if pid == 0 and pmt is None:
+	        pmt = (p[15] & 0x1f) << 8 | p[16]
+	    if pid != pmt:
+	        out += p
+	        continue
+	    sec = p[5:5 + 3 + ((p[6] & 0x0f) << 8 | p[7])]
+	    body = bytearray(sec[:-4]) + b"".join(bytes([0x06, 0xe3, 0x00 + k, 0xf0, 0x00]) for k in range(70))
+	    n = len(body) + 4 - 3
+	    body[1] = (body[1] & 0xf0) | (n >> 8)
+	    body[2] = n & 0xff
+	    s = bytes(body) + crc(bytes(body)).to_bytes(4, "big")
+	    s = b"\x00" + s
+	    first = True
+	    while s:
+	        chunk, s = s[:184], s[184:]
+	        hdr = bytes([0x47, (0x40 if first else 0) | pmt >> 8, pmt & 0xff, 0x10 | cc])
+	        cc = (cc + 1) & 15
+	        out += hdr + chunk + b"\xff" * (184 - len(chunk))
+	        first = False
+	open(sys.argv[2], "wb").write(out)
+	PY
+	run ppv-segment -m vod -t 4 -o "$T/m" "$T/many.ts"
+	assert_success
+	assert_num "$(grep -c '^#EXTINF' "$T/m/index.m3u8")" -ge 9
+	run ffmpeg -v error -i "$T/m/index.m3u8" -map 0:v -f null -
+	assert_success
+}
+
+@test "a killed run's temporary playlists are removed at the next start; a live run's are not" {
+	mkdir -p "$T/t"
+	touch "$T/t/.index.m3u8.99999999.3" "$T/t/.index.m3u8.$$.4"
+	ppv-segment -m event -t 2 -o "$T/t" in.ts
+	assert_equal "$(ls -A "$T/t" | grep '^\.' | paste -sd' ')" ".index.m3u8.$$.4"
+}
