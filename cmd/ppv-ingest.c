@@ -190,7 +190,8 @@ main(int argc, char **argv)
 		ppv_usage(synopsis);
 	if (listen_at && !keysfile)
 		ppv_die(PPV_ERR, "-l needs -K KEYSFILE: without keys anyone could publish");
-	av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_ERROR);
+	/* libav*'s own lines are not ours to show: what matters reaches us as an error */
+	av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_FATAL);
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -234,7 +235,7 @@ main(int argc, char **argv)
 		in->interrupt_callback.callback = interrupted;
 		if (listen_at) {
 			parse_listen(listen_at, &addr, &port);
-			ppv_keys_load(&keys, keysfile, NULL, PPV_KEY_RAW);
+			ppv_keys_load(&keys, keysfile, NULL, PPV_KEY_RAW | PPV_KEY_NAMED);
 			ppv_listen_cfg lc = { addr, port, app, &keys, timeout_ms, grace_ms, 10000, &stop };
 			if (!(l = ppv_listen_new(&lc, err, sizeof err)))
 				ppv_die(PPV_ERR, "-l: %s", err);

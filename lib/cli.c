@@ -116,6 +116,23 @@ ppv_xrealloc(void *p, size_t n)
 }
 
 char *
+ppv_printable(char *out, size_t cap, const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k + 5 <= cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
+			k += (size_t)snprintf(out + k, cap - k, "\\x%02x", c);
+		else
+			out[k++] = (char)c;
+	}
+	if (cap)
+		out[k < cap ? k : cap - 1] = '\0';
+	return out;
+}
+
+char *
 ppv_xstrdup(const char *s)
 {
 	char *d = strdup(s);

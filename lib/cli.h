@@ -25,5 +25,9 @@ _Noreturn void ppv_exit(int code);
  * half-done output worth keeping when memory has run out. */
 void *ppv_xrealloc(void *p, size_t n);
 char *ppv_xstrdup(const char *s);
+/* n bytes from a client or a file, fit to quote in a diagnostic: control
+ * characters, quotes, backslashes and bytes past ASCII as \xNN, so no input
+ * forges a log line or moves a terminal. out holds cap bytes; cut to fit. */
+char *ppv_printable(char *out, size_t cap, const char *s, size_t n);
 
 #endif

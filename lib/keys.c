@@ -37,6 +37,9 @@ add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding
 	/* a secret may not contain blanks: the error names the line, never its text */
 	if (strpbrk(sec, " \t"))
 		ppv_die(PPV_ERR, "%s:%d: expected `SECRET` or `KID SECRET`", where, lineno);
+	/* a name alone would make the name itself a valid secret */
+	if (!kid && (encoding & PPV_KEY_NAMED))
+		ppv_die(PPV_ERR, "%s:%d: expected `NAME KEY`: a name without a key", where, lineno);
 	if (kid && strlen(kid) >= sizeof k->kid)
 		ppv_die(PPV_ERR, "%s:%d: key id longer than %zu bytes", where, lineno, sizeof k->kid - 1);
 	if (!(ring->v = realloc(ring->v, (ring->n + 1) * sizeof *ring->v)))
@@ -48,7 +51,7 @@ add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding
 	n = strlen(sec);
 	if (!(k->secret = malloc(n + 1)))
 		ppv_die(PPV_ERR, "out of memory");
-	if (encoding == PPV_KEY_HEX) {
+	if ((encoding & PPV_KEY_HEX)) {
 		long r = ppv_hex_decode(k->secret, n, sec, n);
 		if (r <= 0)
 			ppv_die(PPV_ERR, "%s:%d: the key is not hex", where, lineno);
@@ -95,12 +98,14 @@ ppv_keys_load(ppv_keyring *ring, const char *path, const char *env, int encoding
 		parse(ring, buf, env, encoding);
 		explicit_bzero(buf, sizeof buf);
 	} else {
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		/* O_NONBLOCK: a FIFO must not hang the open; refused below */
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 			ppv_die(PPV_ERR, "%s:", path);
 		if (fstat(fd, &st) < 0)
 			ppv_die(PPV_ERR, "%s:", path);
 		if (!S_ISREG(st.st_mode))
 			ppv_die(PPV_ERR, "%s: not a regular file", path);
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		if (st.st_mode & 077)
 			ppv_die(PPV_ERR, "%s: key file is accessible by group or others (mode %04o); "
 			        "run: chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);

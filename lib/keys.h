@@ -16,11 +16,12 @@ typedef struct {
 	size_t n;
 } ppv_keyring;
 
-enum { PPV_KEY_RAW = 0, PPV_KEY_HEX = 1 };
+enum { PPV_KEY_RAW = 0, PPV_KEY_HEX = 1, PPV_KEY_NAMED = 2 /* or'd: every line is `NAME KEY` */ };
 
 /* One key a line, `SECRET` or `KID SECRET`; blank lines and # comments skipped.
  * path NULL reads the variable env instead. Dies (exit 2) on a missing,
- * unreadable, group/other-accessible or malformed file, or with no key. */
+ * unreadable, group/other-accessible, not regular (a FIFO would block) or
+ * malformed file, or with no key. */
 void ppv_keys_load(ppv_keyring *ring, const char *path, const char *env, int encoding);
 const ppv_key *ppv_keys_find(const ppv_keyring *ring, const char *kid, size_t n);
 void ppv_keys_free(ppv_keyring *ring);

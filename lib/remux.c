@@ -17,6 +17,7 @@
 
 enum {
 	QMAX = 512,                   /* packets read ahead to find the streams */
+	QBYTES = 16 << 20,            /* ... and their bytes: a publisher's packets may be 8 MiB each */
 	TB = 90000,
 	JUMP_BACK = TB / 2,           /* a source going back more than this jumped */
 	JUMP_FWD = 2 * TB,            /* ... or forward more than this */
@@ -28,6 +29,7 @@ struct track {
 	int video, seen;
 	int64_t last, dur;            /* output dts and duration, 90 kHz */
 	int64_t last_key, keyint;
+	int need_key;                 /* video: a packet was dropped, the rest waits for a keyframe */
 	int rate, frame_size;         /* audio, kept: libavformat may clear its codecpar copy */
 	int64_t rem;                  /* audio: rounding carried between frames, ticks * rate */
 	uint64_t frames, bytes;
@@ -47,6 +49,9 @@ typedef struct {
 	int64_t win_start;
 	int warned_keyint;
 	int jumps;
+	uint64_t dropped;             /* packets the muxer refused, and what depended on them */
+	uint64_t early;               /* audio dropped while no video had come */
+	int reconfigs;
 } remux;
 
 static const char *
@@ -176,7 +181,7 @@ stats(remux *r, int final)
 	int len = snprintf(line, sizeof line,
 		"{\"time\":\"%s\",\"name\":\"%s\",\"media_seconds\":%.3f,\"bitrate_kbps\":%.0f,"
 		"\"fps\":%.2f,\"keyframe_interval\":%.3f,\"av_offset_ms\":%.0f,\"bytes\":%llu,"
-		"\"reconnects\":%d,\"discontinuities\":%d%s}\n",
+		"\"reconnects\":%d,\"discontinuities\":%d,\"dropped_packets\":%llu,\"reconfigurations\":%d%s}\n",
 		ppv_time_format(time(NULL), when), esc,
 		(double)(r->vlast > 0 ? r->vlast : 0) / TB,
 		span > 0 ? (double)r->win_bytes * 8 / 1000 / span : 0.0,
@@ -184,7 +189,8 @@ stats(remux *r, int final)
 		v ? (double)v->keyint / TB : 0.0,
 		r->alast && r->vlast ? (double)(r->alast - r->vlast) / 90 : 0.0,
 		(unsigned long long)ppv_tsout_bytes(r->out),
-		c->reconnects ? c->reconnects(c->ctx) : 0, r->jumps, final ? ",\"final\":true" : "");
+		c->reconnects ? c->reconnects(c->ctx) : 0, r->jumps, (unsigned long long)(r->dropped + r->early),
+		r->reconfigs, final ? ",\"final\":true" : "");
 	if (write(c->stats_fd, line, (size_t)len) < 0)
 		ppv_warn("stats: write error:");
 	r->last_stats = now;
@@ -246,17 +252,103 @@ retime(remux *r, struct track *t, AVPacket *p, AVRational tb)
 	t->seen = 1;
 }
 
+/* An AAC AudioSpecificConfig's rate and channels (ISO/IEC 14496-3 1.6.2.1). */
+static int
+aac_config(const uint8_t *x, size_t n, int *rate, int *channels)
+{
+	static const int rates[13] = { 96000, 88200, 64000, 48000, 44100, 32000, 24000,
+		                       22050, 16000, 12000, 11025, 8000, 7350 };
+	uint64_t b = 0;
+	int at = 0;
+
+	for (size_t i = 0; i < n && i < 8; i++)
+		b |= (uint64_t)x[i] << (56 - 8 * i);
+#define BITS(k) (at += (k), (int)(b >> (64 - at) & ((1u << (k)) - 1)))
+	if (n < 2 || BITS(5) == 31)
+		at += 6;
+	int fi = BITS(4);
+	if (fi == 15) {
+		if (n < 5)
+			return -1;
+		*rate = BITS(24);
+	} else if (fi < 13) {
+		*rate = rates[fi];
+	} else {
+		return -1;
+	}
+	*channels = BITS(4);
+#undef BITS
+	return *rate > 0 && *channels > 0 ? 0 : -1;
+}
+
+/* A publisher back with other encoder settings sends new decoder
+ * configuration (FLV sequence headers): the output's muxer is set up again
+ * with it, or the rest of the event would not decode. */
+static int
+reconfigure(remux *r, struct track *t, const uint8_t *x, size_t xn, char *err, size_t n)
+{
+	AVFormatContext *oc = ppv_tsout_ctx(r->out);
+	const AVCodecParameters *cur = oc->streams[t->out]->codecpar;
+	char what[96] = "";
+
+	if (cur->extradata && (size_t)cur->extradata_size == xn && !memcmp(cur->extradata, x, xn))
+		return 0;
+	AVCodecParameters *par = avcodec_parameters_alloc();
+	if (!par || avcodec_parameters_copy(par, cur) < 0) {
+		avcodec_parameters_free(&par);
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	av_freep(&par->extradata);
+	if (!(par->extradata = av_mallocz(xn + AV_INPUT_BUFFER_PADDING_SIZE))) {
+		avcodec_parameters_free(&par);
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	memcpy(par->extradata, x, xn);
+	par->extradata_size = (int)xn;
+	int rate, ch;
+	if (!t->video && par->codec_id == AV_CODEC_ID_AAC && !aac_config(x, xn, &rate, &ch)) {
+		par->sample_rate = t->rate = rate;
+		av_channel_layout_uninit(&par->ch_layout);
+		av_channel_layout_default(&par->ch_layout, ch);
+		t->rem = 0;
+		snprintf(what, sizeof what, " (audio now %d Hz, %d channel%s)", rate, ch, ch == 1 ? "" : "s");
+	}
+	int k = ppv_tsout_reconfigure(r->out, t->out, par, err, n);
+	avcodec_parameters_free(&par);
+	if (k < 0)
+		return -1;
+	r->reconfigs++;
+	if (t->video)
+		t->need_key = 1;
+	ppv_warn("%s: the encoder's %s settings changed%s: a discontinuity in the output", name_of(r),
+	         t->video ? "video" : "audio", what);
+	return 0;
+}
+
 static int
 write_packet(remux *r, AVPacket *p, char *err, size_t n)
 {
 	struct track *t;
 	AVRational tb = r->in->streams[p->stream_index]->time_base;
+	size_t xn;
+	const uint8_t *x;
 
 	if ((unsigned)p->stream_index >= r->nt)
 		return 0;
 	t = &r->t[p->stream_index];
 	if (t->out < 0)
 		return 0;
+	if ((x = av_packet_get_side_data(p, AV_PKT_DATA_NEW_EXTRADATA, &xn)) && xn && reconfigure(r, t, x, xn, err, n))
+		return -1;
+	if (t->video && t->need_key) {
+		if (!(p->flags & AV_PKT_FLAG_KEY)) {
+			r->dropped++;
+			return 0;
+		}
+		t->need_key = 0;
+	}
 	retime(r, t, p, tb);
 	if (t->video) {
 		if (p->flags & AV_PKT_FLAG_KEY) {
@@ -280,6 +372,15 @@ write_packet(remux *r, AVPacket *p, char *err, size_t n)
 	p->stream_index = t->out;
 	p->pos = -1;
 	int k = ppv_tsout_write(r->out, p);
+	if (k == -2) {
+		/* one bad packet from a publisher must not end the event: it goes,
+		 * with the frames that would have referred to it */
+		if (!r->dropped++)
+			ppv_warn("%s: a malformed %s packet was dropped%s", name_of(r), t->video ? "video" : "audio",
+			         t->video ? ", and what follows up to the next keyframe" : "");
+		t->need_key = t->video;
+		return 0;
+	}
 	if (k < 0) {
 		snprintf(err, n, "cannot write the MPEG-TS output");
 		return -1;
@@ -294,9 +395,21 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 	remux r = { .cfg = cfg, .in = in, .out = out };
 	AVPacket *q[QMAX], *p = av_packet_alloc();
 	int nq = 0, rc = 0, k = 0, video_at = -1;
+	size_t qbytes = 0;
 
 	/* read ahead until the streams are known: video and, if it has any, audio */
-	while (nq < QMAX) {
+	for (;;) {
+		if (nq == QMAX || qbytes > QBYTES) {
+			if (video_at >= 0)
+				break;
+			/* no video yet: what waits for it is bounded, the oldest goes */
+			if (!r.early++)
+				ppv_warn("%s: audio before any video: the oldest is dropped while waiting for video",
+				         name_of(&r));
+			qbytes -= (size_t)q[0]->size;
+			av_packet_free(&q[0]);
+			memmove(q, q + 1, (size_t)--nq * sizeof *q);
+		}
 		if (!(q[nq] = av_packet_alloc()))
 			break;
 		if ((k = av_read_frame(in, q[nq])) < 0) {
@@ -306,6 +419,7 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 		const AVCodecParameters *par = in->streams[q[nq]->stream_index]->codecpar;
 		if (par->codec_type == AVMEDIA_TYPE_VIDEO && video_at < 0)
 			video_at = nq;
+		qbytes += (size_t)q[nq]->size;
 		nq++;
 		int audio = 0, lacking = 0;
 		for (unsigned i = 0; i < in->nb_streams; i++) {
@@ -371,6 +485,9 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 			rc = 2;
 		}
 	}
+	if (r.dropped > 1)
+		ppv_warn("%s: %llu packets dropped in all: malformed, or waiting for a keyframe after one", name_of(&r),
+		         (unsigned long long)r.dropped);
 	if (r.t)
 		stats(&r, 1);
 	free(r.t);

@@ -8,6 +8,7 @@
 
 #include "amf.h"
 #include "bytes.h"
+#include "cli.h"
 #include "keys.h"
 #include "rtmp.h"
 
@@ -184,8 +185,9 @@ on_connect(ppv_rtmp *r, double tx, ppv_amf *a)
 	if (!app || q != strlen(r->io.app) || memcmp(app, r->io.app, q)) {
 		status(r, "_error", tx, "error", "NetConnection.Connect.Rejected",
 		       "Unknown application.", 3, 0);
-		snprintf(r->err, sizeof r->err, "unknown application '%.*s'", (int)(q > 64 ? 64 : q),
-		         app ? app : "");
+		char shown[4 * 64 + 1];
+		snprintf(r->err, sizeof r->err, "unknown application '%s'",
+		         ppv_printable(shown, sizeof shown, app ? app : "", app ? (q > 64 ? 64 : q) : 0));
 		r->state = S_DONE;
 		return PPV_RTMP_REJECTED;
 	}

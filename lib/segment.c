@@ -1242,6 +1242,10 @@ ts_feed(struct segmenter *s)
 			ppv_section_feed(&s->pmt, &k, on_pmt, s);
 			p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pmt++ & 0x0f));
 		} else if (k.pid == s->video_pid && k.pusi) {
+			/* discontinuity_indicator on a keyframe: the source's decoder
+			 * parameters changed here (ppv-ingest after a reconnect with other
+			 * encoder settings); elsewhere it only excuses a counter's jump */
+			bool reset = (p[3] & 0x20) && p[4] > 0 && (p[5] & 0x80) && s->open;
 			uint64_t pts = ppv_pes_pts(k.payload, k.plen);
 			if (pts != PPV_TS_NOPTS) {
 				tick(s, pts);
@@ -1249,6 +1253,8 @@ ts_feed(struct segmenter *s)
 				bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
 					   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
 				bool key = keyframe(s, p, &k);
+				if (reset && key)
+					s->jumped = cut = true;
 				if (key && cfg->master && !s->es.video[0] && k.plen > 9)
 					ppv_esinfo_video(&s->es, s->video_type, k.payload + 9 + k.payload[8],
 							 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);

@@ -12,6 +12,7 @@ enum { BUF = 1 << 15 };
 struct ppv_tsout {
 	AVFormatContext *ctx;
 	int fd, live, gone, err;
+	int restarted;                /* the muxer was set up again: mark the discontinuity */
 	uint64_t bytes;
 };
 
@@ -82,6 +83,10 @@ ppv_tsout_start(ppv_tsout *t, char *err, size_t n)
 
 	if (t->live)
 		av_dict_set(&o, "flush_packets", "1", 0);
+	/* discontinuity_indicator on each PID's first packet: what a TS reader
+	 * (ppv-segment, a player) takes as "decoder parameters changed here" */
+	if (t->restarted)
+		av_dict_set(&o, "mpegts_flags", "+initial_discontinuity", 0);
 	r = avformat_write_header(t->ctx, &o);
 	av_dict_free(&o);
 	if (r < 0) {
@@ -98,7 +103,43 @@ ppv_tsout_write(ppv_tsout *t, AVPacket *pkt)
 
 	if (t->gone)
 		return 1;
+	if (r < 0 && !t->err)
+		return -2;  /* the packet, not the output: a bitstream filter refused it */
 	return r < 0 ? -1 : 0;
+}
+
+int
+ppv_tsout_reconfigure(ppv_tsout *t, int idx, const AVCodecParameters *par, char *err, size_t n)
+{
+	AVFormatContext *old = t->ctx, *c = NULL;
+	int r;
+
+	/* what the old muxer holds goes out first; the output itself stays */
+	if ((r = av_write_trailer(old)) < 0 && t->err) {
+		snprintf(err, n, "cannot write the MPEG-TS output: %s", av_err2str(r));
+		return -1;
+	}
+	if (avformat_alloc_output_context2(&c, NULL, "mpegts", NULL) < 0) {
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < old->nb_streams; i++) {
+		AVStream *st = avformat_new_stream(c, NULL);
+		if (!st || avcodec_parameters_copy(st->codecpar, (int)i == idx ? par : old->streams[i]->codecpar) < 0) {
+			avformat_free_context(c);
+			snprintf(err, n, "out of memory");
+			return -1;
+		}
+		st->codecpar->codec_tag = 0;
+		st->time_base = old->streams[i]->time_base;
+	}
+	c->pb = old->pb;
+	c->flags |= AVFMT_FLAG_CUSTOM_IO;
+	old->pb = NULL;
+	avformat_free_context(old);
+	t->ctx = c;
+	t->restarted = 1;
+	return ppv_tsout_start(t, err, n);
 }
 
 int

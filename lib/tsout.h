@@ -15,8 +15,13 @@ AVFormatContext *ppv_tsout_ctx(ppv_tsout *t);
 int ppv_tsout_add(ppv_tsout *t, const AVCodecParameters *par, AVRational tb);
 int ppv_tsout_start(ppv_tsout *t, char *err, size_t n);
 /* Writes one packet whose timestamps are in the output stream's time base.
- * 1 when the reader went away (a closed pipe), 0 ok, -1 error. */
+ * 1 when the reader went away (a closed pipe), 0 ok, -1 an output error,
+ * -2 a packet the muxer cannot take (malformed): the output is still good. */
 int ppv_tsout_write(ppv_tsout *t, AVPacket *pkt);
+/* Stream idx now has par (a publisher came back with other encoder
+ * settings): the muxer starts again on the same output, tables resent and
+ * each PID's first packet marked as a discontinuity. -1 with the reason. */
+int ppv_tsout_reconfigure(ppv_tsout *t, int idx, const AVCodecParameters *par, char *err, size_t n);
 int ppv_tsout_finish(ppv_tsout *t);
 uint64_t ppv_tsout_bytes(const ppv_tsout *t);
 void ppv_tsout_free(ppv_tsout *t);

@@ -238,3 +238,86 @@ s = socket.create_connection(('127.0.0.1', $PORT)); s.sendall(b'\x07' + sys.stdi
 	assert_equal "$(wc -l < "$T/err")" 1
 	[ ! -s "$T/out.ts" ]
 }
+
+@test "one corrupt H.264 packet from the publisher is dropped with what depends on it; the event goes on" {
+	$PY "$BATS_TEST_DIRNAME/lib/flv.py" corrupt "$FIX/src.flv" "$T/bad.flv" 40
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 1 --stats "$T/stats" -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	ffmpeg -v error -re -i "$T/bad.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
+	rc=0; wait $pid || rc=$?
+	assert_equal "$rc" 0
+	grep -q 'creator7: a malformed video packet was dropped, and what follows up to the next keyframe' "$T/err"
+	run ffmpeg -v error -i "$T/out.ts" -f null -
+	assert_success
+	assert_output ''
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 3.8 && d < 4.2) }' || fail "duration $d, pushed 4"
+	tail -n 1 "$T/stats" | grep -q '"dropped_packets":[1-9]'
+}
+
+@test "a reconnect with other encoder settings: a marked discontinuity, and all of it decodes" {
+	ffmpeg -v error -f lavfi -i testsrc=size=320x240:rate=25:duration=3 -f lavfi -i sine=sample_rate=44100:duration=3 \
+		-c:v libx264 -g 25 -c:a aac -f flv "$T/one.flv"
+	ffmpeg -v error -f lavfi -i testsrc2=size=640x360:rate=25:duration=3 -f lavfi -i sine=sample_rate=48000:duration=3 \
+		-ac 2 -c:v libx264 -g 25 -c:a aac -f flv "$T/two.flv"
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 5 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	ffmpeg -v error -re -i "$T/one.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
+	ffmpeg -v error -re -i "$T/two.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
+	wait $pid
+	grep -q 'creator7: the encoder.s audio settings changed (audio now 48000 Hz, 2 channels)' "$T/err"
+	run ffmpeg -v error -i "$T/out.ts" -f null -
+	assert_success
+	assert_output ''
+	# the segmenter sees the discontinuity, and the part after it has the new settings
+	ppv-segment -m vod -t 2 -o "$T/hls" "$T/out.ts"
+	assert_equal "$(grep -c '^#EXT-X-DISCONTINUITY$' "$T/hls/index.m3u8")" 1
+	last=$(grep -v '^#' "$T/hls/index.m3u8" | tail -1)
+	assert_equal "$(ffprobe -v error -show_entries stream=width,height,sample_rate,channels -of csv=p=0 "$T/hls/$last" | grep . | sort -u | paste -sd' ')" "48000,2 640,360"
+}
+
+@test "audio before any video waits in bounded memory, and the stream starts when video comes" {
+	# 300 MiB of audio first: a publisher's packets may be 8 MiB, and 512 of them were kept
+	$PY "$BATS_TEST_DIRNAME/lib/flv.py" audio-first "$FIX/src.flv" "$T/af.flv" 300
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8" /usr/bin/time -f 'rss %M' \
+		ppv-ingest -o "$T/out.ts" "$T/af.flv"
+	assert_success
+	assert_line --partial 'input: audio before any video: the oldest is dropped while waiting for video'
+	rss=$(printf '%s\n' "$output" | sed -n 's/^rss //p')
+	assert_num "$rss" -lt 160000
+	rm "$T/af.flv"
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 3.8 && d < 4.2) }' || fail "duration $d"
+}
+
+@test "a keys line with a name only, or a FIFO for the keys file, is refused with where" {
+	(umask 077; printf 'creator7 sekrit-key-123\nevent9\n' > "$T/k2")
+	run ppv-ingest -l 127.0.0.1:$PORT -K "$T/k2" --timeout 1
+	assert_failure 2
+	assert_output "ppv-ingest: $T/k2:2: expected \`NAME KEY\`: a name without a key"
+	mkfifo -m 600 "$T/fifo"
+	run timeout 10 ppv-ingest -l 127.0.0.1:$PORT -K "$T/fifo" --timeout 1
+	assert_failure 2
+	assert_output "ppv-ingest: $T/fifo: not a regular file"
+}
+
+@test "what a client sends is escaped before it reaches the log: no forged lines" {
+	# a real publisher's bytes, its application name made 'l', newline, escape, '['
+	$PY - "$BATS_TEST_DIRNAME/fuzz/seeds/fuzz-rtmp/publish" "$T/evil" <<-'PY'
+	import sys
+	d = open(sys.argv[1], "rb").read()
+	a = b"\x00\x03app\x02\x00\x04live"
+	open(sys.argv[2], "wb").write(d.replace(a, b"\x00\x03app\x02\x00\x04l\n\x1b["))
+	PY
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 3 > /dev/null 2> "$T/err" &
+	pid=$!
+	listening
+	$PY -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.sendall(open(sys.argv[2], "rb").read()); time.sleep(0.5)' "$PORT" "$T/evil"
+	rc=0; wait $pid || rc=$?
+	assert_equal "$rc" 1
+	assert_equal "$(sed -n 2p "$T/err")" "ppv-ingest: 127.0.0.1:$(sed -n 2p "$T/err" | cut -d: -f3): refused: unknown application 'l\\x0a\\x1b['"
+	assert_equal "$(wc -l < "$T/err")" 3
+}
