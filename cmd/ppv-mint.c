@@ -267,7 +267,15 @@ check(ppv_signer *s, const struct opts *o, char **files, int nfiles)
 	ppv_progress_start(&prog, "tokens checked");
 	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
 		ppv_input *in = ppv_input_open(nfiles ? files[i] : NULL);
-		while ((n = ppv_input_line(in, &line)) >= 0) {
+		/* one line an attacker made huge is one failed line, not the end of the run */
+		ppv_input_long_lines(in);
+		while ((n = ppv_input_line(in, &line)) != -1) {
+			if (n == -2) {
+				total++, bad++;
+				fprintf(out, "%s:%ld: (a line over 1 MiB): FAIL %s\n", ppv_input_name(in),
+				        ppv_input_lineno(in), ppv_verdict_name(PPV_TOK_MALFORMED));
+				continue;
+			}
 			while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
 				line[--n] = '\0';
 			if (!n || line[0] == '#')
@@ -384,6 +392,9 @@ main(int argc, char **argv)
 		ppv_die(PPV_ERR, "the token would expire before it starts");
 	if (!o.check && o.fmt == PPV_FMT_AKAMAI && !argc && !o.nacl && single)
 		ppv_die(PPV_ERR, "akamai needs a PATH (URL token) or -a ACL");
+	/* a token grants what it names: one that names nothing is no all-access pass */
+	if (!o.check && o.fmt == PPV_FMT_JWT && !argc && !o.nacl && single)
+		ppv_die(PPV_ERR, "jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path");
 
 	ppv_keys_load(&keys, o.keyfile, "PPV_KEY", o.fmt == PPV_FMT_NGINX ? PPV_KEY_RAW : PPV_KEY_HEX);
 	o.cfg.fmt = (enum ppv_fmt)o.fmt;

@@ -39,6 +39,8 @@ struct ppv_input {
 	size_t pos, end, cap;
 	long lineno;
 	int eof;
+	int long_ok;          /* a line over MAXLINE is skipped and said, not fatal */
+	int overlong;         /* skipping one */
 	uint64_t used;        /* uncompressed bytes handed out */
 };
 
@@ -263,12 +265,27 @@ ppv_input_line(ppv_input *in, char **line)
 
 	while (!(nl = memchr(in->buf + in->pos + off, '\n', in->end - in->pos - off))) {
 		off = in->end - in->pos;
+		if (in->long_ok && off >= MAXLINE) {
+			/* what was read of it goes: memory stays bounded, and the line is
+			 * still one line, answered as too long */
+			in->used += off;
+			in->pos = in->end;
+			off = 0;
+			in->overlong = 1;
+		}
 		if (!fill(in)) {
-			if (in->end == in->pos)
+			if (in->end == in->pos && !in->overlong)
 				return -1;
 			nl = in->buf + in->end;  /* a last line without its newline */
 			break;
 		}
+	}
+	if (in->overlong) {
+		in->used += (uint64_t)(nl - (in->buf + in->pos)) + 1;
+		in->pos = (size_t)(nl - in->buf) + (nl < in->buf + in->end);
+		in->overlong = 0;
+		in->lineno++;
+		return -2;
 	}
 	*line = in->buf + in->pos;
 	len = nl - *line;
@@ -328,6 +345,12 @@ const char *
 ppv_input_name(const ppv_input *in)
 {
 	return in->name;
+}
+
+void
+ppv_input_long_lines(ppv_input *in)
+{
+	in->long_ok = 1;
 }
 
 long

@@ -11,8 +11,11 @@ typedef struct ppv_input ppv_input;
 /* NULL or "-" is stdin. Dies (exit 2) when the file cannot be opened. */
 ppv_input *ppv_input_open(const char *path);
 /* The next line without its newline (a trailing CR is kept: CSV needs it),
- * NUL-terminated, valid until the next call; -1 at end of input. */
+ * NUL-terminated, valid until the next call; -1 at end of input. A line over
+ * 1 MiB dies with file:line, or after ppv_input_long_lines is skipped and
+ * returns -2. */
 ssize_t ppv_input_line(ppv_input *in, char **line);
+void ppv_input_long_lines(ppv_input *in);
 /* Up to n bytes; 0 at end of input. */
 size_t ppv_input_read(ppv_input *in, void *buf, size_t n);
 const char *ppv_input_name(const ppv_input *in);

@@ -396,12 +396,12 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 					goto bad;
 				}
 			} else if (starts(line, "#EXT-X-MEDIA-SEQUENCE:")) {
-				if (int_value(line, &pl->media_seq) < 0) {
+				if (int_value(line, &pl->media_seq) < 0 || pl->media_seq > PPV_M3U8_MAXSEQ) {
 					ppv_errf(err, ecap, "%s:%ld: bad EXT-X-MEDIA-SEQUENCE", path, lineno);
 					goto bad;
 				}
 			} else if (starts(line, "#EXT-X-DISCONTINUITY-SEQUENCE:")) {
-				if (int_value(line, &pl->disc_seq) < 0) {
+				if (int_value(line, &pl->disc_seq) < 0 || pl->disc_seq > PPV_M3U8_MAXSEQ) {
 					ppv_errf(err, ecap, "%s:%ld: bad EXT-X-DISCONTINUITY-SEQUENCE", path, lineno);
 					goto bad;
 				}
@@ -588,7 +588,7 @@ absolute(const char *path)
 	size_t cap = n + (path[0] == '/' ? 0 : strlen(cwd)) + 3;
 	char *buf = malloc(cap), *out = malloc(cap);
 	if (!buf || !out)
-		abort();
+		ppv_die(PPV_ERR, "out of memory");
 	snprintf(buf, cap, "%s/%s", path[0] == '/' ? "" : cwd, path);
 	size_t o = 0;
 	for (char *seg = strtok(buf, "/"); seg; seg = strtok(NULL, "/")) {
@@ -650,7 +650,7 @@ ppv_uri_rebase(const char *uri, const char *from, const char *todir)
 	size_t pl = strlen(c_prefix), ul = strlen(uri);
 	char *out = malloc(pl + ul + 1);
 	if (!out)
-		abort();
+		ppv_die(PPV_ERR, "out of memory");
 	memcpy(out, c_prefix, pl);
 	memcpy(out + pl, uri, ul + 1);
 	return out;
@@ -664,7 +664,7 @@ rebase_slow(const char *uri, const char *from, const char *todir)
 	size_t jl = strlen(fdir) + ql + 2;
 	char *joined = malloc(jl);
 	if (!joined)
-		abort();
+		ppv_die(PPV_ERR, "out of memory");
 	snprintf(joined, jl, "%s/%.*s", fdir, (int)ql, uri);
 	char *target = absolute(joined), *base = absolute(todir);
 	free(fdir);
@@ -692,7 +692,7 @@ rebase_slow(const char *uri, const char *from, const char *todir)
 	size_t cap = 3 * ups + strlen(target) + strlen(uri + ql) + 2;
 	char *out = malloc(cap), *w = out;
 	if (!out)
-		abort();
+		ppv_die(PPV_ERR, "out of memory");
 	for (size_t k = 0; k < ups; k++, w += 3)
 		memcpy(w, "../", 3);
 	sprintf(w, "%s%s", target + common + 1, uri + ql);
@@ -717,7 +717,7 @@ ppv_tag_rebase(const char *tag, const char *from, const char *todir)
 	size_t cap = strlen(tag) + strlen(nu) + 1;
 	char *out = malloc(cap);
 	if (!out)
-		abort();
+		ppv_die(PPV_ERR, "out of memory");
 	snprintf(out, cap, "%.*s%s%s", (int)(u - tag), tag, nu, e);
 	free(uri);
 	free(nu);

@@ -13,6 +13,10 @@ enum ppv_tag {
 	PPV_TAG_DATERANGE,
 };
 
+/* Sequence numbers past this are refused: RFC 8216 allows 2^64 - 1, but a
+ * number that high leaves no room to count segments on from it. */
+#define PPV_M3U8_MAXSEQ (INT64_C(1) << 62)
+
 typedef struct {
 	char *text;
 	enum ppv_tag kind;
@@ -47,7 +51,7 @@ typedef struct {
 	bool master;
 	int version;
 	int64_t target;             /* seconds */
-	int64_t media_seq, disc_seq;
+	int64_t media_seq, disc_seq;    /* at most PPV_M3U8_MAXSEQ */
 	bool endlist, has_pdt, uses_daterange;
 	char **head;                /* playlist-level lines, in order, EXTM3U and
 				     * the tags this module rewrites left out */

@@ -231,7 +231,9 @@ expand(const char *tmpl, int n)
 	return out;
 }
 
-/* A new key: written (0600) before any playlist can name it. */
+/* A new key: written before any playlist can name it, readable by its owner
+ * and group (0640 less the umask): the web server that serves the key reads
+ * it through a shared group, and no one else can. */
 static void
 new_key(struct segmenter *s, int n)
 {
@@ -239,7 +241,7 @@ new_key(struct segmenter *s, int n)
 	char *file = xasprintf("%s.%d.key", s->cfg->name, n), *path = path_in(s, file);
 
 	ppv_random(key, sizeof key);
-	if (ppv_atomic_write(path, key, sizeof key, 0600) < 0)
+	if (ppv_atomic_write(path, key, sizeof key, 0640) < 0)
 		ppv_die(PPV_ERR, "%s:", path);
 	if (!s->aes && !(s->aes = av_aes_alloc()))
 		ppv_die(PPV_ERR, "out of memory");

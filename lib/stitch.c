@@ -28,7 +28,7 @@ xstrdup(const char *s)
 	char *p = s ? strdup(s) : NULL;
 
 	if (s && !p)
-		abort();
+		ppv_die(PPV_ERR, "out of memory");
 	return p;
 }
 
@@ -39,7 +39,7 @@ join(const char *dir, const char *rel)
 	char *p = malloc(n);
 
 	if (!p)
-		abort();
+		ppv_die(PPV_ERR, "out of memory");
 	snprintf(p, n, "%s/%s", dir, rel);
 	return p;
 }
@@ -166,7 +166,7 @@ decide(struct job *j, size_t idx, int64_t want, int64_t bw, const char *key)
 		size_t n = idx + 16;
 		j->dec = realloc(j->dec, n * sizeof *j->dec);
 		if (!j->dec)
-			abort();
+			ppv_die(PPV_ERR, "out of memory");
 		memset(j->dec + j->ndec, 0, (n - j->ndec) * sizeof *j->dec);
 		j->ndec = n;
 	}
@@ -245,7 +245,7 @@ seg_extra(const ppv_m3u8 *pl, const ppv_m3u8_seg *s, const char *todir)
 		if (pl->tags[k].kind != PPV_TAG_OTHER)
 			continue;
 		if (!f && !(f = open_memstream(&buf, &len)))
-			abort();
+			ppv_die(PPV_ERR, "out of memory");
 		char *t = ppv_tag_rebase(pl->tags[k].text, pl->path, todir);
 		fprintf(f, "%s%s", len ? "\n" : "", t);
 		fflush(f);
@@ -263,7 +263,7 @@ pod_add(struct pod *p, const ppv_m3u8 *pl, const ppv_m3u8_seg *s, const char *to
 		p->cap = p->cap ? 2 * p->cap : 32;
 		p->s = realloc(p->s, p->cap * sizeof *p->s);
 		if (!p->s)
-			abort();
+			ppv_die(PPV_ERR, "out of memory");
 	}
 	struct oseg *o = &p->s[p->n++];
 	o->uri = ppv_uri_rebase(s->uri, pl->path, todir);
@@ -719,6 +719,7 @@ struct lbreak {
 struct lstate {
 	char *name;
 	int64_t seq, disc;
+	int64_t win0, win1;         /* the last window stitched: its first and past-last MSN */
 	struct shown *sh;
 	size_t nsh;
 	struct lbreak *br;
@@ -735,7 +736,7 @@ push(void *v, size_t n, size_t size)
 	void *p = realloc(v, (n + 1) * size);
 
 	if (!p)
-		abort();
+		ppv_die(PPV_ERR, "out of memory");
 	return p;
 }
 
@@ -767,7 +768,45 @@ field(char **p, char sep)
 	return s;
 }
 
-/* The state file: a line a record, written whole and renamed into place. */
+static void
+states_clear(void)
+{
+	for (size_t i = 0; i < nstates; i++) {
+		struct lstate *s = &states[i];
+		for (size_t k = 0; k < s->nbr; k++) {
+			pod_free(&s->br[k].pod);
+			free(s->br[k].cmsn);
+			free(s->br[k].cdur);
+		}
+		free(s->br);
+		free(s->sh);
+		free(s->name);
+	}
+	free(states);
+	states = NULL;
+	nstates = 0;
+}
+
+/* A sequence number read back: what a playlist may hold (m3u8.h), never near
+ * where adding a window's count would overflow. */
+static bool
+seq_ok(const char *s, int64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	long long x = strtoll(s, &end, 10);
+	if (errno || end == s || *end || x < 0 || x > PPV_M3U8_MAXSEQ)
+		return false;
+	*v = x;
+	return true;
+}
+
+static int state_parse(FILE *f, const char *path, char *err, size_t cap);
+
+/* The state file: a line a record, written whole and renamed into place. One
+ * that cannot be read would stop every refresh until someone deleted it: it
+ * is set aside, said, and the viewers' numbering starts afresh. */
 static int
 state_load(const char *path, char *err, size_t cap)
 {
@@ -780,7 +819,7 @@ state_load(const char *path, char *err, size_t cap)
 	size_t ln = strlen(path) + 6;
 	char *lock = malloc(ln);
 	if (!lock)
-		abort();
+		ppv_die(PPV_ERR, "out of memory");
 	snprintf(lock, ln, "%s.lock", path);
 	int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	free(lock);
@@ -789,6 +828,27 @@ state_load(const char *path, char *err, size_t cap)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0 : ppv_errf(err, cap, "%s: %s", path, strerror(errno));
+	int rc = state_parse(f, path, err, cap);
+	fclose(f);
+	if (rc < 0) {
+		size_t dn = strlen(path) + 9;
+		char *aside = ppv_xrealloc(NULL, dn);
+		snprintf(aside, dn, "%s.damaged", path);
+		if (rename(path, aside) < 0) {
+			free(aside);
+			return rc;  /* the error as it was: nothing was changed */
+		}
+		fprintf(stderr, "ppv-splice: %s; set aside as %s, starting afresh\n", err, aside);
+		free(aside);
+		states_clear();
+		rc = 0;
+	}
+	return rc;
+}
+
+static int
+state_parse(FILE *f, const char *path, char *err, size_t cap)
+{
 	char *line = NULL;
 	size_t lcap = 0;
 	long lineno = 0;
@@ -812,9 +872,21 @@ state_load(const char *path, char *err, size_t cap)
 			s = state_for(p);
 			b = NULL;
 		} else if (s && !strcmp(tag, "seq") && p) {
-			s->seq = atoll(p);
+			if (!seq_ok(p, &s->seq)) {
+				rc = ppv_errf(err, cap, "%s:%ld: bad seq record", path, lineno);
+				break;
+			}
 		} else if (s && !strcmp(tag, "disc") && p) {
-			s->disc = atoll(p);
+			if (!seq_ok(p, &s->disc)) {
+				rc = ppv_errf(err, cap, "%s:%ld: bad disc record", path, lineno);
+				break;
+			}
+		} else if (s && !strcmp(tag, "window") && p) {
+			char *a = field(&p, ' ');
+			if (!p || !seq_ok(a, &s->win0) || !seq_ok(p, &s->win1)) {
+				rc = ppv_errf(err, cap, "%s:%ld: bad window record", path, lineno);
+				break;
+			}
 		} else if (s && !strcmp(tag, "shown") && p) {
 			struct shown h = { 0 };
 			char kind;
@@ -877,7 +949,6 @@ state_load(const char *path, char *err, size_t cap)
 		}
 	}
 	free(line);
-	fclose(f);
 	return rc;
 }
 
@@ -891,7 +962,8 @@ state_save(char *err, size_t cap)
 	fputs("ppv-splice-state 1\n", f);
 	for (size_t i = 0; i < nstates; i++) {
 		struct lstate *s = &states[i];
-		fprintf(f, "playlist %s\nseq %" PRId64 "\ndisc %" PRId64 "\n", s->name, s->seq, s->disc);
+		fprintf(f, "playlist %s\nseq %" PRId64 "\ndisc %" PRId64 "\nwindow %" PRId64 " %" PRId64 "\n", s->name,
+			s->seq, s->disc, s->win0, s->win1);
 		for (size_t k = 0; k < s->nsh; k++)
 			fprintf(f, "shown %" PRId64 " %d %c %" PRId64 " %" PRId64 "\n", s->sh[k].msn,
 				s->sh[k].disc, s->sh[k].kind, s->sh[k].key, s->sh[k].k);
@@ -973,6 +1045,17 @@ stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	if (state_load(cfg->state, j->err, j->errcap) < 0)
 		goto done;
 	struct lstate *st = state_for(outpath);
+	int64_t end = pl->media_seq + (int64_t)pl->nsegs;
+	if (pl->media_seq < st->win0 || end < st->win1) {
+		/* read before a newer one was stitched: its numbers would go back */
+		if (!cfg->quiet)
+			fprintf(stderr, "ppv-splice: %s: a window older than the last stitched (segments %" PRId64
+				" to %" PRId64 ", then %" PRId64 " to %" PRId64 "): %s stays as it was\n", pl->path,
+				pl->media_seq, end - 1, st->win0, st->win1 - 1, outpath);
+		rc = 0;
+		goto done;
+	}
+	st->win0 = pl->media_seq, st->win1 = end;
 	if (st->seq == 0 && st->nsh == 0)
 		st->seq = pl->media_seq;
 	size_t bi = 0;
@@ -1224,9 +1307,13 @@ int
 ppv_stitch(const ppv_stitch_cfg *cfg, const char *in, const char *out, char *err, size_t cap)
 {
 	struct job j = { .cfg = cfg, .in = in, .err = err, .errcap = cap };
-	ppv_m3u8 *pl = ppv_m3u8_load(in, err, cap);
 	int rc;
 
+	/* live: the state's lock first, so the window read is never older than
+	 * the one a refresh before this one stitched */
+	if (cfg->live && state_load(cfg->state, err, cap) < 0)
+		return -1;
+	ppv_m3u8 *pl = ppv_m3u8_load(in, err, cap);
 	if (!pl)
 		return -1;
 	if (cfg->impressions)

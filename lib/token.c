@@ -884,6 +884,8 @@ jwt_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 	}
 	if (!path && o->path)
 		path = o->path, pn = strcspn(o->path, "?#");
+	if (!c.acl && path)
+		return PPV_TOK_ACL_MISMATCH;  /* no acl grants no path */
 	if (c.acl && path) {
 		long nn = pn < sizeof norm ? ppv_path_normalize(norm, path, pn) : -1;
 		if (nn < 0)

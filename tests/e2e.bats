@@ -68,7 +68,7 @@ browse() {
 	grep -q '#EXT-X-ENDLIST' "$P/index.m3u8"
 	grep -q '^/ads/spring/' "$P/ana.m3u8"
 	grep -q '#EXT-X-KEY:METHOD=NONE' "$P/ana.m3u8"
-	assert_equal "$(stat -c %a "$P"/*.key | sort -u)" 600
+	assert_equal "$(stat -c %a "$P"/*.key | sort -u)" 640
 	# the impressions the stitch logged are in the creator's payout
 	assert_num "$(grep -c ',creator42,' "$D/impressions.csv")" -ge 2
 

@@ -104,11 +104,89 @@ for r in rows:
 	grep -q '#EXT-X-ENDLIST' "$T/www/ev42/index.m3u8"
 	grep -q '#EXT-X-KEY:METHOD=AES-128' "$T/www/ev42/index.m3u8"
 	grep -q '#EXT-X-CUE-OUT' "$T/www/ev42/index.m3u8"
-	assert_equal "$(stat -c %a "$T"/www/ev42/*.key | sort -u)" 600
+	assert_equal "$(stat -c %a "$T"/www/ev42/*.key | sort -u)" 640
 	grep -q '"name":"creator7"' "$T/www/ev42.stats.json"
 	d=$(ffprobe -v error -allowed_extensions ALL -show_entries format=duration -of csv=p=0 "$T/www/ev42/index.m3u8")
 	awk -v d="$d" 'BEGIN { exit !(d > 7 && d < 9) }' || fail "duration $d"
 	ffmpeg -v error -allowed_extensions ALL -i "$T/www/ev42/index.m3u8" -f null -
+}
+
+@test "ppv-event fails its unit when a stage dies mid-stream, so systemd restarts it" {
+	mkdir -p "$T/events" "$T/www"
+	(umask 077; echo "creator7 k3y-for-ev42" > "$T/events/ev42.keys")
+	PORT=$(free_port)
+	echo "$PORT" > "$T/events/ev42.port"
+	PPV_EVENTS=$T/events PPV_WWW=$T/www PPV_GRACE=30s "$EX/ppv-event" ev42 2> "$T/err" 3>&- &
+	pid=$!
+	ppv-ingest --test-source --duration 20 --size 320x180 | ffmpeg -v error -i - -c copy -f flv "$T/src.flv"
+	for _ in $(seq 50); do grep -q 'waiting for a publisher' "$T/err" && break; sleep 0.1; done
+	ffmpeg -v error -re -i "$T/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/k3y-for-ev42" 2> /dev/null &
+	pub=$!
+	for _ in $(seq 100); do [ -f "$T/www/ev42/index.m3u8" ] && break; sleep 0.1; done
+	# the front door dies; the segmenter ends its playlist cleanly, exit 0
+	pkill -9 -f "ppv-ingest -l $PORT"
+	rc=0; wait "$pid" || rc=$?
+	kill "$pub" 2> /dev/null || true
+	assert_equal "$rc" 137
+	grep -q '#EXT-X-ENDLIST' "$T/www/ev42/index.m3u8"
+}
+
+@test "the event unit as deployed: nginx as another user reads the playlist, segments and keys through the shared group, others nothing" {
+	[ "$(id -u)" = 0 ] || skip "needs root to run nginx's workers as another user"
+	# as the unit's install lines: the web root in the web server's group, set-group-ID
+	chmod 755 "$T"
+	mkdir -p "$T/events"
+	install -d -g nogroup -m 2750 "$T/www"
+	(umask 077; echo "creator7 k3y-for-ev42" > "$T/events/ev42.keys")
+	PORT=$(free_port)
+	echo "$PORT" > "$T/events/ev42.port"
+	# UMask=0027, as the unit sets it
+	(umask 0027; PPV_EVENTS=$T/events PPV_WWW=$T/www PPV_GRACE=1s exec "$EX/ppv-event" ev42) 2> "$T/err" 3>&- &
+	pid=$!
+	ppv-ingest --test-source --duration 6 --size 320x180 | ffmpeg -v error -i - -c copy -f flv "$T/src.flv"
+	for _ in $(seq 50); do grep -q 'waiting for a publisher' "$T/err" && break; sleep 0.1; done
+	ffmpeg -v error -re -i "$T/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/k3y-for-ev42"
+	wait "$pid"
+	# group-readable in the web server's group, nothing for others, keys included
+	assert_equal "$(find "$T/www/ev42" -type f -printf '%m %g\n' | sort -u)" "640 nogroup"
+	# nginx's workers as nobody:nogroup, the master as root
+	NPORT=$(free_port)
+	mkdir -p "$T/ngx"
+	cat > "$T/ngx/nginx.conf" <<-CONF
+	daemon off; user nobody nogroup; worker_processes 1; pid $T/ngx/nginx.pid; error_log $T/ngx/error.log;
+	events {}
+	http {
+	  access_log off;
+	  client_body_temp_path $T/ngx; proxy_temp_path $T/ngx; fastcgi_temp_path $T/ngx;
+	  uwsgi_temp_path $T/ngx; scgi_temp_path $T/ngx;
+	  server { listen 127.0.0.1:$NPORT; root $T/www; }
+	}
+	CONF
+	nginx -e "$T/ngx/error.log" -c "$T/ngx/nginx.conf" 3>&- &
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$NPORT/" && break; sleep 0.1; done
+	key=$(grep -o 'URI="[^"]*"' "$T/www/ev42/index.m3u8" | head -1 | cut -d'"' -f2)
+	seg=$(grep -m1 -v '^#' "$T/www/ev42/index.m3u8")
+	for f in index.m3u8 "$seg" "$key"; do
+		assert_equal "$(code "http://127.0.0.1:$NPORT/ev42/$f")" 200
+	done
+	d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "http://127.0.0.1:$NPORT/ev42/index.m3u8")
+	stop_nginx
+	awk -v d="$d" 'BEGIN { exit !(d > 5 && d < 7) }' || fail "duration $d"
+	# and a user in neither the writer's nor the shared group reads nothing
+	run setpriv --reuid=65534 --regid=12345 --clear-groups cat "$T/www/ev42/$key"
+	assert_failure
+}
+
+@test "systemd-analyze security rates the event unit under 2 and the payout unit under 1" {
+	command -v systemd-analyze > /dev/null || skip "no systemd-analyze"
+	mkdir -p "$T/bin"
+	cp "$EX/ppv-payouts" "$EX/ppv-event" "$T/bin/"
+	sed "s|/usr/local/bin/|$T/bin/|" "$EX/ppv-payouts.service" > "$T/ppv-payouts.service"
+	sed "s|/usr/local/bin/|$T/bin/|" "$EX/ppv-event@.service" > "$T/ppv-event@ev42.service"
+	rating() { systemd-analyze security --offline=true "$1" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p'; }
+	ev=$(rating "$T/ppv-event@ev42.service")
+	pay=$(rating "$T/ppv-payouts.service")
+	awk -v e="$ev" -v p="$pay" 'BEGIN { exit !(e != "" && e < 2 && p != "" && p < 1) }' || fail "event $ev, payouts $pay"
 }
 
 @test "insert-ads: every recording of a directory gets its ad version and its impressions" {

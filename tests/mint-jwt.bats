@@ -58,7 +58,7 @@ print(base64.urlsafe_b64encode(json.dumps(c).encode()).decode().rstrip('='))")
 }
 
 @test "JWT check covers expiry, nbf, audience and alg none" {
-	tok=$(ppv-mint -f jwt -k "$T/jwt.key" --now 1700000000 -s 1700000100 -t 1h --aud ppv --sub x)
+	tok=$(ppv-mint -f jwt -k "$T/jwt.key" --now 1700000000 -s 1700000100 -t 1h --aud ppv --sub x -a '/*')
 	chk() { ppv-mint -c -f jwt -k "$T/jwt.key" "$@" <<<"$tok"; }
 	run chk --now 1700000200; assert_output "$tok: OK"
 	run chk --now 1700000050; assert_output "$tok: FAIL not-yet-valid"
@@ -76,4 +76,37 @@ print(base64.urlsafe_b64encode(json.dumps(c).encode()).decode().rstrip('='))")
 	assert_success
 	run ppv-mint -c -f jwt -k "$T/jwt.key" <<<"${url/ev1/ev2}"
 	assert_output "${url/ev1/ev2}: FAIL acl-mismatch"
+}
+
+@test "a JWT grants only what it names: none minted without a scope, and one without acl opens no path" {
+	run ppv-mint -f jwt -k "$T/jwt.key" -t 1h --sub fan
+	assert_failure 2
+	assert_output "ppv-mint: jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path"
+	# PyJWT mints one with no acl at all: it passes where no path is asked, and nowhere else
+	tok=$($PY -c 'import jwt, time
+print(jwt.encode({"sub": "x", "exp": int(time.time()) + 600}, bytes.fromhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"), algorithm="HS256", headers={"kid": "k1"}))')
+	run ppv-mint -c -f jwt -k "$T/jwt.key" <<<"$tok"
+	assert_success
+	run ppv-mint -c -f jwt -k "$T/jwt.key" --path /live/ev1/index.m3u8 <<<"$tok"
+	assert_failure 1
+	assert_output "$tok: FAIL acl-mismatch"
+	# -a '/*' says all-access on purpose
+	tok=$(ppv-mint -f jwt -k "$T/jwt.key" -t 1h --sub fan -a '/*')
+	run ppv-mint -c -f jwt -k "$T/jwt.key" --path /live/ev1/index.m3u8 <<<"$tok"
+	assert_success
+}
+
+@test "a signature in the standard base64 alphabet is malformed: one token, one spelling" {
+	# minted until the signature has a - or _ to respell as + or /
+	for i in $(seq 200); do
+		tok=$(ppv-mint -f jwt -k "$T/jwt.key" -t 1h --sub "s$i" -a '/x/*')
+		case ${tok##*.} in *[-_]*) break ;; esac
+	done
+	std="${tok%.*}.$(tr -- '-_' '+/' <<<"${tok##*.}")"
+	assert_not_equal "$std" "$tok"
+	run ppv-mint -c -f jwt -k "$T/jwt.key" --path /x/a <<<"$std"
+	assert_failure 1
+	assert_output "$std: FAIL malformed"
+	run ppv-mint -c -f jwt -k "$T/jwt.key" --path /x/a <<<"$tok"
+	assert_success
 }

@@ -91,7 +91,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	assert_failure 1
 	# unknown-key: a JWT whose kid is not in the key file
 	other=$(mktemp "$T/k.XXXXXX"); echo "k9 $(ppv-mint --genkey)" > "$other"
-	jwt=$(ppv-mint -f jwt -k "$other" -t 1h --sub fan)
+	jwt=$(ppv-mint -f jwt -k "$other" -t 1h --sub fan -a '/*')
 	run ppv-mint -c -f jwt -k "$T/jwt.key" <<<"$jwt"
 	assert_failure 1
 	assert_output "$jwt: FAIL unknown-key"
@@ -152,7 +152,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 @test "a malformed key file names the line but not the key" {
 	umask 077
 	printf '# keys\nk1 nothex!\n' > "$T/bad.key"
-	run ppv-mint -f jwt -k "$T/bad.key" -t 1h --sub x
+	run ppv-mint -f jwt -k "$T/bad.key" -t 1h --sub x -a '/*'
 	assert_failure 2
 	assert_output "ppv-mint: $T/bad.key:2: the key is not hex"
 }
@@ -385,4 +385,14 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	run ppv-mint -f nginx -k "$T/nginx.key" -t 1h --token-path t /live/ev1/index.m3u8
 	assert_failure 2
 	assert_output --partial '--token-path'
+}
+
+@test "a line over 1 MiB in a check run is one failed line; the run goes on" {
+	good=$(ppv-mint -f akamai -k "$T/akamai.key" -t 1h -a '/*')
+	{ echo "$good"; head -c 3000000 /dev/zero | tr '\0' 'a'; echo; echo "$good"; } > "$T/in.txt"
+	run ppv-mint -c -f akamai -k "$T/akamai.key" "$T/in.txt"
+	assert_failure 1
+	assert_output "$good: OK
+$T/in.txt:2: (a line over 1 MiB): FAIL malformed
+$good: OK"
 }

@@ -88,10 +88,13 @@ duration() {
 	assert_num "$(ppv-splice decode -i "$T/joined.ts" | wc -l)" -ge 2
 }
 
-@test "encrypted: a new 0600 key every 3 segments, named before use, and ffmpeg decrypts" {
+@test "encrypted: a new key every 3 segments, owner and group only, named before use, and ffmpeg decrypts" {
 	run ppv-segment -m event -t 4 --encrypt --rotate 3 --key-uri 'https://keys.example.com/ev1/{n}?t=x' -o "$T/e" cued.ts
 	assert_success
-	assert_equal "$(stat -c %a "$T/e/index.0.key")" 600
+	assert_equal "$(stat -c %a "$T/e/index.0.key")" 640
+	# the umask takes from it, as from every file
+	(umask 077; ppv-segment -m vod -t 4 --encrypt -o "$T/e77" cued.ts)
+	assert_equal "$(stat -c %a "$T/e77/index.0.key")" 600
 	assert_equal "$(stat -c %s "$T/e/index.0.key")" 16
 	grep -q '^#EXT-X-KEY:METHOD=AES-128,URI="https://keys.example.com/ev1/3?t=x"$' "$T/e/index.m3u8"
 	assert_equal "$(grep -c '^#EXT-X-KEY' "$T/e/index.m3u8")" 4
@@ -397,7 +400,7 @@ duration() {
 	ppv-segment -m event -t 2 --encrypt -o "$T/r" "$T/b.ts"
 	assert_equal "$(md5sum < "$T/r/index.0.key")" "$before"
 	assert_equal "$(grep '^#EXT-X-KEY' "$T/r/index.m3u8" | cut -d, -f2 | paste -sd' ')" 'URI="index.0.key" URI="index.1.key"'
-	assert_equal "$(stat -c %a "$T/r/index.1.key")" 600
+	assert_equal "$(stat -c %a "$T/r/index.1.key")" 640
 	run ffmpeg -v error -allowed_extensions ALL -i "$T/r/index.m3u8" -f null -
 	assert_success
 	assert_output ''

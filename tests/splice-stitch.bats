@@ -341,3 +341,42 @@ window() {
 	run m3u8_parse "$T/r14.m3u8"
 	assert_equal "$(jf warnings <<<"$output")" '[]'
 }
+
+@test "live: a window older than the last one stitched is skipped, the viewer's playlist stays" {
+	live() { ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out/live.m3u8" "$1"; }
+	window 4 > "$T/w4.m3u8"
+	window 3 > "$T/w3.m3u8"
+	live "$T/w4.m3u8"
+	cp "$T/out/live.m3u8" "$T/after4"
+	run live "$T/w3.m3u8"
+	assert_success
+	assert_output "ppv-splice: $T/w3.m3u8: a window older than the last stitched (segments 3 to 8, then 4 to 9): $T/out/live.m3u8 stays as it was"
+	cmp "$T/after4" "$T/out/live.m3u8"
+	window 5 > "$T/w5.m3u8"
+	live "$T/w5.m3u8"
+	assert_equal "$(grep '^#EXT-X-MEDIA-SEQUENCE' "$T/out/live.m3u8")" '#EXT-X-MEDIA-SEQUENCE:5'
+}
+
+@test "live: a damaged state file is set aside and said; refreshes go on" {
+	window 4 > "$T/w.m3u8"
+	printf 'ppv-splice-state 1\nplaylist %s\nseq 12x\n' "$T/out/live.m3u8" > "$T/state"
+	run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out/live.m3u8" "$T/w.m3u8"
+	assert_success
+	assert_output "ppv-splice: $T/state:3: bad seq record; set aside as $T/state.damaged, starting afresh"
+	assert_equal "$(cat "$T/state.damaged")" "ppv-splice-state 1
+playlist $T/out/live.m3u8
+seq 12x"
+	head -1 "$T/state" | grep -qx 'ppv-splice-state 1'
+	window 5 > "$T/w.m3u8"
+	run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out/live.m3u8" "$T/w.m3u8"
+	assert_success
+	assert_output ''
+}
+
+@test "live: sequence numbers near 2^63 are refused in a playlist, never overflowed" {
+	window 9223372036854775800 > "$T/w.m3u8"
+	run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out/live.m3u8" "$T/w.m3u8"
+	assert_failure
+	assert_output "ppv-splice: $T/w.m3u8:4: bad EXT-X-MEDIA-SEQUENCE"
+	[ ! -e "$T/out/live.m3u8" ]
+}
