@@ -120,9 +120,12 @@ ppv_printable(char *out, size_t cap, const char *s, size_t n)
 {
 	size_t k = 0;
 
-	for (size_t i = 0; i < n && k + 5 <= cap; i++) {
+	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
+		int esc = c < 0x20 || c >= 0x7f || c == '\\' || c == '\'';
+		if (k + (esc ? 4 : 1) + 1 > cap)
+			break;  /* cut where a whole character or escape no longer fits */
+		if (esc)
 			k += (size_t)snprintf(out + k, cap - k, "\\x%02x", c);
 		else
 			out[k++] = (char)c;

@@ -23,8 +23,7 @@ nested(int depth)
 	return ppv_amf_skip(&t);
 }
 
-void
-test_amf(void)
+UNIT_TEST(test_amf)
 {
 	uint8_t b[256];
 	ppv_amfw w = { b, 0, sizeof b, 0 };

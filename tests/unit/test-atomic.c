@@ -22,8 +22,7 @@ slurp(const char *path)
 	return buf;
 }
 
-void
-test_atomic(void)
+UNIT_TEST(test_atomic)
 {
 	char dir[] = "/tmp/ppv-atomic-XXXXXX", path[64], cmd[96];
 	ppv_atomic a;
@@ -45,6 +44,41 @@ test_atomic(void)
 	fputs("half", f);
 	ppv_atomic_abort(&a);
 	CHECK_STR(slurp(path), "new\n");
+
+	/* an existing file keeps its mode; a new one gets the mode asked, less the umask */
+	struct stat st;
+	chmod(path, 0604);
+	CHECK((f = ppv_atomic_open(&a, path, 0600)) != NULL);
+	fputs("new\n", f);
+	CHECK(ppv_atomic_commit(&a) == 0);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0604);
+	char fresh[80];
+	snprintf(fresh, sizeof fresh, "%s/fresh.txt", dir);
+	mode_t old = umask(027);
+	CHECK((f = ppv_atomic_open(&a, fresh, 0666)) != NULL);
+	CHECK(ppv_atomic_commit(&a) == 0);
+	CHECK(stat(fresh, &st) == 0 && (st.st_mode & 07777) == 0640);
+	umask(old);
+	unlink(fresh);
+
+	/* finish, then place: nothing is in place until placed */
+	CHECK((f = ppv_atomic_open(&a, path, 0644)) != NULL);
+	fputs("one\n", f);
+	CHECK(ppv_atomic_finish(&a) == 0);
+	CHECK_STR(slurp(path), "new\n");
+	CHECK(ppv_atomic_place(&a) == 0);
+	CHECK_STR(slurp(path), "one\n");
+
+	/* a dead process's temporary file goes; a live one's (ours, pid 1's) stays */
+	char dead[96], live[96];
+	snprintf(dead, sizeof dead, "%s/.out.txt.999999999.abcdef", dir);
+	snprintf(live, sizeof live, "%s/.out.txt.1.abcdef", dir);
+	fclose(fopen(dead, "w"));
+	fclose(fopen(live, "w"));
+	ppv_atomic_sweep(path);
+	CHECK(access(dead, F_OK) < 0);
+	CHECK(access(live, F_OK) == 0);
+	unlink(live);
 
 	snprintf(path, sizeof path, "%s/missing/out.txt", dir);
 	CHECK(ppv_atomic_open(&a, path, 0644) == NULL);

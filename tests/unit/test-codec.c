@@ -5,8 +5,7 @@
 #include "ctcmp.h"
 #include "unit.h"
 
-void
-test_codec(void)
+UNIT_TEST(test_codec)
 {
 	static const char *const v[][2] = {
 		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },

@@ -8,8 +8,7 @@
 #include "input.h"
 #include "unit.h"
 
-void
-test_csvio(void)
+UNIT_TEST(test_csvio)
 {
 	char path[] = "/tmp/ppv-unit-XXXXXX";
 	int fd = mkstemp(path);

@@ -30,8 +30,7 @@ parse(const char *s, struct seen *out)
 	return ppv_json_object(s, strlen(s), member, out);
 }
 
-void
-test_json(void)
+UNIT_TEST(test_json)
 {
 	struct seen s;
 	char out[64];

@@ -39,8 +39,7 @@ sections(void *ctx, const uint8_t *s, size_t n)
 	(void)s;
 }
 
-void
-test_m3u8(void)
+UNIT_TEST(test_m3u8)
 {
 	char b[64], err[256];
 	int64_t us, ms;

@@ -20,8 +20,7 @@ hmac_hex(enum ppv_hash h, const void *key, size_t kn, const void *msg, size_t mn
 	return hex;
 }
 
-void
-test_mac(void)
+UNIT_TEST(test_mac)
 {
 	uint8_t key[131], msg[300], a[32], b[32];
 

@@ -2,8 +2,7 @@
 #include "money.h"
 #include "unit.h"
 
-void
-test_money(void)
+UNIT_TEST(test_money)
 {
 	int64_t v = 0;
 	char b[32];
@@ -35,6 +34,13 @@ test_money(void)
 	CHECK(ppv_money_parse("1e3", 3, 2, &v) == -1);
 	CHECK(ppv_money_parse("92233720368547758.08", 20, 2, &v) == -3);
 	CHECK(ppv_money_parse("92233720368547758.07", 20, 2, &v) == 0 && v == INT64_MAX);
+
+	v = INT64_MAX - 1;
+	CHECK(ppv_add(&v, 1) == 0 && v == INT64_MAX);
+	CHECK(ppv_add(&v, 1) == -1 && v == INT64_MAX);  /* unchanged on overflow */
+	v = INT64_MIN;
+	CHECK(ppv_add(&v, -1) == -1 && v == INT64_MIN);
+	CHECK(ppv_add(&v, INT64_MAX) == 0 && v == -1);
 
 	CHECK_STR(ppv_money_format(1250, 2, b), "12.50");
 	CHECK_STR(ppv_money_format(-5, 2, b), "-0.05");

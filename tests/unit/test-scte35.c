@@ -79,8 +79,7 @@ put_crc(uint8_t *p, size_t n)
 	ppv_put_be(p + n - 4, ppv_crc32_mpeg(p, n - 4), 4);
 }
 
-void
-test_scte35(void)
+UNIT_TEST(test_scte35)
 {
 	static ppv_scte35 c, d;
 	uint8_t buf[PPV_SCTE35_MAX];

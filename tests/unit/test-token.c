@@ -20,8 +20,7 @@ ring(const char *kid, const char *secret, int hex)
 	return r;
 }
 
-void
-test_token(void)
+UNIT_TEST(test_token)
 {
 	char tok[4096], err[256];
 	ppv_keyring k = ring("", "7a5c2be9f42a1f32cd889d1cf775f05d0cd162bd2871d00fe705ab28c9bba5a5", 1);

@@ -18,8 +18,7 @@ glob(const char *pat, const char *s)
 	return ppv_glob_match(pat, strlen(pat), s, strlen(s));
 }
 
-void
-test_urlpath(void)
+UNIT_TEST(test_urlpath)
 {
 	char out[256];
 

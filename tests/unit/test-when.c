@@ -4,8 +4,7 @@
 #include "unit.h"
 #include "when.h"
 
-void
-test_when(void)
+UNIT_TEST(test_when)
 {
 	int64_t t, d;
 	char buf[32];
