@@ -228,30 +228,39 @@ ppv_atomic_commit(ppv_atomic *a)
 	return ppv_atomic_finish(a) < 0 ? -1 : ppv_atomic_place(a);
 }
 
+/* tmp renamed over path, or removed; 0 or an errno. The rename itself must
+ * survive a power cut, not only the data: the directory is synced too, now
+ * or in the deferred batch's one sync. */
+static int
+rename_over(const char *tmp, const char *path)
+{
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return e;
+	}
+	if (deferred) {
+		if (!deferred_dir)
+			deferred_dir = dir_of(path);
+		return 0;
+	}
+	char *dir = dir_of(path);
+	int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	return 0;
+}
+
 int
 ppv_atomic_place(ppv_atomic *a)
 {
-	int e = 0, dfd;
-	char *dir;
-
 	if (!a->tmp)
 		return 0;  /* written in place, or finishing it failed */
 	track(a, 0);
-	if (rename(a->tmp, a->path) < 0)
-		e = errno;
-	if (e) {
-		unlink(a->tmp);
-	} else if (deferred) {
-		if (!deferred_dir)
-			deferred_dir = dir_of(a->path);
-	} else if ((dir = dir_of(a->path))) {
-		/* the rename itself must survive a power cut, not only the data */
-		if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
-	}
+	int e = rename_over(a->tmp, a->path);
 	free(a->path);
 	free(a->tmp);
 	a->path = a->tmp = NULL;
@@ -347,23 +356,11 @@ ppv_atomic_write(const char *path, const void *buf, size_t n, mode_t mode)
 		e = errno;
 	if (close(fd) < 0 && !e)
 		e = errno;
-	if (!e && rename(tmp, path) < 0)
-		e = errno;
 	track(&a, 0);
-	if (e) {
+	if (e)
 		unlink(tmp);
-	} else if (deferred) {
-		if (!deferred_dir)
-			deferred_dir = dir_of(path);
-	} else {
-		char *dir = dir_of(path);
-		int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
-	}
+	else
+		e = rename_over(tmp, path);
 	free(tmp);
 	errno = e;
 	return e ? -1 : 0;
