@@ -199,6 +199,16 @@ ppv_atomic_sync(void)
 	return rc;
 }
 
+/* Done with the temporary file, whatever became of it. */
+static void
+forget(ppv_atomic *a)
+{
+	track(a, 0);
+	free(a->path);
+	free(a->tmp);
+	a->path = a->tmp = NULL;
+}
+
 int
 ppv_atomic_finish(ppv_atomic *a)
 {
@@ -212,11 +222,8 @@ ppv_atomic_finish(ppv_atomic *a)
 		e = errno;
 	a->fp = NULL;
 	if (e && a->tmp) {
-		track(a, 0);
 		unlink(a->tmp);
-		free(a->path);
-		free(a->tmp);
-		a->path = a->tmp = NULL;
+		forget(a);
 	}
 	errno = e;
 	return e ? -1 : 0;
@@ -259,11 +266,8 @@ ppv_atomic_place(ppv_atomic *a)
 {
 	if (!a->tmp)
 		return 0;  /* written in place, or finishing it failed */
-	track(a, 0);
 	int e = rename_over(a->tmp, a->path);
-	free(a->path);
-	free(a->tmp);
-	a->path = a->tmp = NULL;
+	forget(a);
 	errno = e;
 	return e ? -1 : 0;
 }
