@@ -67,7 +67,7 @@ for r in rows:
 @test "the crontab line and the systemd service run ppv-payouts; the units pass systemd-analyze" {
 	# cron's command field, with cron's PATH and our binaries first
 	cmd=$(grep -E '^[0-9*]' "$EX/crontab" | awk '{ for (i = 6; i <= NF; i++) printf "%s%s", $i, i < NF ? " " : "" }')
-	[ "$cmd" = ppv-payouts ]
+	assert_equal "$cmd" ppv-payouts
 	grep -q '^0 3 1 \* \* ppv-payouts$' "$EX/crontab"
 	grep -q '^ExecStart=/usr/local/bin/ppv-payouts$' "$EX/ppv-payouts.service"
 	grep -q '^OnCalendar=\*-\*-01 03:00:00 UTC$' "$EX/ppv-payouts.timer"
@@ -274,7 +274,7 @@ code() {
 	assert_equal "$(code "http://127.0.0.1:$NPORT/live/ev42/$key")" 403
 	c=${url#*/t/}; c=${c:0:1}; r=A; [ "$c" != A ] || r=B
 	forged=${url/\/t\/$c//t/$r}
-	[ "$forged" != "$url" ]
+	assert_not_equal "$forged" "$url"
 	assert_equal "$(code "$forged")" 403
 	assert_equal "$(code "${url/ev42/ev43}")" 403
 	assert_equal "$(code "$(ticket ev42 '-e 2020-01-01T00:00:00Z')")" 410

@@ -81,7 +81,7 @@ publish() {
 	run publish wrong-key
 	assert_failure
 	rc=0; wait $pid || rc=$?
-	[ "$rc" -eq 1 ]
+	assert_equal "$rc" 1
 	[ ! -s "$T/out.ts" ]
 	grep -q "^ppv-ingest: 127.0.0.1:[0-9]*: refused: wrong stream key$" "$T/err"
 	grep -q "no publisher with a valid stream key within 3 s" "$T/err"
@@ -194,7 +194,7 @@ publish() {
 import socket, sys
 s = socket.create_connection(('127.0.0.1', $PORT)); s.sendall(b'\x07' + sys.stdin.buffer.read()); s.close()"
 	rc=0; wait $pid || rc=$?
-	[ "$rc" -eq 1 ]
+	assert_equal "$rc" 1
 	grep -q "^ppv-ingest: 127.0.0.1:[0-9]*: not an RTMP client" "$T/err"
 }
 
@@ -234,7 +234,7 @@ s = socket.create_connection(('127.0.0.1', $PORT)); s.sendall(b'\x07' + sys.stdi
 	listening
 	kill -TERM $pid
 	rc=0; wait $pid || rc=$?
-	[ "$rc" -eq 0 ]
+	assert_equal "$rc" 0
 	assert_equal "$(wc -l < "$T/err")" 1
 	[ ! -s "$T/out.ts" ]
 }

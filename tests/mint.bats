@@ -39,7 +39,7 @@ load helpers
 		[ "$output" = "$want" ] || fail "$name: got $output, want $want"
 		n=$((n + 1))
 	done < "$DATA/akamai-vectors.txt"
-	[ "$n" -eq 10 ]
+	assert_equal "$n" 10
 }
 
 @test "akamai sha1 and md5 tokens match the reference algorithm recomputed in Python" {
@@ -203,7 +203,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	assert_line -n 0 "subject,path,expires,token,url"
 	assert_line -n 1 --regexp '^fan-1,/live/ev1/index.m3u8,1700003600,md5=[A-Za-z0-9_-]{22}&expires=1700003600,http://cdn/live/ev1/index.m3u8\?md5=[A-Za-z0-9_-]{22}&expires=1700003600$'
 	assert_line -n 2 --regexp '^"Doe, Jane",/live/ev1/index.m3u8,1800000000,'
-	[ "${#lines[@]}" -eq 3 ]
+	assert_equal "${#lines[@]}" 3
 	# every URL of the batch passes the check
 	sed -n 2p <<<"$output" | cut -d, -f5 > "$T/urls"
 	run ppv-mint -c -q -f nginx -k "$T/nginx.key" --now 1700000100 "$T/urls"
@@ -246,7 +246,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	ppv-mint -f akamai -k "$T/akamai.key" -t 1h -a '/x/*' | gzip > "$T/b.txt.gz"
 	run ppv-mint -c -f akamai -k "$T/akamai.key" "$T/a.txt" "$T/b.txt.gz"
 	assert_success
-	[ "${#lines[@]}" -eq 2 ]
+	assert_equal "${#lines[@]}" 2
 	run ppv-mint -c -f akamai -k "$T/akamai.key" "$T/missing.txt"
 	assert_failure 2
 	assert_output "ppv-mint: $T/missing.txt: No such file or directory"
@@ -334,7 +334,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	exec 4>&-
 	rc=0
 	wait $pid || rc=$?
-	[ "$rc" -eq 143 ]
+	assert_equal "$rc" 143
 	[ ! -e "$T/tickets.csv" ]
 	assert_equal "$(ls -A "$T" | grep -c '^\.tickets')" 0
 }

@@ -330,7 +330,7 @@ duration() {
 		wait $BG || rc=$?
 		BG=
 		kill $FEED 2>/dev/null || true
-		[ "$rc" -eq 0 ]
+		assert_equal "$rc" 0
 		grep -qx '#EXT-X-ENDLIST' "$T/s/index.m3u8"
 		run $PY "$HLSCHECK" "$T/s/index.m3u8"
 		assert_success
@@ -374,7 +374,7 @@ duration() {
 	assert_output --regexp 'ppv-segment: .*: No space left on device'
 	# what the playlist names is whole and decodes
 	n=$(grep -c '^index' "$T/full/index.m3u8")
-	[ "$n" -ge 1 ]
+	assert_num "$n" -ge 1
 	grep '^index' "$T/full/index.m3u8" | while read -r seg; do
 		ffmpeg -nostdin -v error -i "$T/full/$seg" -f null - || exit 1
 	done

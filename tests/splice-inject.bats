@@ -30,7 +30,7 @@ start_time() {
 @test "decode -i finds an out and an in cue per break at the right media times" {
 	run ppv-splice decode -i "$FIX/out.ts"
 	assert_success
-	[ "${#lines[@]}" -eq 4 ]
+	assert_equal "${#lines[@]}" 4
 	start=$(start_time "$FIX/out.ts")
 	printf '%s\n' "${lines[@]}" | $PY -c '
 import json, sys

@@ -58,7 +58,7 @@ print(json.dumps(v))' "$1"
 # a comment
 $hex"
 	assert_success
-	[ "${#lines[@]}" -eq 2 ]
+	assert_equal "${#lines[@]}" 2
 	assert_equal "$(field event_id <<<"${lines[1]}")" 1207959695
 }
 

@@ -217,7 +217,7 @@ EOS
 	assert_line --index 0 'break_id,ad_id,advertiser,creator_id,viewer_id,country,cpm,duration'
 	assert_line --index 1 '1,na-only,Acme,c42,v1,US,20.00,4.000'
 	assert_line --index 2 --regexp '^1,(b,Initech|d,Umbrella),c42,v1,US,15.00,4.000$'
-	[ "${#lines[@]}" -eq 3 ]
+	assert_equal "${#lines[@]}" 3
 	# the same viewer gets the same pod; ties between equal CPMs go different ways for others
 	first=$(sed -n 3p "$T/imp.csv" | cut -d, -f3)
 	for v in $(seq 2 12); do
