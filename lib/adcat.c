@@ -195,7 +195,7 @@ ppv_adcat_fill(const ppv_adcat *c, int64_t dur, const char *viewer, const char *
 			int rc = pcre2_match(a->re, (PCRE2_SPTR)subject, strlen(subject), 0, 0, c->md, c->mctx);
 			if (rc < 0) {
 				if (rc != PCRE2_ERROR_NOMATCH)
-					fprintf(stderr, "ppv-splice: catalog line %ld: targeting gave up (%s)\n",
+					ppv_warn("catalog line %ld: targeting gave up (%s)",
 						a->line, rc == PCRE2_ERROR_MATCHLIMIT ? "match limit" : "error");
 				continue;
 			}

@@ -181,7 +181,7 @@ decide(struct job *j, size_t idx, int64_t want, int64_t bw, const char *key)
 			return NULL;
 		if (want >= 0 && m->total > want + 500000) {
 			if (!cfg->quiet)
-				fprintf(stderr, "ppv-splice: %s: break %s: the ad (%.3fs) is longer than the break (%.3fs): %s\n",
+				ppv_warn("%s: break %s: the ad (%.3fs) is longer than the break (%.3fs): %s",
 					j->in, key, (double)m->total / 1e6, (double)want / 1e6,
 					cfg->slate ? "slate only" : "left empty");
 		} else {
@@ -308,7 +308,7 @@ pod_build(struct pod *p, struct job *j, const struct decision *d, int64_t bw, co
 		if (!m)
 			return -1;
 		if (!m->endlist && !j->cfg->quiet)
-			fprintf(stderr, "ppv-splice: %s: an ad without EXT-X-ENDLIST: taken as it is now\n", m->path);
+			ppv_warn("%s: an ad without EXT-X-ENDLIST: taken as it is now", m->path);
 		for (size_t k = 0; k < m->nsegs; k++)
 			pod_add(p, m, &m->segs[k], todir, k == 0);
 	}
@@ -838,7 +838,7 @@ state_load(const char *path, char *err, size_t cap)
 			free(aside);
 			return rc;  /* the error as it was: nothing was changed */
 		}
-		fprintf(stderr, "ppv-splice: %s; set aside as %s, starting afresh\n", err, aside);
+		ppv_warn("%s; set aside as %s, starting afresh", err, aside);
 		free(aside);
 		states_clear();
 		rc = 0;
@@ -1049,8 +1049,8 @@ stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	if (pl->media_seq < st->win0 || end < st->win1) {
 		/* read before a newer one was stitched: its numbers would go back */
 		if (!cfg->quiet)
-			fprintf(stderr, "ppv-splice: %s: a window older than the last stitched (segments %" PRId64
-				" to %" PRId64 ", then %" PRId64 " to %" PRId64 "): %s stays as it was\n", pl->path,
+			ppv_warn("%s: a window older than the last stitched (segments %" PRId64
+				" to %" PRId64 ", then %" PRId64 " to %" PRId64 "): %s stays as it was", pl->path,
 				pl->media_seq, end - 1, st->win0, st->win1 - 1, outpath);
 		rc = 0;
 		goto done;
@@ -1139,7 +1139,7 @@ stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 		if (i == 0)
 			firstmsn = h->msn;
 		else if (h->msn != firstmsn + (int64_t)i && !cfg->quiet)
-			fprintf(stderr, "ppv-splice: %s: segment %zu numbered %" PRId64 ", not %" PRId64 "\n",
+			ppv_warn("%s: segment %zu numbered %" PRId64 ", not %" PRId64,
 				pl->path, i, h->msn, firstmsn + (int64_t)i);
 	}
 	/* what slid out counts its discontinuities into the sequence */
@@ -1251,12 +1251,12 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 		 * place once ads are in: better none */
 		if (!strncmp(l, "#EXT-X-I-FRAME-STREAM-INF", 25)) {
 			if (!j->cfg->quiet)
-				fprintf(stderr, "ppv-splice: %s: I-frame playlists dropped: they do not know the ads\n",
+				ppv_warn("%s: I-frame playlists dropped: they do not know the ads",
 					m->path);
 			continue;
 		}
 		if (!strncmp(l, "#EXT-X-MEDIA:", 13) && strstr(l, "URI=\"") && !warned && !j->cfg->quiet) {
-			fprintf(stderr, "ppv-splice: %s: renditions in EXT-X-MEDIA are not stitched (ads need muxed audio)\n",
+			ppv_warn("%s: renditions in EXT-X-MEDIA are not stitched (ads need muxed audio)",
 				m->path);
 			warned = true;
 		}
