@@ -9,6 +9,14 @@
 #include <libavfilter/buffersink.h>
 #include <libavformat/avformat.h>
 
+/* An AVIO write callback's buffer: libavformat 61 made it const. The one
+ * place this differs between the FFmpeg versions ppv builds against. */
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+#define PPV_AVIO_WBUF const uint8_t
+#else
+#define PPV_AVIO_WBUF uint8_t
+#endif
+
 /* The calls made through it, typed from FFmpeg's own declarations. */
 #define PPV_AV_CALLS(X) \
 	X(f, avformat_alloc_context) X(f, avformat_open_input) X(f, avformat_find_stream_info) X(f, av_read_frame) \

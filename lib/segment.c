@@ -800,11 +800,8 @@ struct membuf {
 	size_t n, cap;
 };
 
-#if LIBAVFORMAT_VERSION_MAJOR >= 61
-static int mem_write(void *opaque, const uint8_t *buf, int n)
-#else
-static int mem_write(void *opaque, uint8_t *buf, int n)
-#endif
+static int
+mem_write(void *opaque, PPV_AVIO_WBUF *buf, int n)
 {
 	struct membuf *m = opaque;
 
@@ -1079,11 +1076,8 @@ is_ts(const char *path)
 	return !f || n < sizeof b || (b[0] == 0x47 && b[PPV_TS_PACKET] == 0x47);
 }
 
-#if LIBAVFORMAT_VERSION_MAJOR >= 61
-static int ts_sink(void *opaque, const uint8_t *buf, int n)
-#else
-static int ts_sink(void *opaque, uint8_t *buf, int n)
-#endif
+static int
+ts_sink(void *opaque, PPV_AVIO_WBUF *buf, int n)
 {
 	struct segmenter *s = opaque;
 	int all = n;

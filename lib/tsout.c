@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "avload.h"
 #include "tsout.h"
 
 enum { BUF = 1 << 15 };
@@ -17,7 +18,7 @@ struct ppv_tsout {
 };
 
 static int
-write_cb(void *opaque, uint8_t *buf, int n)
+write_cb(void *opaque, PPV_AVIO_WBUF *buf, int n)
 {
 	ppv_tsout *t = opaque;
 	int left = n;

@@ -28,3 +28,30 @@ ROOT=$BATS_TEST_DIRNAME/..
 	assert_line "mk/deps: missing Debian packages. Run:"
 	assert_line --regexp '^  sudo apt-get install -y build-essential pkg-config .*libssl-dev$'
 }
+
+@test "plain make installs nothing, even as root: it names what is missing and stops" {
+	mkdir "$T/shim"
+	printf '#!/bin/sh\nexit 1\n' > "$T/shim/dpkg-query"
+	printf '#!/bin/sh\necho 0\n' > "$T/shim/id"
+	printf '#!/bin/sh\necho "apt-get $*" >> "%s/ran"\n' "$T" > "$T/shim/apt-get"
+	chmod +x "$T/shim/dpkg-query" "$T/shim/id" "$T/shim/apt-get"
+	PATH="$T/shim:$PATH" run "$ROOT/mk/deps" --no-install build
+	assert_failure 1
+	assert_line '  apt-get install -y build-essential pkg-config libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libcsv-dev libpcre2-dev zlib1g-dev libssl-dev'
+	assert_line '  (or: make deps)'
+	[ ! -e "$T/ran" ]
+	# the Makefile asks for that for `make` alone, and installs for the README's targets
+	run make -C "$ROOT" -s -n -B build/config.mk
+	assert_line 'mk/deps --no-install build'
+	run make -C "$ROOT" -s -n -B build/config.mk demo
+	assert_line 'mk/deps build'
+}
+
+@test "warnings are errors in make check's builds, not in a user's make" {
+	run make -C "$ROOT" -n -B V=1 build/default/lib/money.o
+	assert_success
+	refute_output --partial -- '-Werror'
+	run make -C "$ROOT" -n -B V=1 WERROR=-Werror build/default/lib/money.o
+	assert_output --partial -- '-Werror'
+	grep -q 'WERROR=-Werror all build/asan/unit-tests' "$ROOT/Makefile"
+}
