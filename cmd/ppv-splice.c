@@ -16,6 +16,7 @@
 #include "codec.h"
 #include "csvio.h"
 #include "inject.h"
+#include "m3u8.h"
 #include "progress.h"
 #include "input.h"
 #include "scte35.h"
@@ -766,6 +767,17 @@ cmd_stitch(int argc, char **argv)
 			      (stat(output, &st) == 0 && S_ISDIR(st.st_mode)));
 	if (nin > 1 && !output)
 		ppv_die(PPV_ERR, "%zu playlists: give -o DIR to write them", nin);
+	/* > c/stitched.m3u8: the URIs must resolve from c/, where the shell put
+	 * the output, as they would with -o; on a pipe, from here */
+	char *stdout_dir = NULL;
+	if (!output && fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+		char *real = realpath("/proc/self/fd/1", NULL);
+		if (real) {
+			stdout_dir = ppv_dirname(real);
+			free(real);
+		}
+	}
+	cfg.stdout_dir = stdout_dir;
 
 	/* a big batch uses every core: worker w takes inputs w, w + jobs, ...;
 	 * with impressions one worker keeps their order the same run after run */
@@ -824,6 +836,7 @@ cmd_stitch(int argc, char **argv)
 			rc = WEXITSTATUS(ws);
 	}
 	free(kids);
+	free(stdout_dir);
 	if (ppv_atomic_sync() < 0)
 		ppv_die(PPV_ERR, "%s: sync:", output);
 	if (cfg.impressions && fclose(cfg.impressions) == EOF)

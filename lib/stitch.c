@@ -616,7 +616,7 @@ static int
 stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 {
 	const ppv_stitch_cfg *cfg = j->cfg;
-	char *todir = strcmp(outpath, "-") ? ppv_dirname(outpath) : xstrdup(".");
+	char *todir = strcmp(outpath, "-") ? ppv_dirname(outpath) : xstrdup(cfg->stdout_dir ? cfg->stdout_dir : ".");
 	struct brk *br = calloc(pl->nsegs + cfg->nbreaks + 1, sizeof *br);
 	bool cued = cfg->nbreaks == 0;
 	size_t nb = cued ? breaks_cued(cfg, pl, br) : breaks_given(cfg, pl, br, j->err, j->errcap);
@@ -1033,7 +1033,7 @@ static int
 stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 {
 	const ppv_stitch_cfg *cfg = j->cfg;
-	char *todir = strcmp(outpath, "-") ? ppv_dirname(outpath) : xstrdup(".");
+	char *todir = strcmp(outpath, "-") ? ppv_dirname(outpath) : xstrdup(cfg->stdout_dir ? cfg->stdout_dir : ".");
 	struct brk *br = calloc(pl->nsegs + 1, sizeof *br);
 	size_t nb = breaks_cued(cfg, pl, br);
 	struct item *it = calloc(2 * pl->nsegs + 1, sizeof *it);

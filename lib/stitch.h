@@ -21,6 +21,7 @@ typedef struct {
 	size_t nbreaks;
 	bool replace, interstitials, live;
 	const char *state;          /* live: what earlier refreshes placed */
+	const char *stdout_dir;     /* out "-": the directory the URIs resolve from; NULL "." */
 	const char *viewer, *creator, *country;
 	const char *subject;        /* the --meta fields as `key=value` lines */
 	FILE *impressions;

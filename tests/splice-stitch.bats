@@ -380,3 +380,17 @@ seq 12x"
 	assert_output "ppv-splice: $T/w.m3u8:4: bad EXT-X-MEDIA-SEQUENCE"
 	[ ! -e "$T/out/live.m3u8" ]
 }
+
+@test "stdout into a file: URIs resolve from that file's directory, as with -o; on a pipe, from here" {
+	mkdir -p "$T/c"
+	cp content/index.m3u8 content/c00*.ts "$T/c/"
+	cp -r ad "$T/"
+	cd "$T"
+	ppv-splice stitch --ad ad/index.m3u8 --at 4 c/index.m3u8 > c/stitched.m3u8
+	assert_equal "$(grep -v '^#' c/stitched.m3u8 | sort -u | paste -sd' ')" "../ad/a000.ts ../ad/a001.ts c000.ts c001.ts c002.ts c003.ts"
+	for u in $(grep -v '^#' c/stitched.m3u8); do
+		[ -f "c/$u" ] || fail "c/stitched.m3u8 names $u, which is not there"
+	done
+	assert_equal "$(ppv-splice stitch --ad ad/index.m3u8 --at 4 c/index.m3u8 | grep -v '^#' | sort -u | paste -sd' ')" \
+		"ad/a000.ts ad/a001.ts c/c000.ts c/c001.ts c/c002.ts c/c003.ts"
+}
