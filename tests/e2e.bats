@@ -9,9 +9,8 @@ load helpers
 
 ROOT=$BATS_TEST_DIRNAME/..
 
-teardown() {
-	[ -f "$T/demo/nginx.pid" ] && kill "$(cat "$T/demo/nginx.pid")" 2>/dev/null || true
-	rm -rf "$T"
+per_test_end() {
+	nginx_stop "$T/demo"
 }
 
 # hls.js in Chromium on the demo's own player page, as the demo tells a person to

@@ -6,10 +6,8 @@ load helpers
 
 EX=$BATS_TEST_DIRNAME/../examples
 
-teardown() {
-	stop_nginx
-	stop_server
-	rm -rf "$T"
+per_test_end() {
+	nginx_stop "$T/ngx"
 }
 D=$BATS_TEST_DIRNAME/data/earnings
 
@@ -106,7 +104,7 @@ for r in rows:
 	grep -q '#EXT-X-CUE-OUT' "$T/www/ev42/index.m3u8"
 	assert_equal "$(stat -c %a "$T"/www/ev42/*.key | sort -u)" 640
 	grep -q '"name":"creator7"' "$T/www/ev42.stats.json"
-	d=$(ffprobe -v error -allowed_extensions ALL -show_entries format=duration -of csv=p=0 "$T/www/ev42/index.m3u8")
+	d=$(duration -allowed_extensions ALL "$T/www/ev42/index.m3u8")
 	awk -v d="$d" 'BEGIN { exit !(d > 7 && d < 9) }' || fail "duration $d"
 	ffmpeg -v error -allowed_extensions ALL -i "$T/www/ev42/index.m3u8" -f null -
 }
@@ -152,25 +150,15 @@ for r in rows:
 	# nginx's workers as nobody:nogroup, the master as root
 	NPORT=$(free_port)
 	mkdir -p "$T/ngx"
-	cat > "$T/ngx/nginx.conf" <<-CONF
-	daemon off; user nobody nogroup; worker_processes 1; pid $T/ngx/nginx.pid; error_log $T/ngx/error.log;
-	events {}
-	http {
-	  access_log off;
-	  client_body_temp_path $T/ngx; proxy_temp_path $T/ngx; fastcgi_temp_path $T/ngx;
-	  uwsgi_temp_path $T/ngx; scgi_temp_path $T/ngx;
-	  server { listen 127.0.0.1:$NPORT; root $T/www; }
-	}
-	CONF
-	nginx -e "$T/ngx/error.log" -c "$T/ngx/nginx.conf" 3>&- &
-	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$NPORT/" && break; sleep 0.1; done
+	nginx_start "$T/ngx" "$NPORT" "server { listen 127.0.0.1:$NPORT; root $T/www; }" \
+		"user nobody nogroup; worker_processes 1;"
 	key=$(grep -o 'URI="[^"]*"' "$T/www/ev42/index.m3u8" | head -1 | cut -d'"' -f2)
 	seg=$(grep -m1 -v '^#' "$T/www/ev42/index.m3u8")
 	for f in index.m3u8 "$seg" "$key"; do
 		assert_equal "$(code "http://127.0.0.1:$NPORT/ev42/$f")" 200
 	done
-	d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "http://127.0.0.1:$NPORT/ev42/index.m3u8")
-	stop_nginx
+	d=$(duration "http://127.0.0.1:$NPORT/ev42/index.m3u8")
+	nginx_stop "$T/ngx"
 	awk -v d="$d" 'BEGIN { exit !(d > 5 && d < 7) }' || fail "duration $d"
 	# and a user in neither the writer's nor the shared group reads nothing
 	run setpriv --reuid=65534 --regid=12345 --clear-groups cat "$T/www/ev42/$key"
@@ -218,24 +206,7 @@ nginx_site() {
 	 printf 'set $ppv_secret "%s";\n' "$(cat "$T/event.key")" > "$T/ngx/ppv-secret.conf")
 	sed -e "s|listen 443 ssl;|listen 127.0.0.1:$NPORT;|" -e '/ssl_certificate/d' -e "s|root /var/www;|root $T/www;|" \
 		-e "s|/etc/nginx/ppv-secret.conf|$T/ngx/ppv-secret.conf|" "$EX/nginx-ppv.conf" > "$T/ngx/site.conf"
-	cat > "$T/ngx/nginx.conf" <<-CONF
-	daemon off; master_process off; pid $T/ngx/nginx.pid; error_log $T/ngx/error.log;
-	events {}
-	http {
-	  include /etc/nginx/mime.types;
-	  access_log off;
-	  client_body_temp_path $T/ngx; proxy_temp_path $T/ngx; fastcgi_temp_path $T/ngx;
-	  uwsgi_temp_path $T/ngx; scgi_temp_path $T/ngx;
-	  include $T/ngx/site.conf;
-	}
-	CONF
-	nginx -e "$T/ngx/error.log" -c "$T/ngx/nginx.conf" 3>&- &
-	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$NPORT/" && return 0; sleep 0.1; done
-	return 1
-}
-
-stop_nginx() {
-	[ -f "$T/ngx/nginx.pid" ] && kill "$(cat "$T/ngx/nginx.pid")" 2>/dev/null || true
+	nginx_start "$T/ngx" "$NPORT" "include $T/ngx/site.conf;"
 }
 
 # The ticket command of the site's own comment, pointed at this test's key and server.
@@ -264,7 +235,7 @@ code() {
 	[[ $url == "http://127.0.0.1:$NPORT/t/"*"/live/ev42/index.m3u8" ]]
 	assert_equal "$(code "$url")" 200
 	# segments and keys are fetched by their relative URIs, under the ticket's prefix
-	d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$url")
+	d=$(duration "$url")
 	awk -v d="$d" 'BEGIN { exit !(d > 15 && d < 17) }' || fail "duration $d"
 	key=$(grep -o 'URI="[^"]*"' "$T/www/live/ev42/index.m3u8" | head -1 | cut -d'"' -f2)
 	assert_equal "$(code "${url%index.m3u8}$key")" 200
@@ -283,7 +254,7 @@ code() {
 	serve "$T/www"
 	run play "$url" 40
 	stop_server
-	stop_nginx
+	nginx_stop "$T/ngx"
 	assert_success
 	refute_output --partial ':fatal'
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"

@@ -11,6 +11,8 @@ DATA="$BATS_TEST_DIRNAME/data"
 # Debian's python3, where python3-jwt lives, even when another python3 is first on PATH
 PY=/usr/bin/python3
 
+# Each test gets a scratch directory $T with the key files; a suite adds its
+# own steps by defining per_test (run last) and per_test_end (run first).
 setup() {
 	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ppv-test.XXXXXX")
 	umask 077
@@ -19,10 +21,43 @@ setup() {
 	printf 'k1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n' > "$T/jwt.key"
 	echo 's3cr3t' > "$T/nginx.key"
 	umask 022
+	if declare -F per_test > /dev/null; then per_test; fi
 }
 
 teardown() {
+	if declare -F per_test_end > /dev/null; then per_test_end; fi
+	stop_server
 	rm -rf "$T"
+}
+
+# The duration ffprobe reads of a file or playlist, in seconds.
+duration() {
+	ffprobe -v error -show_entries format=duration -of csv=p=0 "$@"
+}
+
+# nginx on 127.0.0.1:PORT, its configuration, pid, log and temporary files in
+# DIR, BODY inside http {} (server blocks, includes), MAIN before it (by
+# default one process as the user running the test); back once it answers.
+nginx_start() {
+	local dir=$1 port=$2 body=$3 main=${4:-master_process off;}
+	cat > "$dir/nginx.conf" <<-CONF
+	daemon off; $main pid $dir/nginx.pid; error_log $dir/error.log;
+	events {}
+	http {
+	  include /etc/nginx/mime.types;
+	  access_log off;
+	  client_body_temp_path $dir; proxy_temp_path $dir; fastcgi_temp_path $dir;
+	  uwsgi_temp_path $dir; scgi_temp_path $dir;
+	  $body
+	}
+	CONF
+	nginx -e "$dir/error.log" -c "$dir/nginx.conf" 3>&- &
+	for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0; sleep 0.1; done
+	fail "nginx did not answer on $port: $(cat "$dir/error.log")"
+}
+
+nginx_stop() {
+	[ -f "$1/nginx.pid" ] && kill "$(cat "$1/nginx.pid")" 2>/dev/null || true
 }
 
 # A TCP port nobody listens on, for servers a test starts on 127.0.0.1.

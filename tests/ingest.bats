@@ -14,14 +14,9 @@ teardown_file() {
 	rm -rf "$FIX"
 }
 
-setup() {
-	T=$(mktemp -d /tmp/ppv-test.XXXXXX)
+per_test() {
 	(umask 077; printf '# creators\ncreator7 sekrit-key-123\nevent9 another-key-456\n' > "$T/keys")
 	PORT=$(free_port)
-}
-
-duration() {
-	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"
 }
 
 codecs() {

@@ -5,49 +5,33 @@ load helpers
 
 setup_file() {
 	export NGX=$(mktemp -d /tmp/ppv-nginx.XXXXXX)
-	export NGX_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	mkdir -p "$NGX/www/live/ev1" "$NGX/www/live/ev2" "$NGX/tmp"
+	export NGX_PORT=$(free_port)
+	mkdir -p "$NGX/www/live/ev1" "$NGX/www/live/ev2"
 	echo '#EXTM3U' > "$NGX/www/live/ev1/index.m3u8"
 	echo '#EXTM3U' > "$NGX/www/live/ev2/index.m3u8"
 	echo 'a b' > "$NGX/www/live/ev1/a b.txt"
-	cat > "$NGX/nginx.conf" <<-CONF
-	daemon off;
-	master_process off;
-	pid $NGX/nginx.pid;
-	error_log $NGX/error.log;
-	events {}
-	http {
-	  access_log off;
-	  client_body_temp_path $NGX/tmp; proxy_temp_path $NGX/tmp;
-	  fastcgi_temp_path $NGX/tmp; uwsgi_temp_path $NGX/tmp; scgi_temp_path $NGX/tmp;
+	nginx_start "$NGX" "$NGX_PORT" "
 	  server {
 	    listen 127.0.0.1:$NGX_PORT;
 	    root $NGX/www;
 	    location /live/ {
 	      secure_link \$arg_md5,\$arg_expires;
-	      secure_link_md5 "\$secure_link_expires\$uri\$remote_addr s3cr3t";
-	      if (\$secure_link = "") { return 403; }
-	      if (\$secure_link = "0") { return 410; }
+	      secure_link_md5 \"\$secure_link_expires\$uri\$remote_addr s3cr3t\";
+	      if (\$secure_link = \"\") { return 403; }
+	      if (\$secure_link = \"0\") { return 410; }
 	    }
 	    location /custom/ {
 	      alias $NGX/www/live/;
 	      secure_link \$arg_md5,\$arg_expires;
-	      secure_link_md5 "s3cr3t:\$uri:\$secure_link_expires";
-	      if (\$secure_link = "") { return 403; }
-	      if (\$secure_link = "0") { return 410; }
+	      secure_link_md5 \"s3cr3t:\$uri:\$secure_link_expires\";
+	      if (\$secure_link = \"\") { return 403; }
+	      if (\$secure_link = \"0\") { return 410; }
 	    }
-	  }
-	}
-	CONF
-	nginx -e "$NGX/error.log" -c "$NGX/nginx.conf" 3>&- &
-	for _ in $(seq 50); do
-		curl -s -o /dev/null "http://127.0.0.1:$NGX_PORT/" && break
-		sleep 0.1
-	done
+	  }"
 }
 
 teardown_file() {
-	[ -f "$NGX/nginx.pid" ] && kill "$(cat "$NGX/nginx.pid")" 2>/dev/null
+	nginx_stop "$NGX"
 	sleep 0.2
 	rm -rf "$NGX"
 }

@@ -18,19 +18,12 @@ teardown_file() {
 	rm -rf "$FIX"
 }
 
-setup() {
-	T=$(mktemp -d /tmp/ppv-test.XXXXXX)
+per_test() {
 	cd "$FIX"
 }
 
-teardown() {
-	stop_server
+per_test_end() {
 	[ -z "${BG:-}" ] || kill -9 $BG 2>/dev/null || true
-	rm -rf "$T"
-}
-
-duration() {
-	ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"
 }
 
 @test "vod: ffmpeg decodes every segment without an error, as long as the input" {

@@ -33,14 +33,8 @@ teardown_file() {
 	rm -rf "$FIX"
 }
 
-setup() {
-	T=$(mktemp -d /tmp/ppv-test.XXXXXX)
+per_test() {
 	cd "$FIX"
-}
-
-teardown() {
-	stop_server
-	rm -rf "$T"
 }
 
 # one field of the first JSON line on stdin
