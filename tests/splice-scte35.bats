@@ -4,9 +4,11 @@
 
 load helpers
 
-S141='/DA0AAAAAAAA///wBQb+cr0AUAAeAhxDVUVJSAAAjn/PAAGlmbAICAAAAAAsoKGKNAIAmsnRfg=='
-S142='/DAvAAAAAAAA///wFAVIAACPf+/+c2nALv4AUsz1AAAAAAAKAAhDVUVJAAABNWLbowo='
-S148='/DBhAAAAAAAA///wBQb+qM1E7QBLAhdDVUVJSAAArX+fCAgAAAAALLLXnTUCAAIXQ1VFSUgAACZ/nwgIAAAAACyy150RAAACF0NVRUlIAAAnf58ICAAAAAAsstezEAAAihiGnw=='
+# the published samples, as the unit tests read them
+sample() { awk -v n="$1" '$1 == n { print $2 }' "$DATA/scte35-samples.txt"; }
+S141=$(sample 14.1)
+S142=$(sample 14.2)
+S148=$(sample 14.8)
 
 # field PATH of the one JSON object on stdin, e.g. descriptors.0.upid
 field() {
