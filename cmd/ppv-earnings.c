@@ -188,10 +188,8 @@ outs_commit(void)
 static void
 parse_tiers(opts *o, const char *s, int exp)
 {
-	char *copy = strdup(s), *save = NULL;
+	char *copy = ppv_xstrdup(s), *save = NULL;
 
-	if (!copy)
-		ppv_die(PPV_ERR, "out of memory");
 	o->ntiers = 0;
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int64_t v;
@@ -219,8 +217,7 @@ main(int argc, char **argv)
 	int c;
 
 	ppv_init(argv[0]);
-	if (!(o.imp = calloc((size_t)argc, sizeof *o.imp)))
-		ppv_die(PPV_ERR, "out of memory");
+	o.imp = ppv_xcalloc((size_t)argc, sizeof *o.imp);
 	while ((c = getopt_long(argc, argv, "m:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': o.month_arg = optarg; break;

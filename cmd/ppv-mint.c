@@ -313,8 +313,7 @@ main(int argc, char **argv)
 	o.now = time(NULL);
 	o.cfg.algo = PPV_SHA256;
 	o.claims.start = -1;
-	if (!(o.acl = calloc((size_t)argc, sizeof *o.acl)))
-		ppv_die(PPV_ERR, "out of memory");
+	o.acl = ppv_xcalloc((size_t)argc, sizeof *o.acl);
 	while ((c = getopt_long(argc, argv, "f:k:e:t:s:a:u:o:cqvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':

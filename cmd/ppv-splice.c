@@ -222,8 +222,8 @@ decode_ts(struct decoder *d, const char *path)
 			else if (k.pid == t.pmt_pid)
 				ppv_section_feed(&t.psi, &k, on_pmt, &t);
 			else if (t.is_cue[k.pid]) {
-				if (!t.cues[k.pid] && !(t.cues[k.pid] = calloc(1, sizeof *t.cues[0])))
-					ppv_die(PPV_ERR, "out of memory");
+				if (!t.cues[k.pid])
+					t.cues[k.pid] = ppv_xcalloc(1, sizeof *t.cues[0]);
 				d->pid = k.pid;
 				ppv_section_feed(t.cues[k.pid], &k, on_cue, &t);
 			}
@@ -478,8 +478,7 @@ add_break(ppv_break **v, size_t *n, size_t *cap, ppv_break b)
 {
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
-		if (!(*v = realloc(*v, *cap * sizeof **v)))
-			ppv_die(PPV_ERR, "out of memory");
+		*v = ppv_xrealloc(*v, *cap * sizeof **v);
 	}
 	(*v)[(*n)++] = b;
 }
@@ -621,12 +620,7 @@ mirror(const char *dir, const char *in)
 	for (const char *p = in; *p; p++)
 		if ((p == in || p[-1] == '/') && p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]))
 			return NULL;
-	size_t n = strlen(dir) + strlen(in) + 2;
-	char *out = malloc(n);
-	if (!out)
-		ppv_die(PPV_ERR, "out of memory");
-	snprintf(out, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", in);
-	return out;
+	return ppv_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", in);
 }
 
 static int
@@ -753,8 +747,8 @@ cmd_stitch(int argc, char **argv)
 				line[--ln] = '\0';
 			if (!ln || line[0] == '#')
 				continue;
-			if (nin == incap && !(list = realloc(list, (incap = incap ? 2 * incap : 64) * sizeof *list)))
-				ppv_die(PPV_ERR, "out of memory");
+			if (nin == incap)
+				list = ppv_xrealloc(list, (incap = incap ? 2 * incap : 64) * sizeof *list);
 			list[nin++] = strdup(line);
 		}
 		ppv_input_close(li);

@@ -74,23 +74,19 @@ load_row(ppv_adcat *c, ppv_csv *csv, const int *col, const char *path, char *err
 				    (char *)msg, (size_t)off);
 		}
 	}
-	a.ad_id = strdup(ppv_csv_field(csv, col[0]));
-	char *pl = (char *)ppv_csv_field(csv, col[1]);
+	a.ad_id = ppv_xstrdup(ppv_csv_field(csv, col[0]));
+	const char *pl = ppv_csv_field(csv, col[1]);
 	/* a relative playlist is relative to the catalog */
-	a.playlist = ppv_uri_absolute(pl) ? strdup(pl) : NULL;
-	if (!a.playlist) {
+	if (ppv_uri_absolute(pl)) {
+		a.playlist = ppv_xstrdup(pl);
+	} else {
 		char *dir = ppv_dirname(path);
-		size_t n = strlen(dir) + strlen(pl) + 2;
-		a.playlist = malloc(n);
-		snprintf(a.playlist, n, "%s/%s", dir, pl);
+		a.playlist = ppv_xasprintf("%s/%s", dir, pl);
 		free(dir);
 	}
-	a.advertiser = strdup(ppv_csv_field(csv, col[3]));
-	a.cpm_text = strdup(ppv_csv_field(csv, col[4]));
-	ppv_ad *nv = realloc(c->v, (c->n + 1) * sizeof *nv);
-	if (!nv)
-		return ppv_errf(err, cap, "out of memory");
-	c->v = nv;
+	a.advertiser = ppv_xstrdup(ppv_csv_field(csv, col[3]));
+	a.cpm_text = ppv_xstrdup(ppv_csv_field(csv, col[4]));
+	c->v = ppv_xrealloc(c->v, (c->n + 1) * sizeof *c->v);
 	c->v[c->n++] = a;
 	return 0;
 }
@@ -100,7 +96,7 @@ ppv_adcat_load(const char *path, char *err, size_t cap)
 {
 	static const char *const names[] = { "ad_id", "playlist", "duration", "advertiser", "cpm",
 					     "targeting", "start", "end", "max_per_break" };
-	ppv_adcat *c = calloc(1, sizeof *c);
+	ppv_adcat *c = ppv_xcalloc(1, sizeof *c);
 	ppv_input *in = ppv_input_open(path);
 	ppv_csv *csv = ppv_csv_open(in);
 	int col[9];
@@ -184,7 +180,7 @@ size_t
 ppv_adcat_fill(const ppv_adcat *c, int64_t dur, const char *viewer, const char *brk,
 	       const char *subject, int64_t now, const ppv_ad **out, size_t max, int64_t *filled)
 {
-	struct cand *cv = calloc(c->n ? c->n : 1, sizeof *cv);
+	struct cand *cv = ppv_xcalloc(c->n, sizeof *cv);
 	size_t nc = 0, n = 0;
 
 	for (size_t i = 0; i < c->n; i++) {

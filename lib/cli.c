@@ -135,9 +135,34 @@ ppv_printable(char *out, size_t cap, const char *s, size_t n)
 	return out;
 }
 
+void *
+ppv_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		ppv_die(PPV_ERR, "out of memory");
+	return p;
+}
+
+char *
+ppv_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		ppv_die(PPV_ERR, "out of memory");
+	va_end(ap);
+	return s;
+}
+
 char *
 ppv_xstrdup(const char *s)
 {
+	if (!s)
+		return NULL;
 	char *d = strdup(s);
 
 	if (!d)

@@ -2,6 +2,16 @@
 #ifndef PPV_CLI_H
 #define PPV_CLI_H
 
+/* Who ends the program, and how:
+ * - cmd/ decides the exit status; lib/ ends a run only through ppv_die, with
+ *   PPV_ERR (2), for what no caller could go on from: no memory, a bad row of
+ *   a table every later result depends on, an output that cannot be written.
+ *   Never abort() or exit() with another code.
+ * - Parsers of untrusted input (RTMP, SCTE-35, playlists, tokens, TS) never
+ *   die: they return an error with the reason (ppv_errf), and the caller
+ *   chooses between skipping, rejecting and stopping.
+ * - Warnings go through ppv_warn, so every line starts with the program's
+ *   name whichever binary the code runs in. */
 #include <stddef.h>
 #include <stdio.h>
 
@@ -21,10 +31,12 @@ void ppv_flush_stdout(void);
 /* A library's error: the message into err (cap bytes), -1 returned. */
 int ppv_errf(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 _Noreturn void ppv_exit(int code);
-/* realloc and strdup that end the program on exhaustion: there is no
- * half-done output worth keeping when memory has run out. */
+/* The one allocation family: each ends the program on exhaustion, since
+ * there is no half-done output worth keeping when memory has run out. */
 void *ppv_xrealloc(void *p, size_t n);
-char *ppv_xstrdup(const char *s);
+void *ppv_xcalloc(size_t n, size_t size);
+char *ppv_xstrdup(const char *s);           /* NULL for NULL */
+char *ppv_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* n bytes from a client or a file, fit to quote in a diagnostic: control
  * characters, quotes, backslashes and bytes past ASCII as \xNN, so no input
  * forges a log line or moves a terminal. out holds cap bytes; cut to fit. */

@@ -113,10 +113,8 @@ normalize(const char *s, size_t n)
 static ppv_csv *
 begin(ppv_input *in)
 {
-	ppv_csv *c = calloc(1, sizeof *c);
+	ppv_csv *c = ppv_xcalloc(1, sizeof *c);
 
-	if (!c)
-		ppv_die(PPV_ERR, "out of memory");
 	c->in = in;
 	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		ppv_die(PPV_ERR, "out of memory");
@@ -353,9 +351,7 @@ ppv_csv_text(FILE *fp, const char *s, int last)
 	 * CSV injection); a leading quote makes it text and shows nothing */
 	if (strchr("=+-@\t\r", *s) && *s) {
 		size_t n = strlen(s);
-		char *t = malloc(n + 2);
-		if (!t)
-			ppv_die(PPV_ERR, "out of memory");
+		char *t = ppv_xrealloc(NULL, n + 2);
 		t[0] = '\'';
 		memcpy(t + 1, s, n + 1);
 		ppv_csv_put(fp, t, n + 1, last);

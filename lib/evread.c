@@ -227,9 +227,9 @@ reader(void *arg)
 ppv_evread *
 ppv_evread_open(const char *path)
 {
-	ppv_evread *r = calloc(1, sizeof *r);
+	ppv_evread *r = ppv_xcalloc(1, sizeof *r);
 
-	if (!r || !(r->mm = av_murmur3_alloc()))
+	if (!(r->mm = av_murmur3_alloc()))
 		ppv_die(PPV_ERR, "out of memory");
 	r->in = ppv_input_open(path);
 	r->name = ppv_xstrdup(ppv_input_name(r->in));

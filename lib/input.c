@@ -95,8 +95,9 @@ start_ahead(ppv_input *in, int fd)
 
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || pread(fd, m, 2, 0) != 2 || m[0] != 0x1f || m[1] != 0x8b)
 		return;
-	if (!(a = calloc(1, sizeof *a)) || !(a->blk[0] = malloc(AHEAD)) || !(a->blk[1] = malloc(AHEAD)))
-		ppv_die(PPV_ERR, "out of memory");
+	a = ppv_xcalloc(1, sizeof *a);
+	a->blk[0] = ppv_xrealloc(NULL, AHEAD);
+	a->blk[1] = ppv_xrealloc(NULL, AHEAD);
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	in->ah = a;
@@ -179,8 +180,8 @@ ppv_input_open(const char *path)
 	/* checks first, allocations after: an early exit leaks nothing */
 	if (fd < 0)
 		ppv_die(PPV_ERR, "%s:", name);
-	if (!(in = calloc(1, sizeof *in)) || !(in->buf = malloc(CHUNK + 1)))
-		ppv_die(PPV_ERR, "out of memory");
+	in = ppv_xcalloc(1, sizeof *in);
+	in->buf = ppv_xrealloc(NULL, CHUNK + 1);
 	in->name = name;
 	in->cap = CHUNK;
 	/* gzdopen reads a plain file as it is and a gzip file decompressed. */
@@ -212,8 +213,7 @@ fill(ppv_input *in)
 			ppv_die(PPV_ERR, "%s:%ld: line longer than %d bytes", in->name,
 			        in->lineno + 1, MAXLINE);
 		in->cap *= 2;
-		if (!(in->buf = realloc(in->buf, in->cap + 1)))
-			ppv_die(PPV_ERR, "out of memory");
+		in->buf = ppv_xrealloc(in->buf, in->cap + 1);
 	}
 	fflush(stdout);
 	if (in->ah) {

@@ -42,15 +42,13 @@ add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding
 		ppv_die(PPV_ERR, "%s:%d: expected `NAME KEY`: a name without a key", where, lineno);
 	if (kid && strlen(kid) >= sizeof k->kid)
 		ppv_die(PPV_ERR, "%s:%d: key id longer than %zu bytes", where, lineno, sizeof k->kid - 1);
-	if (!(ring->v = realloc(ring->v, (ring->n + 1) * sizeof *ring->v)))
-		ppv_die(PPV_ERR, "out of memory");
+	ring->v = ppv_xrealloc(ring->v, (ring->n + 1) * sizeof *ring->v);
 	k = &ring->v[ring->n];
 	memset(k, 0, sizeof *k);
 	if (kid)
 		strcpy(k->kid, kid);
 	n = strlen(sec);
-	if (!(k->secret = malloc(n + 1)))
-		ppv_die(PPV_ERR, "out of memory");
+	k->secret = ppv_xrealloc(NULL, n + 1);
 	if ((encoding & PPV_KEY_HEX)) {
 		long r = ppv_hex_decode(k->secret, n, sec, n);
 		if (r <= 0)

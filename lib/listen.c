@@ -280,8 +280,7 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 		snprintf(err, n, "%s: %s", cfg->addr ? cfg->addr : "*", gai_strerror(k));
 		return NULL;
 	}
-	if (!(l = calloc(1, sizeof *l)))
-		ppv_die(PPV_ERR, "out of memory");
+	l = ppv_xcalloc(1, sizeof *l);
 	l->cfg = *cfg;
 	l->cfd = -1;
 	l->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);

@@ -569,10 +569,10 @@ ppv_dirname(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	if (!slash)
-		return strdup(".");
+		return ppv_xstrdup(".");
 	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
+		return ppv_xstrdup("/");
+	return ppv_xasprintf("%.*s", (int)(slash - path), path);
 }
 
 /* An absolute path with `.`, `..` and repeated slashes resolved as text. */
@@ -586,9 +586,7 @@ absolute(const char *path)
 	if (path[0] != '/' && !cwd[0] && !getcwd(cwd, sizeof cwd))
 		strcpy(cwd, "/");
 	size_t cap = n + (path[0] == '/' ? 0 : strlen(cwd)) + 3;
-	char *buf = malloc(cap), *out = malloc(cap);
-	if (!buf || !out)
-		ppv_die(PPV_ERR, "out of memory");
+	char *buf = ppv_xrealloc(NULL, cap), *out = ppv_xrealloc(NULL, cap);
 	snprintf(buf, cap, "%s/%s", path[0] == '/' ? "" : cwd, path);
 	size_t o = 0;
 	for (char *seg = strtok(buf, "/"); seg; seg = strtok(NULL, "/")) {
@@ -631,7 +629,7 @@ ppv_uri_rebase(const char *uri, const char *from, const char *todir)
 	static size_t c_fromdir;
 
 	if (ppv_uri_absolute(uri))
-		return strdup(uri);
+		return ppv_xstrdup(uri);
 	if (!plain(uri))
 		return rebase_slow(uri, from, todir);
 	const char *slash = strrchr(from, '/');
@@ -640,17 +638,15 @@ ppv_uri_rebase(const char *uri, const char *from, const char *todir)
 		free(c_from);
 		free(c_to);
 		free(c_prefix);
-		c_from = strdup(from);
+		c_from = ppv_xstrdup(from);
 		c_fromdir = fd;
-		c_to = strdup(todir);
+		c_to = ppv_xstrdup(todir);
 		char *x = rebase_slow("x", from, todir);
 		x[strlen(x) - 1] = '\0';
 		c_prefix = x;
 	}
 	size_t pl = strlen(c_prefix), ul = strlen(uri);
-	char *out = malloc(pl + ul + 1);
-	if (!out)
-		ppv_die(PPV_ERR, "out of memory");
+	char *out = ppv_xrealloc(NULL, pl + ul + 1);
 	memcpy(out, c_prefix, pl);
 	memcpy(out + pl, uri, ul + 1);
 	return out;
@@ -662,9 +658,7 @@ rebase_slow(const char *uri, const char *from, const char *todir)
 	size_t ql = strcspn(uri, "?#");
 	char *fdir = ppv_dirname(from);
 	size_t jl = strlen(fdir) + ql + 2;
-	char *joined = malloc(jl);
-	if (!joined)
-		ppv_die(PPV_ERR, "out of memory");
+	char *joined = ppv_xrealloc(NULL, jl);
 	snprintf(joined, jl, "%s/%.*s", fdir, (int)ql, uri);
 	char *target = absolute(joined), *base = absolute(todir);
 	free(fdir);
@@ -690,9 +684,7 @@ rebase_slow(const char *uri, const char *from, const char *todir)
 	if (!strcmp(base, "/"))
 		common = 0;
 	size_t cap = 3 * ups + strlen(target) + strlen(uri + ql) + 2;
-	char *out = malloc(cap), *w = out;
-	if (!out)
-		ppv_die(PPV_ERR, "out of memory");
+	char *out = ppv_xrealloc(NULL, cap), *w = out;
 	for (size_t k = 0; k < ups; k++, w += 3)
 		memcpy(w, "../", 3);
 	sprintf(w, "%s%s", target + common + 1, uri + ql);
@@ -707,17 +699,15 @@ ppv_tag_rebase(const char *tag, const char *from, const char *todir)
 	const char *u = strstr(tag, "URI=\"");
 
 	if (!u)
-		return strdup(tag);
+		return ppv_xstrdup(tag);
 	u += 5;
 	const char *e = strchr(u, '"');
 	if (!e)
-		return strdup(tag);
-	char *uri = strndup(u, (size_t)(e - u));
+		return ppv_xstrdup(tag);
+	char *uri = ppv_xasprintf("%.*s", (int)(e - u), u);
 	char *nu = ppv_uri_rebase(uri, from, todir);
 	size_t cap = strlen(tag) + strlen(nu) + 1;
-	char *out = malloc(cap);
-	if (!out)
-		ppv_die(PPV_ERR, "out of memory");
+	char *out = ppv_xrealloc(NULL, cap);
 	snprintf(out, cap, "%.*s%s%s", (int)(u - tag), tag, nu, e);
 	free(uri);
 	free(nu);

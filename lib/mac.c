@@ -59,11 +59,9 @@ ppv_hash(enum ppv_hash h, const void *msg, size_t n, uint8_t *out)
 ppv_mac *
 ppv_mac_new(enum ppv_hash h, const uint8_t *key, size_t keylen)
 {
-	ppv_mac *m = calloc(1, sizeof *m);
+	ppv_mac *m = ppv_xcalloc(1, sizeof *m);
 	uint8_t k[BLOCK] = { 0 }, pad[BLOCK];
 
-	if (!m)
-		ppv_die(PPV_ERR, "out of memory");
 	m->md = md_of(h);
 	m->size = ppv_hash_size(h);
 	m->inner = EVP_MD_CTX_new();

@@ -89,10 +89,7 @@ static void
 json_str(FILE *f, const char *s)
 {
 	size_t n = strlen(s);
-	char *e = malloc(6 * n + 1);
-
-	if (!e)
-		ppv_die(PPV_ERR, "out of memory");
+	char *e = ppv_xrealloc(NULL, 6 * n + 1);
 	ppv_json_escape(e, s, n);
 	fprintf(f, "\"%s\"", e);
 	free(e);
@@ -255,8 +252,8 @@ ppv_report_compare(ppv_report *r, const char *path, char *err, size_t cap)
 	if (!f)
 		return ppv_errf(err, cap, "%s: %s", path, strerror(errno));
 	for (;;) {
-		if (n + 4096 > sz && !(buf = realloc(buf, sz = 2 * sz + 4096)))
-			ppv_die(PPV_ERR, "out of memory");
+		if (n + 4096 > sz)
+			buf = ppv_xrealloc(buf, sz = 2 * sz + 4096);
 		size_t k = fread(buf + n, 1, sz - n, f);
 		n += k;
 		if (k == 0)
@@ -530,9 +527,7 @@ ppv_report_html(FILE *f, const ppv_report *r)
 		html_bars(f, title, b, nb);
 	}
 	if (r->base_known && r->n) {
-		const ppv_earner **top = malloc(r->n * sizeof *top);
-		if (!top)
-			ppv_die(PPV_ERR, "out of memory");
+		const ppv_earner **top = ppv_xrealloc(NULL, r->n * sizeof *top);
 		for (size_t i = 0; i < r->n; i++)
 			top[i] = &r->l[i];
 		qsort(top, r->n, sizeof *top, by_net_base);

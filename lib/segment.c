@@ -129,25 +129,9 @@ ppv_segment_stop(void)
 }
 
 static char *
-xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		ppv_die(PPV_ERR, "out of memory");
-	va_end(ap);
-	return s;
-}
-
-static char *
 path_in(const struct segmenter *s, const char *file)
 {
-	return xasprintf("%s/%s", s->cfg->dir, file);
+	return ppv_xasprintf("%s/%s", s->cfg->dir, file);
 }
 
 /* writing segment bytes, encrypted or not ------------------------------- */
@@ -238,7 +222,7 @@ static void
 new_key(struct segmenter *s, int n)
 {
 	uint8_t key[16];
-	char *file = xasprintf("%s.%d.key", s->cfg->name, n), *path = path_in(s, file);
+	char *file = ppv_xasprintf("%s.%d.key", s->cfg->name, n), *path = path_in(s, file);
 
 	ppv_random(key, sizeof key);
 	if (ppv_atomic_write(path, key, sizeof key, 0640) < 0)
@@ -247,9 +231,9 @@ new_key(struct segmenter *s, int n)
 		ppv_die(PPV_ERR, "out of memory");
 	av_aes_init(s->aes, key, 128, 0);
 	explicit_bzero(key, sizeof key);
-	char *uri = s->cfg->key_uri ? expand(s->cfg->key_uri, n) : xasprintf("%s", file);
+	char *uri = s->cfg->key_uri ? expand(s->cfg->key_uri, n) : ppv_xasprintf("%s", file);
 	free(s->keyline);
-	s->keyline = xasprintf("#EXT-X-KEY:METHOD=AES-128,URI=\"%s\"", uri);
+	s->keyline = ppv_xasprintf("#EXT-X-KEY:METHOD=AES-128,URI=\"%s\"", uri);
 	s->keyno = n;
 	free(uri);
 	free(file);
@@ -313,7 +297,7 @@ write_playlist(struct segmenter *s, bool end)
 	if (end)
 		fputs("#EXT-X-ENDLIST\n", f);
 	fclose(f);
-	char *path = xasprintf("%s/%s.m3u8", cfg->dir, cfg->name);
+	char *path = ppv_xasprintf("%s/%s.m3u8", cfg->dir, cfg->name);
 	if (ppv_atomic_write(path, text, len, 0644) < 0)
 		ppv_die(PPV_ERR, "%s: the last good playlist stays:", path);
 	free(path);
@@ -372,9 +356,8 @@ slide(struct segmenter *s)
 		if (s->n && s->list[0].disc)
 			s->disc_seq++;
 		g.gone = s->now;
-		if (s->ngone == s->gonecap &&
-		    !(s->gone = realloc(s->gone, (s->gonecap = s->gonecap ? 2 * s->gonecap : 16) * sizeof *s->gone)))
-			ppv_die(PPV_ERR, "out of memory");
+		if (s->ngone == s->gonecap)
+			s->gone = ppv_xrealloc(s->gone, (s->gonecap = s->gonecap ? 2 * s->gonecap : 16) * sizeof *s->gone);
 		s->gone[s->ngone++] = g;
 	}
 	reap(s, false);
@@ -593,7 +576,7 @@ cue_state(struct segmenter *s, struct seg *g, int64_t at)
 			g->cue = CUE_OUT;
 			g->cue_dur = w->dur >= 0 ? w->dur : 0;
 			if (s->cfg->cues & PPV_CUES_DATERANGE)
-				g->daterange = xasprintf("#EXT-X-DATERANGE:ID=\"splice-%" PRIu32 "\",START-DATE=\"%s\"%s%s,SCTE35-OUT=%s",
+				g->daterange = ppv_xasprintf("#EXT-X-DATERANGE:ID=\"splice-%" PRIu32 "\",START-DATE=\"%s\"%s%s,SCTE35-OUT=%s",
 							 w->id, s->brk_date, w->dur >= 0 ? ",PLANNED-DURATION=" : "",
 							 w->dur >= 0 ? ppv_m3u8_fmt_secs(w->dur * 100 / 9, dur) : "", w->hex);
 		} else if (!w->out && s->in_break) {
@@ -608,7 +591,7 @@ cue_state(struct segmenter *s, struct seg *g, int64_t at)
 		g->cue = CUE_IN;
 		s->in_break = false;
 		if (s->cfg->cues & PPV_CUES_DATERANGE)
-			g->daterange = xasprintf("#EXT-X-DATERANGE:ID=\"splice-%" PRIu32 "\",START-DATE=\"%s\",END-DATE=\"%s\",DURATION=%s,SCTE35-IN=%s",
+			g->daterange = ppv_xasprintf("#EXT-X-DATERANGE:ID=\"splice-%" PRIu32 "\",START-DATE=\"%s\",END-DATE=\"%s\",DURATION=%s,SCTE35-IN=%s",
 						 s->brk_id, s->brk_date, ppv_pdt_format(g->pdt, b),
 						 ppv_m3u8_fmt_secs((at - s->brk_start) * 100 / 9, num), s->brk_hex);
 	} else if (s->in_break) {
@@ -657,7 +640,7 @@ write_master(struct segmenter *s)
 	}
 	fprintf(f, "\n%s.m3u8\n", s->cfg->name);
 	fclose(f);
-	char *path = xasprintf("%s/master.m3u8", s->cfg->dir);
+	char *path = ppv_xasprintf("%s/master.m3u8", s->cfg->dir);
 	if (ppv_atomic_write(path, text, len, 0644) < 0)
 		ppv_die(PPV_ERR, "%s:", path);
 	free(path);
@@ -684,8 +667,8 @@ close_segment(struct segmenter *s, int64_t end)
 		ppv_warn("%s: segment %" PRId64 " from %ss to %ss lasts longer than the target %ds: "
 			 "the keyframes are too far apart", s->inname, s->cur.seq,
 			 ppv_m3u8_fmt_secs(s->cur.start * 100 / 9, a), ppv_m3u8_fmt_secs(end * 100 / 9, b), cfg->target);
-	if (s->n == s->cap && !(s->list = realloc(s->list, (s->cap = s->cap ? 2 * s->cap : 64) * sizeof *s->list)))
-		ppv_die(PPV_ERR, "out of memory");
+	if (s->n == s->cap)
+		s->list = ppv_xrealloc(s->list, (s->cap = s->cap ? 2 * s->cap : 64) * sizeof *s->list);
 	s->list[s->n++] = s->cur;
 	memset(&s->cur, 0, sizeof s->cur);
 	uint64_t bps = s->list[s->n - 1].dur > 0 ? s->bytes * 8 * TICK / (uint64_t)s->list[s->n - 1].dur : 0;
@@ -723,12 +706,12 @@ open_segment(struct segmenter *s, int64_t at)
 	}
 	g->pdt = s->pdt_wall + (at - s->pdt_at) / 90;
 	s->jumped = s->resumed_gap = false;
-	g->uri = xasprintf("%s%" PRId64 ".%s", cfg->name, g->seq, s->fmp4 ? "m4s" : "ts");
+	g->uri = ppv_xasprintf("%s%" PRId64 ".%s", cfg->name, g->seq, s->fmp4 ? "m4s" : "ts");
 	s->bytes = 0;
 	free(s->final);
 	free(s->tmp);
 	s->final = path_in(s, g->uri);
-	s->tmp = xasprintf("%s/.%s.tmp", cfg->dir, g->uri);
+	s->tmp = ppv_xasprintf("%s/.%s.tmp", cfg->dir, g->uri);
 	if ((s->fd = open(s->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		ppv_die(PPV_ERR, "%s:", s->tmp);
 	s->open = true;
@@ -736,7 +719,7 @@ open_segment(struct segmenter *s, int64_t at)
 		int n = s->keybase + (cfg->rotate > 0 ? (int)((g->seq - s->keyfrom) / cfg->rotate) : 0);
 		if (!s->keyline || n != s->keyno)
 			new_key(s, n);
-		g->key = xasprintf("%s", s->keyline);
+		g->key = ppv_xasprintf("%s", s->keyline);
 		memset(s->iv, 0, 8);
 		ppv_put_be(s->iv + 8, (uint32_t)((uint64_t)g->seq >> 32), 4);
 		ppv_put_be(s->iv + 12, (uint32_t)g->seq, 4);
@@ -755,7 +738,7 @@ static void
 resume(struct segmenter *s)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
-	char *path = xasprintf("%s/%s.m3u8", cfg->dir, cfg->name), err[256];
+	char *path = ppv_xasprintf("%s/%s.m3u8", cfg->dir, cfg->name), err[256];
 	struct stat st;
 
 	if (stat(path, &st) < 0) {
@@ -767,8 +750,8 @@ resume(struct segmenter *s)
 		ppv_die(PPV_ERR, "%s (move it away to start afresh)", err);
 	for (size_t i = 0; i < pl->nsegs; i++) {
 		const ppv_m3u8_seg *m = &pl->segs[i];
-		if (s->n == s->cap && !(s->list = realloc(s->list, (s->cap = s->cap ? 2 * s->cap : 64) * sizeof *s->list)))
-			ppv_die(PPV_ERR, "out of memory");
+		if (s->n == s->cap)
+			s->list = ppv_xrealloc(s->list, (s->cap = s->cap ? 2 * s->cap : 64) * sizeof *s->list);
 		struct seg *g = &s->list[s->n++];
 		memset(g, 0, sizeof *g);
 		g->seq = pl->media_seq + (int64_t)i;
@@ -776,10 +759,10 @@ resume(struct segmenter *s)
 		g->disc = m->disc;
 		g->dated = m->dated;
 		g->pdt = m->pdt;
-		g->uri = xasprintf("%s", m->uri);
+		g->uri = ppv_xasprintf("%s", m->uri);
 		if (m->key >= 0 && strstr(pl->tags[m->key].text, "METHOD=AES-128")) {
 			/* the line without its IV, which write_playlist adds */
-			char *k = xasprintf("%s", pl->tags[m->key].text), *iv = strstr(k, ",IV=");
+			char *k = ppv_xasprintf("%s", pl->tags[m->key].text), *iv = strstr(k, ",IV=");
 			if (iv)
 				*iv = '\0';
 			g->key = k;
@@ -807,8 +790,7 @@ mem_write(void *opaque, PPV_AVIO_WBUF *buf, int n)
 
 	if (m->n + (size_t)n > m->cap) {
 		m->cap = (m->n + (size_t)n) * 2;
-		if (!(m->p = realloc(m->p, m->cap)))
-			ppv_die(PPV_ERR, "out of memory");
+		m->p = ppv_xrealloc(m->p, m->cap);
 	}
 	memcpy(m->p + m->n, buf, (size_t)n);
 	m->n += (size_t)n;
@@ -960,7 +942,7 @@ run_fmp4(struct segmenter *s, const char *input)
 	av_check(av->avformat_write_header(oc, &opts), "mp4 header");
 	av_dict_free(&opts);
 	av->avio_flush(oc->pb);
-	s->init = xasprintf("%s-init.mp4", cfg->name);
+	s->init = ppv_xasprintf("%s-init.mp4", cfg->name);
 	char *ipath = path_in(s, s->init);
 	if (ppv_atomic_write(ipath, m.p, m.n, 0644) < 0)
 		ppv_die(PPV_ERR, "%s:", ipath);
@@ -1046,11 +1028,11 @@ clear_temps(struct segmenter *s)
 			s->keybase = (int)k + 1;
 	}
 	closedir(d);
-	char *pl = xasprintf("%s/%s.m3u8", s->cfg->dir, name);
+	char *pl = ppv_xasprintf("%s/%s.m3u8", s->cfg->dir, name);
 	ppv_atomic_sweep(pl);
 	free(pl);
 	if (s->cfg->master) {
-		pl = xasprintf("%s/master.m3u8", s->cfg->dir);
+		pl = ppv_xasprintf("%s/master.m3u8", s->cfg->dir);
 		ppv_atomic_sweep(pl);
 		free(pl);
 	}
@@ -1140,8 +1122,8 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	s.fmp4 = cfg->fmp4;
 	s.pmt_pid = s.video_pid = s.audio_pid = -1;
 	s.seq = cfg->start_number;
-	if (cfg->encrypt && !(s.ebuf = malloc(EBUF)))
-		ppv_die(PPV_ERR, "out of memory");
+	if (cfg->encrypt)
+		s.ebuf = ppv_xrealloc(NULL, EBUF);
 	if (ppv_mkdirs(cfg->dir) < 0)
 		ppv_die(PPV_ERR, "%s:", cfg->dir);
 	clear_temps(&s);
@@ -1173,8 +1155,7 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 			/* apart from tsbuf, which the TS muxer's output fills */
 			s.src = in;
 			s.peeked = s.have;
-			if (!(s.peek = malloc(s.have)))
-				ppv_die(PPV_ERR, "out of memory");
+			s.peek = ppv_xrealloc(NULL, s.have);
 			memcpy(s.peek, s.tsbuf, s.have);
 			s.have = 0;
 			if (s.fmp4) {

@@ -23,25 +23,9 @@
 #define PDT_ANCHOR INT64_C(946684800000)
 
 static char *
-xstrdup(const char *s)
-{
-	char *p = s ? strdup(s) : NULL;
-
-	if (s && !p)
-		ppv_die(PPV_ERR, "out of memory");
-	return p;
-}
-
-static char *
 join(const char *dir, const char *rel)
 {
-	size_t n = strlen(dir) + strlen(rel) + 2;
-	char *p = malloc(n);
-
-	if (!p)
-		ppv_die(PPV_ERR, "out of memory");
-	snprintf(p, n, "%s/%s", dir, rel);
-	return p;
+	return ppv_xasprintf("%s/%s", dir, rel);
 }
 
 /* ads and slate, loaded once a run -------------------------------------- */
@@ -60,7 +44,7 @@ load_cached(const char *path, char *err, size_t cap)
 			return cache[i].pl;
 	ppv_m3u8 *pl = ppv_m3u8_load(path, err, cap);
 	if (pl && ncache < sizeof cache / sizeof *cache) {
-		cache[ncache].path = xstrdup(path);
+		cache[ncache].path = ppv_xstrdup(path);
 		cache[ncache++].pl = pl;
 	}
 	return pl;
@@ -99,7 +83,7 @@ ad_media(const char *path, int64_t bw, char *err, size_t cap)
 		return NULL;
 	}
 	char *dir = ppv_dirname(path);
-	char *media = pl->vars[best].uri[0] == '/' ? xstrdup(pl->vars[best].uri) : join(dir, pl->vars[best].uri);
+	char *media = pl->vars[best].uri[0] == '/' ? ppv_xstrdup(pl->vars[best].uri) : join(dir, pl->vars[best].uri);
 	ppv_m3u8 *m = load_cached(media, err, cap);
 	free(dir);
 	free(media);
@@ -164,9 +148,7 @@ decide(struct job *j, size_t idx, int64_t want, int64_t bw, const char *key)
 
 	if (idx >= j->ndec) {
 		size_t n = idx + 16;
-		j->dec = realloc(j->dec, n * sizeof *j->dec);
-		if (!j->dec)
-			ppv_die(PPV_ERR, "out of memory");
+		j->dec = ppv_xrealloc(j->dec, n * sizeof *j->dec);
 		memset(j->dec + j->ndec, 0, (n - j->ndec) * sizeof *j->dec);
 		j->ndec = n;
 	}
@@ -261,15 +243,13 @@ pod_add(struct pod *p, const ppv_m3u8 *pl, const ppv_m3u8_seg *s, const char *to
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 32;
-		p->s = realloc(p->s, p->cap * sizeof *p->s);
-		if (!p->s)
-			ppv_die(PPV_ERR, "out of memory");
+		p->s = ppv_xrealloc(p->s, p->cap * sizeof *p->s);
 	}
 	struct oseg *o = &p->s[p->n++];
 	o->uri = ppv_uri_rebase(s->uri, pl->path, todir);
 	o->map = s->map >= 0 ? ppv_tag_rebase(pl->tags[s->map].text, pl->path, todir) : NULL;
 	o->key = s->key >= 0 ? ppv_tag_rebase(pl->tags[s->key].text, pl->path, todir) : NULL;
-	o->title = xstrdup(s->title);
+	o->title = ppv_xstrdup(s->title);
 	o->extra = seg_extra(pl, s, todir);
 	o->dur = s->dur;
 	o->disc = disc || s->disc;
@@ -424,7 +404,7 @@ set_state(struct out *o, char **cur, const char *want, bool key)
 	else if (key)
 		fputs("#EXT-X-KEY:METHOD=NONE\n", o->f);
 	free(*cur);
-	*cur = xstrdup(want);
+	*cur = ppv_xstrdup(want);
 }
 
 static void
@@ -543,7 +523,7 @@ commit(const char *path, const char *text, size_t n, char *err, size_t cap)
 	if (!made || strcmp(made, dir)) {
 		ppv_mkdirs(dir);   /* a failure shows when the file is written */
 		free(made);
-		made = xstrdup(dir);
+		made = ppv_xstrdup(dir);
 	}
 	free(dir);
 	if (ppv_atomic_write(path, text, n, 0644) < 0)
@@ -616,7 +596,7 @@ static int
 stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 {
 	const ppv_stitch_cfg *cfg = j->cfg;
-	char *todir = strcmp(outpath, "-") ? ppv_dirname(outpath) : xstrdup(cfg->stdout_dir ? cfg->stdout_dir : ".");
+	char *todir = strcmp(outpath, "-") ? ppv_dirname(outpath) : ppv_xstrdup(cfg->stdout_dir ? cfg->stdout_dir : ".");
 	struct brk *br = calloc(pl->nsegs + cfg->nbreaks + 1, sizeof *br);
 	bool cued = cfg->nbreaks == 0;
 	size_t nb = cued ? breaks_cued(cfg, pl, br) : breaks_given(cfg, pl, br, j->err, j->errcap);
@@ -733,11 +713,7 @@ static char *state_path;
 static void *
 push(void *v, size_t n, size_t size)
 {
-	void *p = realloc(v, (n + 1) * size);
-
-	if (!p)
-		ppv_die(PPV_ERR, "out of memory");
-	return p;
+	return ppv_xrealloc(v, (n + 1) * size);
 }
 
 static struct lstate *
@@ -748,7 +724,7 @@ state_for(const char *name)
 			return &states[i];
 	states = push(states, nstates, sizeof *states);
 	memset(&states[nstates], 0, sizeof *states);
-	states[nstates].name = xstrdup(name);
+	states[nstates].name = ppv_xstrdup(name);
 	return &states[nstates++];
 }
 
@@ -813,14 +789,10 @@ state_load(const char *path, char *err, size_t cap)
 	if (state_path && !strcmp(state_path, path))
 		return 0;
 	free(state_path);
-	state_path = xstrdup(path);
+	state_path = ppv_xstrdup(path);
 	/* two refreshes at once would each undo what the other placed: the
 	 * second waits (the lock goes with the process) */
-	size_t ln = strlen(path) + 6;
-	char *lock = malloc(ln);
-	if (!lock)
-		ppv_die(PPV_ERR, "out of memory");
-	snprintf(lock, ln, "%s.lock", path);
+	char *lock = ppv_xasprintf("%s.lock", path);
 	int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	free(lock);
 	if (lfd < 0 || flock(lfd, LOCK_EX) < 0)
@@ -831,9 +803,7 @@ state_load(const char *path, char *err, size_t cap)
 	int rc = state_parse(f, path, err, cap);
 	fclose(f);
 	if (rc < 0) {
-		size_t dn = strlen(path) + 9;
-		char *aside = ppv_xrealloc(NULL, dn);
-		snprintf(aside, dn, "%s.damaged", path);
+		char *aside = ppv_xasprintf("%s.damaged", path);
 		if (rename(path, aside) < 0) {
 			free(aside);
 			return rc;  /* the error as it was: nothing was changed */
@@ -927,16 +897,16 @@ state_parse(FILE *f, const char *path, char *err, size_t cap)
 			}
 			o->dur = atoll(dur);
 			o->disc = atoi(disc);
-			o->uri = xstrdup(uri);
-			o->map = strcmp(map, "-") ? xstrdup(map) : NULL;
-			o->key = strcmp(key, "-") ? xstrdup(key) : NULL;
-			o->title = xstrdup("");
+			o->uri = ppv_xstrdup(uri);
+			o->map = strcmp(map, "-") ? ppv_xstrdup(map) : NULL;
+			o->key = strcmp(key, "-") ? ppv_xstrdup(key) : NULL;
+			o->title = ppv_xstrdup("");
 			if (p && *p) {
 				/* the rest: its other tag lines, tab-separated */
 				size_t el = strlen(p);
 				if (p[el - 1] == '\t')
 					p[--el] = '\0';
-				o->extra = xstrdup(p);
+				o->extra = ppv_xstrdup(p);
 				for (char *x = o->extra; *x; x++)
 					if (*x == '\t')
 						*x = '\n';
@@ -1033,7 +1003,7 @@ static int
 stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 {
 	const ppv_stitch_cfg *cfg = j->cfg;
-	char *todir = strcmp(outpath, "-") ? ppv_dirname(outpath) : xstrdup(cfg->stdout_dir ? cfg->stdout_dir : ".");
+	char *todir = strcmp(outpath, "-") ? ppv_dirname(outpath) : ppv_xstrdup(cfg->stdout_dir ? cfg->stdout_dir : ".");
 	struct brk *br = calloc(pl->nsegs + 1, sizeof *br);
 	size_t nb = breaks_cued(cfg, pl, br);
 	struct item *it = calloc(2 * pl->nsegs + 1, sizeof *it);
