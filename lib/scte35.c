@@ -4,22 +4,12 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include <libavutil/bswap.h>
-#include <libavutil/crc.h>
-
 #include "bits.h"
 #include "bytes.h"
 #include "cli.h"
 #include "codec.h"
 #include "json.h"
-
-uint32_t
-ppv_crc32_mpeg(const uint8_t *p, size_t n)
-{
-	/* libavutil's IEEE table is the MSB-first one MPEG-2 sections use; it
-	 * leaves the register byte-swapped (as libavformat's mpegts knows). */
-	return av_bswap32(av_crc(av_crc_get_table(AV_CRC_32_IEEE), 0xffffffffu, p, n));
-}
+#include "ts.h"
 
 void
 ppv_scte35_init(ppv_scte35 *c)

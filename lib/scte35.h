@@ -148,7 +148,5 @@ int ppv_scte35_break(uint8_t type_id);
 char *ppv_ticks_format(uint64_t ticks, char *buf);
 /* Seconds with up to 6 decimals (or "Nt" for ticks) to 90 kHz ticks. */
 int ppv_ticks_parse(const char *s, uint64_t *ticks);
-/* CRC-32/MPEG-2 as sections carry it. */
-uint32_t ppv_crc32_mpeg(const uint8_t *p, size_t n);
 
 #endif

@@ -3,8 +3,10 @@
 
 #include <string.h>
 
+#include <libavutil/bswap.h>
+#include <libavutil/crc.h>
+
 #include "bytes.h"
-#include "scte35.h"
 
 int
 ppv_ts_parse(const uint8_t *p, ppv_tspkt *k)
@@ -88,6 +90,14 @@ ppv_section_feed(ppv_secbuf *b, const ppv_tspkt *k, ppv_section_fn fn, void *ctx
 	memcpy(b->buf + b->len, p, n);
 	b->len += n;
 	drain(b, fn, ctx);
+}
+
+uint32_t
+ppv_crc32_mpeg(const uint8_t *p, size_t n)
+{
+	/* libavutil's IEEE table is the MSB-first one MPEG-2 sections use; it
+	 * leaves the register byte-swapped (as libavformat's mpegts knows). */
+	return av_bswap32(av_crc(av_crc_get_table(AV_CRC_32_IEEE), 0xffffffffu, p, n));
 }
 
 int

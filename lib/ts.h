@@ -63,6 +63,9 @@ typedef struct {
 	size_t es_off[PPV_PMT_MAXES], es_len[PPV_PMT_MAXES];   /* each ES entry, whole, within the section */
 } ppv_pmt;
 
+/* The CRC-32 of MPEG-2 sections (PAT, PMT, SCTE-35): 0 over a whole valid
+ * section, CRC included. */
+uint32_t ppv_crc32_mpeg(const uint8_t *p, size_t n);
 /* The first program's PMT PID from a PAT section, -1 if none. */
 int ppv_pat_pmt_pid(const uint8_t *sec, size_t n);
 /* -1 when the section is not a valid PMT (CRC included). */

@@ -5,6 +5,7 @@
 #include "bytes.h"
 #include "codec.h"
 #include "scte35.h"
+#include "ts.h"
 #include "unit.h"
 
 static const struct {
