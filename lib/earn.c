@@ -14,10 +14,6 @@
 #include "progress.h"
 #include "when.h"
 
-const char *const ppv_kind_names[K_NKINDS] = {
-	"ticket", "subscription", "tip", "ad", "adjustment", "refund", "chargeback",
-};
-
 enum { NONE = 0xffff, MAXCUR = 255 };
 
 struct fee {
@@ -202,15 +198,6 @@ cur_index(ppv_earn *e, const char *code)
 	return e->ncur++;
 }
 
-static int
-currency(const char *s, char out[4])
-{
-	if (strlen(s) != 3 || ppv_currency_exp(s) < 0)
-		return -1;
-	memcpy(out, s, 4);
-	return 0;
-}
-
 static struct slot *slots_alloc(size_t n);
 static void slots_free(struct slot *t, size_t n);
 static void partial_header(ppv_earn *e);
@@ -344,7 +331,7 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 			ppv_die(PPV_ERR, "%s:%ld: empty creator_id", ppv_csv_name(c), line);
 		if (creator_find(e, id))
 			ppv_die(PPV_ERR, "%s:%ld: creator '%s' listed twice", ppv_csv_name(c), line, id);
-		if (currency(cur, code))
+		if (ppv_currency_code(cur, code))
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", ppv_csv_name(c), line, cur);
 		struct creator *k = creator_add(e, id);
 		k->from_table = 1;
@@ -362,15 +349,6 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 }
 
 /* --- fees, withholding, FX --- */
-
-static int
-kind_of(const char *s)
-{
-	for (int k = 0; k < K_NKINDS; k++)
-		if (!strcmp(s, ppv_kind_names[k]))
-			return k;
-	return -1;
-}
 
 void
 ppv_earn_fees(ppv_earn *e, const char *path)
@@ -390,7 +368,7 @@ ppv_earn_fees(ppv_earn *e, const char *path)
 			f.store = 1;
 		else if (strcmp(field(c, cfee), "platform"))
 			ppv_die(PPV_ERR, "%s:%ld: fee '%s' is neither 'store' nor 'platform'", name, line, field(c, cfee));
-		if (*field(c, ckind) && (f.kind = kind_of(field(c, ckind))) < 0)
+		if (*field(c, ckind) && (f.kind = ppv_kind_of(field(c, ckind))) < 0)
 			ppv_die(PPV_ERR, "%s:%ld: unknown kind '%s'", name, line, field(c, ckind));
 		if (strlen(field(c, cplat)) >= sizeof f.platform)
 			ppv_die(PPV_ERR, "%s:%ld: platform '%s' is too long", name, line, field(c, cplat));
@@ -463,7 +441,7 @@ ppv_earn_fx(ppv_earn *e, const char *path)
 		ppv_decimal d;
 		if (parse_day(field(c, cdate), &t))
 			ppv_die(PPV_ERR, "%s:%ld: date '%s' is not YYYY-MM-DD", name, line, field(c, cdate));
-		if (currency(field(c, ccur), code))
+		if (ppv_currency_code(field(c, ccur), code))
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, field(c, ccur));
 		if (ppv_decimal_parse(r, strlen(r), 0, &d) || d.num <= 0 || d.scale > 12 || d.num > 1000000000000LL)
 			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a positive decimal of at most 12 digits", name, line, r);
@@ -946,37 +924,6 @@ process(ppv_earn *e, const ppv_event *v)
 	ledger(e, v->id, v->t, k, v->kind, v->amount, v->cur, &it, NULL);
 }
 
-int
-ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap)
-{
-	int r;
-
-	memset(v, 0, sizeof *v);
-	v->id = f[0], v->creator = f[2], v->country = f[6], v->platform = f[8], v->ref = f[9];
-	if (!*v->id)
-		return ppv_errf(err, cap, "empty event_id");
-	if (ppv_time_parse(f[1], &v->t))
-		return ppv_errf(err, cap, "time '%s' is neither RFC 3339 nor unix seconds", f[1]);
-	if (!*v->creator)
-		return ppv_errf(err, cap, "empty creator_id");
-	if ((v->kind = kind_of(f[3])) < 0)
-		return ppv_errf(err, cap, "kind '%s' is not ticket, subscription, tip, ad, refund, chargeback or adjustment",
-		                f[3]);
-	if (currency(f[5], v->cur))
-		return ppv_errf(err, cap, "'%s' is not an ISO 4217 currency", f[5]);
-	if ((r = ppv_money_parse(f[4], strlen(f[4]), ppv_currency_exp(v->cur), &v->amount)) < 0)
-		return ppv_errf(err, cap, r == -2 ? "amount '%s' has more digits than %s has" : "amount '%s' is not a decimal",
-		                f[4], v->cur);
-	if (v->amount < 0 && v->kind != K_ADJUSTMENT)
-		return ppv_errf(err, cap, "amount '%s' is negative: only adjustments may be", f[4]);
-	if ((v->kind == K_REFUND || v->kind == K_CHARGEBACK) && !*v->ref)
-		return ppv_errf(err, cap, "a %s needs the ref_event_id of the sale it reverses", f[3]);
-	if (*v->platform && strcmp(v->platform, "web") && strcmp(v->platform, "ios") && strcmp(v->platform, "android"))
-		return ppv_errf(err, cap, "platform '%s' is not web, ios or android", v->platform);
-	if (strlen(v->country) > 3)
-		return ppv_errf(err, cap, "country '%s' is not an ISO 3166 code", v->country);
-	return 0;
-}
 
 void
 ppv_earn_events(ppv_earn *e, const char *path)
@@ -1137,8 +1084,8 @@ ppv_event_unpartial(ppv_event *v, char *f[11], char *err, size_t cap)
 	for (int i = 1; i < 11; i++)
 		unescape(f[i]);
 	v->id = f[1], v->creator = f[5], v->country = f[8], v->platform = f[9], v->ref = f[10];
-	if (sscanf(f[2], "%8x%c", &v->body, &tail) != 1 || (v->kind = kind_of(f[3])) < 0 ||
-	    sscanf(f[4], "%lld%c", &t, &tail) != 1 || currency(f[6], v->cur) ||
+	if (sscanf(f[2], "%8x%c", &v->body, &tail) != 1 || (v->kind = ppv_kind_of(f[3])) < 0 ||
+	    sscanf(f[4], "%lld%c", &t, &tail) != 1 || ppv_currency_code(f[6], v->cur) ||
 	    sscanf(f[7], "%lld%c", &amount, &tail) != 1 || !*v->id || !*v->creator || strlen(v->country) > 3 ||
 	    (amount < 0 && v->kind != K_ADJUSTMENT))
 		return ppv_errf(err, cap, "a bad event line");
@@ -1419,7 +1366,7 @@ ppv_earn_balances(ppv_earn *e, const char *path)
 		long line = ppv_csv_line(c);
 		char code[4];
 		int64_t v;
-		if (currency(field(c, ccur), code))
+		if (ppv_currency_code(field(c, ccur), code))
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, field(c, ccur));
 		if (ppv_money_parse(b, strlen(b), ppv_currency_exp(code), &v))
 			ppv_die(PPV_ERR, "%s:%ld: balance '%s' is not an amount in %s", name, line, b, code);

@@ -5,13 +5,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "event.h"
 #include "money.h"
 
-/* The columns of an event log, in the order read when it has no header. */
-#define PPV_EVENT_COLUMNS "event_id,time,creator_id,kind,amount,currency,country,viewer_id,platform,ref_event_id"
-
-enum ppv_kind { K_TICKET, K_SUBSCRIPTION, K_TIP, K_AD, K_ADJUSTMENT, K_REFUND, K_CHARGEBACK, K_NKINDS };
-extern const char *const ppv_kind_names[K_NKINDS];
 
 typedef struct {
 	int64_t start, end;             /* the month, [start, end), unix seconds */
@@ -43,18 +39,6 @@ typedef struct {
 
 typedef struct ppv_earn ppv_earn;
 
-/* An event row, checked and in minor units: from a log, or from a partial.
- * The strings point into the row it was read from. */
-typedef struct {
-	const char *id, *creator, *country, *platform, *ref;
-	int64_t t, amount;
-	int kind;
-	char cur[4];
-	uint32_t body;                  /* fingerprint of the row as written */
-} ppv_event;
-
-/* Checks one row, fields in PPV_EVENT_COLUMNS order; -1 with the reason. */
-int ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap);
 /* The line of a partial that carries v, and back: f holds the line's 11
  * tab-separated fields, unescaped in place. */
 void ppv_event_partial(FILE *f, const ppv_event *v);

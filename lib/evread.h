@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "earn.h"
+#include "event.h"
 
 typedef struct {
 	ppv_event v;
