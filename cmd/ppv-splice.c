@@ -720,8 +720,8 @@ cmd_stitch(int argc, char **argv)
 	cfg.cat = cat;
 	ppv_stitch_break *sb = calloc(n ? n : 1, sizeof *sb);
 	for (size_t i = 0; i < n; i++)
-		sb[i] = (ppv_stitch_break){ (int64_t)(v[i].at * 100 / 9),
-					    v[i].duration == UINT64_MAX ? -1 : (int64_t)(v[i].duration * 100 / 9),
+		sb[i] = (ppv_stitch_break){ ppv_ticks_to_us((int64_t)v[i].at),
+					    v[i].duration == UINT64_MAX ? -1 : ppv_ticks_to_us((int64_t)v[i].duration),
 					    v[i].event_id };
 	cfg.breaks = sb;
 	cfg.nbreaks = n;

@@ -180,7 +180,7 @@ cue_from_scte35(const char *text, ppv_m3u8_seg *s)
 		if (c.insert.out_of_network) {
 			s->cue = PPV_TAG_CUE_OUT;
 			if (c.insert.has_duration)
-				s->cue_dur = (int64_t)c.insert.duration * 100 / 9;
+				s->cue_dur = ppv_ticks_to_us((int64_t)c.insert.duration);
 		} else if (s->cue != PPV_TAG_CUE_OUT) {
 			s->cue = PPV_TAG_CUE_IN;
 		}
@@ -194,7 +194,7 @@ cue_from_scte35(const char *text, ppv_m3u8_seg *s)
 		if (b > 0) {
 			s->cue = PPV_TAG_CUE_OUT;
 			if (d->u.seg.has_duration)
-				s->cue_dur = (int64_t)d->u.seg.duration * 100 / 9;
+				s->cue_dur = ppv_ticks_to_us((int64_t)d->u.seg.duration);
 		} else if (b < 0 && s->cue != PPV_TAG_CUE_OUT) {
 			s->cue = PPV_TAG_CUE_IN;
 		}

@@ -187,7 +187,7 @@ stats(remux *r, int final)
 		span > 0 ? (double)r->win_bytes * 8 / 1000 / span : 0.0,
 		span > 0 ? (double)r->win_frames / span : 0.0,
 		v ? (double)v->keyint / TB : 0.0,
-		r->alast && r->vlast ? (double)(r->alast - r->vlast) / 90 : 0.0,
+		r->alast && r->vlast ? (double)ppv_ticks_to_ms(r->alast - r->vlast) : 0.0,
 		(unsigned long long)ppv_tsout_bytes(r->out),
 		c->reconnects ? c->reconnects(c->ctx) : 0, r->jumps, (unsigned long long)(r->dropped + r->early),
 		r->reconfigs, final ? ",\"final\":true" : "");

@@ -23,6 +23,7 @@
 #include "avload.h"
 #include "bytes.h"
 #include "cli.h"
+#include "when.h"
 #include "esinfo.h"
 #include "input.h"
 #include "keys.h"
@@ -285,14 +286,14 @@ write_playlist(struct segmenter *s, bool end)
 			fprintf(f, "%s\n", g->daterange);
 		int cue = cfg->cues & PPV_CUES_TAGS ? g->cue : CUE_NONE;
 		if (cue == CUE_OUT)
-			fprintf(f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(g->cue_dur * 100 / 9, b));
+			fprintf(f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->cue_dur), b));
 		else if (cue == CUE_CONT) {
 			char e[32];
 			fprintf(f, "#EXT-X-CUE-OUT-CONT:ElapsedTime=%s,Duration=%s\n",
-				ppv_m3u8_fmt_secs(g->cue_elapsed * 100 / 9, e), ppv_m3u8_fmt_secs(g->cue_dur * 100 / 9, b));
+				ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->cue_elapsed), e), ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->cue_dur), b));
 		} else if (cue == CUE_IN)
 			fputs("#EXT-X-CUE-IN\n", f);
-		fprintf(f, "#EXTINF:%s,\n%s\n", ppv_m3u8_fmt_secs(g->dur * 100 / 9, b), g->uri);
+		fprintf(f, "#EXTINF:%s,\n%s\n", ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->dur), b), g->uri);
 	}
 	if (end)
 		fputs("#EXT-X-ENDLIST\n", f);
@@ -578,7 +579,7 @@ cue_state(struct segmenter *s, struct seg *g, int64_t at)
 			if (s->cfg->cues & PPV_CUES_DATERANGE)
 				g->daterange = ppv_xasprintf("#EXT-X-DATERANGE:ID=\"splice-%" PRIu32 "\",START-DATE=\"%s\"%s%s,SCTE35-OUT=%s",
 							 w->id, s->brk_date, w->dur >= 0 ? ",PLANNED-DURATION=" : "",
-							 w->dur >= 0 ? ppv_m3u8_fmt_secs(w->dur * 100 / 9, dur) : "", w->hex);
+							 w->dur >= 0 ? ppv_m3u8_fmt_secs(ppv_ticks_to_us(w->dur), dur) : "", w->hex);
 		} else if (!w->out && s->in_break) {
 			s->brk_end = w->at;
 			strcpy(s->brk_hex, w->hex);
@@ -593,7 +594,7 @@ cue_state(struct segmenter *s, struct seg *g, int64_t at)
 		if (s->cfg->cues & PPV_CUES_DATERANGE)
 			g->daterange = ppv_xasprintf("#EXT-X-DATERANGE:ID=\"splice-%" PRIu32 "\",START-DATE=\"%s\",END-DATE=\"%s\",DURATION=%s,SCTE35-IN=%s",
 						 s->brk_id, s->brk_date, ppv_pdt_format(g->pdt, b),
-						 ppv_m3u8_fmt_secs((at - s->brk_start) * 100 / 9, num), s->brk_hex);
+						 ppv_m3u8_fmt_secs(ppv_ticks_to_us(at - s->brk_start), num), s->brk_hex);
 	} else if (s->in_break) {
 		g->cue = CUE_CONT;
 		g->cue_elapsed = at - s->brk_start;
@@ -666,7 +667,7 @@ close_segment(struct segmenter *s, int64_t end)
 	if ((s->cur.dur + TICK / 2) / TICK > cfg->target && !cfg->quiet)
 		ppv_warn("%s: segment %" PRId64 " from %ss to %ss lasts longer than the target %ds: "
 			 "the keyframes are too far apart", s->inname, s->cur.seq,
-			 ppv_m3u8_fmt_secs(s->cur.start * 100 / 9, a), ppv_m3u8_fmt_secs(end * 100 / 9, b), cfg->target);
+			 ppv_m3u8_fmt_secs(ppv_ticks_to_us(s->cur.start), a), ppv_m3u8_fmt_secs(ppv_ticks_to_us(end), b), cfg->target);
 	if (s->n == s->cap)
 		s->list = ppv_xrealloc(s->list, (s->cap = s->cap ? 2 * s->cap : 64) * sizeof *s->list);
 	s->list[s->n++] = s->cur;
@@ -704,7 +705,7 @@ open_segment(struct segmenter *s, int64_t at)
 		s->pdt_at = at;
 		g->dated = true;
 	}
-	g->pdt = s->pdt_wall + (at - s->pdt_at) / 90;
+	g->pdt = s->pdt_wall + ppv_ticks_to_ms(at - s->pdt_at);
 	s->jumped = s->resumed_gap = false;
 	g->uri = ppv_xasprintf("%s%" PRId64 ".%s", cfg->name, g->seq, s->fmp4 ? "m4s" : "ts");
 	s->bytes = 0;
@@ -755,7 +756,7 @@ resume(struct segmenter *s)
 		struct seg *g = &s->list[s->n++];
 		memset(g, 0, sizeof *g);
 		g->seq = pl->media_seq + (int64_t)i;
-		g->dur = m->dur * 9 / 100;
+		g->dur = ppv_us_to_ticks(m->dur);
 		g->disc = m->disc;
 		g->dated = m->dated;
 		g->pdt = m->pdt;

@@ -483,10 +483,10 @@ cue_hex(char *out, uint32_t id, int64_t pts_us, int64_t dur_us, bool outcue)
 	c.insert.out_of_network = outcue;
 	c.insert.program_splice = true;
 	c.insert.time.specified = true;
-	c.insert.time.pts = (uint64_t)(pts_us * 9 / 100) & ((UINT64_C(1) << 33) - 1);
+	c.insert.time.pts = (uint64_t)ppv_us_to_ticks(pts_us) & ((UINT64_C(1) << 33) - 1);
 	if (outcue) {
 		c.insert.has_duration = c.insert.auto_return = true;
-		c.insert.duration = (uint64_t)(dur_us * 9 / 100);
+		c.insert.duration = (uint64_t)ppv_us_to_ticks(dur_us);
 	}
 	ppv_scte35_hex(out, sec, (size_t)ppv_scte35_encode(&c, sec, sizeof sec));
 }

@@ -14,6 +14,11 @@ int ppv_duration_parse_ms(const char *s, int64_t *ms);
 char *ppv_time_format(int64_t t, char *buf);
 /* A monotonic clock in milliseconds, for timeouts and rates. */
 int64_t ppv_now_ms(void);
+/* Media time: 90 kHz ticks (MPEG-TS, SCTE-35) and microseconds (playlists). */
+#define PPV_TICKS 90000
+static inline int64_t ppv_ticks_to_us(int64_t t) { return t * 100 / 9; }
+static inline int64_t ppv_us_to_ticks(int64_t us) { return us * 9 / 100; }
+static inline int64_t ppv_ticks_to_ms(int64_t t) { return t / 90; }
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t ppv_days_from_civil(int64_t y, unsigned m, unsigned d);
 void ppv_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
