@@ -55,3 +55,20 @@ ROOT=$BATS_TEST_DIRNAME/..
 	assert_output --partial -- '-Werror'
 	grep -q 'WERROR=-Werror all build/asan/unit-tests' "$ROOT/Makefile"
 }
+
+@test "lib/ keeps to the layers its README gives: no include upward, no cycle, no file left out" {
+	run $PY "$ROOT/tests/lib/layers.py" "$ROOT"
+	assert_success
+	assert_output ''
+	# and it says so when one is broken
+	mkdir -p "$T/top"
+	cp -r "$ROOT/lib" "$T/top/"
+	echo '#include "earn.h"' >> "$T/top/lib/money.c"
+	echo '#include "scte35.h"' >> "$T/top/lib/ts.c"
+	touch "$T/top/lib/stray.c"
+	run $PY "$ROOT/tests/lib/layers.py" "$T/top"
+	assert_failure 1
+	assert_line --regexp '^lib/money.c:[0-9]+: a core file includes earn.h, of engines above it$'
+	assert_line 'lib/scte35: its includes come back to it (a cycle)'
+	assert_line "lib/stray.c: not in lib/README's layers"
+}
