@@ -156,6 +156,16 @@ ppv_csv_col(const ppv_csv *c, const char *name)
 }
 
 int
+ppv_csv_need(const ppv_csv *c, const char *name)
+{
+	int col = ppv_csv_col(c, name);
+
+	if (col < 0)
+		ppv_die(PPV_ERR, "%s: no '%s' column", ppv_csv_name(c), name);
+	return col;
+}
+
+int
 ppv_csv_next(ppv_csv *c)
 {
 	if (c->pending) {

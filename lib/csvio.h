@@ -16,6 +16,8 @@ ppv_csv *ppv_csv_open(ppv_input *in);
 ppv_csv *ppv_csv_open_as(ppv_input *in, const char *header, const char *key);
 /* Column index of a header name (case-insensitive, blanks trimmed), or -1. */
 int ppv_csv_col(const ppv_csv *c, const char *name);
+/* The same for a column the table cannot do without: dies (exit 2) naming it. */
+int ppv_csv_need(const ppv_csv *c, const char *name);
 /* The next row: 1, or 0 at the end. A malformed row dies with file:line. */
 int ppv_csv_next(ppv_csv *c);
 /* The field of the current row, "" when the row is short or col is -1. */

@@ -6,53 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 #include "cli.h"
 #include "csvio.h"
+#include "evindex.h"
+#include "rules.h"
 #include "evread.h"
 #include "progress.h"
 #include "when.h"
 
-enum { NONE = 0xffff, MAXCUR = 255 };
-
-struct fee {
-	int store;                     /* a store fee, else the platform's */
-	int kind;                      /* -1: any */
-	char platform[16];             /* "": any */
-	int64_t from, until;           /* [from, until) */
-	ppv_decimal rate;
-	int64_t fixed;                 /* per sale, in the base currency's minor units */
-};
-
-struct wh {
-	char cc[4], bc[4], form[32];   /* "*": any */
-	ppv_decimal rate;
-};
-
-struct fxcur {
-	char code[4];
-	struct { int64_t day; ppv_decimal rate; } *d;
-	size_t n, cap;
-};
+enum { NONE = PPV_NOROW, MAXCUR = 255 };
 
 struct creator {
 	ppv_earner o;
 	char country[4], tax_form[32];
 	int from_table;                /* named in --creators: its currency is fixed */
-};
-
-/* One slot a distinct event_id, 24 bytes, with what a refund needs of the sale
- * it reverses; Robin Hood hashing keeps lookups short at 92 % full. The table
- * is sized once when the input's size is known (27 bytes an event), else it
- * grows by half (26 to 40). */
-struct slot {
-	uint64_t id;                   /* fingerprint of event_id; 0: empty */
-	int64_t left;                  /* a sale: amount not yet refunded, event currency */
-	uint32_t body;                 /* fingerprint of the whole row */
-	uint16_t rates;                /* a sale: index into rates, the fee rows it had */
-	uint8_t cur;                   /* a sale: index into curs */
-	uint8_t sale;
 };
 
 struct rates {
@@ -84,16 +52,10 @@ struct ppv_earn {
 	size_t ncr, crcap;
 	size_t *crmap, crmask;         /* open addressing: index + 1 */
 	int creators_table;
-	struct fee *fee;
-	size_t nfee;
-	struct wh *wh;
-	size_t nwh;
-	struct fxcur *fx;
-	size_t nfx;
+	ppv_rules *rules;              /* fees, withholding, FX */
 	char curs[MAXCUR][4];
 	int ncur;
-	struct slot *slot;
-	size_t nslot, used;
+	ppv_evindex ix;
 	struct rates *rates;           /* the distinct combinations of fee rows, few */
 	size_t nrates;
 	uint32_t ratemap[4096];        /* hash of a combination: index + 1 */
@@ -156,36 +118,6 @@ reject(ppv_earn *e, const char *fmt, ...)
 	return -1;
 }
 
-static const char *
-field(ppv_csv *c, int col)
-{
-	return ppv_csv_field(c, col);
-}
-
-static int
-need(ppv_csv *c, const char *name)
-{
-	int col = ppv_csv_col(c, name);
-
-	if (col < 0)
-		ppv_die(PPV_ERR, "%s: no '%s' column", ppv_csv_name(c), name);
-	return col;
-}
-
-/* Dates in the tables: YYYY-MM-DD at midnight UTC, or any instant. */
-static int
-parse_day(const char *s, int64_t *t)
-{
-	unsigned y, m, d;
-	char tail;
-
-	if (sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
-		*t = ppv_days_from_civil(y, m, d) * 86400;
-		return 0;
-	}
-	return ppv_time_parse(s, t);
-}
-
 static int
 cur_index(ppv_earn *e, const char *code)
 {
@@ -198,10 +130,7 @@ cur_index(ppv_earn *e, const char *code)
 	return e->ncur++;
 }
 
-static struct slot *slots_alloc(size_t n);
-static void slots_free(struct slot *t, size_t n);
 static void partial_header(ppv_earn *e);
-static void partial_event(ppv_earn *e, const ppv_event *v);
 
 ppv_earn *
 ppv_earn_new(const ppv_earn_cfg *cfg)
@@ -210,6 +139,7 @@ ppv_earn_new(const ppv_earn_cfg *cfg)
 
 	memset(e, 0, sizeof *e);
 	e->cfg = *cfg;
+	e->rules = ppv_rules_new(cfg->base, cfg->rounding);
 	ppv_progress_start(&e->prog, "events");
 	if ((e->partial = cfg->partial))
 		partial_header(e);
@@ -219,8 +149,7 @@ ppv_earn_new(const ppv_earn_cfg *cfg)
 	e->impmask = 1023;
 	e->impmap = ppv_xrealloc(NULL, (e->impmask + 1) * sizeof *e->impmap);
 	memset(e->impmap, 0, (e->impmask + 1) * sizeof *e->impmap);
-	e->nslot = 1 << 14;
-	e->slot = slots_alloc(e->nslot);
+	ppv_evindex_init(&e->ix);
 	return e;
 }
 
@@ -234,15 +163,14 @@ ppv_earn_free(ppv_earn *e)
 		free((char *)e->cr[i]->o.name);
 		free(e->cr[i]);
 	}
-	for (size_t i = 0; i < e->nfx; i++)
-		free(e->fx[i].d);
+	ppv_rules_free(e->rules);
 	for (size_t i = 0; i < e->npend; i++)
 		free(e->pend[i].id);
 	for (size_t i = 0; i < e->nfiles; i++)
 		free(e->files[i]);
 	free(e->files);
-	free(e->cr), free(e->crmap), free(e->fee), free(e->wh), free(e->fx);
-	slots_free(e->slot, e->nslot);
+	free(e->cr), free(e->crmap);
+	ppv_evindex_free(&e->ix);
 	free(e->rates), free(e->pend), free(e->imp), free(e->impmap), free(e->list);
 	free(e);
 }
@@ -319,12 +247,12 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 {
 	ppv_input *in = ppv_input_open(path);
 	ppv_csv *c = ppv_csv_open(in);
-	int cid = need(c, "creator_id"), cname = ppv_csv_col(c, "name"), ccountry = ppv_csv_col(c, "country"),
-	    ccur = need(c, "currency"), cform = ppv_csv_col(c, "tax_form"), cmin = ppv_csv_col(c, "min_payout");
+	int cid = ppv_csv_need(c, "creator_id"), cname = ppv_csv_col(c, "name"), ccountry = ppv_csv_col(c, "country"),
+	    ccur = ppv_csv_need(c, "currency"), cform = ppv_csv_col(c, "tax_form"), cmin = ppv_csv_col(c, "min_payout");
 
 	e->creators_table = 1;
 	while (ppv_csv_next(c)) {
-		const char *id = field(c, cid), *cur = field(c, ccur);
+		const char *id = ppv_csv_field(c, cid), *cur = ppv_csv_field(c, ccur);
 		char code[4];
 		long line = ppv_csv_line(c);
 		if (!*id)
@@ -336,13 +264,13 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 		struct creator *k = creator_add(e, id);
 		k->from_table = 1;
 		creator_currency(k, code);
-		k->o.name = *field(c, cname) ? ppv_xstrdup(field(c, cname)) : NULL;
-		snprintf(k->country, sizeof k->country, "%s", field(c, ccountry));
-		snprintf(k->tax_form, sizeof k->tax_form, "%s", field(c, cform));
-		if (*field(c, cmin) && ppv_money_parse(field(c, cmin), ppv_csv_fieldlen(c, cmin), k->o.exp,
+		k->o.name = *ppv_csv_field(c, cname) ? ppv_xstrdup(ppv_csv_field(c, cname)) : NULL;
+		snprintf(k->country, sizeof k->country, "%s", ppv_csv_field(c, ccountry));
+		snprintf(k->tax_form, sizeof k->tax_form, "%s", ppv_csv_field(c, cform));
+		if (*ppv_csv_field(c, cmin) && ppv_money_parse(ppv_csv_field(c, cmin), ppv_csv_fieldlen(c, cmin), k->o.exp,
 		                                       &k->o.min_payout))
 			ppv_die(PPV_ERR, "%s:%ld: min_payout '%s' is not an amount in %s", ppv_csv_name(c), line,
-			        field(c, cmin), code);
+			        ppv_csv_field(c, cmin), code);
 	}
 	ppv_csv_close(c);
 	ppv_input_close(in);
@@ -350,316 +278,47 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 
 /* --- fees, withholding, FX --- */
 
-void
-ppv_earn_fees(ppv_earn *e, const char *path)
-{
-	ppv_input *in = ppv_input_open(path);
-	ppv_csv *c = ppv_csv_open(in);
-	int cfee = need(c, "fee"), ckind = need(c, "kind"), cplat = need(c, "platform"), cfrom = need(c, "from"),
-	    cuntil = need(c, "until"), crate = need(c, "rate"), cfixed = ppv_csv_col(c, "fixed");
-
-	while (ppv_csv_next(c)) {
-		struct fee f = { .kind = -1, .from = INT64_MIN, .until = INT64_MAX };
-		const char *name = ppv_csv_name(c);
-		long line = ppv_csv_line(c);
-		if (e->nfee >= NONE)
-			ppv_die(PPV_ERR, "%s:%ld: too many fee rows", name, line);
-		if (!strcmp(field(c, cfee), "store"))
-			f.store = 1;
-		else if (strcmp(field(c, cfee), "platform"))
-			ppv_die(PPV_ERR, "%s:%ld: fee '%s' is neither 'store' nor 'platform'", name, line, field(c, cfee));
-		if (*field(c, ckind) && (f.kind = ppv_kind_of(field(c, ckind))) < 0)
-			ppv_die(PPV_ERR, "%s:%ld: unknown kind '%s'", name, line, field(c, ckind));
-		if (strlen(field(c, cplat)) >= sizeof f.platform)
-			ppv_die(PPV_ERR, "%s:%ld: platform '%s' is too long", name, line, field(c, cplat));
-		strcpy(f.platform, field(c, cplat));
-		if ((*field(c, cfrom) && parse_day(field(c, cfrom), &f.from)) ||
-		    (*field(c, cuntil) && parse_day(field(c, cuntil), &f.until)))
-			ppv_die(PPV_ERR, "%s:%ld: from and until are dates (YYYY-MM-DD) or RFC 3339 times", name, line);
-		const char *r = field(c, crate);
-		if (ppv_decimal_parse(r, strlen(r), 0, &f.rate) || f.rate.num > 100 * ppv_pow10(f.rate.scale))
-			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a percentage from 0 to 100", name, line, r);
-		const char *fx = field(c, cfixed);
-		if (*fx && (ppv_money_parse(fx, strlen(fx), ppv_currency_exp(e->cfg.base), &f.fixed) || f.fixed < 0))
-			ppv_die(PPV_ERR, "%s:%ld: fixed '%s' is not an amount in %s (--base)", name, line, fx, e->cfg.base);
-		e->fee = ppv_xrealloc(e->fee, (e->nfee + 1) * sizeof *e->fee);
-		e->fee[e->nfee++] = f;
-	}
-	ppv_csv_close(c);
-	ppv_input_close(in);
-}
-
-void
-ppv_earn_withholding(ppv_earn *e, const char *path)
-{
-	ppv_input *in = ppv_input_open(path);
-	ppv_csv *c = ppv_csv_open(in);
-	int ccc = need(c, "creator_country"), cbc = need(c, "buyer_country"), cform = need(c, "tax_form"),
-	    crate = need(c, "rate");
-
-	while (ppv_csv_next(c)) {
-		struct wh w;
-		const char *name = ppv_csv_name(c), *r = field(c, crate);
-		long line = ppv_csv_line(c);
-		if (e->nwh >= NONE)
-			ppv_die(PPV_ERR, "%s:%ld: too many withholding rows", name, line);
-		if (strlen(field(c, ccc)) > 3 || strlen(field(c, cbc)) > 3 || strlen(field(c, cform)) >= sizeof w.form)
-			ppv_die(PPV_ERR, "%s:%ld: countries are ISO 3166 codes or '*'", name, line);
-		snprintf(w.cc, sizeof w.cc, "%s", *field(c, ccc) ? field(c, ccc) : "*");
-		snprintf(w.bc, sizeof w.bc, "%s", *field(c, cbc) ? field(c, cbc) : "*");
-		snprintf(w.form, sizeof w.form, "%s", *field(c, cform) ? field(c, cform) : "*");
-		if (ppv_decimal_parse(r, strlen(r), 0, &w.rate) || w.rate.num > 100 * ppv_pow10(w.rate.scale))
-			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a percentage from 0 to 100", name, line, r);
-		e->wh = ppv_xrealloc(e->wh, (e->nwh + 1) * sizeof *e->wh);
-		e->wh[e->nwh++] = w;
-	}
-	ppv_csv_close(c);
-	ppv_input_close(in);
-}
-
-static struct fxcur *
-fx_find(const ppv_earn *e, const char *code)
-{
-	for (size_t i = 0; i < e->nfx; i++)
-		if (!strcmp(e->fx[i].code, code))
-			return &e->fx[i];
-	return NULL;
-}
-
-void
-ppv_earn_fx(ppv_earn *e, const char *path)
-{
-	ppv_input *in = ppv_input_open(path);
-	ppv_csv *c = ppv_csv_open(in);
-	int cdate = need(c, "date"), ccur = need(c, "currency"), crate = need(c, "rate");
-
-	while (ppv_csv_next(c)) {
-		const char *name = ppv_csv_name(c), *r = field(c, crate);
-		long line = ppv_csv_line(c);
-		char code[4];
-		int64_t t;
-		ppv_decimal d;
-		if (parse_day(field(c, cdate), &t))
-			ppv_die(PPV_ERR, "%s:%ld: date '%s' is not YYYY-MM-DD", name, line, field(c, cdate));
-		if (ppv_currency_code(field(c, ccur), code))
-			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, field(c, ccur));
-		if (ppv_decimal_parse(r, strlen(r), 0, &d) || d.num <= 0 || d.scale > 12 || d.num > 1000000000000LL)
-			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a positive decimal of at most 12 digits", name, line, r);
-		if (!strcmp(code, e->cfg.base))
-			ppv_die(PPV_ERR, "%s:%ld: a rate for the base currency %s, which is 1 by definition", name, line, code);
-		struct fxcur *f = fx_find(e, code);
-		if (!f) {
-			e->fx = ppv_xrealloc(e->fx, (e->nfx + 1) * sizeof *e->fx);
-			f = &e->fx[e->nfx++];
-			memset(f, 0, sizeof *f);
-			memcpy(f->code, code, 4);
-		}
-		if (f->n == f->cap) {
-			f->cap = f->cap ? 2 * f->cap : 64;
-			f->d = ppv_xrealloc(f->d, f->cap * sizeof *f->d);
-		}
-		f->d[f->n].day = t / 86400;
-		f->d[f->n].rate = d;
-		f->n++;
-	}
-	ppv_csv_close(c);
-	ppv_input_close(in);
-	for (size_t i = 0; i < e->nfx; i++) {
-		struct fxcur *f = &e->fx[i];
-		/* by day; a day given twice is an error rather than a silent pick */
-		for (size_t a = 1; a < f->n; a++)
-			for (size_t b = a; b > 0 && f->d[b - 1].day >= f->d[b].day; b--) {
-				if (f->d[b - 1].day == f->d[b].day)
-					ppv_die(PPV_ERR, "%s: two %s rates for one day", path, f->code);
-				__typeof__(*f->d) t = f->d[b];
-				f->d[b] = f->d[b - 1];
-				f->d[b - 1] = t;
-			}
-	}
-}
-
-/* Units of code per unit of the base currency on a day: the latest rate on or
- * before it (markets close at weekends). */
-static int
-fx_rate(const ppv_earn *e, const char *code, int64_t day, ppv_decimal *r)
-{
-	if (!strcmp(code, e->cfg.base)) {
-		*r = (ppv_decimal){ 1, 0 };
-		return 0;
-	}
-	const struct fxcur *f = fx_find(e, code);
-	if (!f || !f->n || f->d[0].day > day)
-		return -1;
-	size_t lo = 0, hi = f->n;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (f->d[mid].day <= day)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	*r = f->d[lo].rate;
-	return 0;
-}
-
-/* amount (in 10^-fexp of from's major unit) into to's minor units, rounded
- * once; -1 without a rate, -2 when it does not fit. */
-static int
-conv(const ppv_earn *e, __int128 amount, int fexp, const char *from, const char *to, int64_t t, int64_t *out)
-{
-	int texp = ppv_currency_exp(to);
-	ppv_decimal rf, rt;
-	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	__int128 num, den;
-
-	if (!strcmp(from, to))
-		rf = rt = (ppv_decimal){ 1, 0 };
-	else if (fx_rate(e, from, day, &rf) || fx_rate(e, to, day, &rt))
-		return -1;
-	/* amount / 10^fexp / rf * rt * 10^texp, with rates as num / 10^scale */
-	if (__builtin_mul_overflow(amount, (__int128)rt.num, &num) ||
-	    __builtin_mul_overflow(num, ppv_pow10(texp + rf.scale), &num))
-		return -2;
-	den = ppv_pow10(fexp + rt.scale) * rf.num;
-	__int128 q = num / den;
-	if (q > INT64_MAX / 2 || q < INT64_MIN / 2)
-		return -2;
-	*out = ppv_div_round(num, den, e->cfg.rounding);
-	return 0;
-}
-
+/* At the rates of instant t, or the row rejected saying which rate is missing. */
 static int
 convert(ppv_earn *e, __int128 amount, int fexp, const char *from, const char *to, int64_t t, int64_t *out)
 {
 	ppv_decimal r;
 	char d[32];
-	int k = conv(e, amount, fexp, from, to, t, out);
+	int k = ppv_rules_convert(e->rules, amount, fexp, from, to, t, out);
 
 	if (k == -1)
 		return reject(e, "no %s rate on or before %.10s (--fx)",
-		              fx_rate(e, from, t / 86400, &r) ? from : to, ppv_time_format(t, d));
+		              ppv_rules_rate(e->rules, from, t / 86400, &r) ? from : to, ppv_time_format(t, d));
 	if (k == -2)
 		return reject(e, "amount too large to convert");
 	return 0;
 }
 
-static int
-fee_of(const ppv_earn *e, int store, int kind, const char *platform, int64_t t)
+void
+ppv_earn_fees(ppv_earn *e, const char *path)
 {
-	for (size_t i = 0; i < e->nfee; i++) {
-		const struct fee *f = &e->fee[i];
-		if (f->store == store && (f->kind < 0 || f->kind == kind) &&
-		    (!*f->platform || !strcmp(f->platform, platform)) && t >= f->from && t < f->until)
-			return (int)i;
-	}
-	return NONE;
+	ppv_rules_fees(e->rules, path);
+}
+
+void
+ppv_earn_withholding(ppv_earn *e, const char *path)
+{
+	ppv_rules_withholding(e->rules, path);
+}
+
+void
+ppv_earn_fx(ppv_earn *e, const char *path)
+{
+	ppv_rules_fx(e->rules, path);
 }
 
 static int
 wh_of(const ppv_earn *e, const struct creator *c, const char *buyer)
 {
-	for (size_t i = 0; i < e->nwh; i++) {
-		const struct wh *w = &e->wh[i];
-		if ((!strcmp(w->cc, "*") || !strcasecmp(w->cc, c->country)) &&
-		    (!strcmp(w->bc, "*") || !strcasecmp(w->bc, buyer)) &&
-		    (!strcmp(w->form, "*") || !strcasecmp(w->form, c->tax_form)))
-			return (int)i;
-	}
-	return NONE;
+	return ppv_rules_withholding_of(e->rules, c->country, c->tax_form, buyer);
 }
 
 /* --- the event index --- */
-
-/* Fresh zero pages from the kernel, touched only when used, and huge pages
- * where the kernel gives them on request: every event probes a random slot,
- * and with 4 KiB pages most probes would miss the TLB as well as the cache. */
-static struct slot *
-slots_alloc(size_t n)
-{
-	size_t bytes = n * sizeof(struct slot);
-	void *t = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (t == MAP_FAILED)
-		ppv_die(PPV_ERR, "out of memory");
-	madvise(t, bytes, MADV_HUGEPAGE);
-	return t;
-}
-
-static void
-slots_free(struct slot *t, size_t n)
-{
-	if (t)
-		munmap(t, n * sizeof *t);
-}
-
-static size_t
-home(const ppv_earn *e, uint64_t h)
-{
-	return (size_t)(((unsigned __int128)h * e->nslot) >> 64);
-}
-
-/* How far a slot's entry sits from where it would like to be. */
-static size_t
-dist(const ppv_earn *e, size_t i, uint64_t h)
-{
-	size_t want = home(e, h);
-
-	return i >= want ? i - want : i + e->nslot - want;
-}
-
-static void
-rh_insert(struct slot *t, size_t n, const ppv_earn *e, struct slot x, struct slot **where, uint64_t mine)
-{
-	size_t i = home(e, x.id), d = 0;
-
-	for (;;) {
-		if (!t[i].id) {
-			t[i] = x;
-			if (x.id == mine)
-				*where = &t[i];
-			return;
-		}
-		size_t sd = dist(e, i, t[i].id);
-		if (sd < d) {
-			/* the richer entry moves on: probe lengths stay even */
-			struct slot y = t[i];
-			t[i] = x;
-			if (x.id == mine)
-				*where = &t[i];
-			x = y;
-			d = sd;
-		}
-		i = i + 1 == n ? 0 : i + 1;
-		d++;
-	}
-}
-
-/* Every event into a table of n slots. */
-static void
-rehash(ppv_earn *e, size_t n)
-{
-	struct slot *old = e->slot, *dummy;
-	size_t on = e->nslot;
-
-	e->nslot = n;
-	e->slot = slots_alloc(n);
-	for (size_t k = 0; k < on; k++)
-		if (old[k].id)
-			rh_insert(e->slot, e->nslot, e, old[k], &dummy, 0);
-	slots_free(old, on);
-}
-
-/* Room for n events without growing: growth holds the old and the new table
- * at once, which is the peak of a big run, so a run that can tell its size
- * sizes the table once, from the first rows, for 90 % full at the end. */
-static void
-reserve_slots(ppv_earn *e, uint64_t n)
-{
-	uint64_t want = (n + n / 20 + 1024) * 10 / 9;
-
-	if (want > e->nslot)
-		rehash(e, (size_t)want);
-}
 
 void
 ppv_earn_expect(ppv_earn *e, uint64_t bytes)
@@ -667,36 +326,14 @@ ppv_earn_expect(ppv_earn *e, uint64_t bytes)
 	e->expect_bytes = bytes;
 }
 
-/* The slot of a fingerprint, or NULL. Valid until the next insertion. */
-static struct slot *
-slot_find(ppv_earn *e, uint64_t h)
-{
-	for (size_t i = home(e, h), d = 0;; i = i + 1 == e->nslot ? 0 : i + 1, d++) {
-		if (!e->slot[i].id || dist(e, i, e->slot[i].id) < d)
-			return NULL;  /* it would have been placed before here */
-		if (e->slot[i].id == h)
-			return &e->slot[i];
-	}
-}
-
 /* The slot of an event_id, new or not; *fresh says which. */
-static struct slot *
+static ppv_evslot *
 slot_of(ppv_earn *e, const char *id, int *fresh)
 {
 	uint64_t h = e->id_fp ? e->id_fp : ppv_evread_fp(id, strlen(id));
-	struct slot *s;
 
 	e->id_fp = 0;
-	if ((s = slot_find(e, h))) {
-		*fresh = 0;
-		return s;
-	}
-	if ((e->used + 1) * 100 > e->nslot * 92)
-		rehash(e, e->nslot + e->nslot / 2);
-	rh_insert(e->slot, e->nslot, e, (struct slot){ .id = h }, &s, h);
-	e->used++;
-	*fresh = 1;
-	return s;
+	return ppv_evindex_add(&e->ix, h, fresh);
 }
 
 static uint16_t
@@ -786,7 +423,7 @@ fees(ppv_earn *e, const struct creator *c, int64_t g, const char *cur, int64_t t
 	for (int k = 0; k < 2; k++) {
 		if (rows[k] == NONE)
 			continue;
-		const struct fee *f = &e->fee[rows[k]];
+		const ppv_fee *f = ppv_rules_fee_row(e->rules, rows[k]);
 		int64_t v = ppv_percent(left, f->rate, e->cfg.rounding);
 		if (fixed && f->fixed) {
 			if (convert(e, f->fixed, ppv_currency_exp(e->cfg.base), e->cfg.base, c->o.currency, t, &fx))
@@ -799,7 +436,7 @@ fees(ppv_earn *e, const struct creator *c, int64_t g, const char *cur, int64_t t
 		left -= v;
 	}
 	if (wrow != NONE) {
-		it->wh = ppv_percent(left, e->wh[wrow].rate, e->cfg.rounding);
+		it->wh = ppv_percent(left, ppv_rules_withholding_row(e->rules, wrow)->rate, e->cfg.rounding);
 		left -= it->wh;
 	}
 	it->net = left;
@@ -863,7 +500,7 @@ static void
 process(ppv_earn *e, const ppv_event *v)
 {
 	int fresh;
-	struct slot *s = slot_of(e, v->id, &fresh);
+	ppv_evslot *s = slot_of(e, v->id, &fresh);
 
 	if (!fresh) {
 		/* the same event twice counts once; two different events under one
@@ -886,7 +523,7 @@ process(ppv_earn *e, const ppv_event *v)
 	if (in_month && !refund && !(k = creator_for(e, v->creator, v->cur)))
 		return;
 	if (e->partial) {
-		partial_event(e, v);
+		ppv_event_partial(e->partial, v);
 		return;
 	}
 	if (refund) {
@@ -900,8 +537,8 @@ process(ppv_earn *e, const ppv_event *v)
 	if (v->kind != K_ADJUSTMENT) {
 		static const struct creator nobody;
 		const struct creator *w = k ? k : creator_find(e, v->creator);
-		srow = fee_of(e, 1, v->kind, v->platform, v->t);
-		prow = fee_of(e, 0, v->kind, v->platform, v->t);
+		srow = ppv_rules_fee(e->rules, 1, v->kind, v->platform, v->t);
+		prow = ppv_rules_fee(e->rules, 0, v->kind, v->platform, v->t);
 		wrow = wh_of(e, w ? w : &nobody, v->country);
 		/* a sale is remembered whether in the month or not: a refund this
 		 * month may reverse a sale of an earlier one, at the rates it had */
@@ -937,13 +574,13 @@ ppv_earn_events(ppv_earn *e, const char *path)
 	while ((x = ppv_evread_next(r, &n))) {
 		uint64_t rb = ppv_evread_row_bytes(r);
 		if (e->expect_bytes && rb) {
-			reserve_slots(e, e->used + e->expect_bytes / rb);
+			ppv_evindex_reserve(&e->ix, e->ix.used + e->expect_bytes / rb);
 			e->expect_bytes = 0;
 		}
 		for (size_t i = 0; i < n; i++) {
 			/* the slot this event will probe, fetched while the ones before are applied */
 			if (i + 8 < n && x[i + 8].id_fp)
-				__builtin_prefetch(&e->slot[home(e, x[i + 8].id_fp)]);
+				__builtin_prefetch(ppv_evindex_home(&e->ix, x[i + 8].id_fp));
 			e->line = x[i].line;
 			e->k.read++;
 			if (x[i].error) {
@@ -964,80 +601,12 @@ ppv_earn_events(ppv_earn *e, const char *path)
 
 /* --- partial results, for sharded runs --- */
 
-/* Fields of a partial are tab-separated; these four characters are %-escaped. */
-static void
-put_field(FILE *f, const char *s, int last)
-{
-	for (; *s; s++) {
-		if (*s == '%' || *s == '\t' || *s == '\n' || *s == '\r')
-			fprintf(f, "%%%02X", (unsigned char)*s);
-		else
-			putc(*s, f);
-	}
-	putc(last ? '\n' : '\t', f);
-}
-
-static void
-unescape(char *s)
-{
-	char *d = s;
-
-	for (; *s; s++) {
-		unsigned x;
-		if (*s == '%' && sscanf(s + 1, "%2x", &x) == 1) {
-			*d++ = (char)x;
-			s += 2;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = 0;
-}
-
-static char *
-i128_format(__int128 v, char *buf)
-{
-	char d[48];
-	int n = 0;
-	unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
-
-	do
-		d[n++] = (char)('0' + (int)(u % 10));
-	while ((u /= 10));
-	char *p = buf;
-	if (v < 0)
-		*p++ = '-';
-	while (n)
-		*p++ = d[--n];
-	*p = 0;
-	return buf;
-}
-
 static void
 partial_header(ppv_earn *e)
 {
 	fprintf(e->partial, "#ppv-earnings-partial/1\tstart=%lld\tend=%lld\tbase=%s\tad_currency=%s\trounding=%s\n",
 	        (long long)e->cfg.start, (long long)e->cfg.end, e->cfg.base, e->cfg.ad_currency,
 	        e->cfg.rounding == PPV_HALF_UP ? "half-up" : "half-even");
-}
-
-static void
-partial_event(ppv_earn *e, const ppv_event *v)
-{
-	ppv_event_partial(e->partial, v);
-}
-
-void
-ppv_event_partial(FILE *f, const ppv_event *v)
-{
-	fprintf(f, "E\t");
-	put_field(f, v->id, 0);
-	fprintf(f, "%08x\t%s\t%lld\t", v->body, ppv_kind_names[v->kind], (long long)v->t);
-	put_field(f, v->creator, 0);
-	fprintf(f, "%s\t%lld\t", v->cur, (long long)v->amount);
-	put_field(f, v->country, 0);
-	put_field(f, v->platform, 0);
-	put_field(f, v->ref, 1);
 }
 
 static void
@@ -1049,48 +618,13 @@ partial_end(ppv_earn *e)
 	for (size_t i = 0; i < e->nimp; i++) {
 		const struct imp *m = &e->imp[i];
 		fputs("I\t", f);
-		put_field(f, m->c->o.id, 0);
+		ppv_partial_put(f, m->c->o.id, 0);
 		fprintf(f, "%lld\t", (long long)m->day);
-		put_field(f, m->country, 0);
-		fprintf(f, "%s\t%llu\n", i128_format(m->cpm, b), (unsigned long long)m->n);
+		ppv_partial_put(f, m->country, 0);
+		fprintf(f, "%s\t%llu\n", ppv_i128_format(m->cpm, b), (unsigned long long)m->n);
 	}
 	fprintf(f, "#counts\tread=%llu\trejected=%llu\tduplicate=%llu\toutside=%llu\n", (unsigned long long)e->k.read,
 	        (unsigned long long)e->k.rejected, (unsigned long long)e->k.duplicate, (unsigned long long)e->k.outside);
-}
-
-static int
-split(char *line, char **f, int max)
-{
-	int n = 0;
-
-	for (char *p = line;; p++) {
-		if (n == max)
-			return -1;
-		f[n++] = p;
-		p = strchr(p, '\t');
-		if (!p)
-			return n;
-		*p = 0;
-	}
-}
-
-int
-ppv_event_unpartial(ppv_event *v, char *f[11], char *err, size_t cap)
-{
-	long long t, amount;
-	char tail;
-
-	memset(v, 0, sizeof *v);
-	for (int i = 1; i < 11; i++)
-		unescape(f[i]);
-	v->id = f[1], v->creator = f[5], v->country = f[8], v->platform = f[9], v->ref = f[10];
-	if (sscanf(f[2], "%8x%c", &v->body, &tail) != 1 || (v->kind = ppv_kind_of(f[3])) < 0 ||
-	    sscanf(f[4], "%lld%c", &t, &tail) != 1 || ppv_currency_code(f[6], v->cur) ||
-	    sscanf(f[7], "%lld%c", &amount, &tail) != 1 || !*v->id || !*v->creator || strlen(v->country) > 3 ||
-	    (amount < 0 && v->kind != K_ADJUSTMENT))
-		return ppv_errf(err, cap, "a bad event line");
-	v->t = t, v->amount = amount;
-	return 0;
 }
 
 void
@@ -1117,7 +651,7 @@ ppv_earn_partials(ppv_earn *e, const char *path)
 			e->merged++;
 			continue;
 		}
-		int nf = split(line, f, 12);
+		int nf = ppv_partial_split(line, f, 12);
 		if (nf > 0 && !strcmp(f[0], "#counts") && nf == 5) {
 			uint64_t v[4];
 			static const char *const keys[4] = { "read=", "rejected=", "duplicate=", "outside=" };
@@ -1141,8 +675,8 @@ ppv_earn_partials(ppv_earn *e, const char *path)
 			unsigned long long cnt;
 			char tail;
 			__int128 cpm = 0;
-			unescape(f[1]);
-			unescape(f[3]);
+			ppv_partial_unescape(f[1]);
+			ppv_partial_unescape(f[3]);
 			if (sscanf(f[2], "%lld%c", &day, &tail) != 1 || sscanf(f[5], "%llu%c", &cnt, &tail) != 1 ||
 			    !*f[4] || strspn(f[4], "0123456789") != strlen(f[4]) || strlen(f[4]) > 36)
 				ppv_die(PPV_ERR, "%s:%ld: a bad impressions line", e->file, e->line);
@@ -1216,18 +750,18 @@ ppv_earn_impressions(ppv_earn *e, const char *path)
 {
 	ppv_input *in = ppv_input_open(path);
 	ppv_csv *c = ppv_csv_open(in);
-	int ct = need(c, "time"), cc = need(c, "creator_id"), ccpm = need(c, "cpm"), ccountry = ppv_csv_col(c, "country");
+	int ct = ppv_csv_need(c, "time"), cc = ppv_csv_need(c, "creator_id"), ccpm = ppv_csv_need(c, "cpm"), ccountry = ppv_csv_col(c, "country");
 	int exp = ppv_currency_exp(e->cfg.ad_currency);
 
 	e->csv = c;
 	e->file = ppv_csv_name(c);
 	while (ppv_csv_next(c)) {
 		int64_t t, milli;
-		const char *cpm = field(c, ccpm);
+		const char *cpm = ppv_csv_field(c, ccpm);
 		e->line = ppv_csv_line(c);
 		e->k.read++;
-		if (ppv_time_parse(field(c, ct), &t)) {
-			reject(e, "time '%s' is neither RFC 3339 nor unix seconds", field(c, ct));
+		if (ppv_time_parse(ppv_csv_field(c, ct), &t)) {
+			reject(e, "time '%s' is neither RFC 3339 nor unix seconds", ppv_csv_field(c, ct));
 			continue;
 		}
 		/* cpm to three more places than the currency has; what one impression
@@ -1240,10 +774,10 @@ ppv_earn_impressions(ppv_earn *e, const char *path)
 			e->k.outside++;
 			continue;
 		}
-		struct creator *k = creator_for(e, field(c, cc), e->cfg.ad_currency);
+		struct creator *k = creator_for(e, ppv_csv_field(c, cc), e->cfg.ad_currency);
 		if (!k)
 			continue;
-		struct imp *m = imp_of(e, k, t / 86400, field(c, ccountry));
+		struct imp *m = imp_of(e, k, t / 86400, ppv_csv_field(c, ccountry));
 		m->cpm += milli;
 		m->n++;
 		e->k.impressions++;
@@ -1287,7 +821,7 @@ refunds(ppv_earn *e)
 		struct creator *k = creator_for(e, p->creator, cur);
 		if (!k)
 			continue;
-		struct slot *sale = slot_find(e, ppv_evread_fp(p->ref, strlen(p->ref)));
+		ppv_evslot *sale = ppv_evindex_find(&e->ix, ppv_evread_fp(p->ref, strlen(p->ref)));
 		int srow = NONE, prow = NONE, wrow = NONE;
 		if (sale && !sale->sale) {
 			reject(e, "ref_event_id '%s' is not a sale", p->ref);
@@ -1345,7 +879,7 @@ impressions_apply(ppv_earn *e)
 		e->csv = NULL;
 		int aexp = ppv_currency_exp(e->cfg.ad_currency);
 		if (convert(e, m->cpm, aexp + 6, e->cfg.ad_currency, k->o.currency, t, &g) ||
-		    fees(e, k, g, e->cfg.ad_currency, t, fee_of(e, 1, K_AD, "web", t), fee_of(e, 0, K_AD, "web", t),
+		    fees(e, k, g, e->cfg.ad_currency, t, ppv_rules_fee(e->rules, 1, K_AD, "web", t), ppv_rules_fee(e->rules, 0, K_AD, "web", t),
 		         wh_of(e, k, m->country), 0, &it))
 			continue;
 		apply(e, k, K_AD, &it);
@@ -1359,15 +893,15 @@ ppv_earn_balances(ppv_earn *e, const char *path)
 {
 	ppv_input *in = ppv_input_open(path);
 	ppv_csv *c = ppv_csv_open(in);
-	int cid = need(c, "creator_id"), ccur = need(c, "currency"), cbal = need(c, "balance");
+	int cid = ppv_csv_need(c, "creator_id"), ccur = ppv_csv_need(c, "currency"), cbal = ppv_csv_need(c, "balance");
 
 	while (ppv_csv_next(c)) {
-		const char *name = ppv_csv_name(c), *id = field(c, cid), *b = field(c, cbal);
+		const char *name = ppv_csv_name(c), *id = ppv_csv_field(c, cid), *b = ppv_csv_field(c, cbal);
 		long line = ppv_csv_line(c);
 		char code[4];
 		int64_t v;
-		if (ppv_currency_code(field(c, ccur), code))
-			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, field(c, ccur));
+		if (ppv_currency_code(ppv_csv_field(c, ccur), code))
+			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, ppv_csv_field(c, ccur));
 		if (ppv_money_parse(b, strlen(b), ppv_currency_exp(code), &v))
 			ppv_die(PPV_ERR, "%s:%ld: balance '%s' is not an amount in %s", name, line, b, code);
 		struct creator *k = creator_find(e, id);
@@ -1434,8 +968,8 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 			o->status = "held", o->payout = 0, o->closing = bal;
 		}
 		/* tiers count earnings in the base currency at the month's last rate */
-		if (conv(e, o->net, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->net_base) ||
-		    conv(e, o->gross - o->refunds, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->sales_base))
+		if (ppv_rules_convert(e->rules, o->net, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->net_base) ||
+		    ppv_rules_convert(e->rules, o->gross - o->refunds, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->sales_base))
 			o->net_base = o->sales_base = INT64_MIN;
 		if (!o->name)
 			o->name = ppv_xstrdup(o->id);

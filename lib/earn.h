@@ -39,10 +39,6 @@ typedef struct {
 
 typedef struct ppv_earn ppv_earn;
 
-/* The line of a partial that carries v, and back: f holds the line's 11
- * tab-separated fields, unescaped in place. */
-void ppv_event_partial(FILE *f, const ppv_event *v);
-int ppv_event_unpartial(ppv_event *v, char *f[11], char *err, size_t cap);
 
 ppv_earn *ppv_earn_new(const ppv_earn_cfg *cfg);
 void ppv_earn_free(ppv_earn *e);

@@ -1,6 +1,7 @@
 /* event.c: one row of an event log checked field by field into an event in minor units. */
 #include "event.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -58,5 +59,85 @@ ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap)
 		return ppv_errf(err, cap, "platform '%s' is not web, ios or android", v->platform);
 	if (strlen(v->country) > 3)
 		return ppv_errf(err, cap, "country '%s' is not an ISO 3166 code", v->country);
+	return 0;
+}
+
+/* --- the line of a partial that carries an event (ppv-earnings --partial) --- */
+
+/* Fields of a partial are tab-separated; these four characters are %-escaped. */
+void
+ppv_partial_put(FILE *f, const char *s, int last)
+{
+	for (; *s; s++) {
+		if (*s == '%' || *s == '\t' || *s == '\n' || *s == '\r')
+			fprintf(f, "%%%02X", (unsigned char)*s);
+		else
+			putc(*s, f);
+	}
+	putc(last ? '\n' : '\t', f);
+}
+
+void
+ppv_partial_unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++) {
+		unsigned x;
+		if (*s == '%' && sscanf(s + 1, "%2x", &x) == 1) {
+			*d++ = (char)x;
+			s += 2;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = 0;
+}
+
+void
+ppv_event_partial(FILE *f, const ppv_event *v)
+{
+	fprintf(f, "E\t");
+	ppv_partial_put(f, v->id, 0);
+	fprintf(f, "%08x\t%s\t%lld\t", v->body, ppv_kind_names[v->kind], (long long)v->t);
+	ppv_partial_put(f, v->creator, 0);
+	fprintf(f, "%s\t%lld\t", v->cur, (long long)v->amount);
+	ppv_partial_put(f, v->country, 0);
+	ppv_partial_put(f, v->platform, 0);
+	ppv_partial_put(f, v->ref, 1);
+}
+
+int
+ppv_partial_split(char *line, char **f, int max)
+{
+	int n = 0;
+
+	for (char *p = line;; p++) {
+		if (n == max)
+			return -1;
+		f[n++] = p;
+		p = strchr(p, '\t');
+		if (!p)
+			return n;
+		*p = 0;
+	}
+}
+
+int
+ppv_event_unpartial(ppv_event *v, char *f[11], char *err, size_t cap)
+{
+	long long t, amount;
+	char tail;
+
+	memset(v, 0, sizeof *v);
+	for (int i = 1; i < 11; i++)
+		ppv_partial_unescape(f[i]);
+	v->id = f[1], v->creator = f[5], v->country = f[8], v->platform = f[9], v->ref = f[10];
+	if (sscanf(f[2], "%8x%c", &v->body, &tail) != 1 || (v->kind = ppv_kind_of(f[3])) < 0 ||
+	    sscanf(f[4], "%lld%c", &t, &tail) != 1 || ppv_currency_code(f[6], v->cur) ||
+	    sscanf(f[7], "%lld%c", &amount, &tail) != 1 || !*v->id || !*v->creator || strlen(v->country) > 3 ||
+	    (amount < 0 && v->kind != K_ADJUSTMENT))
+		return ppv_errf(err, cap, "a bad event line");
+	v->t = t, v->amount = amount;
 	return 0;
 }

@@ -166,3 +166,22 @@ ppv_percent(int64_t amount, ppv_decimal d, enum ppv_rounding mode)
 {
 	return ppv_div_round((__int128)amount * d.num, ppv_pow10(d.scale) * 100, mode);
 }
+
+char *
+ppv_i128_format(__int128 v, char *buf)
+{
+	char d[48];
+	int n = 0;
+	unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+
+	do
+		d[n++] = (char)('0' + (int)(u % 10));
+	while ((u /= 10));
+	char *p = buf;
+	if (v < 0)
+		*p++ = '-';
+	while (n)
+		*p++ = d[--n];
+	*p = 0;
+	return buf;
+}

@@ -34,6 +34,8 @@ int64_t ppv_div_round(__int128 num, __int128 den, enum ppv_rounding mode);
 int64_t ppv_percent(int64_t amount, ppv_decimal d, enum ppv_rounding mode);
 
 __int128 ppv_pow10(int n);
+/* An exact 128-bit sum in decimal; buf holds at least 41 bytes. */
+char *ppv_i128_format(__int128 v, char *buf);
 
 /* *acc += v; -1, with *acc unchanged, when the sum does not fit in 64 bits:
  * every total of amounts goes through here, so none wraps silently. */

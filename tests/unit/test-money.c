@@ -42,6 +42,11 @@ UNIT_TEST(test_money)
 	CHECK(ppv_add(&v, -1) == -1 && v == INT64_MIN);
 	CHECK(ppv_add(&v, INT64_MAX) == 0 && v == -1);
 
+	char w[48];
+	CHECK_STR(ppv_i128_format(0, w), "0");
+	CHECK_STR(ppv_i128_format(-(__int128)INT64_MAX * 1000, w), "-9223372036854775807000");
+	CHECK_STR(ppv_i128_format(((__int128)1 << 126), w), "85070591730234615865843651857942052864");
+
 	CHECK_STR(ppv_money_format(1250, 2, b), "12.50");
 	CHECK_STR(ppv_money_format(-5, 2, b), "-0.05");
 	CHECK_STR(ppv_money_format(0, 3, b), "0.000");
