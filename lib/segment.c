@@ -16,121 +16,28 @@
 #include <unistd.h>
 
 #include <libavutil/aes.h>
-#include <libavutil/log.h>
 #include <libavutil/mem.h>
 
 #include "atomic.h"
-#include "avload.h"
 #include "bytes.h"
 #include "cli.h"
-#include "when.h"
-#include "esinfo.h"
-#include "input.h"
 #include "keys.h"
 #include "m3u8.h"
 #include "progress.h"
-#include "scte35.h"
+#include "segint.h"
 #include "ts.h"
+#include "when.h"
 
-#define TICK 90000
-#define WRAP (INT64_C(1) << 33)
-/* a step in the video timestamps larger than this is a jump, not a frame */
-#define JUMP (10 * TICK)
-#define MAXCUEPIDS 8
-
-enum { CUE_NONE, CUE_OUT, CUE_CONT, CUE_IN };
-
-struct seg {
-	int64_t seq, start, dur;    /* 90 kHz, on our continuous clock */
-	bool disc, dated;
-	int64_t pdt;                /* ms since the epoch */
-	char *key;                  /* the EXT-X-KEY line, NULL when clear */
-	char *uri;
-	int cue;
-	int64_t cue_dur, cue_elapsed;
-	char *daterange;            /* EXT-X-DATERANGE lines before it, or NULL */
-	int64_t gone;               /* clock when it left the window */
-};
-
-struct cuewait {
-	int64_t at, dur;            /* clock; dur -1 when unknown */
-	bool out;
-	uint32_t id;
-	char hex[2 * PPV_SCTE35_MAX + 3];
-};
-
-struct segmenter {
-	const ppv_segment_cfg *cfg;
-	const char *inname;
-	/* the stream */
-	ppv_secbuf pat, pmt, cuebuf[MAXCUEPIDS];
-	uint8_t patsec[1024], pmtsec[4096];
-	size_t patlen, pmtlen;
-	int pmt_pid, video_pid, audio_pid;
-	uint8_t video_type, audio_type;
-	ppv_esinfo es;
-	uint64_t peak_bps, total_bytes;
-	int64_t total_dur;
-	int cuepid[MAXCUEPIDS], ncue;
-	uint8_t cc_pat, cc_pmt;
-	/* the clock: video PTS unwrapped, jumps taken out */
-	bool have_pts;
-	uint64_t last_raw;
-	int64_t now, maxnow, frame;
-	bool jumped;
-	int64_t pdt_wall, pdt_at;   /* date of the clock value pdt_at */
-	/* the segment being written */
-	bool open;
-	int fd;
-	char *tmp, *final;
-	struct seg cur;
-	int64_t next_cut;
-	uint64_t bytes;
-	/* the playlist */
-	struct seg *list, *gone;
-	size_t n, cap, ngone, gonecap;
-	int64_t seq, disc_seq;
-	bool resumed_gap;
-	/* cues */
-	struct cuewait waits[16];
-	int nwaits;
-	bool in_break;
-	int64_t brk_start, brk_dur, brk_end;
-	uint32_t brk_id;
-	char brk_hex[2 * PPV_SCTE35_MAX + 3];
-	char brk_date[40];
-	/* encryption */
-	struct AVAES *aes;
-	uint8_t iv[16], carry[16], *ebuf;
-	size_t ncarry;
-	int keyno;
-	char *keyline;
-	int keybase;                /* key numbers start here, after any a past run wrote */
-	int64_t keyfrom;            /* at this segment */
-	bool newpid;                /* the PMT moved the video: its next PTS starts afresh */
-	/* the TS packets in hand, from the input or from libavformat's muxer */
-	uint8_t tsbuf[PPV_TS_PACKET * 4096];
-	size_t have;
-	uint64_t npk, skipped;
-	/* stdin for libavformat: what was read to tell TS from the rest, then more */
-	ppv_input *src;
-	uint8_t *peek;
-	size_t peeked, peekpos;
-	/* fMP4 */
-	bool fmp4;
-	char *init;                 /* the init segment's name */
-};
-
-static volatile sig_atomic_t stopping;
+volatile sig_atomic_t ppv_seg_stopping;
 
 void
 ppv_segment_stop(void)
 {
-	stopping = 1;
+	ppv_seg_stopping = 1;
 }
 
-static char *
-path_in(const struct segmenter *s, const char *file)
+char *
+ppv_seg_path(const struct segmenter *s, const char *file)
 {
 	return ppv_xasprintf("%s/%s", s->cfg->dir, file);
 }
@@ -156,8 +63,8 @@ raw_write(struct segmenter *s, const uint8_t *p, size_t n)
 
 enum { EBUF = 1 << 16 };
 
-static void
-seg_write(struct segmenter *s, const uint8_t *p, size_t n)
+void
+ppv_seg_write(struct segmenter *s, const uint8_t *p, size_t n)
 {
 	s->bytes += n;
 	if (!s->aes) {
@@ -223,7 +130,7 @@ static void
 new_key(struct segmenter *s, int n)
 {
 	uint8_t key[16];
-	char *file = ppv_xasprintf("%s.%d.key", s->cfg->name, n), *path = path_in(s, file);
+	char *file = ppv_xasprintf("%s.%d.key", s->cfg->name, n), *path = ppv_seg_path(s, file);
 
 	ppv_random(key, sizeof key);
 	if (ppv_atomic_write(path, key, sizeof key, 0640) < 0)
@@ -333,7 +240,7 @@ reap(struct segmenter *s, bool all)
 	for (size_t i = 0; i < s->ngone; i++) {
 		struct seg *g = &s->gone[i];
 		if (all || s->now - g->gone >= span) {
-			char *p = path_in(s, g->uri);
+			char *p = ppv_seg_path(s, g->uri);
 			if (ours(s, g->uri) && unlink(p) < 0 && errno != ENOENT && !s->cfg->quiet)
 				ppv_warn("%s:", p);
 			free(p);
@@ -455,8 +362,8 @@ keyframe(const struct segmenter *s, const uint8_t *p, const ppv_tspkt *k)
 	return false;
 }
 
-static void
-tick(struct segmenter *s, uint64_t raw)
+void
+ppv_seg_tick(struct segmenter *s, uint64_t raw)
 {
 	if (!s->have_pts) {
 		s->have_pts = true;
@@ -500,8 +407,8 @@ wait_cue(struct segmenter *s, int64_t at, int64_t dur, bool out, uint32_t id, co
 	ppv_scte35_hex(w->hex, sec, n);
 }
 
-static void
-on_cue(void *ctx, const uint8_t *sec, size_t n)
+void
+ppv_seg_on_cue(void *ctx, const uint8_t *sec, size_t n)
 {
 	struct segmenter *s = ctx;
 	static ppv_scte35 c;
@@ -542,8 +449,8 @@ on_cue(void *ctx, const uint8_t *sec, size_t n)
 }
 
 /* The first time a cue wants a cut, -1 when none. */
-static int64_t
-cue_cut(const struct segmenter *s)
+int64_t
+ppv_seg_cue_cut(const struct segmenter *s)
 {
 	int64_t t = -1;
 
@@ -611,9 +518,9 @@ put_psi(struct segmenter *s)
 	size_t np;
 
 	if (s->patlen && (np = ppv_ts_packetize(s->patsec, s->patlen, 0, &s->cc_pat, pkt, sizeof pkt)))
-		seg_write(s, pkt, np * PPV_TS_PACKET);
+		ppv_seg_write(s, pkt, np * PPV_TS_PACKET);
 	if (s->pmtlen && (np = ppv_ts_packetize(s->pmtsec, s->pmtlen, (uint16_t)s->pmt_pid, &s->cc_pmt, pkt, sizeof pkt)))
-		seg_write(s, pkt, np * PPV_TS_PACKET);
+		ppv_seg_write(s, pkt, np * PPV_TS_PACKET);
 }
 
 /* master.m3u8 with what was measured: peak and average bit rate, codecs,
@@ -648,8 +555,8 @@ write_master(struct segmenter *s)
 	free(text);
 }
 
-static void
-close_segment(struct segmenter *s, int64_t end)
+void
+ppv_seg_close(struct segmenter *s, int64_t end)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
 	char a[32], b[32];
@@ -687,8 +594,8 @@ close_segment(struct segmenter *s, int64_t end)
 	}
 }
 
-static void
-open_segment(struct segmenter *s, int64_t at)
+void
+ppv_seg_open(struct segmenter *s, int64_t at)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
 	struct seg *g = &s->cur;
@@ -711,7 +618,7 @@ open_segment(struct segmenter *s, int64_t at)
 	s->bytes = 0;
 	free(s->final);
 	free(s->tmp);
-	s->final = path_in(s, g->uri);
+	s->final = ppv_seg_path(s, g->uri);
 	s->tmp = ppv_xasprintf("%s/.%s.tmp", cfg->dir, g->uri);
 	if ((s->fd = open(s->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		ppv_die(PPV_ERR, "%s:", s->tmp);
@@ -777,230 +684,6 @@ resume(struct segmenter *s)
 	free(path);
 }
 
-/* fMP4: libavformat demuxes and writes CMAF fragments, one per segment ---- */
-
-struct membuf {
-	uint8_t *p;
-	size_t n, cap;
-};
-
-static int
-mem_write(void *opaque, PPV_AVIO_WBUF *buf, int n)
-{
-	struct membuf *m = opaque;
-
-	if (m->n + (size_t)n > m->cap) {
-		m->cap = (m->n + (size_t)n) * 2;
-		m->p = ppv_xrealloc(m->p, m->cap);
-	}
-	memcpy(m->p + m->n, buf, (size_t)n);
-	m->n += (size_t)n;
-	return n;
-}
-
-static void
-av_check(int ret, const char *what)
-{
-	char msg[128];
-
-	if (ret < 0) {
-		av_strerror(ret, msg, sizeof msg);
-		ppv_die(PPV_ERR, "%s: %s", what, msg);
-	}
-}
-
-/* ADTS AAC from a TS has no AudioSpecificConfig, which an MP4 needs in its
- * moov before the first packet: made from what the demuxer found. */
-static void
-aac_config(AVCodecParameters *par)
-{
-	static const int rates[] = { 96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050,
-				     16000, 12000, 11025, 8000, 7350 };
-	int fi = 15, aot = par->profile >= 0 ? par->profile + 1 : 2;
-
-	for (int i = 0; i < 13; i++)
-		if (rates[i] == par->sample_rate)
-			fi = i;
-	if (fi == 15 || !(par->extradata = av_mallocz(2 + AV_INPUT_BUFFER_PADDING_SIZE)))
-		return;
-	int ch = par->ch_layout.nb_channels;
-	par->extradata[0] = (uint8_t)(aot << 3 | fi >> 1);
-	par->extradata[1] = (uint8_t)((fi & 1) << 7 | (ch & 0xf) << 3);
-	par->extradata_size = 2;
-}
-
-/* libavformat reading stdin through ppv_input, the bytes already looked at first. */
-static int
-src_read(void *opaque, uint8_t *buf, int n)
-{
-	struct segmenter *s = opaque;
-	size_t got;
-
-	if (s->peekpos < s->peeked) {
-		got = s->peeked - s->peekpos < (size_t)n ? s->peeked - s->peekpos : (size_t)n;
-		memcpy(buf, s->peek + s->peekpos, got);
-		s->peekpos += got;
-		return (int)got;
-	}
-	got = ppv_input_read(s->src, buf, (size_t)n);
-	return got ? (int)got : AVERROR_EOF;
-}
-
-/* Input through libavformat (url, or stdin when NULL), and an output muxer with its video and audio
- * streams (the first of each when first_only). map[] takes an input stream
- * to its output one: -1 dropped, -2 SCTE-35 cues. */
-static const ppv_av *
-av_open(struct segmenter *s, const char *url, const char *fmt, bool first_only, AVFormatContext **ic,
-	AVFormatContext **oc, int *map, int *vi, int *ai)
-{
-	char err[256];
-	const ppv_av *av = ppv_av_load(err, sizeof err);
-
-	if (!av)
-		ppv_die(PPV_ERR, "%s: %s", s->inname, err);
-	/* our own `ppv-segment: where: what` says what failed; FFmpeg's lines
-	 * in their own format stay out of stderr */
-	av_log_set_level(AV_LOG_FATAL);
-	AVIOContext *pb = NULL;
-	*ic = *oc = NULL;
-	if (!url) {
-		/* not seekable: MP4 with its index at the end needs a file name */
-		if (!(*ic = av->avformat_alloc_context()) ||
-		    !(pb = av->avio_alloc_context(av_malloc(1 << 16), 1 << 16, 0, s, src_read, NULL, NULL)))
-			ppv_die(PPV_ERR, "out of memory");
-		(*ic)->pb = pb;
-		(*ic)->flags |= AVFMT_FLAG_CUSTOM_IO;
-	}
-	int ret = av->avformat_open_input(ic, url, NULL, NULL);
-	if (ret < 0 && pb) {
-		/* a failed open frees the context, not the I/O we gave it */
-		av_freep(&pb->buffer);
-		av->avio_context_free(&pb);
-	}
-	av_check(ret, s->inname);
-	av_check(av->avformat_find_stream_info(*ic, NULL), s->inname);
-	av_check(av->avformat_alloc_output_context2(oc, NULL, fmt, NULL), fmt);
-	*vi = *ai = -1;
-	for (unsigned i = 0; i < (*ic)->nb_streams && i < 64; i++) {
-		AVCodecParameters *par = (*ic)->streams[i]->codecpar;
-		bool video = par->codec_type == AVMEDIA_TYPE_VIDEO, audio = par->codec_type == AVMEDIA_TYPE_AUDIO;
-		map[i] = par->codec_id == AV_CODEC_ID_SCTE_35 ? -2 : -1;
-		if (!(video && (*vi < 0 || !first_only)) && !(audio && (*ai < 0 || !first_only)))
-			continue;
-		AVStream *st = av->avformat_new_stream(*oc, NULL);
-		av_check(st ? av->avcodec_parameters_copy(st->codecpar, par) : AVERROR(ENOMEM), fmt);
-		st->codecpar->codec_tag = 0;
-		st->time_base = (*ic)->streams[i]->time_base;
-		if (!strcmp(fmt, "mp4") && par->codec_id == AV_CODEC_ID_AAC && !par->extradata_size)
-			aac_config(st->codecpar);
-		map[i] = st->index;
-		if (video && *vi < 0)
-			*vi = (int)i;
-		if (audio && *ai < 0)
-			*ai = (int)i;
-	}
-	return av;
-}
-
-static void
-av_close_input(const ppv_av *av, AVFormatContext **ic)
-{
-	AVIOContext *pb = (*ic)->flags & AVFMT_FLAG_CUSTOM_IO ? (*ic)->pb : NULL;
-
-	av->avformat_close_input(ic);
-	if (pb) {
-		av_freep(&pb->buffer);
-		av->avio_context_free(&pb);
-	}
-}
-
-static void
-run_fmp4(struct segmenter *s, const char *input)
-{
-	const ppv_segment_cfg *cfg = s->cfg;
-	AVFormatContext *ic, *oc;
-	AVDictionary *opts = NULL;
-	struct membuf m = { 0 };
-	int map[64], vi, ai;
-	const ppv_av *av = av_open(s, input, "mp4", true, &ic, &oc, map, &vi, &ai);
-
-	if (vi < 0)
-		ppv_die(PPV_ERR, "%s: no video stream: nothing to cut at", s->inname);
-	/* what --master says, from the demuxer's view of the streams */
-	AVCodecParameters *vp = ic->streams[vi]->codecpar;
-	s->es.width = vp->width;
-	s->es.height = vp->height;
-	if (vp->extradata_size > 4)
-		ppv_esinfo_video(&s->es, vp->codec_id == AV_CODEC_ID_HEVC ? PPV_ST_HEVC : PPV_ST_H264, vp->extradata,
-				 (size_t)vp->extradata_size);
-	if (ai >= 0 && ic->streams[ai]->codecpar->codec_id == AV_CODEC_ID_AAC)
-		snprintf(s->es.audio, sizeof s->es.audio, "mp4a.40.%d", ic->streams[ai]->codecpar->profile + 1);
-	uint8_t *iobuf = av_malloc(1 << 16);
-	oc->pb = av->avio_alloc_context(iobuf, 1 << 16, 1, &m, NULL, mem_write, NULL);
-	oc->flags |= AVFMT_FLAG_CUSTOM_IO;
-	/* fragments only when told: one per segment, each a moof and an mdat */
-	av_dict_set(&opts, "movflags", "+frag_custom+empty_moov+default_base_moof+cmaf", 0);
-	av_check(av->avformat_write_header(oc, &opts), "mp4 header");
-	av_dict_free(&opts);
-	av->avio_flush(oc->pb);
-	s->init = ppv_xasprintf("%s-init.mp4", cfg->name);
-	char *ipath = path_in(s, s->init);
-	if (ppv_atomic_write(ipath, m.p, m.n, 0644) < 0)
-		ppv_die(PPV_ERR, "%s:", ipath);
-	free(ipath);
-	m.n = 0;
-
-	AVPacket *pkt = av->av_packet_alloc();
-	const AVRational k90 = { 1, TICK };
-	while (!stopping && av->av_read_frame(ic, pkt) >= 0) {
-		int si = pkt->stream_index, oi = si < 64 ? map[si] : -1;
-		if (oi == -2) {
-			on_cue(s, pkt->data, (size_t)pkt->size);
-		} else if (si == vi && pkt->pts != AV_NOPTS_VALUE) {
-			tick(s, (uint64_t)av_rescale_q(pkt->pts, ic->streams[si]->time_base, k90) & (uint64_t)(WRAP - 1));
-			int64_t cc = cue_cut(s);
-			bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
-				   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
-			if (cut && (pkt->flags & AV_PKT_FLAG_KEY)) {
-				if (s->open) {
-					av->av_interleaved_write_frame(oc, NULL);
-					av->av_write_frame(oc, NULL);
-					av->avio_flush(oc->pb);
-					seg_write(s, m.p, m.n);
-					m.n = 0;
-				}
-				close_segment(s, s->now);
-				open_segment(s, s->now);
-			}
-		}
-		if (oi >= 0 && s->open) {
-			/* ADTS framing off: the moov carries the configuration (aac_adtstoasc's job) */
-			if (ic->streams[si]->codecpar->codec_id == AV_CODEC_ID_AAC && pkt->size > 9 &&
-			    pkt->data[0] == 0xff && (pkt->data[1] & 0xf6) == 0xf0) {
-				int hl = pkt->data[1] & 1 ? 7 : 9;
-				pkt->data += hl;
-				pkt->size -= hl;
-			}
-			av->av_packet_rescale_ts(pkt, ic->streams[si]->time_base, oc->streams[oi]->time_base);
-			pkt->stream_index = oi;
-			av_check(av->av_interleaved_write_frame(oc, pkt), "mp4 write");
-		}
-		av->av_packet_unref(pkt);
-	}
-	if (!s->open)
-		ppv_die(PPV_ERR, "%s: no keyframe found: nothing decodable to segment", s->inname);
-	av->av_interleaved_write_frame(oc, NULL);
-	av->av_write_frame(oc, NULL);
-	av->avio_flush(oc->pb);
-	seg_write(s, m.p, m.n);
-	av->av_packet_free(&pkt);
-	av_freep(&oc->pb->buffer);   /* avio may have replaced it: not ours to keep, not its to free */
-	av->avio_context_free(&oc->pb);
-	av->avformat_free_context(oc);
-	av_close_input(av, &ic);
-	free(m.p);
-}
-
 /* What a killed run was writing: never named by a playlist, so never
  * needed. Keys a past run wrote are the other way round: a resumed playlist
  * names them, so new keys are numbered after the last of them. */
@@ -1018,7 +701,7 @@ clear_temps(struct segmenter *s)
 		const char *f = e->d_name;
 		size_t l = strlen(f);
 		if (f[0] == '.' && !strncmp(f + 1, name, nl) && l > 4 && !strcmp(f + l - 4, ".tmp")) {
-			char *p = path_in(s, f);
+			char *p = ppv_seg_path(s, f);
 			unlink(p);
 			free(p);
 		}
@@ -1042,77 +725,10 @@ clear_temps(struct segmenter *s)
 /* the run ---------------------------------------------------------------- */
 
 static void run_ts(struct segmenter *s, ppv_input *in);
-static void ts_feed(struct segmenter *s);
 static void ts_finish(struct segmenter *s);
 
 /* A file that does not start with two sync bytes 188 apart is some other
  * container: libavformat makes it a transport stream first. */
-static bool
-is_ts(const char *path)
-{
-	uint8_t b[PPV_TS_PACKET + 1];
-	FILE *f = fopen(path, "rb");
-	size_t n = f ? fread(b, 1, sizeof b, f) : 0;
-
-	if (f)
-		fclose(f);
-	return !f || n < sizeof b || (b[0] == 0x47 && b[PPV_TS_PACKET] == 0x47);
-}
-
-static int
-ts_sink(void *opaque, PPV_AVIO_WBUF *buf, int n)
-{
-	struct segmenter *s = opaque;
-	int all = n;
-
-	while (n > 0) {
-		size_t take = sizeof s->tsbuf - s->have;
-		if (take > (size_t)n)
-			take = (size_t)n;
-		memcpy(s->tsbuf + s->have, buf, take);
-		s->have += take;
-		buf += take;
-		n -= (int)take;
-		if (s->have == sizeof s->tsbuf)
-			ts_feed(s);
-	}
-	return all;
-}
-
-/* Other containers: demuxed and muxed to TS by libavformat, then cut here
- * like any transport stream. */
-static void
-run_remux(struct segmenter *s, const char *path)
-{
-	AVFormatContext *ic, *oc;
-	int map[64], vi, ai;
-	const ppv_av *av = av_open(s, path, "mpegts", false, &ic, &oc, map, &vi, &ai);
-
-	if (vi < 0)
-		ppv_die(PPV_ERR, "%s: no video stream: nothing to cut at", s->inname);
-	oc->pb = av->avio_alloc_context(av_malloc(PPV_TS_PACKET * 64), PPV_TS_PACKET * 64, 1, s, NULL, ts_sink, NULL);
-	oc->flags |= AVFMT_FLAG_CUSTOM_IO;
-	av_check(av->avformat_write_header(oc, NULL), "mpegts header");
-	AVPacket *pkt = av->av_packet_alloc();
-	while (!stopping && av->av_read_frame(ic, pkt) >= 0) {
-		int si = pkt->stream_index, oi = si < 64 ? map[si] : -1;
-		if (oi >= 0) {
-			av->av_packet_rescale_ts(pkt, ic->streams[si]->time_base, oc->streams[oi]->time_base);
-			pkt->stream_index = oi;
-			av_check(av->av_interleaved_write_frame(oc, pkt), "mpegts write");
-		}
-		av->av_packet_unref(pkt);
-	}
-	av->av_write_trailer(oc);
-	av->avio_flush(oc->pb);
-	ts_feed(s);
-	av->av_packet_free(&pkt);
-	av_freep(&oc->pb->buffer);
-	av->avio_context_free(&oc->pb);
-	av->avformat_free_context(oc);
-	av_close_input(av, &ic);
-}
-
 int
 ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 {
@@ -1136,10 +752,10 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	bool file = input && strcmp(input, "-");
 	if (s.fmp4 && file) {
 		s.inname = input;
-		run_fmp4(&s, input);
-	} else if (!s.fmp4 && file && !is_ts(input)) {
+		ppv_seg_run_fmp4(&s, input);
+	} else if (!s.fmp4 && file && !ppv_seg_is_ts(input)) {
 		s.inname = input;
-		run_remux(&s, input);
+		ppv_seg_run_remux(&s, input);
 		ts_finish(&s);
 	} else {
 		ppv_input *in = ppv_input_open(input);
@@ -1160,20 +776,20 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 			memcpy(s.peek, s.tsbuf, s.have);
 			s.have = 0;
 			if (s.fmp4) {
-				run_fmp4(&s, NULL);
+				ppv_seg_run_fmp4(&s, NULL);
 			} else {
-				run_remux(&s, NULL);
+				ppv_seg_run_remux(&s, NULL);
 				ts_finish(&s);
 			}
 		} else {
-			ts_feed(&s);
+			ppv_seg_ts_feed(&s);
 			run_ts(&s, in);
 			ts_finish(&s);
 		}
 		ppv_input_close(in);
 		free(s.peek);
 	}
-	close_segment(&s, s.maxnow + (s.frame ? s.frame : 3000));
+	ppv_seg_close(&s, s.maxnow + (s.frame ? s.frame : 3000));
 	if (cfg->master)
 		write_master(&s);
 	write_playlist(&s, true);
@@ -1194,8 +810,8 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 }
 
 /* TS: packet for packet. Cuts and copies the whole packets in hand. */
-static void
-ts_feed(struct segmenter *s)
+void
+ppv_seg_ts_feed(struct segmenter *s)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
 	ppv_tspkt k;
@@ -1207,7 +823,7 @@ ts_feed(struct segmenter *s)
 			if (s->npk == 0 && s->skipped == 0)
 				ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", s->inname);
 			if (spanlen && s->open)
-				seg_write(s, s->tsbuf + span, spanlen);
+				ppv_seg_write(s, s->tsbuf + span, spanlen);
 			spanlen = 0;
 			at++, s->skipped++;
 			continue;
@@ -1226,8 +842,8 @@ ts_feed(struct segmenter *s)
 			bool reset = (p[3] & 0x20) && p[4] > 0 && (p[5] & 0x80) && s->open;
 			uint64_t pts = ppv_pes_pts(k.payload, k.plen);
 			if (pts != PPV_TS_NOPTS) {
-				tick(s, pts);
-				int64_t cc = cue_cut(s);
+				ppv_seg_tick(s, pts);
+				int64_t cc = ppv_seg_cue_cut(s);
 				bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
 					   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
 				bool key = keyframe(s, p, &k);
@@ -1238,10 +854,10 @@ ts_feed(struct segmenter *s)
 							 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);
 				if (cut && key) {
 					if (spanlen && s->open)
-						seg_write(s, s->tsbuf + span, spanlen);
+						ppv_seg_write(s, s->tsbuf + span, spanlen);
 					span = at, spanlen = 0;
-					close_segment(s, s->now);
-					open_segment(s, s->now);
+					ppv_seg_close(s, s->now);
+					ppv_seg_open(s, s->now);
 				}
 			}
 		} else if (k.pid == s->audio_pid && k.pusi && cfg->master && !s->es.audio[0]) {
@@ -1250,7 +866,7 @@ ts_feed(struct segmenter *s)
 		} else {
 			for (int i = 0; i < s->ncue; i++)
 				if (k.pid == s->cuepid[i])
-					ppv_section_feed(&s->cuebuf[i], &k, on_cue, s);
+					ppv_section_feed(&s->cuebuf[i], &k, ppv_seg_on_cue, s);
 		}
 		if (!s->open) {
 			/* before the first keyframe: nothing decodes */
@@ -1263,7 +879,7 @@ ts_feed(struct segmenter *s)
 		at += PPV_TS_PACKET;
 	}
 	if (spanlen && s->open)
-		seg_write(s, s->tsbuf + span, spanlen);
+		ppv_seg_write(s, s->tsbuf + span, spanlen);
 	memmove(s->tsbuf, s->tsbuf + at, s->have - at);
 	s->have -= at;
 }
@@ -1275,9 +891,9 @@ run_ts(struct segmenter *s, ppv_input *in)
 	size_t got;
 
 	ppv_progress_start(&prog, "packets");
-	while (!stopping && (got = ppv_input_read(in, s->tsbuf + s->have, sizeof s->tsbuf - s->have)) > 0) {
+	while (!ppv_seg_stopping && (got = ppv_input_read(in, s->tsbuf + s->have, sizeof s->tsbuf - s->have)) > 0) {
 		s->have += got;
-		ts_feed(s);
+		ppv_seg_ts_feed(s);
 		ppv_progress_tick(&prog, s->npk);
 	}
 	ppv_progress_end(&prog, s->npk);

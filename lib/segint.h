@@ -1,0 +1,126 @@
+/* segint.h: what segment.c and segav.c share of one run of ppv-segment: the segmenter's state and its steps. */
+#ifndef PPV_SEGINT_H
+#define PPV_SEGINT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "esinfo.h"
+#include "input.h"
+#include "scte35.h"
+#include "segment.h"
+#include "ts.h"
+
+#define TICK 90000
+#define WRAP (INT64_C(1) << 33)
+/* a step in the video timestamps larger than this is a jump, not a frame */
+#define JUMP (10 * TICK)
+#define MAXCUEPIDS 8
+
+enum { CUE_NONE, CUE_OUT, CUE_CONT, CUE_IN };
+
+struct seg {
+	int64_t seq, start, dur;    /* 90 kHz, on our continuous clock */
+	bool disc, dated;
+	int64_t pdt;                /* ms since the epoch */
+	char *key;                  /* the EXT-X-KEY line, NULL when clear */
+	char *uri;
+	int cue;
+	int64_t cue_dur, cue_elapsed;
+	char *daterange;            /* EXT-X-DATERANGE lines before it, or NULL */
+	int64_t gone;               /* clock when it left the window */
+};
+
+struct cuewait {
+	int64_t at, dur;            /* clock; dur -1 when unknown */
+	bool out;
+	uint32_t id;
+	char hex[2 * PPV_SCTE35_MAX + 3];
+};
+
+struct segmenter {
+	const ppv_segment_cfg *cfg;
+	const char *inname;
+	/* the stream */
+	ppv_secbuf pat, pmt, cuebuf[MAXCUEPIDS];
+	uint8_t patsec[1024], pmtsec[4096];
+	size_t patlen, pmtlen;
+	int pmt_pid, video_pid, audio_pid;
+	uint8_t video_type, audio_type;
+	ppv_esinfo es;
+	uint64_t peak_bps, total_bytes;
+	int64_t total_dur;
+	int cuepid[MAXCUEPIDS], ncue;
+	uint8_t cc_pat, cc_pmt;
+	/* the clock: video PTS unwrapped, jumps taken out */
+	bool have_pts;
+	uint64_t last_raw;
+	int64_t now, maxnow, frame;
+	bool jumped;
+	int64_t pdt_wall, pdt_at;   /* date of the clock value pdt_at */
+	/* the segment being written */
+	bool open;
+	int fd;
+	char *tmp, *final;
+	struct seg cur;
+	int64_t next_cut;
+	uint64_t bytes;
+	/* the playlist */
+	struct seg *list, *gone;
+	size_t n, cap, ngone, gonecap;
+	int64_t seq, disc_seq;
+	bool resumed_gap;
+	/* cues */
+	struct cuewait waits[16];
+	int nwaits;
+	bool in_break;
+	int64_t brk_start, brk_dur, brk_end;
+	uint32_t brk_id;
+	char brk_hex[2 * PPV_SCTE35_MAX + 3];
+	char brk_date[40];
+	/* encryption */
+	struct AVAES *aes;
+	uint8_t iv[16], carry[16], *ebuf;
+	size_t ncarry;
+	int keyno;
+	char *keyline;
+	int keybase;                /* key numbers start here, after any a past run wrote */
+	int64_t keyfrom;            /* at this segment */
+	bool newpid;                /* the PMT moved the video: its next PTS starts afresh */
+	/* the TS packets in hand, from the input or from libavformat's muxer */
+	uint8_t tsbuf[PPV_TS_PACKET * 4096];
+	size_t have;
+	uint64_t npk, skipped;
+	/* stdin for libavformat: what was read to tell TS from the rest, then more */
+	ppv_input *src;
+	uint8_t *peek;
+	size_t peeked, peekpos;
+	/* fMP4 */
+	bool fmp4;
+	char *init;                 /* the init segment's name */
+};
+
+/* A caught SIGINT or SIGTERM: the run finishes its segment and ends. */
+extern volatile sig_atomic_t ppv_seg_stopping;
+
+char *ppv_seg_path(const struct segmenter *s, const char *file);
+/* Bytes of the open segment, encrypted when the run is. */
+void ppv_seg_write(struct segmenter *s, const uint8_t *p, size_t n);
+/* The video clock at raw 90 kHz time stamp raw, jumps taken out. */
+void ppv_seg_tick(struct segmenter *s, uint64_t raw);
+void ppv_seg_open(struct segmenter *s, int64_t at);
+void ppv_seg_close(struct segmenter *s, int64_t end);
+/* An SCTE-35 section (a ppv_section_fn); the clock time of the next cue cut, -1 if none. */
+void ppv_seg_on_cue(void *ctx, const uint8_t *sec, size_t n);
+int64_t ppv_seg_cue_cut(const struct segmenter *s);
+/* Cuts and copies the whole TS packets in s->tsbuf. */
+void ppv_seg_ts_feed(struct segmenter *s);
+
+/* segav.c: the paths through libavformat, loaded at run time: fMP4 out of
+ * any container, and TS out of a container that is not TS. */
+bool ppv_seg_is_ts(const char *path);
+void ppv_seg_run_fmp4(struct segmenter *s, const char *input);
+void ppv_seg_run_remux(struct segmenter *s, const char *path);
+
+#endif
