@@ -78,7 +78,7 @@ browse() {
 	bash -c "$cmd" 3>&- &
 	page=$(cat "$D/watch-url")
 	origin=${page%%/demo/*}
-	for _ in $(seq 50); do curl -s -o /dev/null "$origin/" && break; sleep 0.1; done
+	for _ in $(seq 300); do curl -s -o /dev/null "$origin/" && break; sleep 0.1; done
 	src=${page#*src=}
 
 	run browse "$page" 60
