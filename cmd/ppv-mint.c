@@ -269,17 +269,13 @@ check(ppv_signer *s, const struct opts *o, char **files, int nfiles)
 		ppv_input *in = ppv_input_open(nfiles ? files[i] : NULL);
 		/* one line an attacker made huge is one failed line, not the end of the run */
 		ppv_input_long_lines(in);
-		while ((n = ppv_input_line(in, &line)) != -1) {
+		while ((n = ppv_input_item(in, &line)) != -1) {
 			if (n == -2) {
 				total++, bad++;
 				fprintf(out, "%s:%ld: (a line over 1 MiB): FAIL %s\n", ppv_input_name(in),
 				        ppv_input_lineno(in), ppv_verdict_name(PPV_TOK_MALFORMED));
 				continue;
 			}
-			while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
-				line[--n] = '\0';
-			if (!n || line[0] == '#')
-				continue;
 			enum ppv_verdict v = ppv_check(s, &o->chk, line, (size_t)n);
 			total++;
 			if (v != PPV_TOK_OK) {

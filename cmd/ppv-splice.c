@@ -268,13 +268,8 @@ cmd_decode(int argc, char **argv)
 	} else {
 		ppv_input *in = ppv_input_open(NULL);
 		char *line;
-		ssize_t n;
-		while ((n = ppv_input_line(in, &line)) >= 0) {
-			while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
-				line[--n] = '\0';
-			if (n && line[0] != '#')
-				decode_text(&d, line);
-		}
+		while (ppv_input_item(in, &line) >= 0)
+			decode_text(&d, line);
 		ppv_input_close(in);
 	}
 	return d.rc;
@@ -741,15 +736,10 @@ cmd_stitch(int argc, char **argv)
 	if (!nin) {
 		ppv_input *li = ppv_input_open(NULL);
 		char *line;
-		ssize_t ln;
-		while ((ln = ppv_input_line(li, &line)) >= 0) {
-			while (ln && (line[ln - 1] == '\r' || line[ln - 1] == ' '))
-				line[--ln] = '\0';
-			if (!ln || line[0] == '#')
-				continue;
+		while (ppv_input_item(li, &line) >= 0) {
 			if (nin == incap)
 				list = ppv_xrealloc(list, (incap = incap ? 2 * incap : 64) * sizeof *list);
-			list[nin++] = strdup(line);
+			list[nin++] = ppv_xstrdup(line);
 		}
 		ppv_input_close(li);
 		in = list;

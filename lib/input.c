@@ -347,6 +347,20 @@ ppv_input_name(const ppv_input *in)
 	return in->name;
 }
 
+ssize_t
+ppv_input_item(ppv_input *in, char **line)
+{
+	ssize_t n;
+
+	while ((n = ppv_input_line(in, line)) >= 0) {
+		while (n && ((*line)[n - 1] == '\r' || (*line)[n - 1] == ' ' || (*line)[n - 1] == '\t'))
+			(*line)[--n] = '\0';
+		if (n && (*line)[0] != '#')
+			break;
+	}
+	return n;
+}
+
 void
 ppv_input_long_lines(ppv_input *in)
 {

@@ -16,6 +16,10 @@ ppv_input *ppv_input_open(const char *path);
  * returns -2. */
 ssize_t ppv_input_line(ppv_input *in, char **line);
 void ppv_input_long_lines(ppv_input *in);
+/* The next item of a list given one a line (paths, tokens, cues): trailing
+ * blanks and CR cut, blank lines and # comments skipped; as ppv_input_line
+ * returns otherwise. */
+ssize_t ppv_input_item(ppv_input *in, char **line);
 /* Up to n bytes; 0 at end of input. */
 size_t ppv_input_read(ppv_input *in, void *buf, size_t n);
 const char *ppv_input_name(const ppv_input *in);
