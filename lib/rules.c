@@ -70,7 +70,7 @@ ppv_rules_day(const char *s, int64_t *t)
 
 
 void
-ppv_rules_fees(ppv_rules *e, const char *path)
+ppv_rules_fees(ppv_rules *rs, const char *path)
 {
 	ppv_input *in = ppv_input_open(path);
 	ppv_csv *c = ppv_csv_open(in);
@@ -81,7 +81,7 @@ ppv_rules_fees(ppv_rules *e, const char *path)
 		ppv_fee f = { .kind = -1, .from = INT64_MIN, .until = INT64_MAX };
 		const char *name = ppv_csv_name(c);
 		long line = ppv_csv_line(c);
-		if (e->nfee >= PPV_NOROW)
+		if (rs->nfee >= PPV_NOROW)
 			ppv_die(PPV_ERR, "%s:%ld: too many fee rows", name, line);
 		if (!strcmp(field(c, cfee), "store"))
 			f.store = 1;
@@ -99,17 +99,17 @@ ppv_rules_fees(ppv_rules *e, const char *path)
 		if (ppv_decimal_parse(r, strlen(r), 0, &f.rate) || f.rate.num > 100 * ppv_pow10(f.rate.scale))
 			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a percentage from 0 to 100", name, line, r);
 		const char *fx = field(c, cfixed);
-		if (*fx && (ppv_money_parse(fx, strlen(fx), ppv_currency_exp(e->base), &f.fixed) || f.fixed < 0))
-			ppv_die(PPV_ERR, "%s:%ld: fixed '%s' is not an amount in %s (--base)", name, line, fx, e->base);
-		e->fee = ppv_xrealloc(e->fee, (e->nfee + 1) * sizeof *e->fee);
-		e->fee[e->nfee++] = f;
+		if (*fx && (ppv_money_parse(fx, strlen(fx), ppv_currency_exp(rs->base), &f.fixed) || f.fixed < 0))
+			ppv_die(PPV_ERR, "%s:%ld: fixed '%s' is not an amount in %s (--base)", name, line, fx, rs->base);
+		rs->fee = ppv_xrealloc(rs->fee, (rs->nfee + 1) * sizeof *rs->fee);
+		rs->fee[rs->nfee++] = f;
 	}
 	ppv_csv_close(c);
 	ppv_input_close(in);
 }
 
 void
-ppv_rules_withholding(ppv_rules *e, const char *path)
+ppv_rules_withholding(ppv_rules *rs, const char *path)
 {
 	ppv_input *in = ppv_input_open(path);
 	ppv_csv *c = ppv_csv_open(in);
@@ -120,7 +120,7 @@ ppv_rules_withholding(ppv_rules *e, const char *path)
 		ppv_withholding w;
 		const char *name = ppv_csv_name(c), *r = field(c, crate);
 		long line = ppv_csv_line(c);
-		if (e->nwh >= PPV_NOROW)
+		if (rs->nwh >= PPV_NOROW)
 			ppv_die(PPV_ERR, "%s:%ld: too many withholding rows", name, line);
 		if (strlen(field(c, ccc)) > 3 || strlen(field(c, cbc)) > 3 || strlen(field(c, cform)) >= sizeof w.form)
 			ppv_die(PPV_ERR, "%s:%ld: countries are ISO 3166 codes or '*'", name, line);
@@ -129,24 +129,24 @@ ppv_rules_withholding(ppv_rules *e, const char *path)
 		snprintf(w.form, sizeof w.form, "%s", *field(c, cform) ? field(c, cform) : "*");
 		if (ppv_decimal_parse(r, strlen(r), 0, &w.rate) || w.rate.num > 100 * ppv_pow10(w.rate.scale))
 			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a percentage from 0 to 100", name, line, r);
-		e->wh = ppv_xrealloc(e->wh, (e->nwh + 1) * sizeof *e->wh);
-		e->wh[e->nwh++] = w;
+		rs->wh = ppv_xrealloc(rs->wh, (rs->nwh + 1) * sizeof *rs->wh);
+		rs->wh[rs->nwh++] = w;
 	}
 	ppv_csv_close(c);
 	ppv_input_close(in);
 }
 
 static struct fxcur *
-fx_find(const ppv_rules *e, const char *code)
+fx_find(const ppv_rules *rs, const char *code)
 {
-	for (size_t i = 0; i < e->nfx; i++)
-		if (!strcmp(e->fx[i].code, code))
-			return &e->fx[i];
+	for (size_t i = 0; i < rs->nfx; i++)
+		if (!strcmp(rs->fx[i].code, code))
+			return &rs->fx[i];
 	return NULL;
 }
 
 void
-ppv_rules_fx(ppv_rules *e, const char *path)
+ppv_rules_fx(ppv_rules *rs, const char *path)
 {
 	ppv_input *in = ppv_input_open(path);
 	ppv_csv *c = ppv_csv_open(in);
@@ -164,12 +164,12 @@ ppv_rules_fx(ppv_rules *e, const char *path)
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, field(c, ccur));
 		if (ppv_decimal_parse(r, strlen(r), 0, &d) || d.num <= 0 || d.scale > 12 || d.num > 1000000000000LL)
 			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a positive decimal of at most 12 digits", name, line, r);
-		if (!strcmp(code, e->base))
+		if (!strcmp(code, rs->base))
 			ppv_die(PPV_ERR, "%s:%ld: a rate for the base currency %s, which is 1 by definition", name, line, code);
-		struct fxcur *f = fx_find(e, code);
+		struct fxcur *f = fx_find(rs, code);
 		if (!f) {
-			e->fx = ppv_xrealloc(e->fx, (e->nfx + 1) * sizeof *e->fx);
-			f = &e->fx[e->nfx++];
+			rs->fx = ppv_xrealloc(rs->fx, (rs->nfx + 1) * sizeof *rs->fx);
+			f = &rs->fx[rs->nfx++];
 			memset(f, 0, sizeof *f);
 			memcpy(f->code, code, 4);
 		}
@@ -183,8 +183,8 @@ ppv_rules_fx(ppv_rules *e, const char *path)
 	}
 	ppv_csv_close(c);
 	ppv_input_close(in);
-	for (size_t i = 0; i < e->nfx; i++) {
-		struct fxcur *f = &e->fx[i];
+	for (size_t i = 0; i < rs->nfx; i++) {
+		struct fxcur *f = &rs->fx[i];
 		/* by day; a day given twice is an error rather than a silent pick */
 		for (size_t a = 1; a < f->n; a++)
 			for (size_t b = a; b > 0 && f->d[b - 1].day >= f->d[b].day; b--) {
@@ -198,13 +198,13 @@ ppv_rules_fx(ppv_rules *e, const char *path)
 }
 
 int
-ppv_rules_rate(const ppv_rules *e, const char *code, int64_t day, ppv_decimal *r)
+ppv_rules_rate(const ppv_rules *rs, const char *code, int64_t day, ppv_decimal *r)
 {
-	if (!strcmp(code, e->base)) {
+	if (!strcmp(code, rs->base)) {
 		*r = (ppv_decimal){ 1, 0 };
 		return 0;
 	}
-	const struct fxcur *f = fx_find(e, code);
+	const struct fxcur *f = fx_find(rs, code);
 	if (!f || !f->n || f->d[0].day > day)
 		return -1;
 	size_t lo = 0, hi = f->n;
@@ -220,7 +220,7 @@ ppv_rules_rate(const ppv_rules *e, const char *code, int64_t day, ppv_decimal *r
 }
 
 int
-ppv_rules_convert(const ppv_rules *e, __int128 amount, int fexp, const char *from, const char *to, int64_t t, int64_t *out)
+ppv_rules_convert(const ppv_rules *rs, __int128 amount, int fexp, const char *from, const char *to, int64_t t, int64_t *out)
 {
 	int texp = ppv_currency_exp(to);
 	ppv_decimal rf, rt;
@@ -229,7 +229,7 @@ ppv_rules_convert(const ppv_rules *e, __int128 amount, int fexp, const char *fro
 
 	if (!strcmp(from, to))
 		rf = rt = (ppv_decimal){ 1, 0 };
-	else if (ppv_rules_rate(e, from, day, &rf) || ppv_rules_rate(e, to, day, &rt))
+	else if (ppv_rules_rate(rs, from, day, &rf) || ppv_rules_rate(rs, to, day, &rt))
 		return -1;
 	/* amount / 10^fexp / rf * rt * 10^texp, with rates as num / 10^scale */
 	if (__builtin_mul_overflow(amount, (__int128)rt.num, &num) ||
@@ -239,15 +239,15 @@ ppv_rules_convert(const ppv_rules *e, __int128 amount, int fexp, const char *fro
 	__int128 q = num / den;
 	if (q > INT64_MAX / 2 || q < INT64_MIN / 2)
 		return -2;
-	*out = ppv_div_round(num, den, e->rounding);
+	*out = ppv_div_round(num, den, rs->rounding);
 	return 0;
 }
 
 int
-ppv_rules_fee(const ppv_rules *e, int store, int kind, const char *platform, int64_t t)
+ppv_rules_fee(const ppv_rules *rs, int store, int kind, const char *platform, int64_t t)
 {
-	for (size_t i = 0; i < e->nfee; i++) {
-		const ppv_fee *f = &e->fee[i];
+	for (size_t i = 0; i < rs->nfee; i++) {
+		const ppv_fee *f = &rs->fee[i];
 		if (f->store == store && (f->kind < 0 || f->kind == kind) &&
 		    (!*f->platform || !strcmp(f->platform, platform)) && t >= f->from && t < f->until)
 			return (int)i;
@@ -256,10 +256,10 @@ ppv_rules_fee(const ppv_rules *e, int store, int kind, const char *platform, int
 }
 
 int
-ppv_rules_withholding_of(const ppv_rules *e, const char *country, const char *form, const char *buyer)
+ppv_rules_withholding_of(const ppv_rules *rs, const char *country, const char *form, const char *buyer)
 {
-	for (size_t i = 0; i < e->nwh; i++) {
-		const ppv_withholding *w = &e->wh[i];
+	for (size_t i = 0; i < rs->nwh; i++) {
+		const ppv_withholding *w = &rs->wh[i];
 		if ((!strcmp(w->cc, "*") || !strcasecmp(w->cc, country)) &&
 		    (!strcmp(w->bc, "*") || !strcasecmp(w->bc, buyer)) &&
 		    (!strcmp(w->form, "*") || !strcasecmp(w->form, form)))
