@@ -22,6 +22,7 @@ struct ppv_csv {
 	int started;
 	int pending;           /* the first row was data, not a header: not yet returned */
 	int nul;               /* the first field of the row holding a NUL byte, + 1 */
+	int nulline;           /* a line of the row holds one: only then are fields searched */
 };
 
 static void
@@ -38,7 +39,7 @@ on_field(void *s, size_t n, void *data)
 		c->acap = c->acap ? 2 * c->acap : 256;
 		c->arena = ppv_xrealloc(c->arena, c->acap);
 	}
-	if (n && !c->nul && memchr(s, 0, n))
+	if (c->nulline && n && !c->nul && memchr(s, 0, n))
 		c->nul = (int)c->nf + 1;
 	c->off[c->nf] = c->alen;
 	c->len[c->nf] = n;
@@ -65,7 +66,7 @@ next_row(ppv_csv *c)
 	ssize_t n;
 
 	c->nf = c->alen = 0;
-	c->nul = 0;
+	c->nul = c->nulline = 0;
 	c->done = 0;
 	c->started = 0;
 	while (!c->done) {
@@ -81,6 +82,8 @@ next_row(ppv_csv *c)
 			c->started = 1;
 		}
 		s[n] = '\n';  /* the reader's NUL replaced the newline libcsv needs */
+		if (!c->nulline && memchr(s, 0, (size_t)n))
+			c->nulline = 1;
 		if (csv_parse(&c->p, s, (size_t)n + 1, on_field, on_row, c) != (size_t)n + 1)
 			ppv_die(PPV_ERR, "%s:%ld: %s", ppv_input_name(c->in), c->line,
 			        csv_strerror(csv_error(&c->p)));
@@ -286,6 +289,19 @@ ppv_csv_field(const ppv_csv *c, int col)
 	if (col < 0 || (size_t)col >= c->nf)
 		return "";
 	return c->arena + c->off[col];
+}
+
+void
+ppv_csv_fields(const ppv_csv *c, const int *col, int n, const char **f, size_t *len)
+{
+	for (int i = 0; i < n; i++) {
+		if (col[i] < 0 || (size_t)col[i] >= c->nf) {
+			f[i] = "", len[i] = 0;
+		} else {
+			f[i] = c->arena + c->off[col[i]];
+			len[i] = c->len[col[i]];
+		}
+	}
 }
 
 size_t

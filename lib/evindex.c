@@ -30,7 +30,7 @@ slots_free(ppv_evslot *t, size_t n)
 static size_t
 home(size_t n, uint64_t h)
 {
-	return (size_t)(((unsigned __int128)h * n) >> 64);
+	return (size_t)(((unsigned __int128)h * n) >> 64);  /* as ppv_evindex_slot */
 }
 
 /* How far a slot's entry sits from where it would like to be. */
@@ -113,35 +113,13 @@ ppv_evindex_reserve(ppv_evindex *x, uint64_t n)
 }
 
 ppv_evslot *
-ppv_evindex_find(const ppv_evindex *x, uint64_t h)
+ppv_evindex_insert(ppv_evindex *x, uint64_t h)
 {
-	for (size_t i = home(x->n, h), d = 0;; i = i + 1 == x->n ? 0 : i + 1, d++) {
-		if (!x->slot[i].id || dist(x->n, i, x->slot[i].id) < d)
-			return NULL;  /* it would have been placed before here */
-		if (x->slot[i].id == h)
-			return &x->slot[i];
-	}
-}
+	ppv_evslot *s = NULL;
 
-ppv_evslot *
-ppv_evindex_add(ppv_evindex *x, uint64_t h, int *fresh)
-{
-	ppv_evslot *s;
-
-	if ((s = ppv_evindex_find(x, h))) {
-		*fresh = 0;
-		return s;
-	}
 	if ((x->used + 1) * 100 > x->n * 92)
 		rehash(x, x->n + x->n / 2);
 	rh_insert(x->slot, x->n, (ppv_evslot){ .id = h }, &s, h);
 	x->used++;
-	*fresh = 1;
 	return s;
-}
-
-const ppv_evslot *
-ppv_evindex_home(const ppv_evindex *x, uint64_t h)
-{
-	return &x->slot[home(x->n, h)];
 }

@@ -27,11 +27,49 @@ void ppv_evindex_init(ppv_evindex *x);
 void ppv_evindex_free(ppv_evindex *x);
 /* Room for n events without growing. */
 void ppv_evindex_reserve(ppv_evindex *x, uint64_t n);
+/* A fingerprint not in the table, added: its new slot (all but id zero). */
+ppv_evslot *ppv_evindex_insert(ppv_evindex *x, uint64_t fp);
+
+/* Inline: every event of a month takes these paths, ten million times. */
+
+/* Where a fingerprint's probe starts; to prefetch it ahead of use too. */
+static inline size_t
+ppv_evindex_slot(const ppv_evindex *x, uint64_t h)
+{
+	return (size_t)(((unsigned __int128)h * x->n) >> 64);
+}
+
+static inline const ppv_evslot *
+ppv_evindex_home(const ppv_evindex *x, uint64_t h)
+{
+	return &x->slot[ppv_evindex_slot(x, h)];
+}
+
 /* The slot of a fingerprint (never 0), or NULL. Valid until the next add. */
-ppv_evslot *ppv_evindex_find(const ppv_evindex *x, uint64_t fp);
+static inline ppv_evslot *
+ppv_evindex_find(const ppv_evindex *x, uint64_t h)
+{
+	for (size_t i = ppv_evindex_slot(x, h), d = 0;; i = i + 1 == x->n ? 0 : i + 1, d++) {
+		uint64_t id = x->slot[i].id;
+		if (!id)
+			return NULL;
+		size_t want = ppv_evindex_slot(x, id);
+		/* an entry nearer its home than we are to ours: it would be here */
+		if ((i >= want ? i - want : i + x->n - want) < d)
+			return NULL;
+		if (id == h)
+			return &x->slot[i];
+	}
+}
+
 /* The slot of a fingerprint, new (*fresh 1, all but id zero) or not. */
-ppv_evslot *ppv_evindex_add(ppv_evindex *x, uint64_t fp, int *fresh);
-/* Where a fingerprint's probe starts: to prefetch it ahead of use. */
-const ppv_evslot *ppv_evindex_home(const ppv_evindex *x, uint64_t fp);
+static inline ppv_evslot *
+ppv_evindex_add(ppv_evindex *x, uint64_t h, int *fresh)
+{
+	ppv_evslot *s = ppv_evindex_find(x, h);
+
+	*fresh = !s;
+	return s ? s : ppv_evindex_insert(x, h);
+}
 
 #endif

@@ -100,9 +100,10 @@ fix(struct batch *b)
 /* What makes two rows the same event: the values as parsed, so 12.5 and
  * 12.50, unix and RFC 3339 times, or an empty extra column do not differ. */
 static uint32_t
-event_fp(struct AVMurMur3 *mm, const ppv_event *v, const char *viewer)
+event_fp(struct AVMurMur3 *mm, const ppv_event *v, const char *viewer, const size_t len[10])
 {
 	const char *s[] = { v->id, v->creator, v->country, v->platform, v->ref, viewer, v->cur };
+	const size_t sl[] = { len[0], len[2], len[6], len[8], len[9], len[7], 3 };
 	const int64_t n[] = { v->t, v->amount, v->kind };
 	uint8_t buf[1024], fp[16], *p = buf;
 	uint32_t h;
@@ -112,7 +113,7 @@ event_fp(struct AVMurMur3 *mm, const ppv_event *v, const char *viewer)
 	p += sizeof n;
 	av_murmur3_init_seeded(mm, 0x726f77ULL);
 	for (size_t i = 0; i < sizeof s / sizeof *s; i++) {
-		size_t k = strlen(s[i]) + 1;
+		size_t k = sl[i] + 1;
 		if ((size_t)(buf + sizeof buf - p) < k) {
 			av_murmur3_update(mm, buf, (size_t)(p - buf));
 			p = buf;
@@ -137,10 +138,10 @@ row(ppv_evread *r, struct batch *b, const int *col)
 	ppv_csv *c = r->csv;
 	ppv_evrec *x = &b->r[b->n++];
 	const char *f[10];
+	size_t len[10];
 	char err[512];
 
-	for (int i = 0; i < 10; i++)
-		f[i] = ppv_csv_field(c, col[i]);
+	ppv_csv_fields(c, col, 10, f, len);
 	x->line = ppv_csv_line(c);
 	x->error = x->row = x->raw = NULL;
 	x->rawlen = 0;
@@ -158,8 +159,8 @@ row(ppv_evread *r, struct batch *b, const int *col)
 		x->v.id = x->v.creator = x->v.country = x->v.platform = x->v.ref = NULL;
 		return;
 	}
-	x->v.body = event_fp(r->mm, &x->v, f[7]);
-	x->id_fp = fp_with(r->mm, x->v.id, strlen(x->v.id));
+	x->v.body = event_fp(r->mm, &x->v, f[7], len);
+	x->id_fp = fp_with(r->mm, x->v.id, len[0]);
 	/* the row once; its fields point into it (a missing column: offset 0, "") */
 	size_t rn;
 	const char *raw = ppv_csv_row(c, &rn);
