@@ -27,10 +27,11 @@ slots_free(ppv_evslot *t, size_t n)
 		munmap(t, n * sizeof *t);
 }
 
+/* A fingerprint's home among n slots: ppv_evindex_slot for a table being built. */
 static size_t
 home(size_t n, uint64_t h)
 {
-	return (size_t)(((unsigned __int128)h * n) >> 64);  /* as ppv_evindex_slot */
+	return ppv_evindex_slot(&(ppv_evindex){ .n = n }, h);
 }
 
 /* How far a slot's entry sits from where it would like to be. */
