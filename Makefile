@@ -33,7 +33,8 @@ PKGS = libavformat libavcodec libavfilter libavutil libcrypto libpcre2-8 zlib
 # in CI, never in a user's or a distribution's build with another compiler.
 WERROR ?=
 WARN = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra $(WERROR) \
-       -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+       -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+       -Wno-missing-field-initializers   # option tables leave their last fields out
 ALL_CFLAGS = $(CFLAGS) $(WARN) -Ilib $(PKG_CFLAGS) -DPPV_VERSION='"$(VERSION)"' -MMD -MP
 # --as-needed: each binary loads only the libraries it calls (ppv-mint no FFmpeg codecs)
 ALL_LIBS = -Wl,--as-needed $(PKG_LIBS) $(CSV_LIBS) -lm

@@ -1,4 +1,4 @@
-/* inject.c: a TS filter that adds an SCTE-35 PID to the PMT and sends splice_insert cues ahead of each break. */
+/* inject.c: a TS filter that adds an SCTE-35 PID to the PMT and sends splice_insert cues ahead of each break; and the cues a TS carries, read out. */
 #include "inject.h"
 
 #include <inttypes.h>
@@ -145,22 +145,9 @@ send_cue(struct injector *j, const ppv_break *b, bool out)
 	static ppv_scte35 c;
 	uint8_t sec[PPV_SCTE35_MAX];
 
-	ppv_scte35_init(&c);
-	c.command_type = PPV_SPLICE_INSERT;
-	ppv_splice_event *e = &c.insert;
-	e->event_id = b->event_id;
-	e->out_of_network = out;
-	e->program_splice = true;
-	e->time.specified = true;
-	e->time.pts = (j->first_pts + b->at + (out ? 0 : b->duration)) % PTS_WRAP;
-	if (out) {
-		e->has_duration = true;
-		e->auto_return = true;
-		e->duration = b->duration;
-	}
-	e->unique_program_id = 1;
-	e->avail_num = 1;
-	e->avails_expected = 1;
+	ppv_scte35_insert(&c, b->event_id, out, j->first_pts + b->at + (out ? 0 : b->duration),
+			  out ? b->duration : PPV_TS_NOPTS, true);
+	c.insert.avail_num = c.insert.avails_expected = 1;
 	long n = ppv_scte35_encode(&c, sec, sizeof sec);
 	size_t np = ppv_ts_packetize(sec, (size_t)n, (uint16_t)j->cue_pid, &j->cue_cc, j->pkt, sizeof j->pkt);
 	put(j, j->pkt, np * PPV_TS_PACKET);
@@ -204,11 +191,10 @@ clock_tick(struct injector *j, uint64_t raw)
 }
 
 static void
-packet(struct injector *j, const uint8_t *p)
+packet(struct injector *j, const uint8_t *p, const ppv_tspkt *pk)
 {
-	ppv_tspkt k;
+	ppv_tspkt k = *pk;
 
-	ppv_ts_parse(p, &k);
 	if (k.pid == 0) {
 		ppv_section_feed(&j->pat, &k, on_pat, j);
 	} else if (k.pid == j->pmt_pid) {
@@ -234,40 +220,27 @@ int
 ppv_inject(const ppv_inject_cfg *cfg, ppv_input *in, FILE *out)
 {
 	static struct injector j;
-	static uint8_t buf[PPV_TS_PACKET * 2048];
-	size_t have = 0, got, skipped = 0;
-	uint64_t npk = 0;
+	static ppv_tsin r;
 	ppv_progress prog;
+	ppv_tspkt k;
+	uint8_t *p;
+	int rc;
 
 	memset(&j, 0, sizeof j);
 	j.cfg = cfg;
 	j.out = out;
 	j.name = ppv_input_name(in);
 	j.pmt_pid = j.cue_pid = j.clock_pid = -1;
+	ppv_tsin_init(&r, in);
 	ppv_progress_start(&prog, "packets");
-	while ((got = ppv_input_read(in, buf + have, sizeof buf - have)) > 0) {
-		have += got;
-		size_t at = 0;
-		while (have - at >= PPV_TS_PACKET) {
-			if (buf[at] != 0x47) {
-				if (npk == 0 && skipped == 0 && at == 0)
-					ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", j.name);
-				at++, skipped++;
-				continue;
-			}
-			packet(&j, buf + at);
-			at += PPV_TS_PACKET;
-			npk++;
-		}
-		memmove(buf, buf + at, have - at);
-		have -= at;
-		ppv_progress_tick(&prog, npk);
+	while ((rc = ppv_tsin_next(&r, &p, &k)) > 0) {
+		packet(&j, p, &k);
+		ppv_progress_tick(&prog, r.scan.packets);
 	}
-	ppv_progress_end(&prog, npk);
-	if (have)
-		ppv_warn("%s: %zu bytes of a truncated last packet dropped", j.name, have);
-	if (skipped)
-		ppv_warn("%s: %zu bytes out of sync skipped", j.name, skipped);
+	if (rc < 0)
+		ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", j.name);
+	ppv_progress_end(&prog, r.scan.packets);
+	ppv_tsin_report(&r);
 	if (!j.have_pmt)
 		ppv_die(PPV_ERR, "%s: no PAT/PMT found: is this an MPEG transport stream?", j.name);
 	if (j.next < 2 * cfg->nbreaks) {
@@ -277,4 +250,82 @@ ppv_inject(const ppv_inject_cfg *cfg, ppv_input *in, FILE *out)
 		return PPV_FAIL;
 	}
 	return PPV_OK;
+}
+
+/* reading the cues out ----------------------------------------------------- */
+
+struct scan {
+	int pmt_pid;
+	uint16_t pid;
+	uint64_t packet;
+	ppv_cue_fn fn;
+	void *ctx;
+	uint8_t is_cue[8192];
+	ppv_secbuf psi, *cues[8192];
+	ppv_pmt pmt;
+};
+
+static void
+scan_pat(void *ctx, const uint8_t *s, size_t n)
+{
+	struct scan *t = ctx;
+	int pid = ppv_pat_pmt_pid(s, n);
+
+	if (pid >= 0)
+		t->pmt_pid = pid;
+}
+
+static void
+scan_pmt(void *ctx, const uint8_t *s, size_t n)
+{
+	struct scan *t = ctx;
+
+	if (ppv_pmt_parse(s, n, &t->pmt) < 0)
+		return;
+	for (int i = 0; i < t->pmt.nes; i++)
+		if (t->pmt.es[i].stream_type == PPV_ST_SCTE35)
+			t->is_cue[t->pmt.es[i].pid] = 1;
+}
+
+static void
+scan_cue(void *ctx, const uint8_t *s, size_t n)
+{
+	struct scan *t = ctx;
+
+	if (s[0] == 0xfc)
+		t->fn(t->ctx, t->pid, t->packet, s, n);
+}
+
+int
+ppv_cues_scan(ppv_input *in, ppv_cue_fn fn, void *ctx)
+{
+	static struct scan t;
+	static ppv_tsin r;
+	ppv_tspkt k;
+	uint8_t *p;
+	int rc;
+
+	memset(&t, 0, sizeof t);
+	t.pmt_pid = -1;
+	t.fn = fn;
+	t.ctx = ctx;
+	ppv_tsin_init(&r, in);
+	while ((rc = ppv_tsin_next(&r, &p, &k)) > 0) {
+		t.packet = r.scan.packets;
+		if (k.pid == 0) {
+			ppv_section_feed(&t.psi, &k, scan_pat, &t);
+		} else if (k.pid == t.pmt_pid) {
+			ppv_section_feed(&t.psi, &k, scan_pmt, &t);
+		} else if (t.is_cue[k.pid]) {
+			if (!t.cues[k.pid])
+				t.cues[k.pid] = ppv_xcalloc(1, sizeof *t.cues[0]);
+			t.pid = k.pid;
+			ppv_section_feed(t.cues[k.pid], &k, scan_cue, &t);
+		}
+	}
+	if (rc == 0)
+		ppv_tsin_report(&r);
+	for (int i = 0; i < 8192; i++)
+		free(t.cues[i]);
+	return rc;
 }

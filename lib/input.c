@@ -361,6 +361,31 @@ ppv_input_item(ppv_input *in, char **line)
 	return n;
 }
 
+char **
+ppv_input_items(const char *path, size_t *n)
+{
+	ppv_input *in = ppv_input_open(path);
+	char **v = NULL, *line;
+	size_t cap = 0;
+
+	*n = 0;
+	while (ppv_input_item(in, &line) >= 0) {
+		if (*n == cap)
+			v = ppv_xrealloc(v, (cap = cap ? 2 * cap : 64) * sizeof *v);
+		v[(*n)++] = ppv_xstrdup(line);
+	}
+	ppv_input_close(in);
+	return v;
+}
+
+void
+ppv_input_items_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void
 ppv_input_long_lines(ppv_input *in)
 {

@@ -20,6 +20,10 @@ void ppv_input_long_lines(ppv_input *in);
  * blanks and CR cut, blank lines and # comments skipped; as ppv_input_line
  * returns otherwise. */
 ssize_t ppv_input_item(ppv_input *in, char **line);
+/* Every item of a file (NULL or "-": stdin), read whole: for a list whose
+ * length decides how it is worked. */
+char **ppv_input_items(const char *path, size_t *n);
+void ppv_input_items_free(char **v, size_t n);
 /* Up to n bytes; 0 at end of input. */
 size_t ppv_input_read(ppv_input *in, void *buf, size_t n);
 const char *ppv_input_name(const ppv_input *in);

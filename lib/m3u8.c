@@ -80,53 +80,7 @@ ppv_m3u8_fmt_secs(int64_t us, char *buf)
 	return buf;
 }
 
-int
-ppv_pdt_parse(const char *s, int64_t *ms)
-{
-	int y, mo, d, h, mi, sec, n = 0;
 
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
-		return -1;
-	s += n;
-	int64_t frac = 0, scale = 1000;
-	if (*s == '.' || *s == ',') {
-		for (s++; *s >= '0' && *s <= '9'; s++) {
-			if (scale > 1) {
-				scale /= 10;
-				frac += (*s - '0') * scale;
-			}
-		}
-	}
-	int64_t off = 0;
-	if (*s == 'Z' || *s == 'z') {
-		s++;
-	} else if (*s == '+' || *s == '-') {
-		int oh, om = 0, sign = *s == '-' ? -1 : 1;
-		if (sscanf(s + 1, "%2d:%2d", &oh, &om) < 1 && sscanf(s + 1, "%2d%2d", &oh, &om) < 1)
-			return -1;
-		off = sign * (oh * 3600 + om * 60);
-		s += strlen(s);
-	}
-	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return -1;
-	int64_t days = ppv_days_from_civil(y, (unsigned)mo, (unsigned)d);
-	*ms = ((days * 86400 + h * 3600 + mi * 60 + sec) - off) * 1000 + frac;
-	return 0;
-}
-
-char *
-ppv_pdt_format(int64_t ms, char *buf)
-{
-	int64_t s = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-	int64_t rem = ms - s * 1000, days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
-	int64_t sod = s - days * 86400, y;
-	unsigned mo, d;
-
-	ppv_civil_from_days(days, &y, &mo, &d);
-	sprintf(buf, "%04" PRId64 "-%02u-%02uT%02d:%02d:%02d.%03dZ", y, mo, d, (int)(sod / 3600),
-		(int)(sod / 60 % 60), (int)(sod % 60), (int)rem);
-	return buf;
-}
 
 int
 ppv_m3u8_attr(const char *tag, const char *name, char *out, size_t cap)

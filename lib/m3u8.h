@@ -80,8 +80,6 @@ int ppv_m3u8_attr(const char *tag, const char *name, char *out, size_t cap);
 int ppv_m3u8_secs(const char *s, int64_t *us);
 /* Microseconds as "%.3f" without floating point. */
 char *ppv_m3u8_fmt_secs(int64_t us, char *buf);
-int ppv_pdt_parse(const char *s, int64_t *ms);
-char *ppv_pdt_format(int64_t ms, char *buf);
 
 /* Whether a URI is absolute (scheme: or /) and so left alone. */
 bool ppv_uri_absolute(const char *uri);

@@ -2,7 +2,9 @@
 #include "scte35.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bits.h"
 #include "bytes.h"
@@ -10,6 +12,7 @@
 #include "codec.h"
 #include "json.h"
 #include "ts.h"
+#include "when.h"
 
 void
 ppv_scte35_init(ppv_scte35 *c)
@@ -19,6 +22,59 @@ ppv_scte35_init(ppv_scte35 *c)
 	c->tier = 0xfff;
 	c->cw_index = 0xff;
 	c->insert.event_id_compliance = true;
+}
+
+void
+ppv_scte35_insert(ppv_scte35 *c, uint32_t event_id, bool out, uint64_t pts, uint64_t duration,
+		  bool auto_return)
+{
+	ppv_splice_event *e = &c->insert;
+
+	ppv_scte35_init(c);
+	c->command_type = PPV_SPLICE_INSERT;
+	e->event_id = event_id;
+	e->out_of_network = out;
+	e->program_splice = true;
+	e->unique_program_id = 1;
+	e->immediate = pts == PPV_TS_NOPTS;
+	e->time.specified = !e->immediate;
+	e->time.pts = e->immediate ? 0 : pts & ((UINT64_C(1) << 33) - 1);
+	e->has_duration = out && duration != PPV_TS_NOPTS;
+	e->duration = e->has_duration ? duration : 0;
+	e->auto_return = e->has_duration && auto_return;
+}
+
+/* The segmentation_type_ids whose descriptors carry segment_num and
+ * segments_expected' sub-segment fields (SCTE 35 table 23). */
+static bool
+has_sub_segments(uint8_t type)
+{
+	return type == 0x34 || type == 0x36 || type == 0x38 || type == 0x3a || type == 0x44 || type == 0x46;
+}
+
+int
+ppv_scte35_add_segmentation(ppv_scte35 *c, uint8_t type, uint32_t event_id, uint64_t duration,
+			    uint8_t upid_type, const uint8_t *upid, uint8_t upid_len)
+{
+	if (c->ndesc >= PPV_SCTE35_MAX_DESC)
+		return -1;
+	ppv_splice_desc *d = &c->desc[c->ndesc++];
+	ppv_splice_seg *s = &d->u.seg;
+	d->tag = PPV_DESC_SEGMENTATION;
+	d->identifier = PPV_SCTE35_CUEI;
+	d->known = true;
+	s->event_id = event_id;
+	s->event_id_compliance = true;
+	s->program = true;
+	s->delivery_not_restricted = true;
+	s->has_duration = duration != PPV_TS_NOPTS;
+	s->duration = s->has_duration ? duration : 0;
+	s->upid_type = upid_type;
+	s->upid_len = upid_len;
+	s->upid = upid;
+	s->type_id = type;
+	s->has_sub = has_sub_segments(type);
+	return 0;
 }
 
 static ppv_splice_time
@@ -545,48 +601,7 @@ ppv_scte35_break(uint8_t t)
 	return 0;
 }
 
-char *
-ppv_ticks_format(uint64_t ticks, char *buf)
-{
-	uint64_t us = (ticks * 100 + 4) / 9;
 
-	sprintf(buf, "%" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
-	return buf;
-}
-
-int
-ppv_ticks_parse(const char *s, uint64_t *ticks)
-{
-	uint64_t ip = 0, us = 0;
-	int digits = 0, frac = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s >= '0' && *s <= '9'; s++, digits++) {
-		if (ip > UINT64_C(1) << 40)
-			return -1;
-		ip = ip * 10 + (uint64_t)(*s - '0');
-	}
-	if (*s == 't' && s[1] == '\0' && digits) {
-		*ticks = ip;
-		return 0;
-	}
-	if (*s == '.') {
-		for (s++; *s >= '0' && *s <= '9'; s++, frac++)
-			if (frac < 6)
-				us = us * 10 + (uint64_t)(*s - '0');
-			else if (frac == 6 && *s >= '5')
-				us++;
-		if (frac == 0)
-			return -1;
-		for (int i = frac; i < 6; i++)
-			us *= 10;
-	}
-	if (*s || !digits)
-		return -1;
-	*ticks = ip * 90000 + (us * 9 + 50) / 100;
-	return 0;
-}
 
 const char *
 ppv_scte35_command_name(uint8_t type)
@@ -656,6 +671,44 @@ const char *
 ppv_scte35_upid_name(uint8_t type)
 {
 	return type < sizeof upid_names / sizeof upid_names[0] ? upid_names[type] : "Reserved";
+}
+
+/* The names people type for the same types, in the same order. */
+static const char *const upid_short[] = {
+	"none", "user", "isci", "adid", "umid", "isan-old", "isan", "tid", "ti", "adi",
+	"eidr", "atsc", "mpu", "mid", "ads", "uri", "uuid", "scr",
+};
+
+int
+ppv_scte35_upid_arg(const char *arg, uint8_t *type, uint8_t *upid, size_t cap)
+{
+	const char *colon = strchr(arg, ':');
+	if (!colon || colon == arg)
+		return -1;
+	size_t tl = (size_t)(colon - arg);
+	int t = -1;
+	for (size_t i = 0; i < sizeof upid_short / sizeof *upid_short; i++)
+		if (strlen(upid_short[i]) == tl && !strncasecmp(arg, upid_short[i], tl))
+			t = (int)i;
+	if (t < 0) {
+		char num[8], *end;
+		if (tl >= sizeof num)
+			return -1;
+		memcpy(num, arg, tl);
+		num[tl] = '\0';
+		long v = strtol(num, &end, 0);
+		if (*end || v < 0 || v > 255)
+			return -1;
+		t = (int)v;
+	}
+	const char *h = colon + 1;
+	if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
+		h += 2;
+	long n = ppv_hex_decode(upid, cap < 255 ? cap : 255, h, strlen(h));
+	if (n < 0)
+		return -1;
+	*type = (uint8_t)t;
+	return (int)n;
 }
 
 static void

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ts.h"
+
 #define PPV_SCTE35_MAX 4096          /* 12-bit section_length + 3 */
 #define PPV_SCTE35_MAX_DESC 682      /* a descriptor takes at least 6 bytes */
 #define PPV_SCTE35_CUEI 0x43554549u
@@ -130,6 +132,18 @@ int ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size
 long ppv_scte35_encode(const ppv_scte35 *c, uint8_t *out, size_t cap);
 /* A fresh cue: protocol 0, tier 0xfff, sap_type 3 (unspecified). */
 void ppv_scte35_init(ppv_scte35 *c);
+/* A fresh program splice_insert: out of the network for duration ticks
+ * (PPV_TS_NOPTS: no duration), ending by itself when auto_return, or back
+ * in; at pts (wrapped to 33 bits), or at once when pts is PPV_TS_NOPTS. */
+void ppv_scte35_insert(ppv_scte35 *c, uint32_t event_id, bool out, uint64_t pts, uint64_t duration,
+		       bool auto_return);
+/* Adds a segmentation descriptor of the program; upid must outlive c.
+ * -1 when the cue holds no more descriptors. */
+int ppv_scte35_add_segmentation(ppv_scte35 *c, uint8_t type, uint32_t event_id, uint64_t duration,
+				uint8_t upid_type, const uint8_t *upid, uint8_t upid_len);
+/* A UPID given as TYPE:HEX, TYPE a number or a short name (ti, adi, uri,
+ * mid, eidr, uuid...): its type and length, -1 when it is not one. */
+int ppv_scte35_upid_arg(const char *arg, uint8_t *type, uint8_t *upid, size_t cap);
 /* Reads a cue written as base64 or 0x-hex (either case, spaces ignored). */
 long ppv_scte35_text(const char *s, uint8_t *out, size_t cap);
 /* One JSON object, no newline. */
@@ -144,9 +158,5 @@ void ppv_scte35_hex(char *out, const uint8_t *p, size_t n);
 /* What a segmentation_type_id means for an ad break: 1 it opens one (break,
  * advertisement, placement opportunity, ad block), -1 it closes one, 0 neither. */
 int ppv_scte35_break(uint8_t type_id);
-/* 90 kHz ticks as seconds with 6 decimals, rounded. */
-char *ppv_ticks_format(uint64_t ticks, char *buf);
-/* Seconds with up to 6 decimals (or "Nt" for ticks) to 90 kHz ticks. */
-int ppv_ticks_parse(const char *s, uint64_t *ticks);
 
 #endif

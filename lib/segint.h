@@ -91,7 +91,7 @@ struct segmenter {
 	/* the TS packets in hand, from the input or from libavformat's muxer */
 	uint8_t tsbuf[PPV_TS_PACKET * 4096];
 	size_t have;
-	uint64_t npk, skipped;
+	ppv_tsscan scan;
 	/* stdin for libavformat: what was read to tell TS from the rest, then more */
 	ppv_input *src;
 	uint8_t *peek;

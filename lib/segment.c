@@ -817,18 +817,21 @@ ppv_seg_ts_feed(struct segmenter *s)
 	ppv_tspkt k;
 
 	size_t at = 0, span = 0, spanlen = 0;
-	while (s->have - at >= PPV_TS_PACKET) {
-		uint8_t *p = s->tsbuf + at;
-		if (p[0] != 0x47 || ppv_ts_parse(p, &k) < 0) {
-			if (s->npk == 0 && s->skipped == 0)
-				ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", s->inname);
+	for (;;) {
+		uint64_t skipped = s->scan.skipped;
+		int rc = ppv_ts_next(&s->scan, s->tsbuf, s->have, &at, &k);
+		if (rc < 0)
+			ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", s->inname);
+		if (s->scan.skipped != skipped) {
+			/* what came before the lost bytes is whole: out with it */
 			if (spanlen && s->open)
 				ppv_seg_write(s, s->tsbuf + span, spanlen);
 			spanlen = 0;
-			at++, s->skipped++;
-			continue;
 		}
-		s->npk++;
+		if (rc == 0)
+			break;
+		at -= PPV_TS_PACKET;
+		uint8_t *p = s->tsbuf + at;
 		if (k.pid == 0) {
 			ppv_section_feed(&s->pat, &k, on_pat, s);
 			p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pat++ & 0x0f));
@@ -894,9 +897,9 @@ run_ts(struct segmenter *s, ppv_input *in)
 	while (!ppv_seg_stopping && (got = ppv_input_read(in, s->tsbuf + s->have, sizeof s->tsbuf - s->have)) > 0) {
 		s->have += got;
 		ppv_seg_ts_feed(s);
-		ppv_progress_tick(&prog, s->npk);
+		ppv_progress_tick(&prog, s->scan.packets);
 	}
-	ppv_progress_end(&prog, s->npk);
+	ppv_progress_end(&prog, s->scan.packets);
 }
 
 static void
@@ -904,14 +907,12 @@ ts_finish(struct segmenter *s)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
 
-	if (s->npk == 0)
+	if (s->scan.packets == 0)
 		ppv_die(PPV_ERR, "%s: no input", s->inname);
 	if (s->video_pid < 0)
 		ppv_die(PPV_ERR, "%s: no video stream in the PMT: nothing to cut at", s->inname);
 	if (!s->open && s->n == 0)
 		ppv_die(PPV_ERR, "%s: no keyframe found: nothing decodable to segment", s->inname);
-	if (s->have && !cfg->quiet)
-		ppv_warn("%s: %zu bytes of a truncated last packet dropped", s->inname, s->have);
-	if (s->skipped && !cfg->quiet)
-		ppv_warn("%s: %" PRIu64 " bytes out of sync skipped", s->inname, s->skipped);
+	if (!cfg->quiet)
+		ppv_ts_report(&s->scan, s->inname, s->have);
 }

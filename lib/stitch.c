@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "cli.h"
 #include "codec.h"
 #include "csvio.h"
 #include "m3u8.h"
+#include "progress.h"
 #include "scte35.h"
 #include "stitchint.h"
 #include "when.h"
@@ -264,23 +267,25 @@ breaks_given(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk *out, cha
 	size_t n = 0;
 
 	for (size_t i = 0; i < cfg->nbreaks; i++) {
-		const ppv_stitch_break *g = &cfg->breaks[i];
+		const ppv_break *g = &cfg->breaks[i];
+		int64_t at = ppv_ticks_to_us((int64_t)g->at);
+		int64_t dur = g->duration == PPV_BREAK_OPEN ? -1 : ppv_ticks_to_us((int64_t)g->duration);
 		int64_t t = 0, best_t = 0;
 		size_t best = 0;
 		for (size_t k = 0; k <= pl->nsegs; k++) {
-			if (llabs(t - g->at) < llabs(best_t - g->at))
+			if (llabs(t - at) < llabs(best_t - at))
 				best = k, best_t = t;
 			if (k < pl->nsegs)
 				t += pl->segs[k].dur;
 		}
-		struct brk b = { best, best, g->dur, best_t, g->id };
+		struct brk b = { best, best, dur, best_t, g->event_id };
 		if (cfg->replace) {
-			if (g->dur < 0) {
+			if (dur < 0) {
 				ppv_errf(err, cap, "%s: --replace with --at needs a duration (T/D)", pl->path);
 				return SIZE_MAX;
 			}
 			int64_t cov = 0;
-			while (b.e < pl->nsegs && cov + pl->segs[b.e].dur / 2 < g->dur)
+			while (b.e < pl->nsegs && cov + pl->segs[b.e].dur / 2 < dur)
 				cov += pl->segs[b.e++].dur;
 			b.want = cov;
 		}
@@ -420,17 +425,8 @@ cue_hex(char *out, uint32_t id, int64_t pts_us, int64_t dur_us, bool outcue)
 	static ppv_scte35 c;
 	uint8_t sec[PPV_SCTE35_MAX];
 
-	ppv_scte35_init(&c);
-	c.command_type = PPV_SPLICE_INSERT;
-	c.insert.event_id = id;
-	c.insert.out_of_network = outcue;
-	c.insert.program_splice = true;
-	c.insert.time.specified = true;
-	c.insert.time.pts = (uint64_t)ppv_us_to_ticks(pts_us) & ((UINT64_C(1) << 33) - 1);
-	if (outcue) {
-		c.insert.has_duration = c.insert.auto_return = true;
-		c.insert.duration = (uint64_t)ppv_us_to_ticks(dur_us);
-	}
+	ppv_scte35_insert(&c, id, outcue, (uint64_t)ppv_us_to_ticks(pts_us),
+			  outcue ? (uint64_t)ppv_us_to_ticks(dur_us) : PPV_TS_NOPTS, true);
 	ppv_scte35_hex(out, sec, (size_t)ppv_scte35_encode(&c, sec, sizeof sec));
 }
 
@@ -725,5 +721,119 @@ ppv_stitch(const ppv_stitch_cfg *cfg, const char *in, const char *out, char *err
 	free(pl->text);
 	ppv_m3u8_free(pl);
 	free(j.dec);
+	return rc;
+}
+
+/* a batch --------------------------------------------------------------- */
+
+/* Where an input's output goes under -o DIR: the same relative path. */
+static char *
+mirror(const char *dir, const char *in)
+{
+	while (in[0] == '/' || (in[0] == '.' && in[1] == '/'))
+		in += in[0] == '/' ? 1 : 2;
+	for (const char *p = in; *p; p++)
+		if ((p == in || p[-1] == '/') && p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]))
+			return NULL;
+	return ppv_xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", in);
+}
+
+/* > c/stitched.m3u8: the URIs must resolve from c/, where the shell put the
+ * output, as they would with -o; on a pipe, from here. */
+static char *
+stdout_dir(void)
+{
+	struct stat st;
+
+	if (fstat(STDOUT_FILENO, &st) < 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	char *real = realpath("/proc/self/fd/1", NULL), *dir = real ? ppv_dirname(real) : NULL;
+	free(real);
+	return dir;
+}
+
+/* Worker w of jobs takes inputs w, w + jobs, ...; 0 is this process. */
+static int
+work(const ppv_stitch_cfg *cfg, char *const *in, size_t nin, const char *output, bool dir,
+     size_t w, size_t jobs)
+{
+	ppv_progress prog;
+	char err[1024];
+	int rc = PPV_OK;
+
+	ppv_progress_start(&prog, w == 0 ? "playlists" : NULL);
+	for (size_t i = w; i < nin; i += jobs) {
+		char *out = dir ? mirror(output, in[i]) : ppv_xstrdup(output ? output : "-");
+		if (!out) {
+			ppv_warn("%s: a path with '..' cannot be mirrored under %s", in[i], output);
+			rc = PPV_FAIL;
+			continue;
+		}
+		if (ppv_stitch(cfg, in[i], out, err, sizeof err) < 0) {
+			ppv_warn("%s", err);
+			rc = PPV_FAIL;
+		}
+		free(out);
+		if (w == 0)
+			ppv_progress_tick(&prog, i + 1);
+	}
+	if (w == 0)
+		ppv_progress_end(&prog, nin);
+	return rc;
+}
+
+int
+ppv_stitch_batch(ppv_stitch_cfg *cfg, char *const *in, size_t nin, const char *output, long jobs)
+{
+	struct stat st;
+	bool dir = output && (nin > 1 || output[strlen(output) - 1] == '/' ||
+			      (stat(output, &st) == 0 && S_ISDIR(st.st_mode)));
+
+	if (nin > 1 && !output)
+		ppv_die(PPV_ERR, "%zu playlists: give -o DIR to write them", nin);
+	char *here = output ? NULL : stdout_dir();
+	cfg->stdout_dir = here;
+	/* a big batch uses every core; with impressions one worker keeps
+	 * their order the same run after run */
+	if (jobs == 0)
+		jobs = cfg->impressions || nin < 64 ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1 || cfg->live)
+		jobs = 1;
+	if ((size_t)jobs > nin)
+		jobs = (long)nin;
+	pid_t *kids = ppv_xcalloc((size_t)jobs, sizeof *kids);
+	size_t me = 0;
+	fflush(NULL);
+	for (long w = 1; w < jobs; w++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			ppv_die(PPV_ERR, "fork:");
+		if (pid == 0) {
+			me = (size_t)w;
+			break;
+		}
+		kids[w] = pid;
+	}
+	/* a batch syncs the disk once at the end, not twice a playlist */
+	ppv_atomic_defer_sync(nin > 1);
+	int rc = work(cfg, in, nin, output, dir, me, (size_t)jobs);
+	if (me > 0) {
+		if (ppv_atomic_sync() < 0 || (cfg->impressions && fclose(cfg->impressions) == EOF))
+			rc = PPV_ERR;
+		fflush(NULL);
+		_exit(rc);
+	}
+	for (long w = 1; w < jobs; w++) {
+		int ws;
+		if (waitpid(kids[w], &ws, 0) < 0 || !WIFEXITED(ws))
+			rc = PPV_ERR;
+		else if (WEXITSTATUS(ws) > rc)
+			rc = WEXITSTATUS(ws);
+	}
+	free(kids);
+	free(here);
+	cfg->stdout_dir = NULL;
+	if (ppv_atomic_sync() < 0)
+		ppv_die(PPV_ERR, "%s: sync:", output);
 	return rc;
 }

@@ -7,17 +7,13 @@
 #include <stdio.h>
 
 #include "adcat.h"
-
-typedef struct {
-	int64_t at, dur;            /* microseconds; dur -1: as long as the ads */
-	uint32_t id;
-} ppv_stitch_break;
+#include "breaks.h"
 
 typedef struct {
 	const char *ad;             /* one ad for every break */
 	const ppv_adcat *cat;       /* or a catalog to choose from */
 	const char *slate;          /* fills what the ads leave */
-	const ppv_stitch_break *breaks;   /* none: the cue markers in the playlist */
+	const ppv_break *breaks;    /* sorted; none: the cue markers in the playlist */
 	size_t nbreaks;
 	bool replace, interstitials, live;
 	const char *state;          /* live: what earlier refreshes placed */
@@ -33,6 +29,11 @@ typedef struct {
  * master's variants are written beside it). 0, or -1 with "file:line:
  * what" in err. */
 int ppv_stitch(const ppv_stitch_cfg *cfg, const char *in, const char *out, char *err, size_t errcap);
+/* Stitches each input into output: stdout (NULL or "-") or a file for one
+ * input, a directory that mirrors the inputs' paths for one or more; jobs
+ * processes at once (0: one per core for 64 inputs or more, one with
+ * impressions or --live). An exit code; each failure is warned. */
+int ppv_stitch_batch(ppv_stitch_cfg *cfg, char *const *in, size_t nin, const char *output, long jobs);
 /* Frees the playlists cached across calls (ads, slate). */
 void ppv_stitch_done(void);
 

@@ -1,12 +1,14 @@
 /* ts.c: MPEG-TS packets: header fields, PSI sections reassembled per PID, PAT/PMT and PES timestamps. */
 #include "ts.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <libavutil/bswap.h>
 #include <libavutil/crc.h>
 
 #include "bytes.h"
+#include "cli.h"
 
 int
 ppv_ts_parse(const uint8_t *p, ppv_tspkt *k)
@@ -26,6 +28,71 @@ ppv_ts_parse(const uint8_t *p, ppv_tspkt *k)
 	k->payload = p + off;
 	k->plen = k->has_payload ? PPV_TS_PACKET - off : 0;
 	return 0;
+}
+
+int
+ppv_ts_next(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, ppv_tspkt *k)
+{
+	size_t i = *at;
+
+	while (have - i >= PPV_TS_PACKET) {
+		if (ppv_ts_parse(buf + i, k) == 0) {
+			s->packets++;
+			*at = i + PPV_TS_PACKET;
+			return 1;
+		}
+		if (s->packets == 0 && s->skipped == 0)
+			return -1;
+		/* lost sync: on to the next 0x47 */
+		const uint8_t *q = memchr(buf + i + 1, 0x47, have - i - 1);
+		size_t to = q ? (size_t)(q - buf) : have;
+		s->skipped += to - i;
+		i = to;
+	}
+	*at = i;
+	return 0;
+}
+
+void
+ppv_ts_report(const ppv_tsscan *s, const char *name, size_t left)
+{
+	if (left)
+		ppv_warn("%s: %zu bytes of a truncated last packet dropped", name, left);
+	if (s->skipped)
+		ppv_warn("%s: %" PRIu64 " bytes out of sync skipped", name, s->skipped);
+}
+
+void
+ppv_tsin_init(ppv_tsin *r, ppv_input *in)
+{
+	r->in = in;
+	r->scan = (ppv_tsscan){ 0 };
+	r->have = r->at = 0;
+}
+
+int
+ppv_tsin_next(ppv_tsin *r, uint8_t **p, ppv_tspkt *k)
+{
+	for (;;) {
+		int rc = ppv_ts_next(&r->scan, r->buf, r->have, &r->at, k);
+		if (rc != 0) {
+			*p = r->buf + r->at - PPV_TS_PACKET;
+			return rc;
+		}
+		memmove(r->buf, r->buf + r->at, r->have - r->at);
+		r->have -= r->at;
+		r->at = 0;
+		size_t got = ppv_input_read(r->in, r->buf + r->have, sizeof r->buf - r->have);
+		if (got == 0)
+			return 0;
+		r->have += got;
+	}
+}
+
+void
+ppv_tsin_report(const ppv_tsin *r)
+{
+	ppv_ts_report(&r->scan, ppv_input_name(r->in), r->have - r->at);
 }
 
 static size_t

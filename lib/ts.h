@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "input.h"
+
 #define PPV_TS_PACKET 188
 #define PPV_TS_NOPTS UINT64_MAX
 
@@ -21,6 +23,39 @@ typedef struct {
 /* -1 when the packet does not start with the sync byte or its adaptation
  * field overruns it. */
 int ppv_ts_parse(const uint8_t *p, ppv_tspkt *k);
+
+/* Packets found in a byte stream, with the one policy for lost sync: the
+ * stream must start with a packet; after that, bytes up to the next sync
+ * byte that starts a well-formed packet are skipped and counted. */
+typedef struct {
+	uint64_t packets;           /* packets found */
+	uint64_t skipped;           /* bytes skipped to regain sync */
+} ppv_tsscan;
+
+/* The next packet in buf[*at, have): 1 with *k parsed and *at just past
+ * the packet; 0 when fewer than a packet's bytes are left, *at at them;
+ * -1 when the stream's first bytes are not a packet. */
+int ppv_ts_next(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, ppv_tspkt *k);
+/* Warns, naming the stream, of a truncated last packet (left bytes) and of
+ * the bytes skipped to regain sync. */
+void ppv_ts_report(const ppv_tsscan *s, const char *name, size_t left);
+
+/* The same over an input read in blocks. */
+typedef struct {
+	ppv_input *in;
+	ppv_tsscan scan;
+	size_t have, at;
+	uint8_t buf[PPV_TS_PACKET * 2048];
+} ppv_tsin;
+
+/* in stays the caller's to close. */
+void ppv_tsin_init(ppv_tsin *r, ppv_input *in);
+/* 1 with *p the next packet (the reader's, writable until the next call)
+ * and *k parsed; 0 at the end of the input; -1 when the input does not
+ * start with a packet. */
+int ppv_tsin_next(ppv_tsin *r, uint8_t **p, ppv_tspkt *k);
+/* ppv_ts_report for the input, once it has ended. */
+void ppv_tsin_report(const ppv_tsin *r);
 
 /* One PSI section being reassembled across packets of a PID. */
 typedef struct {

@@ -1,4 +1,4 @@
-/* when.c: parse and print instants and durations without the C library's time zone state. */
+/* when.c: instants, playlist dates, durations and media time, parsed and printed without the C library's time zone state. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -214,4 +214,109 @@ ppv_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+char *
+ppv_ticks_format(uint64_t ticks, char *buf)
+{
+	uint64_t us = (ticks * 100 + 4) / 9;
+
+	sprintf(buf, "%" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
+	return buf;
+}
+
+int
+ppv_ticks_parse(const char *s, uint64_t *ticks)
+{
+	uint64_t ip = 0, us = 0;
+	int digits = 0, frac = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (ip > UINT64_C(1) << 40)
+			return -1;
+		ip = ip * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s == 't' && s[1] == '\0' && digits) {
+		*ticks = ip;
+		return 0;
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, frac++)
+			if (frac < 6)
+				us = us * 10 + (uint64_t)(*s - '0');
+			else if (frac == 6 && *s >= '5')
+				us++;
+		if (frac == 0)
+			return -1;
+		for (int i = frac; i < 6; i++)
+			us *= 10;
+	}
+	if (*s || !digits)
+		return -1;
+	*ticks = ip * 90000 + (us * 9 + 50) / 100;
+	return 0;
+}
+
+/* Media time as people write it: 600, 600.5, 90000t, 10m, 1h2m3s. */
+int
+ppv_media_time_parse(const char *s, uint64_t *ticks)
+{
+	int64_t ms;
+
+	if (ppv_ticks_parse(s, ticks) == 0)
+		return 0;
+	if (ppv_duration_parse_ms(s, &ms) < 0 || ms < 0)
+		return -1;
+	*ticks = (uint64_t)ms * 90;
+	return 0;
+}
+
+int
+ppv_pdt_parse(const char *s, int64_t *ms)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+		return -1;
+	s += n;
+	int64_t frac = 0, scale = 1000;
+	if (*s == '.' || *s == ',') {
+		for (s++; *s >= '0' && *s <= '9'; s++) {
+			if (scale > 1) {
+				scale /= 10;
+				frac += (*s - '0') * scale;
+			}
+		}
+	}
+	int64_t off = 0;
+	if (*s == 'Z' || *s == 'z') {
+		s++;
+	} else if (*s == '+' || *s == '-') {
+		int oh, om = 0, sign = *s == '-' ? -1 : 1;
+		if (sscanf(s + 1, "%2d:%2d", &oh, &om) < 1 && sscanf(s + 1, "%2d%2d", &oh, &om) < 1)
+			return -1;
+		off = sign * (oh * 3600 + om * 60);
+		s += strlen(s);
+	}
+	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	int64_t days = ppv_days_from_civil(y, (unsigned)mo, (unsigned)d);
+	*ms = ((days * 86400 + h * 3600 + mi * 60 + sec) - off) * 1000 + frac;
+	return 0;
+}
+
+char *
+ppv_pdt_format(int64_t ms, char *buf)
+{
+	int64_t s = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+	int64_t rem = ms - s * 1000, days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
+	int64_t sod = s - days * 86400, y;
+	unsigned mo, d;
+
+	ppv_civil_from_days(days, &y, &mo, &d);
+	sprintf(buf, "%04" PRId64 "-%02u-%02uT%02d:%02d:%02d.%03dZ", y, mo, d, (int)(sod / 3600),
+		(int)(sod / 60 % 60), (int)(sod % 60), (int)rem);
+	return buf;
 }

@@ -1,4 +1,4 @@
-/* when.h: instants (RFC 3339 or unix seconds), durations (90, 2m, 1h30m, 1.5s), a monotonic clock. */
+/* when.h: instants (RFC 3339 or unix seconds), playlist dates, durations (90, 2m, 1h30m, 1.5s), media time (90 kHz, µs, ms), a monotonic clock. */
 #ifndef PPV_WHEN_H
 #define PPV_WHEN_H
 
@@ -19,6 +19,16 @@ int64_t ppv_now_ms(void);
 static inline int64_t ppv_ticks_to_us(int64_t t) { return t * 100 / 9; }
 static inline int64_t ppv_us_to_ticks(int64_t us) { return us * 9 / 100; }
 static inline int64_t ppv_ticks_to_ms(int64_t t) { return t / 90; }
+/* 90 kHz ticks as seconds with 6 decimals, rounded. */
+char *ppv_ticks_format(uint64_t ticks, char *buf);
+/* Seconds with up to 6 decimals (or "Nt" for ticks) to 90 kHz ticks. */
+int ppv_ticks_parse(const char *s, uint64_t *ticks);
+/* Either of those, or a duration (10m, 1h2m3s); -1 when none. */
+int ppv_media_time_parse(const char *s, uint64_t *ticks);
+/* A playlist's date (EXT-X-PROGRAM-DATE-TIME, ISO 8601 with an offset) in
+ * ms since the epoch, and back as UTC with milliseconds; buf holds 32. */
+int ppv_pdt_parse(const char *s, int64_t *ms);
+char *ppv_pdt_format(int64_t ms, char *buf);
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t ppv_days_from_civil(int64_t y, unsigned m, unsigned d);
 void ppv_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);

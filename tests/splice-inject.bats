@@ -94,6 +94,26 @@ for line, (t, out, dur) in zip(sys.stdin, want):
 	assert_output 'ppv-splice: no breaks: give --at T[/D] or --schedule FILE'
 }
 
+@test "decode -i and inject regain lost sync alike, and refuse what is not a TS" {
+	# 1000 bytes of zeros between packets 100 and 101, and a cut last packet
+	{ head -c $((100 * 188)) "$FIX/out.ts"; head -c 1000 /dev/zero
+	  tail -c +$((100 * 188 + 1)) "$FIX/out.ts"; printf 'cut'; } > "$T/lost.ts"
+	ppv-splice decode -i "$FIX/out.ts" | sed 's/"packet":[0-9]*,//' > "$T/clean.json"
+	run --separate-stderr ppv-splice decode -i "$T/lost.ts"
+	assert_success
+	assert_equal "$(sed 's/"packet":[0-9]*,//' <<<"$output")" "$(cat "$T/clean.json")"
+	assert_equal "$stderr" "ppv-splice: $T/lost.ts: 3 bytes of a truncated last packet dropped
+ppv-splice: $T/lost.ts: 1000 bytes out of sync skipped"
+	run --separate-stderr ppv-splice inject --at 5/5 -o "$T/re.ts" "$T/lost.ts"
+	assert_success
+	assert_equal "$stderr" "ppv-splice: $T/lost.ts: 3 bytes of a truncated last packet dropped
+ppv-splice: $T/lost.ts: 1000 bytes out of sync skipped"
+	head -c 5000 /dev/urandom > "$T/junk"
+	run ppv-splice decode -i "$T/junk"
+	assert_failure 2
+	assert_output "ppv-splice: $T/junk: not an MPEG transport stream (no 0x47 sync byte)"
+}
+
 @test "overlapping breaks are refused" {
 	run ppv-splice inject --at 10/30 --at 20/5 "$FIX/in.ts"
 	assert_failure 2

@@ -6,6 +6,7 @@
 #include "scte35.h"
 #include "ts.h"
 #include "unit.h"
+#include "when.h"
 
 static ppv_m3u8 *
 parse(const char *s)

@@ -7,6 +7,7 @@
 #include "scte35.h"
 #include "ts.h"
 #include "unit.h"
+#include "when.h"
 
 static const struct {
 	const char *name;

@@ -1,0 +1,55 @@
+/* test-ts.c: packets found in a byte stream, and lost sync regained one way. */
+#include <stdint.h>
+#include <string.h>
+
+#include "ts.h"
+#include "unit.h"
+
+static void
+packet(uint8_t *p, uint16_t pid)
+{
+	memset(p, 0xff, PPV_TS_PACKET);
+	p[0] = 0x47;
+	p[1] = (uint8_t)(pid >> 8);
+	p[2] = (uint8_t)pid;
+	p[3] = 0x10;
+}
+
+UNIT_TEST(test_ts_next)
+{
+	static uint8_t buf[4 * PPV_TS_PACKET + 7];
+	ppv_tsscan s = { 0 };
+	ppv_tspkt k;
+	size_t at = 0;
+
+	/* two packets, 7 bytes of garbage, two more */
+	packet(buf, 0x100);
+	packet(buf + PPV_TS_PACKET, 0x101);
+	memset(buf + 2 * PPV_TS_PACKET, 0x00, 7);
+	packet(buf + 2 * PPV_TS_PACKET + 7, 0x102);
+	packet(buf + 3 * PPV_TS_PACKET + 7, 0x103);
+	CHECK(ppv_ts_next(&s, buf, sizeof buf, &at, &k) == 1 && k.pid == 0x100 && at == PPV_TS_PACKET);
+	CHECK(ppv_ts_next(&s, buf, sizeof buf, &at, &k) == 1 && k.pid == 0x101);
+	CHECK(ppv_ts_next(&s, buf, sizeof buf, &at, &k) == 1 && k.pid == 0x102);
+	CHECK(s.skipped == 7);
+	CHECK(ppv_ts_next(&s, buf, sizeof buf, &at, &k) == 1 && k.pid == 0x103 && at == sizeof buf);
+	CHECK(ppv_ts_next(&s, buf, sizeof buf, &at, &k) == 0 && s.packets == 4);
+
+	/* half a packet: more bytes wanted, nothing skipped */
+	ppv_tsscan h = { 0 };
+	at = 0;
+	CHECK(ppv_ts_next(&h, buf, 100, &at, &k) == 0 && at == 0 && h.skipped == 0);
+
+	/* a stream that does not start with a packet is not one */
+	ppv_tsscan n = { 0 };
+	at = 0;
+	CHECK(ppv_ts_next(&n, buf + 2 * PPV_TS_PACKET, 2 * PPV_TS_PACKET, &at, &k) == -1);
+
+	/* a sync byte whose adaptation field overruns the packet is lost sync too */
+	ppv_tsscan a = { .packets = 1 };
+	packet(buf, 0x100);
+	buf[3] = 0x30, buf[4] = 190;
+	at = 0;
+	CHECK(ppv_ts_next(&a, buf, 2 * PPV_TS_PACKET, &at, &k) == 1 && k.pid == 0x101 &&
+	      a.skipped == PPV_TS_PACKET);
+}
