@@ -171,5 +171,9 @@ clean:
 deps:
 	mk/deps build check
 
-.PHONY: all check unit bats check-asan valgrind lint-man fuzz bench demo install uninstall clean deps
+# the completions come from the binaries' option tables; commit what it writes
+completions: all
+	mk/completions $(BIN) completions $(PROGS)
+
+.PHONY: completions all check unit bats check-asan valgrind lint-man fuzz bench demo install uninstall clean deps
 .SECONDARY:

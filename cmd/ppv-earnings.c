@@ -10,89 +10,56 @@
 
 #include "atomic.h"
 #include "cli.h"
+#include "opt.h"
 #include "csvio.h"
 #include "earn.h"
 #include "input.h"
 #include "report.h"
 #include "when.h"
 
-static const char synopsis[] =
-	"ppv-earnings -m MONTH [--creators FILE] [--fees FILE] [--fx FILE] [--withholding FILE]\n"
-	"                    [--balances FILE] [--impressions FILE]... [--min-payout AMOUNT] [--tz ZONE]\n"
-	"                    [-o PAYOUTS] [--closing FILE] [--summary FILE] [--ledger FILE] [--rejects FILE]\n"
-	"                    [--format csv|table|json|html] [--compare SUMMARY] [--tiers 1000,10000]\n"
-	"                    [--partial | --merge] [FILE...]";
-
-static const char help[] =
-	"usage: ppv-earnings -m MONTH [options] [FILE...]\n"
-	"\n"
-	"Turn a month of event logs (FILE..., plain or .gz, or stdin) into one payout\n"
-	"row per creator: gross, refunds, store and platform fees, withholding, net,\n"
-	"balances. Integer minor units throughout; every currency must reconcile.\n"
-	"\n"
-	"  -m, --month MONTH        YYYY-MM or 'last'; [start, end) in UTC unless --tz\n"
-	"      --tz ZONE            the month's bounds in this time zone (Europe/Paris)\n"
-	"      --creators FILE      creator_id,name,country,currency[,tax_form,min_payout]\n"
-	"      --fees FILE          fee,kind,platform,from,until,rate,fixed; first match\n"
-	"      --fx FILE            date,currency,rate: units per one --base unit\n"
-	"      --base CUR           the FX base currency, of tiers and totals (USD)\n"
-	"      --withholding FILE   creator_country,buyer_country,tax_form,rate; * any\n"
-	"      --balances FILE      opening balances: creator_id,currency,balance\n"
-	"      --impressions FILE   ppv-splice's ad log (cpm per impression); repeatable\n"
-	"      --ad-currency CUR    the currency of the impressions' cpm (--base)\n"
-	"      --min-payout AMOUNT  pay when the balance reaches it (100.00)\n"
-	"      --rounding MODE      half-even (banker's) or half-up, per line item\n"
-	"  -o, --output FILE        the payouts (stdout)\n"
-	"      --format FORMAT      csv, table, json, or html: a one-page report with\n"
-	"                           charts (table on a terminal, else csv)\n"
-	"      --closing FILE       closing balances: next month's --balances\n"
-	"      --summary FILE       totals, counts and tiers as JSON\n"
-	"      --tiers LIST         earnings levels in the base currency (1000,10000)\n"
-	"      --compare SUMMARY    last year's --summary: growth of tiers and totals\n"
-	"      --ledger FILE        one CSV line per event applied, with its fees\n"
-	"      --rejects FILE       bad rows go here and are counted, not fatal\n"
-	"      --partial            check and write the events for a later --merge\n"
-	"                           (one shard of a sharded run) instead of payouts\n"
-	"      --merge              FILE... are --partial outputs, in any split and\n"
-	"                           order: the same report as one run on all events\n"
-	"  -q, --quiet              no reconciliation or warnings on stderr\n"
-	"  -h, --help               this help\n"
-	"      --version            the version\n"
-	"\n"
-	"Exit status: 0 success, 2 usage, I/O or bad input. See ppv-earnings(1).\n";
-
 enum {
-	O_CREATORS = 256, O_FEES, O_FX, O_BASE, O_WH, O_BAL, O_IMP, O_ADCUR, O_MIN, O_ROUND, O_TZ, O_FORMAT,
-	O_CLOSING, O_SUMMARY, O_TIERS, O_COMPARE, O_LEDGER, O_REJECTS, O_PARTIAL, O_MERGE, O_VERSION,
+	O_CREATORS = PPV_OPT_LONG, O_FEES, O_FX, O_BASE, O_WH, O_BAL, O_IMP, O_ADCUR, O_MIN, O_ROUND, O_TZ, O_FORMAT,
+	O_CLOSING, O_SUMMARY, O_TIERS, O_COMPARE, O_LEDGER, O_REJECTS, O_PARTIAL, O_MERGE,
 };
 
-static const struct option longopts[] = {
-	{ "month", required_argument, NULL, 'm' },
-	{ "tz", required_argument, NULL, O_TZ },
-	{ "creators", required_argument, NULL, O_CREATORS },
-	{ "fees", required_argument, NULL, O_FEES },
-	{ "fx", required_argument, NULL, O_FX },
-	{ "base", required_argument, NULL, O_BASE },
-	{ "withholding", required_argument, NULL, O_WH },
-	{ "balances", required_argument, NULL, O_BAL },
-	{ "impressions", required_argument, NULL, O_IMP },
-	{ "ad-currency", required_argument, NULL, O_ADCUR },
-	{ "min-payout", required_argument, NULL, O_MIN },
-	{ "rounding", required_argument, NULL, O_ROUND },
-	{ "output", required_argument, NULL, 'o' },
-	{ "format", required_argument, NULL, O_FORMAT },
-	{ "closing", required_argument, NULL, O_CLOSING },
-	{ "summary", required_argument, NULL, O_SUMMARY },
-	{ "tiers", required_argument, NULL, O_TIERS },
-	{ "compare", required_argument, NULL, O_COMPARE },
-	{ "ledger", required_argument, NULL, O_LEDGER },
-	{ "rejects", required_argument, NULL, O_REJECTS },
-	{ "partial", no_argument, NULL, O_PARTIAL },
-	{ "merge", no_argument, NULL, O_MERGE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, O_VERSION },
-	{ 0 },
+static const ppv_opt options[] = {
+	{ "month", 'm', "MONTH", "YYYY-MM or 'last'; [start, end) in UTC unless --tz", "@month" },
+	{ "tz", O_TZ, "ZONE", "the month's bounds in this time zone (Europe/Paris)", "@zone" },
+	{ "creators", O_CREATORS, "FILE", "creator_id,name,country,currency[,tax_form,min_payout]", "@file" },
+	{ "fees", O_FEES, "FILE", "fee,kind,platform,from,until,rate,fixed; first match", "@file" },
+	{ "fx", O_FX, "FILE", "date,currency,rate: units per one --base unit", "@file" },
+	{ "base", O_BASE, "CUR", "the FX base currency, of tiers and totals (USD)", "USD EUR GBP JPY CAD AUD BRL INR MXN KWD MAD" },
+	{ "withholding", O_WH, "FILE", "creator_country,buyer_country,tax_form,rate; * any", "@file" },
+	{ "balances", O_BAL, "FILE", "opening balances: creator_id,currency,balance", "@file" },
+	{ "impressions", O_IMP, "FILE", "ppv-splice's ad log (cpm per impression); repeatable", "@file", true },
+	{ "ad-currency", O_ADCUR, "CUR", "the currency of the impressions' cpm (--base)", "USD EUR GBP JPY CAD AUD BRL INR MXN KWD MAD" },
+	{ "min-payout", O_MIN, "AMOUNT", "pay when the balance reaches it (100.00)" },
+	{ "rounding", O_ROUND, "MODE", "half-even (banker's) or half-up, per line item", "half-even half-up" },
+	{ "output", 'o', "FILE", "the payouts (stdout)", "@file" },
+	{ "format", O_FORMAT, "FORMAT", "csv, table, json, or html: a one-page report with\n"
+	  "charts (table on a terminal, else csv)", "csv table json html" },
+	{ "closing", O_CLOSING, "FILE", "closing balances: next month's --balances", "@file" },
+	{ "summary", O_SUMMARY, "FILE", "totals, counts and tiers as JSON", "@file" },
+	{ "tiers", O_TIERS, "LIST", "earnings levels in the base currency (1000,10000)" },
+	{ "compare", O_COMPARE, "SUMMARY", "last year's --summary: growth of tiers and totals", "@file" },
+	{ "ledger", O_LEDGER, "FILE", "one CSV line per event applied, with its fees", "@file" },
+	{ "rejects", O_REJECTS, "FILE", "bad rows go here and are counted, not fatal", "@file" },
+	{ "partial", O_PARTIAL, NULL, "check and write the events for a later --merge\n"
+	  "(one shard of a sharded run) instead of payouts" },
+	{ "merge", O_MERGE, NULL, "FILE... are --partial outputs, in any split and\n"
+	  "order: the same report as one run on all events" },
+	{ "quiet", 'q', NULL, "no reconciliation or warnings on stderr" },
+	PPV_OPT_HELP,
+	PPV_OPT_END,
+};
+
+static const ppv_doc doc = {
+	.usage = "ppv-earnings -m MONTH [options] [FILE...]",
+	.about = "Turn a month of event logs (FILE..., plain or .gz, or stdin) into one payout\n"
+		 "row per creator: gross, refunds, store and platform fees, withholding, net,\n"
+		 "balances. Integer minor units throughout; every currency must reconcile.",
+	.opts = options,
+	.footer = "Exit status: 0 success, 2 usage, I/O or bad input. See ppv-earnings(1).",
 };
 
 typedef struct {
@@ -217,8 +184,9 @@ main(int argc, char **argv)
 	int c;
 
 	ppv_init(argv[0]);
+	ppv_doc_main(argc, argv, &doc);
 	o.imp = ppv_xcalloc((size_t)argc, sizeof *o.imp);
-	while ((c = getopt_long(argc, argv, "m:o:qh", longopts, NULL)) != -1) {
+	while ((c = ppv_getopt(argc, argv, &doc, NULL)) != -1) {
 		switch (c) {
 		case 'm': o.month_arg = optarg; break;
 		case O_TZ: o.tz = optarg; break;
@@ -254,13 +222,10 @@ main(int argc, char **argv)
 		case O_PARTIAL: o.partial = 1; break;
 		case O_MERGE: o.merge = 1; break;
 		case 'q': o.quiet = cfg.quiet = 1; break;
-		case 'h': ppv_help(help);
-		case O_VERSION: ppv_version();
-		default: ppv_usage(synopsis);
 		}
 	}
 	if (!o.month_arg)
-		ppv_usage(synopsis);
+		ppv_doc_usage(&doc);
 	currency_opt("--ad-currency", adcur ? adcur : cfg.base, cfg.ad_currency);
 	parse_tiers(&o, tiers ? tiers : "1000,10000", ppv_currency_exp(cfg.base));
 	if (o.compare && !o.summary)

@@ -12,75 +12,52 @@
 #include "atomic.h"
 #include "cli.h"
 #include "keys.h"
+#include "opt.h"
 #include "listen.h"
 #include "remux.h"
 #include "testsrc.h"
 #include "tsout.h"
 #include "when.h"
 
-static const char synopsis[] =
-	"ppv-ingest [-o FILE] [--stats FILE] [--max-duration D] [-k KEYFILE] INPUT\n"
-	"       ppv-ingest -l [ADDR:]PORT -K KEYSFILE [--app NAME] [-o FILE] [--grace D] [--timeout D]\n"
-	"       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]";
+enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_TEST, O_DURATION, O_SIZE, O_RATE };
 
-static const char help[] =
-	"usage: ppv-ingest [-o FILE] [--stats FILE] [--max-duration D] [-k KEYFILE] INPUT\n"
-	"       ppv-ingest -l [ADDR:]PORT -K KEYSFILE [--app NAME] [-o FILE] [--grace D]\n"
-	"                  [--timeout D] [--stats FILE] [--max-duration D]\n"
-	"       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]\n"
-	"\n"
-	"Take a creator's live feed and write clean MPEG-TS: H.264/HEVC video and\n"
-	"AAC/Opus/MP3 audio copied, timestamps continuous across reconnects and jumps.\n"
-	"INPUT is a file, - for stdin, or a URL libavformat reads (srt://, udp://,\n"
-	"rtmp://, http://). With -l, ppv-ingest is the RTMP server publishers push\n"
-	"to, as rtmp://HOST:PORT/live/STREAMKEY, and only a key in KEYSFILE gets in.\n"
-	"\n"
-	"  -o, --output FILE      write to FILE (it appears when the stream ends)\n"
-	"      --stats FILE       a JSON line of stream statistics every 5 s and at the end\n"
-	"      --max-duration D   stop after D of media (90, 2m, 1h30m)\n"
-	"  -k, --key FILE         SRT passphrase for an srt:// INPUT, read from FILE\n"
-	"  -l, --listen ADDR:PORT accept one RTMP publisher at a time (PORT alone: all\n"
-	"                         addresses; port 0 picks a free one)\n"
-	"  -K, --keys FILE        stream keys, `NAME KEY` a line; only owner-readable\n"
-	"      --app NAME         the RTMP application (default live)\n"
-	"      --grace D          how long a dropped publisher may take to come back\n"
-	"                         and continue the same output (default 30s)\n"
-	"      --timeout D        give up when no publisher with a valid key came\n"
-	"                         within D (default: wait forever)\n"
-	"      --test-source      a built-in test pattern and tone, H.264/AAC\n"
-	"      --duration D       length of the test source (default 10s; 0: endless)\n"
-	"      --size WxH         test source picture size (default 1280x720)\n"
-	"      --rate FPS         test source frame rate (default 30)\n"
-	"  -q, --quiet            no notices, only errors\n"
-	"  -v, --verbose          libavformat's own messages too\n"
-	"  -h, --help             this help\n"
-	"      --version          the version\n"
-	"\n"
-	"Exit status: 0 success (also on SIGINT/SIGTERM, after closing the stream),\n"
-	"1 no publisher with a valid key before --timeout, 2 usage, I/O or bad input.\n"
-	"See ppv-ingest(1).\n";
+static const ppv_opt options[] = {
+	{ "output", 'o', "FILE", "write to FILE (it appears when the stream ends)", "@file" },
+	{ "stats", O_STATS, "FILE", "a JSON line of stream statistics every 5 s and at the end", "@file" },
+	{ "max-duration", O_MAXDUR, "D", "stop after D of media (90, 2m, 1h30m)" },
+	{ "key", 'k', "FILE", "SRT passphrase for an srt:// INPUT, read from FILE", "@file" },
+	{ "listen", 'l', "ADDR:PORT", "accept one RTMP publisher at a time (PORT alone: all\n"
+	  "addresses; port 0 picks a free one)" },
+	{ "keys", 'K', "FILE", "stream keys, `NAME KEY` a line; only owner-readable", "@file" },
+	{ "app", O_APP, "NAME", "the RTMP application (default live)" },
+	{ "grace", O_GRACE, "D", "how long a dropped publisher may take to come back\n"
+	  "and continue the same output (default 30s)" },
+	{ "timeout", O_TIMEOUT, "D", "give up when no publisher with a valid key came\n"
+	  "within D (default: wait forever)" },
+	{ "test-source", O_TEST, NULL, "a built-in test pattern and tone, H.264/AAC" },
+	{ "duration", O_DURATION, "D", "length of the test source (default 10s; 0: endless)" },
+	{ "size", O_SIZE, "WxH", "test source picture size (default 1280x720)", "640x360 1280x720 1920x1080" },
+	{ "rate", O_RATE, "FPS", "test source frame rate (default 30)", "25 30 50 60" },
+	{ "quiet", 'q', NULL, "no notices, only errors" },
+	{ "verbose", 'v', NULL, "libavformat's own messages too" },
+	PPV_OPT_HELP,
+	PPV_OPT_END,
+};
 
-enum { O_STATS = 256, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_TEST, O_DURATION, O_SIZE, O_RATE, O_VERSION };
-
-static const struct option longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "stats", required_argument, NULL, O_STATS },
-	{ "max-duration", required_argument, NULL, O_MAXDUR },
-	{ "key", required_argument, NULL, 'k' },
-	{ "listen", required_argument, NULL, 'l' },
-	{ "keys", required_argument, NULL, 'K' },
-	{ "app", required_argument, NULL, O_APP },
-	{ "grace", required_argument, NULL, O_GRACE },
-	{ "timeout", required_argument, NULL, O_TIMEOUT },
-	{ "test-source", no_argument, NULL, O_TEST },
-	{ "duration", required_argument, NULL, O_DURATION },
-	{ "size", required_argument, NULL, O_SIZE },
-	{ "rate", required_argument, NULL, O_RATE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, O_VERSION },
-	{ 0 },
+static const ppv_doc doc = {
+	.usage = "ppv-ingest [-o FILE] [--stats FILE] [--max-duration D] [-k KEYFILE] INPUT\n"
+		 "       ppv-ingest -l [ADDR:]PORT -K KEYSFILE [--app NAME] [-o FILE] [--grace D]\n"
+		 "                  [--timeout D] [--stats FILE] [--max-duration D]\n"
+		 "       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]",
+	.about = "Take a creator's live feed and write clean MPEG-TS: H.264/HEVC video and\n"
+		 "AAC/Opus/MP3 audio copied, timestamps continuous across reconnects and jumps.\n"
+		 "INPUT is a file, - for stdin, or a URL libavformat reads (srt://, udp://,\n"
+		 "rtmp://, http://). With -l, ppv-ingest is the RTMP server publishers push\n"
+		 "to, as rtmp://HOST:PORT/live/STREAMKEY, and only a key in KEYSFILE gets in.",
+	.opts = options,
+	.footer = "Exit status: 0 success (also on SIGINT/SIGTERM, after closing the stream),\n"
+		  "1 no publisher with a valid key before --timeout, 2 usage, I/O or bad input.\n"
+		  "See ppv-ingest(1).",
 };
 
 static volatile sig_atomic_t stop;
@@ -155,7 +132,8 @@ main(int argc, char **argv)
 	char err[512] = "";
 
 	ppv_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "o:k:l:K:qvh", longopts, NULL)) != -1) {
+	ppv_doc_main(argc, argv, &doc);
+	while ((c = ppv_getopt(argc, argv, &doc, NULL)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
 		case O_STATS: stats = optarg; break;
@@ -179,15 +157,12 @@ main(int argc, char **argv)
 			break;
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
-		case 'h': ppv_help(help);
-		case O_VERSION: ppv_version();
-		default: ppv_usage(synopsis);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (test + !!listen_at + (argc > 0) != 1 || argc > 1)
-		ppv_usage(synopsis);
+		ppv_doc_usage(&doc);
 	if (listen_at && !keysfile)
 		ppv_die(PPV_ERR, "-l needs -K KEYSFILE: without keys anyone could publish");
 	/* libav*'s own lines are not ours to show: what matters reaches us as an error */

@@ -12,104 +12,69 @@
 #include "csvio.h"
 #include "input.h"
 #include "keys.h"
+#include "opt.h"
 #include "progress.h"
 #include "token.h"
 #include "when.h"
 
-static const char synopsis[] =
-	"ppv-mint -f FORMAT -k KEYFILE [-e EXPIRES | -t TTL] [-s START] [-a ACL]... [PATH...]\n"
-	"       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--leeway SECONDS] [FILE...]\n"
-	"       ppv-mint --genkey [-f FORMAT]";
-
-static const char help[] =
-	"usage: ppv-mint -f FORMAT -k KEYFILE [-e EXPIRES | -t TTL] [-s START] [-a ACL]...\n"
-	"                [--ip ADDR] [--id ID] [--data DATA] [--sub SUBJECT] [--aud AUD]\n"
-	"                [--algo sha256|sha1|md5] [--salt SALT] [--nginx-expr EXPR]\n"
-	"                [--token-path PREFIX] [--escape-early] [-u BASEURL] [--now TIME]\n"
-	"                [-o FILE] [PATH...]\n"
-	"       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--aud AUD]\n"
-	"                [--leeway SECONDS] [--now TIME] [-q] [FILE...]\n"
-	"       ppv-mint --genkey [-f FORMAT]\n"
-	"\n"
-	"Mint and check paywall tokens and signed URLs that nginx, Akamai and JWT\n"
-	"verifiers accept. With no PATH, no -a (and, for jwt, no --sub),\n"
-	"reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
-	"`subject,path,expires,token,url`, one row per subscriber.\n"
-	"\n"
-	"  -f, --format FORMAT    nginx (secure_link_md5), akamai (EdgeAuth), jwt (HS256)\n"
-	"  -k, --key FILE         keys, one `SECRET` or `KID SECRET` a line (hex for\n"
-	"                         akamai and jwt); the first signs, all verify.\n"
-	"                         Without -k, the keys are read from $PPV_KEY\n"
-	"  -e, --expires TIME     expiry: RFC 3339 or unix seconds\n"
-	"  -t, --ttl DURATION     expiry after START or now: 90, 2m, 1h30m, 7d\n"
-	"  -s, --start TIME       not valid before (akamai st, jwt nbf)\n"
-	"  -a, --acl ACL          path pattern granted, `*` and `?` wildcards; repeat\n"
-	"      --ip ADDR          bind to the client address\n"
-	"      --id ID            akamai id / jwt jti\n"
-	"      --data DATA        akamai data / jwt data claim\n"
-	"      --sub SUBJECT      jwt subject\n"
-	"      --aud AUD          jwt audience (checked with -c when given)\n"
-	"      --algo ALGO        akamai HMAC: sha256 (default), sha1, md5\n"
-	"      --salt SALT        akamai salt, signed but not carried\n"
-	"      --escape-early     akamai: URL-escape ip, id, data and url before signing\n"
-	"      --nginx-expr EXPR  nginx secure_link_md5 expression (default\n"
-	"                         '$secure_link_expires$uri$remote_addr $secret')\n"
-	"      --token-name NAME  query parameter of the token (__token__, token)\n"
-	"      --token-path PREFIX  nginx: the token in the path, BASEURL/PREFIX/MD5/\n"
-	"                         EXPIRES/PATH, so relative URIs in a playlist keep it\n"
-	"  -u, --base-url URL     print signed URLs under this base\n"
-	"      --batch            read the CSV batch from stdin even with -a\n"
-	"      --now TIME         the clock, for reproducible runs and tests\n"
-	"  -o, --output FILE      write to FILE (atomically) instead of stdout\n"
-	"  -c, --check            check tokens or URLs, one a line: `LINE: OK` or\n"
-	"                         `LINE: FAIL REASON`\n"
-	"      --path PATH        the requested path, for lines that are bare tokens\n"
-	"      --leeway SECONDS   clock skew allowed when checking\n"
-	"  -q, --quiet            with -c, print only the failures\n"
-	"  -v, --verbose          with -c, a summary on stderr\n"
-	"      --genkey           print a new random key for FORMAT\n"
-	"  -h, --help             this help\n"
-	"      --version          the version\n"
-	"\n"
-	"Exit status: 0 success, 1 a token failed the check, 2 usage, I/O or bad input.\n"
-	"See ppv-mint(1).\n";
-
 enum {
-	O_IP = 256, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME, O_TPATH,
-	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH, O_VERSION,
+	O_IP = PPV_OPT_LONG, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME, O_TPATH,
+	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH,
 };
 
-static const struct option longopts[] = {
-	{ "format", required_argument, NULL, 'f' },
-	{ "key", required_argument, NULL, 'k' },
-	{ "expires", required_argument, NULL, 'e' },
-	{ "ttl", required_argument, NULL, 't' },
-	{ "start", required_argument, NULL, 's' },
-	{ "acl", required_argument, NULL, 'a' },
-	{ "ip", required_argument, NULL, O_IP },
-	{ "id", required_argument, NULL, O_ID },
-	{ "data", required_argument, NULL, O_DATA },
-	{ "sub", required_argument, NULL, O_SUB },
-	{ "aud", required_argument, NULL, O_AUD },
-	{ "algo", required_argument, NULL, O_ALGO },
-	{ "salt", required_argument, NULL, O_SALT },
-	{ "nginx-expr", required_argument, NULL, O_EXPR },
-	{ "escape-early", no_argument, NULL, O_ESCAPE },
-	{ "token-name", required_argument, NULL, O_NAME },
-	{ "token-path", required_argument, NULL, O_TPATH },
-	{ "base-url", required_argument, NULL, 'u' },
-	{ "batch", no_argument, NULL, O_BATCH },
-	{ "now", required_argument, NULL, O_NOW },
-	{ "output", required_argument, NULL, 'o' },
-	{ "check", no_argument, NULL, 'c' },
-	{ "path", required_argument, NULL, O_PATH },
-	{ "leeway", required_argument, NULL, O_LEEWAY },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "genkey", no_argument, NULL, O_GENKEY },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, O_VERSION },
-	{ 0 },
+static const ppv_opt options[] = {
+	{ "format", 'f', "FORMAT", "nginx (secure_link_md5), akamai (EdgeAuth), jwt (HS256)", "nginx akamai jwt" },
+	{ "key", 'k', "FILE", "keys, one `SECRET` or `KID SECRET` a line (hex for\n"
+	  "akamai and jwt); the first signs, all verify.\n"
+	  "Without -k, the keys are read from $PPV_KEY", "@file" },
+	{ "expires", 'e', "TIME", "expiry: RFC 3339 or unix seconds" },
+	{ "ttl", 't', "DURATION", "expiry after START or now: 90, 2m, 1h30m, 7d" },
+	{ "start", 's', "TIME", "not valid before (akamai st, jwt nbf)" },
+	{ "acl", 'a', "ACL", "path pattern granted, `*` and `?` wildcards; repeat", NULL, true },
+	{ "ip", O_IP, "ADDR", "bind to the client address" },
+	{ "id", O_ID, "ID", "akamai id / jwt jti" },
+	{ "data", O_DATA, "DATA", "akamai data / jwt data claim" },
+	{ "sub", O_SUB, "SUBJECT", "jwt subject" },
+	{ "aud", O_AUD, "AUD", "jwt audience (checked with -c when given)" },
+	{ "algo", O_ALGO, "ALGO", "akamai HMAC: sha256 (default), sha1, md5", "sha256 sha1 md5" },
+	{ "salt", O_SALT, "SALT", "akamai salt, signed but not carried" },
+	{ "escape-early", O_ESCAPE, NULL, "akamai: URL-escape ip, id, data and url before signing" },
+	{ "nginx-expr", O_EXPR, "EXPR", "nginx secure_link_md5 expression (default\n"
+	  "'$secure_link_expires$uri$remote_addr $secret')" },
+	{ "token-name", O_NAME, "NAME", "query parameter of the token (__token__, token)" },
+	{ "token-path", O_TPATH, "PREFIX", "nginx: the token in the path, BASEURL/PREFIX/MD5/\n"
+	  "EXPIRES/PATH, so relative URIs in a playlist keep it" },
+	{ "base-url", 'u', "URL", "print signed URLs under this base", "@url" },
+	{ "batch", O_BATCH, NULL, "read the CSV batch from stdin even with -a" },
+	{ "now", O_NOW, "TIME", "the clock, for reproducible runs and tests" },
+	{ "output", 'o', "FILE", "write to FILE (atomically) instead of stdout", "@file" },
+	{ "check", 'c', NULL, "check tokens or URLs, one a line: `LINE: OK` or\n"
+	  "`LINE: FAIL REASON`" },
+	{ "path", O_PATH, "PATH", "the requested path, for lines that are bare tokens" },
+	{ "leeway", O_LEEWAY, "SECONDS", "clock skew allowed when checking" },
+	{ "quiet", 'q', NULL, "with -c, print only the failures" },
+	{ "verbose", 'v', NULL, "with -c, a summary on stderr" },
+	{ "genkey", O_GENKEY, NULL, "print a new random key for FORMAT" },
+	PPV_OPT_HELP,
+	PPV_OPT_END,
+};
+
+static const ppv_doc doc = {
+	.usage = "ppv-mint -f FORMAT -k KEYFILE [-e EXPIRES | -t TTL] [-s START] [-a ACL]...\n"
+		 "                [--ip ADDR] [--id ID] [--data DATA] [--sub SUBJECT] [--aud AUD]\n"
+		 "                [--algo sha256|sha1|md5] [--salt SALT] [--nginx-expr EXPR]\n"
+		 "                [--token-path PREFIX] [--escape-early] [-u BASEURL] [--now TIME]\n"
+		 "                [-o FILE] [PATH...]\n"
+		 "       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--aud AUD]\n"
+		 "                [--leeway SECONDS] [--now TIME] [-q] [FILE...]\n"
+		 "       ppv-mint --genkey [-f FORMAT]",
+	.about = "Mint and check paywall tokens and signed URLs that nginx, Akamai and JWT\n"
+		 "verifiers accept. With no PATH, no -a (and, for jwt, no --sub),\n"
+		 "reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
+		 "`subject,path,expires,token,url`, one row per subscriber.",
+	.opts = options,
+	.footer = "Exit status: 0 success, 1 a token failed the check, 2 usage, I/O or bad input.\n"
+		  "See ppv-mint(1).",
 };
 
 enum { TOKMAX = 16384 };
@@ -306,11 +271,12 @@ main(int argc, char **argv)
 	int c, rc;
 
 	ppv_init(argv[0]);
+	ppv_doc_main(argc, argv, &doc);
 	o.now = time(NULL);
 	o.cfg.algo = PPV_SHA256;
 	o.claims.start = -1;
 	o.acl = ppv_xcalloc((size_t)argc, sizeof *o.acl);
-	while ((c = getopt_long(argc, argv, "f:k:e:t:s:a:u:o:cqvh", longopts, NULL)) != -1) {
+	while ((c = ppv_getopt(argc, argv, &doc, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if ((o.fmt = ppv_fmt_byname(optarg)) < 0)
@@ -353,9 +319,6 @@ main(int argc, char **argv)
 		case 'q': o.quiet = 1; break;
 		case 'v': o.verbose = 1; break;
 		case O_GENKEY: o.genkey = 1; break;
-		case 'h': ppv_help(help);
-		case O_VERSION: ppv_version();
-		default: ppv_usage(synopsis);
 		}
 	}
 	argc -= optind;
@@ -364,7 +327,7 @@ main(int argc, char **argv)
 	if (o.genkey)
 		genkey(o.fmt < 0 ? PPV_FMT_AKAMAI : o.fmt);
 	if (o.fmt < 0)
-		ppv_usage(synopsis);
+		ppv_doc_usage(&doc);
 	if (o.start)
 		o.claims.start = parse_time("-s", o.start);
 	if (o.start && o.fmt == PPV_FMT_NGINX)

@@ -7,64 +7,43 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 #include "segment.h"
 
-static const char synopsis[] =
-	"ppv-segment -o DIR [-n NAME] [-t TARGET] [-m live|event|vod] [-w WINDOW] [-f ts|fmp4]\n"
-	"                   [--cues cue|daterange|both|none] [--encrypt [--key-uri TEMPLATE] [--rotate N]]\n"
-	"                   [--master] [--start-number N] [INPUT]";
+enum { O_CUES = PPV_OPT_LONG, O_ENCRYPT, O_KEYURI, O_ROTATE, O_START, O_MASTER };
 
-static const char help[] =
-	"usage: ppv-segment -o DIR [-n NAME] [-t TARGET] [-m live|event|vod] [-w WINDOW]\n"
-	"                   [-f ts|fmp4]\n"
-	"                   [--cues cue|daterange|both|none]\n"
-	"                   [--encrypt [--key-uri TEMPLATE] [--rotate N]]\n"
-	"                   [--master] [--start-number N] [-q] [INPUT]\n"
-	"\n"
-	"Cut an MPEG-TS stream (INPUT or stdin) into HLS: DIR/NAME.m3u8 and its\n"
-	"segments, at video keyframes, packet for packet, with SCTE-35 cues carried\n"
-	"into the playlist.\n"
-	"\n"
-	"  -o, --output DIR       where the playlist and segments go (made if missing)\n"
-	"  -n, --name NAME        playlist DIR/NAME.m3u8, segments NAME<n>.ts (index)\n"
-	"  -t, --target SECONDS   target segment duration (6)\n"
-	"  -m, --mode MODE        live (sliding window), event or vod (live)\n"
-	"  -w, --window N         live: segments in the playlist (6)\n"
-	"  -f, --format FORMAT    ts (packet for packet) or fmp4 (CMAF through\n"
-	"                         libavformat, any input container) (ts)\n"
-	"      --cues STYLE       cue (EXT-X-CUE-OUT/-CONT/-IN), daterange, both, none\n"
-	"                         (cue)\n"
-	"      --encrypt          AES-128 every segment; keys DIR/NAME.<n>.key, 0600\n"
-	"      --key-uri TEMPLATE the key's URI in the playlist, {n} its number\n"
-	"      --rotate N         a new key every N segments (one key)\n"
-	"      --master           also DIR/master.m3u8: measured BANDWIDTH,\n"
-	"                         AVERAGE-BANDWIDTH, CODECS, RESOLUTION, FRAME-RATE\n"
-	"      --start-number N   the first media sequence number (0)\n"
-	"  -q, --quiet            no warnings about long GOPs or rejected cues\n"
-	"  -h, --help             this help\n"
-	"      --version          the version\n"
-	"\n"
-	"Exit status: 0 success, 2 usage, I/O or bad input. See ppv-segment(1).\n";
+static const ppv_opt options[] = {
+	{ "output", 'o', "DIR", "where the playlist and segments go (made if missing)", "@dir" },
+	{ "name", 'n', "NAME", "playlist DIR/NAME.m3u8, segments NAME<n>.ts (index)" },
+	{ "target", 't', "SECONDS", "target segment duration (6)" },
+	{ "mode", 'm', "MODE", "live (sliding window), event or vod (live)", "live event vod" },
+	{ "window", 'w', "N", "live: segments in the playlist (6)" },
+	{ "format", 'f', "FORMAT", "ts (packet for packet) or fmp4 (CMAF through\n"
+	  "libavformat, any input container) (ts)", "ts fmp4" },
+	{ "cues", O_CUES, "STYLE", "cue (EXT-X-CUE-OUT/-CONT/-IN), daterange, both, none\n"
+	  "(cue)", "cue daterange both none" },
+	{ "encrypt", O_ENCRYPT, NULL, "AES-128 every segment; keys DIR/NAME.<n>.key, 0600" },
+	{ "key-uri", O_KEYURI, "TEMPLATE", "the key's URI in the playlist, {n} its number" },
+	{ "rotate", O_ROTATE, "N", "a new key every N segments (one key)" },
+	{ "master", O_MASTER, NULL, "also DIR/master.m3u8: measured BANDWIDTH,\n"
+	  "AVERAGE-BANDWIDTH, CODECS, RESOLUTION, FRAME-RATE" },
+	{ "start-number", O_START, "N", "the first media sequence number (0)" },
+	{ "quiet", 'q', NULL, "no warnings about long GOPs or rejected cues" },
+	PPV_OPT_HELP,
+	PPV_OPT_END,
+};
 
-enum { O_CUES = 256, O_ENCRYPT, O_KEYURI, O_ROTATE, O_START, O_MASTER, O_VERSION };
-
-static const struct option longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "name", required_argument, NULL, 'n' },
-	{ "target", required_argument, NULL, 't' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "window", required_argument, NULL, 'w' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "cues", required_argument, NULL, O_CUES },
-	{ "encrypt", no_argument, NULL, O_ENCRYPT },
-	{ "key-uri", required_argument, NULL, O_KEYURI },
-	{ "rotate", required_argument, NULL, O_ROTATE },
-	{ "start-number", required_argument, NULL, O_START },
-	{ "master", no_argument, NULL, O_MASTER },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, O_VERSION },
-	{ 0 },
+static const ppv_doc doc = {
+	.usage = "ppv-segment -o DIR [-n NAME] [-t TARGET] [-m live|event|vod] [-w WINDOW]\n"
+		 "                   [-f ts|fmp4]\n"
+		 "                   [--cues cue|daterange|both|none]\n"
+		 "                   [--encrypt [--key-uri TEMPLATE] [--rotate N]]\n"
+		 "                   [--master] [--start-number N] [-q] [INPUT]",
+	.about = "Cut an MPEG-TS stream (INPUT or stdin) into HLS: DIR/NAME.m3u8 and its\n"
+		 "segments, at video keyframes, packet for packet, with SCTE-35 cues carried\n"
+		 "into the playlist.",
+	.opts = options,
+	.footer = "Exit status: 0 success, 2 usage, I/O or bad input. See ppv-segment(1).",
 };
 
 static long
@@ -95,7 +74,8 @@ main(int argc, char **argv)
 	int c;
 
 	ppv_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "o:n:t:m:w:f:qh", longopts, NULL)) != -1) {
+	ppv_doc_main(argc, argv, &doc);
+	while ((c = ppv_getopt(argc, argv, &doc, NULL)) != -1) {
 		switch (c) {
 		case 'o': cfg.dir = optarg; break;
 		case 'n':
@@ -138,13 +118,10 @@ main(int argc, char **argv)
 		case O_START: cfg.start_number = number("--start-number", optarg, 0, 0x7fffffff); break;
 		case O_MASTER: cfg.master = true; break;
 		case 'q': cfg.quiet = 1; break;
-		case 'h': ppv_help(help);
-		case O_VERSION: ppv_version();
-		default: ppv_usage(synopsis);
 		}
 	}
 	if (!cfg.dir || argc - optind > 1)
-		ppv_usage(synopsis);
+		ppv_doc_usage(&doc);
 	if ((cfg.key_uri || cfg.rotate) && !cfg.encrypt)
 		ppv_die(PPV_ERR, "--key-uri and --rotate go with --encrypt");
 

@@ -24,7 +24,7 @@ enum {
 	O_IMPR, O_LIVE, O_STATE, O_SLATE, O_NOW,
 };
 
-static const ppv_opt opts[] = {
+static const ppv_opt options[] = {
 	PPV_MODE("decode", "cues (base64 or 0x-hex) from the arguments, one a line on stdin, or\n"
 			   "every cue of a TS file (-i): one JSON object a line"),
 	{ "input", 'i', "FILE", "read the SCTE-35 PIDs of a transport stream", "@file" },
@@ -88,7 +88,7 @@ static const ppv_doc doc = {
 		 "                  [--meta K=V]... [--impressions FILE] [--live --state FILE]\n"
 		 "                  [--slate PLAYLIST] [--now TIME] [-j N] [-o OUT] PLAYLIST...",
 	.about = "SCTE-35 cues and ad insertion.",
-	.opts = opts,
+	.opts = options,
 	.footer = "Exit status: 0 success, 1 a cue or playlist was rejected, 2 usage, I/O or bad\n"
 		  "input. See ppv-splice(1).",
 };

@@ -19,6 +19,19 @@ help_opts() {
 	"$1" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u
 }
 
+@test "completions/ is what the binaries' option tables make, and zsh can read it" {
+	mkdir "$T/c"
+	"$ROOT/mk/completions" "$PPV_BIN" "$T/c" $(sed -n 's/^PROGS = //p' "$ROOT/Makefile")
+	run diff -u "$ROOT/completions/ppv.bash" "$T/c/ppv.bash"
+	assert_success
+	run diff -u "$ROOT/completions/_ppv" "$T/c/_ppv"
+	assert_success
+	run zsh -n "$ROOT/completions/_ppv"
+	assert_success
+	run bash -n "$ROOT/completions/ppv.bash"
+	assert_success
+}
+
 @test "bash completion offers every long option in --help, and no other, for every binary" {
 	source "$ROOT/completions/ppv.bash"
 	for p in $PROGS; do
