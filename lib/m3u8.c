@@ -667,3 +667,72 @@ ppv_tag_rebase(const char *tag, const char *from, const char *todir)
 	free(nu);
 	return out;
 }
+
+/* writing ----------------------------------------------------------------- */
+
+static void
+set_state(ppv_m3u8_out *o, char **cur, const char *want, bool key)
+{
+	if ((*cur == NULL) == (want == NULL) && (!want || !strcmp(*cur, want)))
+		return;
+	if (want)
+		fprintf(o->f, "%s\n", want);
+	else if (key)
+		fputs("#EXT-X-KEY:METHOD=NONE\n", o->f);
+	free(*cur);
+	*cur = ppv_xstrdup(want);
+}
+
+void
+ppv_m3u8_put_seg(ppv_m3u8_out *o, const ppv_m3u8_wseg *s)
+{
+	char b[40];
+
+	if (s->disc || o->pending_disc)
+		fputs("#EXT-X-DISCONTINUITY\n", o->f);
+	o->pending_disc = false;
+	set_state(o, &o->map, s->map, false);
+	set_state(o, &o->key, s->key, true);
+	if (s->map && o->version < 6)
+		o->version = 6;   /* EXT-X-MAP outside I-frame playlists */
+	if (s->extra && strstr(s->extra, "#EXT-X-BYTERANGE") && o->version < 4)
+		o->version = 4;
+	if (s->pdt != INT64_MIN)
+		fprintf(o->f, "#EXT-X-PROGRAM-DATE-TIME:%s\n", ppv_pdt_format(s->pdt, b));
+	if (s->extra)
+		fprintf(o->f, "%s\n", s->extra);
+	/* the line every segment has: no printf, it is most of the output */
+	fputs("#EXTINF:", o->f);
+	fputs(ppv_m3u8_fmt_secs(s->dur, b), o->f);
+	putc(',', o->f);
+	if (s->title)
+		fputs(s->title, o->f);
+	putc('\n', o->f);
+	fputs(s->uri, o->f);
+	putc('\n', o->f);
+	if (s->dur > o->maxdur)
+		o->maxdur = s->dur;
+}
+
+void
+ppv_m3u8_out_free(ppv_m3u8_out *o)
+{
+	free(o->key);
+	free(o->map);
+	o->key = o->map = NULL;
+}
+
+void
+ppv_m3u8_put_header(FILE *f, const ppv_m3u8_head *h)
+{
+	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:%d\n#EXT-X-TARGETDURATION:%" PRId64 "\n", h->version, h->target);
+	fprintf(f, "#EXT-X-MEDIA-SEQUENCE:%" PRId64 "\n", h->media_seq);
+	if (h->disc_seq)
+		fprintf(f, "#EXT-X-DISCONTINUITY-SEQUENCE:%" PRId64 "\n", h->disc_seq);
+	if (h->type)
+		fprintf(f, "#EXT-X-PLAYLIST-TYPE:%s\n", h->type);
+	if (h->independent)
+		fputs("#EXT-X-INDEPENDENT-SEGMENTS\n", f);
+	for (size_t i = 0; i < h->nmore; i++)
+		fprintf(f, "%s\n", h->more[i]);
+}

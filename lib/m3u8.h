@@ -1,10 +1,11 @@
-/* m3u8.h: HLS playlists (RFC 8216) read into segments, variants and cue windows; URIs resolved between files. */
+/* m3u8.h: HLS playlists (RFC 8216) read into segments, variants and cue windows, and written segment by segment; URIs resolved between files. */
 #ifndef PPV_M3U8_H
 #define PPV_M3U8_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* What a tag line before a segment is, as far as stitching cares. */
 enum ppv_tag {
@@ -89,5 +90,45 @@ char *ppv_uri_rebase(const char *uri, const char *from, const char *todir);
 /* A whole tag line with its URI="..." rebased. */
 char *ppv_tag_rebase(const char *tag, const char *from, const char *todir);
 char *ppv_dirname(const char *path);
+
+/* Writing a media playlist ------------------------------------------------ */
+
+/* What a playlist being written has in effect, so that a key or a map is
+ * written only where it changes. */
+typedef struct {
+	FILE *f;
+	char *key, *map;            /* the tag lines in effect, as written */
+	int64_t maxdur;             /* microseconds: the longest segment so far */
+	int version;                /* raised to what the tags written need */
+	bool pending_disc;          /* the next segment starts a discontinuity */
+} ppv_m3u8_out;
+
+/* One segment as written. */
+typedef struct {
+	const char *uri, *title;    /* title NULL: none */
+	const char *map, *key;      /* the EXT-X-MAP and EXT-X-KEY lines over it; NULL none */
+	const char *extra;          /* its other tag lines, \n-joined, or NULL */
+	int64_t dur;                /* microseconds */
+	int64_t pdt;                /* ms since the epoch; INT64_MIN: no date line */
+	bool disc;
+} ppv_m3u8_wseg;
+
+/* The segment with the tags that change before it: discontinuity, map,
+ * key (METHOD=NONE when one ends), date, its own tags, EXTINF, URI. */
+void ppv_m3u8_put_seg(ppv_m3u8_out *o, const ppv_m3u8_wseg *s);
+void ppv_m3u8_out_free(ppv_m3u8_out *o);
+
+typedef struct {
+	int version;
+	int64_t target;             /* seconds */
+	int64_t media_seq, disc_seq;
+	const char *type;           /* "VOD", "EVENT" or NULL */
+	bool independent;           /* EXT-X-INDEPENDENT-SEGMENTS */
+	char *const *more;          /* further header lines, as they are */
+	size_t nmore;
+} ppv_m3u8_head;
+
+/* The lines before the first segment. */
+void ppv_m3u8_put_header(FILE *f, const ppv_m3u8_head *h);
 
 #endif

@@ -162,46 +162,50 @@ static void
 write_playlist(struct segmenter *s, bool end)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
-	char *text = NULL, b[40];
+	char *text = NULL, *joined = NULL, b[40], e[40];
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	const char *lastkey = NULL;
-
+	ppv_m3u8_out o = { .f = f };
 	/* EXT-X-MAP outside I-frame playlists needs version 6 */
-	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:%d\n#EXT-X-TARGETDURATION:%d\n", s->fmp4 ? 6 : 3, cfg->target);
-	fprintf(f, "#EXT-X-MEDIA-SEQUENCE:%" PRId64 "\n", s->n ? s->list[0].seq : s->seq);
-	if (s->disc_seq)
-		fprintf(f, "#EXT-X-DISCONTINUITY-SEQUENCE:%" PRId64 "\n", s->disc_seq);
+	ppv_m3u8_head h = { .version = s->fmp4 ? 6 : 3, .target = cfg->target,
+			    .media_seq = s->n ? s->list[0].seq : s->seq, .disc_seq = s->disc_seq,
+			    .independent = true };
+	char *map = s->init ? ppv_xasprintf("#EXT-X-MAP:URI=\"%s\"", s->init) : NULL;
+
 	if (cfg->mode != PPV_SEG_LIVE)
-		fprintf(f, "#EXT-X-PLAYLIST-TYPE:%s\n", cfg->mode == PPV_SEG_VOD ? "VOD" : "EVENT");
-	fputs("#EXT-X-INDEPENDENT-SEGMENTS\n", f);
-	/* before any key: the initialization section is in the clear */
-	if (s->init)
-		fprintf(f, "#EXT-X-MAP:URI=\"%s\"\n", s->init);
+		h.type = cfg->mode == PPV_SEG_VOD ? "VOD" : "EVENT";
+	ppv_m3u8_put_header(f, &h);
 	for (size_t i = 0; i < s->n; i++) {
 		struct seg *g = &s->list[i];
-		if (g->disc && i > 0)
-			fputs("#EXT-X-DISCONTINUITY\n", f);
-		/* no IV attribute: the media sequence number is the IV (RFC 8216 5.2) */
-		if (i == 0 ? g->key != NULL
-			   : (g->key == NULL) != (lastkey == NULL) || (g->key && strcmp(g->key, lastkey)))
-			fprintf(f, "%s\n", g->key ? g->key : "#EXT-X-KEY:METHOD=NONE");
-		lastkey = g->key;
-		if (i == 0 || g->disc || g->dated)
-			fprintf(f, "#EXT-X-PROGRAM-DATE-TIME:%s\n", ppv_pdt_format(g->pdt, b));
-		if (g->daterange)
-			fprintf(f, "%s\n", g->daterange);
-		int cue = cfg->cues & PPV_CUES_TAGS ? g->cue : CUE_NONE;
-		if (cue == CUE_OUT)
-			fprintf(f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->cue_dur), b));
-		else if (cue == CUE_CONT) {
-			char e[32];
-			fprintf(f, "#EXT-X-CUE-OUT-CONT:ElapsedTime=%s,Duration=%s\n",
-				ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->cue_elapsed), e), ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->cue_dur), b));
-		} else if (cue == CUE_IN)
-			fputs("#EXT-X-CUE-IN\n", f);
-		fprintf(f, "#EXTINF:%s,\n%s\n", ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->dur), b), g->uri);
+		char cue[128] = "";
+		int kind = cfg->cues & PPV_CUES_TAGS ? g->cue : CUE_NONE;
+		if (kind == CUE_OUT)
+			snprintf(cue, sizeof cue, "#EXT-X-CUE-OUT:DURATION=%s",
+				 ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->cue_dur), b));
+		else if (kind == CUE_CONT)
+			snprintf(cue, sizeof cue, "#EXT-X-CUE-OUT-CONT:ElapsedTime=%s,Duration=%s",
+				 ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->cue_elapsed), e),
+				 ppv_m3u8_fmt_secs(ppv_ticks_to_us(g->cue_dur), b));
+		else if (kind == CUE_IN)
+			strcpy(cue, "#EXT-X-CUE-IN");
+		const char *extra = *cue ? cue : g->daterange;
+		if (g->daterange && *cue) {
+			free(joined);
+			extra = joined = ppv_xasprintf("%s\n%s", g->daterange, cue);
+		}
+		/* the initialization section is in the clear: its map comes before
+		 * the first key. No IV attribute: the media sequence number is the
+		 * IV (RFC 8216 5.2) */
+		ppv_m3u8_wseg w = {
+			.uri = g->uri, .map = map, .key = g->key, .extra = extra,
+			.dur = ppv_ticks_to_us(g->dur), .disc = g->disc && i > 0,
+			.pdt = i == 0 || g->disc || g->dated ? g->pdt : INT64_MIN,
+		};
+		ppv_m3u8_put_seg(&o, &w);
 	}
+	free(joined);
+	ppv_m3u8_out_free(&o);
+	free(map);
 	if (end)
 		fputs("#EXT-X-ENDLIST\n", f);
 	fclose(f);

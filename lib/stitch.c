@@ -342,48 +342,12 @@ ppv_stitch_breaks_cued(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk
 
 /* writing ----------------------------------------------------------------- */
 
-static void
-set_state(struct out *o, char **cur, const char *want, bool key)
-{
-	if ((*cur == NULL) == (want == NULL) && (!want || !strcmp(*cur, want)))
-		return;
-	if (want)
-		fprintf(o->f, "%s\n", want);
-	else if (key)
-		fputs("#EXT-X-KEY:METHOD=NONE\n", o->f);
-	free(*cur);
-	*cur = ppv_xstrdup(want);
-}
-
 void
-ppv_stitch_put_seg(struct out *o, const struct oseg *s, bool disc, int64_t pdt)
+ppv_stitch_put_seg(ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt)
 {
-	char b[40];
+	ppv_m3u8_wseg w = { s->uri, s->title, s->map, s->key, s->extra, s->dur, pdt, disc };
 
-	if (disc || o->pending_disc)
-		fputs("#EXT-X-DISCONTINUITY\n", o->f);
-	o->pending_disc = false;
-	set_state(o, &o->map, s->map, false);
-	set_state(o, &o->key, s->key, true);
-	if (s->map && o->version < 6)
-		o->version = 6;   /* EXT-X-MAP outside I-frame playlists */
-	if (s->extra && strstr(s->extra, "#EXT-X-BYTERANGE") && o->version < 4)
-		o->version = 4;
-	if (pdt != INT64_MIN)
-		fprintf(o->f, "#EXT-X-PROGRAM-DATE-TIME:%s\n", ppv_pdt_format(pdt, b));
-	if (s->extra)
-		fprintf(o->f, "%s\n", s->extra);
-	/* the line every segment has: no printf, it is most of the output */
-	fputs("#EXTINF:", o->f);
-	fputs(ppv_m3u8_fmt_secs(s->dur, b), o->f);
-	putc(',', o->f);
-	if (s->title)
-		fputs(s->title, o->f);
-	putc('\n', o->f);
-	fputs(s->uri, o->f);
-	putc('\n', o->f);
-	if (s->dur > o->maxdur)
-		o->maxdur = s->dur;
+	ppv_m3u8_put_seg(o, &w);
 }
 
 static bool
@@ -394,7 +358,7 @@ is_cue(enum ppv_tag k)
 
 /* The tags of a content segment that stitching does not rewrite. */
 void
-ppv_stitch_put_tags(struct out *o, const ppv_m3u8 *pl, size_t t0, size_t nt, bool drop_cues, const char *todir)
+ppv_stitch_put_tags(ppv_m3u8_out *o, const ppv_m3u8 *pl, size_t t0, size_t nt, bool drop_cues, const char *todir)
 {
 	for (size_t k = t0; k < t0 + nt; k++) {
 		const ppv_m3u8_line *l = &pl->tags[k];
@@ -433,16 +397,12 @@ cue_hex(char *out, uint32_t id, int64_t pts_us, int64_t dur_us, bool outcue)
 void
 ppv_stitch_put_header(FILE *f, const ppv_m3u8 *pl, int version, int64_t maxdur, int64_t mseq, int64_t dseq)
 {
-	int64_t target = (maxdur + 500000) / 1000000;
+	ppv_m3u8_head h = { .version = version, .target = (maxdur + 500000) / 1000000, .media_seq = mseq,
+			    .disc_seq = dseq, .more = pl->head, .nmore = pl->nhead };
 
-	if (pl->target > target)
-		target = pl->target;
-	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:%d\n#EXT-X-TARGETDURATION:%" PRId64 "\n", version, target);
-	fprintf(f, "#EXT-X-MEDIA-SEQUENCE:%" PRId64 "\n", mseq);
-	if (dseq)
-		fprintf(f, "#EXT-X-DISCONTINUITY-SEQUENCE:%" PRId64 "\n", dseq);
-	for (size_t i = 0; i < pl->nhead; i++)
-		fprintf(f, "%s\n", pl->head[i]);
+	if (pl->target > h.target)
+		h.target = pl->target;
+	ppv_m3u8_put_header(f, &h);
 }
 
 /* Writes text to path atomically, or to stdout for "-". */
@@ -474,7 +434,7 @@ ppv_stitch_commit(const char *path, const char *text, size_t n, char *err, size_
 
 /* A break announced as HLS Interstitials: the content stays as it is. */
 static void
-put_interstitials(struct out *o, const struct brk *b, const struct decision *d, const char *key,
+put_interstitials(ppv_m3u8_out *o, const struct brk *b, const struct decision *d, const char *key,
 		  int64_t at_pdt, const char *todir)
 {
 	int64_t resume = b->e > b->b ? b->want : 0;
@@ -493,7 +453,7 @@ put_interstitials(struct out *o, const struct brk *b, const struct decision *d, 
 
 /* A pod stitched in, with its cue lines; returns its length (-1: failed). */
 static int64_t
-put_pod(struct job *j, struct out *o, const ppv_m3u8 *pl, const struct brk *b, const struct decision *d,
+put_pod(struct job *j, ppv_m3u8_out *o, const ppv_m3u8 *pl, const struct brk *b, const struct decision *d,
 	int64_t bw, const char *todir, const char *key, int64_t at_pdt)
 {
 	static char hex[2 * PPV_SCTE35_MAX + 3];
@@ -539,7 +499,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	struct brk *br = calloc(pl->nsegs + cfg->nbreaks + 1, sizeof *br);
 	bool cued = cfg->nbreaks == 0;
 	size_t nb = cued ? ppv_stitch_breaks_cued(cfg, pl, br) : breaks_given(cfg, pl, br, j->err, j->errcap);
-	struct out o = { .version = pl->version };
+	ppv_m3u8_out o = { .version = pl->version };
 	char *body = NULL, *all = NULL;
 	size_t bodylen = 0, alllen = 0;
 	int rc = -1;
@@ -607,8 +567,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 done:
 	if (o.f)
 		fclose(o.f);
-	free(o.map);
-	free(o.key);
+	ppv_m3u8_out_free(&o);
 	free(body);
 	free(all);
 	free(br);

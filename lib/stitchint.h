@@ -58,14 +58,6 @@ struct brk {
 	uint32_t id;
 };
 
-struct out {
-	FILE *f;
-	char *map, *key;            /* in effect, as written */
-	int64_t maxdur;
-	int version;
-	bool pending_disc;
-};
-
 /* What fills break idx of the input (made once for every variant), or NULL
  * with the reason in j->err. */
 struct decision *ppv_stitch_decide(struct job *j, size_t idx, int64_t want, int64_t bw, const char *key);
@@ -75,8 +67,8 @@ void ppv_stitch_pod_free(struct pod *p);
 /* The breaks the cue markers of pl make, into out (pl->nsegs + 1 of them). */
 size_t ppv_stitch_breaks_cued(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk *out);
 /* The playlist writer: a segment, a content segment's own tags, the header. */
-void ppv_stitch_put_seg(struct out *o, const struct oseg *s, bool disc, int64_t pdt);
-void ppv_stitch_put_tags(struct out *o, const ppv_m3u8 *pl, size_t t0, size_t nt, bool drop_cues, const char *todir);
+void ppv_stitch_put_seg(ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt);
+void ppv_stitch_put_tags(ppv_m3u8_out *o, const ppv_m3u8 *pl, size_t t0, size_t nt, bool drop_cues, const char *todir);
 void ppv_stitch_put_header(FILE *f, const ppv_m3u8 *pl, int version, int64_t maxdur, int64_t mseq, int64_t dseq);
 void ppv_stitch_content_oseg(struct oseg *s, const ppv_m3u8 *pl, const ppv_m3u8_seg *c, const char *todir);
 /* text as the new path, atomically, or on stdout for "-"; -1 with err. */

@@ -481,7 +481,7 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			it[i].pseg = b ? &b->pod.s[it[i].k] : NULL;
 		}
 
-	struct out o = { .version = pl->version };
+	ppv_m3u8_out o = { .version = pl->version };
 	o.f = open_memstream(&body, &bodylen);
 	for (size_t i = 0; i < ni; i++) {
 		struct item *x = &it[i];
@@ -511,8 +511,7 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	if (pl->endlist)
 		fputs("#EXT-X-ENDLIST\n", o.f);
 	fclose(o.f);
-	free(o.map);
-	free(o.key);
+	ppv_m3u8_out_free(&o);
 	FILE *f = open_memstream(&all, &alllen);
 	ppv_stitch_put_header(f, pl, o.version, o.maxdur, firstmsn < 0 ? st->seq : firstmsn, st->disc);
 	fwrite(body, 1, bodylen, f);

@@ -128,3 +128,36 @@ UNIT_TEST(test_m3u8)
 	CHECK(got == sizeof sec);
 	free(sb);
 }
+
+UNIT_TEST(test_m3u8_writer)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	ppv_m3u8_out o = { .f = f, .version = 3 };
+	const char *key = "#EXT-X-KEY:METHOD=AES-128,URI=\"k\"", *map = "#EXT-X-MAP:URI=\"i.mp4\"";
+
+	ppv_m3u8_put_seg(&o, &(ppv_m3u8_wseg){ .uri = "a", .map = map, .key = key, .dur = 2000000,
+						 .pdt = 1767225604500 });
+	ppv_m3u8_put_seg(&o, &(ppv_m3u8_wseg){ .uri = "b", .map = map, .key = key, .dur = 4000000,
+						 .pdt = INT64_MIN });
+	ppv_m3u8_put_seg(&o, &(ppv_m3u8_wseg){ .uri = "c", .map = map, .dur = 1500000, .pdt = INT64_MIN,
+						 .disc = true, .extra = "#EXT-X-CUE-IN", .title = "ad" });
+	ppv_m3u8_out_free(&o);
+	fclose(f);
+	CHECK_STR(text, "#EXT-X-MAP:URI=\"i.mp4\"\n#EXT-X-KEY:METHOD=AES-128,URI=\"k\"\n"
+			"#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:04.500Z\n#EXTINF:2.000,\na\n"
+			"#EXTINF:4.000,\nb\n"
+			"#EXT-X-DISCONTINUITY\n#EXT-X-KEY:METHOD=NONE\n#EXT-X-CUE-IN\n#EXTINF:1.500,ad\nc\n");
+	CHECK(o.version == 6 && o.maxdur == 4000000);
+	free(text);
+
+	f = open_memstream(&text, &len);
+	char *more[] = { "#EXT-X-START:TIME-OFFSET=0" };
+	ppv_m3u8_put_header(f, &(ppv_m3u8_head){ .version = 3, .target = 6, .media_seq = 7, .type = "VOD",
+						  .independent = true, .more = more, .nmore = 1 });
+	fclose(f);
+	CHECK_STR(text, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:7\n"
+			"#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-START:TIME-OFFSET=0\n");
+	free(text);
+}
