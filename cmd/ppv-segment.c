@@ -46,19 +46,6 @@ static const ppv_doc doc = {
 	.footer = "Exit status: 0 success, 2 usage, I/O or bad input. See ppv-segment(1).",
 };
 
-static long
-number(const char *opt, const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		ppv_die(PPV_ERR, "%s: '%s' is not a number from %ld to %ld", opt, s, min, max);
-	return v;
-}
-
 static void
 on_signal(int sig)
 {
@@ -83,7 +70,7 @@ main(int argc, char **argv)
 				ppv_die(PPV_ERR, "-n: '%s' is not a file name", optarg);
 			cfg.name = optarg;
 			break;
-		case 't': cfg.target = (int)number("-t", optarg, 1, 3600); break;
+		case 't': cfg.target = (int)ppv_opt_number("-t", optarg, 1, 3600); break;
 		case 'm':
 			if (!strcmp(optarg, "live"))
 				cfg.mode = PPV_SEG_LIVE;
@@ -94,7 +81,7 @@ main(int argc, char **argv)
 			else
 				ppv_die(PPV_ERR, "-m: unknown mode '%s' (live, event, vod)", optarg);
 			break;
-		case 'w': cfg.window = (int)number("-w", optarg, 2, 100000); break;
+		case 'w': cfg.window = (int)ppv_opt_number("-w", optarg, 2, 100000); break;
 		case 'f':
 			if (strcmp(optarg, "ts") && strcmp(optarg, "fmp4"))
 				ppv_die(PPV_ERR, "-f: unknown format '%s' (ts, fmp4)", optarg);
@@ -114,8 +101,8 @@ main(int argc, char **argv)
 			break;
 		case O_ENCRYPT: cfg.encrypt = true; break;
 		case O_KEYURI: cfg.key_uri = optarg; break;
-		case O_ROTATE: cfg.rotate = (int)number("--rotate", optarg, 1, 1000000); break;
-		case O_START: cfg.start_number = number("--start-number", optarg, 0, 0x7fffffff); break;
+		case O_ROTATE: cfg.rotate = (int)ppv_opt_number("--rotate", optarg, 1, 1000000); break;
+		case O_START: cfg.start_number = ppv_opt_number("--start-number", optarg, 0, 0x7fffffff); break;
 		case O_MASTER: cfg.master = true; break;
 		case 'q': cfg.quiet = 1; break;
 		}

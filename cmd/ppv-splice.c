@@ -93,18 +93,6 @@ static const ppv_doc doc = {
 		  "input. See ppv-splice(1).",
 };
 
-static long
-number(const char *opt, const char *s, long max)
-{
-	char *end;
-
-	errno = 0;
-	long v = strtol(s, &end, 0);
-	if (errno || end == s || *end || v < 0 || v > max)
-		ppv_die(PPV_ERR, "%s: '%s' is not a number from 0 to %ld", opt, s, max);
-	return v;
-}
-
 static uint64_t
 ticks(const char *opt, const char *s)
 {
@@ -228,13 +216,13 @@ cmd_encode(int argc, char **argv)
 			cmd = want;
 			break;
 		}
-		case O_EVENT: event = (uint32_t)number("--event-id", optarg, 0xffffffffL); break;
+		case O_EVENT: event = (uint32_t)ppv_opt_number("--event-id", optarg, 0, 0xffffffffL); break;
 		case O_PTS: pts = ticks("--pts", optarg); break;
 		case O_DUR: dur = ticks("--duration", optarg); break;
 		case O_OUT: in = false; break;
 		case O_IN: in = true; break;
 		case O_AUTO: autoret = true; break;
-		case O_TYPE: type = (int)number("--type", optarg, 255); break;
+		case O_TYPE: type = (int)ppv_opt_number("--type", optarg, 0, 255); break;
 		case O_UPID:
 			if ((upid_len = ppv_scte35_upid_arg(optarg, &upid_type, upid, sizeof upid)) < 0)
 				ppv_die(PPV_ERR, "--upid: '%s' is not TYPE:HEX of at most 255 bytes", optarg);
@@ -249,14 +237,10 @@ cmd_encode(int argc, char **argv)
 	if (upid_len && type < 0)
 		ppv_die(PPV_ERR, "--upid goes into a segmentation descriptor: give --type");
 
-	if (cmd == PPV_TIME_SIGNAL) {
-		ppv_scte35_init(&cue);
-		cue.command_type = PPV_TIME_SIGNAL;
-		cue.time.specified = pts != PPV_TS_NOPTS;
-		cue.time.pts = cue.time.specified ? pts : 0;
-	} else {
+	if (cmd == PPV_TIME_SIGNAL)
+		ppv_scte35_time_signal(&cue, pts);
+	else
 		ppv_scte35_insert(&cue, event, !in, pts, dur, autoret);
-	}
 	if (type >= 0)
 		ppv_scte35_add_segmentation(&cue, (uint8_t)type, event, dur, upid_type, upid, (uint8_t)upid_len);
 	long n = ppv_scte35_encode(&cue, out, sizeof out);
@@ -290,12 +274,12 @@ cmd_inject(int argc, char **argv)
 				ppv_die(PPV_ERR, "--preroll: '%s' is not a number of seconds", optarg);
 			break;
 		case O_PID:
-			cfg.pid = (int)number("--pid", optarg, 0x1ffe);
+			cfg.pid = (int)ppv_opt_number("--pid", optarg, 0, 0x1ffe);
 			if (cfg.pid < 0x20)
 				ppv_die(PPV_ERR, "--pid: %d is reserved (use 0x20 to 0x1ffe)", cfg.pid);
 			break;
 		case O_EVENT:
-			ppv_breaks_number_from(&b, (uint32_t)number("--event-id", optarg, 0xffffffffL));
+			ppv_breaks_number_from(&b, (uint32_t)ppv_opt_number("--event-id", optarg, 0, 0xffffffffL));
 			break;
 		case 'o': output = optarg; break;
 		case 'q': cfg.quiet = 1; break;
@@ -354,7 +338,7 @@ cmd_stitch(int argc, char **argv)
 
 	while ((c = ppv_getopt(argc, argv, &doc, "stitch")) != -1) {
 		switch (c) {
-		case 'j': jobs = number("-j", optarg, 256); break;
+		case 'j': jobs = ppv_opt_number("-j", optarg, 0, 256); break;
 		case O_AD: cfg.ad = optarg; break;
 		case O_ADS: catalog = optarg; break;
 		case O_AT: add_at(&b, optarg, PPV_BREAK_OPEN); break;

@@ -1,6 +1,7 @@
 /* opt.c: one option table a binary: getopt_long's array, --help, the usage shown on misuse and the shell completions all come from it. */
 #include "opt.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,19 @@ ppv_getopt(int argc, char **argv, const ppv_doc *d, const char *mode)
 	if (c == '?')
 		ppv_doc_usage(d);
 	return c;
+}
+
+long
+ppv_opt_number(const char *opt, const char *s, long min, long max)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	char *end;
+
+	errno = 0;
+	long v = strtol(s, &end, hex ? 16 : 10);
+	if (errno || end == s || *end || *s == ' ' || *s == '+' || v < min || v > max)
+		ppv_die(PPV_ERR, "%s: '%s' is not a number from %ld to %ld", opt, s, min, max);
+	return v;
 }
 
 void

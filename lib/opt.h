@@ -41,6 +41,9 @@ typedef struct {
  * program here, as does an unknown option (with the usage, exit 2). */
 int ppv_getopt(int argc, char **argv, const ppv_doc *d, const char *mode);
 _Noreturn void ppv_doc_usage(const ppv_doc *d);
+/* An option's number, decimal or 0x-hex, from min to max; ends the program
+ * naming opt otherwise. */
+long ppv_opt_number(const char *opt, const char *s, long min, long max);
 _Noreturn void ppv_doc_help(const ppv_doc *d);
 /* The binary's bash or zsh completion function; -1 for another shell. */
 int ppv_doc_completion(FILE *f, const ppv_doc *d, const char *shell);

@@ -25,6 +25,15 @@ ppv_scte35_init(ppv_scte35 *c)
 }
 
 void
+ppv_scte35_time_signal(ppv_scte35 *c, uint64_t pts)
+{
+	ppv_scte35_init(c);
+	c->command_type = PPV_TIME_SIGNAL;
+	c->time.specified = pts != PPV_TS_NOPTS;
+	c->time.pts = c->time.specified ? pts & ((UINT64_C(1) << 33) - 1) : 0;
+}
+
+void
 ppv_scte35_insert(ppv_scte35 *c, uint32_t event_id, bool out, uint64_t pts, uint64_t duration,
 		  bool auto_return)
 {

@@ -132,6 +132,9 @@ int ppv_scte35_decode(ppv_scte35 *c, const uint8_t *p, size_t n, char *err, size
 long ppv_scte35_encode(const ppv_scte35 *c, uint8_t *out, size_t cap);
 /* A fresh cue: protocol 0, tier 0xfff, sap_type 3 (unspecified). */
 void ppv_scte35_init(ppv_scte35 *c);
+/* A fresh time_signal at pts (wrapped to 33 bits), or with no time when
+ * pts is PPV_TS_NOPTS. */
+void ppv_scte35_time_signal(ppv_scte35 *c, uint64_t pts);
 /* A fresh program splice_insert: out of the network for duration ticks
  * (PPV_TS_NOPTS: no duration), ending by itself when auto_return, or back
  * in; at pts (wrapped to 33 bits), or at once when pts is PPV_TS_NOPTS. */

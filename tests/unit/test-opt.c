@@ -62,3 +62,10 @@ UNIT_TEST(test_opt_completion)
 	CHECK(strstr(text, "'(- *)--version[the version]'") != NULL);
 	free(text);
 }
+
+UNIT_TEST(test_opt_number)
+{
+	CHECK(ppv_opt_number("-t", "08", 0, 10) == 8);        /* decimal, not octal */
+	CHECK(ppv_opt_number("--pid", "0x1ffe", 0, 0x1ffe) == 0x1ffe);
+	CHECK(ppv_opt_number("-w", "100000", 2, 100000) == 100000);
+}
