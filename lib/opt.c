@@ -1,6 +1,7 @@
 /* opt.c: one option table a binary: getopt_long's array, --help, the usage shown on misuse and the shell completions all come from it. */
 #include "opt.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -41,8 +42,10 @@ ppv_getopt(int argc, char **argv, const ppv_doc *d, const char *mode)
 		size_t n = 0, s = 0;
 		for (size_t i = 0; !is_end(&d->opts[i]); i++) {
 			const ppv_opt *o = &d->opts[i];
-			if (!of_mode(d->opts, i, mode) || n == MAXOPT)
+			if (!of_mode(d->opts, i, mode))
 				continue;
+			if (n == MAXOPT)
+				ppv_die(PPV_ERR, "an option table of over %d options", MAXOPT);
 			lo[n++] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL, o->key };
 			if (o->key < PPV_OPT_VERSION) {
 				so[s++] = (char)o->key;
@@ -72,7 +75,8 @@ ppv_opt_number(const char *opt, const char *s, long min, long max)
 
 	errno = 0;
 	long v = strtol(s, &end, hex ? 16 : 10);
-	if (errno || end == s || *end || *s == ' ' || *s == '+' || v < min || v > max)
+	/* strtol would also take blanks and a + before the digits */
+	if (errno || !(isdigit((unsigned char)*s) || *s == '-') || *end || v < min || v > max)
 		ppv_die(PPV_ERR, "%s: '%s' is not a number from %ld to %ld", opt, s, min, max);
 	return v;
 }
