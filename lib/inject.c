@@ -11,6 +11,7 @@
 #include "progress.h"
 #include "scte35.h"
 #include "ts.h"
+#include "when.h"
 
 #define PTS_WRAP (UINT64_C(1) << 33)
 
@@ -168,8 +169,8 @@ due_cues(struct injector *j)
 			break;
 		if (j->now > splice && !cfg->quiet)
 			ppv_warn("%s: break at %.3fs: the %s cue goes out %.3fs late", j->name,
-				 (double)b->at / 90000, out ? "out" : "in",
-				 (double)(j->now - splice) / 90000);
+				 (double)b->at / PPV_TICKS, out ? "out" : "in",
+				 (double)(j->now - splice) / PPV_TICKS);
 		send_cue(j, b, out);
 		j->next++;
 	}
@@ -246,7 +247,7 @@ ppv_inject(const ppv_inject_cfg *cfg, ppv_input *in, FILE *out)
 	if (j.next < 2 * cfg->nbreaks) {
 		const ppv_break *b = &cfg->breaks[j.next / 2];
 		ppv_warn("%s: the stream ended at %.3fs: %zu cue(s) from the break at %.3fs on not sent",
-			 j.name, (double)j.now / 90000, 2 * cfg->nbreaks - j.next, (double)b->at / 90000);
+			 j.name, (double)j.now / PPV_TICKS, 2 * cfg->nbreaks - j.next, (double)b->at / PPV_TICKS);
 		return PPV_FAIL;
 	}
 	return PPV_OK;
