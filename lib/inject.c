@@ -236,7 +236,8 @@ ppv_inject(const ppv_inject_cfg *cfg, ppv_input *in, FILE *out)
 	ppv_progress_start(&prog, "packets");
 	while ((rc = ppv_tsin_next(&r, &p, &k)) > 0) {
 		packet(&j, p, &k);
-		ppv_progress_tick(&prog, r.scan.packets);
+		if ((r.scan.packets & 1023) == 0)
+			ppv_progress_tick(&prog, r.scan.packets);
 	}
 	if (rc < 0)
 		ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", j.name);

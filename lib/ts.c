@@ -11,27 +11,7 @@
 #include "cli.h"
 
 int
-ppv_ts_parse(const uint8_t *p, ppv_tspkt *k)
-{
-	if (p[0] != 0x47)
-		return -1;
-	k->pid = (uint16_t)((p[1] & 0x1f) << 8 | p[2]);
-	k->pusi = p[1] & 0x40;
-	k->cc = p[3] & 0x0f;
-	k->has_payload = p[3] & 0x10;
-	size_t off = 4;
-	if (p[3] & 0x20) {
-		off += 1u + p[4];
-		if (off > PPV_TS_PACKET)
-			return -1;
-	}
-	k->payload = p + off;
-	k->plen = k->has_payload ? PPV_TS_PACKET - off : 0;
-	return 0;
-}
-
-int
-ppv_ts_next(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, ppv_tspkt *k)
+ppv_ts_resync(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, ppv_tspkt *k)
 {
 	size_t i = *at;
 
@@ -71,7 +51,7 @@ ppv_tsin_init(ppv_tsin *r, ppv_input *in)
 }
 
 int
-ppv_tsin_next(ppv_tsin *r, uint8_t **p, ppv_tspkt *k)
+ppv_tsin_fill(ppv_tsin *r, uint8_t **p, ppv_tspkt *k)
 {
 	for (;;) {
 		int rc = ppv_ts_next(&r->scan, r->buf, r->have, &r->at, k);

@@ -21,8 +21,27 @@ typedef struct {
 } ppv_tspkt;
 
 /* -1 when the packet does not start with the sync byte or its adaptation
- * field overruns it. */
-int ppv_ts_parse(const uint8_t *p, ppv_tspkt *k);
+ * field overruns it. Inline, with ppv_ts_next and ppv_tsin_next: every
+ * packet of every stream goes through them. */
+static inline int
+ppv_ts_parse(const uint8_t *p, ppv_tspkt *k)
+{
+	if (p[0] != 0x47)
+		return -1;
+	k->pid = (uint16_t)((p[1] & 0x1f) << 8 | p[2]);
+	k->pusi = p[1] & 0x40;
+	k->cc = p[3] & 0x0f;
+	k->has_payload = p[3] & 0x10;
+	size_t off = 4;
+	if (p[3] & 0x20) {
+		off += 1u + p[4];
+		if (off > PPV_TS_PACKET)
+			return -1;
+	}
+	k->payload = p + off;
+	k->plen = k->has_payload ? PPV_TS_PACKET - off : 0;
+	return 0;
+}
 
 /* Packets found in a byte stream, with the one policy for lost sync: the
  * stream must start with a packet; after that, bytes up to the next sync
@@ -35,7 +54,18 @@ typedef struct {
 /* The next packet in buf[*at, have): 1 with *k parsed and *at just past
  * the packet; 0 when fewer than a packet's bytes are left, *at at them;
  * -1 when the stream's first bytes are not a packet. */
-int ppv_ts_next(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, ppv_tspkt *k);
+/* ppv_ts_next's slow way: lost sync, or the end of the buffer */
+int ppv_ts_resync(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, ppv_tspkt *k);
+static inline int
+ppv_ts_next(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, ppv_tspkt *k)
+{
+	if (have - *at >= PPV_TS_PACKET && ppv_ts_parse(buf + *at, k) == 0) {
+		s->packets++;
+		*at += PPV_TS_PACKET;
+		return 1;
+	}
+	return ppv_ts_resync(s, buf, have, at, k);
+}
 /* Warns, naming the stream, of a truncated last packet (left bytes) and of
  * the bytes skipped to regain sync. */
 void ppv_ts_report(const ppv_tsscan *s, const char *name, size_t left);
@@ -53,7 +83,20 @@ void ppv_tsin_init(ppv_tsin *r, ppv_input *in);
 /* 1 with *p the next packet (the reader's, writable until the next call)
  * and *k parsed; 0 at the end of the input; -1 when the input does not
  * start with a packet. */
-int ppv_tsin_next(ppv_tsin *r, uint8_t **p, ppv_tspkt *k);
+int ppv_tsin_fill(ppv_tsin *r, uint8_t **p, ppv_tspkt *k);
+static inline int
+ppv_tsin_next(ppv_tsin *r, uint8_t **p, ppv_tspkt *k)
+{
+	uint8_t *q = r->buf + r->at;
+
+	if (r->have - r->at >= PPV_TS_PACKET && ppv_ts_parse(q, k) == 0) {
+		r->scan.packets++;
+		r->at += PPV_TS_PACKET;
+		*p = q;
+		return 1;
+	}
+	return ppv_tsin_fill(r, p, k);   /* lost sync, or the buffer's end */
+}
 /* ppv_ts_report for the input, once it has ended. */
 void ppv_tsin_report(const ppv_tsin *r);
 
