@@ -72,3 +72,9 @@ ROOT=$BATS_TEST_DIRNAME/..
 	assert_line 'lib/scte35: its includes come back to it (a cycle)'
 	assert_line "lib/stray.c: not in lib/README's layers"
 }
+
+@test "no file of lib/ is over 1,000 lines: a bigger one is split along its own sections" {
+	run awk 'FNR == 1001 { print FILENAME }' "$ROOT"/lib/*.c "$ROOT"/lib/*.h
+	assert_success
+	assert_output ''
+}
