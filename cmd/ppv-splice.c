@@ -25,8 +25,8 @@ enum {
 };
 
 static const ppv_opt options[] = {
-	PPV_MODE("decode", "cues (base64 or 0x-hex) from the arguments, one a line on stdin, or\n"
-			   "every cue of a TS file (-i): one JSON object a line"),
+	PPV_MODE("decode", "cues (base64 or 0x-hex) as JSON, one object a line: from the\n"
+			   "arguments, one a line on stdin, or every cue of a TS file (-i)"),
 	{ "input", 'i', "FILE", "read the SCTE-35 PIDs of a transport stream", "@file" },
 	PPV_MODE("encode", "build a cue; prints base64 (or --hex)"),
 	{ "insert", O_INSERT, NULL, "a splice_insert" },

@@ -246,20 +246,24 @@ bash(FILE *f, const ppv_doc *d, const char *prog)
 		   "\t\treturn\n\tfi\n\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n}\ncomplete -F %s %s\n", fn, prog);
 }
 
-/* The first line of the help, to its first ';', ':' or " (": zsh's short
- * description; [ ] ' and : escaped for _arguments. */
+/* The first line of the help, to its first ';' or ':', without what is in
+ * parentheses: zsh's short description; [ ] ' escaped for _arguments. */
 static void
 brief(FILE *f, const char *help)
 {
+	int depth = 0;
+
 	for (const char *p = help; *p && *p != '\n' && *p != ';' && *p != ':'; p++) {
 		if (p[0] == ' ' && p[1] == '(')
-			break;
-		if (*p == '\'')
+			continue;
+		depth += *p == '(';
+		if (depth == 0 && *p == '\'')
 			fputs("'\\''", f);
-		else if (*p == '[' || *p == ']')
+		else if (depth == 0 && (*p == '[' || *p == ']'))
 			fprintf(f, "\\%c", *p);
-		else
+		else if (depth == 0)
 			fputc(*p, f);
+		depth -= *p == ')' && depth > 0;
 	}
 }
 
