@@ -133,7 +133,7 @@ decode(void *where, uint16_t pid, uint64_t packet, const uint8_t *p, size_t n)
 	char err[200];
 
 	decode_n++;
-	if (ppv_scte35_decode(&cue, p, n, err, sizeof err) < 0) {
+	if (ppv_scte35_decode(&cue, p, n, err, sizeof err) < 0 || ppv_scte35_check(&cue, err, sizeof err) < 0) {
 		if (where)
 			ppv_warn("%s: packet %" PRIu64 ": cue %ld: %s", (char *)where, packet, decode_n, err);
 		else
@@ -201,6 +201,7 @@ cmd_encode(int argc, char **argv)
 	static ppv_scte35 cue;
 	static uint8_t upid[255], out[PPV_SCTE35_MAX];
 	static char text[2 * PPV_SCTE35_MAX + 3];
+	char err[200];
 	int c, cmd = -1, type = -1, upid_len = 0;
 	bool hex = false, in = false, autoret = false;
 	uint8_t upid_type = 0;
@@ -226,6 +227,8 @@ cmd_encode(int argc, char **argv)
 		case O_UPID:
 			if ((upid_len = ppv_scte35_upid_arg(optarg, &upid_type, upid, sizeof upid)) < 0)
 				ppv_die(PPV_ERR, "--upid: '%s' is not TYPE:HEX of at most 255 bytes", optarg);
+			if (ppv_scte35_upid_check(upid_type, upid, (size_t)upid_len, err, sizeof err) < 0)
+				ppv_die(PPV_ERR, "--upid: %s", err);
 			break;
 		case O_HEX: hex = true; break;
 		}

@@ -681,6 +681,54 @@ ppv_scte35_upid_name(uint8_t type)
 	return type < sizeof upid_names / sizeof upid_names[0] ? upid_names[type] : "Reserved";
 }
 
+/* The length each UPID type has (SCTE 35 table 21); 0 where it varies. */
+static const uint8_t upid_size[] = {
+	[0x02] = 8, [0x03] = 12, [0x04] = 32, [0x05] = 8, [0x06] = 12, [0x07] = 12,
+	[0x08] = 8, [0x0a] = 12, [0x10] = 16,
+};
+
+int
+ppv_scte35_upid_check(uint8_t type, const uint8_t *p, size_t n, char *err, size_t cap)
+{
+	if (type == 0x00 && n)
+		return ppv_errf(err, cap, "UPID type Not Used takes 0 bytes, not %zu", n);
+	if (type < sizeof upid_size && upid_size[type] && n != upid_size[type])
+		return ppv_errf(err, cap, "UPID type %s takes %u bytes, not %zu", ppv_scte35_upid_name(type),
+				upid_size[type], n);
+	if (type != 0x0d)
+		return 0;
+	/* MID: type, length and bytes, again and again, to the last byte */
+	size_t at = 0;
+	for (int k = 1; at < n; k++) {
+		if (n - at < 2)
+			return ppv_errf(err, cap, "MID UPID %d: cut short before its type and length", k);
+		if (n - at - 2 < p[at + 1])
+			return ppv_errf(err, cap, "MID UPID %d: cut short: %u bytes said, %zu there", k,
+					p[at + 1], n - at - 2);
+		if (p[at] == 0x0d)
+			return ppv_errf(err, cap, "MID UPID %d: a MID inside a MID", k);
+		char sub[160];
+		if (ppv_scte35_upid_check(p[at], p + at + 2, p[at + 1], sub, sizeof sub) < 0)
+			return ppv_errf(err, cap, "MID UPID %d: %s", k, sub);
+		at += 2u + p[at + 1];
+	}
+	return 0;
+}
+
+int
+ppv_scte35_check(const ppv_scte35 *c, char *err, size_t cap)
+{
+	char why[200];
+
+	for (int i = 0; i < c->ndesc; i++) {
+		const ppv_splice_desc *d = &c->desc[i];
+		if (d->known && d->tag == PPV_DESC_SEGMENTATION && !d->u.seg.cancel &&
+		    ppv_scte35_upid_check(d->u.seg.upid_type, d->u.seg.upid, d->u.seg.upid_len, why, sizeof why) < 0)
+			return ppv_errf(err, cap, "descriptor %d: %s", i + 1, why);
+	}
+	return 0;
+}
+
 /* The names people type for the same types, in the same order. */
 static const char *const upid_short[] = {
 	"none", "user", "isci", "adid", "umid", "isan-old", "isan", "tid", "ti", "adi",

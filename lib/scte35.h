@@ -144,6 +144,13 @@ void ppv_scte35_insert(ppv_scte35 *c, uint32_t event_id, bool out, uint64_t pts,
  * -1 when the cue holds no more descriptors. */
 int ppv_scte35_add_segmentation(ppv_scte35 *c, uint8_t type, uint32_t event_id, uint64_t duration,
 				uint8_t upid_type, const uint8_t *upid, uint8_t upid_len);
+/* -1 with the reason when a UPID's length contradicts its type (SCTE 35
+ * table 21) or a MID's list does not end on its last byte. */
+int ppv_scte35_upid_check(uint8_t type, const uint8_t *p, size_t n, char *err, size_t cap);
+/* What the decoder lets through, since a player only needs the splice
+ * times, but a strict reader refuses: the UPID checks above, for every
+ * segmentation descriptor. 0, or -1 with the reason. */
+int ppv_scte35_check(const ppv_scte35 *c, char *err, size_t cap);
 /* A UPID given as TYPE:HEX, TYPE a number or a short name (ti, adi, uri,
  * mid, eidr, uuid...): its type and length, -1 when it is not one. */
 int ppv_scte35_upid_arg(const char *arg, uint8_t *type, uint8_t *upid, size_t cap);

@@ -94,8 +94,8 @@ $hex"
 }
 
 @test "UPIDs are shown by their type: MID as a list, ATSC and MPU as fields, text as text" {
-	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid mid:08080000000012345678030461626364)"
-	assert_output --partial '"upid":[{"upid_type":8,"upid_type_name":"TI","upid":"0x0000000012345678"},{"upid_type":3,"upid_type_name":"Ad-ID","upid":"abcd"}]'
+	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid mid:08080000000012345678030C414243443031323334353637)"
+	assert_output --partial '"upid":[{"upid_type":8,"upid_type_name":"TI","upid":"0x0000000012345678"},{"upid_type":3,"upid_type_name":"Ad-ID","upid":"ABCD01234567"}]'
 	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid atsc:0001FFFF6162)"
 	assert_output --partial '"upid":{"tsid":1,"end_of_day":31,"unique_for":511,"content_id":"0x6162"}'
 	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid mpu:41424344010203)"
@@ -104,6 +104,46 @@ $hex"
 	assert_output --partial '"upid_type":15,"upid_type_name":"URI","upid":"urn:x:1"'
 	run ppv-splice decode "$(ppv-splice encode --time-signal --type 0x30 --upid 0x10:00112233445566778899aabbccddeeff)"
 	assert_output --partial '"upid":"00112233-4455-6677-8899-aabbccddeeff"'
+}
+
+# a cue with its UPID's type byte set to t and the CRC made again: the way
+# to write the malformed cues encode refuses
+retype() {
+	$PY -c '
+import base64, sys, zlib
+b = bytearray(base64.b64decode(sys.argv[1]))
+i = b.index(b"CUEI") + 4 + 4 + 1 + 1   # event id, cancel, flags
+assert b[i] == 0x0e, "the descriptor layout changed"
+b[i] = int(sys.argv[2], 0)
+crc = 0xffffffff
+for x in b[:-4]:
+    crc ^= x << 24
+    for _ in range(8):
+        crc = (crc << 1 ^ 0x04c11db7 if crc & 0x80000000 else crc << 1) & 0xffffffff
+b[-4:] = crc.to_bytes(4, "big")
+print(base64.b64encode(bytes(b)).decode())' "$1" "$2"
+}
+
+@test "UPIDs whose length contradicts their type are refused by encode and reported by decode" {
+	run ppv-splice encode --time-signal --type 0x34 --upid ti:01
+	assert_failure 2
+	assert_output 'ppv-splice: --upid: UPID type TI takes 8 bytes, not 1'
+	run ppv-splice encode --time-signal --type 0x34 --upid uuid:0102
+	assert_failure 2
+	assert_output 'ppv-splice: --upid: UPID type UUID takes 16 bytes, not 2'
+	run ppv-splice encode --time-signal --type 0x34 --upid mid:0801aa
+	assert_failure 2
+	assert_output 'ppv-splice: --upid: MID UPID 1: UPID type TI takes 8 bytes, not 1'
+	# a MID whose last entry is cut: ADS bytes encoded, then called a MID
+	good=$(ppv-splice encode --time-signal --type 0x34 --upid ads:080800000000123456780F05616263)
+	run ppv-splice decode "$(retype "$good" 0x0d)"
+	assert_failure 1
+	assert_output 'ppv-splice: cue 1: descriptor 1: MID UPID 2: cut short: 5 bytes said, 3 there'
+	run ppv-splice decode "$(retype "$good" 0x08)"
+	assert_failure 1
+	assert_output 'ppv-splice: cue 1: descriptor 1: UPID type TI takes 8 bytes, not 15'
+	run ppv-splice decode "$(retype "$good" 0x0e)"
+	assert_success
 }
 
 @test "encode writes a time_signal as hex" {

@@ -1,4 +1,4 @@
-/* fuzz-scte35.c: libFuzzer target for the SCTE-35 decoder: any bytes, and what decodes must re-encode stably. */
+/* fuzz-scte35.c: libFuzzer target for the SCTE-35 decoder and its strict UPID check: any bytes, and what decodes must re-encode stably. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *null = fopen("/dev/null", "w");
 	ppv_scte35_json(&a, null);
 	fclose(null);
+	ppv_scte35_check(&a, err, sizeof err);
 	/* reserved bits are rewritten as ones, so the first encoding may differ
 	 * from the input; from then on decode and encode must agree exactly */
 	long n1 = ppv_scte35_encode(&a, e1, sizeof e1);

@@ -245,3 +245,23 @@ UNIT_TEST(test_scte35)
 	CHECK(ppv_ticks_parse("1.", &ticks) == -1 && ppv_ticks_parse("", &ticks) == -1);
 	CHECK(ppv_ticks_parse("x", &ticks) == -1);
 }
+
+UNIT_TEST(test_scte35_upid_check)
+{
+	static const uint8_t ti[8], mid[] = { 0x08, 0x08, 0, 0, 0, 0, 0, 0, 0, 1, 0x0f, 0x02, 'a', 'b' };
+	char err[200];
+
+	CHECK(ppv_scte35_upid_check(0x08, ti, 8, err, sizeof err) == 0);
+	CHECK(ppv_scte35_upid_check(0x08, ti, 7, err, sizeof err) == -1);
+	CHECK_STR(err, "UPID type TI takes 8 bytes, not 7");
+	CHECK(ppv_scte35_upid_check(0x0f, ti, 3, err, sizeof err) == 0);      /* URI: any length */
+	CHECK(ppv_scte35_upid_check(0x00, ti, 1, err, sizeof err) == -1);
+	CHECK(ppv_scte35_upid_check(0x0d, mid, sizeof mid, err, sizeof err) == 0);
+	CHECK(ppv_scte35_upid_check(0x0d, mid, sizeof mid - 1, err, sizeof err) == -1);
+	CHECK_STR(err, "MID UPID 2: cut short: 2 bytes said, 1 there");
+	CHECK(ppv_scte35_upid_check(0x0d, mid, 11, err, sizeof err) == -1);
+	CHECK_STR(err, "MID UPID 2: cut short before its type and length");
+	static const uint8_t nested[] = { 0x0d, 0x00 };
+	CHECK(ppv_scte35_upid_check(0x0d, nested, 2, err, sizeof err) == -1);
+	CHECK_STR(err, "MID UPID 1: a MID inside a MID");
+}
