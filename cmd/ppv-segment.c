@@ -17,7 +17,8 @@ static const ppv_opt options[] = {
 	{ "name", 'n', "NAME", "playlist DIR/NAME.m3u8, segments NAME<n>.ts (index)" },
 	{ "target", 't', "SECONDS", "target segment duration (6)" },
 	{ "mode", 'm', "MODE", "live (sliding window), event or vod (live)", "live event vod" },
-	{ "window", 'w', "N", "live: segments in the playlist (6)" },
+	{ "window", 'w', "N", "live: segments in the playlist (6); never under three\n"
+	  "target durations" },
 	{ "format", 'f', "FORMAT", "ts (packet for packet) or fmp4 (CMAF through\n"
 	  "libavformat, any input container) (ts)", "ts fmp4" },
 	{ "cues", O_CUES, "STYLE", "cue (EXT-X-CUE-OUT/-CONT/-IN), daterange, both, none\n"
@@ -109,6 +110,9 @@ main(int argc, char **argv)
 	}
 	if (!cfg.dir || argc - optind > 1)
 		ppv_doc_usage(&doc);
+	if (cfg.mode == PPV_SEG_LIVE && cfg.window < 3 && !cfg.quiet)
+		ppv_warn("-w %d: a live playlist holds at least three target durations (RFC 8216 6.2.2): "
+			 "it keeps more segments than that", cfg.window);
 	if ((cfg.key_uri || cfg.rotate) && !cfg.encrypt)
 		ppv_die(PPV_ERR, "--key-uri and --rotate go with --encrypt");
 

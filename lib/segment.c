@@ -261,8 +261,14 @@ slide(struct segmenter *s)
 {
 	if (s->cfg->mode != PPV_SEG_LIVE)
 		return;
-	while (s->n > (size_t)s->cfg->window) {
+	/* a segment leaves only while what stays holds three target durations
+	 * (RFC 8216 6.2.2), whatever -w says */
+	int64_t held = 0, floor = 3 * (int64_t)s->cfg->target * PPV_TICKS;
+	for (size_t i = 0; i < s->n; i++)
+		held += s->list[i].dur;
+	while (s->n > (size_t)s->cfg->window && held - s->list[0].dur >= floor) {
 		struct seg g = s->list[0];
+		held -= g.dur;
 		memmove(s->list, s->list + 1, --s->n * sizeof *s->list);
 		/* its discontinuity leaves with it: count it in the sequence */
 		if (s->n && s->list[0].disc)

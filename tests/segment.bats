@@ -164,6 +164,15 @@ per_test_end() {
 	$PY -c 'import sys; t = float(sys.argv[1]); assert abs(t - 10) < 0.1, t' "$(duration "$T/w/index.m3u8")"
 }
 
+@test "live: a window never holds under three target durations, whatever -w says" {
+	run --separate-stderr ppv-segment -m live -t 4 -w 2 -o "$T/w" in.ts
+	assert_success
+	assert_equal "$stderr" "ppv-segment: -w 2: a live playlist holds at least three target durations (RFC 8216 6.2.2): it keeps more segments than that"
+	held=$(awk -F'[:,]' '/^#EXTINF/ { s += $2 } END { print s }' "$T/w/index.m3u8")
+	assert_num "${held%.*}" -ge 12
+	assert_equal "$(grep -c '^#EXTINF' "$T/w/index.m3u8")" 3
+}
+
 @test "hls.js plays vod, live and encrypted output past several segment boundaries" {
 	ppv-segment -m vod -t 2 -o "$T/www/vod" in.ts
 	ppv-segment -m vod -t 2 --encrypt -o "$T/www/enc" in.ts
