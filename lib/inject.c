@@ -13,7 +13,6 @@
 #include "ts.h"
 #include "when.h"
 
-#define PTS_WRAP (UINT64_C(1) << 33)
 
 struct injector {
 	const ppv_inject_cfg *cfg;

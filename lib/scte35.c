@@ -28,7 +28,7 @@ ppv_scte35_time_signal(ppv_scte35 *c, uint64_t pts)
 	ppv_scte35_init(c);
 	c->command_type = PPV_TIME_SIGNAL;
 	c->time.specified = pts != PPV_TS_NOPTS;
-	c->time.pts = c->time.specified ? pts & ((UINT64_C(1) << 33) - 1) : 0;
+	c->time.pts = c->time.specified ? pts % PPV_PTS_WRAP : 0;
 }
 
 void
@@ -45,7 +45,7 @@ ppv_scte35_insert(ppv_scte35 *c, uint32_t event_id, bool out, uint64_t pts, uint
 	e->unique_program_id = 1;
 	e->immediate = pts == PPV_TS_NOPTS;
 	e->time.specified = !e->immediate;
-	e->time.pts = e->immediate ? 0 : pts & ((UINT64_C(1) << 33) - 1);
+	e->time.pts = e->immediate ? 0 : pts % PPV_PTS_WRAP;
 	e->has_duration = out && duration != PPV_TS_NOPTS;
 	e->duration = e->has_duration ? duration : 0;
 	e->auto_return = e->has_duration && auto_return;
@@ -55,9 +55,15 @@ ppv_scte35_insert(ppv_scte35 *c, uint32_t event_id, bool out, uint64_t pts, uint
  * sub_segments_expected (SCTE 35 table 22); the decoder also takes them
  * after 0x30 and 0x32 when the length has room, as some encoders write. */
 static bool
-has_sub_segments(uint8_t type)
+has_sub_segments(uint8_t type, bool reading)
 {
-	return type == 0x34 || type == 0x36 || type == 0x38 || type == 0x3a || type == 0x44 || type == 0x46;
+	switch (type) {
+	case 0x30: case 0x32:
+		return reading;
+	case 0x34: case 0x36: case 0x38: case 0x3a: case 0x44: case 0x46:
+		return true;
+	}
+	return false;
 }
 
 int
@@ -81,7 +87,7 @@ ppv_scte35_add_segmentation(ppv_scte35 *c, uint8_t type, uint32_t event_id, uint
 	s->upid_len = upid_len;
 	s->upid = upid;
 	s->type_id = type;
-	s->has_sub = has_sub_segments(type);
+	s->has_sub = has_sub_segments(type, false);
 	return 0;
 }
 
@@ -150,16 +156,6 @@ read_event(ppv_bitr *r, ppv_scte35 *c, ppv_splice_event *e, int sched)
 	return 0;
 }
 
-static bool
-has_subsegments(uint8_t type)
-{
-	switch (type) {
-	case 0x30: case 0x32: case 0x34: case 0x36: case 0x38: case 0x3a: case 0x44: case 0x46:
-		return true;
-	}
-	return false;
-}
-
 /* Fields of a CUEI descriptor; the caller keeps any bytes past them. */
 static int
 read_desc(ppv_splice_desc *d)
@@ -212,7 +208,7 @@ read_desc(ppv_splice_desc *d)
 		s->num = (uint8_t)ppv_bits(&r, 8);
 		s->expected = (uint8_t)ppv_bits(&r, 8);
 		/* Older encoders leave the sub-segment fields out; the length says. */
-		if (has_subsegments(s->type_id) && ppv_bitr_left(&r) >= 2) {
+		if (has_sub_segments(s->type_id, true) && ppv_bitr_left(&r) >= 2) {
 			s->has_sub = true;
 			s->sub_num = (uint8_t)ppv_bits(&r, 8);
 			s->sub_expected = (uint8_t)ppv_bits(&r, 8);

@@ -128,7 +128,7 @@ put_bool(FILE *fp, const char *key, bool v)
 static void
 put_event_json(FILE *fp, const ppv_scte35 *c, const ppv_splice_event *e, int sched)
 {
-	const uint64_t wrap = UINT64_C(1) << 33;
+	const uint64_t wrap = PPV_PTS_WRAP;
 
 	fprintf(fp, "\"event_id\":%" PRIu32, e->event_id);
 	put_bool(fp, "cancel", e->cancel);
@@ -261,7 +261,7 @@ ppv_scte35_json(const ppv_scte35 *c, FILE *fp)
 void
 ppv_scte35_json_members(const ppv_scte35 *c, FILE *fp)
 {
-	const uint64_t wrap = UINT64_C(1) << 33;
+	const uint64_t wrap = PPV_PTS_WRAP;
 	const ppv_splice_event *e = c->command_type == PPV_SPLICE_INSERT && !c->encrypted
 				    ? &c->insert : NULL;
 	bool have_pts = false;

@@ -13,7 +13,7 @@
 #include "ts.h"
 
 #define TICK 90000
-#define WRAP (INT64_C(1) << 33)
+#define WRAP ((int64_t)PPV_PTS_WRAP)
 /* a step in the video timestamps larger than this is a jump, not a frame */
 #define JUMP (10 * TICK)
 #define MAXCUEPIDS 8

@@ -208,7 +208,7 @@ ppv_pes_pts(const uint8_t *p, size_t n)
 int64_t
 ppv_pts_delta(uint64_t raw, uint64_t last)
 {
-	const int64_t wrap = INT64_C(1) << 33;
+	const int64_t wrap = (int64_t)PPV_PTS_WRAP;
 	int64_t d = (int64_t)((raw - last) & (uint64_t)(wrap - 1));
 
 	return d >= wrap / 2 ? d - wrap : d;

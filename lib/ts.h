@@ -10,6 +10,8 @@
 
 #define PPV_TS_PACKET 188
 #define PPV_TS_NOPTS UINT64_MAX
+/* PTS, DTS and splice times count 90 kHz ticks in 33 bits: they wrap here. */
+#define PPV_PTS_WRAP (UINT64_C(1) << 33)
 
 typedef struct {
 	uint16_t pid;
