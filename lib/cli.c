@@ -56,20 +56,6 @@ ppv_warn(const char *fmt, ...)
 }
 
 void
-ppv_usage(const char *synopsis)
-{
-	fprintf(stderr, "usage: %s\nTry '%s --help' for more.\n", synopsis, ppv_prog);
-	exit(PPV_ERR);
-}
-
-void
-ppv_help(const char *text)
-{
-	fputs(text, stdout);
-	ppv_exit(PPV_OK);
-}
-
-void
 ppv_version(void)
 {
 	printf("%s (ppv) %s\n", ppv_prog, PPV_VERSION);

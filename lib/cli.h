@@ -24,8 +24,6 @@ void ppv_init(const char *argv0);
 _Noreturn void ppv_die(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ppv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-_Noreturn void ppv_usage(const char *synopsis);
-_Noreturn void ppv_help(const char *text);
 _Noreturn void ppv_version(void);
 void ppv_flush_stdout(void);
 /* A library's error: the message into err (cap bytes), -1 returned. */
