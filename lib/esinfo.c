@@ -49,7 +49,8 @@ skip_scaling_list(ppv_bitr *r, int size)
 
 	for (int j = 0; j < size && !r->bad; j++) {
 		if (next)
-			next = (last + se(r) + 256) % 256;
+			/* a delta out of -128..127 is a bad stream, not a reason to overflow */
+			next = (int)((((int64_t)last + se(r)) % 256 + 256) % 256);
 		last = next ? next : last;
 	}
 }
