@@ -286,9 +286,9 @@ ppv_m3u8 *
 ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 {
 	ppv_m3u8 *pl = calloc(1, sizeof *pl);
-	ppv_m3u8_seg pend = { .map = -1, .key = -1, .cue_dur = -1 };
+	ppv_m3u8_seg pend = { .map = -1, .key = -1, .map_key = -1, .cue_dur = -1 };
 	bool have_inf = false, have_var = false;
-	int map = -1, key = -1;
+	int map = -1, key = -1, map_key = -1;
 	int64_t pdt = 0;
 	bool pdt_known = false;
 	char *var_inf = NULL;
@@ -379,10 +379,11 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 				enum ppv_tag k = segment_tag(line, &pend, pl);
 				pl->tags = grow(pl->tags, &pl->tagcap, pl->ntags, sizeof *pl->tags);
 				pl->tags[pl->ntags] = (ppv_m3u8_line){ line, k };
-				if (k == PPV_TAG_MAP)
+				if (k == PPV_TAG_MAP) {
 					map = (int)pl->ntags;
-				else if (k == PPV_TAG_KEY)
-					key = (int)pl->ntags;
+					map_key = key;
+				} else if (k == PPV_TAG_KEY)
+					key = strstr(line, "METHOD=NONE") ? -1 : (int)pl->ntags;
 				else if (k == PPV_TAG_DISC)
 					pend.disc = true;
 				else if (k == PPV_TAG_PDT) {
@@ -417,6 +418,7 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 		pend.tag0 = tag0;
 		pend.ntags = pl->ntags - tag0;
 		pend.map = map;
+		pend.map_key = map_key;
 		pend.key = key;
 		pend.has_pdt = pdt_known;
 		pend.pdt = pdt;
@@ -425,7 +427,7 @@ ppv_m3u8_parse(char *text, size_t n, const char *path, char *err, size_t ecap)
 		pl->total += pend.dur;
 		pdt += pend.dur / 1000;
 		tag0 = pl->ntags;
-		pend = (ppv_m3u8_seg){ .map = -1, .key = -1, .cue_dur = -1 };
+		pend = (ppv_m3u8_seg){ .map = -1, .key = -1, .map_key = -1, .cue_dur = -1 };
 		have_inf = false;
 	}
 	if (pl->master && pl->nsegs) {
@@ -683,6 +685,20 @@ set_state(ppv_m3u8_out *o, char **cur, const char *want, bool key)
 	*cur = ppv_xstrdup(want);
 }
 
+/* The key line as it must be written for a segment numbered `seq` here and
+ * `src_seq` where it was read. */
+static void
+set_key(ppv_m3u8_out *o, const char *key, int64_t src_seq)
+{
+	if (!key || src_seq == o->seq || strstr(key, ",IV=") || strstr(key, ":IV=")) {
+		set_state(o, &o->key, key, true);
+		return;
+	}
+	char *k = ppv_xasprintf("%s,IV=0x%032" PRIX64, key, (uint64_t)src_seq);
+	set_state(o, &o->key, k, true);
+	free(k);
+}
+
 void
 ppv_m3u8_put_seg(ppv_m3u8_out *o, const ppv_m3u8_wseg *s)
 {
@@ -691,8 +707,12 @@ ppv_m3u8_put_seg(ppv_m3u8_out *o, const ppv_m3u8_wseg *s)
 	if (s->disc || o->pending_disc)
 		fputs("#EXT-X-DISCONTINUITY\n", o->f);
 	o->pending_disc = false;
-	set_state(o, &o->map, s->map, false);
-	set_state(o, &o->key, s->key, true);
+	if ((o->map == NULL) != (s->map == NULL) || (s->map && strcmp(o->map, s->map))) {
+		/* a map falls under the key before it (RFC 8216 4.3.2.5) */
+		set_key(o, s->map_key, s->src_seq);
+		set_state(o, &o->map, s->map, false);
+	}
+	set_key(o, s->key, s->src_seq);
 	if (s->map && o->version < 6)
 		o->version = 6;   /* EXT-X-MAP outside I-frame playlists */
 	if (s->extra && strstr(s->extra, "#EXT-X-BYTERANGE") && o->version < 4)
@@ -712,6 +732,7 @@ ppv_m3u8_put_seg(ppv_m3u8_out *o, const ppv_m3u8_wseg *s)
 	putc('\n', o->f);
 	if (s->dur > o->maxdur)
 		o->maxdur = s->dur;
+	o->seq++;
 }
 
 void

@@ -30,6 +30,7 @@ typedef struct {
 	size_t tag0, ntags;         /* its tag lines in the playlist's tags[] */
 	bool disc;
 	int map, key;               /* tags[] index of the MAP/KEY in effect, -1 */
+	int map_key;                /* the KEY in effect over that MAP, -1: clear */
 	bool has_pdt, dated;        /* a date known; a date line right before it */
 	int64_t pdt;                /* ms since the epoch, given, carried or backfilled */
 	int cue;                    /* PPV_TAG_CUE_OUT, _CONT, _IN or 0 */
@@ -99,6 +100,7 @@ typedef struct {
 	FILE *f;
 	char *key, *map;            /* the tag lines in effect, as written */
 	int64_t maxdur;             /* microseconds: the longest segment so far */
+	int64_t seq;                /* the next segment's media sequence number */
 	int version;                /* raised to what the tags written need */
 	bool pending_disc;          /* the next segment starts a discontinuity */
 } ppv_m3u8_out;
@@ -107,14 +109,19 @@ typedef struct {
 typedef struct {
 	const char *uri, *title;    /* title NULL: none */
 	const char *map, *key;      /* the EXT-X-MAP and EXT-X-KEY lines over it; NULL none */
+	const char *map_key;        /* the EXT-X-KEY its source had over that map */
+	int64_t src_seq;            /* its media sequence number where it was read */
 	const char *extra;          /* its other tag lines, \n-joined, or NULL */
 	int64_t dur;                /* microseconds */
 	int64_t pdt;                /* ms since the epoch; INT64_MIN: no date line */
 	bool disc;
 } ppv_m3u8_wseg;
 
-/* The segment with the tags that change before it: discontinuity, map,
- * key (METHOD=NONE when one ends), date, its own tags, EXTINF, URI. */
+/* The segment with the tags that change before it: discontinuity, the map
+ * under the key its source had over it, the key (METHOD=NONE when one
+ * ends), date, its own tags, EXTINF, URI. A key without an IV attribute
+ * gets its source's sequence number as IV= where the segment's number
+ * changed, so that it decrypts as it did (RFC 8216 5.2). */
 void ppv_m3u8_put_seg(ppv_m3u8_out *o, const ppv_m3u8_wseg *s);
 void ppv_m3u8_out_free(ppv_m3u8_out *o);
 

@@ -172,6 +172,7 @@ write_playlist(struct segmenter *s, bool end)
 			    .independent = true };
 	char *map = s->init ? ppv_xasprintf("#EXT-X-MAP:URI=\"%s\"", s->init) : NULL;
 
+	o.seq = h.media_seq;
 	if (cfg->mode != PPV_SEG_LIVE)
 		h.type = cfg->mode == PPV_SEG_VOD ? "VOD" : "EVENT";
 	ppv_m3u8_put_header(f, &h);
@@ -197,7 +198,7 @@ write_playlist(struct segmenter *s, bool end)
 		 * the first key. No IV attribute: the media sequence number is the
 		 * IV (RFC 8216 5.2) */
 		ppv_m3u8_wseg w = {
-			.uri = g->uri, .map = map, .key = g->key, .extra = extra,
+			.uri = g->uri, .map = map, .key = g->key, .src_seq = g->seq, .extra = extra,
 			.dur = ppv_ticks_to_us(g->dur), .disc = g->disc && i > 0,
 			.pdt = i == 0 || g->disc || g->dated ? g->pdt : INT64_MIN,
 		};
@@ -679,7 +680,7 @@ resume(struct segmenter *s)
 		g->pdt = m->pdt;
 		g->uri = ppv_xasprintf("%s", m->uri);
 		if (m->key >= 0 && strstr(pl->tags[m->key].text, "METHOD=AES-128")) {
-			/* the line without its IV, which write_playlist adds */
+			/* the line without an IV: ours are the sequence numbers */
 			char *k = ppv_xasprintf("%s", pl->tags[m->key].text), *iv = strstr(k, ",IV=");
 			if (iv)
 				*iv = '\0';

@@ -163,17 +163,33 @@ ppv_stitch_decide(struct job *j, size_t idx, int64_t want, int64_t bw, const cha
 /* the segments a pod is made of, with URIs as the output needs them ------ */
 
 void
+ppv_stitch_oseg_free(struct oseg *s)
+{
+	free(s->uri);
+	free(s->map);
+	free(s->map_key);
+	free(s->key);
+	free(s->title);
+	free(s->extra);
+}
+
+void
 ppv_stitch_pod_free(struct pod *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->s[i].uri);
-		free(p->s[i].map);
-		free(p->s[i].key);
-		free(p->s[i].title);
-		free(p->s[i].extra);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		ppv_stitch_oseg_free(&p->s[i]);
 	free(p->s);
 	memset(p, 0, sizeof *p);
+}
+
+/* A segment's map and keys, with URIs as the output needs them. */
+static void
+keys_and_map(struct oseg *o, const ppv_m3u8 *pl, const ppv_m3u8_seg *s, const char *todir)
+{
+	o->map = s->map >= 0 ? ppv_tag_rebase(pl->tags[s->map].text, pl->path, todir) : NULL;
+	o->map_key = s->map_key >= 0 ? ppv_tag_rebase(pl->tags[s->map_key].text, pl->path, todir) : NULL;
+	o->key = s->key >= 0 ? ppv_tag_rebase(pl->tags[s->key].text, pl->path, todir) : NULL;
+	o->src_seq = pl->media_seq + (int64_t)(s - pl->segs);
 }
 
 /* The tag lines of a segment that travel with it: byte ranges, gaps, bitrates. */
@@ -207,9 +223,15 @@ pod_add(struct pod *p, const ppv_m3u8 *pl, const ppv_m3u8_seg *s, const char *to
 		p->s = ppv_xrealloc(p->s, p->cap * sizeof *p->s);
 	}
 	struct oseg *o = &p->s[p->n++];
+	memset(o, 0, sizeof *o);
+	keys_and_map(o, pl, s, todir);
+	/* a pod is shown at numbers of its own, so its IVs are written out */
+	if (o->key && !strstr(o->key, "IV=")) {
+		char *k = ppv_xasprintf("%s,IV=0x%032" PRIX64, o->key, (uint64_t)o->src_seq);
+		free(o->key);
+		o->key = k;
+	}
 	o->uri = ppv_uri_rebase(s->uri, pl->path, todir);
-	o->map = s->map >= 0 ? ppv_tag_rebase(pl->tags[s->map].text, pl->path, todir) : NULL;
-	o->key = s->key >= 0 ? ppv_tag_rebase(pl->tags[s->key].text, pl->path, todir) : NULL;
 	o->title = ppv_xstrdup(s->title);
 	o->extra = seg_extra(pl, s, todir);
 	o->dur = s->dur;
@@ -345,7 +367,9 @@ ppv_stitch_breaks_cued(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk
 void
 ppv_stitch_put_seg(ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt)
 {
-	ppv_m3u8_wseg w = { s->uri, s->title, s->map, s->key, s->extra, s->dur, pdt, disc };
+	ppv_m3u8_wseg w = { .uri = s->uri, .title = s->title, .map = s->map, .key = s->key,
+			    .map_key = s->map_key, .src_seq = s->src_seq, .extra = s->extra,
+			    .dur = s->dur, .pdt = pdt, .disc = disc };
 
 	ppv_m3u8_put_seg(o, &w);
 }
@@ -374,10 +398,9 @@ ppv_stitch_put_tags(ppv_m3u8_out *o, const ppv_m3u8 *pl, size_t t0, size_t nt, b
 void
 ppv_stitch_content_oseg(struct oseg *s, const ppv_m3u8 *pl, const ppv_m3u8_seg *c, const char *todir)
 {
+	keys_and_map(s, pl, c, todir);
 	s->uri = ppv_uri_rebase(c->uri, pl->path, todir);
-	s->map = c->map >= 0 ? ppv_tag_rebase(pl->tags[c->map].text, pl->path, todir) : NULL;
-	s->key = c->key >= 0 ? ppv_tag_rebase(pl->tags[c->key].text, pl->path, todir) : NULL;
-	s->title = c->title;
+	s->title = ppv_xstrdup(c->title);
 	s->extra = NULL;    /* put_tags writes a content segment's own tags */
 	s->dur = c->dur;
 	s->disc = c->disc;
@@ -499,7 +522,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	struct brk *br = calloc(pl->nsegs + cfg->nbreaks + 1, sizeof *br);
 	bool cued = cfg->nbreaks == 0;
 	size_t nb = cued ? ppv_stitch_breaks_cued(cfg, pl, br) : breaks_given(cfg, pl, br, j->err, j->errcap);
-	ppv_m3u8_out o = { .version = pl->version };
+	ppv_m3u8_out o = { .version = pl->version, .seq = pl->media_seq };
 	char *body = NULL, *all = NULL;
 	size_t bodylen = 0, alllen = 0;
 	int rc = -1;
@@ -548,9 +571,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 		ppv_stitch_content_oseg(&s, pl, c, todir);
 		ppv_stitch_put_tags(&o, pl, c->tag0, c->ntags, cued, todir);
 		ppv_stitch_put_seg(&o, &s, c->disc, pdt);
-		free(s.uri);
-		free(s.map);
-		free(s.key);
+		ppv_stitch_oseg_free(&s);
 		i++;
 	}
 	ppv_stitch_put_tags(&o, pl, pl->tail0, pl->ntags - pl->tail0, cued, todir);

@@ -39,6 +39,8 @@ struct job {
 
 struct oseg {
 	char *uri, *map, *key, *title;
+	char *map_key;              /* the key over the map in the source */
+	int64_t src_seq;            /* its media sequence number in the source */
 	char *extra;                /* its other tag lines (BYTERANGE...), \n-joined, or NULL */
 	int64_t dur;
 	bool disc;
@@ -64,6 +66,7 @@ struct decision *ppv_stitch_decide(struct job *j, size_t idx, int64_t want, int6
 /* The segments of a pod, URIs as seen from todir; -1 with j->err. */
 int ppv_stitch_pod_build(struct pod *p, struct job *j, const struct decision *d, int64_t bw, const char *todir);
 void ppv_stitch_pod_free(struct pod *p);
+void ppv_stitch_oseg_free(struct oseg *s);
 /* The breaks the cue markers of pl make, into out (pl->nsegs + 1 of them). */
 size_t ppv_stitch_breaks_cued(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk *out);
 /* The playlist writer: a segment, a content segment's own tags, the header. */

@@ -247,6 +247,10 @@ state_parse(FILE *f, const char *path, char *err, size_t cap)
 			}
 			pd->dur += o->dur;
 			pd->n++;
+		} else if (b && !strcmp(tag, "mapkey") && p && b->pod.n) {
+			struct oseg *o = &b->pod.s[b->pod.n - 1];
+			free(o->map_key);
+			o->map_key = ppv_xstrdup(p);
 		} else {
 			rc = ppv_errf(err, cap, "%s:%ld: unknown record '%s'", path, lineno, tag);
 			break;
@@ -285,6 +289,8 @@ state_save(char *err, size_t cap)
 				for (const char *x = o->extra; x && *x; x++)
 					putc(*x == '\n' ? '\t' : *x, f);
 				putc('\n', f);
+				if (o->map_key)
+					fprintf(f, "mapkey %s\n", o->map_key);
 			}
 		}
 	}
@@ -313,6 +319,48 @@ open_break(struct lstate *s, int64_t msn)
 		if (s->br[i].key <= msn && (!best || s->br[i].key > best->key))
 			best = &s->br[i];
 	return best;
+}
+
+/* The break whose content, seen in an earlier window, includes msn. */
+static struct lbreak *
+break_holding(struct lstate *s, int64_t msn)
+{
+	for (size_t i = 0; i < s->nbr; i++)
+		for (size_t k = 0; k < s->br[i].nc; k++)
+			if (s->br[i].cmsn[k] == msn)
+				return &s->br[i];
+	return NULL;
+}
+
+/* A window that opens inside a break whose cue has slid out of it (cues as
+ * date ranges, or a packager that writes no CUE-OUT-CONT) still opens
+ * inside the break: its content stays replaced while it is in the window.
+ * The break is put first in br[] (room for one more); the count returned. */
+static size_t
+carry_break(struct lstate *st, const ppv_m3u8 *pl, struct brk *br, size_t nb)
+{
+	if (!pl->nsegs || (nb && br[0].b == 0))
+		return nb;
+	struct lbreak *lb = break_holding(st, pl->media_seq);
+	if (!lb)
+		return nb;
+	int64_t elapsed = 0, cov = 0;
+	for (size_t k = 0; k < lb->nc; k++)
+		if (lb->cmsn[k] < pl->media_seq)
+			elapsed += lb->cdur[k];
+	size_t e = 0;
+	for (; e < pl->nsegs; e++) {
+		const ppv_m3u8_seg *g = &pl->segs[e];
+		if (g->cue == PPV_TAG_CUE_IN || g->cue == PPV_TAG_CUE_OUT || (nb && br[0].b == e))
+			break;
+		bool seen = break_holding(st, pl->media_seq + (int64_t)e) == lb;
+		if (!seen && (lb->done || (lb->want >= 0 && elapsed + cov + g->dur / 2 >= lb->want)))
+			break;
+		cov += g->dur;
+	}
+	memmove(br + 1, br, nb * sizeof *br);
+	br[0] = (struct brk){ 0, e, cov, 0, (uint32_t)lb->key };
+	return nb + 1;
 }
 
 static struct shown *
@@ -362,6 +410,7 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	st->win0 = pl->media_seq, st->win1 = end;
 	if (st->seq == 0 && st->nsh == 0)
 		st->seq = pl->media_seq;
+	nb = carry_break(st, pl, br, nb);
 	size_t bi = 0;
 	for (size_t i = 0; i < pl->nsegs;) {
 		int64_t msn = pl->media_seq + (int64_t)i;
@@ -370,6 +419,8 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			struct lbreak *lb = pl->segs[i].cue == PPV_TAG_CUE_CONT ? open_break(st, msn) : NULL;
 			if (!lb)
 				lb = find_break(st, msn);
+			if (!lb)
+				lb = break_holding(st, msn);
 			if (!lb) {
 				st->br = push(st->br, st->nbr, sizeof *st->br);
 				lb = &st->br[st->nbr++];
@@ -481,7 +532,7 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			it[i].pseg = b ? &b->pod.s[it[i].k] : NULL;
 		}
 
-	ppv_m3u8_out o = { .version = pl->version };
+	ppv_m3u8_out o = { .version = pl->version, .seq = firstmsn < 0 ? st->seq : firstmsn };
 	o.f = open_memstream(&body, &bodylen);
 	for (size_t i = 0; i < ni; i++) {
 		struct item *x = &it[i];
@@ -503,9 +554,7 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			ppv_stitch_content_oseg(&s, pl, x->seg, todir);
 			ppv_stitch_put_tags(&o, pl, x->seg->tag0, x->seg->ntags, true, todir);
 			ppv_stitch_put_seg(&o, &s, x->disc, pl->has_pdt && (x->disc || i == 0 || x->seg->dated) ? x->pdt : INT64_MIN);
-			free(s.uri);
-			free(s.map);
-			free(s.key);
+			ppv_stitch_oseg_free(&s);
 		}
 	}
 	if (pl->endlist)

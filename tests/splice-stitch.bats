@@ -4,6 +4,8 @@
 
 load helpers
 
+HLSDECRYPT="$BATS_TEST_DIRNAME/lib/hlsdecrypt.py"
+
 setup_file() {
 	export FIX=$(mktemp -d /tmp/ppv-stitch-fix.XXXXXX)
 	cd "$FIX"
@@ -17,6 +19,7 @@ setup_file() {
 		-f hls -hls_time 4 -hls_playlist_type vod -hls_segment_filename 'ad8/b%03d.ts' ad8/index.m3u8
 	ffmpeg -v error -f lavfi -i color=black:size=320x180:rate=25 -f lavfi -i anullsrc=r=48000 -t 2 $enc \
 		-f hls -hls_time 1 -hls_playlist_type vod -hls_segment_filename 'slate/s%03d.ts' slate/index.m3u8
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x180:rate=25 -f lavfi -i sine=frequency=440 -t 16 $enc content.ts
 	for v in 0 1; do
 		ffmpeg -v error -f lavfi -i testsrc2=size=320x180:rate=25 -f lavfi -i sine -t 12 $enc -b:v $((300 + v * 500))k \
 			-f hls -hls_time 4 -hls_playlist_type vod -hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4 \
@@ -124,7 +127,29 @@ cued() {
 	assert_equal "$got" "$(printf '%s ' '#EXT-X-KEY:METHOD=AES-128,URI="k.bin"' '#EXTINF:4.000,' c000.ts \
 		'#EXT-X-CUE-OUT:DURATION=4.000' '#EXT-X-DISCONTINUITY' '#EXT-X-KEY:METHOD=NONE' '#EXT-X-BYTERANGE:1000@0' \
 		'#EXTINF:2.000,' all.ts '#EXT-X-BYTERANGE:1000@1000' '#EXTINF:2.000,' all.ts '#EXT-X-CUE-IN' \
-		'#EXT-X-DISCONTINUITY' '#EXT-X-KEY:METHOD=AES-128,URI="k.bin"' '#EXTINF:4.000,' c001.ts '#EXT-X-ENDLIST' | sed 's/ $//')"
+		'#EXT-X-DISCONTINUITY' '#EXT-X-KEY:METHOD=AES-128,URI="k.bin",IV=0x00000000000000000000000000000001' '#EXTINF:4.000,' c001.ts '#EXT-X-ENDLIST' | sed 's/ $//')"
+}
+
+@test "encrypted TS and fMP4 content: every segment after the pod decrypts with the IV RFC 8216 gives it, and it plays" {
+	ppv-segment -m vod -t 4 --encrypt -o ets content.ts
+	ppv-segment -f fmp4 -m vod -t 4 --encrypt -o emp4 content.ts
+	run ppv-splice stitch --ad ad/index.m3u8 --at 8 -o ets/stitched.m3u8 ets/index.m3u8
+	assert_success
+	run $PY "$HLSDECRYPT" ets/stitched.m3u8
+	assert_success
+	assert_output '6 decrypted'
+	run ppv-splice stitch --ad adm/v0/index.m3u8 --at 8 -o emp4/stitched.m3u8 emp4/index.m3u8
+	assert_success
+	run $PY "$HLSDECRYPT" emp4/stitched.m3u8
+	assert_success
+	assert_output '9 decrypted'
+	serve "$FIX"
+	run play emp4/stitched.m3u8 30
+	assert_success
+	assert_equal "$(jf frags <<<"$output")" '["emp4/index0.m4s", "emp4/index1.m4s", "v0/s000.m4s", "v0/s001.m4s", "emp4/index2.m4s", "emp4/index3.m4s"]'
+	refute_output --partial ':fatal'
+	# 16 s of content and 4 s of ad played
+	$PY -c 'import sys; t = float(sys.argv[1]); assert 19.5 < t < 20.5, t' "$(jf currentTime <<<"$output")"
 }
 
 @test "a master playlist needs -o for its variants" {
@@ -334,6 +359,28 @@ window() {
 	PY
 	run m3u8_parse "$T/r14.m3u8"
 	assert_equal "$(jf warnings <<<"$output")" '[]'
+}
+
+@test "live: encrypted content renumbered around the pod decrypts in every refresh" {
+	ffmpeg -v error -f lavfi -i testsrc2=size=160x90:rate=25 -t 40 -c:v libx264 -preset ultrafast -g 25 "$T/long.ts"
+	ppv-segment -m vod -t 2 --encrypt -o "$T/enc" "$T/long.ts"
+	for s in $(seq 6 14); do
+		{
+			printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:%d\n' "$s"
+			echo '#EXT-X-KEY:METHOD=AES-128,URI="index.0.key"'
+			for m in $(seq "$s" $((s + 5))); do
+				if [ "$m" -eq 10 ]; then echo '#EXT-X-CUE-OUT:8.000'
+				elif [ "$m" -eq 14 ]; then echo '#EXT-X-CUE-IN'
+				fi
+				printf '#EXTINF:2.000,\nindex%d.ts\n' "$m"
+			done
+		} > "$T/enc/w.m3u8"
+		ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/enc/out.m3u8" "$T/enc/w.m3u8"
+		run $PY "$HLSDECRYPT" "$T/enc/out.m3u8"
+		assert_success
+	done
+	# the last refresh: six content segments, each numbered two below its own
+	assert_equal "$(grep -c '^#EXT-X-KEY:METHOD=AES-128,URI="index.0.key",IV=0x' "$T/enc/out.m3u8")" 6
 }
 
 @test "live: a window older than the last one stitched is skipped, the viewer's playlist stays" {

@@ -140,15 +140,32 @@ UNIT_TEST(test_m3u8_writer)
 	ppv_m3u8_put_seg(&o, &(ppv_m3u8_wseg){ .uri = "a", .map = map, .key = key, .dur = 2000000,
 						 .pdt = 1767225604500 });
 	ppv_m3u8_put_seg(&o, &(ppv_m3u8_wseg){ .uri = "b", .map = map, .key = key, .dur = 4000000,
-						 .pdt = INT64_MIN });
+						 .pdt = INT64_MIN, .src_seq = 1 });
 	ppv_m3u8_put_seg(&o, &(ppv_m3u8_wseg){ .uri = "c", .map = map, .dur = 1500000, .pdt = INT64_MIN,
-						 .disc = true, .extra = "#EXT-X-CUE-IN", .title = "ad" });
+						 .disc = true, .extra = "#EXT-X-CUE-IN", .title = "ad", .src_seq = 2 });
+	/* back to content numbered 7 where it was read: its clear map first,
+	 * then its key with the IV it had */
+	ppv_m3u8_put_seg(&o, &(ppv_m3u8_wseg){ .uri = "d", .map = "#EXT-X-MAP:URI=\"j.mp4\"", .key = key,
+						 .dur = 2000000, .pdt = INT64_MIN, .disc = true, .src_seq = 7 });
+	/* a key with its own IV stays as it is */
+	ppv_m3u8_put_seg(&o, &(ppv_m3u8_wseg){ .uri = "e", .map = "#EXT-X-MAP:URI=\"j.mp4\"",
+						 .key = "#EXT-X-KEY:METHOD=AES-128,URI=\"k\",IV=0x1",
+						 .dur = 2000000, .pdt = INT64_MIN, .src_seq = 8 });
+	/* an encrypted map falls under the key it had */
+	ppv_m3u8_put_seg(&o, &(ppv_m3u8_wseg){ .uri = "f", .map = "#EXT-X-MAP:URI=\"m.mp4\"",
+						 .map_key = "#EXT-X-KEY:METHOD=AES-128,URI=\"m\",IV=0x2",
+						 .dur = 2000000, .pdt = INT64_MIN, .src_seq = 5 });
 	ppv_m3u8_out_free(&o);
 	fclose(f);
 	CHECK_STR(text, "#EXT-X-MAP:URI=\"i.mp4\"\n#EXT-X-KEY:METHOD=AES-128,URI=\"k\"\n"
 			"#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:04.500Z\n#EXTINF:2.000,\na\n"
 			"#EXTINF:4.000,\nb\n"
-			"#EXT-X-DISCONTINUITY\n#EXT-X-KEY:METHOD=NONE\n#EXT-X-CUE-IN\n#EXTINF:1.500,ad\nc\n");
+			"#EXT-X-DISCONTINUITY\n#EXT-X-KEY:METHOD=NONE\n#EXT-X-CUE-IN\n#EXTINF:1.500,ad\nc\n"
+			"#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"j.mp4\"\n"
+			"#EXT-X-KEY:METHOD=AES-128,URI=\"k\",IV=0x00000000000000000000000000000007\n#EXTINF:2.000,\nd\n"
+			"#EXT-X-KEY:METHOD=AES-128,URI=\"k\",IV=0x1\n#EXTINF:2.000,\ne\n"
+			"#EXT-X-KEY:METHOD=AES-128,URI=\"m\",IV=0x2\n#EXT-X-MAP:URI=\"m.mp4\"\n"
+			"#EXT-X-KEY:METHOD=NONE\n#EXTINF:2.000,\nf\n");
 	CHECK(o.version == 6 && o.maxdur == 4000000);
 	free(text);
 
