@@ -264,8 +264,13 @@ pod_slate(struct pod *p, const ppv_stitch_cfg *cfg, int64_t left, int64_t bw, co
 }
 
 int
-ppv_stitch_pod_build(struct pod *p, struct job *j, const struct decision *d, int64_t bw, const char *todir)
+ppv_stitch_pod_build(struct pod *p, struct job *j, const struct decision *d, int64_t bw, const char *todir,
+		      const ppv_m3u8 *content)
 {
+	bool fmp4 = false;
+
+	for (size_t i = 0; i < content->nsegs && !fmp4; i++)
+		fmp4 = content->segs[i].map >= 0;
 	for (size_t i = 0; i < d->n; i++) {
 		ppv_m3u8 *m = ad_media(d->p[i].path, bw, j->err, j->errcap);
 		if (!m)
@@ -275,8 +280,15 @@ ppv_stitch_pod_build(struct pod *p, struct job *j, const struct decision *d, int
 		for (size_t k = 0; k < m->nsegs; k++)
 			pod_add(p, m, &m->segs[k], todir, k == 0);
 	}
-	if (d->want >= 0)
-		return pod_slate(p, j->cfg, d->want - p->dur, bw, todir, j->err, j->errcap);
+	if (d->want >= 0 && pod_slate(p, j->cfg, d->want - p->dur, bw, todir, j->err, j->errcap) < 0)
+		return -1;
+	/* an EXT-X-MAP cannot be cancelled: TS after fMP4 would be read as fMP4 */
+	for (size_t k = 0; k < p->n; k++)
+		if ((p->s[k].map != NULL) != fmp4)
+			return ppv_errf(j->err, j->errcap, "%s: the ad segment %s is %s and the content %s: a playlist "
+					"cannot switch containers; give the ad in %s too (ppv-segment -f %s)",
+					content->path, p->s[k].uri, fmp4 ? "TS" : "fMP4", fmp4 ? "fMP4" : "TS",
+					fmp4 ? "fMP4" : "TS", fmp4 ? "fmp4" : "ts");
 	return 0;
 }
 
@@ -483,7 +495,7 @@ put_pod(struct job *j, ppv_m3u8_out *o, const ppv_m3u8 *pl, const struct brk *b,
 	char date[40], num[32];
 	struct pod p = { 0 };
 
-	if (ppv_stitch_pod_build(&p, j, d, bw, todir) < 0) {
+	if (ppv_stitch_pod_build(&p, j, d, bw, todir, pl) < 0) {
 		ppv_stitch_pod_free(&p);
 		return -1;
 	}

@@ -63,8 +63,9 @@ struct brk {
 /* What fills break idx of the input (made once for every variant), or NULL
  * with the reason in j->err. */
 struct decision *ppv_stitch_decide(struct job *j, size_t idx, int64_t want, int64_t bw, const char *key);
-/* The segments of a pod, URIs as seen from todir; -1 with j->err. */
-int ppv_stitch_pod_build(struct pod *p, struct job *j, const struct decision *d, int64_t bw, const char *todir);
+/* The segments of a pod, URIs as seen from todir, in content's container; -1 with j->err. */
+int ppv_stitch_pod_build(struct pod *p, struct job *j, const struct decision *d, int64_t bw, const char *todir,
+			 const ppv_m3u8 *content);
 void ppv_stitch_pod_free(struct pod *p);
 void ppv_stitch_oseg_free(struct oseg *s);
 /* The breaks the cue markers of pl make, into out (pl->nsegs + 1 of them). */

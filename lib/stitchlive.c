@@ -432,7 +432,7 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 				char key[32];
 				snprintf(key, sizeof key, "%" PRId64, msn);
 				struct decision *d = ppv_stitch_decide(j, bi - 1, lb->want, bw, key);
-				if (!d || ppv_stitch_pod_build(&lb->pod, j, d, bw, todir) < 0)
+				if (!d || ppv_stitch_pod_build(&lb->pod, j, d, bw, todir, pl) < 0)
 					goto done;
 				if (lb->want < 0)
 					lb->want = d->want;

@@ -152,6 +152,15 @@ cued() {
 	$PY -c 'import sys; t = float(sys.argv[1]); assert 19.5 < t < 20.5, t' "$(jf currentTime <<<"$output")"
 }
 
+@test "an ad in the other container is refused with the fix named: TS content, fMP4 ad and the reverse" {
+	run ppv-splice stitch --ad adm/v0/index.m3u8 --at 8 content/index.m3u8
+	assert_failure 1
+	assert_output 'ppv-splice: content/index.m3u8: the ad segment adm/v0/s000.m4s is fMP4 and the content TS: a playlist cannot switch containers; give the ad in TS too (ppv-segment -f ts)'
+	run ppv-splice stitch --ad ad/index.m3u8 --at 4 m/v0/index.m3u8
+	assert_failure 1
+	assert_output 'ppv-splice: m/v0/index.m3u8: the ad segment ad/a000.ts is TS and the content fMP4: a playlist cannot switch containers; give the ad in fMP4 too (ppv-segment -f fmp4)'
+}
+
 @test "a master playlist needs -o for its variants" {
 	run ppv-splice stitch --ad ad/index.m3u8 --at 4 m/master.m3u8
 	assert_failure 1
