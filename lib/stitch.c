@@ -476,7 +476,9 @@ put_interstitials(ppv_m3u8_out *o, const struct brk *b, const struct decision *d
 	char date[40], dur[32], res[32];
 
 	for (size_t k = 0; k < d->n; k++) {
-		char *uri = ppv_uri_rebase(d->p[k].path, "./x", todir);
+		/* a file's path, absolute or not, made a URI from where the output is */
+		const char *path = d->p[k].path, *name = strrchr(path, '/');
+		char *uri = ppv_uri_rebase(name ? name + 1 : path, path, todir);
 		fprintf(o->f, "#EXT-X-DATERANGE:ID=\"ppv-%s-%zu\",CLASS=\"com.apple.hls.interstitial\","
 			"START-DATE=\"%s\",DURATION=%s,X-ASSET-URI=\"%s\",X-RESUME-OFFSET=%s,"
 			"X-RESTRICT=\"SKIP,JUMP\"\n", key, k + 1, ppv_pdt_format(at_pdt, date),

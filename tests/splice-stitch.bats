@@ -230,6 +230,14 @@ EOS
 	assert_equal "$(jf interstitials <<<"$output")" '["ad/index.m3u8"]'
 }
 
+@test "--interstitials: an ad given by absolute path is a URI from the output's directory, never a file-system path" {
+	ppv-splice stitch --interstitials --ad "$FIX/ad/index.m3u8" --at 8 -o out/abs.m3u8 content/index.m3u8
+	assert_equal "$(grep -o 'X-ASSET-URI="[^"]*"' out/abs.m3u8)" 'X-ASSET-URI="../ad/index.m3u8"'
+	mkdir -p out/deep
+	(cd content && ppv-splice stitch --interstitials --ad ../ad/index.m3u8 --at 8 -o ../out/deep/rel.m3u8 index.m3u8)
+	assert_equal "$(grep -o 'X-ASSET-URI="[^"]*"' out/deep/rel.m3u8)" 'X-ASSET-URI="../../ad/index.m3u8"'
+}
+
 @test "a catalog fills each break by CPM, targets by meta, and logs impressions" {
 	cat > "$T/cat.csv" <<-EOF
 	ad_id,playlist,duration,advertiser,cpm,targeting,start,end,max_per_break
