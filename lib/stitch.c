@@ -612,6 +612,68 @@ done:
 
 /* a master playlist: each variant stitched beside the output ------------- */
 
+/* The peak segment and average bit rates of a written media playlist, from
+ * its segment files (a byte range counts its length); -1 when a segment is
+ * not a file here. The peak of single segments bounds RFC 8216's (over runs
+ * of 0.5 to 1.5 target durations): a run's rate is an average of its own. */
+static int
+measure(const char *path, int64_t *peak, int64_t *avg)
+{
+	char err[256], *dir = ppv_dirname(path);
+	ppv_m3u8 *pl = ppv_m3u8_load(path, err, sizeof err);
+	int64_t bytes = 0, dur = 0;
+	int rc = pl ? 0 : -1;
+
+	*peak = 0;
+	for (size_t i = 0; pl && i < pl->nsegs && rc == 0; i++) {
+		const ppv_m3u8_seg *g = &pl->segs[i];
+		int64_t n = -1;
+		for (size_t k = g->tag0; k < g->tag0 + g->ntags; k++)
+			if (!strncmp(pl->tags[k].text, "#EXT-X-BYTERANGE:", 17))
+				n = strtoll(pl->tags[k].text + 17, NULL, 10);
+		struct stat st;
+		char *file = ppv_uri_absolute(g->uri) ? NULL : join(dir, g->uri);
+		if (n < 0 && file && stat(file, &st) == 0)
+			n = st.st_size;
+		free(file);
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		if (g->dur > 0 && n * 8 * 1000000 / g->dur > *peak)
+			*peak = n * 8 * 1000000 / g->dur;
+		bytes += n;
+		dur += g->dur;
+	}
+	*avg = dur > 0 ? bytes * 8 * 1000000 / dur : 0;
+	if (pl) {
+		free(pl->text);
+		ppv_m3u8_free(pl);
+	}
+	free(dir);
+	return rc;
+}
+
+/* A STREAM-INF line with attribute name set to v (added when absent). */
+static char *
+set_attr(char *inf, const char *name, int64_t v)
+{
+	size_t nl = strlen(name);
+	char *p = strchr(inf, ':');
+
+	while (p && (strncmp(p + 1, name, nl) || p[1 + nl] != '='))
+		p = strchr(p + 1, ',');
+	char *out;
+	if (!p)
+		out = ppv_xasprintf("%s,%s=%" PRId64, inf, name, v);
+	else {
+		const char *val = p + 1 + nl + 1, *end = val + strcspn(val, ",");
+		out = ppv_xasprintf("%.*s%" PRId64 "%s", (int)(val - inf), inf, v, end);
+	}
+	free(inf);
+	return out;
+}
+
 static int
 stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 {
@@ -670,7 +732,16 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 			free(pl->text);
 			ppv_m3u8_free(pl);
 		}
-		fprintf(f, "%s\n%s\n", v->inf, plain ? v->uri : vname);
+		/* the variant's rates are now those of content and ads together */
+		char *inf = ppv_xstrdup(v->inf);
+		int64_t peak, avg;
+		if (r == 0 && measure(dst, &peak, &avg) == 0 && peak > 0) {
+			inf = set_attr(inf, "BANDWIDTH", peak);
+			inf = set_attr(inf, "AVERAGE-BANDWIDTH", avg);
+		} else if (r == 0 && !j->cfg->quiet)
+			ppv_warn("%s: BANDWIDTH kept as it was: not every segment is a file here", dst);
+		fprintf(f, "%s\n%s\n", inf, plain ? v->uri : vname);
+		free(inf);
 		free(src);
 		free(dst);
 		if (r < 0)

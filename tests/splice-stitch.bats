@@ -117,6 +117,34 @@ cued() {
 	refute_output --partial ':fatal'
 }
 
+@test "a stitched master's BANDWIDTH and AVERAGE-BANDWIDTH are those of content and ad together" {
+	mkdir -p "$T/hi" "$T/c"
+	ffmpeg -v error -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine -t 4 -c:v libx264 -preset ultrafast \
+		-g 25 -b:v 4000k -c:a aac -f hls -hls_time 2 -hls_playlist_type vod -hls_segment_filename "$T/hi/h%03d.ts" "$T/hi/index.m3u8"
+	cp content/*.ts content/index.m3u8 "$T/c/"
+	printf '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=600000,AVERAGE-BANDWIDTH=500000,CODECS="avc1.42c00d,mp4a.40.2"\nindex.m3u8\n' > "$T/c/master.m3u8"
+	ppv-splice stitch --ad "$T/hi/index.m3u8" --at 8 -o "$T/out/master.m3u8" "$T/c/master.m3u8"
+	# what the variant now holds, segment by segment
+	want=$($PY - "$T/out/index.m3u8" <<-'PY'
+	import os, sys
+	d = os.path.dirname(sys.argv[1])
+	peak = total = size = 0
+	dur = None
+	for l in open(sys.argv[1]).read().split("\n"):
+	    if l.startswith("#EXTINF:"):
+	        dur = round(float(l[8:].split(",")[0]) * 1e6)
+	    elif l and not l.startswith("#"):
+	        n = os.path.getsize(os.path.join(d, l))
+	        peak = max(peak, n * 8 * 1000000 // dur)
+	        size += n
+	        total += dur
+	print(f"BANDWIDTH={peak},AVERAGE-BANDWIDTH={size * 8 * 1000000 // total},")
+	PY
+	)
+	assert_equal "$(grep -o 'BANDWIDTH=[0-9]*,AVERAGE-BANDWIDTH=[0-9]*,' "$T/out/master.m3u8")" "$want"
+	assert_num "$(grep -o '^#EXT-X-STREAM-INF:BANDWIDTH=[0-9]*' "$T/out/master.m3u8" | cut -d= -f2)" -gt 2000000
+}
+
 @test "keys and byte ranges: clear ads in encrypted content, the key back after, ranges kept" {
 	printf '#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-TARGETDURATION:4\n#EXT-X-KEY:METHOD=AES-128,URI="k.bin"\n#EXTINF:4,\nc000.ts\n#EXTINF:4,\nc001.ts\n#EXT-X-ENDLIST\n' > "$T/enc.m3u8"
 	printf '#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n#EXT-X-BYTERANGE:1000@0\nall.ts\n#EXTINF:2,\n#EXT-X-BYTERANGE:1000@1000\nall.ts\n#EXT-X-ENDLIST\n' > "$T/ad.m3u8"
