@@ -194,10 +194,7 @@ ppv_seg_run_fmp4(struct segmenter *s, const char *input)
 			ppv_seg_on_cue(s, pkt->data, (size_t)pkt->size);
 		} else if (si == vi && pkt->pts != AV_NOPTS_VALUE) {
 			ppv_seg_tick(s, (uint64_t)av_rescale_q(pkt->pts, ic->streams[si]->time_base, k90) & (uint64_t)(WRAP - 1));
-			int64_t cc = ppv_seg_cue_cut(s);
-			bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
-				   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
-			if (cut && (pkt->flags & AV_PKT_FLAG_KEY)) {
+			if ((pkt->flags & AV_PKT_FLAG_KEY) && ppv_seg_cut_at_key(s)) {
 				if (s->open) {
 					av->av_interleaved_write_frame(oc, NULL);
 					av->av_write_frame(oc, NULL);

@@ -65,6 +65,8 @@ struct segmenter {
 	char *tmp, *final;
 	struct seg cur;
 	int64_t next_cut;
+	int64_t last_key, gaps[3];  /* the last keyframe, the last gaps between them */
+	int64_t nlong;              /* segments over the target, said once */
 	uint64_t bytes;
 	/* the playlist */
 	struct seg *list, *gone;
@@ -114,6 +116,8 @@ void ppv_seg_close(struct segmenter *s, int64_t end);
 /* An SCTE-35 section (a ppv_section_fn); the clock time of the next cue cut, -1 if none. */
 void ppv_seg_on_cue(void *ctx, const uint8_t *sec, size_t n);
 int64_t ppv_seg_cue_cut(const struct segmenter *s);
+/* At a video keyframe (the clock at it): whether the segment ends here. */
+bool ppv_seg_cut_at_key(struct segmenter *s);
 /* Cuts and copies the whole TS packets in s->tsbuf. */
 void ppv_seg_ts_feed(struct segmenter *s);
 

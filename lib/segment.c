@@ -173,6 +173,22 @@ write_playlist(struct segmenter *s, bool end)
 	char *map = s->init ? ppv_xasprintf("#EXT-X-MAP:URI=\"%s\"", s->init) : NULL;
 
 	o.seq = h.media_seq;
+	if (cfg->mode == PPV_SEG_VOD) {
+		/* written once, at the end: the target covers every segment */
+		size_t longest = 0;
+		for (size_t i = 1; i < s->n; i++)
+			if (s->list[i].dur > s->list[longest].dur)
+				longest = i;
+		int64_t need = s->n ? (s->list[longest].dur + TICK / 2) / TICK : 0;
+		if (need > h.target) {
+			if (!cfg->quiet)
+				ppv_warn("%s: EXT-X-TARGETDURATION raised from %d to %" PRId64 " to cover segment %" PRId64
+					 " (%ss): no keyframe came in time to end it under %ds", s->inname, cfg->target,
+					 need, s->list[longest].seq, ppv_m3u8_fmt_secs(ppv_ticks_to_us(s->list[longest].dur), b),
+					 cfg->target);
+			h.target = need;
+		}
+	}
 	if (cfg->mode != PPV_SEG_LIVE)
 		h.type = cfg->mode == PPV_SEG_VOD ? "VOD" : "EVENT";
 	ppv_m3u8_put_header(f, &h);
@@ -398,6 +414,32 @@ ppv_seg_tick(struct segmenter *s, uint64_t raw)
 		s->maxnow = s->now;
 }
 
+/* Whether the segment ends at this keyframe: the grid point reached, a cue,
+ * a jump; or the next keyframe, if it comes as far off as the last ones did,
+ * would make this segment round above the target, which no EXTINF may
+ * (RFC 8216 4.3.3.1): better end it here, under the target. */
+bool
+ppv_seg_cut_at_key(struct segmenter *s)
+{
+	int64_t t = s->cfg->target * (int64_t)TICK, gap = 0, cc = ppv_seg_cue_cut(s);
+	bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
+		   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
+
+	if (s->jumped)
+		memset(s->gaps, 0, sizeof s->gaps);
+	for (int i = 0; i < 3; i++)
+		if (s->gaps[i] > gap)
+			gap = s->gaps[i];
+	if (!cut && gap > 0 && s->now > s->cur.start && s->now - s->cur.start + gap >= t + TICK / 2)
+		cut = true;
+	if (s->open && !s->jumped && s->now > s->last_key) {
+		memmove(s->gaps + 1, s->gaps, 2 * sizeof *s->gaps);
+		s->gaps[0] = s->now - s->last_key;
+	}
+	s->last_key = s->now;
+	return cut;
+}
+
 /* cues ------------------------------------------------------------------ */
 
 static void
@@ -582,10 +624,13 @@ ppv_seg_close(struct segmenter *s, int64_t end)
 		ppv_die(PPV_ERR, "%s:", s->final);
 	s->open = false;
 	s->cur.dur = end - s->cur.start;
-	if ((s->cur.dur + TICK / 2) / TICK > cfg->target && !cfg->quiet)
-		ppv_warn("%s: segment %" PRId64 " from %ss to %ss lasts longer than the target %ds: "
-			 "the keyframes are too far apart", s->inname, s->cur.seq,
-			 ppv_m3u8_fmt_secs(ppv_ticks_to_us(s->cur.start), a), ppv_m3u8_fmt_secs(ppv_ticks_to_us(end), b), cfg->target);
+	if ((s->cur.dur + TICK / 2) / TICK > cfg->target && cfg->mode != PPV_SEG_VOD && !cfg->quiet &&
+	    s->nlong++ == 0)
+		ppv_warn("%s: segment %" PRId64 " from %ss to %ss lasts longer than the target %ds, which a live "
+			 "playlist cannot raise: set the encoder's keyframe interval to %ds or less (ffmpeg -g, "
+			 "OBS's Keyframe Interval), or -t higher", s->inname, s->cur.seq,
+			 ppv_m3u8_fmt_secs(ppv_ticks_to_us(s->cur.start), a), ppv_m3u8_fmt_secs(ppv_ticks_to_us(end), b),
+			 cfg->target, cfg->target);
 	if (s->n == s->cap)
 		s->list = ppv_xrealloc(s->list, (s->cap = s->cap ? 2 * s->cap : 64) * sizeof *s->list);
 	s->list[s->n++] = s->cur;
@@ -647,8 +692,10 @@ ppv_seg_open(struct segmenter *s, int64_t at)
 	cue_state(s, g, at);
 	if (!s->fmp4)
 		put_psi(s);
+	/* the grid point after the one nearest: a segment ended early, under
+	 * the target, does not leave a sliver before the next grid point */
 	int64_t t = cfg->target * (int64_t)TICK;
-	s->next_cut = (at / t + 1) * t;
+	s->next_cut = ((at + t / 2) / t + 1) * t;
 }
 
 /* resuming: the playlist a previous run left ----------------------------- */
@@ -801,6 +848,9 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 		free(s.peek);
 	}
 	ppv_seg_close(&s, s.maxnow + (s.frame ? s.frame : 3000));
+	if (s.nlong > 1)
+		ppv_warn("%s: %" PRId64 " segments in all lasted longer than the target %ds", s.inname, s.nlong,
+			 cfg->target);
 	if (cfg->master)
 		write_master(&s);
 	write_playlist(&s, true);
@@ -857,12 +907,10 @@ ppv_seg_ts_feed(struct segmenter *s)
 			uint64_t pts = ppv_pes_pts(k.payload, k.plen);
 			if (pts != PPV_TS_NOPTS) {
 				ppv_seg_tick(s, pts);
-				int64_t cc = ppv_seg_cue_cut(s);
-				bool cut = !s->open || s->jumped || s->now >= s->next_cut ||
-					   (cc >= 0 && s->now + (s->frame ? s->frame / 2 : 1500) >= cc);
 				bool key = keyframe(s, p, &k);
 				if (reset && key)
-					s->jumped = cut = true;
+					s->jumped = true;
+				bool cut = key && ppv_seg_cut_at_key(s);
 				if (key && cfg->master && !s->es.video[0] && k.plen > 9)
 					ppv_esinfo_video(&s->es, s->video_type, k.payload + 9 + k.payload[8],
 							 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);

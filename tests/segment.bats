@@ -70,7 +70,7 @@ per_test_end() {
 	        t += float(l[8:].split(",")[0])
 	assert out == 10.0 and into == 30.0, (out, into)
 	PY
-	grep -q '^#EXT-X-CUE-OUT-CONT:ElapsedTime=2.000,Duration=20.000$' "$T/c/index.m3u8"
+	grep -q '^#EXT-X-CUE-OUT-CONT:ElapsedTime=4.000,Duration=20.000$' "$T/c/index.m3u8"
 	grep -q '^#EXT-X-DATERANGE:ID="splice-1",START-DATE="[^"]*",PLANNED-DURATION=20.000,SCTE35-OUT=0xFC30' "$T/c/index.m3u8"
 	out=$(grep -o 'SCTE35-OUT=0x[0-9A-F]*' "$T/c/index.m3u8" | cut -d= -f2)
 	run ppv-splice decode "$out"
@@ -484,4 +484,32 @@ per_test_end() {
 	touch "$T/t/.index.m3u8.99999999.3" "$T/t/.index.m3u8.$$.4"
 	ppv-segment -m event -t 2 -o "$T/t" in.ts
 	assert_equal "$(ls -A "$T/t" | grep '^\.' | paste -sd' ')" ".index.m3u8.$$.4"
+}
+
+@test "keyframes every 1.967 s with -t 4: cut on the last keyframe that keeps the target, TS and fMP4" {
+	ffmpeg -v error -f lavfi -i testsrc2=size=160x90:rate=30 -f lavfi -i sine -t 20 -c:v libx264 -preset ultrafast \
+		-g 59 -sc_threshold 0 -c:a aac "$T/g59.ts"
+	for f in ts fmp4; do
+		run ppv-segment -f $f -m vod -t 4 -o "$T/$f" "$T/g59.ts"
+		assert_success
+		assert_output ''
+		run $PY "$HLSCHECK" --vod "$T/$f/index.m3u8"
+		assert_success
+		assert_equal "$(grep -c '^#EXTINF:3.933,' "$T/$f/index.m3u8")" 5
+	done
+}
+
+@test "keyframes 5 s apart with -t 4: VOD raises the target to cover them, live keeps it and names the encoder setting once" {
+	ffmpeg -v error -f lavfi -i testsrc2=size=160x90:rate=30 -t 20 -c:v libx264 -preset ultrafast -g 150 -sc_threshold 0 "$T/g150.ts"
+	run ppv-segment -m vod -t 4 -o "$T/v" "$T/g150.ts"
+	assert_success
+	assert_output "ppv-segment: $T/g150.ts: EXT-X-TARGETDURATION raised from 4 to 5 to cover segment 0 (5.000s): no keyframe came in time to end it under 4s"
+	assert_equal "$(grep '^#EXT-X-TARGETDURATION' "$T/v/index.m3u8")" '#EXT-X-TARGETDURATION:5'
+	run $PY "$HLSCHECK" --vod "$T/v/index.m3u8"
+	assert_success
+	run ppv-segment -m event -t 4 -o "$T/e" "$T/g150.ts"
+	assert_success
+	assert_output "ppv-segment: $T/g150.ts: segment 0 from 0.000s to 5.000s lasts longer than the target 4s, which a live playlist cannot raise: set the encoder's keyframe interval to 4s or less (ffmpeg -g, OBS's Keyframe Interval), or -t higher
+ppv-segment: $T/g150.ts: 4 segments in all lasted longer than the target 4s"
+	assert_equal "$(grep '^#EXT-X-TARGETDURATION' "$T/e/index.m3u8")" '#EXT-X-TARGETDURATION:4'
 }
