@@ -129,6 +129,10 @@ av_open(struct segmenter *s, const char *url, const char *fmt, bool first_only, 
 		st->time_base = (*ic)->streams[i]->time_base;
 		if (!strcmp(fmt, "mp4") && par->codec_id == AV_CODEC_ID_AAC && !par->extradata_size)
 			aac_config(st->codecpar);
+		/* the sample entry the master's CODECS names, and the one Apple's
+		 * players take (libavformat's default is hev1) */
+		if (!strcmp(fmt, "mp4") && par->codec_id == AV_CODEC_ID_HEVC)
+			st->codecpar->codec_tag = MKTAG('h', 'v', 'c', '1');
 		map[i] = st->index;
 		if (video && *vi < 0)
 			*vi = (int)i;
@@ -193,7 +197,9 @@ ppv_seg_run_fmp4(struct segmenter *s, const char *input)
 		if (oi == -2) {
 			ppv_seg_on_cue(s, pkt->data, (size_t)pkt->size);
 		} else if (si == vi && pkt->pts != AV_NOPTS_VALUE) {
-			ppv_seg_tick(s, (uint64_t)av_rescale_q(pkt->pts, ic->streams[si]->time_base, k90) & (uint64_t)(WRAP - 1));
+			int64_t dts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
+			ppv_seg_tick(s, (uint64_t)av_rescale_q(pkt->pts, ic->streams[si]->time_base, k90) & (uint64_t)(WRAP - 1),
+				     (uint64_t)av_rescale_q(dts, ic->streams[si]->time_base, k90) & (uint64_t)(WRAP - 1));
 			if ((pkt->flags & AV_PKT_FLAG_KEY) && ppv_seg_cut_at_key(s)) {
 				if (s->open) {
 					av->av_interleaved_write_frame(oc, NULL);

@@ -55,7 +55,7 @@ struct segmenter {
 	uint8_t cc_pat, cc_pmt;
 	/* the clock: video PTS unwrapped, jumps taken out */
 	bool have_pts;
-	uint64_t last_raw;
+	uint64_t last_raw, last_dts;
 	int64_t now, maxnow, frame;
 	bool jumped;
 	int64_t pdt_wall, pdt_at;   /* date of the clock value pdt_at */
@@ -110,7 +110,9 @@ char *ppv_seg_path(const struct segmenter *s, const char *file);
 /* Bytes of the open segment, encrypted when the run is. */
 void ppv_seg_write(struct segmenter *s, const uint8_t *p, size_t n);
 /* The video clock at raw 90 kHz time stamp raw, jumps taken out. */
-void ppv_seg_tick(struct segmenter *s, uint64_t raw);
+/* A video frame's PTS (the clock) and DTS (its step is the frame's length:
+ * in presentation order B-frames would halve it). */
+void ppv_seg_tick(struct segmenter *s, uint64_t raw, uint64_t dts);
 void ppv_seg_open(struct segmenter *s, int64_t at);
 void ppv_seg_close(struct segmenter *s, int64_t end);
 /* An SCTE-35 section (a ppv_section_fn); the clock time of the next cue cut, -1 if none. */

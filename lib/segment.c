@@ -390,16 +390,18 @@ keyframe(const struct segmenter *s, const uint8_t *p, const ppv_tspkt *k)
 }
 
 void
-ppv_seg_tick(struct segmenter *s, uint64_t raw)
+ppv_seg_tick(struct segmenter *s, uint64_t raw, uint64_t dts)
 {
 	if (!s->have_pts) {
 		s->have_pts = true;
 		s->last_raw = raw;
+		s->last_dts = dts;
 		s->now = s->maxnow = 0;
 		return;
 	}
-	int64_t d = ppv_pts_delta(raw, s->last_raw);
+	int64_t d = ppv_pts_delta(raw, s->last_raw), step = ppv_pts_delta(dts, s->last_dts);
 	s->last_raw = raw;
+	s->last_dts = dts;
 	if (d > JUMP || d < -JUMP || s->newpid) {
 		s->newpid = false;
 		/* a reset or a jump: the clock goes on a frame later, marked */
@@ -407,8 +409,8 @@ ppv_seg_tick(struct segmenter *s, uint64_t raw)
 		s->jumped = true;
 	} else {
 		s->now += d;
-		if (d > 0 && (s->frame == 0 || d < s->frame))
-			s->frame = d;
+		if (step > 0 && (s->frame == 0 || step < s->frame))
+			s->frame = step;
 	}
 	if (s->now > s->maxnow)
 		s->maxnow = s->now;
@@ -906,7 +908,7 @@ ppv_seg_ts_feed(struct segmenter *s)
 			bool reset = (p[3] & 0x20) && p[4] > 0 && (p[5] & 0x80) && s->open;
 			uint64_t pts = ppv_pes_pts(k.payload, k.plen);
 			if (pts != PPV_TS_NOPTS) {
-				ppv_seg_tick(s, pts);
+				ppv_seg_tick(s, pts, ppv_pes_dts(k.payload, k.plen));
 				bool key = keyframe(s, p, &k);
 				if (reset && key)
 					s->jumped = true;

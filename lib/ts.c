@@ -205,6 +205,18 @@ ppv_pes_pts(const uint8_t *p, size_t n)
 	       (uint64_t)t[3] << 7 | t[4] >> 1;
 }
 
+uint64_t
+ppv_pes_dts(const uint8_t *p, size_t n)
+{
+	uint64_t pts = ppv_pes_pts(p, n);
+
+	if (pts == PPV_TS_NOPTS || (p[7] & 0xc0) != 0xc0 || n < 19)
+		return pts;
+	const uint8_t *t = p + 14;
+	return (uint64_t)(t[0] >> 1 & 7) << 30 | (uint64_t)t[1] << 22 | (uint64_t)(t[2] >> 1) << 15 |
+	       (uint64_t)t[3] << 7 | t[4] >> 1;
+}
+
 int64_t
 ppv_pts_delta(uint64_t raw, uint64_t last)
 {

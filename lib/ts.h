@@ -152,6 +152,8 @@ int ppv_pat_pmt_pid(const uint8_t *sec, size_t n);
 int ppv_pmt_parse(const uint8_t *sec, size_t n, ppv_pmt *m);
 /* The PTS of a PES packet that starts in this payload, PPV_TS_NOPTS if none. */
 uint64_t ppv_pes_pts(const uint8_t *payload, size_t n);
+/* The DTS, or the PTS when the header has no DTS (they are equal). */
+uint64_t ppv_pes_dts(const uint8_t *payload, size_t n);
 bool ppv_stream_is_video(uint8_t stream_type);
 bool ppv_stream_is_audio(uint8_t stream_type);
 /* raw - last as a signed step modulo 2^33: B-frames step back a little,

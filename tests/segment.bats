@@ -513,3 +513,14 @@ per_test_end() {
 ppv-segment: $T/g150.ts: 4 segments in all lasted longer than the target 4s"
 	assert_equal "$(grep '^#EXT-X-TARGETDURATION' "$T/e/index.m3u8")" '#EXT-X-TARGETDURATION:4'
 }
+
+@test "--master for HEVC with B-frames: FRAME-RATE counts frames, not presentation steps; fMP4's sample entry is the hvc1 CODECS names" {
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x180:rate=30 -f lavfi -i sine -t 8 -c:v libx265 \
+		-x265-params log-level=none:bframes=3:b-pyramid=1:b-adapt=0 -g 60 -c:a aac "$T/hevc.ts"
+	for f in ts fmp4; do
+		ppv-segment -f $f -m vod -t 4 --master -o "$T/$f" "$T/hevc.ts"
+		assert_equal "$(grep -o 'CODECS="hvc1[^,]*\|FRAME-RATE=.*' "$T/$f/master.m3u8" | paste -sd' ')" 'CODECS="hvc1.1.6.L60.90 FRAME-RATE=30.000'
+	done
+	cat "$T/fmp4/index-init.mp4" "$T/fmp4/index0.m4s" > "$T/first.mp4"
+	assert_equal "$(ffprobe -v error -select_streams v -show_entries stream=codec_tag_string -of csv=p=0 "$T/first.mp4")" hvc1
+}
