@@ -23,6 +23,13 @@ struct ppv_adcat {
 	pcre2_match_data *md;
 };
 
+const ppv_ad *
+ppv_adcat_ads(const ppv_adcat *c, size_t *n)
+{
+	*n = c->n;
+	return c->v;
+}
+
 /* "12.50" to millionths, for ordering; the text itself is what is reported. */
 static int
 parse_cpm(const char *s, int64_t *v)

@@ -20,6 +20,8 @@ typedef struct ppv_adcat ppv_adcat;
 /* NULL with "file:line: what" in err, for a bad row or a bad pattern. */
 ppv_adcat *ppv_adcat_load(const char *path, char *err, size_t errcap);
 void ppv_adcat_free(ppv_adcat *c);
+/* Every ad of the catalog, in its order. */
+const ppv_ad *ppv_adcat_ads(const ppv_adcat *c, size_t *n);
 
 /* Fills a break of dur microseconds: eligible ads (time window, targeting
  * against subject) by CPM, highest first, ties broken by a hash of viewer,

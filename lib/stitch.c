@@ -292,6 +292,31 @@ ppv_stitch_pod_build(struct pod *p, struct job *j, const struct decision *d, int
 	return 0;
 }
 
+/* The longest segment an ad or the slate could bring to a variant of bw,
+ * microseconds: a live playlist's target covers it from the first refresh,
+ * since it may never change after. What does not load counts nothing here
+ * (it fails where it is used). */
+int64_t
+ppv_stitch_ads_longest(const ppv_stitch_cfg *cfg, int64_t bw)
+{
+	const char *one[2] = { cfg->ad, cfg->slate };
+	const ppv_ad *ads = NULL;
+	size_t nads = 0;
+	int64_t longest = 0;
+	char err[256];
+
+	if (cfg->cat)
+		ads = ppv_adcat_ads(cfg->cat, &nads);
+	for (size_t i = 0; i < nads + 2; i++) {
+		const char *path = i < nads ? ads[i].playlist : one[i - nads];
+		ppv_m3u8 *m = path ? ad_media(path, bw, err, sizeof err) : NULL;
+		for (size_t k = 0; m && k < m->nsegs; k++)
+			if (m->segs[k].dur > longest)
+				longest = m->segs[k].dur;
+	}
+	return longest;
+}
+
 /* breaks in a media playlist --------------------------------------------- */
 
 /* From --at/--schedule: the segment boundary nearest each time. */

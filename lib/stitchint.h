@@ -67,6 +67,7 @@ struct decision *ppv_stitch_decide(struct job *j, size_t idx, int64_t want, int6
 int ppv_stitch_pod_build(struct pod *p, struct job *j, const struct decision *d, int64_t bw, const char *todir,
 			 const ppv_m3u8 *content);
 void ppv_stitch_pod_free(struct pod *p);
+int64_t ppv_stitch_ads_longest(const ppv_stitch_cfg *cfg, int64_t bw);
 void ppv_stitch_oseg_free(struct oseg *s);
 /* The breaks the cue markers of pl make, into out (pl->nsegs + 1 of them). */
 size_t ppv_stitch_breaks_cued(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk *out);

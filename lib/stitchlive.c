@@ -34,6 +34,7 @@ struct lstate {
 	char *name;
 	int64_t seq, disc;
 	int64_t win0, win1;         /* the last window stitched: its first and past-last MSN */
+	int64_t target;             /* seconds, fixed at the first refresh */
 	struct shown *sh;
 	size_t nsh;
 	struct lbreak *br;
@@ -185,6 +186,11 @@ state_parse(FILE *f, const char *path, char *err, size_t cap)
 				rc = ppv_errf(err, cap, "%s:%ld: bad disc record", path, lineno);
 				break;
 			}
+		} else if (s && !strcmp(tag, "target") && p) {
+			if (!seq_ok(p, &s->target)) {
+				rc = ppv_errf(err, cap, "%s:%ld: bad target record", path, lineno);
+				break;
+			}
 		} else if (s && !strcmp(tag, "window") && p) {
 			char *a = field(&p, ' ');
 			if (!p || !seq_ok(a, &s->win0) || !seq_ok(p, &s->win1)) {
@@ -272,6 +278,8 @@ state_save(char *err, size_t cap)
 		struct lstate *s = &states[i];
 		fprintf(f, "playlist %s\nseq %" PRId64 "\ndisc %" PRId64 "\nwindow %" PRId64 " %" PRId64 "\n", s->name,
 			s->seq, s->disc, s->win0, s->win1);
+		if (s->target)
+			fprintf(f, "target %" PRId64 "\n", s->target);
 		for (size_t k = 0; k < s->nsh; k++)
 			fprintf(f, "shown %" PRId64 " %d %c %" PRId64 " %" PRId64 "\n", s->sh[k].msn,
 				s->sh[k].disc, s->sh[k].kind, s->sh[k].key, s->sh[k].k);
@@ -561,8 +569,28 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 		fputs("#EXT-X-ENDLIST\n", o.f);
 	fclose(o.f);
 	ppv_m3u8_out_free(&o);
+	/* the target never changes (RFC 8216 6.2.1): from the first refresh it
+	 * covers the content and every ad that could come */
+	int64_t need = (o.maxdur + 500000) / 1000000;
+	if (pl->target > need)
+		need = pl->target;
+	if (st->target == 0) {
+		int64_t ads = (ppv_stitch_ads_longest(cfg, bw) + 500000) / 1000000;
+		st->target = ads > need ? ads : need;
+		/* the window is the input's: only its source can widen it */
+		if (pl->total < 3 * st->target * 1000000 && !cfg->quiet)
+			ppv_warn("%s: the window holds %" PRId64 " s, under three target durations (3 x %" PRId64
+				 " s, RFC 8216 6.2.2) once the ads' segments come: widen the window that writes %s "
+				 "(ppv-segment -w)", pl->path, pl->total / 1000000, st->target, pl->path);
+	} else if (need > st->target) {
+		if (!cfg->quiet)
+			ppv_warn("%s: EXT-X-TARGETDURATION rises from %" PRId64 " to %" PRId64
+				 ": a segment longer than any seen before; players may stall on the change",
+				 outpath, st->target, need);
+		st->target = need;
+	}
 	FILE *f = open_memstream(&all, &alllen);
-	ppv_stitch_put_header(f, pl, o.version, o.maxdur, firstmsn < 0 ? st->seq : firstmsn, st->disc);
+	ppv_stitch_put_header(f, pl, o.version, st->target * 1000000, firstmsn < 0 ? st->seq : firstmsn, st->disc);
 	fwrite(body, 1, bodylen, f);
 	fclose(f);
 	rc = ppv_stitch_commit(outpath, all, alllen, j->err, j->errcap);

@@ -406,7 +406,7 @@ window() {
 	assert_equal "$(jf warnings <<<"$output")" '[]'
 }
 
-@test "live: encrypted content renumbered around the pod decrypts in every refresh; the break stays replaced after its cue slid out" {
+@test "live: encrypted content renumbered around the pod decrypts in every refresh; the break stays replaced after its cue slid out; the target never changes" {
 	ffmpeg -v error -f lavfi -i testsrc2=size=160x90:rate=25 -t 40 -c:v libx264 -preset ultrafast -g 25 "$T/long.ts"
 	ppv-segment -m vod -t 2 --encrypt -o "$T/enc" "$T/long.ts"
 	for s in $(seq 6 14); do
@@ -425,9 +425,22 @@ window() {
 		assert_success
 		# the break's content never comes back, with its cue in the window or not
 		assert_equal "$(grep -c '^index1[0-3]\.ts$' "$T/enc/out.m3u8")" 0
+		# 2 s content, 4 s ads: the target is 4 from the first refresh on, never changing
+		assert_equal "$(grep '^#EXT-X-TARGETDURATION' "$T/enc/out.m3u8")" '#EXT-X-TARGETDURATION:4'
 	done
 	# the last refresh: six content segments, each numbered two below its own
 	assert_equal "$(grep -c '^#EXT-X-KEY:METHOD=AES-128,URI="index.0.key",IV=0x' "$T/enc/out.m3u8")" 6
+}
+
+@test "live: a window too short for three targets once the ads come is said, once" {
+	printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.000,\ncontent/c000.ts\n#EXTINF:2.000,\ncontent/c001.ts\n#EXTINF:2.000,\ncontent/c002.ts\n' > short.m3u8
+	run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out.m3u8" short.m3u8
+	assert_success
+	assert_output 'ppv-splice: short.m3u8: the window holds 6 s, under three target durations (3 x 4 s, RFC 8216 6.2.2) once the ads'"'"' segments come: widen the window that writes short.m3u8 (ppv-segment -w)'
+	run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out.m3u8" short.m3u8
+	assert_success
+	assert_output ''
+	rm short.m3u8
 }
 
 @test "live: a window older than the last one stitched is skipped, the viewer's playlist stays" {
