@@ -22,7 +22,7 @@
 #include "when.h"
 #include "rtmp.h"
 
-enum { AVIO_BUF = 1 << 16, TICK_MS = 200 };
+enum { AVIO_BUF = 1 << 16, TICK_MS = 200, DRAIN_MS = 2000 };
 
 struct ppv_listen {
 	ppv_listen_cfg cfg;
@@ -32,6 +32,7 @@ struct ppv_listen {
 	int state, sessions, reconnects, counted;
 	const char *name;             /* of the first publisher: only it may come back */
 	int64_t deadline;             /* for the current wait, or 0 */
+	int64_t drain_until;          /* reading out an unpublished session, or 0 */
 	AVIOContext *avio;
 	uint8_t *tag;                 /* the FLV bytes being handed out */
 	size_t tag_len, tag_pos, tag_cap;
@@ -54,6 +55,8 @@ sock_read(void *io, void *buf, size_t n)
 
 	for (;;) {
 		struct pollfd p = { l->cfd, POLLIN, 0 };
+		if (l->drain_until && ppv_now_ms() >= l->drain_until)
+			return 0;
 		if (stopped(l)) {
 			errno = EINTR;
 			return -1;
@@ -229,6 +232,9 @@ next_tag(ppv_listen *l)
 		}
 		if (ppv_rtmp_name(l->rtmp)) {
 			/* it had published: the publisher left; wait for it to come back */
+			l->drain_until = ppv_now_ms() + DRAIN_MS;
+			ppv_rtmp_drain(l->rtmp);
+			l->drain_until = 0;
 			if (!stopped(l))
 				ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
 				         l->peer, ppv_rtmp_name(l->rtmp), (double)l->cfg.grace_ms / 1000);

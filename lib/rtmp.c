@@ -43,6 +43,8 @@ struct ppv_rtmp {
 	uint32_t peer_window;
 	struct slot slot[SLOTS];
 	const char *name;
+	uint32_t sid;                 /* the stream published on */
+	int unpublished;              /* the publisher said it is done */
 	char err[160];
 };
 
@@ -245,6 +247,7 @@ on_publish(ppv_rtmp *r, double tx, ppv_amf *a, uint32_t sid)
 	if (status(r, "onStatus", tx, "status", "NetStream.Publish.Start", desc, 5, sid))
 		return PPV_RTMP_ERROR;
 	r->state = S_PUBLISHING;
+	r->sid = sid;
 	return 0;
 }
 
@@ -271,8 +274,17 @@ on_command(ppv_rtmp *r, const uint8_t *p, size_t n, uint32_t sid)
 		return reply_result(r, tx, 1, 1);
 	if (IS("publish"))
 		return on_publish(r, tx, &a, sid ? sid : 1);
-	if (IS("FCUnpublish") || IS("deleteStream") || IS("closeStream"))
-		return r->state == S_PUBLISHING ? 1 : 0;
+	if (IS("FCUnpublish") || IS("deleteStream") || IS("closeStream")) {
+		if (r->state != S_PUBLISHING)
+			return 0;
+		/* answered as FFmpeg's and nginx-rtmp's servers do: a publisher
+		 * waits for it before it closes */
+		if (status(r, "onStatus", 0, "status", "NetStream.Unpublish.Success", "Stopped publishing.", 5,
+			   r->sid))
+			return PPV_RTMP_ERROR;
+		r->unpublished = 1;
+		return 1;
+	}
 	if (IS("play") || IS("play2")) {
 		status(r, "onStatus", 0, "error", "NetStream.Play.Failed", "This server only takes publishers.", 5, sid);
 		snprintf(r->err, sizeof r->err, "a player connected, not a publisher");
@@ -475,6 +487,18 @@ ppv_rtmp_new(const ppv_rtmp_io *io)
 	r->io = *io;
 	r->in_chunk = r->out_chunk = 128;
 	return r;
+}
+
+void
+ppv_rtmp_drain(ppv_rtmp *r)
+{
+	ppv_rtmp_msg m;
+
+	if (r->state != S_DONE || !r->unpublished)
+		return;
+	r->state = S_CONNECTED;
+	while (ppv_rtmp_next(r, &m) == PPV_RTMP_MEDIA)
+		;
 }
 
 int

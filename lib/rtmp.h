@@ -38,6 +38,10 @@ ppv_rtmp *ppv_rtmp_new(const ppv_rtmp_io *io);
 /* Runs the handshake and the commands as they come, and returns at the next
  * media message, the end of the session, or an error. */
 int ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg);
+/* After a clean unpublish: reads what the publisher still sends (its
+ * deleteStream) until it closes, as long as the io's reads allow, so that it
+ * closes first: GStreamer's rtmp2sink fails a publish closed under it. */
+void ppv_rtmp_drain(ppv_rtmp *r);
 int ppv_rtmp_publishing(const ppv_rtmp *r);
 /* The publisher's name once publishing; why the session failed otherwise. */
 const char *ppv_rtmp_name(const ppv_rtmp *r);

@@ -69,6 +69,21 @@ publish() {
 	run ! grep -q sekrit "$T/err"
 }
 
+@test "GStreamer's rtmp2sink ends its publish cleanly: unpublish answered, the publisher closes first" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 1 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	run timeout 120 gst-launch-1.0 -q videotestsrc num-buffers=90 ! video/x-raw,width=320,height=240,framerate=30/1 ! \
+		x264enc tune=zerolatency key-int-max=30 ! h264parse ! flvmux name=m streamable=true ! \
+		rtmp2sink location=rtmp://127.0.0.1:$PORT/live/sekrit-key-123 audiotestsrc num-buffers=130 ! voaacenc ! aacparse ! m.
+	assert_success
+	refute_output --partial 'closed remotely'
+	wait $pid
+	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 2.8 && d < 3.2) }' || fail "duration $d, pushed 3"
+}
+
 @test "a wrong key: ffmpeg fails, nothing is output, the remote address is named, exit 1" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 3 > "$T/out.ts" 2> "$T/err" &
 	pid=$!
