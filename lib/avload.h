@@ -24,7 +24,7 @@
 	X(f, avformat_write_header) X(f, av_write_frame) X(f, av_interleaved_write_frame) \
 	X(f, av_write_trailer) X(f, avformat_free_context) X(f, avio_alloc_context) \
 	X(f, avio_context_free) X(f, avio_flush) X(c, avcodec_parameters_copy) X(c, av_packet_alloc) \
-	X(c, av_packet_free) X(c, av_packet_unref) X(c, av_packet_rescale_ts)
+	X(c, av_packet_free) X(c, av_packet_unref) X(c, av_packet_rescale_ts) X(c, av_packet_move_ref)
 
 typedef struct {
 #define PPV_AV_FIELD(lib, name) __typeof__(name) *name;

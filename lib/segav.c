@@ -154,6 +154,151 @@ av_close_input(const ppv_av *av, AVFormatContext **ic)
 	}
 }
 
+/* A segment ends and starts its audio where its video does, or players
+ * meet gaps at every ad's discontinuity: the demuxer hands out audio ahead of
+ * the keyframe that cuts (early) and after it (late). So audio waits until
+ * the video passes its time, and a cut waits, the video after it held, until
+ * the audio reaches the cut or a second of video has gone by. */
+enum { HOLD = 512 };
+struct hold {
+	const ppv_av *av;
+	AVFormatContext *oc, *ic;
+	const int *map;
+	struct segmenter *s;
+	struct membuf *m;
+	AVPacket *a[HOLD], *v[HOLD];
+	int64_t at[HOLD], vdts[HOLD];       /* 90 kHz */
+	size_t na, nv;
+	bool audio;                 /* there is audio to wait for */
+	bool cut;                   /* a cut waits: at cut_pts, the clock cut_now */
+	int64_t cut_pts, cut_now, audio_max;
+};
+
+static void
+put_packet(struct hold *h, AVPacket *pkt)
+{
+	int si = pkt->stream_index, oi = h->map[si];
+
+	/* ADTS framing off: the moov carries the configuration (aac_adtstoasc's job) */
+	if (h->ic->streams[si]->codecpar->codec_id == AV_CODEC_ID_AAC && pkt->size > 9 &&
+	    pkt->data[0] == 0xff && (pkt->data[1] & 0xf6) == 0xf0) {
+		int hl = pkt->data[1] & 1 ? 7 : 9;
+		pkt->data += hl;
+		pkt->size -= hl;
+	}
+	h->av->av_packet_rescale_ts(pkt, h->ic->streams[si]->time_base, h->oc->streams[oi]->time_base);
+	pkt->stream_index = oi;
+	av_check(h->av->av_interleaved_write_frame(h->oc, pkt), "mp4 write");
+}
+
+/* Writes (or, before the first segment, drops) the held audio before t. */
+static void
+audio_release(struct hold *h, int64_t t)
+{
+	size_t k = 0;
+
+	while (k < h->na && h->at[k] < t) {
+		if (h->s->open)
+			put_packet(h, h->a[k]);
+		h->av->av_packet_free(&h->a[k]);
+		k++;
+	}
+	memmove(h->a, h->a + k, (h->na - k) * sizeof *h->a);
+	memmove(h->at, h->at + k, (h->na - k) * sizeof *h->at);
+	h->na -= k;
+}
+
+static AVPacket *
+take(struct hold *h, AVPacket *pkt)
+{
+	AVPacket *p = h->av->av_packet_alloc();
+
+	if (!p)
+		ppv_die(PPV_ERR, "out of memory");
+	h->av->av_packet_move_ref(p, pkt);
+	return p;
+}
+
+static void
+video_put(struct hold *h, AVPacket *p, int64_t dts)
+{
+	/* no later cut can come before this frame's decoding time */
+	audio_release(h, dts);
+	if (h->s->open)
+		put_packet(h, p);
+	h->av->av_packet_free(&p);
+}
+
+/* The waiting cut: the audio before it into the segment it ends, then the
+ * held video into the next. */
+static void
+cut_now(struct hold *h)
+{
+	struct segmenter *s = h->s;
+
+	audio_release(h, h->cut_pts);
+	if (s->open) {
+		h->av->av_interleaved_write_frame(h->oc, NULL);
+		h->av->av_write_frame(h->oc, NULL);
+		h->av->avio_flush(h->oc->pb);
+		ppv_seg_write(s, h->m->p, h->m->n);
+		h->m->n = 0;
+	}
+	ppv_seg_close(s, h->cut_now);
+	ppv_seg_open(s, h->cut_now);
+	h->cut = false;
+	for (size_t k = 0; k < h->nv; k++)
+		video_put(h, h->v[k], h->vdts[k]);
+	h->nv = 0;
+}
+
+static void
+on_video(struct hold *h, AVPacket *pkt, int64_t pts, int64_t dts)
+{
+	struct segmenter *s = h->s;
+	bool key = pkt->flags & AV_PKT_FLAG_KEY;
+
+	if (h->cut && (key || h->nv == HOLD || dts >= h->cut_pts + TICK))
+		cut_now(h);
+	ppv_seg_tick(s, (uint64_t)pts & (uint64_t)(WRAP - 1), (uint64_t)dts & (uint64_t)(WRAP - 1));
+	if (!h->cut && key && ppv_seg_cut_at_key(s)) {
+		h->cut = true;
+		h->cut_pts = pts;
+		h->cut_now = s->now;
+	}
+	if (!h->cut) {
+		video_put(h, take(h, pkt), dts);
+		return;
+	}
+	h->v[h->nv] = take(h, pkt);
+	h->vdts[h->nv++] = dts;
+	if (!h->audio || h->audio_max >= h->cut_pts)
+		cut_now(h);
+}
+
+static void
+on_audio(struct hold *h, AVPacket *pkt)
+{
+	const AVRational k90 = { 1, TICK };
+	int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+
+	if (h->na == HOLD) {        /* audio far ahead of the video: let the oldest go */
+		if (h->s->open)
+			put_packet(h, h->a[0]);
+		h->av->av_packet_free(&h->a[0]);
+		memmove(h->a, h->a + 1, (HOLD - 1) * sizeof *h->a);
+		memmove(h->at, h->at + 1, (HOLD - 1) * sizeof *h->at);
+		h->na--;
+	}
+	h->at[h->na] = ts == AV_NOPTS_VALUE ? (h->na ? h->at[h->na - 1] : INT64_MIN) :
+		       av_rescale_q(ts, h->ic->streams[pkt->stream_index]->time_base, k90);
+	if (h->at[h->na] > h->audio_max)
+		h->audio_max = h->at[h->na];
+	h->a[h->na++] = take(h, pkt);
+	if (h->cut && h->audio_max >= h->cut_pts)
+		cut_now(h);
+}
+
 void
 ppv_seg_run_fmp4(struct segmenter *s, const char *input)
 {
@@ -192,42 +337,28 @@ ppv_seg_run_fmp4(struct segmenter *s, const char *input)
 
 	AVPacket *pkt = av->av_packet_alloc();
 	const AVRational k90 = { 1, TICK };
+	struct hold h = { .av = av, .oc = oc, .ic = ic, .map = map, .s = s, .m = &m,
+			  .audio = ai >= 0, .audio_max = INT64_MIN };
 	while (!ppv_seg_stopping && av->av_read_frame(ic, pkt) >= 0) {
 		int si = pkt->stream_index, oi = si < 64 ? map[si] : -1;
 		if (oi == -2) {
 			ppv_seg_on_cue(s, pkt->data, (size_t)pkt->size);
 		} else if (si == vi && pkt->pts != AV_NOPTS_VALUE) {
 			int64_t dts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
-			ppv_seg_tick(s, (uint64_t)av_rescale_q(pkt->pts, ic->streams[si]->time_base, k90) & (uint64_t)(WRAP - 1),
-				     (uint64_t)av_rescale_q(dts, ic->streams[si]->time_base, k90) & (uint64_t)(WRAP - 1));
-			if ((pkt->flags & AV_PKT_FLAG_KEY) && ppv_seg_cut_at_key(s)) {
-				if (s->open) {
-					av->av_interleaved_write_frame(oc, NULL);
-					av->av_write_frame(oc, NULL);
-					av->avio_flush(oc->pb);
-					ppv_seg_write(s, m.p, m.n);
-					m.n = 0;
-				}
-				ppv_seg_close(s, s->now);
-				ppv_seg_open(s, s->now);
-			}
-		}
-		if (oi >= 0 && s->open) {
-			/* ADTS framing off: the moov carries the configuration (aac_adtstoasc's job) */
-			if (ic->streams[si]->codecpar->codec_id == AV_CODEC_ID_AAC && pkt->size > 9 &&
-			    pkt->data[0] == 0xff && (pkt->data[1] & 0xf6) == 0xf0) {
-				int hl = pkt->data[1] & 1 ? 7 : 9;
-				pkt->data += hl;
-				pkt->size -= hl;
-			}
-			av->av_packet_rescale_ts(pkt, ic->streams[si]->time_base, oc->streams[oi]->time_base);
-			pkt->stream_index = oi;
-			av_check(av->av_interleaved_write_frame(oc, pkt), "mp4 write");
+			on_video(&h, pkt, av_rescale_q(pkt->pts, ic->streams[si]->time_base, k90),
+				 av_rescale_q(dts, ic->streams[si]->time_base, k90));
+		} else if (oi >= 0 && si != vi) {
+			on_audio(&h, pkt);
+		} else if (oi >= 0 && s->open) {
+			put_packet(&h, pkt);
 		}
 		av->av_packet_unref(pkt);
 	}
+	if (h.cut)
+		cut_now(&h);
 	if (!s->open)
 		ppv_die(PPV_ERR, "%s: no keyframe found: nothing decodable to segment", s->inname);
+	audio_release(&h, INT64_MAX);
 	av->av_interleaved_write_frame(oc, NULL);
 	av->av_write_frame(oc, NULL);
 	av->avio_flush(oc->pb);

@@ -524,3 +524,15 @@ ppv-segment: $T/g150.ts: 4 segments in all lasted longer than the target 4s"
 	cat "$T/fmp4/index-init.mp4" "$T/fmp4/index0.m4s" > "$T/first.mp4"
 	assert_equal "$(ffprobe -v error -select_streams v -show_entries stream=codec_tag_string -of csv=p=0 "$T/first.mp4")" hvc1
 }
+
+@test "fMP4: each segment's audio starts where its video does, within one audio frame, however the input interleaved it" {
+	ppv-segment -f fmp4 -m vod -t 4 -o "$T/f" in.ts
+	for i in 1 2 3 4 5 6 7 8; do
+		cat "$T/f/index-init.mp4" "$T/f/index$i.m4s" > "$T/one.mp4"
+		v=$(ffprobe -v error -select_streams v -show_entries packet=pts_time -of csv=p=0 "$T/one.mp4" | sort -g | head -1)
+		a=$(ffprobe -v error -select_streams a -show_entries packet=pts_time -of csv=p=0 "$T/one.mp4" | sort -g | head -1)
+		# 1024 samples at 48 kHz
+		awk -v v="$v" -v a="$a" 'BEGIN { d = a - v; exit !(d > -0.0214 && d < 0.0214) }' ||
+			fail "segment $i: video starts at $v, audio at $a"
+	done
+}

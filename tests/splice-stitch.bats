@@ -176,6 +176,7 @@ cued() {
 	assert_success
 	assert_equal "$(jf frags <<<"$output")" '["emp4/index0.m4s", "emp4/index1.m4s", "v0/s000.m4s", "v0/s001.m4s", "emp4/index2.m4s", "emp4/index3.m4s"]'
 	refute_output --partial ':fatal'
+	assert_equal "$(jf ended <<<"$output")" true
 	# 16 s of content and 4 s of ad played
 	$PY -c 'import sys; t = float(sys.argv[1]); assert 19.5 < t < 20.5, t' "$(jf currentTime <<<"$output")"
 }
