@@ -71,7 +71,9 @@ JS="$BATS_TEST_DIRNAME/js"
 # page beside it; sets PORT and SERVER_PID. stop_server ends it.
 serve() {
 	PORT=$(free_port)
-	cp "$JS/node_modules/hls.js/dist/hls.min.js" "$JS/player.html" "$1/"
+	cp "$JS/node_modules/hls.js/dist/hls.min.js" "$JS/node_modules/mux.js/dist/mux.min.js" \
+		"$JS/node_modules/shaka-player/dist/shaka-player.compiled.js" "$JS/node_modules/video.js/dist/video.min.js" \
+		"$JS/player.html" "$JS/shaka.html" "$JS/videojs.html" "$1/"
 	$PY -m http.server "$PORT" --bind 127.0.0.1 --directory "$1" >/dev/null 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 100); do
@@ -88,7 +90,14 @@ stop_server() {
 
 # hls.js in headless Chromium plays a served playlist; prints what it did as JSON.
 play() {
-	node "$JS/play.js" "http://127.0.0.1:$PORT/player.html?src=$1" "${2:-60}"
+	play_in hlsjs "$@"
+}
+
+# The same with PLAYER: hlsjs, shaka (Shaka Player, mux.js for TS) or videojs (its VHS engine).
+play_in() {
+	local page
+	case $1 in hlsjs) page=player ;; shaka | videojs) page=$1 ;; *) fail "play_in: no player '$1'" ;; esac
+	node "$JS/play.js" "http://127.0.0.1:$PORT/$page.html?src=$2" "${3:-60}"
 }
 
 # videojs' m3u8-parser reads playlists; one JSON summary a line.

@@ -19,7 +19,7 @@ const { chromium } = require('playwright-core');
     if (result.ended || result.errors.some((e) => e.endsWith(':fatal')) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  result.currentTime = await tab.evaluate(() => document.getElementById('v').currentTime);
+  result.currentTime = await tab.evaluate(() => document.querySelector('video').currentTime);
   await browser.close();
   process.stdout.write(JSON.stringify(result) + '\n');
 })().catch((e) => { console.error('play.js: ' + e.message); process.exit(2); });

@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# Every player plays every playlist: hls.js, Shaka Player (mux.js beside it for
+# TS) and video.js (its VHS engine), each in headless Chromium, play what
+# ppv-segment and ppv-splice stitch make, through the pod and back to the end.
+# Every playlist is also checked by the RFC 8216 checker and, when encrypted,
+# decrypted segment by segment with the IV the RFC gives it.
+
+load helpers
+
+HLSCHECK="$BATS_TEST_DIRNAME/lib/hlscheck.py"
+HLSDECRYPT="$BATS_TEST_DIRNAME/lib/hlsdecrypt.py"
+
+setup_file() {
+	export FIX=$(mktemp -d /tmp/ppv-players-fix.XXXXXX)
+	cd "$FIX"
+	enc="-c:v libx264 -preset ultrafast -g 25 -c:a aac -ar 48000"
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x180:rate=25 -f lavfi -i sine=frequency=440 -t 16 $enc content.ts
+	ffmpeg -v error -f lavfi -i color=red:size=320x180:rate=25 -f lavfi -i sine=frequency=880 -t 4 $enc ad.ts
+	# the ad in both containers, as a catalog would hold it
+	ppv-segment -m vod -t 2 -o ad-ts ad.ts
+	ppv-segment -f fmp4 -m vod -t 2 -o ad-mp4 ad.ts
+	# the content cued at 8 s for 4 s, as ppv-ingest | ppv-splice inject leaves it
+	ppv-splice inject --at 8/4 content.ts > cued.ts
+}
+
+teardown_file() {
+	rm -rf "$FIX"
+}
+
+per_test() {
+	cd "$FIX"
+	serve "$FIX"
+}
+
+per_test_end() {
+	stop_server
+}
+
+# plays $1 in each player: every segment of $2 (names as the players log
+# them) fetched, played to the end, nothing fatal
+in_every_player() {
+	local p
+	for p in hlsjs shaka videojs; do
+		run play_in $p "$1" 40
+		assert_success
+		$PY - "$p" "$output" "$2" <<-'PY'
+		import json, sys
+		p, r, want = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3].split()
+		assert not [e for e in r["errors"] if e.endswith(":fatal")], (p, r["errors"])
+		assert r["ended"], (p, "did not play to the end", r)
+		missing = [f for f in want if f not in r["frags"]]
+		assert not missing, (p, "never fetched", missing, r["frags"])
+		PY
+	done
+}
+
+@test "stitched TS and fMP4, clear and encrypted: all three players play content, the pod, content to the end" {
+	for f in ts fmp4; do
+		for e in clear encrypt; do
+			d=$f-$e
+			ppv-segment -f $f -m vod -t 4 $([ $e = clear ] || echo --encrypt) -o $d content.ts
+			ad=ad-ts
+			[ $f = ts ] || ad=ad-mp4
+			ppv-splice stitch --ad $ad/index.m3u8 --at 8 -o $d/stitched.m3u8 $d/index.m3u8
+			run $PY "$HLSCHECK" --vod $d/stitched.m3u8
+			assert_success
+			run $PY "$HLSDECRYPT" $d/stitched.m3u8
+			assert_success
+			ext=ts
+			[ $f = ts ] || ext=m4s
+			in_every_player $d/stitched.m3u8 "$d/index1.$ext $ad/index0.$ext $ad/index1.$ext $d/index2.$ext $d/index3.$ext"
+		done
+	done
+}
+
+@test "a stitched master: all three players play a variant through the pod" {
+	for v in 0 1; do
+		ppv-segment -m vod -t 4 -o m/v$v content.ts
+	done
+	printf '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=600000,CODECS="avc1.64000d,mp4a.40.2"\nv0/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=900000,CODECS="avc1.64000d,mp4a.40.2"\nv1/index.m3u8\n' > m/master.m3u8
+	ppv-splice stitch --ad ad-ts/index.m3u8 --at 8 -o m/out/master.m3u8 m/master.m3u8
+	in_every_player m/out/master.m3u8 "ad-ts/index0.ts ad-ts/index1.ts"
+}
+
+@test "a live event stitched with each cue style: all three players play the pod in place of the break and go on" {
+	for cues in cue daterange both; do
+		d=ev-$cues
+		ppv-segment -m event -t 2 --cues $cues -o $d cued.ts
+		printf '#EXT-X-ENDLIST\n' >> $d/index.m3u8
+		ppv-splice stitch --live --state $d/state --ad ad-ts/index.m3u8 -o $d/live.m3u8 $d/index.m3u8
+		run $PY "$HLSCHECK" --event $d/live.m3u8
+		assert_success
+		# the break's content (8 to 12 s) is not there; the ad is
+		run grep -c '^index[45]\.ts$' $d/live.m3u8
+		assert_output 0
+		in_every_player $d/live.m3u8 "$d/index3.ts ad-ts/index0.ts ad-ts/index1.ts $d/index6.ts $d/index7.ts"
+	done
+}
