@@ -66,6 +66,14 @@ struct segmenter {
 	struct seg cur;
 	int64_t next_cut;
 	int64_t last_key, gaps[3];  /* the last keyframe, the last gaps between them */
+	/* segalign.c: audio held until the video passes it, a cut until the
+	 * audio reaches it (raw 90 kHz time stamps) */
+	uint8_t (*aq)[PPV_TS_PACKET], (*vq)[PPV_TS_PACKET];
+	uint64_t *aq_pts, *aq_end; /* its PES's start and end (PPV_TS_NOPTS: not yet known) */
+	size_t naq, nvq;
+	bool cut_wait, have_apts;
+	uint64_t cut_pts, last_apts, last_vdts;
+	int64_t cut_clock;
 	int64_t nlong;              /* segments over the target, said once */
 	uint64_t bytes;
 	/* the playlist */
@@ -109,7 +117,6 @@ extern volatile sig_atomic_t ppv_seg_stopping;
 char *ppv_seg_path(const struct segmenter *s, const char *file);
 /* Bytes of the open segment, encrypted when the run is. */
 void ppv_seg_write(struct segmenter *s, const uint8_t *p, size_t n);
-/* The video clock at raw 90 kHz time stamp raw, jumps taken out. */
 /* A video frame's PTS (the clock) and DTS (its step is the frame's length:
  * in presentation order B-frames would halve it). */
 void ppv_seg_tick(struct segmenter *s, uint64_t raw, uint64_t dts);
@@ -122,6 +129,19 @@ int64_t ppv_seg_cue_cut(const struct segmenter *s);
 bool ppv_seg_cut_at_key(struct segmenter *s);
 /* Cuts and copies the whole TS packets in s->tsbuf. */
 void ppv_seg_ts_feed(struct segmenter *s);
+
+/* segalign.c: a TS segment's audio where its video is. An audio packet; a
+ * video frame's DTS (audio before it can go); a cut at a keyframe's PTS,
+ * made at once or when the audio reaches it; whether a waiting cut is due
+ * before a video packet; a packet held behind a waiting cut; the end. */
+void ppv_align_audio(struct segmenter *s, const uint8_t *p, const ppv_tspkt *k);
+void ppv_align_video(struct segmenter *s, uint64_t dts);
+void ppv_align_cut(struct segmenter *s, uint64_t pts);
+void ppv_align_video_due(struct segmenter *s, uint64_t dts, bool key);
+void ppv_align_hold(struct segmenter *s, const uint8_t *p);
+void ppv_align_cut_now(struct segmenter *s);
+void ppv_align_finish(struct segmenter *s);
+void ppv_align_free(struct segmenter *s);
 
 /* segav.c: the paths through libavformat, loaded at run time: fMP4 out of
  * any container, and TS out of a container that is not TS. */

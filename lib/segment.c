@@ -849,7 +849,9 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 		ppv_input_close(in);
 		free(s.peek);
 	}
+	ppv_align_finish(&s);
 	ppv_seg_close(&s, s.maxnow + (s.frame ? s.frame : 3000));
+	ppv_align_free(&s);
 	if (s.nlong > 1)
 		ppv_warn("%s: %" PRId64 " segments in all lasted longer than the target %ds", s.inname, s.nlong,
 			 cfg->target);
@@ -895,47 +897,66 @@ ppv_seg_ts_feed(struct segmenter *s)
 			break;
 		at -= PPV_TS_PACKET;
 		uint8_t *p = s->tsbuf + at;
-		if (k.pid == 0) {
-			ppv_section_feed(&s->pat, &k, on_pat, s);
-			p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pat++ & 0x0f));
-		} else if (k.pid == s->pmt_pid) {
-			ppv_section_feed(&s->pmt, &k, on_pmt, s);
-			p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pmt++ & 0x0f));
-		} else if (k.pid == s->video_pid && k.pusi) {
-			/* discontinuity_indicator on a keyframe: the source's decoder
-			 * parameters changed here (ppv-ingest after a reconnect with other
-			 * encoder settings); elsewhere it only excuses a counter's jump */
-			bool reset = (p[3] & 0x20) && p[4] > 0 && (p[5] & 0x80) && s->open;
-			uint64_t pts = ppv_pes_pts(k.payload, k.plen);
-			if (pts != PPV_TS_NOPTS) {
-				ppv_seg_tick(s, pts, ppv_pes_dts(k.payload, k.plen));
-				bool key = keyframe(s, p, &k);
-				if (reset && key)
-					s->jumped = true;
-				bool cut = key && ppv_seg_cut_at_key(s);
-				if (key && cfg->master && !s->es.video[0] && k.plen > 9)
-					ppv_esinfo_video(&s->es, s->video_type, k.payload + 9 + k.payload[8],
-							 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);
-				if (cut && key) {
-					if (spanlen && s->open)
-						ppv_seg_write(s, s->tsbuf + span, spanlen);
-					span = at, spanlen = 0;
-					ppv_seg_close(s, s->now);
-					ppv_seg_open(s, s->now);
-				}
-			}
-		} else if (k.pid == s->audio_pid && k.pusi && cfg->master && !s->es.audio[0]) {
-			if (k.plen > 9 && (size_t)9 + k.payload[8] < k.plen)
+		/* out of the stream's order (audio, packets behind a waiting cut,
+		 * tables the next segment restates): what was in hand goes first */
+		bool moved = true;
+#define FLUSH() do { if (spanlen && s->open) ppv_seg_write(s, s->tsbuf + span, spanlen); spanlen = 0; } while (0)
+		if (k.pid == s->audio_pid) {
+			if (k.pusi && cfg->master && !s->es.audio[0] && k.plen > 9 && (size_t)9 + k.payload[8] < k.plen)
 				ppv_esinfo_audio(&s->es, s->audio_type, k.payload + 9 + k.payload[8], k.plen - 9 - k.payload[8]);
+			FLUSH();
+			ppv_align_audio(s, p, &k);
+		} else if ((k.pid == 0 || k.pid == s->pmt_pid) && s->cut_wait) {
+			/* the segment the waiting cut opens starts with its own */
+			ppv_section_feed(k.pid == 0 ? &s->pat : &s->pmt, &k, k.pid == 0 ? on_pat : on_pmt, s);
+			FLUSH();
 		} else {
-			for (int i = 0; i < s->ncue; i++)
-				if (k.pid == s->cuepid[i])
-					ppv_section_feed(&s->cuebuf[i], &k, ppv_seg_on_cue, s);
+			moved = false;
+			if (k.pid == 0) {
+				ppv_section_feed(&s->pat, &k, on_pat, s);
+				p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pat++ & 0x0f));
+			} else if (k.pid == s->pmt_pid) {
+				ppv_section_feed(&s->pmt, &k, on_pmt, s);
+				p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pmt++ & 0x0f));
+			} else if (k.pid == s->video_pid && k.pusi) {
+				/* discontinuity_indicator on a keyframe: the source's decoder
+				 * parameters changed here (ppv-ingest after a reconnect with other
+				 * encoder settings); elsewhere it only excuses a counter's jump */
+				bool reset = (p[3] & 0x20) && p[4] > 0 && (p[5] & 0x80) && s->open;
+				uint64_t pts = ppv_pes_pts(k.payload, k.plen);
+				if (pts != PPV_TS_NOPTS) {
+					uint64_t dts = ppv_pes_dts(k.payload, k.plen);
+					bool key = keyframe(s, p, &k);
+					FLUSH();
+					ppv_align_video_due(s, dts, key);
+					ppv_seg_tick(s, pts, dts);
+					if (reset && key)
+						s->jumped = true;
+					bool cut = key && ppv_seg_cut_at_key(s);
+					if (key && cfg->master && !s->es.video[0] && k.plen > 9)
+						ppv_esinfo_video(&s->es, s->video_type, k.payload + 9 + k.payload[8],
+								 k.plen - 9 - k.payload[8] < k.plen ? k.plen - 9 - k.payload[8] : 0);
+					if (cut)
+						ppv_align_cut(s, pts);
+					ppv_align_video(s, dts);
+				}
+			} else {
+				for (int i = 0; i < s->ncue; i++)
+					if (k.pid == s->cuepid[i])
+						ppv_section_feed(&s->cuebuf[i], &k, ppv_seg_on_cue, s);
+			}
+			if (s->cut_wait) {
+				FLUSH();
+				ppv_align_hold(s, p);
+				moved = true;
+			}
 		}
-		if (!s->open) {
-			/* before the first keyframe: nothing decodes */
-			span = at + PPV_TS_PACKET;
-		} else {
+#undef FLUSH
+		if (moved)
+			;
+		else if (!s->open)
+			span = at + PPV_TS_PACKET;  /* before the first keyframe: nothing decodes */
+		else {
 			if (spanlen == 0)
 				span = at;
 			spanlen += PPV_TS_PACKET;
