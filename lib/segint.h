@@ -17,6 +17,8 @@
 /* a step in the video timestamps larger than this is a jump, not a frame */
 #define JUMP (10 * TICK)
 #define MAXCUEPIDS 8
+/* the encryption buffer's size */
+#define PPV_SEG_EBUF (1 << 16)
 
 enum { CUE_NONE, CUE_OUT, CUE_CONT, CUE_IN };
 
@@ -92,6 +94,8 @@ struct segmenter {
 	/* encryption */
 	struct AVAES *aes;
 	uint8_t iv[16], carry[16], *ebuf;
+	uint8_t *obuf;              /* segout.c: what is not written yet */
+	size_t nobuf;
 	size_t ncarry;
 	int keyno;
 	char *keyline;
@@ -115,8 +119,10 @@ struct segmenter {
 extern volatile sig_atomic_t ppv_seg_stopping;
 
 char *ppv_seg_path(const struct segmenter *s, const char *file);
-/* Bytes of the open segment, encrypted when the run is. */
+/* segout.c: bytes of the open segment, encrypted when the run is; the
+ * last of them (padding included) out before its file is closed. */
 void ppv_seg_write(struct segmenter *s, const uint8_t *p, size_t n);
+void ppv_seg_flush(struct segmenter *s);
 /* A video frame's PTS (the clock) and DTS (its step is the frame's length:
  * in presentation order B-frames would halve it). */
 void ppv_seg_tick(struct segmenter *s, uint64_t raw, uint64_t dts);

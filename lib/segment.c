@@ -42,65 +42,6 @@ ppv_seg_path(const struct segmenter *s, const char *file)
 	return ppv_xasprintf("%s/%s", s->cfg->dir, file);
 }
 
-/* writing segment bytes, encrypted or not ------------------------------- */
-
-static void
-raw_write(struct segmenter *s, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(s->fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			/* the last good playlist stays: it names only whole segments */
-			unlink(s->tmp);
-			ppv_die(PPV_ERR, "%s:", s->tmp);
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-enum { EBUF = 1 << 16 };
-
-void
-ppv_seg_write(struct segmenter *s, const uint8_t *p, size_t n)
-{
-	s->bytes += n;
-	if (!s->aes) {
-		raw_write(s, p, n);
-		return;
-	}
-	/* AES-128-CBC as a stream: whole blocks out, the rest carried */
-	while (n) {
-		size_t take = n < EBUF - 16 ? n : EBUF - 16;
-		memcpy(s->ebuf, s->carry, s->ncarry);
-		memcpy(s->ebuf + s->ncarry, p, take);
-		size_t have = s->ncarry + take, whole = have & ~(size_t)15;
-		s->ncarry = have - whole;
-		memcpy(s->carry, s->ebuf + whole, s->ncarry);
-		if (whole) {
-			av_aes_crypt(s->aes, s->ebuf, s->ebuf, (int)(whole / 16), s->iv, 0);
-			raw_write(s, s->ebuf, whole);
-		}
-		p += take;
-		n -= take;
-	}
-}
-
-static void
-seg_pad(struct segmenter *s)
-{
-	if (!s->aes)
-		return;
-	/* PKCS#7: always a padding block's worth, 1 to 16 bytes */
-	uint8_t pad = (uint8_t)(16 - s->ncarry);
-	memset(s->carry + s->ncarry, pad, pad);
-	av_aes_crypt(s->aes, s->ebuf, s->carry, 1, s->iv, 0);
-	raw_write(s, s->ebuf, 16);
-	s->ncarry = 0;
-}
-
 /* keys ------------------------------------------------------------------ */
 
 static char *
@@ -618,7 +559,7 @@ ppv_seg_close(struct segmenter *s, int64_t end)
 
 	if (!s->open)
 		return;
-	seg_pad(s);
+	ppv_seg_flush(s);
 	if (close(s->fd) < 0)
 		ppv_die(PPV_ERR, "%s:", s->tmp);
 	/* whole before the playlist names it */
@@ -800,7 +741,7 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	s.pmt_pid = s.video_pid = s.audio_pid = -1;
 	s.seq = cfg->start_number;
 	if (cfg->encrypt)
-		s.ebuf = ppv_xrealloc(NULL, EBUF);
+		s.ebuf = ppv_xrealloc(NULL, PPV_SEG_EBUF);
 	if (ppv_mkdirs(cfg->dir) < 0)
 		ppv_die(PPV_ERR, "%s:", cfg->dir);
 	clear_temps(&s);
@@ -869,6 +810,7 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	free(s.final);
 	free(s.keyline);
 	free(s.ebuf);
+	free(s.obuf);
 	free(s.init);
 	av_free(s.aes);
 	return PPV_OK;
