@@ -526,6 +526,8 @@ ppv-segment: $T/g150.ts: 4 segments in all lasted longer than the target 4s"
 	for f in ts fmp4; do
 		ppv-segment -f $f -m vod -t 4 --master -o "$T/$f" "$T/hevc.ts"
 		assert_equal "$(grep -o 'CODECS="hvc1[^,]*\|FRAME-RATE=.*' "$T/$f/master.m3u8" | paste -sd' ')" 'CODECS="hvc1.1.6.L60.90 FRAME-RATE=30.000'
+		run $PY "$HLSCHECK" --master "$T/$f/master.m3u8"
+		assert_success
 	done
 	cat "$T/fmp4/index-init.mp4" "$T/fmp4/index0.m4s" > "$T/first.mp4"
 	assert_equal "$(ffprobe -v error -select_streams v -show_entries stream=codec_tag_string -of csv=p=0 "$T/first.mp4")" hvc1

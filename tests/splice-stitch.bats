@@ -5,6 +5,7 @@
 load helpers
 
 HLSDECRYPT="$BATS_TEST_DIRNAME/lib/hlsdecrypt.py"
+HLSCHECK="$BATS_TEST_DIRNAME/lib/hlscheck.py"
 
 setup_file() {
 	export FIX=$(mktemp -d /tmp/ppv-stitch-fix.XXXXXX)
@@ -61,6 +62,8 @@ cued() {
 @test "an ad inserted at 8 s: hls.js plays content, the ad, content to the end" {
 	run ppv-splice stitch --ad ad/index.m3u8 --at 8 -o out/vod.m3u8 content/index.m3u8
 	assert_success
+	run $PY "$HLSCHECK" --vod --no-dates out/vod.m3u8
+	assert_success
 	serve "$FIX"
 	run play out/vod.m3u8
 	assert_success
@@ -108,6 +111,10 @@ cued() {
 	assert_equal "$(jf warnings <<<"$output")" '[]'
 	run m3u8_parse out/fm/master.m3u8
 	assert_equal "$(jf playlists <<<"$output")" 2
+	run $PY "$HLSCHECK" --vod --no-dates out/fm/v0/index.m3u8
+	assert_success
+	run $PY "$HLSCHECK" --master out/fm/master.m3u8
+	assert_success
 	serve "$FIX"
 	run play out/fm/master.m3u8
 	assert_success
@@ -143,6 +150,8 @@ cued() {
 	)
 	assert_equal "$(grep -o 'BANDWIDTH=[0-9]*,AVERAGE-BANDWIDTH=[0-9]*,' "$T/out/master.m3u8")" "$want"
 	assert_num "$(grep -o '^#EXT-X-STREAM-INF:BANDWIDTH=[0-9]*' "$T/out/master.m3u8" | cut -d= -f2)" -gt 2000000
+	run $PY "$HLSCHECK" --master "$T/out/master.m3u8"
+	assert_success
 }
 
 @test "keys and byte ranges: clear ads in encrypted content, the key back after, ranges kept" {
@@ -262,6 +271,8 @@ EOS
 @test "--interstitials: an ad given by absolute path is a URI from the output's directory, never a file-system path" {
 	ppv-splice stitch --interstitials --ad "$FIX/ad/index.m3u8" --at 8 -o out/abs.m3u8 content/index.m3u8
 	assert_equal "$(grep -o 'X-ASSET-URI="[^"]*"' out/abs.m3u8)" 'X-ASSET-URI="../ad/index.m3u8"'
+	run $PY "$HLSCHECK" --vod --no-dates out/abs.m3u8
+	assert_success
 	mkdir -p out/deep
 	(cd content && ppv-splice stitch --interstitials --ad ../ad/index.m3u8 --at 8 -o ../out/deep/rel.m3u8 index.m3u8)
 	assert_equal "$(grep -o 'X-ASSET-URI="[^"]*"' out/deep/rel.m3u8)" 'X-ASSET-URI="../../ad/index.m3u8"'
@@ -403,6 +414,8 @@ window() {
 	            msn += 1
 	assert len(seen) > 25, len(seen)
 	PY
+	run $PY "$HLSCHECK" --live --no-dates $(ls -v "$T"/r*.m3u8)
+	assert_success
 	run m3u8_parse "$T/r14.m3u8"
 	assert_equal "$(jf warnings <<<"$output")" '[]'
 }
@@ -422,6 +435,7 @@ window() {
 			done
 		} > "$T/enc/w.m3u8"
 		ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/enc/out.m3u8" "$T/enc/w.m3u8"
+		cp "$T/enc/out.m3u8" "$T/enc/snap.$s"
 		run $PY "$HLSDECRYPT" "$T/enc/out.m3u8"
 		assert_success
 		# the break's content never comes back, with its cue in the window or not
@@ -429,6 +443,8 @@ window() {
 		# 2 s content, 4 s ads: the target is 4 from the first refresh on, never changing
 		assert_equal "$(grep '^#EXT-X-TARGETDURATION' "$T/enc/out.m3u8")" '#EXT-X-TARGETDURATION:4'
 	done
+	run $PY "$HLSCHECK" --live --no-dates $(ls -v "$T"/enc/snap.*)
+	assert_success
 	# the last refresh: six content segments, each numbered two below its own
 	assert_equal "$(grep -c '^#EXT-X-KEY:METHOD=AES-128,URI="index.0.key",IV=0x' "$T/enc/out.m3u8")" 6
 }
