@@ -685,16 +685,24 @@ set_state(ppv_m3u8_out *o, char **cur, const char *want, bool key)
 	*cur = ppv_xstrdup(want);
 }
 
-/* The key line as it must be written for a segment numbered `seq` here and
- * `src_seq` where it was read. */
+char *
+ppv_m3u8_key_iv(const char *key, int64_t seq)
+{
+	if (strstr(key, ",IV=") || strstr(key, ":IV="))
+		return ppv_xstrdup(key);
+	return ppv_xasprintf("%s,IV=0x%032" PRIX64, key, (uint64_t)seq);
+}
+
+/* The key line as it must be written for a segment numbered o->seq here
+ * and src_seq where it was read. */
 static void
 set_key(ppv_m3u8_out *o, const char *key, int64_t src_seq)
 {
-	if (!key || src_seq == o->seq || strstr(key, ",IV=") || strstr(key, ":IV=")) {
+	if (!key || src_seq == o->seq) {
 		set_state(o, &o->key, key, true);
 		return;
 	}
-	char *k = ppv_xasprintf("%s,IV=0x%032" PRIX64, key, (uint64_t)src_seq);
+	char *k = ppv_m3u8_key_iv(key, src_seq);
 	set_state(o, &o->key, k, true);
 	free(k);
 }

@@ -123,6 +123,8 @@ typedef struct {
  * gets its source's sequence number as IV= where the segment's number
  * changed, so that it decrypts as it did (RFC 8216 5.2). */
 void ppv_m3u8_put_seg(ppv_m3u8_out *o, const ppv_m3u8_wseg *s);
+/* A key line with IV= the sequence number seq, unless it has an IV already. */
+char *ppv_m3u8_key_iv(const char *key, int64_t seq);
 void ppv_m3u8_out_free(ppv_m3u8_out *o);
 
 typedef struct {

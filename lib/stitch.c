@@ -226,8 +226,8 @@ pod_add(struct pod *p, const ppv_m3u8 *pl, const ppv_m3u8_seg *s, const char *to
 	memset(o, 0, sizeof *o);
 	keys_and_map(o, pl, s, todir);
 	/* a pod is shown at numbers of its own, so its IVs are written out */
-	if (o->key && !strstr(o->key, "IV=")) {
-		char *k = ppv_xasprintf("%s,IV=0x%032" PRIX64, o->key, (uint64_t)o->src_seq);
+	if (o->key) {
+		char *k = ppv_m3u8_key_iv(o->key, o->src_seq);
 		free(o->key);
 		o->key = k;
 	}
