@@ -147,3 +147,11 @@ ppv_align_finish(struct segmenter *s)
 		ppv_align_cut_now(s);
 	release(s, 0, true);
 }
+
+void
+ppv_align_jump(struct segmenter *s)
+{
+	/* the held audio's times and the video's no longer compare */
+	ppv_align_finish(s);
+	s->have_apts = false;
+}

@@ -261,6 +261,13 @@ on_video(struct hold *h, AVPacket *pkt, int64_t pts, int64_t dts)
 	if (h->cut && (key || h->nv == HOLD || dts >= h->cut_pts + TICK))
 		cut_now(h);
 	ppv_seg_tick(s, (uint64_t)pts & (uint64_t)(WRAP - 1), (uint64_t)dts & (uint64_t)(WRAP - 1));
+	if (s->jumped) {
+		/* the held audio's times and the video's no longer compare */
+		if (h->cut)
+			cut_now(h);
+		audio_release(h, INT64_MAX);
+		h->audio_max = INT64_MIN;
+	}
 	if (!h->cut && key && ppv_seg_cut_at_key(s)) {
 		h->cut = true;
 		h->cut_pts = pts;

@@ -147,6 +147,8 @@ void ppv_align_video_due(struct segmenter *s, uint64_t dts, bool key);
 void ppv_align_hold(struct segmenter *s, const uint8_t *p);
 void ppv_align_cut_now(struct segmenter *s);
 void ppv_align_finish(struct segmenter *s);
+/* The video's clock jumped: what is held goes out before the cut. */
+void ppv_align_jump(struct segmenter *s);
 void ppv_align_free(struct segmenter *s);
 
 /* segav.c: the paths through libavformat, loaded at run time: fMP4 out of

@@ -874,6 +874,8 @@ ppv_seg_ts_feed(struct segmenter *s)
 					ppv_seg_tick(s, pts, dts);
 					if (reset && key)
 						s->jumped = true;
+					if (s->jumped)
+						ppv_align_jump(s);
 					bool cut = key && ppv_seg_cut_at_key(s);
 					if (key && cfg->master && !s->es.video[0] && k.plen > 9)
 						ppv_esinfo_video(&s->es, s->video_type, k.payload + 9 + k.payload[8],

@@ -558,3 +558,31 @@ ppv-segment: $T/g150.ts: 4 segments in all lasted longer than the target 4s"
 	assert_success
 	assert_output ''
 }
+
+@test "a timestamp reset mid-stream: a discontinuity, each segment with its audio, no audio frame lost but one ending before a part's first picture" {
+	ffmpeg -v error -f lavfi -i testsrc2=size=160x90:rate=25 -f lavfi -i sine -t 10 -c:v libx264 -preset ultrafast -g 25 \
+		-c:a aac -output_ts_offset 100 "$T/j1.ts"
+	ffmpeg -v error -f lavfi -i testsrc2=size=160x90:rate=25 -f lavfi -i sine -t 10 -c:v libx264 -preset ultrafast -g 25 \
+		-c:a aac "$T/j2.ts"
+	cat "$T/j1.ts" "$T/j2.ts" > "$T/jj.ts"
+	frames() { ffprobe -v error -select_streams a -show_entries packet=pts_time -of csv=p=0 "$1" | grep -c . || true; }
+	want=$(( $(frames "$T/j1.ts") + $(frames "$T/j2.ts") ))
+	for f in ts fmp4; do
+		ppv-segment -f $f -m vod -t 4 -o "$T/$f" "$T/jj.ts"
+		assert_equal "$(grep -c '^#EXT-X-DISCONTINUITY$' "$T/$f/index.m3u8")" 1
+		total=0
+		for seg in $(grep -v '^#' "$T/$f/index.m3u8"); do
+			if [ $f = ts ]; then
+				n=$(frames "$T/$f/$seg")
+			else
+				cat "$T/$f/index-init.mp4" "$T/$f/$seg" > "$T/one.mp4"
+				n=$(frames "$T/one.mp4")
+			fi
+			assert_num "$n" -gt 0
+			total=$((total + n))
+		done
+		# each part starts with an AAC frame that ends as its first picture begins
+		assert_num "$total" -ge $((want - 2))
+		assert_num "$total" -le "$want"
+	done
+}
