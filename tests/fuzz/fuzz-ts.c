@@ -45,6 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (k.pusi) {
 			ppv_esinfo e = { 0 };
 			ppv_pes_pts(k.payload, k.plen);
+			ppv_pes_dts(k.payload, k.plen);
 			/* parameter sets and audio headers, as --master reads them */
 			ppv_esinfo_video(&e, k.pid & 1 ? 0x1b : 0x24, k.payload, k.plen);
 			ppv_esinfo_audio(&e, 0x0f, k.payload, k.plen);
