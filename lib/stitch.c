@@ -679,6 +679,8 @@ measure(const char *path, int64_t *peak, int64_t *avg)
 	return rc;
 }
 
+static bool kept_said;
+
 /* A STREAM-INF line with attribute name set to v (added when absent). */
 static char *
 set_attr(char *inf, const char *name, int64_t v)
@@ -763,8 +765,12 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 		if (r == 0 && measure(dst, &peak, &avg) == 0 && peak > 0) {
 			inf = set_attr(inf, "BANDWIDTH", peak);
 			inf = set_attr(inf, "AVERAGE-BANDWIDTH", avg);
-		} else if (r == 0 && !j->cfg->quiet)
-			ppv_warn("%s: BANDWIDTH kept as it was: not every segment is a file here", dst);
+		} else if (r == 0 && !j->cfg->quiet && !kept_said) {
+			/* said once: a batch of masters on a CDN would say it for each */
+			ppv_warn("%s: BANDWIDTH kept as the master said: not every segment is a file here "
+				 "(said for the first such variant only)", dst);
+			kept_said = true;
+		}
 		fprintf(f, "%s\n%s\n", inf, plain ? v->uri : vname);
 		free(inf);
 		free(src);
