@@ -35,6 +35,20 @@ ppv_align_free(struct segmenter *s)
 	s->aq_pts = s->aq_end = NULL;
 }
 
+static bool
+releasable(const struct segmenter *s, size_t k, uint64_t t)
+{
+	return s->aq_end[k] != PPV_TS_NOPTS &&
+	       before((s->aq_pts[k] + (uint64_t)(ppv_pts_delta(s->aq_end[k], s->aq_pts[k]) / 2)) & (uint64_t)(WRAP - 1),
+		      t);
+}
+
+bool
+ppv_align_busy(const struct segmenter *s, uint64_t dts)
+{
+	return s->cut_wait || (s->naq && releasable(s, 0, dts));
+}
+
 /* Writes (or, before the first segment, drops) the held audio whose PES
  * lies mostly before t; a PES whose end is not known yet waits. */
 static void
@@ -42,9 +56,7 @@ release(struct segmenter *s, uint64_t t, bool all)
 {
 	size_t k = 0;
 
-	while (k < s->naq && (all || (s->aq_end[k] != PPV_TS_NOPTS &&
-				      before((s->aq_pts[k] + (uint64_t)(ppv_pts_delta(s->aq_end[k], s->aq_pts[k]) / 2)) &
-					     (uint64_t)(WRAP - 1), t))))
+	while (k < s->naq && (all || releasable(s, k, t)))
 		k++;
 	if (k && s->open)
 		ppv_seg_write(s, s->aq[0], k * PPV_TS_PACKET);

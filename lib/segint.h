@@ -141,6 +141,8 @@ void ppv_seg_ts_feed(struct segmenter *s);
  * made at once or when the audio reaches it; whether a waiting cut is due
  * before a video packet; a packet held behind a waiting cut; the end. */
 void ppv_align_audio(struct segmenter *s, const uint8_t *p, const ppv_tspkt *k);
+/* Whether a video frame of this DTS makes the calls below write or cut. */
+bool ppv_align_busy(const struct segmenter *s, uint64_t dts);
 void ppv_align_video(struct segmenter *s, uint64_t dts);
 void ppv_align_cut(struct segmenter *s, uint64_t pts);
 void ppv_align_video_due(struct segmenter *s, uint64_t dts, bool key);

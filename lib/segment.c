@@ -869,7 +869,8 @@ ppv_seg_ts_feed(struct segmenter *s)
 				if (pts != PPV_TS_NOPTS) {
 					uint64_t dts = ppv_pes_dts(k.payload, k.plen);
 					bool key = keyframe(s, p, &k);
-					FLUSH();
+					if (key || ppv_align_busy(s, dts))
+						FLUSH();
 					ppv_align_video_due(s, dts, key);
 					ppv_seg_tick(s, pts, dts);
 					if (reset && key)
