@@ -29,6 +29,36 @@ join(const char *dir, const char *rel)
 	return ppv_xasprintf("%s/%s", dir, rel);
 }
 
+/* dir/rel with each "x/.." taken out by name: the directory an output is
+ * going to may not exist yet. */
+static char *
+join_lexical(const char *dir, const char *rel)
+{
+	char *p = join(dir, rel), *w = p;
+
+	for (char *r = p; *r;) {
+		size_t n = strcspn(r, "/");
+		char *prev = w > p ? w - 1 : NULL;   /* the '/' before the last name written */
+		while (prev && prev > p && prev[-1] != '/')
+			prev--;
+		if (n == 2 && !strncmp(r, "..", 2) && prev && strncmp(prev, "../", 3) && w > p) {
+			w = prev;       /* drop the last name written, and its '/' */
+		} else if (!(n == 1 && *r == '.') && n) {
+			memmove(w, r, n);
+			w += n;
+			if (r[n] == '/')
+				*w++ = '/';
+		} else if (!n && w == p) {
+			*w++ = '/';     /* an absolute path keeps its root */
+		}
+		r += n + (r[n] == '/');
+	}
+	if (w > p + 1 && w[-1] == '/')
+		w--;
+	*w = '\0';
+	return p;
+}
+
 /* ads and slate, loaded once a run -------------------------------------- */
 
 static struct {
@@ -402,8 +432,23 @@ ppv_stitch_breaks_cued(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk
 /* writing ----------------------------------------------------------------- */
 
 void
-ppv_stitch_put_seg(ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt)
+ppv_stitch_put_seg(struct job *j, ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt)
 {
+	if (j->measure_dir && j->measured) {
+		/* its bytes: a byte range's length, or the file's size */
+		const char *br = s->extra ? strstr(s->extra, "#EXT-X-BYTERANGE:") : NULL;
+		int64_t n = br ? strtoll(br + 17, NULL, 10) : -1;
+		struct stat st;
+		char *file = n < 0 && !ppv_uri_absolute(s->uri) ? join_lexical(j->measure_dir, s->uri) : NULL;
+		if (file && stat(file, &st) == 0)
+			n = st.st_size;
+		free(file);
+		j->measured = n >= 0;
+		if (n >= 0 && s->dur > 0 && n * 8 * 1000000 / s->dur > j->m_peak)
+			j->m_peak = n * 8 * 1000000 / s->dur;
+		j->m_bytes += n;
+		j->m_dur += s->dur;
+	}
 	ppv_m3u8_wseg w = { .uri = s->uri, .title = s->title, .map = s->map, .key = s->key,
 			    .map_key = s->map_key, .src_seq = s->src_seq, .extra = s->extra,
 			    .dur = s->dur, .pdt = pdt, .disc = disc };
@@ -537,7 +582,7 @@ put_pod(struct job *j, ppv_m3u8_out *o, const ppv_m3u8 *pl, const struct brk *b,
 		}
 		int64_t t = at_pdt;
 		for (size_t k = 0; k < p.n; k++) {
-			ppv_stitch_put_seg(o, &p.s[k], k == 0 || p.s[k].disc, pl->has_pdt && (k == 0 || p.s[k].disc) ? t : INT64_MIN);
+			ppv_stitch_put_seg(j, o, &p.s[k], k == 0 || p.s[k].disc, pl->has_pdt && (k == 0 || p.s[k].disc) ? t : INT64_MIN);
 			t += p.s[k].dur / 1000;
 		}
 		if (pl->uses_daterange) {
@@ -609,7 +654,7 @@ stitch_media(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			pdt = c->pdt + PDT_ANCHOR;
 		ppv_stitch_content_oseg(&s, pl, c, todir);
 		ppv_stitch_put_tags(&o, pl, c->tag0, c->ntags, cued, todir);
-		ppv_stitch_put_seg(&o, &s, c->disc, pdt);
+		ppv_stitch_put_seg(j, &o, &s, c->disc, pdt);
 		ppv_stitch_oseg_free(&s);
 		i++;
 	}
@@ -637,48 +682,10 @@ done:
 
 /* a master playlist: each variant stitched beside the output ------------- */
 
-/* The peak segment and average bit rates of a written media playlist, from
- * its segment files (a byte range counts its length); -1 when a segment is
- * not a file here. The peak of single segments bounds RFC 8216's (over runs
- * of 0.5 to 1.5 target durations): a run's rate is an average of its own. */
-static int
-measure(const char *path, int64_t *peak, int64_t *avg)
-{
-	char err[256], *dir = ppv_dirname(path);
-	ppv_m3u8 *pl = ppv_m3u8_load(path, err, sizeof err);
-	int64_t bytes = 0, dur = 0;
-	int rc = pl ? 0 : -1;
-
-	*peak = 0;
-	for (size_t i = 0; pl && i < pl->nsegs && rc == 0; i++) {
-		const ppv_m3u8_seg *g = &pl->segs[i];
-		int64_t n = -1;
-		for (size_t k = g->tag0; k < g->tag0 + g->ntags; k++)
-			if (!strncmp(pl->tags[k].text, "#EXT-X-BYTERANGE:", 17))
-				n = strtoll(pl->tags[k].text + 17, NULL, 10);
-		struct stat st;
-		char *file = ppv_uri_absolute(g->uri) ? NULL : join(dir, g->uri);
-		if (n < 0 && file && stat(file, &st) == 0)
-			n = st.st_size;
-		free(file);
-		if (n < 0) {
-			rc = -1;
-			break;
-		}
-		if (g->dur > 0 && n * 8 * 1000000 / g->dur > *peak)
-			*peak = n * 8 * 1000000 / g->dur;
-		bytes += n;
-		dur += g->dur;
-	}
-	*avg = dur > 0 ? bytes * 8 * 1000000 / dur : 0;
-	if (pl) {
-		free(pl->text);
-		ppv_m3u8_free(pl);
-	}
-	free(dir);
-	return rc;
-}
-
+/* A variant's rates are those of its segment files (a byte range counts
+ * its length), measured as it is written: the peak of single segments
+ * bounds RFC 8216's (over runs of 0.5 to 1.5 target durations), since a
+ * run's rate is an average of its own. */
 static bool kept_said;
 
 /* A STREAM-INF line with attribute name set to v (added when absent). */
@@ -753,18 +760,24 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 		int r = -1;
 		if (pl && pl->master)
 			ppv_errf(j->err, j->errcap, "%s: a variant that is itself a master playlist", src);
-		else if (pl)
+		else if (pl) {
+			char *vdir = ppv_dirname(dst);
+			j->measure_dir = vdir;
+			j->measured = true;
+			j->m_peak = j->m_bytes = j->m_dur = 0;
 			r = j->cfg->live ? ppv_stitch_live(j, pl, v->bandwidth, dst) : stitch_media(j, pl, v->bandwidth, dst);
+			j->measure_dir = NULL;
+			free(vdir);
+		}
 		if (pl) {
 			free(pl->text);
 			ppv_m3u8_free(pl);
 		}
 		/* the variant's rates are now those of content and ads together */
 		char *inf = ppv_xstrdup(v->inf);
-		int64_t peak, avg;
-		if (r == 0 && measure(dst, &peak, &avg) == 0 && peak > 0) {
-			inf = set_attr(inf, "BANDWIDTH", peak);
-			inf = set_attr(inf, "AVERAGE-BANDWIDTH", avg);
+		if (r == 0 && j->measured && j->m_peak > 0) {
+			inf = set_attr(inf, "BANDWIDTH", j->m_peak);
+			inf = set_attr(inf, "AVERAGE-BANDWIDTH", j->m_bytes * 8 * 1000000 / j->m_dur);
 		} else if (r == 0 && !j->cfg->quiet && !kept_said) {
 			/* said once: a batch of masters on a CDN would say it for each */
 			ppv_warn("%s: BANDWIDTH kept as the master said: not every segment is a file here "

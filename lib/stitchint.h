@@ -35,6 +35,11 @@ struct job {
 	size_t ndec;
 	char *err;
 	size_t errcap;
+	/* a master's variant being written: its segment files measured as
+	 * they go by, from the directory the output is in (NULL: not) */
+	const char *measure_dir;
+	bool measured;              /* every segment so far was a file */
+	int64_t m_peak, m_bytes, m_dur;
 };
 
 struct oseg {
@@ -72,7 +77,7 @@ void ppv_stitch_oseg_free(struct oseg *s);
 /* The breaks the cue markers of pl make, into out (pl->nsegs + 1 of them). */
 size_t ppv_stitch_breaks_cued(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, struct brk *out);
 /* The playlist writer: a segment, a content segment's own tags, the header. */
-void ppv_stitch_put_seg(ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt);
+void ppv_stitch_put_seg(struct job *j, ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt);
 void ppv_stitch_put_tags(ppv_m3u8_out *o, const ppv_m3u8 *pl, size_t t0, size_t nt, bool drop_cues, const char *todir);
 void ppv_stitch_put_header(FILE *f, const ppv_m3u8 *pl, int version, int64_t maxdur, int64_t mseq, int64_t dseq);
 void ppv_stitch_content_oseg(struct oseg *s, const ppv_m3u8 *pl, const ppv_m3u8_seg *c, const char *todir);

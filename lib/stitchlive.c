@@ -552,7 +552,7 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 				struct lbreak *b = find_break(st, x->key);
 				fprintf(o.f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(b ? b->pod.dur : 0, num));
 			}
-			ppv_stitch_put_seg(&o, x->pseg, x->disc, pl->has_pdt && (x->disc || i == 0) ? x->pdt : INT64_MIN);
+			ppv_stitch_put_seg(j, &o, x->pseg, x->disc, pl->has_pdt && (x->disc || i == 0) ? x->pdt : INT64_MIN);
 			if (x->cue_in)
 				fputs("#EXT-X-CUE-IN\n", o.f);
 			if (x->pseg->map && o.version < 6)
@@ -561,7 +561,7 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			struct oseg s;
 			ppv_stitch_content_oseg(&s, pl, x->seg, todir);
 			ppv_stitch_put_tags(&o, pl, x->seg->tag0, x->seg->ntags, true, todir);
-			ppv_stitch_put_seg(&o, &s, x->disc, pl->has_pdt && (x->disc || i == 0 || x->seg->dated) ? x->pdt : INT64_MIN);
+			ppv_stitch_put_seg(j, &o, &s, x->disc, pl->has_pdt && (x->disc || i == 0 || x->seg->dated) ? x->pdt : INT64_MIN);
 			ppv_stitch_oseg_free(&s);
 		}
 	}
