@@ -531,9 +531,8 @@ ppv_dirname(const char *path)
 	return ppv_xasprintf("%.*s", (int)(slash - path), path);
 }
 
-/* An absolute path with `.`, `..` and repeated slashes resolved as text. */
-static char *
-absolute(const char *path)
+char *
+ppv_path_absolute(const char *path)
 {
 	static char cwd[PATH_MAX];
 	size_t n = strlen(path);
@@ -616,7 +615,7 @@ rebase_slow(const char *uri, const char *from, const char *todir)
 	size_t jl = strlen(fdir) + ql + 2;
 	char *joined = ppv_xrealloc(NULL, jl);
 	snprintf(joined, jl, "%s/%.*s", fdir, (int)ql, uri);
-	char *target = absolute(joined), *base = absolute(todir);
+	char *target = ppv_path_absolute(joined), *base = ppv_path_absolute(todir);
 	free(fdir);
 	free(joined);
 

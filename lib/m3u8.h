@@ -91,6 +91,9 @@ char *ppv_uri_rebase(const char *uri, const char *from, const char *todir);
 /* A whole tag line with its URI="..." rebased. */
 char *ppv_tag_rebase(const char *tag, const char *from, const char *todir);
 char *ppv_dirname(const char *path);
+/* An absolute path with `.`, `..` and repeated slashes resolved as text:
+ * the directories it names need not exist. */
+char *ppv_path_absolute(const char *path);
 
 /* Writing a media playlist ------------------------------------------------ */
 

@@ -29,36 +29,6 @@ join(const char *dir, const char *rel)
 	return ppv_xasprintf("%s/%s", dir, rel);
 }
 
-/* dir/rel with each "x/.." taken out by name: the directory an output is
- * going to may not exist yet. */
-static char *
-join_lexical(const char *dir, const char *rel)
-{
-	char *p = join(dir, rel), *w = p;
-
-	for (char *r = p; *r;) {
-		size_t n = strcspn(r, "/");
-		char *prev = w > p ? w - 1 : NULL;   /* the '/' before the last name written */
-		while (prev && prev > p && prev[-1] != '/')
-			prev--;
-		if (n == 2 && !strncmp(r, "..", 2) && prev && strncmp(prev, "../", 3) && w > p) {
-			w = prev;       /* drop the last name written, and its '/' */
-		} else if (!(n == 1 && *r == '.') && n) {
-			memmove(w, r, n);
-			w += n;
-			if (r[n] == '/')
-				*w++ = '/';
-		} else if (!n && w == p) {
-			*w++ = '/';     /* an absolute path keeps its root */
-		}
-		r += n + (r[n] == '/');
-	}
-	if (w > p + 1 && w[-1] == '/')
-		w--;
-	*w = '\0';
-	return p;
-}
-
 /* ads and slate, loaded once a run -------------------------------------- */
 
 static struct {
@@ -439,7 +409,10 @@ ppv_stitch_put_seg(struct job *j, ppv_m3u8_out *o, const struct oseg *s, bool di
 		const char *br = s->extra ? strstr(s->extra, "#EXT-X-BYTERANGE:") : NULL;
 		int64_t n = br ? strtoll(br + 17, NULL, 10) : -1;
 		struct stat st;
-		char *file = n < 0 && !ppv_uri_absolute(s->uri) ? join_lexical(j->measure_dir, s->uri) : NULL;
+		/* resolved as text: the output's directory may not exist yet */
+		char *rel = n < 0 && !ppv_uri_absolute(s->uri) ? join(j->measure_dir, s->uri) : NULL;
+		char *file = rel ? ppv_path_absolute(rel) : NULL;
+		free(rel);
 		if (file && stat(file, &st) == 0)
 			n = st.st_size;
 		free(file);
