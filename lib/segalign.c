@@ -56,6 +56,8 @@ release(struct segmenter *s, uint64_t t, bool all)
 {
 	size_t k = 0;
 
+	if (!s->naq)
+		return;     /* and aq may not be there at all (fMP4, or no audio yet) */
 	while (k < s->naq && (all || releasable(s, k, t)))
 		k++;
 	if (k && s->open)
