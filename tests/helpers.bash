@@ -6,7 +6,13 @@ bats_load_library bats-assert 2>/dev/null || load /usr/lib/bats/bats-assert/load
 bats_require_minimum_version 1.5.0
 
 : "${PPV_BIN:=$BATS_TEST_DIRNAME/../bin}"
-PATH="$PPV_BIN:$PATH"
+export PPV_BIN
+# ppv-segment and ppv-splice come through tests/lib/made, which notes every
+# playlist they write (-o) for teardown to check by RFC 8216: setup_file's in
+# one list, each test's in its own (tests of a file may run side by side)
+MADE_IN_SETUP_FILE="$BATS_FILE_TMPDIR/made"
+export PPV_MADE="$MADE_IN_SETUP_FILE"
+PATH="$BATS_TEST_DIRNAME/lib/made:$PPV_BIN:$PATH"
 DATA="$BATS_TEST_DIRNAME/data"
 # Debian's python3, where python3-jwt lives, even when another python3 is first on PATH
 PY=/usr/bin/python3
@@ -21,13 +27,46 @@ setup() {
 	printf 'k1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n' > "$T/jwt.key"
 	echo 's3cr3t' > "$T/nginx.key"
 	umask 022
+	export PPV_MADE="$BATS_TEST_TMPDIR/made"
 	if declare -F per_test > /dev/null; then per_test; fi
 }
 
 teardown() {
 	if declare -F per_test_end > /dev/null; then per_test_end; fi
 	stop_server
+	local made=0
+	# setup_file's list goes to whichever test takes it first
+	if mv "$MADE_IN_SETUP_FILE" "$PPV_MADE.setup" 2>/dev/null; then
+		check_made "$PPV_MADE.setup" || made=$?
+	fi
+	check_made "$PPV_MADE" || made=$?
 	rm -rf "$T"
+	return $made
+}
+
+# Runs hlscheck.py on every playlist ppv-segment or ppv-splice noted in LIST
+# and left in place, except those the test called unchecked: a master with its variants measured, a media
+# playlist by its EXT-X-PLAYLIST-TYPE. Dates are not required: a stitch of a
+# hand-written playlist has none to keep.
+check_made() {
+	[ -s "$1" ] || return 0
+	local stamp out f kind r bad=
+	while IFS=$'\t' read -r stamp out; do
+		[ -e "$out" ] || continue
+		while IFS= read -r f; do
+			! grep -qxF "$(realpath "$f")" "$PPV_MADE.unchecked" 2>/dev/null || continue
+			if grep -q '^#EXT-X-STREAM-INF:' "$f"; then
+				kind=--master
+			else
+				case $(sed -n 's/^#EXT-X-PLAYLIST-TYPE://p' "$f") in
+				VOD) kind=--vod ;; EVENT) kind=--event ;; *) kind=--live ;;
+				esac
+			fi
+			r=$($PY "$BATS_TEST_DIRNAME/lib/hlscheck.py" --no-dates $kind "$f" 2>&1) || bad+="$r"$'\n'
+		done < <(find "$out" -name '*.m3u8' -newer "$stamp")
+	done < "$1"
+	rm -f "$1"
+	[ -z "$bad" ] || fail "hlscheck on the playlists this test made: $bad"
 }
 
 # The duration ffprobe reads of a file or playlist, in seconds.
@@ -103,6 +142,13 @@ play_in() {
 # videojs' m3u8-parser reads playlists; one JSON summary a line.
 m3u8_parse() {
 	node "$JS/parse.js" "$@"
+}
+
+# Leaves PLAYLIST out of teardown's RFC 8216 check: for a breach a test shows
+# on purpose, with the reason given as the second argument.
+unchecked() {
+	[ -n "${2:-}" ] || fail "unchecked $1: say why"
+	realpath "$1" >> "$PPV_MADE.unchecked"
 }
 
 # A numeric comparison that shows both sides when it fails: assert_num "$(cmd)" -ge 2
