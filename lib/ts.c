@@ -15,13 +15,16 @@ ppv_ts_resync(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, ppv_ts
 {
 	size_t i = *at;
 
+	bool first = s->packets == 0 && s->skipped == 0;
+
 	while (have - i >= PPV_TS_PACKET) {
-		if (ppv_ts_parse(buf + i, k) == 0) {
+		if (ppv_ts_parse(buf + i, k) == 0 &&
+		    !(first && have - i >= 2 * PPV_TS_PACKET && buf[i + PPV_TS_PACKET] != 0x47)) {
 			s->packets++;
 			*at = i + PPV_TS_PACKET;
 			return 1;
 		}
-		if (s->packets == 0 && s->skipped == 0)
+		if (first)
 			return -1;
 		/* lost sync: on to the next 0x47 */
 		const uint8_t *q = memchr(buf + i + 1, 0x47, have - i - 1);
@@ -260,6 +263,58 @@ ppv_ts_packetize(const uint8_t *sec, size_t n, uint16_t pid, uint8_t *cc, uint8_
 		size_t take = n - at < PPV_TS_PACKET - h ? n - at : PPV_TS_PACKET - h;
 		memcpy(q + h, sec + at, take);
 		memset(q + h + take, 0xff, PPV_TS_PACKET - h - take);
+		at += take;
+		np++;
+	}
+	return np;
+}
+
+size_t
+ppv_pes_header(uint8_t *h, uint8_t stream_id, uint8_t flags, uint64_t pts, size_t len)
+{
+	size_t plen = 8 + len;
+
+	h[0] = 0, h[1] = 0, h[2] = 1, h[3] = stream_id;
+	/* 0: unbounded, which only video may be by the standard, but a
+	 * PES this long is no audio a muxer writes */
+	if (plen > 0xffff)
+		plen = 0;
+	h[4] = (uint8_t)(plen >> 8), h[5] = (uint8_t)plen;
+	h[6] = flags, h[7] = 0x80, h[8] = 5;
+	h[9] = (uint8_t)(0x21 | (pts >> 29 & 0x0e));
+	h[10] = (uint8_t)(pts >> 22);
+	h[11] = (uint8_t)(pts >> 14 | 1);
+	h[12] = (uint8_t)(pts >> 7);
+	h[13] = (uint8_t)(pts << 1 | 1);
+	return 14;
+}
+
+size_t
+ppv_pes_packetize(const uint8_t *pes, size_t n, uint16_t pid, uint8_t *cc, bool rai, uint8_t *out, size_t cap)
+{
+	size_t np = 0, at = 0;
+
+	while (at < n) {
+		if ((np + 1) * PPV_TS_PACKET > cap)
+			return 0;
+		uint8_t *q = out + np * PPV_TS_PACKET;
+		size_t left = n - at, af = rai && np == 0 ? 2 : 0;
+		if (left < PPV_TS_PACKET - 4 - af)
+			af = PPV_TS_PACKET - 4 - left;   /* stuffing, as a PES may not be padded */
+		q[0] = 0x47;
+		q[1] = (uint8_t)((np == 0 ? 0x40 : 0) | pid >> 8);
+		q[2] = (uint8_t)pid;
+		q[3] = (uint8_t)((af ? 0x30 : 0x10) | (*cc & 0x0f));
+		*cc = (uint8_t)((*cc + 1) & 0x0f);
+		if (af) {
+			q[4] = (uint8_t)(af - 1);
+			if (af > 1) {
+				q[5] = rai && np == 0 ? 0x40 : 0;
+				memset(q + 6, 0xff, af - 2);
+			}
+		}
+		size_t take = PPV_TS_PACKET - 4 - af;
+		memcpy(q + 4 + af, pes + at, take);
 		at += take;
 		np++;
 	}

@@ -46,7 +46,8 @@ ppv_ts_parse(const uint8_t *p, ppv_tspkt *k)
 }
 
 /* Packets found in a byte stream, with the one policy for lost sync: the
- * stream must start with a packet; after that, bytes up to the next sync
+ * stream must start with a packet (and a second after it, when there are
+ * the bytes: one noise byte in 256 is 0x47); after that, bytes up to the next sync
  * byte that starts a well-formed packet are skipped and counted. */
 typedef struct {
 	uint64_t packets;           /* packets found */
@@ -61,7 +62,7 @@ int ppv_ts_resync(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, pp
 static inline int
 ppv_ts_next(ppv_tsscan *s, const uint8_t *buf, size_t have, size_t *at, ppv_tspkt *k)
 {
-	if (have - *at >= PPV_TS_PACKET && ppv_ts_parse(buf + *at, k) == 0) {
+	if (s->packets && have - *at >= PPV_TS_PACKET && ppv_ts_parse(buf + *at, k) == 0) {
 		s->packets++;
 		*at += PPV_TS_PACKET;
 		return 1;
@@ -159,6 +160,15 @@ bool ppv_stream_is_audio(uint8_t stream_type);
 /* raw - last as a signed step modulo 2^33: B-frames step back a little,
  * the wrap every 26.5 hours steps forward. */
 int64_t ppv_pts_delta(uint64_t raw, uint64_t last);
+/* A PES header carrying only a PTS (stream_id and the flags byte kept from
+ * the PES it stands for) before len bytes of payload; 14 bytes. */
+size_t ppv_pes_header(uint8_t *h, uint8_t stream_id, uint8_t flags, uint64_t pts, size_t len);
+/* Splits a whole PES packet into packets of pid, the first marking its start
+ * (and a random access point when rai), the last filled up through its
+ * adaptation field; returns how many, 0 when out's cap is short. Continuity
+ * counters taken from and written back to *cc. */
+size_t ppv_pes_packetize(const uint8_t *pes, size_t n, uint16_t pid, uint8_t *cc, bool rai,
+			 uint8_t *out, size_t cap);
 /* Splits a section into packets of pid; returns how many, with continuity
  * counters taken from and written back to *cc. */
 size_t ppv_ts_packetize(const uint8_t *sec, size_t n, uint16_t pid, uint8_t *cc,

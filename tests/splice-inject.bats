@@ -108,10 +108,14 @@ ppv-splice: $T/lost.ts: 1000 bytes out of sync skipped"
 	assert_success
 	assert_equal "$stderr" "ppv-splice: $T/lost.ts: 3 bytes of a truncated last packet dropped
 ppv-splice: $T/lost.ts: 1000 bytes out of sync skipped"
-	head -c 5000 /dev/urandom > "$T/junk"
-	run ppv-splice decode -i "$T/junk"
-	assert_failure 2
-	assert_output "ppv-splice: $T/junk: not an MPEG transport stream (no 0x47 sync byte)"
+	# noise, and noise that happens to start with a sync byte ('G' is 0x47)
+	{ head -c 20000 /dev/urandom | tr -d G | head -c 5000; } > "$T/junk"
+	{ printf G; head -c 4999 /dev/zero; } > "$T/g"
+	for f in junk g; do
+		run ppv-splice decode -i "$T/$f"
+		assert_failure 2
+		assert_output "ppv-splice: $T/$f: not an MPEG transport stream (no 0x47 sync byte)"
+	done
 }
 
 @test "overlapping breaks are refused" {

@@ -45,6 +45,17 @@ UNIT_TEST(test_ts_next)
 	at = 0;
 	CHECK(ppv_ts_next(&n, buf + 2 * PPV_TS_PACKET, 2 * PPV_TS_PACKET, &at, &k) == -1);
 
+	/* noise that starts with 0x47 but has no packet after it is not one
+	 * either; a lone packet, all there is, is */
+	static uint8_t g[2 * PPV_TS_PACKET];
+	packet(g, 0x100);
+	ppv_tsscan z = { 0 };
+	at = 0;
+	CHECK(ppv_ts_next(&z, g, sizeof g, &at, &k) == -1);
+	ppv_tsscan one = { 0 };
+	at = 0;
+	CHECK(ppv_ts_next(&one, g, PPV_TS_PACKET, &at, &k) == 1 && k.pid == 0x100);
+
 	/* a sync byte whose adaptation field overruns the packet is lost sync too */
 	ppv_tsscan a = { .packets = 1 };
 	packet(buf, 0x100);
