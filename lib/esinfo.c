@@ -233,3 +233,20 @@ ppv_esinfo_audio(ppv_esinfo *e, uint8_t stream_type, const uint8_t *p, size_t n)
 	}
 	return false;
 }
+
+size_t
+ppv_adts_frame(const uint8_t *p, size_t n, unsigned *rate, unsigned *samples)
+{
+	static const unsigned rates[13] = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
+					   22050, 16000, 12000, 11025, 8000, 7350};
+
+	if (n < 7 || p[0] != 0xff || (p[1] & 0xf6) != 0xf0)
+		return 0;
+	unsigned sfi = p[2] >> 2 & 0x0f;
+	size_t len = (size_t)(p[3] & 3) << 11 | (size_t)p[4] << 3 | p[5] >> 5;
+	if (sfi >= 13 || len < 7 || len > n)
+		return 0;
+	*rate = rates[sfi];
+	*samples = 1024 * ((p[6] & 3) + 1u);   /* raw data blocks in the frame */
+	return len;
+}

@@ -18,4 +18,8 @@ bool ppv_esinfo_video(ppv_esinfo *e, uint8_t stream_type, const uint8_t *p, size
  * start of a PES payload; true once filled. */
 bool ppv_esinfo_audio(ppv_esinfo *e, uint8_t stream_type, const uint8_t *p, size_t n);
 
+/* The ADTS frame at p: its length (header included) when it is whole within
+ * n, with its sample rate and samples; 0 when p holds no valid one. */
+size_t ppv_adts_frame(const uint8_t *p, size_t n, unsigned *rate, unsigned *samples);
+
 #endif

@@ -73,6 +73,7 @@ struct segmenter {
 	uint8_t (*aq)[PPV_TS_PACKET], (*vq)[PPV_TS_PACKET];
 	uint64_t *aq_pts, *aq_end; /* its PES's start and end (PPV_TS_NOPTS: not yet known) */
 	size_t naq, nvq;
+	uint8_t acc_shift;          /* added to audio continuity counters once a PES is split */
 	bool cut_wait, have_apts;
 	uint64_t cut_pts, last_apts, last_vdts;
 	int64_t cut_clock;

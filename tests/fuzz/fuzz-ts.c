@@ -49,12 +49,34 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* parameter sets and audio headers, as --master reads them */
 			ppv_esinfo_video(&e, k.pid & 1 ? 0x1b : 0x24, k.payload, k.plen);
 			ppv_esinfo_audio(&e, 0x0f, k.payload, k.plen);
+			/* ADTS frames, as a PES split at a cut walks them */
+			unsigned rate, samples;
+			for (size_t off = 0, len; off < k.plen; off += len)
+				if (!(len = ppv_adts_frame(k.payload + off, k.plen - off, &rate, &samples)))
+					break;
+				else if (len > k.plen - off || !rate || samples % 1024)
+					abort();
 		}
 	}
 	/* what we packetize reads back as the same section */
 	if (size >= 3 && size <= 1024) {
 		size_t np = ppv_ts_packetize(data, size, 0x100, &cc, pkt, sizeof pkt);
 		if (np == 0 && size <= sizeof pkt - 4 * 5)
+			abort();
+	}
+	/* a PES we packetize reads back, payload after payload, as itself */
+	static uint8_t pes[8 * PPV_TS_PACKET], back[sizeof pes];
+	if (size && size <= 6 * (PPV_TS_PACKET - 4)) {
+		size_t np = ppv_pes_packetize(data, size, 0x101, &cc, size & 1, pes, sizeof pes), n = 0;
+		if (np == 0)
+			abort();
+		for (size_t i = 0; i < np; i++) {
+			if (ppv_ts_parse(pes + i * PPV_TS_PACKET, &k) < 0 || k.pusi != (i == 0))
+				abort();
+			memcpy(back + n, k.payload, k.plen);
+			n += k.plen;
+		}
+		if (n != size || memcmp(back, data, size))
 			abort();
 	}
 	return 0;
