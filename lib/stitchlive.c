@@ -35,6 +35,7 @@ struct lstate {
 	int64_t seq, disc;
 	int64_t win0, win1;         /* the last window stitched: its first and past-last MSN */
 	int64_t target;             /* seconds, fixed at the first refresh */
+	bool judged;                /* the window weighed against it, once it first slid */
 	struct shown *sh;
 	size_t nsh;
 	struct lbreak *br;
@@ -187,7 +188,9 @@ state_parse(FILE *f, const char *path, char *err, size_t cap)
 				break;
 			}
 		} else if (s && !strcmp(tag, "target") && p) {
-			if (!seq_ok(p, &s->target)) {
+			char *t = field(&p, ' ');
+			s->judged = p && !strcmp(p, "judged");
+			if (!seq_ok(t, &s->target) || (p && !s->judged)) {
 				rc = ppv_errf(err, cap, "%s:%ld: bad target record", path, lineno);
 				break;
 			}
@@ -279,7 +282,7 @@ state_save(char *err, size_t cap)
 		fprintf(f, "playlist %s\nseq %" PRId64 "\ndisc %" PRId64 "\nwindow %" PRId64 " %" PRId64 "\n", s->name,
 			s->seq, s->disc, s->win0, s->win1);
 		if (s->target)
-			fprintf(f, "target %" PRId64 "\n", s->target);
+			fprintf(f, "target %" PRId64 "%s\n", s->target, s->judged ? " judged" : "");
 		for (size_t k = 0; k < s->nsh; k++)
 			fprintf(f, "shown %" PRId64 " %d %c %" PRId64 " %" PRId64 "\n", s->sh[k].msn,
 				s->sh[k].disc, s->sh[k].kind, s->sh[k].key, s->sh[k].k);
@@ -415,6 +418,8 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 		rc = 0;
 		goto done;
 	}
+	/* a window that has not slid yet may still be growing to its size */
+	bool slid = st->win1 > 0 && pl->media_seq > st->win0;
 	st->win0 = pl->media_seq, st->win1 = end;
 	if (st->seq == 0 && st->nsh == 0)
 		st->seq = pl->media_seq;
@@ -577,17 +582,20 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	if (st->target == 0) {
 		int64_t ads = (ppv_stitch_ads_longest(cfg, bw) + 500000) / 1000000;
 		st->target = ads > need ? ads : need;
-		/* the window is the input's: only its source can widen it */
-		if (pl->total < 3 * st->target * 1000000 && !cfg->quiet)
-			ppv_warn("%s: the window holds %" PRId64 " s, under three target durations (3 x %" PRId64
-				 " s, RFC 8216 6.2.2) once the ads' segments come: widen the window that writes %s "
-				 "(ppv-segment -w)", pl->path, pl->total / 1000000, st->target, pl->path);
 	} else if (need > st->target) {
 		if (!cfg->quiet)
 			ppv_warn("%s: EXT-X-TARGETDURATION rises from %" PRId64 " to %" PRId64
 				 ": a segment longer than any seen before; players may stall on the change",
 				 outpath, st->target, need);
 		st->target = need;
+	}
+	/* the window is the input's: only its source can widen it */
+	if (slid && !st->judged) {
+		st->judged = true;
+		if (pl->total < 3 * st->target * 1000000 && !cfg->quiet)
+			ppv_warn("%s: the window holds %" PRId64 " s, under three target durations (3 x %" PRId64
+				 " s, RFC 8216 6.2.2) once the ads' segments come: widen the window that writes %s "
+				 "(ppv-segment -w)", pl->path, pl->total / 1000000, st->target, pl->path);
 	}
 	FILE *f = open_memstream(&all, &alllen);
 	ppv_stitch_put_header(f, pl, o.version, st->target * 1000000, firstmsn < 0 ? st->seq : firstmsn, st->disc);

@@ -51,10 +51,14 @@ teardown() {
 check_made() {
 	[ -s "$1" ] || return 0
 	local stamp out f kind r bad=
+	local -A seen=()
 	while IFS=$'\t' read -r stamp out; do
 		[ -e "$out" ] || continue
 		while IFS= read -r f; do
-			! grep -qxF "$(realpath "$f")" "$PPV_MADE.unchecked" 2>/dev/null || continue
+			f=$(realpath "$f")
+			[ -z "${seen[$f]:-}" ] || continue
+			seen[$f]=1
+			! grep -qxF "$f" "$PPV_MADE.unchecked" 2>/dev/null || continue
 			if grep -q '^#EXT-X-STREAM-INF:' "$f"; then
 				kind=--master
 			else

@@ -449,15 +449,23 @@ window() {
 	assert_equal "$(grep -c '^#EXT-X-KEY:METHOD=AES-128,URI="index.0.key",IV=0x' "$T/enc/out.m3u8")" 6
 }
 
-@test "live: a window too short for three targets once the ads come is said, once" {
-	printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.000,\ncontent/c000.ts\n#EXTINF:2.000,\ncontent/c001.ts\n#EXTINF:2.000,\ncontent/c002.ts\n' > short.m3u8
-	run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out.m3u8" short.m3u8
-	assert_success
-	assert_output 'ppv-splice: short.m3u8: the window holds 6 s, under three target durations (3 x 4 s, RFC 8216 6.2.2) once the ads'"'"' segments come: widen the window that writes short.m3u8 (ppv-segment -w)'
-	run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out.m3u8" short.m3u8
-	assert_success
+@test "live: a window too short for three targets once the ads come is said once it slides, not while it grows" {
+	# MSN first to last, one 2 s segment each
+	short() {
+		printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:%d\n' "$1" > "$T/short.m3u8"
+		for m in $(seq "$1" "$2"); do printf '#EXTINF:2.000,\ncontent/c%03d.ts\n' "$m" >> "$T/short.m3u8"; done
+		run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out.m3u8" "$T/short.m3u8"
+		assert_success
+	}
+	short 0 0
 	assert_output ''
-	rm short.m3u8
+	short 0 2
+	assert_output ''
+	short 1 3
+	assert_output "ppv-splice: $T/short.m3u8: the window holds 6 s, under three target durations (3 x 4 s, RFC 8216 6.2.2) once the ads' segments come: widen the window that writes $T/short.m3u8 (ppv-segment -w)"
+	short 2 3
+	assert_output ''
+	unchecked "$T/out.m3u8" "the short window the warning names"
 }
 
 @test "live: a window older than the last one stitched is skipped, the viewer's playlist stays" {
