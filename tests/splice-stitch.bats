@@ -468,6 +468,43 @@ window() {
 	unchecked "$T/out.m3u8" "the short window the warning names"
 }
 
+@test "live: an ad whose initialization section is encrypted keeps its map under the ad's key on every refresh" {
+	# fMP4 content cued at 8 s for 4 s, as an event; the ad in fMP4 with its
+	# init encrypted too, under a key with an IV before the map, as other
+	# packagers write it (RFC 8216 4.3.2.5)
+	ppv-splice inject --at 8/4 content.ts > "$T/cued.ts"
+	ppv-segment -f fmp4 -m event -t 2 --cues cue -o "$T/ev" "$T/cued.ts"
+	cat ad/a000.ts ad/a001.ts > "$T/ad.ts"
+	ppv-segment -f fmp4 --encrypt -m vod -t 2 -o "$T/ea" "$T/ad.ts"
+	$PY - "$T/ea" <<-'PY'
+	import sys
+	from cryptography.hazmat.primitives import padding
+	from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+	d = sys.argv[1]
+	key, iv = open(d + "/index.0.key", "rb").read(), bytes(15) + b"\xff"
+	p = padding.PKCS7(128).padder()
+	data = p.update(open(d + "/index-init.mp4", "rb").read()) + p.finalize()
+	e = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+	open(d + "/init-enc.mp4", "wb").write(e.update(data) + e.finalize())
+	PY
+	sed -i 's|^#EXT-X-MAP:URI="index-init.mp4"$|#EXT-X-KEY:METHOD=AES-128,URI="index.0.key",IV=0x000000000000000000000000000000ff\n#EXT-X-MAP:URI="init-enc.mp4"|' "$T/ea/index.m3u8"
+	run $PY "$HLSDECRYPT" "$T/ea/index.m3u8"
+	assert_success
+	# refreshes: the event's first 5 segments (the pod begins), 6, then all
+	for k in 5 6 99; do
+		awk -v k=$k '{ print } !/^#/ && NF && ++n == k { exit }' "$T/ev/index.m3u8" > "$T/ev/w.m3u8"
+		run ppv-splice stitch --live --state "$T/state" --ad "$T/ea/index.m3u8" -o "$T/live/live.m3u8" "$T/ev/w.m3u8"
+		assert_success
+		assert_output ''
+		run $PY "$HLSDECRYPT" "$T/live/live.m3u8"
+		assert_success
+	done
+	# the pod's segments came back from the state file after the first refresh
+	assert_equal "$(grep -c '^seg ' "$T/state")" 2
+	assert_equal "$(grep -B1 '^#EXT-X-MAP:URI="../ea/init-enc.mp4"' "$T/live/live.m3u8" | head -1)" \
+		'#EXT-X-KEY:METHOD=AES-128,URI="../ea/index.0.key",IV=0x000000000000000000000000000000ff'
+}
+
 @test "live: a window older than the last one stitched is skipped, the viewer's playlist stays" {
 	live() { ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out/live.m3u8" "$1"; }
 	window 4 > "$T/w4.m3u8"
