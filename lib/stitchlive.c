@@ -332,14 +332,23 @@ open_break(struct lstate *s, int64_t msn)
 	return best;
 }
 
+/* Whether msn was seen inside the break in an earlier window. */
+static bool
+holds(const struct lbreak *b, int64_t msn)
+{
+	for (size_t k = 0; k < b->nc; k++)
+		if (b->cmsn[k] == msn)
+			return true;
+	return false;
+}
+
 /* The break whose content, seen in an earlier window, includes msn. */
 static struct lbreak *
 break_holding(struct lstate *s, int64_t msn)
 {
 	for (size_t i = 0; i < s->nbr; i++)
-		for (size_t k = 0; k < s->br[i].nc; k++)
-			if (s->br[i].cmsn[k] == msn)
-				return &s->br[i];
+		if (holds(&s->br[i], msn))
+			return &s->br[i];
 	return NULL;
 }
 
@@ -364,7 +373,7 @@ carry_break(struct lstate *st, const ppv_m3u8 *pl, struct brk *br, size_t nb)
 		const ppv_m3u8_seg *g = &pl->segs[e];
 		if (g->cue == PPV_TAG_CUE_IN || g->cue == PPV_TAG_CUE_OUT || (nb && br[0].b == e))
 			break;
-		bool seen = break_holding(st, pl->media_seq + (int64_t)e) == lb;
+		bool seen = holds(lb, pl->media_seq + (int64_t)e);
 		if (!seen && (lb->done || (lb->want >= 0 && elapsed + cov + g->dur / 2 >= lb->want)))
 			break;
 		cov += g->dur;
