@@ -422,6 +422,12 @@ ppv_stitch_put_seg(struct job *j, ppv_m3u8_out *o, const struct oseg *s, bool di
 		j->m_bytes += n;
 		j->m_dur += s->dur;
 	}
+	ppv_stitch_put_oseg(o, s, disc, pdt);
+}
+
+void
+ppv_stitch_put_oseg(ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt)
+{
 	ppv_m3u8_wseg w = { .uri = s->uri, .title = s->title, .map = s->map, .key = s->key,
 			    .map_key = s->map_key, .src_seq = s->src_seq, .extra = s->extra,
 			    .dur = s->dur, .pdt = pdt, .disc = disc };

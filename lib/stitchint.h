@@ -79,6 +79,8 @@ size_t ppv_stitch_breaks_cued(const ppv_stitch_cfg *cfg, const ppv_m3u8 *pl, str
 /* The playlist writer: a segment, a content segment's own tags, the header. */
 void ppv_stitch_put_seg(struct job *j, ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt);
 void ppv_stitch_put_tags(ppv_m3u8_out *o, const ppv_m3u8 *pl, size_t t0, size_t nt, bool drop_cues, const char *todir);
+/* One segment as the writer puts it, with nothing measured. */
+void ppv_stitch_put_oseg(ppv_m3u8_out *o, const struct oseg *s, bool disc, int64_t pdt);
 void ppv_stitch_put_header(FILE *f, const ppv_m3u8 *pl, int version, int64_t maxdur, int64_t mseq, int64_t dseq);
 void ppv_stitch_content_oseg(struct oseg *s, const ppv_m3u8 *pl, const ppv_m3u8_seg *c, const char *todir);
 /* text as the new path, atomically, or on stdout for "-"; -1 with err. */

@@ -30,16 +30,26 @@ struct lbreak {
 	bool done;
 };
 
+/* A segment of the output as written alone (its key, map and date stated
+ * again), kept to stay in the output after it slid out of the input. */
+struct kept {
+	int64_t msn, dur;
+	bool disc;
+	int version;
+	char *text;
+};
+
 struct lstate {
 	char *name;
 	int64_t seq, disc;
 	int64_t win0, win1;         /* the last window stitched: its first and past-last MSN */
 	int64_t target;             /* seconds, fixed at the first refresh */
-	bool judged;                /* the window weighed against it, once it first slid */
 	struct shown *sh;
 	size_t nsh;
 	struct lbreak *br;
 	size_t nbr;
+	struct kept *kp;            /* the last output's segments, in order */
+	size_t nkp;
 };
 
 static struct lstate *states;
@@ -92,6 +102,9 @@ states_clear(void)
 		}
 		free(s->br);
 		free(s->sh);
+		for (size_t k = 0; k < s->nkp; k++)
+			free(s->kp[k].text);
+		free(s->kp);
 		free(s->name);
 	}
 	free(states);
@@ -188,9 +201,7 @@ state_parse(FILE *f, const char *path, char *err, size_t cap)
 				break;
 			}
 		} else if (s && !strcmp(tag, "target") && p) {
-			char *t = field(&p, ' ');
-			s->judged = p && !strcmp(p, "judged");
-			if (!seq_ok(t, &s->target) || (p && !s->judged)) {
+			if (!seq_ok(p, &s->target)) {
 				rc = ppv_errf(err, cap, "%s:%ld: bad target record", path, lineno);
 				break;
 			}
@@ -200,6 +211,21 @@ state_parse(FILE *f, const char *path, char *err, size_t cap)
 				rc = ppv_errf(err, cap, "%s:%ld: bad window record", path, lineno);
 				break;
 			}
+		} else if (s && !strcmp(tag, "kept") && p) {
+			struct kept k = { 0 };
+			int d, used = 0;
+			if (sscanf(p, "%" SCNd64 " %" SCNd64 " %d %d %n", &k.msn, &k.dur, &d, &k.version, &used) < 4 ||
+			    !used || !p[used]) {
+				rc = ppv_errf(err, cap, "%s:%ld: bad kept record", path, lineno);
+				break;
+			}
+			k.disc = d;
+			k.text = ppv_xasprintf("%s\n", p + used);
+			for (char *x = k.text; *x; x++)
+				if (*x == '\t')
+					*x = '\n';
+			s->kp = push(s->kp, s->nkp, sizeof *s->kp);
+			s->kp[s->nkp++] = k;
 		} else if (s && !strcmp(tag, "shown") && p) {
 			struct shown h = { 0 };
 			char kind;
@@ -282,7 +308,16 @@ state_save(char *err, size_t cap)
 		fprintf(f, "playlist %s\nseq %" PRId64 "\ndisc %" PRId64 "\nwindow %" PRId64 " %" PRId64 "\n", s->name,
 			s->seq, s->disc, s->win0, s->win1);
 		if (s->target)
-			fprintf(f, "target %" PRId64 "%s\n", s->target, s->judged ? " judged" : "");
+			fprintf(f, "target %" PRId64 "\n", s->target);
+		for (size_t k = 0; k < s->nkp; k++) {
+			const struct kept *x = &s->kp[k];
+			fprintf(f, "kept %" PRId64 " %" PRId64 " %d %d ", x->msn, x->dur, x->disc, x->version);
+			/* its lines, tab-joined, without the last newline */
+			for (const char *c = x->text; *c; c++)
+				if (c[1] || *c != '\n')
+					putc(*c == '\n' ? '\t' : *c, f);
+			putc('\n', f);
+		}
 		for (size_t k = 0; k < s->nsh; k++)
 			fprintf(f, "shown %" PRId64 " %d %c %" PRId64 " %" PRId64 "\n", s->sh[k].msn,
 				s->sh[k].disc, s->sh[k].kind, s->sh[k].key, s->sh[k].k);
@@ -383,6 +418,22 @@ carry_break(struct lstate *st, const ppv_m3u8 *pl, struct brk *br, size_t nb)
 	return nb + 1;
 }
 
+/* A segment as written alone at msn: its key and map stated again, and its
+ * date when the output has dates. */
+static void
+keep_alone(struct kept *k, const struct oseg *s, int64_t msn, bool disc, int64_t pdt)
+{
+	size_t n = 0;
+	ppv_m3u8_out o = { .version = s->map ? 6 : 1, .seq = msn };
+
+	k->text = NULL;
+	o.f = open_memstream(&k->text, &n);
+	ppv_stitch_put_oseg(&o, s, disc, pdt);
+	fclose(o.f);
+	*k = (struct kept){ msn, s->dur, disc, o.version, k->text };
+	ppv_m3u8_out_free(&o);
+}
+
 static struct shown *
 find_shown(struct lstate *s, char kind, int64_t key, int64_t k)
 {
@@ -412,6 +463,9 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	size_t ni = 0, itcap = 2 * pl->nsegs + 1;
 	char *body = NULL, *all = NULL;
 	size_t bodylen = 0, alllen = 0;
+	struct kept *nk = NULL;     /* this window's segments as written alone */
+	size_t nnk = 0;
+	int64_t wdur = 0;
 	int rc = -1;
 
 	if (ppv_stitch_state_load(cfg->state, j->err, j->errcap) < 0)
@@ -427,13 +481,12 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 		rc = 0;
 		goto done;
 	}
-	/* a window that has not slid yet may still be growing to its size */
-	bool slid = st->win1 > 0 && pl->media_seq > st->win0;
 	st->win0 = pl->media_seq, st->win1 = end;
 	if (st->seq == 0 && st->nsh == 0)
 		st->seq = pl->media_seq;
 	nb = carry_break(st, pl, br, nb);
 	size_t bi = 0;
+	bool after_brk = false;
 	for (size_t i = 0; i < pl->nsegs;) {
 		int64_t msn = pl->media_seq + (int64_t)i;
 		if (bi < nb && br[bi].b == i) {
@@ -493,12 +546,15 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 				s0 = s1;
 			}
 			i = b->e > b->b ? b->e : b->b + 1;
+			after_brk = true;
 			continue;
 		}
-		bool after_pod = ni && it[ni - 1].kind == 'a';
+		/* back from the pod, though an earlier refresh showed it: content
+		 * past the pod's length is all of the break this window holds */
 		if (ni < itcap)
 			it[ni++] = (struct item){ 'c', msn, 0, &pl->segs[i], NULL, pl->segs[i].pdt,
-						  pl->segs[i].disc || after_pod, false, false };
+						  pl->segs[i].disc || after_brk, false, false };
+		after_brk = false;
 		i++;
 	}
 
@@ -556,9 +612,11 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 
 	ppv_m3u8_out o = { .version = pl->version, .seq = firstmsn < 0 ? st->seq : firstmsn };
 	o.f = open_memstream(&body, &bodylen);
+	nk = ni ? ppv_xrealloc(NULL, ni * sizeof *nk) : NULL;
 	for (size_t i = 0; i < ni; i++) {
 		struct item *x = &it[i];
 		char num[32];
+		int64_t pdt = pl->has_pdt ? x->pdt : INT64_MIN;
 		if (x->kind == 'a') {
 			if (!x->pseg)
 				continue;
@@ -566,7 +624,8 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 				struct lbreak *b = find_break(st, x->key);
 				fprintf(o.f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(b ? b->pod.dur : 0, num));
 			}
-			ppv_stitch_put_seg(j, &o, x->pseg, x->disc, pl->has_pdt && (x->disc || i == 0) ? x->pdt : INT64_MIN);
+			keep_alone(&nk[nnk++], x->pseg, o.seq, x->disc, pdt);
+			ppv_stitch_put_seg(j, &o, x->pseg, x->disc, x->disc || i == 0 ? pdt : INT64_MIN);
 			if (x->cue_in)
 				fputs("#EXT-X-CUE-IN\n", o.f);
 			if (x->pseg->map && o.version < 6)
@@ -575,9 +634,11 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 			struct oseg s;
 			ppv_stitch_content_oseg(&s, pl, x->seg, todir);
 			ppv_stitch_put_tags(&o, pl, x->seg->tag0, x->seg->ntags, true, todir);
-			ppv_stitch_put_seg(j, &o, &s, x->disc, pl->has_pdt && (x->disc || i == 0 || x->seg->dated) ? x->pdt : INT64_MIN);
+			keep_alone(&nk[nnk++], &s, o.seq, x->disc, pdt);
+			ppv_stitch_put_seg(j, &o, &s, x->disc, x->disc || i == 0 || x->seg->dated ? pdt : INT64_MIN);
 			ppv_stitch_oseg_free(&s);
 		}
+		wdur += nk[nnk - 1].dur;
 	}
 	if (pl->endlist)
 		fputs("#EXT-X-ENDLIST\n", o.f);
@@ -598,22 +659,45 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 				 outpath, st->target, need);
 		st->target = need;
 	}
-	/* the window is the input's: only its source can widen it */
-	if (slid && !st->judged) {
-		st->judged = true;
-		if (pl->total < 3 * st->target * 1000000 && !cfg->quiet)
-			ppv_warn("%s: the window holds %" PRId64 " s, under three target durations (3 x %" PRId64
-				 " s, RFC 8216 6.2.2) once the ads' segments come: widen the window that writes %s "
-				 "(ppv-segment -w)", pl->path, pl->total / 1000000, st->target, pl->path);
+	/* the window holds three target durations (RFC 8216 6.2.2): segments
+	 * that slid out of the input stay until it does, as last written */
+	size_t nkp = st->nkp, r = 0;
+	while (r < nkp && (firstmsn < 0 || st->kp[r].msn < firstmsn))
+		r++;
+	size_t r1 = r;              /* past the last that slid out */
+	int64_t held = wdur, mseq = firstmsn < 0 ? st->seq : firstmsn, dseq = st->disc;
+	int version = o.version;
+	while (firstmsn >= 0 && r > 0 && held < 3 * st->target * 1000000 && st->kp[r - 1].msn == mseq - 1) {
+		r--;
+		held += st->kp[r].dur;
+		mseq--;
+		dseq -= st->kp[r].disc;
+		if (st->kp[r].version > version)
+			version = st->kp[r].version;
 	}
 	FILE *f = open_memstream(&all, &alllen);
-	ppv_stitch_put_header(f, pl, o.version, st->target * 1000000, firstmsn < 0 ? st->seq : firstmsn, st->disc);
+	ppv_stitch_put_header(f, pl, version, st->target * 1000000, mseq, dseq);
+	for (size_t k = r; k < r1; k++)
+		fputs(st->kp[k].text, f);
 	fwrite(body, 1, bodylen, f);
 	fclose(f);
+	/* kept for the next refresh: what stayed, then this window */
+	for (size_t k = 0; k < nkp; k++)
+		if (k < r || k >= r1)
+			free(st->kp[k].text);
+	memmove(st->kp, st->kp + r, (r1 - r) * sizeof *st->kp);
+	st->nkp = r1 - r;
+	st->kp = ppv_xrealloc(st->kp, (st->nkp + nnk + 1) * sizeof *st->kp);
+	memcpy(st->kp + st->nkp, nk, nnk * sizeof *nk);
+	st->nkp += nnk;
+	nnk = 0;
 	rc = ppv_stitch_commit(outpath, all, alllen, j->err, j->errcap);
 	if (rc == 0)
 		rc = state_save(j->err, j->errcap);
 done:
+	for (size_t k = 0; k < nnk; k++)
+		free(nk[k].text);
+	free(nk);
 	free(body);
 	free(all);
 	free(it);

@@ -449,23 +449,48 @@ window() {
 	assert_equal "$(grep -c '^#EXT-X-KEY:METHOD=AES-128,URI="index.0.key",IV=0x' "$T/enc/out.m3u8")" 6
 }
 
-@test "live: a window too short for three targets once the ads come is said once it slides, not while it grows" {
-	# MSN first to last, one 2 s segment each
+@test "live: a window too short for three targets once the ads come keeps what slid out until it holds three" {
+	# MSN first to last, one 2 s segment each; the ad's 4 s segments make
+	# the target 4, and three of it 12 s, twice the input's window
+	n=0
 	short() {
 		printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:%d\n' "$1" > "$T/short.m3u8"
-		for m in $(seq "$1" "$2"); do printf '#EXTINF:2.000,\ncontent/c%03d.ts\n' "$m" >> "$T/short.m3u8"; done
+		for m in $(seq "$1" "$2"); do
+			# a break of 12 s from MSN 10, as window() cues it
+			if [ "$m" -eq 10 ]; then echo '#EXT-X-CUE-OUT:12.000'
+			elif [ "$m" -gt 10 ] && [ "$m" -lt 16 ]; then echo "#EXT-X-CUE-OUT-CONT:ElapsedTime=$(((m - 10) * 2)).000,Duration=12.000"
+			elif [ "$m" -eq 16 ]; then echo '#EXT-X-CUE-IN'
+			fi >> "$T/short.m3u8"
+			printf '#EXTINF:2.000,\ncontent/c%03d.ts\n' "$m" >> "$T/short.m3u8"
+		done
 		run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out.m3u8" "$T/short.m3u8"
 		assert_success
+		assert_output ''
+		n=$((n + 1))
+		cp "$T/out.m3u8" "$T/snap$n.m3u8"
 	}
 	short 0 0
-	assert_output ''
 	short 0 2
-	assert_output ''
 	short 1 3
-	assert_output "ppv-splice: $T/short.m3u8: the window holds 6 s, under three target durations (3 x 4 s, RFC 8216 6.2.2) once the ads' segments come: widen the window that writes $T/short.m3u8 (ppv-segment -w)"
-	short 2 3
-	assert_output ''
-	unchecked "$T/out.m3u8" "the short window the warning names"
+	short 2 4
+	short 3 5
+	short 4 6
+	short 7 9
+	# the output slides only once it holds three targets
+	assert_equal "$(grep -h '^#EXT-X-MEDIA-SEQUENCE' "$T"/snap*.m3u8 | cut -d: -f2 | paste -sd' ')" '0 0 0 0 0 1 4'
+	assert_equal "$(grep -v '^#' "$T/out.m3u8" | paste -sd' ')" 'content/c004.ts content/c005.ts content/c006.ts content/c007.ts content/c008.ts content/c009.ts'
+	# on through a break: the pod's segments and their discontinuities stay
+	# too, numbered as they were
+	for f in $(seq 8 20); do
+		short $f $((f + 2))
+	done
+	run $PY "$HLSCHECK" --live --no-dates $(for k in $(seq $n); do echo "$T/snap$k.m3u8"; done)
+	assert_success
+	# the window at MSN 14 to 16: content before the break and the pod kept,
+	# back to content after a discontinuity (the pod never shown in this
+	# window: the break's content in it lies past the pod's 8 s)
+	assert_equal "$(grep -v '^#EXTINF' "$T/snap14.m3u8" | sed -n '/^#EXT-X-MEDIA-SEQUENCE/,$p' | sed 's|^.*/ad8/|ad8/|' | paste -sd' ')" \
+		'#EXT-X-MEDIA-SEQUENCE:9 content/c009.ts #EXT-X-DISCONTINUITY ad8/b000.ts ad8/b001.ts #EXT-X-DISCONTINUITY content/c016.ts'
 }
 
 @test "live: an ad whose initialization section is encrypted keeps its map under the ad's key on every refresh" {
