@@ -19,7 +19,7 @@ static const ppv_opt options[] = {
 	{ "mode", 'm', "MODE", "live (sliding window), event or vod (live)", "live event vod" },
 	{ "window", 'w', "N", "live: segments in the playlist (6); never under three\n"
 	  "target durations" },
-	{ "format", 'f', "FORMAT", "ts (packet for packet) or fmp4 (CMAF through\n"
+	{ "format", 'f', "FORMAT", "ts (video packet for packet) or fmp4 (CMAF through\n"
 	  "libavformat, any input container) (ts)", "ts fmp4" },
 	{ "cues", O_CUES, "STYLE", "cue (EXT-X-CUE-OUT/-CONT/-IN), daterange, both, none\n"
 	  "(cue)", "cue daterange both none" },
