@@ -685,10 +685,12 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 	for (size_t k = 0; k < nkp; k++)
 		if (k < r || k >= r1)
 			free(st->kp[k].text);
-	memmove(st->kp, st->kp + r, (r1 - r) * sizeof *st->kp);
 	st->nkp = r1 - r;
+	if (st->nkp)
+		memmove(st->kp, st->kp + r, st->nkp * sizeof *st->kp);
 	st->kp = ppv_xrealloc(st->kp, (st->nkp + nnk + 1) * sizeof *st->kp);
-	memcpy(st->kp + st->nkp, nk, nnk * sizeof *nk);
+	if (nnk)
+		memcpy(st->kp + st->nkp, nk, nnk * sizeof *nk);
 	st->nkp += nnk;
 	nnk = 0;
 	rc = ppv_stitch_commit(outpath, all, alllen, j->err, j->errcap);
