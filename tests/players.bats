@@ -110,9 +110,8 @@ paced() {
 		mkdir -p $d/snap
 		: > $d/stitch.err
 		# the encoder's side: the cued stream at its own pace, cut as it comes;
-		# an event's end is the packager's word, given when the input ends
-		{ paced cued.ts 16 | ppv-segment -m event -t 2 --cues $cues -o $d
-		  printf '#EXT-X-ENDLIST\n' >> $d/index.m3u8; } &
+		# ppv-segment ends the event when its input ends
+		paced cued.ts 16 | ppv-segment -m event -t 2 --cues $cues -o $d &
 		BG="$BG $!"
 		seg=$!
 		# the stitcher: a refresh every half second, each snapshot kept, and

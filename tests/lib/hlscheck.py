@@ -51,6 +51,7 @@ def parse(path):
         elif l.startswith("#EXT-X-PLAYLIST-TYPE:"):
             p["type"] = l.split(":")[1]
         elif l == "#EXT-X-ENDLIST":
+            assert not p["end"], f"{path}:{n}: EXT-X-ENDLIST a second time"
             p["end"] = True
         elif l == "#EXT-X-DISCONTINUITY":
             pending["disc"] = True
