@@ -259,3 +259,24 @@ code() {
 	refute_output --partial ':fatal'
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
 }
+
+@test "the nginx site serves a live playlist rewritten within the same second anew, never 304 Not Modified" {
+	mkdir -p "$T/www/live/ev42"
+	# two windows of one live event, of the same length, written in one second
+	pl() { printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:%s\n#EXTINF:2.000,\nindex%s.ts\n' "$1" "$1"; }
+	pl 8 > "$T/www/live/ev42/index.m3u8"
+	touch -d @1800000000.1 "$T/www/live/ev42/index.m3u8"
+	nginx_site
+	url=$(ticket ev42)
+	curl -s -D "$T/h" -o /dev/null "$url"
+	etag=$(sed -n 's/^[Ee][Tt][Aa][Gg]: *//p' "$T/h" | tr -d '\r')
+	lm=$(sed -n 's/^[Ll]ast-[Mm]odified: *//p' "$T/h" | tr -d '\r')
+	pl 9 > "$T/new.m3u8"
+	touch -d @1800000000.6 "$T/new.m3u8"
+	mv "$T/new.m3u8" "$T/www/live/ev42/index.m3u8"
+	# a player revalidating what it holds, as the playlist's no-cache asks
+	run curl -s -w '\n%{http_code}' ${etag:+-H "If-None-Match: $etag"} ${lm:+-H "If-Modified-Since: $lm"} "$url"
+	nginx_stop "$T/ngx"
+	assert_equal "${lines[-1]}" 200
+	assert_line --index 4 index9.ts
+}
