@@ -110,14 +110,15 @@ free_port() {
 
 JS="$BATS_TEST_DIRNAME/js"
 
-# Serves DIR on 127.0.0.1 (Python's http.server) with hls.js and the test
-# page beside it; sets PORT and SERVER_PID. stop_server ends it.
+# Serves DIR on 127.0.0.1 (tests/lib/serve.py: never 304, as a live origin)
+# with the players and their pages beside it; sets PORT and SERVER_PID.
+# stop_server ends it.
 serve() {
 	PORT=$(free_port)
 	cp "$JS/node_modules/hls.js/dist/hls.min.js" "$JS/node_modules/mux.js/dist/mux.min.js" \
 		"$JS/node_modules/shaka-player/dist/shaka-player.compiled.js" "$JS/node_modules/video.js/dist/video.min.js" \
 		"$JS/player.html" "$JS/shaka.html" "$JS/videojs.html" "$1/"
-	$PY -m http.server "$PORT" --bind 127.0.0.1 --directory "$1" >/dev/null 2>&1 &
+	$PY "$BATS_TEST_DIRNAME/lib/serve.py" "$PORT" "$1" >/dev/null 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 100); do
 		curl -sf "http://127.0.0.1:$PORT/player.html" >/dev/null && return 0

@@ -2,7 +2,8 @@
 # Every player plays every playlist: hls.js, Shaka Player (mux.js beside it for
 # TS) and video.js (its VHS engine), each in headless Chromium, play what
 # ppv-segment and ppv-splice stitch make, through the pod and back to the end.
-# Every playlist is also checked by the RFC 8216 checker and, when encrypted,
+# A live event is stitched and played while it is live. Every playlist is
+# also checked by the RFC 8216 checker and, when encrypted,
 # decrypted segment by segment with the IV the RFC gives it.
 
 load helpers
@@ -33,24 +34,30 @@ per_test() {
 }
 
 per_test_end() {
+	[ -z "${BG:-}" ] || kill $BG 2>/dev/null || true
 	stop_server
 }
 
-# plays $1 in each player: every segment of $2 (names as the players log
-# them) fetched, played to the end, nothing fatal
+# what player $1 printed ($2, play.js's JSON) shows: nothing fatal, played
+# to the end, every segment of $3 (names as the players log them) fetched
+played() {
+	$PY - "$1" "$2" "$3" <<-'PY'
+	import json, sys
+	p, r, want = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3].split()
+	assert not [e for e in r["errors"] if e.endswith(":fatal")], (p, r["errors"])
+	assert r["ended"], (p, "did not play to the end", r)
+	missing = [f for f in want if f not in r["frags"]]
+	assert not missing, (p, "never fetched", missing, r["frags"])
+	PY
+}
+
+# plays $1 in each player, as played() wants it for the segments $2
 in_every_player() {
 	local p
 	for p in hlsjs shaka videojs; do
 		run play_in $p "$1" 40
 		assert_success
-		$PY - "$p" "$output" "$2" <<-'PY'
-		import json, sys
-		p, r, want = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3].split()
-		assert not [e for e in r["errors"] if e.endswith(":fatal")], (p, r["errors"])
-		assert r["ended"], (p, "did not play to the end", r)
-		missing = [f for f in want if f not in r["frags"]]
-		assert not missing, (p, "never fetched", missing, r["frags"])
-		PY
+		played $p "$output" "$2"
 	done
 }
 
@@ -82,16 +89,69 @@ in_every_player() {
 	in_every_player m/out/master.m3u8 "ad-ts/index0.ts ad-ts/index1.ts"
 }
 
-@test "a live event stitched with each cue style: all three players play the pod in place of the break and go on" {
+# FILE over SECONDS, a tenth of it at a time, as an encoder would send it
+# (ffmpeg -re would drop the SCTE-35 stream)
+paced() {
+	$PY - "$1" "$2" <<-'PY'
+	import sys, time
+	data, secs = open(sys.argv[1], "rb").read(), float(sys.argv[2])
+	n = len(data) // 188
+	step = max(1, int(n / (secs * 10)))
+	for i in range(0, n, step):
+	    sys.stdout.buffer.write(data[i * 188:(i + step) * 188])
+	    sys.stdout.buffer.flush()
+	    time.sleep(0.1)
+	PY
+}
+
+@test "a live event stitched with each cue style, played while it is live: all three players play the pod in place of the break and go on" {
 	for cues in cue daterange both; do
-		d=ev-$cues
-		ppv-segment -m event -t 2 --cues $cues -o $d cued.ts
-		ppv-splice stitch --live --state $d/state --ad ad-ts/index.m3u8 -o $d/live.m3u8 $d/index.m3u8
-		run $PY "$HLSCHECK" --event $d/live.m3u8
+		d=live-$cues
+		mkdir -p $d/snap
+		: > $d/stitch.err
+		# the encoder's side: the cued stream at its own pace, cut as it comes;
+		# ppv-segment ends the event when its input ends
+		paced cued.ts 16 | ppv-segment -m event -t 2 --cues $cues -o $d &
+		BG="$BG $!"
+		seg=$!
+		# the stitcher: a refresh every half second, each snapshot kept, and
+		# one more once the event has ended
+		{ n=0
+		  while :; do
+			kill -0 $seg 2>/dev/null && live=1 || live=
+			if [ -f $d/index.m3u8 ]; then
+				ppv-splice stitch --live --state $d/state --ad ad-ts/index.m3u8 -o $d/live.m3u8 $d/index.m3u8 \
+					2>> $d/stitch.err || echo "refresh $n: exit $?" >> $d/stitch.err
+				n=$((n + 1))
+				cp $d/live.m3u8 $d/snap/$(printf %04d $n).m3u8
+			fi
+			[ -n "$live" ] || break
+			sleep 0.5
+		  done; } &
+		BG="$BG $!"
+		stitcher=$!
+		for _ in $(seq 200); do [ -f $d/live.m3u8 ] && break; sleep 0.1; done
+		# the three players at once, from the first playlist on
+		plays=
+		for p in hlsjs shaka videojs; do
+			play_in $p $d/live.m3u8 90 > $d/$p.json &
+			plays="$plays $!"
+		done
+		BG="$BG $plays"
+		wait $seg $stitcher
+		for pid in $plays; do
+			wait $pid || true
+		done
+		BG=
+		assert_equal "$(cat $d/stitch.err)" ''
+		# every refresh, by the letter: one target duration, numbers that hold
+		run $PY "$HLSCHECK" --event $d/snap/*.m3u8
 		assert_success
-		# the break's content (8 to 12 s) is not there; the ad is
+		# the break's content (8 to 12 s) never; the ad in its place
 		run grep -c '^index[45]\.ts$' $d/live.m3u8
 		assert_output 0
-		in_every_player $d/live.m3u8 "$d/index3.ts ad-ts/index0.ts ad-ts/index1.ts $d/index6.ts $d/index7.ts"
+		for p in hlsjs shaka videojs; do
+			played $p "$(cat $d/$p.json)" "$d/index3.ts ad-ts/index0.ts ad-ts/index1.ts $d/index6.ts $d/index7.ts"
+		done
 	done
 }
