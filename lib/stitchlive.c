@@ -418,13 +418,24 @@ carry_break(struct lstate *st, const ppv_m3u8 *pl, struct brk *br, size_t nb)
 	return nb + 1;
 }
 
+/* An EVENT (or VOD) playlist only grows: none of its segments need be kept
+ * against their sliding out, which for an event would be all of it. */
+static bool
+never_slides(const ppv_m3u8 *pl)
+{
+	for (size_t i = 0; i < pl->nhead; i++)
+		if (!strncmp(pl->head[i], "#EXT-X-PLAYLIST-TYPE:", 21))
+			return true;
+	return false;
+}
+
 /* A segment as written alone at msn: its key and map stated again, and its
  * date when the output has dates. */
 static void
 keep_alone(struct kept *k, const struct oseg *s, int64_t msn, bool disc, int64_t pdt)
 {
 	size_t n = 0;
-	ppv_m3u8_out o = { .version = s->map ? 6 : 1, .seq = msn };
+	ppv_m3u8_out o = { .version = 1, .seq = msn };
 
 	k->text = NULL;
 	o.f = open_memstream(&k->text, &n);
@@ -611,6 +622,7 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 		}
 
 	ppv_m3u8_out o = { .version = pl->version, .seq = firstmsn < 0 ? st->seq : firstmsn };
+	bool keeps = !never_slides(pl);
 	o.f = open_memstream(&body, &bodylen);
 	nk = ni ? ppv_xrealloc(NULL, ni * sizeof *nk) : NULL;
 	for (size_t i = 0; i < ni; i++) {
@@ -624,21 +636,22 @@ ppv_stitch_live(struct job *j, ppv_m3u8 *pl, int64_t bw, const char *outpath)
 				struct lbreak *b = find_break(st, x->key);
 				fprintf(o.f, "#EXT-X-CUE-OUT:DURATION=%s\n", ppv_m3u8_fmt_secs(b ? b->pod.dur : 0, num));
 			}
-			keep_alone(&nk[nnk++], x->pseg, o.seq, x->disc, pdt);
+			if (keeps)
+				keep_alone(&nk[nnk++], x->pseg, o.seq, x->disc, pdt);
+			wdur += x->pseg->dur;
 			ppv_stitch_put_seg(j, &o, x->pseg, x->disc, x->disc || i == 0 ? pdt : INT64_MIN);
 			if (x->cue_in)
 				fputs("#EXT-X-CUE-IN\n", o.f);
-			if (x->pseg->map && o.version < 6)
-				o.version = 6;
 		} else {
 			struct oseg s;
 			ppv_stitch_content_oseg(&s, pl, x->seg, todir);
 			ppv_stitch_put_tags(&o, pl, x->seg->tag0, x->seg->ntags, true, todir);
-			keep_alone(&nk[nnk++], &s, o.seq, x->disc, pdt);
+			if (keeps)
+				keep_alone(&nk[nnk++], &s, o.seq, x->disc, pdt);
+			wdur += s.dur;
 			ppv_stitch_put_seg(j, &o, &s, x->disc, x->disc || i == 0 || x->seg->dated ? pdt : INT64_MIN);
 			ppv_stitch_oseg_free(&s);
 		}
-		wdur += nk[nnk - 1].dur;
 	}
 	if (pl->endlist)
 		fputs("#EXT-X-ENDLIST\n", o.f);

@@ -526,6 +526,8 @@ window() {
 	done
 	# the pod's segments came back from the state file after the first refresh
 	assert_equal "$(grep -c '^seg ' "$T/state")" 2
+	# an event never slides: nothing of it is kept written alone
+	assert_equal "$(grep -c '^kept ' "$T/state")" 0
 	assert_equal "$(grep -B1 '^#EXT-X-MAP:URI="../ea/init-enc.mp4"' "$T/live/live.m3u8" | head -1)" \
 		'#EXT-X-KEY:METHOD=AES-128,URI="../ea/index.0.key",IV=0x000000000000000000000000000000ff'
 }
