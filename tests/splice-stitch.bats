@@ -374,17 +374,18 @@ EOS
 	assert_failure 2
 }
 
-# A live window of 6 two-second segments from MSN $1 over content/, with a
-# 12 s break at 10 (CUE-OUT, CONT with elapsed time, CUE-IN at 16).
+# A live window of two-second segments content/cMSN.ts from MSN $1 to $2
+# (six by default) under target $3 (4), with a 12 s break at 10 (CUE-OUT,
+# CONT with elapsed time, CUE-IN at 16).
 window() {
 	local s=$1 m
-	printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:%d\n' "$s"
-	for m in $(seq "$s" $((s + 5))); do
+	printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n#EXT-X-MEDIA-SEQUENCE:%d\n' "${3:-4}" "$s"
+	for m in $(seq "$s" "${2:-$((s + 5))}"); do
 		if [ "$m" -eq 10 ]; then echo '#EXT-X-CUE-OUT:12.000'
 		elif [ "$m" -gt 10 ] && [ "$m" -lt 16 ]; then echo "#EXT-X-CUE-OUT-CONT:ElapsedTime=$(((m - 10) * 2)).000,Duration=12.000"
 		elif [ "$m" -eq 16 ]; then echo '#EXT-X-CUE-IN'
 		fi
-		printf '#EXTINF:2.000,\ncontent/c%03d.ts\n' $((m % 4))
+		printf '#EXTINF:2.000,\ncontent/c%03d.ts\n' "$m"
 	done
 }
 
@@ -454,15 +455,7 @@ window() {
 	# the target 4, and three of it 12 s, twice the input's window
 	n=0
 	short() {
-		printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:%d\n' "$1" > "$T/short.m3u8"
-		for m in $(seq "$1" "$2"); do
-			# a break of 12 s from MSN 10, as window() cues it
-			if [ "$m" -eq 10 ]; then echo '#EXT-X-CUE-OUT:12.000'
-			elif [ "$m" -gt 10 ] && [ "$m" -lt 16 ]; then echo "#EXT-X-CUE-OUT-CONT:ElapsedTime=$(((m - 10) * 2)).000,Duration=12.000"
-			elif [ "$m" -eq 16 ]; then echo '#EXT-X-CUE-IN'
-			fi >> "$T/short.m3u8"
-			printf '#EXTINF:2.000,\ncontent/c%03d.ts\n' "$m" >> "$T/short.m3u8"
-		done
+		window "$1" "$2" 2 > "$T/short.m3u8"
 		run ppv-splice stitch --live --state "$T/state" --ad ad8/index.m3u8 -o "$T/out.m3u8" "$T/short.m3u8"
 		assert_success
 		assert_output ''
