@@ -74,6 +74,42 @@ state_for(const char *name)
 	return &states[nstates++];
 }
 
+/* A record's text fields are lines tab-joined, each line's own backslashes
+ * and tabs written \\ and \t: quoted strings may hold tabs (RFC 8216 4.2). */
+static void
+put_lines(FILE *f, const char *text)
+{
+	for (const char *c = text; *c; c++) {
+		if (*c == '\n') {
+			if (c[1])
+				putc('\t', f);
+		} else if (*c == '\t') {
+			fputs("\\t", f);
+		} else if (*c == '\\') {
+			fputs("\\\\", f);
+		} else {
+			putc(*c, f);
+		}
+	}
+}
+
+/* put_lines undone in place; a backslash before anything else stays. */
+static char *
+get_lines(char *s)
+{
+	char *w = s;
+
+	for (const char *c = s; *c; c++)
+		if (*c == '\t')
+			*w++ = '\n';
+		else if (*c == '\\' && (c[1] == 't' || c[1] == '\\'))
+			*w++ = *++c == 't' ? '\t' : '\\';
+		else
+			*w++ = *c;
+	*w = '\0';
+	return s;
+}
+
 static char *
 field(char **p, char sep)
 {
@@ -220,10 +256,7 @@ state_parse(FILE *f, const char *path, char *err, size_t cap)
 				break;
 			}
 			k.disc = d;
-			k.text = ppv_xasprintf("%s\n", p + used);
-			for (char *x = k.text; *x; x++)
-				if (*x == '\t')
-					*x = '\n';
+			k.text = ppv_xasprintf("%s\n", get_lines(p + used));
 			s->kp = push(s->kp, s->nkp, sizeof *s->kp);
 			s->kp[s->nkp++] = k;
 		} else if (s && !strcmp(tag, "shown") && p) {
@@ -254,7 +287,7 @@ state_parse(FILE *f, const char *path, char *err, size_t cap)
 			struct pod *pd = &b->pod;
 			if (pd->n == pd->cap) {
 				pd->cap = pd->cap ? 2 * pd->cap : 16;
-				pd->s = realloc(pd->s, pd->cap * sizeof *pd->s);
+				pd->s = ppv_xrealloc(pd->s, pd->cap * sizeof *pd->s);
 			}
 			struct oseg *o = &pd->s[pd->n];
 			memset(o, 0, sizeof *o);
@@ -266,19 +299,16 @@ state_parse(FILE *f, const char *path, char *err, size_t cap)
 			}
 			o->dur = atoll(dur);
 			o->disc = atoi(disc);
-			o->uri = ppv_xstrdup(uri);
-			o->map = strcmp(map, "-") ? ppv_xstrdup(map) : NULL;
-			o->key = strcmp(key, "-") ? ppv_xstrdup(key) : NULL;
+			o->uri = ppv_xstrdup(get_lines(uri));
+			o->map = strcmp(map, "-") ? ppv_xstrdup(get_lines(map)) : NULL;
+			o->key = strcmp(key, "-") ? ppv_xstrdup(get_lines(key)) : NULL;
 			o->title = ppv_xstrdup("");
 			if (p && *p) {
 				/* the rest: its other tag lines, tab-separated */
 				size_t el = strlen(p);
 				if (p[el - 1] == '\t')
 					p[--el] = '\0';
-				o->extra = ppv_xstrdup(p);
-				for (char *x = o->extra; *x; x++)
-					if (*x == '\t')
-						*x = '\n';
+				o->extra = ppv_xstrdup(get_lines(p));
 			}
 			pd->dur += o->dur;
 			pd->n++;
@@ -312,10 +342,7 @@ state_save(char *err, size_t cap)
 		for (size_t k = 0; k < s->nkp; k++) {
 			const struct kept *x = &s->kp[k];
 			fprintf(f, "kept %" PRId64 " %" PRId64 " %d %d ", x->msn, x->dur, x->disc, x->version);
-			/* its lines, tab-joined, without the last newline */
-			for (const char *c = x->text; *c; c++)
-				if (c[1] || *c != '\n')
-					putc(*c == '\n' ? '\t' : *c, f);
+			put_lines(f, x->text);
 			putc('\n', f);
 		}
 		for (size_t k = 0; k < s->nsh; k++)
@@ -328,12 +355,16 @@ state_save(char *err, size_t cap)
 				fprintf(f, "content %" PRId64 " %" PRId64 "\n", b->cmsn[m], b->cdur[m]);
 			for (size_t m = 0; m < b->pod.n; m++) {
 				struct oseg *o = &b->pod.s[m];
-				fprintf(f, "seg %" PRId64 " %d %s\t%s\t%s", o->dur, o->disc, o->uri,
-					o->map ? o->map : "-", o->key ? o->key : "-");
-				if (o->extra)
+				fprintf(f, "seg %" PRId64 " %d ", o->dur, o->disc);
+				put_lines(f, o->uri);
+				putc('\t', f);
+				put_lines(f, o->map ? o->map : "-");
+				putc('\t', f);
+				put_lines(f, o->key ? o->key : "-");
+				if (o->extra) {
 					putc('\t', f);
-				for (const char *x = o->extra; x && *x; x++)
-					putc(*x == '\n' ? '\t' : *x, f);
+					put_lines(f, o->extra);
+				}
 				putc('\n', f);
 				if (o->map_key)
 					fprintf(f, "mapkey %s\n", o->map_key);

@@ -486,6 +486,31 @@ window() {
 		'#EXT-X-MEDIA-SEQUENCE:9 content/c009.ts #EXT-X-DISCONTINUITY ad8/b000.ts ad8/b001.ts #EXT-X-DISCONTINUITY content/c016.ts'
 }
 
+@test "live: tabs and backslashes in tags come back from the state file as they were" {
+	# a note with a tab and a backslash over the ad's first segment and a
+	# title with them on every content segment
+	note=$(printf '#EXT-X-PPV-NOTE:X="a\tb\\\\c"')
+	title=$(printf '#EXTINF:2.000,part\tone\\\\two')
+	mkdir -p "$T/adn"
+	cp ad8/*.ts "$T/adn/"
+	n=$note awk '/^#EXTINF/ && !done { print ENVIRON["n"]; done = 1 } { print }' ad8/index.m3u8 > "$T/adn/index.m3u8"
+	# the window of 6 s under the ad's target of 4 keeps what slid out
+	for f in 6 7 8 9 10; do
+		window $f $((f + 2)) 2 | while IFS= read -r l; do
+			[ "$l" != '#EXTINF:2.000,' ] || l=$title
+			printf '%s\n' "$l"
+		done > "$T/w.m3u8"
+		run ppv-splice stitch --live --state "$T/state" --ad "$T/adn/index.m3u8" -o "$T/out.m3u8" "$T/w.m3u8"
+		assert_success
+		cp "$T/out.m3u8" "$T/snap$f.m3u8"
+	done
+	# the pod from the state file, its note as in the catalog
+	assert_equal "$(grep '^#EXT-X-PPV-NOTE' "$T/snap10.m3u8")" "$note"
+	# content 8 and 9, slid out and kept in the state file, titled as they were
+	assert_equal "$(grep -v '^#EXT-X-[VT]' "$T/snap10.m3u8" | sed -n 2,5p | tr '\n' '|')" \
+		"#EXT-X-MEDIA-SEQUENCE:8|$title|content/c008.ts|$title|"
+}
+
 @test "live: an ad whose initialization section is encrypted keeps its map under the ad's key on every refresh" {
 	# fMP4 content cued at 8 s for 4 s, as an event; the ad in fMP4 with its
 	# init encrypted too, under a key with an IV before the map, as other
