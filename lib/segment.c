@@ -817,43 +817,60 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 }
 
 /* TS: packet for packet. Cuts and copies the whole packets in hand. */
+/* The packets in hand that go out in the stream's order, as one write. */
+struct run {
+	size_t at, len;
+};
+
+static void
+run_flush(struct segmenter *s, struct run *r)
+{
+	if (r->len && s->open)
+		ppv_seg_write(s, s->tsbuf + r->at, r->len);
+	r->len = 0;
+}
+
+static void
+run_add(struct segmenter *s, struct run *r, size_t at)
+{
+	if (!s->open)
+		return;     /* before the first keyframe: nothing decodes */
+	if (r->len == 0)
+		r->at = at;
+	r->len += PPV_TS_PACKET;
+}
+
 void
 ppv_seg_ts_feed(struct segmenter *s)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
 	ppv_tspkt k;
+	struct run run = { 0, 0 };
+	size_t at = 0;
 
-	size_t at = 0, span = 0, spanlen = 0;
 	for (;;) {
 		uint64_t skipped = s->scan.skipped;
 		int rc = ppv_ts_next(&s->scan, s->tsbuf, s->have, &at, &k);
 		if (rc < 0)
 			ppv_die(PPV_ERR, "%s: not an MPEG transport stream (no 0x47 sync byte)", s->inname);
-		if (s->scan.skipped != skipped) {
-			/* what came before the lost bytes is whole: out with it */
-			if (spanlen && s->open)
-				ppv_seg_write(s, s->tsbuf + span, spanlen);
-			spanlen = 0;
-		}
+		if (s->scan.skipped != skipped)
+			run_flush(s, &run);  /* what came before the lost bytes is whole */
 		if (rc == 0)
 			break;
 		at -= PPV_TS_PACKET;
 		uint8_t *p = s->tsbuf + at;
 		/* out of the stream's order (audio, packets behind a waiting cut,
 		 * tables the next segment restates): what was in hand goes first */
-		bool moved = true;
-#define FLUSH() do { if (spanlen && s->open) ppv_seg_write(s, s->tsbuf + span, spanlen); spanlen = 0; } while (0)
 		if (k.pid == s->audio_pid) {
 			if (k.pusi && cfg->master && !s->es.audio[0] && k.plen > 9 && (size_t)9 + k.payload[8] < k.plen)
 				ppv_esinfo_audio(&s->es, s->audio_type, k.payload + 9 + k.payload[8], k.plen - 9 - k.payload[8]);
-			FLUSH();
+			run_flush(s, &run);
 			ppv_align_audio(s, p, &k);
 		} else if ((k.pid == 0 || k.pid == s->pmt_pid) && s->cut_wait) {
 			/* the segment the waiting cut opens starts with its own */
 			ppv_section_feed(k.pid == 0 ? &s->pat : &s->pmt, &k, k.pid == 0 ? on_pat : on_pmt, s);
-			FLUSH();
+			run_flush(s, &run);
 		} else {
-			moved = false;
 			if (k.pid == 0) {
 				ppv_section_feed(&s->pat, &k, on_pat, s);
 				p[3] = (uint8_t)((p[3] & 0xf0) | (s->cc_pat++ & 0x0f));
@@ -870,7 +887,7 @@ ppv_seg_ts_feed(struct segmenter *s)
 					uint64_t dts = ppv_pes_dts(k.payload, k.plen);
 					bool key = keyframe(s, p, &k);
 					if (key || ppv_align_busy(s, dts))
-						FLUSH();
+						run_flush(s, &run);
 					ppv_align_video_due(s, dts, key);
 					ppv_seg_tick(s, pts, dts);
 					if (reset && key)
@@ -891,25 +908,15 @@ ppv_seg_ts_feed(struct segmenter *s)
 						ppv_section_feed(&s->cuebuf[i], &k, ppv_seg_on_cue, s);
 			}
 			if (s->cut_wait) {
-				FLUSH();
+				run_flush(s, &run);
 				ppv_align_hold(s, p);
-				moved = true;
+			} else {
+				run_add(s, &run, at);
 			}
-		}
-#undef FLUSH
-		if (moved)
-			;
-		else if (!s->open)
-			span = at + PPV_TS_PACKET;  /* before the first keyframe: nothing decodes */
-		else {
-			if (spanlen == 0)
-				span = at;
-			spanlen += PPV_TS_PACKET;
 		}
 		at += PPV_TS_PACKET;
 	}
-	if (spanlen && s->open)
-		ppv_seg_write(s, s->tsbuf + span, spanlen);
+	run_flush(s, &run);
 	memmove(s->tsbuf, s->tsbuf + at, s->have - at);
 	s->have -= at;
 }
