@@ -12,8 +12,8 @@
 #include "codec.h"
 #include "keys.h"
 
-static void
-add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding)
+static int
+add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding, char *err, size_t cap)
 {
 	char *kid = NULL, *sec, *end;
 	ppv_key *k;
@@ -25,7 +25,7 @@ add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding
 	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 		*--end = '\0';
 	if (!*s || *s == '#')
-		return;
+		return 0;
 	sec = s;
 	if ((s = strpbrk(s, " \t"))) {
 		*s++ = '\0';
@@ -36,12 +36,12 @@ add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding
 	}
 	/* a secret may not contain blanks: the error names the line, never its text */
 	if (strpbrk(sec, " \t"))
-		ppv_die(PPV_ERR, "%s:%d: expected `SECRET` or `KID SECRET`", where, lineno);
+		return ppv_errf(err, cap, "%s:%d: expected `SECRET` or `KID SECRET`", where, lineno);
 	/* a name alone would make the name itself a valid secret */
 	if (!kid && (encoding & PPV_KEY_NAMED))
-		ppv_die(PPV_ERR, "%s:%d: expected `NAME KEY`: a name without a key", where, lineno);
+		return ppv_errf(err, cap, "%s:%d: expected `NAME KEY`: a name without a key", where, lineno);
 	if (kid && strlen(kid) >= sizeof k->kid)
-		ppv_die(PPV_ERR, "%s:%d: key id longer than %zu bytes", where, lineno, sizeof k->kid - 1);
+		return ppv_errf(err, cap, "%s:%d: key id longer than %zu bytes", where, lineno, sizeof k->kid - 1);
 	ring->v = ppv_xrealloc(ring->v, (ring->n + 1) * sizeof *ring->v);
 	k = &ring->v[ring->n];
 	memset(k, 0, sizeof *k);
@@ -51,8 +51,10 @@ add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding
 	k->secret = ppv_xrealloc(NULL, n + 1);
 	if ((encoding & PPV_KEY_HEX)) {
 		long r = ppv_hex_decode(k->secret, n, sec, n);
-		if (r <= 0)
-			ppv_die(PPV_ERR, "%s:%d: the key is not hex", where, lineno);
+		if (r <= 0) {
+			free(k->secret);
+			return ppv_errf(err, cap, "%s:%d: the key is not hex", where, lineno);
+		}
 		k->len = (size_t)r;
 	} else {
 		memcpy(k->secret, sec, n);
@@ -60,10 +62,11 @@ add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding
 	}
 	explicit_bzero(sec, n);
 	ring->n++;
+	return 0;
 }
 
-static void
-parse(ppv_keyring *ring, char *text, const char *where, int encoding)
+static int
+parse(ppv_keyring *ring, char *text, const char *where, int encoding, char *err, size_t cap)
 {
 	int lineno = 0;
 	char *line, *next;
@@ -72,54 +75,80 @@ parse(ppv_keyring *ring, char *text, const char *where, int encoding)
 		lineno++;
 		if ((next = strchr(line, '\n')))
 			*next++ = '\0';
-		add_line(ring, line, where, lineno, encoding);
+		if (add_line(ring, line, where, lineno, encoding, err, cap) < 0)
+			return -1;
 	}
+	return 0;
 }
 
-void
-ppv_keys_load(ppv_keyring *ring, const char *path, const char *env, int encoding)
+static int
+read_file(ppv_keyring *ring, const char *path, char *buf, size_t bufsz, int encoding, char *err, size_t cap)
+{
+	struct stat st;
+	ssize_t n = 0;
+	size_t len = 0;
+	int fd, rc;
+
+	/* O_NONBLOCK: a FIFO must not hang the open; refused below */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return ppv_errf(err, cap, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		rc = ppv_errf(err, cap, "%s: %s", path, strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		rc = ppv_errf(err, cap, "%s: not a regular file", path);
+	} else if (st.st_mode & 077) {
+		rc = ppv_errf(err, cap, "%s: key file is accessible by group or others (mode %04o); "
+			      "run: chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
+	} else {
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		while ((n = read(fd, buf + len, bufsz - 1 - len)) > 0)
+			len += (size_t)n;
+		buf[len] = '\0';
+		if (n < 0)
+			rc = ppv_errf(err, cap, "%s: %s", path, strerror(errno));
+		else if (len == bufsz - 1)
+			rc = ppv_errf(err, cap, "%s: key file too large", path);
+		else
+			rc = parse(ring, buf, path, encoding, err, cap);
+		explicit_bzero(buf, len);
+	}
+	close(fd);
+	return rc;
+}
+
+int
+ppv_keys_read(ppv_keyring *ring, const char *path, const char *env, int encoding, char *err, size_t cap)
 {
 	char buf[1 << 16];
-	struct stat st;
-	ssize_t n;
-	size_t len = 0;
-	int fd;
+	int rc;
 
 	memset(ring, 0, sizeof *ring);
 	if (!path) {
 		const char *v = env ? getenv(env) : NULL;
 		if (!v || !*v)
-			ppv_die(PPV_ERR, "no key: give -k FILE or set %s", env);
+			return ppv_errf(err, cap, "no key: give -k FILE or set %s", env);
 		if (strlen(v) >= sizeof buf)
-			ppv_die(PPV_ERR, "%s: too long", env);
+			return ppv_errf(err, cap, "%s: too long", env);
 		strcpy(buf, v);
-		parse(ring, buf, env, encoding);
+		rc = parse(ring, buf, env, encoding, err, cap);
 		explicit_bzero(buf, sizeof buf);
 	} else {
-		/* O_NONBLOCK: a FIFO must not hang the open; refused below */
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-			ppv_die(PPV_ERR, "%s:", path);
-		if (fstat(fd, &st) < 0)
-			ppv_die(PPV_ERR, "%s:", path);
-		if (!S_ISREG(st.st_mode))
-			ppv_die(PPV_ERR, "%s: not a regular file", path);
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-		if (st.st_mode & 077)
-			ppv_die(PPV_ERR, "%s: key file is accessible by group or others (mode %04o); "
-			        "run: chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
-		while ((n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-			len += (size_t)n;
-		if (n < 0)
-			ppv_die(PPV_ERR, "%s:", path);
-		if (len == sizeof buf - 1)
-			ppv_die(PPV_ERR, "%s: key file too large", path);
-		close(fd);
-		buf[len] = '\0';
-		parse(ring, buf, path, encoding);
-		explicit_bzero(buf, len);
+		rc = read_file(ring, path, buf, sizeof buf, encoding, err, cap);
 	}
-	if (!ring->n)
-		ppv_die(PPV_ERR, "%s: no key in it", path ? path : env);
+	if (rc == 0 && !ring->n)
+		rc = ppv_errf(err, cap, "%s: no key in it", path ? path : env);
+	if (rc < 0)
+		ppv_keys_free(ring);
+	return rc;
+}
+
+void
+ppv_keys_load(ppv_keyring *ring, const char *path, const char *env, int encoding)
+{
+	char err[512];
+
+	if (ppv_keys_read(ring, path, env, encoding, err, sizeof err) < 0)
+		ppv_die(PPV_ERR, "%s", err);
 }
 
 const ppv_key *

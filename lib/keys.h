@@ -23,6 +23,8 @@ enum { PPV_KEY_RAW = 0, PPV_KEY_HEX = 1, PPV_KEY_NAMED = 2 /* or'd: every line i
  * unreadable, group/other-accessible, not regular (a FIFO would block) or
  * malformed file, or with no key. */
 void ppv_keys_load(ppv_keyring *ring, const char *path, const char *env, int encoding);
+/* The same, returning -1 with the reason in err (ring left empty) instead. */
+int ppv_keys_read(ppv_keyring *ring, const char *path, const char *env, int encoding, char *err, size_t cap);
 const ppv_key *ppv_keys_find(const ppv_keyring *ring, const char *kid, size_t n);
 void ppv_keys_free(ppv_keyring *ring);
 
