@@ -19,7 +19,7 @@
 #include "tsout.h"
 #include "when.h"
 
-enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_TEST, O_DURATION, O_SIZE, O_RATE };
+enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_HANDSHAKE, O_TEST, O_DURATION, O_SIZE, O_RATE };
 
 static const ppv_opt options[] = {
 	{ "output", 'o', "FILE", "write to FILE (it appears when the stream ends)", "@file" },
@@ -28,12 +28,15 @@ static const ppv_opt options[] = {
 	{ "key", 'k', "FILE", "SRT passphrase for an srt:// INPUT, read from FILE", "@file" },
 	{ "listen", 'l', "ADDR:PORT", "accept one RTMP publisher at a time (PORT alone: all\n"
 	  "addresses; port 0 picks a free one)" },
-	{ "keys", 'K', "FILE", "stream keys, `NAME KEY` a line; only owner-readable", "@file" },
+	{ "keys", 'K', "FILE", "stream keys, `NAME KEY` a line; only owner-readable;\n"
+	  "read again on SIGHUP", "@file" },
 	{ "app", O_APP, "NAME", "the RTMP application (default live)" },
 	{ "grace", O_GRACE, "D", "how long a dropped publisher may take to come back\n"
 	  "and continue the same output (default 30s)" },
 	{ "timeout", O_TIMEOUT, "D", "give up when no publisher with a valid key came\n"
 	  "within D (default: wait forever)" },
+	{ "handshake-timeout", O_HANDSHAKE, "D", "a connection must be publishing within D of\n"
+	  "connecting, or it is closed (default 10s)" },
 	{ "test-source", O_TEST, NULL, "a built-in test pattern and tone, H.264/AAC" },
 	{ "duration", O_DURATION, "D", "length of the test source (default 10s; 0: endless)" },
 	{ "size", O_SIZE, "WxH", "test source picture size (default 1280x720)", "640x360 1280x720 1920x1080" },
@@ -47,7 +50,8 @@ static const ppv_opt options[] = {
 static const ppv_doc doc = {
 	.usage = "ppv-ingest [-o FILE] [--stats FILE] [--max-duration D] [-k KEYFILE] INPUT\n"
 		 "       ppv-ingest -l [ADDR:]PORT -K KEYSFILE [--app NAME] [-o FILE] [--grace D]\n"
-		 "                  [--timeout D] [--stats FILE] [--max-duration D]\n"
+		 "                  [--timeout D] [--handshake-timeout D] [--stats FILE]\n"
+		 "                  [--max-duration D]\n"
 		 "       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]",
 	.about = "Take a creator's live feed and write clean MPEG-TS: H.264/HEVC video and\n"
 		 "AAC/Opus/MP3 audio copied, timestamps continuous across reconnects and jumps.\n"
@@ -55,18 +59,21 @@ static const ppv_doc doc = {
 		 "rtmp://, http://). With -l, ppv-ingest is the RTMP server publishers push\n"
 		 "to, as rtmp://HOST:PORT/live/STREAMKEY, and only a key in KEYSFILE gets in.",
 	.opts = options,
-	.footer = "Exit status: 0 success (also on SIGINT/SIGTERM, after closing the stream),\n"
+	.footer = "SIGHUP reads KEYSFILE again: a removed creator's stream ends.\n"
+		  "Exit status: 0 success (also on SIGINT/SIGTERM, after closing the stream),\n"
 		  "1 no publisher with a valid key before --timeout, 2 usage, I/O or bad input.\n"
 		  "See ppv-ingest(1).",
 };
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reload;
 
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stop = 1;
 }
 
 static int
@@ -127,7 +134,7 @@ main(int argc, char **argv)
 {
 	const char *output = NULL, *stats = NULL, *keysfile = NULL, *keyfile = NULL, *app = "live";
 	const char *listen_at = NULL;
-	int64_t max_ms = 0, grace_ms = 30000, timeout_ms = 0, test_ms = 10000;
+	int64_t max_ms = 0, grace_ms = 30000, timeout_ms = 0, test_ms = 10000, hs_ms = 10000;
 	int test = 0, quiet = 0, verbose = 0, w = 1280, h = 720, fps = 30, c, rc;
 	char err[512] = "";
 
@@ -144,6 +151,10 @@ main(int argc, char **argv)
 		case O_APP: app = optarg; break;
 		case O_GRACE: grace_ms = duration_ms("--grace", optarg); break;
 		case O_TIMEOUT: timeout_ms = duration_ms("--timeout", optarg); break;
+		case O_HANDSHAKE:
+			if ((hs_ms = duration_ms("--handshake-timeout", optarg)) <= 0)
+				ppv_die(PPV_ERR, "--handshake-timeout: '%s' is not a positive duration", optarg);
+			break;
 		case O_TEST: test = 1; break;
 		case O_DURATION: test_ms = duration_ms("--duration", optarg); break;
 		case O_SIZE:
@@ -172,6 +183,8 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (listen_at)
+		sigaction(SIGHUP, &sa, NULL);   /* the keys file again */
 	/* A closed pipe downstream comes back as EPIPE from write(2), so the
 	 * output can still be finished (an -o file committed) and we exit 0. */
 	signal(SIGPIPE, SIG_IGN);
@@ -211,7 +224,9 @@ main(int argc, char **argv)
 		if (listen_at) {
 			parse_listen(listen_at, &addr, &port);
 			ppv_keys_load(&keys, keysfile, NULL, PPV_KEY_RAW | PPV_KEY_NAMED);
-			ppv_listen_cfg lc = { addr, port, app, &keys, timeout_ms, grace_ms, 10000, &stop };
+			ppv_listen_cfg lc = { .addr = addr, .port = port, .app = app, .keys = &keys,
+			                      .keys_path = keysfile, .timeout_ms = timeout_ms, .grace_ms = grace_ms,
+			                      .idle_ms = 10000, .handshake_ms = hs_ms, .stop = &stop, .reload = &reload };
 			if (!(l = ppv_listen_new(&lc, err, sizeof err)))
 				ppv_die(PPV_ERR, "-l: %s", err);
 			if (!quiet)

@@ -1,5 +1,6 @@
 /* listen.c: sockets and waiting for ppv-ingest -l: accept publishers until one has a good key,
- * wait a grace time when it drops, and hand libavformat one continuous FLV byte stream. */
+ * wait a grace time when it drops, and hand libavformat one continuous FLV byte stream.
+ * No client holds it past a deadline: not a slow handshake, nor a peer that never reads. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -30,8 +31,12 @@ struct ppv_listen {
 	char peer[64];
 	ppv_rtmp *rtmp;
 	int state, sessions, reconnects, counted;
-	const char *name;             /* of the first publisher: only it may come back */
+	char name[64];                /* of the first publisher: only it may come back */
+	char why[256];                /* a valid key refused: the reason */
 	int64_t deadline;             /* for the current wait, or 0 */
+	int64_t hs_deadline;          /* the connection's, to have published by */
+	int late;                     /* ... and it went by */
+	int revoked;                  /* the live creator's key was taken out */
 	int64_t drain_until;          /* reading out an unpublished session, or 0 */
 	AVIOContext *avio;
 	uint8_t *tag;                 /* the FLV bytes being handed out */
@@ -45,19 +50,64 @@ stopped(const ppv_listen *l)
 	return l->cfg.stop && *l->cfg.stop;
 }
 
+static int
+has_key(const ppv_keyring *ring, const char *name)
+{
+	for (size_t i = 0; i < ring->n; i++)
+		if (!strcmp(*ring->v[i].kid ? ring->v[i].kid : "publisher", name))
+			return 1;
+	return 0;
+}
+
+/* On SIGHUP: the key file again. A bad one keeps the keys there were; a
+ * creator whose key went is taken off the air. */
+static void
+reload(ppv_listen *l)
+{
+	ppv_keyring fresh;
+	char err[512];
+
+	if (!l->cfg.reload || !*l->cfg.reload)
+		return;
+	*l->cfg.reload = 0;
+	if (ppv_keys_read(&fresh, l->cfg.keys_path, NULL, PPV_KEY_RAW | PPV_KEY_NAMED, err, sizeof err) < 0) {
+		ppv_warn("%s; keeping the %zu keys read before", err, l->cfg.keys->n);
+		return;
+	}
+	ppv_keys_free(l->cfg.keys);
+	*l->cfg.keys = fresh;
+	ppv_warn("%s: %zu keys", l->cfg.keys_path, fresh.n);
+	if (*l->name && !has_key(l->cfg.keys, l->name) && !l->revoked) {
+		ppv_warn("%s: its key was removed: off the air", l->name);
+		l->revoked = 1;
+	}
+}
+
+/* Before publishing, the connection's deadline; after, a silence that long. */
+static int64_t
+io_deadline(const ppv_listen *l)
+{
+	int64_t idle = ppv_now_ms() + l->cfg.idle_ms;
+
+	if (l->rtmp && !ppv_rtmp_publishing(l->rtmp) && l->hs_deadline < idle)
+		return l->hs_deadline;
+	return idle;
+}
+
 /* --- the publisher's socket ----------------------------------------------------- */
 
 static ssize_t
 sock_read(void *io, void *buf, size_t n)
 {
 	ppv_listen *l = io;
-	int64_t idle = ppv_now_ms() + l->cfg.idle_ms;
+	int64_t until = io_deadline(l);
 
 	for (;;) {
 		struct pollfd p = { l->cfd, POLLIN, 0 };
 		if (l->drain_until && ppv_now_ms() >= l->drain_until)
 			return 0;
-		if (stopped(l)) {
+		reload(l);
+		if (stopped(l) || l->revoked) {
 			errno = EINTR;
 			return -1;
 		}
@@ -72,7 +122,8 @@ sock_read(void *io, void *buf, size_t n)
 				return 0;
 			return r;
 		}
-		if (ppv_now_ms() > idle) {
+		if (ppv_now_ms() > until) {
+			l->late = until == l->hs_deadline;
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -84,13 +135,22 @@ sock_write(void *io, const void *buf, size_t n)
 {
 	ppv_listen *l = io;
 	const uint8_t *p = buf;
+	int64_t until = io_deadline(l);
 
+	/* a peer that never reads fills its window: wait for room, not forever */
 	while (n) {
-		ssize_t w = send(l->cfd, p, n, MSG_NOSIGNAL);
+		ssize_t w = send(l->cfd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
+			struct pollfd q = { l->cfd, POLLOUT, 0 };
+			if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+				return -1;
+			if (stopped(l) || ppv_now_ms() > until) {
+				l->late = until == l->hs_deadline;
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			poll(&q, 1, TICK_MS);
+			continue;
 		}
 		p += w;
 		n -= (size_t)w;
@@ -100,7 +160,7 @@ sock_write(void *io, const void *buf, size_t n)
 
 /* Stream keys in constant time; the key itself is never logged. */
 static const char *
-auth(void *ctx, const char *key, size_t n)
+auth(void *ctx, const char *key, size_t n, const char **why)
 {
 	ppv_listen *l = ctx;
 	const char *name = NULL;
@@ -111,8 +171,11 @@ auth(void *ctx, const char *key, size_t n)
 			name = *k->kid ? k->kid : "publisher";
 	}
 	/* once a creator is live, only the same creator may take the stream back */
-	if (name && l->name && strcmp(name, l->name))
+	if (name && *l->name && strcmp(name, l->name)) {
+		snprintf(l->why, sizeof l->why, "%s: a valid key, but this listener carries %s", name, l->name);
+		*why = l->why;
 		return NULL;
+	}
 	return name;
 }
 
@@ -136,7 +199,8 @@ accept_one(ppv_listen *l)
 
 	for (;;) {
 		struct pollfd p = { l->lfd, POLLIN, 0 };
-		if (stopped(l) || (l->deadline && ppv_now_ms() >= l->deadline))
+		reload(l);
+		if (stopped(l) || l->revoked || (l->deadline && ppv_now_ms() >= l->deadline))
 			return 0;
 		if (poll(&p, 1, TICK_MS) <= 0)
 			continue;
@@ -151,6 +215,8 @@ accept_one(ppv_listen *l)
 			         host, serv);
 		int one = 1;
 		setsockopt(l->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		l->hs_deadline = ppv_now_ms() + l->cfg.handshake_ms;
+		l->late = 0;
 		ppv_rtmp_io io = { sock_read, sock_write, l, l->cfg.app, auth, l };
 		if (!(l->rtmp = ppv_rtmp_new(&io)))
 			ppv_die(PPV_ERR, "out of memory");
@@ -218,7 +284,7 @@ next_tag(ppv_listen *l)
 		if (k == PPV_RTMP_MEDIA) {
 			if (!l->counted) {
 				l->counted = 1;
-				l->name = ppv_rtmp_name(l->rtmp);
+				snprintf(l->name, sizeof l->name, "%s", ppv_rtmp_name(l->rtmp));
 				if (l->sessions++)
 					l->reconnects++;
 				l->deadline = 0;
@@ -230,7 +296,7 @@ next_tag(ppv_listen *l)
 				return 1;
 			continue;
 		}
-		if (ppv_rtmp_name(l->rtmp)) {
+		if (ppv_rtmp_name(l->rtmp) && !l->revoked) {
 			/* it had published: the publisher left; wait for it to come back */
 			l->drain_until = ppv_now_ms() + DRAIN_MS;
 			ppv_rtmp_drain(l->rtmp);
@@ -239,7 +305,10 @@ next_tag(ppv_listen *l)
 				ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
 				         l->peer, ppv_rtmp_name(l->rtmp), (double)l->cfg.grace_ms / 1000);
 			l->deadline = ppv_now_ms() + l->cfg.grace_ms;
-		} else if (!stopped(l)) {
+		} else if (l->late) {
+			ppv_warn("%s: closed: no publish within %.0f s of connecting", l->peer,
+			         (double)l->cfg.handshake_ms / 1000);
+		} else if (!stopped(l) && !l->revoked) {
 			/* refused or broken before publishing: the wait goes on */
 			ppv_warn("%s: %s%s", l->peer, k == PPV_RTMP_REJECTED ? "refused: " : "",
 			         *ppv_rtmp_error(l->rtmp) ? ppv_rtmp_error(l->rtmp) : "closed");
@@ -291,7 +360,7 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 	l->cfd = -1;
 	l->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (l->lfd < 0 || setsockopt(l->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-	    bind(l->lfd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(l->lfd, 4) < 0) {
+	    bind(l->lfd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(l->lfd, SOMAXCONN) < 0) {
 		snprintf(err, n, "%s:%d: %s", cfg->addr ? cfg->addr : "*", cfg->port, strerror(errno));
 		freeaddrinfo(ai);
 		ppv_listen_free(l);
@@ -326,7 +395,7 @@ ppv_listen_state(const ppv_listen *l)
 const char *
 ppv_listen_name(void *l)
 {
-	return ((ppv_listen *)l)->name;
+	return *((ppv_listen *)l)->name ? ((ppv_listen *)l)->name : NULL;
 }
 
 int

@@ -12,11 +12,14 @@ typedef struct {
 	const char *addr;             /* NULL: every address */
 	int port;
 	const char *app;
-	const ppv_keyring *keys;      /* NAME KEY lines */
+	ppv_keyring *keys;            /* NAME KEY lines, replaced on reload */
+	const char *keys_path;        /* where they are read again from */
 	int64_t timeout_ms;           /* for the first good publisher; 0: forever */
 	int64_t grace_ms;             /* for a publisher to come back */
-	int64_t idle_ms;              /* a silent connection counts as gone */
+	int64_t idle_ms;              /* a silent publisher counts as gone */
+	int64_t handshake_ms;         /* from connecting to publishing, at most */
 	volatile sig_atomic_t *stop;
+	volatile sig_atomic_t *reload;  /* set: read keys_path again (SIGHUP) */
 } ppv_listen_cfg;
 
 enum { PPV_LISTEN_LIVE, PPV_LISTEN_ENDED, PPV_LISTEN_TIMEOUT, PPV_LISTEN_FAILED };

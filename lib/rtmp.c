@@ -18,6 +18,8 @@ enum {
 	SLOTS = 8,                    /* chunk streams in use at once */
 	MAX_CMD = 1 << 16,            /* a message before the key is known */
 	MAX_MEDIA = 8 << 20,          /* a message after: a very large keyframe */
+	PRE_MSGS = 32,                /* messages before publish: a publisher sends under 10 */
+	PRE_BYTES = 256 << 10,        /* ... and bytes, the handshake's 3073 among them */
 	OUT_CHUNK = 4096,
 	WINDOW = 2500000,
 };
@@ -42,7 +44,9 @@ struct ppv_rtmp {
 	uint64_t received, acked;
 	uint32_t peer_window;
 	struct slot slot[SLOTS];
-	const char *name;
+	const char *name;             /* NULL, or namebuf once published */
+	char namebuf[64];
+	unsigned pre_msgs;            /* messages before a key was accepted */
 	uint32_t sid;                 /* the stream published on */
 	int unpublished;              /* the publisher said it is done */
 	char err[160];
@@ -233,12 +237,16 @@ on_publish(ppv_rtmp *r, double tx, ppv_amf *a, uint32_t sid)
 	if (ppv_amf_skip(a) || ppv_amf_string(a, &key, &n))
 		return fail(r, "malformed publish command");
 	/* a key is compared whole; OBS sends it as the stream name */
-	if (!(r->name = r->io.auth(r->io.ctx, key, n))) {
+	const char *why = NULL, *name = r->io.auth(r->io.ctx, key, n, &why);
+	if (!name) {
 		status(r, "onStatus", 0, "error", "NetStream.Publish.BadName", "Bad stream key.", 5, sid);
-		snprintf(r->err, sizeof r->err, "wrong stream key");
+		snprintf(r->err, sizeof r->err, "%s", why ? why : "wrong stream key");
 		r->state = S_DONE;
 		return PPV_RTMP_REJECTED;
 	}
+	/* the name outlives the key file it came from (a SIGHUP re-reads it) */
+	snprintf(r->namebuf, sizeof r->namebuf, "%s", name);
+	r->name = r->namebuf;
 	ppv_put_be(begin + 2, sid, 4);   /* user control: stream begin */
 	if (send_msg(r, 2, 4, 0, begin, sizeof begin))
 		return PPV_RTMP_ERROR;
@@ -431,6 +439,9 @@ ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg)
 		/* a whole message; an empty one carries nothing (and has no buffer) */
 		uint32_t len = s->len;
 		s->got = 0;
+		/* before a key is accepted, a client gets a few commands and bytes */
+		if (!r->name && (++r->pre_msgs > PRE_MSGS || r->received > PRE_BYTES))
+			return fail(r, "too many messages or bytes before publishing");
 		if (len == 0)
 			continue;
 		switch (s->type) {

@@ -13,8 +13,9 @@ typedef struct {
 	int (*write)(void *io, const void *buf, size_t n);
 	void *io;
 	const char *app;           /* the application publishers must connect to */
-	/* The publisher's name for a stream key, or NULL when the key is wrong. */
-	const char *(*auth)(void *ctx, const char *key, size_t n);
+	/* The publisher's name for a stream key, or NULL when it may not publish:
+	 * then *why says why, if not for a wrong key. */
+	const char *(*auth)(void *ctx, const char *key, size_t n, const char **why);
 	void *ctx;
 } ppv_rtmp_io;
 

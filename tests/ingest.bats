@@ -124,7 +124,7 @@ publish() {
 	tail -n 1 "$T/stats" | grep -q '"name":"creator7",.*"reconnects":1,.*"final":true'
 }
 
-@test "another creator's key cannot take over a stream that went quiet" {
+@test "another creator's key cannot take over a stream that went quiet, and is not called a wrong key" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 3 -o "$T/out.ts" 2> "$T/err" &
 	pid=$!
 	listening
@@ -132,7 +132,10 @@ publish() {
 	run publish another-key-456
 	assert_failure
 	wait $pid
-	grep -q "refused: wrong stream key" "$T/err"
+	run grep -c "refused: event9: a valid key, but this listener carries creator7$" "$T/err"
+	assert_output 1
+	run grep -c "wrong stream key" "$T/err"
+	assert_output 0
 }
 
 @test "a file with a timestamp jump comes out without the jump" {
@@ -330,4 +333,93 @@ s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.sendall(open(sy
 	assert_equal "$rc" 1
 	assert_equal "$(sed -n 2p "$T/err")" "ppv-ingest: 127.0.0.1:$(sed -n 2p "$T/err" | cut -d: -f3): refused: unknown application 'l\\x0a\\x1b['"
 	assert_equal "$(wc -l < "$T/err")" 3
+}
+
+# A client on the RTMP port, in Python: drip sends one byte a second; flood
+# does the handshake, then FCPublish commands without end, reading nothing.
+client() {
+	$PY - "$PORT" "$1" <<-'PY'
+	import socket, struct, sys, time
+	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+	try:
+	    if sys.argv[2] == "drip":
+	        for _ in range(20):
+	            s.send(b"\x03")
+	            time.sleep(1)
+	    else:
+	        s.sendall(b"\x03" + bytes(1536) + bytes(1536))
+	        def amf_str(t):
+	            return b"\x02" + struct.pack(">H", len(t)) + t
+	        def cmd(body):
+	            return b"\x03" + bytes(3) + len(body).to_bytes(3, "big") + b"\x14" + bytes(4) + body
+	        num = b"\x00" + struct.pack(">d", 1)
+	        s.sendall(cmd(amf_str(b"connect") + num + b"\x03" + b"\x00\x03app" + amf_str(b"live") + b"\x00\x00\x09"))
+	        one = cmd(amf_str(b"FCPublish") + num + b"\x05" + amf_str(b"x"))
+	        s.sendall(one * ((10 << 20) // len(one)))
+	except OSError:
+	    pass
+	PY
+}
+
+@test "a connection that drips a byte a second is closed at --handshake-timeout; a publisher gets in" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 30 --grace 1 --handshake-timeout 2 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	client drip &
+	drip=$!
+	sleep 0.5
+	run timeout 12 ffmpeg -v error -re -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
+	kill $drip 2>/dev/null || true
+	assert_success
+	wait $pid
+	run grep -c "^ppv-ingest: 127.0.0.1:[0-9]*: closed: no publish within 2 s of connecting$" "$T/err"
+	assert_output 1
+	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
+}
+
+@test "a client that floods commands and never reads is cut off after a few; a publisher still gets in" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 30 --grace 1 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	timeout 20 bash -c "$(declare -f client); PY=$PY PORT=$PORT client flood" &
+	flood=$!
+	sleep 0.5
+	run timeout 12 ffmpeg -v error -re -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
+	kill $flood 2>/dev/null || true
+	assert_success
+	wait $pid
+	run grep -c "^ppv-ingest: 127.0.0.1:[0-9]*: too many messages or bytes before publishing$" "$T/err"
+	assert_output 1
+	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
+}
+
+@test "SIGHUP reads the keys again: a bad file keeps the old keys, a new key gets in, a removed one goes off the air" {
+	(umask 077; echo 'creator7 sekrit-key-123' > "$T/keys")
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 30 --grace 5 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	said() {
+		for _ in $(seq 100); do grep -q "$1" "$T/err" && return 0; sleep 0.1; done
+		fail "never said '$1': $(cat "$T/err")"
+	}
+	chmod 644 "$T/keys"
+	kill -HUP $pid
+	said "keeping the 1 keys read before"
+	chmod 600 "$T/keys"
+	echo 'event9 another-key-456' >> "$T/keys"
+	kill -HUP $pid
+	said "$T/keys: 2 keys"
+	# event9 is live on the new key, until its line goes
+	ffmpeg -v error -re -stream_loop 4 -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/another-key-456" 2>/dev/null &
+	pub=$!
+	said "event9 is live"
+	sleep 1
+	(umask 077; echo 'creator7 sekrit-key-123' > "$T/keys.new"; mv "$T/keys.new" "$T/keys")
+	kill -HUP $pid
+	rc=0; wait $pid || rc=$?
+	kill $pub 2>/dev/null || true
+	assert_equal "$rc" 0
+	run grep -c "^ppv-ingest: event9: its key was removed: off the air$" "$T/err"
+	assert_output 1
+	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
 }

@@ -34,9 +34,11 @@ wr(void *io, const void *buf, size_t n)
 }
 
 static const char *
-auth(void *ctx, const char *key, size_t n)
+auth(void *ctx, const char *key, size_t n, const char **why)
 {
 	(void)ctx;
+	if (n == 5 && !memcmp(key, "taken", 5))
+		*why = "another creator is live here";
 	return n == 3 && !memcmp(key, "key", 3) ? "creator" : NULL;
 }
 
