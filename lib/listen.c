@@ -22,13 +22,16 @@
 #include "listen.h"
 #include "when.h"
 #include "rtmp.h"
+#include "throttle.h"
 
 enum { AVIO_BUF = 1 << 16, TICK_MS = 200, DRAIN_MS = 2000 };
 
 struct ppv_listen {
 	ppv_listen_cfg cfg;
 	int lfd, cfd, port;
-	char peer[64];
+	char peer[64], host[48];      /* address:port, and the address alone */
+	ppv_throttle thr;             /* wrong keys by address */
+	int wrong_key;                /* the session was refused for its key */
 	ppv_rtmp *rtmp;
 	int state, sessions, reconnects, counted;
 	char name[64];                /* of the first publisher: only it may come back */
@@ -170,6 +173,7 @@ auth(void *ctx, const char *key, size_t n, const char **why)
 		if (k->len == n && ppv_ct_equal(k->secret, key, n) && !name)
 			name = *k->kid ? k->kid : "publisher";
 	}
+	l->wrong_key = !name;
 	/* once a creator is live, only the same creator may take the stream back */
 	if (name && *l->name && strcmp(name, l->name)) {
 		snprintf(l->why, sizeof l->why, "%s: a valid key, but this listener carries %s", name, l->name);
@@ -208,11 +212,20 @@ accept_one(ppv_listen *l)
 		if (l->cfd < 0)
 			continue;
 		if (getnameinfo((struct sockaddr *)&sa, sl, host, sizeof host, serv, sizeof serv,
-		                NI_NUMERICHOST | NI_NUMERICSERV))
+		                NI_NUMERICHOST | NI_NUMERICSERV)) {
 			snprintf(l->peer, sizeof l->peer, "unknown peer");
-		else
+			snprintf(l->host, sizeof l->host, "unknown");
+		} else {
 			snprintf(l->peer, sizeof l->peer, sa.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
 			         host, serv);
+			snprintf(l->host, sizeof l->host, "%s", host);
+		}
+		if (ppv_throttle_banned(&l->thr, l->host, ppv_now_ms())) {
+			close(l->cfd);   /* said when it was banned */
+			l->cfd = -1;
+			continue;
+		}
+		l->wrong_key = 0;
 		int one = 1;
 		setsockopt(l->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		l->hs_deadline = ppv_now_ms() + l->cfg.handshake_ms;
@@ -308,6 +321,16 @@ next_tag(ppv_listen *l)
 		} else if (l->late) {
 			ppv_warn("%s: closed: no publish within %.0f s of connecting", l->peer,
 			         (double)l->cfg.handshake_ms / 1000);
+		} else if (k == PPV_RTMP_REJECTED && l->wrong_key) {
+			/* guessing keys: said at a bounded rate, then shut out a while */
+			ppv_throttle_verdict v = ppv_throttle_fail(&l->thr, l->host, ppv_now_ms());
+			if (v.log && v.quiet)
+				ppv_warn("%s: refused: wrong stream key (%u more from %s not said)", l->peer, v.quiet, l->host);
+			else if (v.log)
+				ppv_warn("%s: refused: wrong stream key", l->peer);
+			if (v.log && v.banned)
+				ppv_warn("%s: %d wrong stream keys within %d s: its connections are refused for %d s",
+				         l->host, PPV_THROTTLE_FAILS, PPV_THROTTLE_WINDOW_MS / 1000, PPV_THROTTLE_BAN_MS / 1000);
 		} else if (!stopped(l) && !l->revoked) {
 			/* refused or broken before publishing: the wait goes on */
 			ppv_warn("%s: %s%s", l->peer, k == PPV_RTMP_REJECTED ? "refused: " : "",

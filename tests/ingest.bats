@@ -423,3 +423,45 @@ client() {
 	assert_output 1
 	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
 }
+
+@test "wrong keys from one address are said at a bounded rate, then it is shut out a minute; another address still gets in" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 60 --grace 1 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	for i in 1 2 3 4 5 6 7; do
+		run publish "guess-$i"
+		assert_failure
+	done
+	# the right key from the banned address: closed at once
+	run publish sekrit-key-123
+	assert_failure
+	# from 127.0.0.2, through a relay: in
+	RPORT=$(free_port)
+	$PY - "$RPORT" "$PORT" "$T/relay" <<-'PY' &
+	import socket, sys, threading
+	ls = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+	open(sys.argv[3], "w").close()
+	c, _ = ls.accept()
+	u = socket.socket()
+	u.bind(("127.0.0.2", 0))
+	u.connect(("127.0.0.1", int(sys.argv[2])))
+	def pump(a, b):
+	    while (d := a.recv(65536)):
+	        b.sendall(d)
+	    b.shutdown(socket.SHUT_WR)
+	t = threading.Thread(target=pump, args=(u, c), daemon=True)
+	t.start()
+	pump(c, u)
+	t.join(5)
+	PY
+	for _ in $(seq 100); do [ ! -e "$T/relay" ] || break; sleep 0.1; done
+	ffmpeg -v error -re -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$RPORT/live/sekrit-key-123"
+	wait $pid
+	assert_equal "$(grep -c 'refused: wrong stream key' "$T/err")" 2
+	run grep -c "^ppv-ingest: 127.0.0.1:[0-9]*: refused: wrong stream key (3 more from 127.0.0.1 not said)$" "$T/err"
+	assert_output 1
+	run grep -c "^ppv-ingest: 127.0.0.1: 5 wrong stream keys within 60 s: its connections are refused for 60 s$" "$T/err"
+	assert_output 1
+	grep -q "^ppv-ingest: 127.0.0.2:[0-9]*: creator7 is live$" "$T/err"
+	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
+}
