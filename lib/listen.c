@@ -1,16 +1,21 @@
-/* listen.c: sockets and waiting for ppv-ingest -l: accept publishers until one has a good key,
- * wait a grace time when it drops, and hand libavformat one continuous FLV byte stream.
- * No client holds it past a deadline: not a slow handshake, nor a peer that never reads. */
+/* listen.c: ppv-ingest -l: accepts connections, each run in a process of its own
+ * (publish.c), decides which may publish, and hands libavformat one continuous FLV byte
+ * stream of the live publisher's tags, waiting a grace time when it drops. Nothing a client
+ * does blocks this process: it only accepts, counts and routes. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <libavutil/error.h>
@@ -18,32 +23,35 @@
 
 #include "bytes.h"
 #include "cli.h"
-#include "ctcmp.h"
 #include "listen.h"
-#include "when.h"
-#include "rtmp.h"
+#include "publish.h"
 #include "throttle.h"
+#include "when.h"
 
-enum { AVIO_BUF = 1 << 16, TICK_MS = 200, DRAIN_MS = 2000 };
+enum { AVIO_BUF = 1 << 16, TICK_MS = 200, MAX_TAG = (8 << 20) + 15 };
+
+struct conn {
+	pid_t pid;
+	int ctl;                      /* -1: the slot is free */
+	char peer[64], host[48];      /* address:port, and the address alone */
+	char line[PPV_PUBLISH_LINE + 8];
+	size_t ll;
+};
 
 struct ppv_listen {
 	ppv_listen_cfg cfg;
-	int lfd, cfd, port;
-	char peer[64], host[48];      /* address:port, and the address alone */
-	ppv_throttle thr;             /* wrong keys by address */
-	int wrong_key;                /* the session was refused for its key */
-	ppv_rtmp *rtmp;
-	int state, sessions, reconnects, counted;
+	int lfd, port;
+	struct conn *c;               /* cfg.max_conns of them */
+	int nconn;
+	struct conn *live;            /* the publisher whose tags are read, or NULL */
+	int state, sessions, reconnects;
 	char name[64];                /* of the first publisher: only it may come back */
-	char why[256];                /* a valid key refused: the reason */
 	int64_t deadline;             /* for the current wait, or 0 */
-	int64_t hs_deadline;          /* the connection's, to have published by */
-	int late;                     /* ... and it went by */
 	int revoked;                  /* the live creator's key was taken out */
-	int64_t drain_until;          /* reading out an unpublished session, or 0 */
+	ppv_throttle thr;             /* wrong keys by address */
 	AVIOContext *avio;
 	uint8_t *tag;                 /* the FLV bytes being handed out */
-	size_t tag_len, tag_pos, tag_cap;
+	size_t tag_len, tag_pos, tag_cap, tag_got;
 	int header_sent;
 };
 
@@ -86,158 +94,215 @@ reload(ppv_listen *l)
 	}
 }
 
-/* Before publishing, the connection's deadline; after, a silence that long. */
-static int64_t
-io_deadline(const ppv_listen *l)
-{
-	int64_t idle = ppv_now_ms() + l->cfg.idle_ms;
+/* --- connections ------------------------------------------------------------------ */
 
-	if (l->rtmp && !ppv_rtmp_publishing(l->rtmp) && l->hs_deadline < idle)
-		return l->hs_deadline;
-	return idle;
+/* The listener's end of a connection closed: its process ends on its own. */
+static void
+drop(ppv_listen *l, struct conn *c)
+{
+	if (c->ctl < 0)
+		return;
+	if (c == l->live)
+		l->live = NULL;
+	close(c->ctl);
+	c->ctl = -1;
+	l->nconn--;
 }
 
-/* --- the publisher's socket ----------------------------------------------------- */
-
-static ssize_t
-sock_read(void *io, void *buf, size_t n)
+/* Ended processes collected; a pid is forgotten once collected, so that no
+ * signal reaches a process that took its number over. */
+static void
+reap(ppv_listen *l)
 {
-	ppv_listen *l = io;
-	int64_t until = io_deadline(l);
+	pid_t pid;
 
-	for (;;) {
-		struct pollfd p = { l->cfd, POLLIN, 0 };
-		if (l->drain_until && ppv_now_ms() >= l->drain_until)
-			return 0;
-		reload(l);
-		if (stopped(l) || l->revoked) {
-			errno = EINTR;
-			return -1;
-		}
-		int k = poll(&p, 1, TICK_MS);
-		if (k < 0 && errno != EINTR)
-			return -1;
-		if (k > 0) {
-			ssize_t r = read(l->cfd, buf, n);
-			if (r < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (r < 0 && errno == ECONNRESET)
-				return 0;
-			return r;
-		}
-		if (ppv_now_ms() > until) {
-			l->late = until == l->hs_deadline;
-			errno = ETIMEDOUT;
-			return -1;
-		}
-	}
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+		for (int i = 0; i < l->cfg.max_conns; i++)
+			if (l->c[i].pid == pid)
+				l->c[i].pid = 0;
 }
 
 static int
-sock_write(void *io, const void *buf, size_t n)
+per_host(const ppv_listen *l, const char *host)
 {
-	ppv_listen *l = io;
-	const uint8_t *p = buf;
-	int64_t until = io_deadline(l);
+	int n = 0;
 
-	/* a peer that never reads fills its window: wait for room, not forever */
-	while (n) {
-		ssize_t w = send(l->cfd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0) {
-			struct pollfd q = { l->cfd, POLLOUT, 0 };
-			if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
-				return -1;
-			if (stopped(l) || ppv_now_ms() > until) {
-				l->late = until == l->hs_deadline;
-				errno = ETIMEDOUT;
-				return -1;
-			}
-			poll(&q, 1, TICK_MS);
-			continue;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	for (int i = 0; i < l->cfg.max_conns; i++)
+		if (l->c[i].ctl >= 0 && !strcmp(l->c[i].host, host))
+			n++;
+	return n;
 }
 
-/* Stream keys in constant time; the key itself is never logged. */
-static const char *
-auth(void *ctx, const char *key, size_t n, const char **why)
+/* The connection's own process: it keeps the socket and one end of a pair. */
+static void
+child(ppv_listen *l, int cfd, int ctl)
 {
-	ppv_listen *l = ctx;
-	const char *name = NULL;
-
-	for (size_t i = 0; i < l->cfg.keys->n; i++) {
-		const ppv_key *k = &l->cfg.keys->v[i];
-		if (k->len == n && ppv_ct_equal(k->secret, key, n) && !name)
-			name = *k->kid ? k->kid : "publisher";
+	/* nothing of the listener's stays open in it: not the output, nor the
+	 * other connections' pairs, whose end-of-file the listener waits for */
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		close(null);
 	}
-	l->wrong_key = !name;
-	/* once a creator is live, only the same creator may take the stream back */
-	if (name && *l->name && strcmp(name, l->name)) {
-		snprintf(l->why, sizeof l->why, "%s: a valid key, but this listener carries %s", name, l->name);
-		*why = l->why;
-		return NULL;
-	}
-	return name;
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != cfd && fd != ctl)
+			close(fd);
+	ppv_publish_cfg pc = { cfd, ctl, l->cfg.app, l->cfg.keys, l->cfg.handshake_ms, l->cfg.idle_ms, l->cfg.stop };
+	ppv_publish_run(&pc);
+	_exit(0);
 }
 
 static void
-hang_up(ppv_listen *l)
-{
-	ppv_rtmp_free(l->rtmp);
-	l->rtmp = NULL;
-	if (l->cfd >= 0)
-		close(l->cfd);
-	l->cfd = -1;
-}
-
-/* Waits for a connection until the deadline: 1 accepted, 0 time is up or stopped. */
-static int
-accept_one(ppv_listen *l)
+accept_conn(ppv_listen *l)
 {
 	struct sockaddr_storage sa;
 	socklen_t sl = sizeof sa;
-	char host[48], serv[8];
+	char host[48], serv[8], peer[64];
+	int sp[2];
 
-	for (;;) {
-		struct pollfd p = { l->lfd, POLLIN, 0 };
-		reload(l);
-		if (stopped(l) || l->revoked || (l->deadline && ppv_now_ms() >= l->deadline))
-			return 0;
-		if (poll(&p, 1, TICK_MS) <= 0)
-			continue;
-		l->cfd = accept(l->lfd, (struct sockaddr *)&sa, &sl);
-		if (l->cfd < 0)
-			continue;
-		if (getnameinfo((struct sockaddr *)&sa, sl, host, sizeof host, serv, sizeof serv,
-		                NI_NUMERICHOST | NI_NUMERICSERV)) {
-			snprintf(l->peer, sizeof l->peer, "unknown peer");
-			snprintf(l->host, sizeof l->host, "unknown");
-		} else {
-			snprintf(l->peer, sizeof l->peer, sa.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
-			         host, serv);
-			snprintf(l->host, sizeof l->host, "%s", host);
-		}
-		if (ppv_throttle_banned(&l->thr, l->host, ppv_now_ms())) {
-			close(l->cfd);   /* said when it was banned */
-			l->cfd = -1;
-			continue;
-		}
-		l->wrong_key = 0;
-		int one = 1;
-		setsockopt(l->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		l->hs_deadline = ppv_now_ms() + l->cfg.handshake_ms;
-		l->late = 0;
-		ppv_rtmp_io io = { sock_read, sock_write, l, l->cfg.app, auth, l };
-		if (!(l->rtmp = ppv_rtmp_new(&io)))
-			ppv_die(PPV_ERR, "out of memory");
-		return 1;
+	int cfd = accept(l->lfd, (struct sockaddr *)&sa, &sl);
+	if (cfd < 0)
+		return;
+	if (getnameinfo((struct sockaddr *)&sa, sl, host, sizeof host, serv, sizeof serv,
+	                NI_NUMERICHOST | NI_NUMERICSERV)) {
+		snprintf(host, sizeof host, "unknown");
+		snprintf(peer, sizeof peer, "unknown peer");
+	} else {
+		snprintf(peer, sizeof peer, sa.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, serv);
+	}
+	/* over a limit, or banned: closed at once, said (at most) when it began */
+	if (ppv_throttle_banned(&l->thr, host, ppv_now_ms()) || l->nconn >= l->cfg.max_conns ||
+	    per_host(l, host) >= l->cfg.max_per_host) {
+		close(cfd);
+		return;
+	}
+	struct conn *c = NULL;
+	for (int i = 0; i < l->cfg.max_conns && !c; i++)
+		if (l->c[i].ctl < 0)
+			c = &l->c[i];
+	if (!c || socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0) {
+		ppv_warn("%s: socketpair:", peer);
+		close(cfd);
+		return;
+	}
+	int one = 1;
+	setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sp[0]);
+		child(l, cfd, sp[1]);
+	}
+	close(cfd);
+	close(sp[1]);
+	if (pid < 0) {
+		ppv_warn("%s: fork:", peer);
+		close(sp[0]);
+		return;
+	}
+	fcntl(sp[0], F_SETFL, fcntl(sp[0], F_GETFL) | O_NONBLOCK);
+	fcntl(sp[0], F_SETFD, FD_CLOEXEC);
+	*c = (struct conn){ .pid = pid, .ctl = sp[0] };
+	snprintf(c->peer, sizeof c->peer, "%s", peer);
+	snprintf(c->host, sizeof c->host, "%s", host);
+	l->nconn++;
+}
+
+static void
+reply(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+reply(struct conn *c, const char *fmt, ...)
+{
+	char b[PPV_PUBLISH_LINE + 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(b, sizeof b - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= (int)sizeof b - 1)
+		n = (int)sizeof b - 2;
+	b[n++] = '\n';
+	/* one line into a pair the connection emptied to ask: room for it (if
+	 * not, the connection's deadline ends it) */
+	(void)!send(c->ctl, b, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* A connection asks to publish as name. */
+static void
+ask(ppv_listen *l, struct conn *c, const char *name)
+{
+	if (!has_key(l->cfg.keys, name)) {
+		reply(c, "N %s: its key was removed", name);
+	} else if (l->revoked || stopped(l)) {
+		reply(c, "N this listener is closing");
+	} else if (l->live && !strcmp(name, l->name)) {
+		reply(c, "N %s is live already, from %s", name, l->live->peer);
+	} else if (*l->name && strcmp(name, l->name)) {
+		reply(c, "N %s: a valid key, but this listener carries %s", name, l->name);
+	} else {
+		reply(c, "Y %d", l->sessions + 1);
+		l->live = c;
+		snprintf(l->name, sizeof l->name, "%s", name);
+		if (l->sessions++)
+			l->reconnects++;
+		l->deadline = 0;
+		l->tag_got = 0;
+		ppv_warn("%s: %s is live%s", c->peer, l->name, l->reconnects ? " again" : "");
 	}
 }
 
-/* --- FLV out of RTMP messages --------------------------------------------------- */
+/* A line from a connection not publishing: its request, or how it ended. */
+static void
+heard(ppv_listen *l, struct conn *c, char *line)
+{
+	if (!strncmp(line, "K ", 2)) {
+		ask(l, c, line + 2);   /* a refusal comes back as its E line */
+	} else if (!strcmp(line, "E L")) {
+		ppv_warn("%s: closed: no publish within %.0f s of connecting", c->peer,
+		         (double)l->cfg.handshake_ms / 1000);
+	} else if (!strcmp(line, "E W")) {
+		/* guessing keys: said at a bounded rate, then shut out a while */
+		ppv_throttle_verdict v = ppv_throttle_fail(&l->thr, c->host, ppv_now_ms());
+		if (v.log && v.quiet)
+			ppv_warn("%s: refused: wrong stream key (%u more from %s not said)", c->peer, v.quiet, c->host);
+		else if (v.log)
+			ppv_warn("%s: refused: wrong stream key", c->peer);
+		if (v.log && v.banned)
+			ppv_warn("%s: %d wrong stream keys within %d s: its connections are refused for %d s",
+			         c->host, PPV_THROTTLE_FAILS, PPV_THROTTLE_WINDOW_MS / 1000, PPV_THROTTLE_BAN_MS / 1000);
+	} else if (!strncmp(line, "E X ", 4) && !stopped(l) && !l->revoked) {
+		ppv_warn("%s: %s", c->peer, line + 4);
+	}
+}
+
+/* Reads what a connection not publishing said; drops it at its end. */
+static void
+listen_to(ppv_listen *l, struct conn *c)
+{
+	for (;;) {
+		ssize_t r = read(c->ctl, c->line + c->ll, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (r <= 0) {
+			drop(l, c);
+			return;
+		}
+		if (c->line[c->ll] == '\n' || c->ll + 2 >= sizeof c->line) {
+			c->line[c->ll] = '\0';
+			c->ll = 0;
+			heard(l, c, c->line);
+			if (c == l->live)
+				return;   /* what follows is its tags */
+		} else {
+			c->ll++;
+		}
+	}
+}
+
+/* --- the live publisher's tags ------------------------------------------------------ */
 
 static int
 tag_room(ppv_listen *l, size_t n)
@@ -252,93 +317,81 @@ tag_room(ppv_listen *l, size_t n)
 	return 0;
 }
 
-/* One FLV tag (RTMP messages are FLV tag bodies). Metadata loses its
- * @setDataFrame wrapper and is only passed on for the first session. */
+/* More of the live publisher's current tag: 1 whole, 0 not yet, -1 it is gone
+ * (a tag it left unfinished is dropped). */
 static int
-make_tag(ppv_listen *l, const ppv_rtmp_msg *m)
+tag_fill(ppv_listen *l)
 {
-	const uint8_t *d = m->data;
-	size_t n = m->len;
-	static const uint8_t wrap[] = { 2, 0, 13, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e' };
+	struct conn *c = l->live;
 
-	if (m->type == 18) {
-		if (l->sessions > 1)
+	for (;;) {
+		size_t want = l->tag_got < 11 ? 11 : 11 + ppv_get_be(l->tag + 1, 3) + 4;
+		if (l->tag_got == want) {
+			l->tag_len = want;
+			l->tag_pos = 0;
+			l->tag_got = 0;
+			return 1;
+		}
+		if (want > MAX_TAG || tag_room(l, want) < 0)
+			return -1;
+		ssize_t r = read(c->ctl, l->tag + l->tag_got, want - l->tag_got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
-		if (n >= sizeof wrap && !memcmp(d, wrap, sizeof wrap))
-			d += sizeof wrap, n -= sizeof wrap;
+		if (r <= 0)
+			return -1;
+		l->tag_got += (size_t)r;
 	}
-	if (tag_room(l, n + 15) < 0)
-		return -1;
-	uint8_t *t = l->tag;
-	t[0] = (uint8_t)m->type;
-	ppv_put_be(t + 1, (uint32_t)n, 3);
-	ppv_put_be(t + 4, m->ts & 0xFFFFFF, 3);
-	t[7] = (uint8_t)(m->ts >> 24);
-	ppv_put_be(t + 8, 0, 3);
-	memcpy(t + 11, d, n);
-	ppv_put_be(t + 11 + n, (uint32_t)(n + 11), 4);
-	l->tag_len = n + 15;
-	l->tag_pos = 0;
-	return 1;
 }
 
-/* The next FLV tag: 1 ready, 0 the stream ended (no publisher came, or none came back). */
+/* Serves the socket and every connection until the live publisher has a
+ * whole tag (1), or the stream ended (0): no publisher came in time, none
+ * came back within the grace time, a stop or the creator's key revoked. */
 static int
 next_tag(ppv_listen *l)
 {
-	ppv_rtmp_msg m;
+	struct pollfd *p = ppv_xcalloc((size_t)l->cfg.max_conns + 1, sizeof *p);
+	int rc = 0;
 
 	for (;;) {
-		if (!l->rtmp && !accept_one(l)) {
+		reload(l);
+		reap(l);
+		if (stopped(l) || l->revoked || (!l->live && l->deadline && ppv_now_ms() >= l->deadline)) {
 			l->state = l->sessions == 0 && !stopped(l) ? PPV_LISTEN_TIMEOUT : PPV_LISTEN_ENDED;
-			return 0;
+			break;
 		}
-		int k = ppv_rtmp_next(l->rtmp, &m);
-		if (k == PPV_RTMP_MEDIA) {
-			if (!l->counted) {
-				l->counted = 1;
-				snprintf(l->name, sizeof l->name, "%s", ppv_rtmp_name(l->rtmp));
-				if (l->sessions++)
-					l->reconnects++;
-				l->deadline = 0;
-				ppv_warn("%s: %s is live%s", l->peer, l->name, l->reconnects ? " again" : "");
+		if (l->live) {
+			int k = tag_fill(l);
+			if (k > 0) {
+				rc = 1;
+				break;
 			}
-			if ((k = make_tag(l, &m)) < 0)
-				ppv_die(PPV_ERR, "out of memory");
-			if (k)
-				return 1;
+			if (k < 0) {
+				struct conn *c = l->live;
+				if (!stopped(l) && !l->revoked)
+					ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
+					         c->peer, l->name, (double)l->cfg.grace_ms / 1000);
+				l->deadline = ppv_now_ms() + l->cfg.grace_ms;
+				drop(l, c);
+				continue;
+			}
+		}
+		nfds_t n = 0;
+		p[n++] = (struct pollfd){ l->lfd, POLLIN, 0 };
+		for (int i = 0; i < l->cfg.max_conns; i++)
+			if (l->c[i].ctl >= 0)
+				p[n++] = (struct pollfd){ l->c[i].ctl, POLLIN, 0 };
+		if (poll(p, n, TICK_MS) <= 0)
 			continue;
-		}
-		if (ppv_rtmp_name(l->rtmp) && !l->revoked) {
-			/* it had published: the publisher left; wait for it to come back */
-			l->drain_until = ppv_now_ms() + DRAIN_MS;
-			ppv_rtmp_drain(l->rtmp);
-			l->drain_until = 0;
-			if (!stopped(l))
-				ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
-				         l->peer, ppv_rtmp_name(l->rtmp), (double)l->cfg.grace_ms / 1000);
-			l->deadline = ppv_now_ms() + l->cfg.grace_ms;
-		} else if (l->late) {
-			ppv_warn("%s: closed: no publish within %.0f s of connecting", l->peer,
-			         (double)l->cfg.handshake_ms / 1000);
-		} else if (k == PPV_RTMP_REJECTED && l->wrong_key) {
-			/* guessing keys: said at a bounded rate, then shut out a while */
-			ppv_throttle_verdict v = ppv_throttle_fail(&l->thr, l->host, ppv_now_ms());
-			if (v.log && v.quiet)
-				ppv_warn("%s: refused: wrong stream key (%u more from %s not said)", l->peer, v.quiet, l->host);
-			else if (v.log)
-				ppv_warn("%s: refused: wrong stream key", l->peer);
-			if (v.log && v.banned)
-				ppv_warn("%s: %d wrong stream keys within %d s: its connections are refused for %d s",
-				         l->host, PPV_THROTTLE_FAILS, PPV_THROTTLE_WINDOW_MS / 1000, PPV_THROTTLE_BAN_MS / 1000);
-		} else if (!stopped(l) && !l->revoked) {
-			/* refused or broken before publishing: the wait goes on */
-			ppv_warn("%s: %s%s", l->peer, k == PPV_RTMP_REJECTED ? "refused: " : "",
-			         *ppv_rtmp_error(l->rtmp) ? ppv_rtmp_error(l->rtmp) : "closed");
-		}
-		l->counted = 0;
-		hang_up(l);
+		if (p[0].revents)
+			accept_conn(l);
+		for (int i = 0; i < l->cfg.max_conns; i++)
+			if (l->c[i].ctl >= 0 && &l->c[i] != l->live)
+				listen_to(l, &l->c[i]);
 	}
+	free(p);
+	return rc;
 }
 
 static int
@@ -380,7 +433,9 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 	}
 	l = ppv_xcalloc(1, sizeof *l);
 	l->cfg = *cfg;
-	l->cfd = -1;
+	l->c = ppv_xcalloc((size_t)cfg->max_conns, sizeof *l->c);
+	for (int i = 0; i < cfg->max_conns; i++)
+		l->c[i].ctl = -1;
 	l->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (l->lfd < 0 || setsockopt(l->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
 	    bind(l->lfd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(l->lfd, SOMAXCONN) < 0) {
@@ -438,7 +493,16 @@ ppv_listen_free(ppv_listen *l)
 {
 	if (!l)
 		return;
-	hang_up(l);
+	for (int i = 0; l->c && i < l->cfg.max_conns; i++)
+		if (l->c[i].ctl >= 0) {
+			reap(l);
+			if (l->c[i].pid > 0) {
+				kill(l->c[i].pid, SIGTERM);
+				waitpid(l->c[i].pid, NULL, 0);
+			}
+			drop(l, &l->c[i]);
+		}
+	free(l->c);
 	if (l->lfd >= 0)
 		close(l->lfd);
 	if (l->avio) {

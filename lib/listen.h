@@ -1,4 +1,5 @@
-/* listen.h: an RTMP server for one publisher at a time, delivering its media as an FLV stream. */
+/* listen.h: an RTMP server for one publisher at a time, each connection a process of its own,
+ * delivering the publisher's media as an FLV stream. */
 #ifndef PPV_LISTEN_H
 #define PPV_LISTEN_H
 
@@ -18,6 +19,8 @@ typedef struct {
 	int64_t grace_ms;             /* for a publisher to come back */
 	int64_t idle_ms;              /* a silent publisher counts as gone */
 	int64_t handshake_ms;         /* from connecting to publishing, at most */
+	int max_conns;                /* connections at once; more are closed at once */
+	int max_per_host;             /* ... from one address */
 	volatile sig_atomic_t *stop;
 	volatile sig_atomic_t *reload;  /* set: read keys_path again (SIGHUP) */
 } ppv_listen_cfg;

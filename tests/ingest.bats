@@ -465,3 +465,72 @@ client() {
 	grep -q "^ppv-ingest: 127.0.0.2:[0-9]*: creator7 is live$" "$T/err"
 	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
 }
+
+# Holds connections open on the RTMP port from the addresses given (one each;
+# ADDR*N for N), sending nothing, until killed; writes $T/held when they are.
+hold() {
+	$PY - "$PORT" "$T/held" "$@" <<-'PY'
+	import socket, sys, time
+	held = []
+	for spec in sys.argv[3:]:
+	    addr, _, n = spec.partition("*")
+	    for _ in range(int(n or 1)):
+	        s = socket.socket()
+	        s.bind((addr, 0))
+	        s.connect(("127.0.0.1", int(sys.argv[1])))
+	        held.append(s)
+	open(sys.argv[2], "w").close()
+	time.sleep(120)
+	PY
+}
+
+@test "60 idle sockets from other addresses never keep a creator out; one address gets --max-conns-per-ip" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 30 --grace 1 --handshake-timeout 3 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	hold '127.0.0.2*50' $(seq -f '127.0.1.%g' 10) &
+	holder=$!
+	for _ in $(seq 100); do [ ! -e "$T/held" ] || break; sleep 0.1; done
+	# the creator publishes while they are held (each for 3 s)
+	run timeout 12 ffmpeg -v error -re -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
+	kill $holder
+	assert_success
+	wait $pid
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 3.6 && d < 4.4) }' || fail "duration $d, pushed 4"
+	# 8 of 127.0.0.2's 50 were held to the handshake deadline, the rest closed at once
+	assert_equal "$(grep -c '^ppv-ingest: 127.0.0.2:[0-9]*: closed: no publish within 3 s of connecting$' "$T/err")" 8
+	assert_equal "$(grep -c '^ppv-ingest: 127.0.1.[0-9]*:[0-9]*: closed: no publish within 3 s of connecting$' "$T/err")" 10
+}
+
+@test "a second publisher on a live key is refused, named with its address; the first goes on" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 30 --grace 1 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	publish sekrit-key-123 &
+	first=$!
+	for _ in $(seq 100); do grep -q "creator7 is live" "$T/err" && break; sleep 0.1; done
+	run publish sekrit-key-123
+	assert_failure
+	wait $first
+	wait $pid
+	run grep -c "^ppv-ingest: 127.0.0.1:[0-9]*: refused: creator7 is live already, from 127.0.0.1:[0-9]*$" "$T/err"
+	assert_output 1
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 3.6 && d < 4.4) }' || fail "duration $d, pushed 4"
+}
+
+@test "past --max-conns a connection is closed at once" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 8 --max-conns 2 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	hold 127.0.0.2 127.0.0.3 &
+	holder=$!
+	for _ in $(seq 100); do [ ! -e "$T/held" ] || break; sleep 0.1; done
+	run timeout 5 ffmpeg -v error -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
+	kill $holder
+	assert_failure
+	refute_output --partial 'Immediate exit requested'
+	rc=0; wait $pid || rc=$?
+	assert_equal "$rc" 1
+}
