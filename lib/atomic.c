@@ -404,6 +404,12 @@ ppv_atomic_sweep(const char *path)
 }
 
 void
+ppv_atomic_forget(void)
+{
+	memset(pending, 0, sizeof pending);
+}
+
+void
 ppv_atomic_abort(ppv_atomic *a)
 {
 	track(a, 0);

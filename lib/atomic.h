@@ -35,5 +35,8 @@ void ppv_atomic_defer_sync(int on);
 int ppv_atomic_sync(void);
 /* Drop the temporary file, leaving path as it was. */
 void ppv_atomic_abort(ppv_atomic *a);
+/* In a process forked from the one writing: the temporary files are the
+ * parent's, not this process's to remove when it exits or is killed. */
+void ppv_atomic_forget(void);
 
 #endif

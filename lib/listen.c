@@ -21,6 +21,7 @@
 #include <libavutil/error.h>
 #include <libavutil/mem.h>
 
+#include "atomic.h"
 #include "bytes.h"
 #include "cli.h"
 #include "listen.h"
@@ -42,6 +43,7 @@ struct ppv_listen {
 	ppv_listen_cfg cfg;
 	int lfd, port;
 	struct conn *c;               /* cfg.max_conns of them */
+	struct pollfd *pfd;           /* ... and the socket: what poll watches */
 	int nconn;
 	struct conn *live;            /* the publisher whose tags are read, or NULL */
 	int state, sessions, reconnects;
@@ -138,7 +140,9 @@ static void
 child(ppv_listen *l, int cfd, int ctl)
 {
 	/* nothing of the listener's stays open in it: not the output, nor the
-	 * other connections' pairs, whose end-of-file the listener waits for */
+	 * other connections' pairs, whose end-of-file the listener waits for;
+	 * and an -o file being written is the listener's to remove, not its */
+	ppv_atomic_forget();
 	int null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -351,7 +355,7 @@ tag_fill(ppv_listen *l)
 static int
 next_tag(ppv_listen *l)
 {
-	struct pollfd *p = ppv_xcalloc((size_t)l->cfg.max_conns + 1, sizeof *p);
+	struct pollfd *p = l->pfd;
 	int rc = 0;
 
 	for (;;) {
@@ -390,7 +394,6 @@ next_tag(ppv_listen *l)
 			if (l->c[i].ctl >= 0 && &l->c[i] != l->live)
 				listen_to(l, &l->c[i]);
 	}
-	free(p);
 	return rc;
 }
 
@@ -434,6 +437,7 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 	l = ppv_xcalloc(1, sizeof *l);
 	l->cfg = *cfg;
 	l->c = ppv_xcalloc((size_t)cfg->max_conns, sizeof *l->c);
+	l->pfd = ppv_xcalloc((size_t)cfg->max_conns + 1, sizeof *l->pfd);
 	for (int i = 0; i < cfg->max_conns; i++)
 		l->c[i].ctl = -1;
 	l->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
@@ -503,6 +507,7 @@ ppv_listen_free(ppv_listen *l)
 			drop(l, &l->c[i]);
 		}
 	free(l->c);
+	free(l->pfd);
 	if (l->lfd >= 0)
 		close(l->lfd);
 	if (l->avio) {

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -79,6 +80,21 @@ UNIT_TEST(test_atomic)
 	CHECK(access(dead, F_OK) < 0);
 	CHECK(access(live, F_OK) == 0);
 	unlink(live);
+
+	/* a child that forgets leaves the parent's temporary file at its exit */
+	snprintf(path, sizeof path, "%s/kid.txt", dir);
+	CHECK((f = ppv_atomic_open(&a, path, 0644)) != NULL);
+	fflush(f);
+	pid_t pid = fork();
+	if (pid == 0) {
+		ppv_atomic_forget();
+		exit(0);   /* atexit handlers run */
+	}
+	CHECK(pid > 0 && waitpid(pid, NULL, 0) == pid);
+	CHECK(a.tmp && access(a.tmp, F_OK) == 0);
+	CHECK(ppv_atomic_commit(&a) == 0);
+	CHECK_STR(slurp(path), "");
+	unlink(path);
 
 	snprintf(path, sizeof path, "%s/missing/out.txt", dir);
 	CHECK(ppv_atomic_open(&a, path, 0644) == NULL);
