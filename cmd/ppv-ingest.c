@@ -26,8 +26,8 @@ static const ppv_opt options[] = {
 	{ "stats", O_STATS, "FILE", "a JSON line of stream statistics every 5 s and at the end", "@file" },
 	{ "max-duration", O_MAXDUR, "D", "stop after D of media (90, 2m, 1h30m)" },
 	{ "key", 'k', "FILE", "SRT passphrase for an srt:// INPUT, read from FILE", "@file" },
-	{ "listen", 'l', "ADDR:PORT", "accept one RTMP publisher at a time (PORT alone: all\n"
-	  "addresses; port 0 picks a free one)" },
+	{ "listen", 'l', "ADDR:PORT", "serve RTMP publishers, one live at a time (PORT alone:\n"
+	  "all addresses; port 0 picks a free one)" },
 	{ "keys", 'K', "FILE", "stream keys, `NAME KEY` a line; only owner-readable;\n"
 	  "read again on SIGHUP", "@file" },
 	{ "app", O_APP, "NAME", "the RTMP application (default live)" },
@@ -39,7 +39,7 @@ static const ppv_opt options[] = {
 	  "connecting, or it is closed (default 10s)" },
 	{ "max-conns", O_MAXCONNS, "N", "connections at once, each a process; more are\n"
 	  "closed at once (default 64)" },
-	{ "max-conns-per-ip", O_MAXPERIP, "N", "... from one address (default 8)" },
+	{ "max-conns-per-ip", O_MAXPERIP, "N", "connections at once from one address (default 8)" },
 	{ "test-source", O_TEST, NULL, "a built-in test pattern and tone, H.264/AAC" },
 	{ "duration", O_DURATION, "D", "length of the test source (default 10s; 0: endless)" },
 	{ "size", O_SIZE, "WxH", "test source picture size (default 1280x720)", "640x360 1280x720 1920x1080" },
