@@ -19,7 +19,7 @@
 #include "tsout.h"
 #include "when.h"
 
-enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_HANDSHAKE, O_MAXCONNS, O_MAXPERIP, O_TEST, O_DURATION, O_SIZE, O_RATE };
+enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_HANDSHAKE, O_STALE, O_MAXCONNS, O_MAXPERIP, O_TEST, O_DURATION, O_SIZE, O_RATE };
 
 static const ppv_opt options[] = {
 	{ "output", 'o', "FILE", "write to FILE (it appears when the stream ends)", "@file" },
@@ -37,6 +37,8 @@ static const ppv_opt options[] = {
 	  "within D (default: wait forever)" },
 	{ "handshake-timeout", O_HANDSHAKE, "D", "a connection must be publishing within D of\n"
 	  "connecting, or it is closed (default 10s)" },
+	{ "stale", O_STALE, "D", "a live publisher that sent nothing for D may be taken\n"
+	  "over by a new one with its key (default 5s)" },
 	{ "max-conns", O_MAXCONNS, "N", "connections at once, each a process; more are\n"
 	  "closed at once (default 64)" },
 	{ "max-conns-per-ip", O_MAXPERIP, "N", "connections at once from one address (default 8)" },
@@ -53,8 +55,9 @@ static const ppv_opt options[] = {
 static const ppv_doc doc = {
 	.usage = "ppv-ingest [-o FILE] [--stats FILE] [--max-duration D] [-k KEYFILE] INPUT\n"
 		 "       ppv-ingest -l [ADDR:]PORT -K KEYSFILE [--app NAME] [-o FILE] [--grace D]\n"
-		 "                  [--timeout D] [--handshake-timeout D] [--max-conns N]\n"
-		 "                  [--max-conns-per-ip N] [--stats FILE] [--max-duration D]\n"
+		 "                  [--timeout D] [--handshake-timeout D] [--stale D]\n"
+		 "                  [--max-conns N] [--max-conns-per-ip N] [--stats FILE]\n"
+		 "                  [--max-duration D]\n"
 		 "       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]",
 	.about = "Take a creator's live feed and write clean MPEG-TS: H.264/HEVC video and\n"
 		 "AAC/Opus/MP3 audio copied, timestamps continuous across reconnects and jumps.\n"
@@ -148,7 +151,7 @@ main(int argc, char **argv)
 {
 	const char *output = NULL, *stats = NULL, *keysfile = NULL, *keyfile = NULL, *app = "live";
 	const char *listen_at = NULL;
-	int64_t max_ms = 0, grace_ms = 30000, timeout_ms = 0, test_ms = 10000, hs_ms = 10000;
+	int64_t max_ms = 0, grace_ms = 30000, timeout_ms = 0, test_ms = 10000, hs_ms = 10000, stale_ms = 5000;
 	int test = 0, quiet = 0, verbose = 0, w = 1280, h = 720, fps = 30, c, rc;
 	int max_conns = 64, max_per_ip = 8;
 	char err[512] = "";
@@ -169,6 +172,10 @@ main(int argc, char **argv)
 		case O_HANDSHAKE:
 			if ((hs_ms = duration_ms("--handshake-timeout", optarg)) <= 0)
 				ppv_die(PPV_ERR, "--handshake-timeout: '%s' is not a positive duration", optarg);
+			break;
+		case O_STALE:
+			if ((stale_ms = duration_ms("--stale", optarg)) <= 0)
+				ppv_die(PPV_ERR, "--stale: '%s' is not a positive duration", optarg);
 			break;
 		case O_MAXCONNS: max_conns = count("--max-conns", optarg); break;
 		case O_MAXPERIP: max_per_ip = count("--max-conns-per-ip", optarg); break;
@@ -243,7 +250,7 @@ main(int argc, char **argv)
 			ppv_keys_load(&keys, keysfile, NULL, PPV_KEY_RAW | PPV_KEY_NAMED);
 			ppv_listen_cfg lc = { .addr = addr, .port = port, .app = app, .keys = &keys,
 			                      .keys_path = keysfile, .timeout_ms = timeout_ms, .grace_ms = grace_ms,
-			                      .idle_ms = 10000, .handshake_ms = hs_ms, .max_conns = max_conns,
+			                      .idle_ms = 10000, .handshake_ms = hs_ms, .stale_ms = stale_ms, .max_conns = max_conns,
 			                      .max_per_host = max_per_ip, .stop = &stop, .reload = &reload };
 			if (!(l = ppv_listen_new(&lc, err, sizeof err)))
 				ppv_die(PPV_ERR, "-l: %s", err);

@@ -43,9 +43,9 @@ _ppv_ingest() {
 	-K|--keys) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--size) COMPREPLY=($(compgen -W '640x360 1280x720 1920x1080' -- "$cur")); return ;;
 	--rate) COMPREPLY=($(compgen -W '25 30 50 60' -- "$cur")); return ;;
-	--max-duration|-l|--listen|--app|--grace|--timeout|--handshake-timeout|--max-conns|--max-conns-per-ip|--duration) return ;;
+	--max-duration|-l|--listen|--app|--grace|--timeout|--handshake-timeout|--stale|--max-conns|--max-conns-per-ip|--duration) return ;;
 	esac
-	opts='-o --output --stats --max-duration -k --key -l --listen -K --keys --app --grace --timeout --handshake-timeout --max-conns --max-conns-per-ip --test-source --duration --size --rate -q --quiet -v --verbose -h --help --version'
+	opts='-o --output --stats --max-duration -k --key -l --listen -K --keys --app --grace --timeout --handshake-timeout --stale --max-conns --max-conns-per-ip --test-source --duration --size --rate -q --quiet -v --verbose -h --help --version'
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return

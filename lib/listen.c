@@ -46,6 +46,7 @@ struct ppv_listen {
 	struct pollfd *pfd;           /* ... and the socket: what poll watches */
 	int nconn;
 	struct conn *live;            /* the publisher whose tags are read, or NULL */
+	int64_t live_at;              /* when it was let in or last sent a whole tag */
 	int state, sessions, reconnects;
 	char name[64];                /* of the first publisher: only it may come back */
 	int64_t deadline;             /* for the current wait, or 0 */
@@ -232,6 +233,16 @@ reply(struct conn *c, const char *fmt, ...)
 	(void)!send(c->ctl, b, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
+/* The live publisher sent nothing for --stale: no whole tag read from it,
+ * and none waiting to be (the output may be what is slow). */
+static int
+silent(const ppv_listen *l)
+{
+	struct pollfd q = { l->live->ctl, POLLIN, 0 };
+
+	return ppv_now_ms() - l->live_at >= l->cfg.stale_ms && poll(&q, 1, 0) == 0;
+}
+
 /* A connection asks to publish as name. */
 static void
 ask(ppv_listen *l, struct conn *c, const char *name)
@@ -240,13 +251,24 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 		reply(c, "N %s: its key was removed", name);
 	} else if (l->revoked || stopped(l)) {
 		reply(c, "N this listener is closing");
-	} else if (l->live && !strcmp(name, l->name)) {
+	} else if (l->live && !strcmp(name, l->name) && !silent(l)) {
 		reply(c, "N %s is live already, from %s", name, l->live->peer);
 	} else if (*l->name && strcmp(name, l->name)) {
 		reply(c, "N %s: a valid key, but this listener carries %s", name, l->name);
 	} else {
+		if (l->live) {
+			/* silent past --stale: the encoder's own reconnect, most likely;
+			 * the old session ends, its unfinished tag with it */
+			ppv_warn("%s: %s sent nothing for %.0f s: %s takes over", l->live->peer, name,
+			         (double)l->cfg.stale_ms / 1000, c->peer);
+			if (l->live->pid > 0)
+				kill(l->live->pid, SIGTERM);
+			drop(l, l->live);
+			l->tag_got = 0;
+		}
 		reply(c, "Y %d", l->sessions + 1);
 		l->live = c;
+		l->live_at = ppv_now_ms();
 		snprintf(l->name, sizeof l->name, "%s", name);
 		if (l->sessions++)
 			l->reconnects++;
@@ -334,6 +356,7 @@ tag_fill(ppv_listen *l)
 			l->tag_len = want;
 			l->tag_pos = 0;
 			l->tag_got = 0;
+			l->live_at = ppv_now_ms();
 			return 1;
 		}
 		if (want > MAX_TAG || tag_room(l, want) < 0)

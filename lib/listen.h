@@ -19,6 +19,7 @@ typedef struct {
 	int64_t grace_ms;             /* for a publisher to come back */
 	int64_t idle_ms;              /* a silent publisher counts as gone */
 	int64_t handshake_ms;         /* from connecting to publishing, at most */
+	int64_t stale_ms;             /* a live publisher silent this long may be taken over */
 	int max_conns;                /* connections at once; more are closed at once */
 	int max_per_host;             /* ... from one address */
 	volatile sig_atomic_t *stop;

@@ -534,3 +534,39 @@ hold() {
 	rc=0; wait $pid || rc=$?
 	assert_equal "$rc" 1
 }
+
+@test "a live publisher silent past --stale is taken over by a new one with its key, which continues the output" {
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 30 --grace 1 --stale 3 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	# an encoder that published and then went silent (its network, say)
+	$PY - "$PORT" <<-'PY' &
+	import socket, struct, sys, time
+	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+	def amf_str(t):
+	    return b"\x02" + struct.pack(">H", len(t)) + t
+	def num(n):
+	    return b"\x00" + struct.pack(">d", n)
+	def cmd(body, sid=0):
+	    return b"\x03" + bytes(3) + len(body).to_bytes(3, "big") + b"\x14" + sid.to_bytes(4, "little") + body
+	s.sendall(b"\x03" + bytes(1536) + bytes(1536))
+	s.sendall(cmd(amf_str(b"connect") + num(1) + b"\x03\x00\x03app" + amf_str(b"live") + b"\x00\x00\x09"))
+	s.sendall(cmd(amf_str(b"createStream") + num(2) + b"\x05"))
+	s.sendall(cmd(amf_str(b"publish") + num(3) + b"\x05" + amf_str(b"sekrit-key-123") + amf_str(b"live"), 1))
+	time.sleep(30)
+	PY
+	silent=$!
+	for _ in $(seq 100); do grep -q "creator7 is live" "$T/err" && break; sleep 0.1; done
+	# before --stale it is live; after, its own key takes it over
+	run publish sekrit-key-123
+	assert_failure
+	sleep 3
+	publish sekrit-key-123
+	kill $silent
+	wait $pid
+	run grep -c "^ppv-ingest: 127.0.0.1:[0-9]*: creator7 sent nothing for 3 s: 127.0.0.1:[0-9]* takes over$" "$T/err"
+	assert_output 1
+	grep -q "^ppv-ingest: 127.0.0.1:[0-9]*: creator7 is live again$" "$T/err"
+	d=$(duration "$T/out.ts")
+	awk -v d="$d" 'BEGIN { exit !(d > 3.6 && d < 4.4) }' || fail "duration $d, pushed 4"
+}
