@@ -278,7 +278,8 @@ main(int argc, char **argv)
 			ppv_die(PPV_ERR, "%s: %s", name, av_err2str(k));
 		}
 		ppv_remux_cfg rcfg = { max_ms, stats_fd, 5000, &stop, live && !l,
-		                       l ? ppv_listen_reconnects : NULL, l ? ppv_listen_name : NULL, l };
+		                       l ? ppv_listen_reconnects : NULL, l ? ppv_listen_name : NULL,
+		                       l ? ppv_listen_remote : NULL, l };
 		rc = ppv_remux(in, out, &rcfg, err, sizeof err);
 		if (l && ppv_listen_state(l) == PPV_LISTEN_TIMEOUT) {
 			ppv_warn("no publisher with a valid stream key within %.0f s",

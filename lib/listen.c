@@ -49,6 +49,7 @@ struct ppv_listen {
 	int64_t live_at;              /* when it was let in or last sent a whole tag */
 	int state, sessions, reconnects;
 	char name[64];                /* of the first publisher: only it may come back */
+	char remote[64];              /* the last one let in, address:port */
 	int64_t deadline;             /* for the current wait, or 0 */
 	int revoked;                  /* the live creator's key was taken out */
 	ppv_throttle thr;             /* wrong keys by address */
@@ -268,6 +269,7 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 		}
 		reply(c, "Y %d", l->sessions + 1);
 		l->live = c;
+		snprintf(l->remote, sizeof l->remote, "%s", c->peer);
 		l->live_at = ppv_now_ms();
 		snprintf(l->name, sizeof l->name, "%s", name);
 		if (l->sessions++)
@@ -501,6 +503,12 @@ const char *
 ppv_listen_name(void *l)
 {
 	return *((ppv_listen *)l)->name ? ((ppv_listen *)l)->name : NULL;
+}
+
+const char *
+ppv_listen_remote(void *l)
+{
+	return *((ppv_listen *)l)->remote ? ((ppv_listen *)l)->remote : NULL;
 }
 
 int

@@ -38,6 +38,8 @@ AVIOContext *ppv_listen_avio(ppv_listen *l);
 int ppv_listen_state(const ppv_listen *l);
 const char *ppv_listen_name(void *l);
 int ppv_listen_reconnects(void *l);
+/* The last publisher let in, as address:port; NULL before the first. */
+const char *ppv_listen_remote(void *l);
 int ppv_listen_port(const ppv_listen *l);
 void ppv_listen_free(ppv_listen *l);
 

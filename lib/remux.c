@@ -167,10 +167,13 @@ stats(remux *r, int final)
 	char line[512], when[32];
 	struct track *v = NULL;
 	const char *name = c->name_of ? c->name_of(c->ctx) : NULL;
-	char esc[6 * 64 + 1] = "";
+	char esc[6 * 64 + 1] = "", remote[80] = "";
+	const char *addr = c->remote_of ? c->remote_of(c->ctx) : NULL;
 
 	if (name)
 		ppv_json_escape(esc, name, strnlen(name, 64));
+	if (addr)
+		snprintf(remote, sizeof remote, ",\"remote\":\"%.64s\"", addr);   /* digits, dots, colons, brackets */
 
 	if (c->stats_fd < 0 || (!final && now - r->last_stats < c->stats_every_ms))
 		return;
@@ -179,10 +182,10 @@ stats(remux *r, int final)
 			v = &r->t[i];
 	double span = (double)(r->vlast - r->win_start) / TB;
 	int len = snprintf(line, sizeof line,
-		"{\"time\":\"%s\",\"name\":\"%s\",\"media_seconds\":%.3f,\"bitrate_kbps\":%.0f,"
+		"{\"time\":\"%s\",\"name\":\"%s\"%s,\"media_seconds\":%.3f,\"bitrate_kbps\":%.0f,"
 		"\"fps\":%.2f,\"keyframe_interval\":%.3f,\"av_offset_ms\":%.0f,\"bytes\":%llu,"
 		"\"reconnects\":%d,\"discontinuities\":%d,\"dropped_packets\":%llu,\"reconfigurations\":%d%s}\n",
-		ppv_time_format(time(NULL), when), esc,
+		ppv_time_format(time(NULL), when), esc, remote,
 		(double)(r->vlast > 0 ? r->vlast : 0) / TB,
 		span > 0 ? (double)r->win_bytes * 8 / 1000 / span : 0.0,
 		span > 0 ? (double)r->win_frames / span : 0.0,

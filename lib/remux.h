@@ -16,6 +16,7 @@ typedef struct {
 	int hangup_is_end;            /* a network source: EIO means the sender left */
 	int (*reconnects)(void *ctx); /* how many times the source came back */
 	const char *(*name_of)(void *ctx); /* the publisher, once known (stats, warnings) */
+	const char *(*remote_of)(void *ctx); /* its address:port, NULL for none */
 	void *ctx;
 } ppv_remux_cfg;
 

@@ -122,6 +122,8 @@ publish() {
 	d=$(duration "$T/out.ts")
 	awk -v d="$d" 'BEGIN { exit !(d > 7.6 && d < 8.4) }' || fail "duration $d, pushed 2 x 4"
 	tail -n 1 "$T/stats" | grep -q '"name":"creator7",.*"reconnects":1,.*"final":true'
+	run grep -c '^{"time":"[^"]*","name":"creator7","remote":"127\.0\.0\.1:[0-9]*","media_seconds"' "$T/stats"
+	assert_equal "$output" "$(grep -c . "$T/stats")"
 }
 
 @test "another creator's key cannot take over a stream that went quiet, and is not called a wrong key" {
