@@ -42,7 +42,10 @@ add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding
 		return ppv_errf(err, cap, "%s:%d: expected `NAME KEY`: a name without a key", where, lineno);
 	if (kid && strlen(kid) >= sizeof k->kid)
 		return ppv_errf(err, cap, "%s:%d: key id longer than %zu bytes", where, lineno, sizeof k->kid - 1);
-	ring->v = ppv_xrealloc(ring->v, (ring->n + 1) * sizeof *ring->v);
+	if (ring->n == ring->cap) {
+		ring->cap = ring->cap ? 2 * ring->cap : 8;
+		ring->v = ppv_xrealloc(ring->v, ring->cap * sizeof *ring->v);
+	}
 	k = &ring->v[ring->n];
 	memset(k, 0, sizeof *k);
 	if (kid)
@@ -81,13 +84,18 @@ parse(ppv_keyring *ring, char *text, const char *where, int encoding, char *err,
 	return 0;
 }
 
+/* A platform's stream keys: a line each for every creator, 16 MiB is some
+ * 200,000 of them. */
+enum { FILE_MAX = 16 << 20 };
+
 static int
-read_file(ppv_keyring *ring, const char *path, char *buf, size_t bufsz, int encoding, char *err, size_t cap)
+read_file(ppv_keyring *ring, const char *path, int encoding, char *err, size_t cap)
 {
 	struct stat st;
 	ssize_t n = 0;
-	size_t len = 0;
+	size_t len = 0, bufsz;
 	int fd, rc;
+	char *buf;
 
 	/* O_NONBLOCK: a FIFO must not hang the open; refused below */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
@@ -99,7 +107,13 @@ read_file(ppv_keyring *ring, const char *path, char *buf, size_t bufsz, int enco
 	} else if (st.st_mode & 077) {
 		rc = ppv_errf(err, cap, "%s: key file is accessible by group or others (mode %04o); "
 			      "run: chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
+	} else if (st.st_size >= FILE_MAX) {
+		rc = ppv_errf(err, cap, "%s: key file too large (16 MiB at most)", path);
 	} else {
+		/* room for what it holds now and a little more: a file that grew
+		 * while read past its limit is refused below */
+		bufsz = (size_t)st.st_size + 4096 < FILE_MAX ? (size_t)st.st_size + 4096 : FILE_MAX;
+		buf = ppv_xrealloc(NULL, bufsz);
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		while ((n = read(fd, buf + len, bufsz - 1 - len)) > 0)
 			len += (size_t)n;
@@ -107,10 +121,11 @@ read_file(ppv_keyring *ring, const char *path, char *buf, size_t bufsz, int enco
 		if (n < 0)
 			rc = ppv_errf(err, cap, "%s: %s", path, strerror(errno));
 		else if (len == bufsz - 1)
-			rc = ppv_errf(err, cap, "%s: key file too large", path);
+			rc = ppv_errf(err, cap, "%s: key file too large, or growing while read", path);
 		else
 			rc = parse(ring, buf, path, encoding, err, cap);
 		explicit_bzero(buf, len);
+		free(buf);
 	}
 	close(fd);
 	return rc;
@@ -133,7 +148,7 @@ ppv_keys_read(ppv_keyring *ring, const char *path, const char *env, int encoding
 		rc = parse(ring, buf, env, encoding, err, cap);
 		explicit_bzero(buf, sizeof buf);
 	} else {
-		rc = read_file(ring, path, buf, sizeof buf, encoding, err, cap);
+		rc = read_file(ring, path, encoding, err, cap);
 	}
 	if (rc == 0 && !ring->n)
 		rc = ppv_errf(err, cap, "%s: no key in it", path ? path : env);

@@ -13,7 +13,7 @@ typedef struct {
 
 typedef struct {
 	ppv_key *v;
-	size_t n;
+	size_t n, cap;
 } ppv_keyring;
 
 enum { PPV_KEY_RAW = 0, PPV_KEY_HEX = 1, PPV_KEY_NAMED = 2 /* or'd: every line is `NAME KEY` */ };

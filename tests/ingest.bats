@@ -579,3 +579,15 @@ hold() {
 	d=$(duration "$T/out.ts")
 	awk -v d="$d" 'BEGIN { exit !(d > 3.6 && d < 4.4) }' || fail "duration $d, pushed 4"
 }
+
+@test "a keys file of 100,000 creators: the last one's key gets in" {
+	(umask 077; awk 'BEGIN { for (i = 1; i <= 100000; i++) printf "creator%06d key-%032d\n", i, i }' > "$T/many")
+	assert_num "$(stat -c %s "$T/many")" -gt 4000000
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/many" --timeout 30 --grace 1 -o "$T/out.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	publish "key-$(printf %032d 100000)"
+	wait $pid
+	grep -q "^ppv-ingest: 127.0.0.1:[0-9]*: creator100000 is live$" "$T/err"
+	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
+}
