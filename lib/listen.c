@@ -51,6 +51,7 @@ struct ppv_listen {
 	char name[64];                /* of the first publisher: only it may come back */
 	char remote[64];              /* the last one let in, address:port */
 	int64_t deadline;             /* for the current wait, or 0 */
+	int64_t reaped;               /* when ended processes were last collected */
 	int revoked;                  /* the live creator's key was taken out */
 	ppv_throttle thr;             /* wrong keys by address */
 	AVIOContext *avio;
@@ -385,7 +386,10 @@ next_tag(ppv_listen *l)
 
 	for (;;) {
 		reload(l);
-		reap(l);
+		if (ppv_now_ms() - l->reaped >= TICK_MS) {
+			reap(l);   /* not at every tag: a system call each */
+			l->reaped = ppv_now_ms();
+		}
 		if (stopped(l) || l->revoked || (!l->live && l->deadline && ppv_now_ms() >= l->deadline)) {
 			l->state = l->sessions == 0 && !stopped(l) ? PPV_LISTEN_TIMEOUT : PPV_LISTEN_ENDED;
 			break;
