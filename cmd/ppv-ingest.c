@@ -1,10 +1,12 @@
 /* ppv-ingest: take a creator's live feed, check its stream key, emit clean MPEG-TS. */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
@@ -15,19 +17,21 @@
 #include "opt.h"
 #include "listen.h"
 #include "remux.h"
+#include "shell.h"
 #include "testsrc.h"
 #include "tsout.h"
 #include "when.h"
 
-enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_HANDSHAKE, O_STALE, O_MAXCONNS, O_MAXPERIP, O_TEST, O_DURATION, O_SIZE, O_RATE };
+enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_HANDSHAKE, O_STALE, O_MAXCONNS, O_MAXPERIP, O_EXEC, O_TEST, O_DURATION, O_SIZE, O_RATE };
 
 static const ppv_opt options[] = {
 	{ "output", 'o', "FILE", "write to FILE (it appears when the stream ends)", "@file" },
 	{ "stats", O_STATS, "FILE", "a JSON line of stream statistics every 5 s and at the end", "@file" },
 	{ "max-duration", O_MAXDUR, "D", "stop after D of media (90, 2m, 1h30m)" },
 	{ "key", 'k', "FILE", "SRT passphrase for an srt:// INPUT, read from FILE", "@file" },
-	{ "listen", 'l', "ADDR:PORT", "serve RTMP publishers, one live at a time (PORT alone:\n"
-	  "all addresses; port 0 picks a free one)" },
+	{ "listen", 'l', "ADDR:PORT", "serve RTMP publishers, one live at a time, or every\n"
+	  "creator with --exec (PORT alone: all addresses; port 0\n"
+	  "picks a free one)" },
 	{ "keys", 'K', "FILE", "stream keys, `NAME KEY` a line; only owner-readable;\n"
 	  "read again on SIGHUP", "@file" },
 	{ "app", O_APP, "NAME", "the RTMP application (default live)" },
@@ -42,6 +46,9 @@ static const ppv_opt options[] = {
 	{ "max-conns", O_MAXCONNS, "N", "connections at once, each a process; more are\n"
 	  "closed at once (default 64)" },
 	{ "max-conns-per-ip", O_MAXPERIP, "N", "connections at once from one address (default 8)" },
+	{ "exec", O_EXEC, "COMMAND", "with -l: every creator live at once, each stream's TS\n"
+	  "piped to its own /bin/sh -c COMMAND, with PPV_NAME,\n"
+	  "PPV_REMOTE and PPV_APP in its environment", "@command" },
 	{ "test-source", O_TEST, NULL, "a built-in test pattern and tone, H.264/AAC" },
 	{ "duration", O_DURATION, "D", "length of the test source (default 10s; 0: endless)" },
 	{ "size", O_SIZE, "WxH", "test source picture size (default 1280x720)", "640x360 1280x720 1920x1080" },
@@ -58,12 +65,18 @@ static const ppv_doc doc = {
 		 "                  [--timeout D] [--handshake-timeout D] [--stale D]\n"
 		 "                  [--max-conns N] [--max-conns-per-ip N] [--stats FILE]\n"
 		 "                  [--max-duration D]\n"
+		 "       ppv-ingest -l [ADDR:]PORT -K KEYSFILE --exec COMMAND [--app NAME] [--grace D]\n"
+		 "                  [--stale D] [--handshake-timeout D] [--max-conns N]\n"
+		 "                  [--max-conns-per-ip N] [--stats FILE] [--max-duration D]\n"
 		 "       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]",
 	.about = "Take a creator's live feed and write clean MPEG-TS: H.264/HEVC video and\n"
 		 "AAC/Opus/MP3 audio copied, timestamps continuous across reconnects and jumps.\n"
 		 "INPUT is a file, - for stdin, or a URL libavformat reads (srt://, udp://,\n"
 		 "rtmp://, http://). With -l, ppv-ingest is the RTMP server publishers push\n"
-		 "to, as rtmp://HOST:PORT/live/STREAMKEY, and only a key in KEYSFILE gets in.",
+		 "to, as rtmp://HOST:PORT/live/STREAMKEY, and only a key in KEYSFILE gets in.\n"
+		 "With --exec too it is a platform's front door: every creator may be live at\n"
+		 "once, each stream piped into its own COMMAND, which gets end-of-file when\n"
+		 "the creator has not come back within --grace.",
 	.opts = options,
 	.footer = "SIGHUP reads KEYSFILE again: a removed creator's stream ends.\n"
 		  "Exit status: 0 success (also on SIGINT/SIGTERM, after closing the stream),\n"
@@ -146,11 +159,43 @@ passphrase(const char *path)
 	return p;
 }
 
+/* A stream's own pipeline, its TS on the pipe returned in *fd. */
+static pid_t
+start_pipeline(const char *command, ppv_listen *l, const char *app, int *fd)
+{
+	char err[256];
+	pid_t pid;
+
+	if (setenv("PPV_NAME", ppv_listen_name(l), 1) || setenv("PPV_REMOTE", ppv_listen_remote(l), 1) ||
+	    setenv("PPV_APP", app, 1))
+		ppv_die(PPV_ERR, "%s: setenv:", ppv_listen_name(l));
+	if ((pid = ppv_spawn(command, fd, err, sizeof err)) < 0)
+		ppv_die(PPV_ERR, "%s: --exec: %s", ppv_listen_name(l), err);
+	return pid;
+}
+
+/* End-of-file to the pipeline, and how it ended said. */
+static void
+end_pipeline(pid_t pid, int fd, const char *name, int quiet)
+{
+	char why[64];
+	int ws;
+
+	close(fd);
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR) {
+			ppv_warn("%s: waiting for its pipeline:", name);
+			return;
+		}
+	if (!quiet || !WIFEXITED(ws) || WEXITSTATUS(ws))
+		ppv_warn("%s: pipeline ended: %s", name, ppv_wait_words(ws, why, sizeof why));
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *output = NULL, *stats = NULL, *keysfile = NULL, *keyfile = NULL, *app = "live";
-	const char *listen_at = NULL;
+	const char *listen_at = NULL, *exec = NULL;
 	int64_t max_ms = 0, grace_ms = 30000, timeout_ms = 0, test_ms = 10000, hs_ms = 10000, stale_ms = 5000;
 	int test = 0, quiet = 0, verbose = 0, w = 1280, h = 720, fps = 30, c, rc;
 	int max_conns = 64, max_per_ip = 8;
@@ -179,6 +224,7 @@ main(int argc, char **argv)
 			break;
 		case O_MAXCONNS: max_conns = count("--max-conns", optarg); break;
 		case O_MAXPERIP: max_per_ip = count("--max-conns-per-ip", optarg); break;
+		case O_EXEC: exec = optarg; break;
 		case O_TEST: test = 1; break;
 		case O_DURATION: test_ms = duration_ms("--duration", optarg); break;
 		case O_SIZE:
@@ -200,6 +246,10 @@ main(int argc, char **argv)
 		ppv_doc_usage(&doc);
 	if (listen_at && !keysfile)
 		ppv_die(PPV_ERR, "-l needs -K KEYSFILE: without keys anyone could publish");
+	if (exec && !listen_at)
+		ppv_die(PPV_ERR, "--exec goes with -l: it runs a COMMAND for each publisher's stream");
+	if (exec && (output || timeout_ms))
+		ppv_die(PPV_ERR, "--exec: each stream goes to its COMMAND; -o and --timeout are for one publisher");
 	/* libav*'s own lines are not ours to show: what matters reaches us as an error */
 	av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_FATAL);
 
@@ -225,6 +275,34 @@ main(int argc, char **argv)
 	if (stats && (stats_fd = open(stats, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
 		ppv_die(PPV_ERR, "%s:", stats);
 
+	ppv_keyring keys = { 0 };
+	ppv_listen *l = NULL;
+	char *addr = NULL;
+	pid_t pipeline = -1;
+	if (listen_at) {
+		int port = 0;
+		parse_listen(listen_at, &addr, &port);
+		ppv_keys_load(&keys, keysfile, NULL, PPV_KEY_RAW | PPV_KEY_NAMED);
+		ppv_listen_cfg lc = { .addr = addr, .port = port, .app = app, .keys = &keys,
+		                      .keys_path = keysfile, .timeout_ms = timeout_ms, .grace_ms = grace_ms,
+		                      .idle_ms = 10000, .handshake_ms = hs_ms, .stale_ms = stale_ms, .max_conns = max_conns,
+		                      .max_per_host = max_per_ip, .stop = &stop, .reload = &reload };
+		if (!(l = ppv_listen_new(&lc, err, sizeof err)))
+			ppv_die(PPV_ERR, "-l: %s", err);
+		if (!quiet)
+			ppv_warn(exec ? "serving every creator on rtmp://%s:%d/%s/<stream key>"
+			              : "waiting for a publisher on rtmp://%s:%d/%s/<stream key>",
+			         addr ? addr : "0.0.0.0", ppv_listen_port(l), app);
+		if (exec && !ppv_listen_front(l)) {
+			ppv_listen_free(l);
+			ppv_keys_free(&keys);
+			free(addr);
+			ppv_exit(PPV_OK);
+		}
+		if (exec)
+			pipeline = start_pipeline(exec, l, app, &fd);
+	}
+
 	int live = listen_at || (argc && strstr(argv[0], "://") && strncmp(argv[0], "file:", 5));
 	ppv_tsout *out = ppv_tsout_new(fd, live);
 	if (!out)
@@ -237,26 +315,13 @@ main(int argc, char **argv)
 			ppv_warn("test source: %s", err);
 	} else {
 		AVFormatContext *in = avformat_alloc_context();
-		ppv_keyring keys = { 0 };
-		ppv_listen *l = NULL;
 		AVDictionary *opts = NULL;
-		char *addr = NULL, *pass = NULL;
-		int port = 0, k;
-		const char *name = argc ? argv[0] : "rtmp";
+		char *pass = NULL;
+		int k;
+		const char *name = exec ? ppv_listen_name(l) : argc ? argv[0] : "rtmp";
 
 		in->interrupt_callback.callback = interrupted;
-		if (listen_at) {
-			parse_listen(listen_at, &addr, &port);
-			ppv_keys_load(&keys, keysfile, NULL, PPV_KEY_RAW | PPV_KEY_NAMED);
-			ppv_listen_cfg lc = { .addr = addr, .port = port, .app = app, .keys = &keys,
-			                      .keys_path = keysfile, .timeout_ms = timeout_ms, .grace_ms = grace_ms,
-			                      .idle_ms = 10000, .handshake_ms = hs_ms, .stale_ms = stale_ms, .max_conns = max_conns,
-			                      .max_per_host = max_per_ip, .stop = &stop, .reload = &reload };
-			if (!(l = ppv_listen_new(&lc, err, sizeof err)))
-				ppv_die(PPV_ERR, "-l: %s", err);
-			if (!quiet)
-				ppv_warn("waiting for a publisher on rtmp://%s:%d/%s/<stream key>",
-				         addr ? addr : "0.0.0.0", ppv_listen_port(l), app);
+		if (l) {
 			in->pb = ppv_listen_avio(l);
 			in->flags |= AVFMT_FLAG_CUSTOM_IO;
 			k = avformat_open_input(&in, NULL, av_find_input_format("flv"), NULL);
@@ -297,11 +362,13 @@ main(int argc, char **argv)
 			rc = PPV_ERR;
 		}
 		avformat_close_input(&in);
-		ppv_listen_free(l);
-		ppv_keys_free(&keys);
-		free(addr);
 	}
 	ppv_tsout_free(out);
+	if (pipeline > 0)
+		end_pipeline(pipeline, fd, ppv_listen_name(l), quiet);
+	ppv_listen_free(l);
+	ppv_keys_free(&keys);
+	free(addr);
 	if (stats_fd >= 0)
 		close(stats_fd);
 	if (output) {

@@ -1,7 +1,9 @@
 /* listen.c: ppv-ingest -l: accepts connections, each run in a process of its own
  * (publish.c), decides which may publish, and hands libavformat one continuous FLV byte
  * stream of the live publisher's tags, waiting a grace time when it drops. Nothing a client
- * does blocks this process: it only accepts, counts and routes. */
+ * does blocks this process: it only accepts, counts and routes. With --exec it is the front
+ * door of every creator: each stream is a process of its own, forked from here at its first
+ * publisher, and later publishers with its key are handed to it. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,7 @@
 #include "cli.h"
 #include "listen.h"
 #include "publish.h"
+#include "shell.h"
 #include "throttle.h"
 #include "when.h"
 
@@ -33,15 +36,35 @@ enum { AVIO_BUF = 1 << 16, TICK_MS = 200, MAX_TAG = (8 << 20) + 15 };
 
 struct conn {
 	pid_t pid;
-	int ctl;                      /* -1: the slot is free */
+	int ctl;                      /* -1: the slot is free, unless handed */
+	int handed;                   /* the front door gave it to a stream: counted until it ends */
 	char peer[64], host[48];      /* address:port, and the address alone */
 	char line[PPV_PUBLISH_LINE + 8];
 	size_t ll;
 };
 
+/* A creator's stream in its own process, as the front door sees it. */
+struct stream {
+	pid_t pid;                    /* 0: the slot is free */
+	int sock;                     /* to it; -1: it is ending */
+	char name[64];
+};
+
+/* What the front door and a stream's process tell each other, a packet each. */
+struct note {
+	char what;                    /* 'C' a connection for the stream (its pair attached),
+	                               * 'R' the creator's key was removed, 'T' end connection pid */
+	pid_t pid;
+	char peer[64], host[48];
+};
+
+enum { ONE, FRONT, STREAM };
+
 struct ppv_listen {
 	ppv_listen_cfg cfg;
-	int lfd, port;
+	int mode;                     /* ONE publisher (-l), the FRONT door, or one STREAM of it */
+	int lfd, port;                /* a STREAM's lfd: its socket to the front door */
+	struct stream *s;             /* FRONT: cfg.max_conns of them */
 	struct conn *c;               /* cfg.max_conns of them */
 	struct pollfd *pfd;           /* ... and the socket: what poll watches */
 	int nconn;
@@ -69,10 +92,60 @@ stopped(const ppv_listen *l)
 static int
 has_key(const ppv_keyring *ring, const char *name)
 {
-	for (size_t i = 0; i < ring->n; i++)
-		if (!strcmp(*ring->v[i].kid ? ring->v[i].kid : "publisher", name))
-			return 1;
-	return 0;
+	return ppv_keys_find(ring, name, strlen(name)) != NULL;
+}
+
+static int
+note(int sock, const struct note *m, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = { (void *)m, sizeof *m };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		memset(&u, 0, sizeof u);
+		mh.msg_control = u.b;
+		mh.msg_controllen = sizeof u.b;
+		struct cmsghdr *h = CMSG_FIRSTHDR(&mh);
+		h->cmsg_level = SOL_SOCKET;
+		h->cmsg_type = SCM_RIGHTS;
+		h->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(h), &fd, sizeof fd);
+	}
+	/* never waits: a stream too busy to take its notes is refused, not waited for */
+	return sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)sizeof *m ? 0 : -1;
+}
+
+/* A note, and the descriptor it carried in *fd (or -1): 1, 0 at the other
+ * side's end, -1 none yet or an error. */
+static int
+note_read(int sock, struct note *m, int *fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = { m, sizeof *m };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b };
+
+	*fd = -1;
+	ssize_t r = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	if (r <= 0)
+		return r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ? 0 : -1;
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h; h = CMSG_NXTHDR(&mh, h))
+		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && *fd < 0)
+			memcpy(fd, CMSG_DATA(h), sizeof *fd);
+	if (r != (ssize_t)sizeof *m || (mh.msg_flags & MSG_CTRUNC)) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	m->peer[sizeof m->peer - 1] = m->host[sizeof m->host - 1] = '\0';
+	return 1;
 }
 
 /* On SIGHUP: the key file again. A bad one keeps the keys there were; a
@@ -93,7 +166,12 @@ reload(ppv_listen *l)
 	ppv_keys_free(l->cfg.keys);
 	*l->cfg.keys = fresh;
 	ppv_warn("%s: %zu keys", l->cfg.keys_path, fresh.n);
-	if (*l->name && !has_key(l->cfg.keys, l->name) && !l->revoked) {
+	for (int i = 0; l->mode == FRONT && i < l->cfg.max_conns; i++) {
+		struct stream *s = &l->s[i];
+		if (s->pid > 0 && s->sock >= 0 && !has_key(l->cfg.keys, s->name))
+			note(s->sock, &(struct note){ .what = 'R' }, -1);
+	}
+	if (l->mode == ONE && *l->name && !has_key(l->cfg.keys, l->name) && !l->revoked) {
 		ppv_warn("%s: its key was removed: off the air", l->name);
 		l->revoked = 1;
 	}
@@ -117,14 +195,41 @@ drop(ppv_listen *l, struct conn *c)
 /* Ended processes collected; a pid is forgotten once collected, so that no
  * signal reaches a process that took its number over. */
 static void
+reaped(ppv_listen *l, pid_t pid, int ws)
+{
+	char why[64];
+
+	for (int i = 0; i < l->cfg.max_conns; i++) {
+		struct conn *c = &l->c[i];
+		if (c->pid == pid) {
+			c->pid = 0;
+			if (c->handed) {
+				c->handed = 0;
+				l->nconn--;
+			}
+		}
+		struct stream *s = l->s ? &l->s[i] : NULL;
+		if (s && s->pid == pid) {
+			/* its own end it says itself; a crash it cannot */
+			if (!WIFEXITED(ws) || WEXITSTATUS(ws) > PPV_ERR)
+				ppv_warn("%s: the stream's process ended: %s", s->name, ppv_wait_words(ws, why, sizeof why));
+			if (s->sock >= 0)
+				close(s->sock);
+			*s = (struct stream){ .sock = -1 };
+		}
+	}
+}
+
+/* A stream's process has no connection of its own to collect, and must not
+ * take its pipeline's status from the one who waits for it. */
+static void
 reap(ppv_listen *l)
 {
 	pid_t pid;
+	int ws;
 
-	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-		for (int i = 0; i < l->cfg.max_conns; i++)
-			if (l->c[i].pid == pid)
-				l->c[i].pid = 0;
+	while (l->mode != STREAM && (pid = waitpid(-1, &ws, WNOHANG)) > 0)
+		reaped(l, pid, ws);
 }
 
 static int
@@ -133,7 +238,7 @@ per_host(const ppv_listen *l, const char *host)
 	int n = 0;
 
 	for (int i = 0; i < l->cfg.max_conns; i++)
-		if (l->c[i].ctl >= 0 && !strcmp(l->c[i].host, host))
+		if ((l->c[i].ctl >= 0 || l->c[i].handed) && !strcmp(l->c[i].host, host))
 			n++;
 	return n;
 }
@@ -186,7 +291,7 @@ accept_conn(ppv_listen *l)
 	}
 	struct conn *c = NULL;
 	for (int i = 0; i < l->cfg.max_conns && !c; i++)
-		if (l->c[i].ctl < 0)
+		if (l->c[i].ctl < 0 && !l->c[i].handed)
 			c = &l->c[i];
 	if (!c || socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0) {
 		ppv_warn("%s: socketpair:", peer);
@@ -249,7 +354,7 @@ silent(const ppv_listen *l)
 static void
 ask(ppv_listen *l, struct conn *c, const char *name)
 {
-	if (!has_key(l->cfg.keys, name)) {
+	if (l->mode == ONE && !has_key(l->cfg.keys, name)) {
 		reply(c, "N %s: its key was removed", name);
 	} else if (l->revoked || stopped(l)) {
 		reply(c, "N this listener is closing");
@@ -263,7 +368,10 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 			 * the old session ends, its unfinished tag with it */
 			ppv_warn("%s: %s sent nothing for %.0f s: %s takes over", l->live->peer, name,
 			         (double)l->cfg.stale_ms / 1000, c->peer);
-			if (l->live->pid > 0)
+			/* the front door collects connections, so only it may signal one */
+			if (l->mode == STREAM && l->lfd >= 0)
+				note(l->lfd, &(struct note){ .what = 'T', .pid = l->live->pid }, -1);
+			else if (l->live->pid > 0)
 				kill(l->live->pid, SIGTERM);
 			drop(l, l->live);
 			l->tag_got = 0;
@@ -281,11 +389,94 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 	}
 }
 
+/* The front door's own process becomes the stream of name, with c (which asked
+ * for it) its first publisher: nothing else of the front door's stays open. */
+static void
+become_stream(ppv_listen *l, struct conn *c, int sock, const char *name)
+{
+	for (int i = 0; i < l->cfg.max_conns; i++) {
+		if (&l->c[i] != c) {
+			if (l->c[i].ctl >= 0)
+				close(l->c[i].ctl);
+			l->c[i] = (struct conn){ .ctl = -1 };
+		}
+		if (l->s[i].sock >= 0)
+			close(l->s[i].sock);
+	}
+	free(l->s);
+	l->s = NULL;
+	close(l->lfd);
+	l->lfd = sock;
+	l->nconn = 1;
+	l->mode = STREAM;
+	l->cfg.reload = NULL;   /* the front door reads the keys, and says what went */
+	snprintf(l->name, sizeof l->name, "%s", name);
+	ask(l, c, name);
+}
+
+/* A connection asks the front door to publish as name: to the stream of that
+ * name, started for it if there is none. */
+static void
+front_ask(ppv_listen *l, struct conn *c, const char *name)
+{
+	struct stream *s = NULL, *free_slot = NULL;
+	int sp[2];
+
+	for (int i = 0; i < l->cfg.max_conns; i++) {
+		if (l->s[i].pid > 0 && !strcmp(l->s[i].name, name))
+			s = &l->s[i];
+		else if (!l->s[i].pid && !free_slot)
+			free_slot = &l->s[i];
+	}
+	if (!has_key(l->cfg.keys, name)) {
+		reply(c, "N %s: its key was removed", name);
+	} else if (stopped(l)) {
+		reply(c, "N this listener is closing");
+	} else if (s && s->sock < 0) {
+		reply(c, "N %s: its last stream is still closing; publish again in a moment", name);
+	} else if (s) {
+		struct note m = { .what = 'C', .pid = c->pid };
+		snprintf(m.peer, sizeof m.peer, "%s", c->peer);
+		snprintf(m.host, sizeof m.host, "%s", c->host);
+		if (note(s->sock, &m, c->ctl) < 0) {
+			reply(c, "N %s: its stream is not taking publishers", name);
+			return;
+		}
+		close(c->ctl);
+		c->ctl = -1;
+		c->handed = 1;
+	} else if (!free_slot || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		reply(c, "N %s: no room for another stream", name);
+	} else {
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(sp[0]);
+			become_stream(l, c, sp[1], name);
+			return;
+		}
+		close(sp[1]);
+		if (pid < 0) {
+			ppv_warn("%s: fork:", c->peer);
+			close(sp[0]);
+			reply(c, "N %s: no room for another stream", name);
+			return;
+		}
+		fcntl(sp[0], F_SETFL, fcntl(sp[0], F_GETFL) | O_NONBLOCK);
+		*free_slot = (struct stream){ .pid = pid, .sock = sp[0] };
+		snprintf(free_slot->name, sizeof free_slot->name, "%s", name);
+		close(c->ctl);
+		c->ctl = -1;
+		c->handed = 1;
+	}
+}
+
 /* A line from a connection not publishing: its request, or how it ended. */
 static void
 heard(ppv_listen *l, struct conn *c, char *line)
 {
-	if (!strncmp(line, "K ", 2)) {
+	if (!strncmp(line, "K ", 2) && l->mode == FRONT) {
+		front_ask(l, c, line + 2);
+	} else if (!strncmp(line, "K ", 2)) {
 		ask(l, c, line + 2);   /* a refusal comes back as its E line */
 	} else if (!strcmp(line, "E L")) {
 		ppv_warn("%s: closed: no publish within %.0f s of connecting", c->peer,
@@ -323,12 +514,74 @@ listen_to(ppv_listen *l, struct conn *c)
 			c->line[c->ll] = '\0';
 			c->ll = 0;
 			heard(l, c, c->line);
-			if (c == l->live)
-				return;   /* what follows is its tags */
+			if (c == l->live || c->ctl < 0)
+				return;   /* what follows is its tags, or not ours to read */
 		} else {
 			c->ll++;
 		}
 	}
+}
+
+/* A stream's process: what the front door sent. */
+static void
+take_note(ppv_listen *l)
+{
+	struct note m;
+	struct conn *c = NULL;
+	int fd, k;
+
+	while ((k = note_read(l->lfd, &m, &fd)) != -1) {
+		if (k == 0) {
+			/* the front door is gone: the live publisher goes on alone */
+			close(l->lfd);
+			l->lfd = -1;
+			return;
+		}
+		if (m.what == 'R' && !l->revoked) {
+			ppv_warn("%s: its key was removed: off the air", l->name);
+			l->revoked = 1;
+		}
+		if (m.what != 'C' || fd < 0)
+			continue;
+		for (int i = 0; i < l->cfg.max_conns && !c; i++)
+			if (l->c[i].ctl < 0)
+				c = &l->c[i];
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		*c = (struct conn){ .pid = m.pid, .ctl = fd };
+		snprintf(c->peer, sizeof c->peer, "%s", m.peer);
+		snprintf(c->host, sizeof c->host, "%s", m.host);
+		l->nconn++;
+		char name[sizeof l->name];   /* ask() writes l->name */
+		snprintf(name, sizeof name, "%s", l->name);
+		ask(l, c, name);
+		c = NULL;
+	}
+}
+
+/* A stream's process at its end: publishers handed to it meanwhile are told,
+ * and the front door learns it is ending. */
+static void
+retire(ppv_listen *l)
+{
+	struct note m;
+	int fd, k;
+
+	if (l->mode != STREAM || l->lfd < 0)
+		return;
+	shutdown(l->lfd, SHUT_WR);
+	while ((k = note_read(l->lfd, &m, &fd)) == 1)
+		if (fd >= 0) {
+			char line[PPV_PUBLISH_LINE];
+			int n = snprintf(line, sizeof line, "N %s: its stream just ended; publish again\n", l->name);
+			(void)!send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+			close(fd);
+		}
+	close(l->lfd);
+	l->lfd = -1;
 }
 
 /* --- the live publisher's tags ------------------------------------------------------ */
@@ -391,7 +644,8 @@ next_tag(ppv_listen *l)
 			l->reaped = ppv_now_ms();
 		}
 		if (stopped(l) || l->revoked || (!l->live && l->deadline && ppv_now_ms() >= l->deadline)) {
-			l->state = l->sessions == 0 && !stopped(l) ? PPV_LISTEN_TIMEOUT : PPV_LISTEN_ENDED;
+			l->state = l->sessions == 0 && !stopped(l) && l->mode == ONE ? PPV_LISTEN_TIMEOUT : PPV_LISTEN_ENDED;
+			retire(l);
 			break;
 		}
 		if (l->live) {
@@ -417,13 +671,95 @@ next_tag(ppv_listen *l)
 				p[n++] = (struct pollfd){ l->c[i].ctl, POLLIN, 0 };
 		if (poll(p, n, TICK_MS) <= 0)
 			continue;
-		if (p[0].revents)
+		if (p[0].revents && l->mode == STREAM)
+			take_note(l);
+		else if (p[0].revents)
 			accept_conn(l);
 		for (int i = 0; i < l->cfg.max_conns; i++)
 			if (l->c[i].ctl >= 0 && &l->c[i] != l->live)
 				listen_to(l, &l->c[i]);
 	}
 	return rc;
+}
+
+/* The front door: a stream's process ending, or asking for a connection to end. */
+static void
+front_note(ppv_listen *l, struct stream *s)
+{
+	struct note m;
+	int fd, k;
+
+	while ((k = note_read(s->sock, &m, &fd)) != -1) {
+		if (fd >= 0)
+			close(fd);
+		if (k == 0) {
+			close(s->sock);
+			s->sock = -1;
+			return;
+		}
+		for (int i = 0; m.what == 'T' && m.pid > 0 && i < l->cfg.max_conns; i++)
+			if (l->c[i].pid == m.pid && l->c[i].handed)
+				kill(m.pid, SIGTERM);
+	}
+}
+
+/* Stopping: every connection and stream told, and waited for, so that each
+ * pipeline has had its end-of-file. */
+static void
+front_stop(ppv_listen *l)
+{
+	pid_t pid;
+	int ws;
+
+	for (int i = 0; i < l->cfg.max_conns; i++) {
+		if (l->c[i].pid > 0)
+			kill(l->c[i].pid, SIGTERM);
+		if (l->s[i].pid > 0)
+			kill(l->s[i].pid, SIGTERM);
+	}
+	while ((pid = waitpid(-1, &ws, 0)) > 0 || (pid < 0 && errno == EINTR))
+		if (pid > 0)
+			reaped(l, pid, ws);
+}
+
+int
+ppv_listen_front(ppv_listen *l)
+{
+	nfds_t ns = (nfds_t)l->cfg.max_conns + 1;
+	struct pollfd *p = l->pfd;
+
+	l->mode = FRONT;
+	l->s = ppv_xcalloc((size_t)l->cfg.max_conns, sizeof *l->s);
+	for (int i = 0; i < l->cfg.max_conns; i++)
+		l->s[i].sock = -1;
+	for (;;) {
+		reload(l);
+		reap(l);
+		if (stopped(l)) {
+			front_stop(l);
+			return 0;
+		}
+		/* the socket, the streams, then the connections not yet handed on */
+		nfds_t n = 0;
+		p[n++] = (struct pollfd){ l->lfd, POLLIN, 0 };
+		for (int i = 0; i < l->cfg.max_conns; i++)
+			p[n++] = (struct pollfd){ l->s[i].sock, POLLIN, 0 };
+		for (int i = 0; i < l->cfg.max_conns; i++)
+			p[n++] = (struct pollfd){ l->c[i].ctl, POLLIN, 0 };
+		if (poll(p, n, TICK_MS) <= 0)
+			continue;
+		if (p[0].revents)
+			accept_conn(l);
+		for (int i = 0; i < l->cfg.max_conns; i++)
+			if (p[1 + i].revents && l->s[i].sock >= 0)
+				front_note(l, &l->s[i]);
+		for (int i = 0; i < l->cfg.max_conns; i++) {
+			if (p[ns + i].revents && l->c[i].ctl >= 0)
+				listen_to(l, &l->c[i]);
+			if (l->mode == STREAM)
+				return 1;   /* in a stream's new process */
+		}
+	}
 }
 
 static int
@@ -466,7 +802,7 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 	l = ppv_xcalloc(1, sizeof *l);
 	l->cfg = *cfg;
 	l->c = ppv_xcalloc((size_t)cfg->max_conns, sizeof *l->c);
-	l->pfd = ppv_xcalloc((size_t)cfg->max_conns + 1, sizeof *l->pfd);
+	l->pfd = ppv_xcalloc(2 * (size_t)cfg->max_conns + 1, sizeof *l->pfd);
 	for (int i = 0; i < cfg->max_conns; i++)
 		l->c[i].ctl = -1;
 	l->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
@@ -532,16 +868,20 @@ ppv_listen_free(ppv_listen *l)
 {
 	if (!l)
 		return;
+	if (l->mode == FRONT)
+		front_stop(l);
 	for (int i = 0; l->c && i < l->cfg.max_conns; i++)
 		if (l->c[i].ctl >= 0) {
 			reap(l);
-			if (l->c[i].pid > 0) {
+			/* a stream's connections are the front door's to signal and collect */
+			if (l->c[i].pid > 0 && l->mode != STREAM) {
 				kill(l->c[i].pid, SIGTERM);
 				waitpid(l->c[i].pid, NULL, 0);
 			}
 			drop(l, &l->c[i]);
 		}
 	free(l->c);
+	free(l->s);
 	free(l->pfd);
 	if (l->lfd >= 0)
 		close(l->lfd);

@@ -1,5 +1,5 @@
-/* listen.h: an RTMP server for one publisher at a time, each connection a process of its own,
- * delivering the publisher's media as an FLV stream. */
+/* listen.h: an RTMP server for one publisher at a time, or for every creator at once (a process
+ * a stream), each connection a process of its own, delivering a publisher's media as FLV. */
 #ifndef PPV_LISTEN_H
 #define PPV_LISTEN_H
 
@@ -32,6 +32,12 @@ typedef struct ppv_listen ppv_listen;
 
 /* Binds at once, so a bad address fails before anyone connects. */
 ppv_listen *ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n);
+/* --exec: the front door for every creator in the keys. In this process it
+ * returns 0 when stopped, every stream ended and collected; it returns 1 in
+ * each stream's own process, forked at its first publisher: there the
+ * listener serves that creator alone (ppv_listen_avio), its later publishers
+ * handed to it by the front door, and ppv_listen_name says whose it is. */
+int ppv_listen_front(ppv_listen *l);
 /* The publishers' media as one FLV byte stream, for libavformat's FLV demuxer.
  * It ends when no publisher came back within the grace time. */
 AVIOContext *ppv_listen_avio(ppv_listen *l);

@@ -156,7 +156,7 @@ auth(void *ctx, const char *key, size_t n, const char **why)
 	for (size_t i = 0; i < ring->n; i++) {
 		const ppv_key *k = &ring->v[i];
 		if (k->len == n && ppv_ct_equal(k->secret, key, n) && !name)
-			name = *k->kid ? k->kid : "publisher";
+			name = k->kid;   /* -K keys are named */
 	}
 	if (!name) {
 		p->wrong = 1;

@@ -74,6 +74,11 @@ check_made() {
 }
 
 # The duration ffprobe reads of a file or playlist, in seconds.
+# the codecs of a media file's streams, sorted, each followed by a space
+codecs() {
+	ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$1" | grep . | sort -u | tr '\n' ' '
+}
+
 duration() {
 	ffprobe -v error -show_entries format=duration -of csv=p=0 "$@"
 }

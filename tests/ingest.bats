@@ -10,17 +10,20 @@ setup_file() {
 	ffmpeg -v error -i "$FIX/src.ts" -c copy -f flv "$FIX/src.flv"
 }
 
+RTMP_CLIENT=$BATS_TEST_DIRNAME/lib/rtmpclient.py
+
 teardown_file() {
 	rm -rf "$FIX"
+}
+
+# the clients a test left running, when it failed before stopping them
+per_test_end() {
+	if [ -s "$T/pids" ]; then kill $(cat "$T/pids") 2>/dev/null || true; fi
 }
 
 per_test() {
 	(umask 077; printf '# creators\ncreator7 sekrit-key-123\nevent9 another-key-456\n' > "$T/keys")
 	PORT=$(free_port)
-}
-
-codecs() {
-	ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$1" | grep . | sort -u | tr '\n' ' '
 }
 
 # dts of the video stream never repeat or go back
@@ -344,40 +347,15 @@ s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.sendall(open(sy
 	assert_equal "$(wc -l < "$T/err")" 3
 }
 
-# A client on the RTMP port, in Python: drip sends one byte a second; flood
-# does the handshake, then FCPublish commands without end, reading nothing.
-client() {
-	$PY - "$PORT" "$1" <<-'PY'
-	import socket, struct, sys, time
-	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-	try:
-	    if sys.argv[2] == "drip":
-	        for _ in range(20):
-	            s.send(b"\x03")
-	            time.sleep(1)
-	    else:
-	        s.sendall(b"\x03" + bytes(1536) + bytes(1536))
-	        def amf_str(t):
-	            return b"\x02" + struct.pack(">H", len(t)) + t
-	        def cmd(body):
-	            return b"\x03" + bytes(3) + len(body).to_bytes(3, "big") + b"\x14" + bytes(4) + body
-	        num = b"\x00" + struct.pack(">d", 1)
-	        s.sendall(cmd(amf_str(b"connect") + num + b"\x03" + b"\x00\x03app" + amf_str(b"live") + b"\x00\x00\x09"))
-	        one = cmd(amf_str(b"FCPublish") + num + b"\x05" + amf_str(b"x"))
-	        s.sendall(one * ((10 << 20) // len(one)))
-	except OSError:
-	    pass
-	PY
-}
-
 # ppv-ingest -l with the options $1 and the client $2 (drip or flood) on its
 # port; then the creator publishes and must get in, within 12 s.
 gets_in_despite() {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 30 --grace 1 $1 -o "$T/out.ts" 2> "$T/err" &
 	pid=$!
 	listening
-	timeout 20 bash -c "$(declare -f client); PY=$PY PORT=$PORT client $2" &
+	timeout 20 $PY "$RTMP_CLIENT" $2 $PORT &
 	hostile=$!
+	echo $hostile >> "$T/pids"
 	sleep 0.5
 	run timeout 12 ffmpeg -v error -re -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
 	kill $hostile 2>/dev/null || true
@@ -471,30 +449,13 @@ gets_in_despite() {
 	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
 }
 
-# Holds connections open on the RTMP port from the addresses given (one each;
-# ADDR*N for N), sending nothing, until killed; writes $T/held when they are.
-hold() {
-	$PY - "$PORT" "$T/held" "$@" <<-'PY'
-	import socket, sys, time
-	held = []
-	for spec in sys.argv[3:]:
-	    addr, _, n = spec.partition("*")
-	    for _ in range(int(n or 1)):
-	        s = socket.socket()
-	        s.bind((addr, 0))
-	        s.connect(("127.0.0.1", int(sys.argv[1])))
-	        held.append(s)
-	open(sys.argv[2], "w").close()
-	time.sleep(120)
-	PY
-}
-
 @test "60 idle sockets from other addresses never keep a creator out; one address gets --max-conns-per-ip" {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 30 --grace 1 --handshake-timeout 3 -o "$T/out.ts" 2> "$T/err" &
 	pid=$!
 	listening
-	hold '127.0.0.2*50' $(seq -f '127.0.1.%g' 10) &
+	$PY "$RTMP_CLIENT" hold $PORT "$T/held" '127.0.0.2*50' $(seq -f '127.0.1.%g' 10) &
 	holder=$!
+	echo $holder >> "$T/pids"
 	for _ in $(seq 100); do [ ! -e "$T/held" ] || break; sleep 0.1; done
 	# the creator publishes while they are held (each for 3 s)
 	run timeout 12 ffmpeg -v error -re -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
@@ -529,8 +490,9 @@ hold() {
 	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 8 --max-conns 2 -o "$T/out.ts" 2> "$T/err" &
 	pid=$!
 	listening
-	hold 127.0.0.2 127.0.0.3 &
+	$PY "$RTMP_CLIENT" hold $PORT "$T/held" 127.0.0.2 127.0.0.3 &
 	holder=$!
+	echo $holder >> "$T/pids"
 	for _ in $(seq 100); do [ ! -e "$T/held" ] || break; sleep 0.1; done
 	run timeout 5 ffmpeg -v error -i "$FIX/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
 	kill $holder
@@ -545,22 +507,9 @@ hold() {
 	pid=$!
 	listening
 	# an encoder that published and then went silent (its network, say)
-	$PY - "$PORT" <<-'PY' &
-	import socket, struct, sys, time
-	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-	def amf_str(t):
-	    return b"\x02" + struct.pack(">H", len(t)) + t
-	def num(n):
-	    return b"\x00" + struct.pack(">d", n)
-	def cmd(body, sid=0):
-	    return b"\x03" + bytes(3) + len(body).to_bytes(3, "big") + b"\x14" + sid.to_bytes(4, "little") + body
-	s.sendall(b"\x03" + bytes(1536) + bytes(1536))
-	s.sendall(cmd(amf_str(b"connect") + num(1) + b"\x03\x00\x03app" + amf_str(b"live") + b"\x00\x00\x09"))
-	s.sendall(cmd(amf_str(b"createStream") + num(2) + b"\x05"))
-	s.sendall(cmd(amf_str(b"publish") + num(3) + b"\x05" + amf_str(b"sekrit-key-123") + amf_str(b"live"), 1))
-	time.sleep(30)
-	PY
+	$PY "$RTMP_CLIENT" silent $PORT sekrit-key-123 &
 	silent=$!
+	echo $silent >> "$T/pids"
 	for _ in $(seq 100); do grep -q "creator7 is live" "$T/err" && break; sleep 0.1; done
 	# before --stale it is live; after, its own key takes it over
 	run publish sekrit-key-123
