@@ -22,7 +22,7 @@
 #include "tsout.h"
 #include "when.h"
 
-enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_HANDSHAKE, O_STALE, O_MAXCONNS, O_MAXPERIP, O_EXEC, O_TEST, O_DURATION, O_SIZE, O_RATE };
+enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_HANDSHAKE, O_STALE, O_MAXCONNS, O_MAXPERIP, O_EXEC, O_INETD, O_TEST, O_DURATION, O_SIZE, O_RATE };
 
 static const ppv_opt options[] = {
 	{ "output", 'o', "FILE", "write to FILE (it appears when the stream ends)", "@file" },
@@ -32,6 +32,8 @@ static const ppv_opt options[] = {
 	{ "listen", 'l', "ADDR:PORT", "serve RTMP publishers, one live at a time, or every\n"
 	  "creator with --exec (PORT alone: all addresses; port 0\n"
 	  "picks a free one)" },
+	{ "inetd", O_INETD, NULL, "one publisher's connection on fd 0 and 1, from a\n"
+	  "super-server (systemd Accept=yes, tcpserver); needs --exec" },
 	{ "keys", 'K', "FILE", "stream keys, `NAME KEY` a line; only owner-readable;\n"
 	  "read again on SIGHUP", "@file" },
 	{ "app", O_APP, "NAME", "the RTMP application (default live)" },
@@ -68,6 +70,8 @@ static const ppv_doc doc = {
 		 "       ppv-ingest -l [ADDR:]PORT -K KEYSFILE --exec COMMAND [--app NAME] [--grace D]\n"
 		 "                  [--stale D] [--handshake-timeout D] [--max-conns N]\n"
 		 "                  [--max-conns-per-ip N] [--stats FILE] [--max-duration D]\n"
+		 "       ppv-ingest --inetd -K KEYSFILE --exec COMMAND [--app NAME]\n"
+		 "                  [--handshake-timeout D] [--stats FILE] [--max-duration D]\n"
 		 "       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]",
 	.about = "Take a creator's live feed and write clean MPEG-TS: H.264/HEVC video and\n"
 		 "AAC/Opus/MP3 audio copied, timestamps continuous across reconnects and jumps.\n"
@@ -197,7 +201,7 @@ main(int argc, char **argv)
 	const char *output = NULL, *stats = NULL, *keysfile = NULL, *keyfile = NULL, *app = "live";
 	const char *listen_at = NULL, *exec = NULL;
 	int64_t max_ms = 0, grace_ms = 30000, timeout_ms = 0, test_ms = 10000, hs_ms = 10000, stale_ms = 5000;
-	int test = 0, quiet = 0, verbose = 0, w = 1280, h = 720, fps = 30, c, rc;
+	int test = 0, inetd = 0, quiet = 0, verbose = 0, w = 1280, h = 720, fps = 30, c, rc;
 	int max_conns = 64, max_per_ip = 8;
 	char err[512] = "";
 
@@ -225,6 +229,7 @@ main(int argc, char **argv)
 		case O_MAXCONNS: max_conns = count("--max-conns", optarg); break;
 		case O_MAXPERIP: max_per_ip = count("--max-conns-per-ip", optarg); break;
 		case O_EXEC: exec = optarg; break;
+		case O_INETD: inetd = 1; break;
 		case O_TEST: test = 1; break;
 		case O_DURATION: test_ms = duration_ms("--duration", optarg); break;
 		case O_SIZE:
@@ -242,12 +247,14 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (test + !!listen_at + (argc > 0) != 1 || argc > 1)
+	if (test + !!listen_at + inetd + (argc > 0) != 1 || argc > 1)
 		ppv_doc_usage(&doc);
-	if (listen_at && !keysfile)
-		ppv_die(PPV_ERR, "-l needs -K KEYSFILE: without keys anyone could publish");
-	if (exec && !listen_at)
-		ppv_die(PPV_ERR, "--exec goes with -l: it runs a COMMAND for each publisher's stream");
+	if ((listen_at || inetd) && !keysfile)
+		ppv_die(PPV_ERR, "%s needs -K KEYSFILE: without keys anyone could publish", inetd ? "--inetd" : "-l");
+	if (inetd && !exec)
+		ppv_die(PPV_ERR, "--inetd needs --exec COMMAND: standard output is the connection");
+	if (exec && !listen_at && !inetd)
+		ppv_die(PPV_ERR, "--exec goes with -l or --inetd: it runs a COMMAND for each publisher's stream");
 	if (exec && (output || timeout_ms))
 		ppv_die(PPV_ERR, "--exec: each stream goes to its COMMAND; -o and --timeout are for one publisher");
 	/* libav*'s own lines are not ours to show: what matters reaches us as an error */
@@ -257,7 +264,7 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (listen_at)
+	if (listen_at || inetd)
 		sigaction(SIGHUP, &sa, NULL);   /* the keys file again */
 	/* A closed pipe downstream comes back as EPIPE from write(2), so the
 	 * output can still be finished (an -o file committed) and we exit 0. */
@@ -279,17 +286,18 @@ main(int argc, char **argv)
 	ppv_listen *l = NULL;
 	char *addr = NULL;
 	pid_t pipeline = -1;
-	if (listen_at) {
+	if (listen_at || inetd) {
 		int port = 0;
-		parse_listen(listen_at, &addr, &port);
+		if (listen_at)
+			parse_listen(listen_at, &addr, &port);
 		ppv_keys_load(&keys, keysfile, NULL, PPV_KEY_RAW | PPV_KEY_NAMED);
 		ppv_listen_cfg lc = { .addr = addr, .port = port, .app = app, .keys = &keys,
 		                      .keys_path = keysfile, .timeout_ms = timeout_ms, .grace_ms = grace_ms,
 		                      .idle_ms = 10000, .handshake_ms = hs_ms, .stale_ms = stale_ms, .max_conns = max_conns,
-		                      .max_per_host = max_per_ip, .stop = &stop, .reload = &reload };
+		                      .max_per_host = max_per_ip, .inetd = inetd, .stop = &stop, .reload = &reload };
 		if (!(l = ppv_listen_new(&lc, err, sizeof err)))
-			ppv_die(PPV_ERR, "-l: %s", err);
-		if (!quiet)
+			ppv_die(PPV_ERR, "%s%s", inetd ? "" : "-l: ", err);
+		if (!quiet && !inetd)
 			ppv_warn(exec ? "serving every creator on rtmp://%s:%d/%s/<stream key>"
 			              : "waiting for a publisher on rtmp://%s:%d/%s/<stream key>",
 			         addr ? addr : "0.0.0.0", ppv_listen_port(l), app);
@@ -303,7 +311,7 @@ main(int argc, char **argv)
 			pipeline = start_pipeline(exec, l, app, &fd);
 	}
 
-	int live = listen_at || (argc && strstr(argv[0], "://") && strncmp(argv[0], "file:", 5));
+	int live = l || (argc && strstr(argv[0], "://") && strncmp(argv[0], "file:", 5));
 	ppv_tsout *out = ppv_tsout_new(fd, live);
 	if (!out)
 		ppv_die(PPV_ERR, "cannot set up the MPEG-TS muxer");

@@ -46,7 +46,7 @@ _ppv_ingest() {
 	--rate) COMPREPLY=($(compgen -W '25 30 50 60' -- "$cur")); return ;;
 	--max-duration|-l|--listen|--app|--grace|--timeout|--handshake-timeout|--stale|--max-conns|--max-conns-per-ip|--duration) return ;;
 	esac
-	opts='-o --output --stats --max-duration -k --key -l --listen -K --keys --app --grace --timeout --handshake-timeout --stale --max-conns --max-conns-per-ip --exec --test-source --duration --size --rate -q --quiet -v --verbose -h --help --version'
+	opts='-o --output --stats --max-duration -k --key -l --listen --inetd -K --keys --app --grace --timeout --handshake-timeout --stale --max-conns --max-conns-per-ip --exec --test-source --duration --size --rate -q --quiet -v --verbose -h --help --version'
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return

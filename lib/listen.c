@@ -265,24 +265,80 @@ child(ppv_listen *l, int cfd, int ctl)
 	_exit(0);
 }
 
+/* A connection's address, as the log names it: address:port, and the address alone. */
+static void
+named(const struct sockaddr_storage *sa, socklen_t sl, char *host, size_t hn, char *peer, size_t pn)
+{
+	char serv[8];
+
+	if (getnameinfo((const struct sockaddr *)sa, sl, host, hn, serv, sizeof serv,
+	                NI_NUMERICHOST | NI_NUMERICSERV)) {
+		snprintf(host, hn, "unknown");
+		snprintf(peer, pn, "unknown peer");
+	} else {
+		snprintf(peer, pn, sa->ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, serv);
+	}
+}
+
+static void adopt(ppv_listen *l, int cfd, const char *host, const char *peer);
+
 static void
 accept_conn(ppv_listen *l)
 {
 	struct sockaddr_storage sa;
 	socklen_t sl = sizeof sa;
-	char host[48], serv[8], peer[64];
-	int sp[2];
+	char host[48], peer[64];
 
 	int cfd = accept(l->lfd, (struct sockaddr *)&sa, &sl);
 	if (cfd < 0)
 		return;
-	if (getnameinfo((struct sockaddr *)&sa, sl, host, sizeof host, serv, sizeof serv,
-	                NI_NUMERICHOST | NI_NUMERICSERV)) {
-		snprintf(host, sizeof host, "unknown");
-		snprintf(peer, sizeof peer, "unknown peer");
-	} else {
-		snprintf(peer, sizeof peer, sa.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, serv);
+	named(&sa, sl, host, sizeof host, peer, sizeof peer);
+	adopt(l, cfd, host, peer);
+}
+
+/* The connection a super-server accepted, on standard input and output: its
+ * address as the super-server says it, or as the socket does. */
+static int
+adopt_inetd(ppv_listen *l, char *err, size_t n)
+{
+	struct sockaddr_storage sa;
+	socklen_t sl = sizeof sa;
+	char host[48], peer[64];
+	const char *ip = getenv("REMOTE_ADDR"), *port = getenv("REMOTE_PORT");
+
+	if (!ip) {
+		ip = getenv("TCPREMOTEIP");
+		port = getenv("TCPREMOTEPORT");
 	}
+	if (getpeername(STDIN_FILENO, (struct sockaddr *)&sa, &sl) < 0) {
+		snprintf(err, n, "--inetd: standard input is not a connected socket: %s", strerror(errno));
+		return -1;
+	}
+	named(&sa, sl, host, sizeof host, peer, sizeof peer);
+	if (ip && *ip && strlen(ip) < sizeof host) {
+		snprintf(host, sizeof host, "%s", ip);
+		snprintf(peer, sizeof peer, strchr(ip, ':') ? "[%s]:%s" : "%s:%s", ip, port ? port : "0");
+	}
+	/* the socket passes to the connection's process; this one keeps none of it,
+	 * so the publisher sees it close when its session ends */
+	int cfd = fcntl(STDIN_FILENO, F_DUPFD, 3), null = open("/dev/null", O_RDWR);
+	if (cfd < 0 || null < 0) {
+		snprintf(err, n, "--inetd: %s", strerror(errno));
+		return -1;
+	}
+	dup2(null, STDIN_FILENO);
+	dup2(STDERR_FILENO, STDOUT_FILENO);   /* what the pipelines print goes with our log */
+	close(null);
+	adopt(l, cfd, host, peer);
+	return 0;
+}
+
+/* A connection, if there is room for it, in a process of its own. */
+static void
+adopt(ppv_listen *l, int cfd, const char *host, const char *peer)
+{
+	int sp[2];
+
 	/* over a limit, or banned: closed at once, said (at most) when it began */
 	if (ppv_throttle_banned(&l->thr, host, ppv_now_ms()) || l->nconn >= l->cfg.max_conns ||
 	    per_host(l, host) >= l->cfg.max_per_host) {
@@ -656,10 +712,13 @@ next_tag(ppv_listen *l)
 			}
 			if (k < 0) {
 				struct conn *c = l->live;
-				if (!stopped(l) && !l->revoked)
+				if (!stopped(l) && !l->revoked && l->cfg.inetd)
+					ppv_warn("%s: %s stopped publishing", c->peer, l->name);
+				else if (!stopped(l) && !l->revoked)
 					ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
 					         c->peer, l->name, (double)l->cfg.grace_ms / 1000);
-				l->deadline = ppv_now_ms() + l->cfg.grace_ms;
+				/* --inetd: no other connection can come back to this process */
+				l->deadline = ppv_now_ms() + (l->cfg.inetd ? 0 : l->cfg.grace_ms);
 				drop(l, c);
 				continue;
 			}
@@ -722,6 +781,16 @@ front_stop(ppv_listen *l)
 			reaped(l, pid, ws);
 }
 
+static int
+streams(const ppv_listen *l)
+{
+	int n = 0;
+
+	for (int i = 0; i < l->cfg.max_conns; i++)
+		n += l->s[i].pid > 0;
+	return n;
+}
+
 int
 ppv_listen_front(ppv_listen *l)
 {
@@ -739,6 +808,8 @@ ppv_listen_front(ppv_listen *l)
 			front_stop(l);
 			return 0;
 		}
+		if (l->lfd < 0 && !l->nconn && !streams(l))
+			return 0;   /* --inetd: its one connection, and its stream, ended */
 		/* the socket, the streams, then the connections not yet handed on */
 		nfds_t n = 0;
 		p[n++] = (struct pollfd){ l->lfd, POLLIN, 0 };
@@ -805,6 +876,15 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 	l->pfd = ppv_xcalloc(2 * (size_t)cfg->max_conns + 1, sizeof *l->pfd);
 	for (int i = 0; i < cfg->max_conns; i++)
 		l->c[i].ctl = -1;
+	if (cfg->inetd) {
+		freeaddrinfo(ai);
+		l->lfd = -1;
+		if (adopt_inetd(l, err, n) < 0) {
+			ppv_listen_free(l);
+			return NULL;
+		}
+		goto io;
+	}
 	l->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (l->lfd < 0 || setsockopt(l->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
 	    bind(l->lfd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(l->lfd, SOMAXCONN) < 0) {
@@ -820,6 +900,7 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 		l->port = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
 		                                         : ((struct sockaddr_in *)&sa)->sin_port);
 	l->deadline = cfg->timeout_ms ? ppv_now_ms() + cfg->timeout_ms : 0;
+io:
 	if (!(buf = av_malloc(AVIO_BUF)) ||
 	    !(l->avio = avio_alloc_context(buf, AVIO_BUF, 0, l, read_cb, NULL, NULL)))
 		ppv_die(PPV_ERR, "out of memory");

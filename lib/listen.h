@@ -22,6 +22,7 @@ typedef struct {
 	int64_t stale_ms;             /* a live publisher silent this long may be taken over */
 	int max_conns;                /* connections at once; more are closed at once */
 	int max_per_host;             /* ... from one address */
+	int inetd;                    /* no socket of our own: one connection, on fd 0 and 1 */
 	volatile sig_atomic_t *stop;
 	volatile sig_atomic_t *reload;  /* set: read keys_path again (SIGHUP) */
 } ppv_listen_cfg;

@@ -193,3 +193,35 @@ pushed() {
 	assert_line --regexp "^ppv-ingest: 127\.0\.0\.1:[0-9]+: c2 is live$"
 	assert_line "ppv-ingest: c2: the input has no packets"
 }
+
+@test "--inetd under systemd-socket-activate: a process a connection, two creators at once, a wrong key refused" {
+	run -2 ppv-ingest --inetd -K "$T/keys"
+	assert_output "ppv-ingest: --inetd needs --exec COMMAND: standard output is the connection"
+	run -2 ppv-ingest --inetd -K "$T/keys" --exec cat < /dev/null
+	assert_output --partial "ppv-ingest: --inetd: standard input is not a connected socket"
+	systemd-socket-activate -l 127.0.0.1:$PORT -a --inetd -E OUT -E PATH \
+		"$(command -v ppv-ingest)" --inetd -K "$T/keys" \
+		--exec 'cat > "$OUT/$PPV_NAME.ts"; echo "$PPV_NAME $PPV_REMOTE $PPV_APP" > "$OUT/$PPV_NAME.env"' 2> "$T/err" &
+	server=$!
+	echo $server >> "$T/pids"
+	logged "Listening on 127.0.0.1:$PORT"
+	publish c1 &
+	echo $! > "$T/pub1"
+	publish c2
+	wait "$(cat "$T/pub1")"
+	run publish nope
+	assert_failure
+	logged "^ppv-ingest: c1: pipeline ended: exit status 0$"
+	logged "^ppv-ingest: c2: pipeline ended: exit status 0$"
+	logged "^ppv-ingest: 127.0.0.1:[0-9]*: refused: wrong stream key$"
+	kill $server
+	wait $server || true
+	for i in 1 2; do
+		pushed c$i 4
+		run cat "$OUT/c$i.env"
+		assert_output --regexp "^c$i 127\.0\.0\.1:[0-9]+ live$"
+	done
+	# no grace: nothing else can come back to a connection's own process
+	run grep -c "stopped publishing$" "$T/err"
+	assert_output 2
+}
