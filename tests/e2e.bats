@@ -68,6 +68,13 @@ browse() {
 	grep -q '^/ads/spring/' "$P/ana.m3u8"
 	grep -q '#EXT-X-KEY:METHOD=NONE' "$P/ana.m3u8"
 	assert_equal "$(stat -c %a "$P"/*.key | sort -u)" 640
+	# a second creator was live through the same port at the same time, into its own pipeline
+	assert_output --regexp 'ppv-ingest: 127\.0\.0\.1:[0-9]+: ev1 is live'
+	assert_output --regexp 'ppv-ingest: 127\.0\.0\.1:[0-9]+: ev2 is live'
+	assert_output --partial 'ppv-ingest: ev2: pipeline ended: exit status 0'
+	grep -q '#EXT-X-ENDLIST' "$D/www/live/ev2/index.m3u8"
+	d=$(duration -allowed_extensions ALL "$D/www/live/ev2/index.m3u8")
+	awk -v d="$d" 'BEGIN { exit !(d > 19 && d < 21) }' || fail "ev2: duration $d, pushed 20"
 	# the impressions the stitch logged are in the creator's payout
 	assert_num "$(grep -c ',creator42,' "$D/impressions.csv")" -ge 2
 

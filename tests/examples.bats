@@ -78,73 +78,153 @@ for r in rows:
 		# verify wants the ExecStart binary to exist where the unit says
 		sed "s|/usr/local/bin/ppv-payouts|$T/bin/ppv-payouts|" "$EX/ppv-payouts.service" > "$T/ppv-payouts.service"
 		cp "$EX/ppv-payouts.timer" "$T/"
-		cp "$EX/ppv-event" "$T/bin/"
-		sed "s|/usr/local/bin/ppv-event|$T/bin/ppv-event|" "$EX/ppv-event@.service" > "$T/ppv-event@ev42.service"
 		# --man=no: the man pages are not installed on a test machine
-		run systemd-analyze verify --man=no "$T/ppv-payouts.service" "$T/ppv-payouts.timer" "$T/ppv-event@ev42.service"
+		run systemd-analyze verify --man=no "$T/ppv-payouts.service" "$T/ppv-payouts.timer"
 		[ "$status" -eq 0 ] || fail "$output"
 		systemd-analyze calendar '*-*-01 03:00:00 UTC' > /dev/null
 	fi
 }
 
-@test "ppv-event: an RTMP push with the event's key becomes encrypted HLS that ffmpeg plays back" {
-	mkdir -p "$T/events" "$T/www"
-	(umask 077; echo "creator7 k3y-for-ev42" > "$T/events/ev42.keys")
+# An ingest host as the units describe it, under $T: the binaries where the
+# units name them, the keys of two creators (ev42 with ad breaks, ev7 without),
+# the web root; $PORT for 1935.
+ingest_host() {
+	mkdir -p "$T/bin" "$T/etc/events" "$T/www" "$T/log"
+	for b in "$PPV_BIN"/ppv-*; do ln -s "$b" "$T/bin/"; done
+	cp "$EX/ppv-event" "$T/bin/"
+	(umask 077; printf 'ev42 k3y-for-ev42\nev7 k3y-for-ev7\n' > "$T/etc/stream.keys")
+	printf 'at,duration\n5,2\n' > "$T/etc/events/ev42.breaks"
 	PORT=$(free_port)
-	echo "$PORT" > "$T/events/ev42.port"
-	printf 'at,duration\n5,2\n' > "$T/events/ev42.breaks"
-	PPV_EVENTS=$T/events PPV_WWW=$T/www PPV_GRACE=1s "$EX/ppv-event" ev42 2> "$T/err" 3>&- &
-	pid=$!
+	export PPV_EVENTS=$T/etc/events PPV_WWW=$T/www
 	ppv-ingest --test-source --duration 8 --size 320x180 | ffmpeg -v error -i - -c copy -f flv "$T/src.flv"
-	for _ in $(seq 50); do grep -q 'waiting for a publisher' "$T/err" && break; sleep 0.1; done
-	ffmpeg -v error -re -i "$T/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/k3y-for-ev42"
-	wait "$pid"
-	grep -q '#EXT-X-ENDLIST' "$T/www/ev42/index.m3u8"
-	grep -q '#EXT-X-KEY:METHOD=AES-128' "$T/www/ev42/index.m3u8"
+}
+
+# A unit's ExecStart, its paths moved under $T and its port to $PORT.
+execstart() {
+	sed -n 's/^ExecStart=//p' "$1" | sed -e "s|/usr/local/bin/|$T/bin/|g" -e "s|/etc/ppv/|$T/etc/|g" \
+		-e "s|/var/log/ppv/|$T/log/|g" -e "s|-l 1935|-l 127.0.0.1:$PORT|"
+}
+
+# The front door of ppv-ingest.service, in the background as $front.
+front_door() {
+	# shellcheck disable=SC2046 # the unit's words, as systemd splits them
+	$(execstart "$EX/ppv-ingest.service") 2> "$T/err" 3>&- &
+	front=$!
+	for _ in $(seq 100); do grep -q 'serving every creator' "$T/err" && return 0; sleep 0.1; done
+	fail "the front door never listened: $(cat "$T/err")"
+}
+
+push() {
+	ffmpeg -v error -re -i "$T/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/$1"
+}
+
+# until the front door's log has a line matching $1
+logged() {
+	for _ in $(seq 300); do grep -q "$1" "$T/err" && return 0; sleep 0.1; done
+	fail "never logged '$1': $(cat "$T/err")"
+}
+
+@test "ppv-ingest.service as run: two creators at once through one port, each into ppv-event, encrypted HLS that ffmpeg plays back" {
+	ingest_host
+	front_door
+	push k3y-for-ev42 &
+	first=$!
+	push k3y-for-ev7
+	wait $first
+	logged "^ppv-ingest: ev42: pipeline ended: exit status 0$"
+	logged "^ppv-ingest: ev7: pipeline ended: exit status 0$"
+	# stopped as KillMode=mixed does: SIGTERM to the main process alone
+	kill -TERM $front
+	wait $front
+	for ev in ev42 ev7; do
+		grep -q '#EXT-X-ENDLIST' "$T/www/$ev/index.m3u8"
+		grep -q '#EXT-X-KEY:METHOD=AES-128' "$T/www/$ev/index.m3u8"
+		assert_equal "$(stat -c %a "$T"/www/$ev/*.key | sort -u)" 640
+		grep -q "\"name\":\"$ev\"" "$T/log/ingest.jsonl"
+		d=$(duration -allowed_extensions ALL "$T/www/$ev/index.m3u8")
+		awk -v d="$d" 'BEGIN { exit !(d > 7 && d < 9) }' || fail "$ev: duration $d"
+		ffmpeg -v error -allowed_extensions ALL -i "$T/www/$ev/index.m3u8" -f null -
+	done
+	# the breaks of ev42 alone
 	grep -q '#EXT-X-CUE-OUT' "$T/www/ev42/index.m3u8"
-	assert_equal "$(stat -c %a "$T"/www/ev42/*.key | sort -u)" 640
-	grep -q '"name":"creator7"' "$T/www/ev42.stats.json"
-	d=$(duration -allowed_extensions ALL "$T/www/ev42/index.m3u8")
-	awk -v d="$d" 'BEGIN { exit !(d > 7 && d < 9) }' || fail "duration $d"
-	ffmpeg -v error -allowed_extensions ALL -i "$T/www/ev42/index.m3u8" -f null -
+	run grep -c '#EXT-X-CUE-OUT' "$T/www/ev7/index.m3u8"
+	assert_output 0
 }
 
-@test "ppv-event fails its unit when a stage dies mid-stream, so systemd restarts it" {
-	mkdir -p "$T/events" "$T/www"
-	(umask 077; echo "creator7 k3y-for-ev42" > "$T/events/ev42.keys")
-	PORT=$(free_port)
-	echo "$PORT" > "$T/events/ev42.port"
-	PPV_EVENTS=$T/events PPV_WWW=$T/www PPV_GRACE=30s "$EX/ppv-event" ev42 2> "$T/err" 3>&- &
-	pid=$!
-	ppv-ingest --test-source --duration 20 --size 320x180 | ffmpeg -v error -i - -c copy -f flv "$T/src.flv"
-	for _ in $(seq 50); do grep -q 'waiting for a publisher' "$T/err" && break; sleep 0.1; done
-	ffmpeg -v error -re -i "$T/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/k3y-for-ev42" 2> /dev/null &
-	pub=$!
+@test "a stage of one creator's ppv-event dying mid-stream: its status logged, its playlist ended; the other creator goes on" {
+	ingest_host
+	ppv-ingest --test-source --duration 20 --size 320x180 | ffmpeg -v error -i - -c copy -f flv "$T/long.flv"
+	front_door
+	ffmpeg -v error -re -i "$T/long.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/k3y-for-ev42" 2> /dev/null &
+	doomed=$!
+	ffmpeg -v error -re -i "$T/long.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/k3y-for-ev7" &
+	other=$!
 	for _ in $(seq 100); do [ -f "$T/www/ev42/index.m3u8" ] && break; sleep 0.1; done
-	# the front door dies; the segmenter ends its playlist cleanly, exit 0
-	pkill -9 -f "ppv-ingest -l $PORT"
-	rc=0; wait "$pid" || rc=$?
-	kill "$pub" 2> /dev/null || true
-	assert_equal "$rc" 137
+	pkill -9 -f "ppv-splice inject --schedule $T/etc/events/ev42.breaks"
+	# pipefail: the stage's death is the pipeline's status
+	logged "^ppv-ingest: ev42: pipeline ended: exit status 137$"
+	wait $doomed || true
+	wait $other
+	logged "^ppv-ingest: ev7: pipeline ended: exit status 0$"
+	kill -TERM $front
+	wait $front
 	grep -q '#EXT-X-ENDLIST' "$T/www/ev42/index.m3u8"
+	d=$(duration -allowed_extensions ALL "$T/www/ev7/index.m3u8")
+	awk -v d="$d" 'BEGIN { exit !(d > 19 && d < 21) }' || fail "ev7: duration $d, pushed 20"
 }
 
-@test "the event unit as deployed: nginx as another user reads the playlist, segments and keys through the shared group, others nothing" {
+@test "ppv-ingest-inetd.socket as run: systemd accepts, each connection its own ppv-ingest --inetd into ppv-event" {
+	ingest_host
+	grep -q '^ListenStream=1935$' "$EX/ppv-ingest-inetd.socket"
+	grep -q '^Accept=yes$' "$EX/ppv-ingest-inetd.socket"
+	# systemd-socket-activate does what the socket unit asks of systemd
+	# shellcheck disable=SC2046
+	systemd-socket-activate -l 127.0.0.1:$PORT -a --inetd -E PATH -E PPV_BIN -E PPV_MADE -E PPV_EVENTS -E PPV_WWW \
+		$(execstart "$EX/ppv-ingest-inetd@.service") 2> "$T/err" 3>&- &
+	sa=$!
+	logged "Listening on 127.0.0.1:$PORT"
+	push k3y-for-ev42 &
+	first=$!
+	push k3y-for-ev7 || fail "$(cat "$T/err")"
+	wait $first
+	logged "^ppv-ingest: ev42: pipeline ended: exit status 0$"
+	logged "^ppv-ingest: ev7: pipeline ended: exit status 0$"
+	kill $sa
+	wait $sa || true
+	for ev in ev42 ev7; do
+		grep -q '#EXT-X-ENDLIST' "$T/www/$ev/index.m3u8"
+		d=$(duration -allowed_extensions ALL "$T/www/$ev/index.m3u8")
+		awk -v d="$d" 'BEGIN { exit !(d > 7 && d < 9) }' || fail "$ev: duration $d"
+	done
+}
+
+@test "the ingest units pass systemd-analyze verify" {
+	command -v systemd-analyze > /dev/null || skip "no systemd-analyze"
+	ingest_host
+	for u in ppv-ingest.service ppv-ingest-inetd.socket ppv-ingest-inetd@.service; do
+		sed "s|/usr/local/bin/|$T/bin/|" "$EX/$u" > "$T/$u"
+	done
+	# an instance, as the socket starts them (numbered)
+	cp "$T/ppv-ingest-inetd@.service" "$T/ppv-ingest-inetd@1.service"
+	run systemd-analyze verify --man=no "$T/ppv-ingest.service" "$T/ppv-ingest-inetd.socket" "$T/ppv-ingest-inetd@1.service"
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "the event as deployed: nginx as another user reads the playlist, segments and keys through the shared group, others nothing" {
 	[ "$(id -u)" = 0 ] || skip "needs root to run nginx's workers as another user"
+	ingest_host
 	# as the unit's install lines: the web root in the web server's group, set-group-ID
 	chmod 755 "$T"
-	mkdir -p "$T/events"
+	rmdir "$T/www"
 	install -d -g nogroup -m 2750 "$T/www"
-	(umask 077; echo "creator7 k3y-for-ev42" > "$T/events/ev42.keys")
-	PORT=$(free_port)
-	echo "$PORT" > "$T/events/ev42.port"
 	# UMask=0027, as the unit sets it
-	(umask 0027; PPV_EVENTS=$T/events PPV_WWW=$T/www PPV_GRACE=1s exec "$EX/ppv-event" ev42) 2> "$T/err" 3>&- &
-	pid=$!
-	ppv-ingest --test-source --duration 6 --size 320x180 | ffmpeg -v error -i - -c copy -f flv "$T/src.flv"
-	for _ in $(seq 50); do grep -q 'waiting for a publisher' "$T/err" && break; sleep 0.1; done
-	ffmpeg -v error -re -i "$T/src.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/k3y-for-ev42"
-	wait "$pid"
+	umask 0027
+	front_door
+	umask 022
+	push k3y-for-ev42
+	logged "^ppv-ingest: ev42: pipeline ended: exit status 0$"
+	kill -TERM $front
+	wait $front
 	# group-readable in the web server's group, nothing for others, keys included
 	assert_equal "$(find "$T/www/ev42" -type f -printf '%m %g\n' | sort -u)" "640 nogroup"
 	# nginx's workers as nobody:nogroup, the master as root
@@ -159,20 +239,20 @@ for r in rows:
 	done
 	d=$(duration "http://127.0.0.1:$NPORT/ev42/index.m3u8")
 	nginx_stop "$T/ngx"
-	awk -v d="$d" 'BEGIN { exit !(d > 5 && d < 7) }' || fail "duration $d"
+	awk -v d="$d" 'BEGIN { exit !(d > 7 && d < 9) }' || fail "duration $d"
 	# and a user in neither the writer's nor the shared group reads nothing
 	run setpriv --reuid=65534 --regid=12345 --clear-groups cat "$T/www/ev42/$key"
 	assert_failure
 }
 
-@test "systemd-analyze security rates the event unit under 2 and the payout unit under 1" {
+@test "systemd-analyze security rates the front door under 2 and the payout unit under 1" {
 	command -v systemd-analyze > /dev/null || skip "no systemd-analyze"
 	mkdir -p "$T/bin"
 	cp "$EX/ppv-payouts" "$EX/ppv-event" "$T/bin/"
 	sed "s|/usr/local/bin/|$T/bin/|" "$EX/ppv-payouts.service" > "$T/ppv-payouts.service"
-	sed "s|/usr/local/bin/|$T/bin/|" "$EX/ppv-event@.service" > "$T/ppv-event@ev42.service"
+	sed "s|/usr/local/bin/|$T/bin/|" "$EX/ppv-ingest.service" > "$T/ppv-ingest.service"
 	rating() { systemd-analyze security --offline=true "$1" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p'; }
-	ev=$(rating "$T/ppv-event@ev42.service")
+	ev=$(rating "$T/ppv-ingest.service")
 	pay=$(rating "$T/ppv-payouts.service")
 	awk -v e="$ev" -v p="$pay" 'BEGIN { exit !(e != "" && e < 2 && p != "" && p < 1) }' || fail "event $ev, payouts $pay"
 }
