@@ -225,3 +225,25 @@ pushed() {
 	run grep -c "stopped publishing$" "$T/err"
 	assert_output 2
 }
+
+@test "--inetd names the address the super-server gives: systemd's REMOTE_ADDR, tcpserver's TCPREMOTEIP" {
+	for env in "REMOTE_ADDR=192.0.2.7 REMOTE_PORT=4000" "TCPREMOTEIP=2001:db8::9 TCPREMOTEPORT=5000"; do
+		PORT=$(free_port)
+		: > "$T/err"
+		set -- $env
+		systemd-socket-activate -l 127.0.0.1:$PORT -a --inetd -E OUT -E PATH -E "$1" -E "$2" \
+			"$(command -v ppv-ingest)" --inetd -K "$T/keys" \
+			--exec 'cat > "$OUT/$PPV_NAME.ts"; echo "$PPV_REMOTE" > "$OUT/$PPV_NAME.env"' 2> "$T/err" &
+		server=$!
+		echo $server >> "$T/pids"
+		logged "Listening on 127.0.0.1:$PORT"
+		publish c1
+		logged "^ppv-ingest: c1: pipeline ended: exit status 0$"
+		kill $server
+		wait $server || true
+		cat "$OUT/c1.env" >> "$T/remotes"
+		grep "c1 is live" "$T/err" >> "$T/lines"
+	done
+	assert_equal "$(cat "$T/remotes")" "$(printf '192.0.2.7:4000\n[2001:db8::9]:5000')"
+	assert_equal "$(cat "$T/lines")" "$(printf 'ppv-ingest: 192.0.2.7:4000: c1 is live\nppv-ingest: [2001:db8::9]:5000: c1 is live')"
+}
