@@ -16,6 +16,7 @@
 #include "keys.h"
 #include "opt.h"
 #include "listen.h"
+#include "flvremux.h"
 #include "remux.h"
 #include "shell.h"
 #include "testsrc.h"
@@ -76,7 +77,9 @@ static const ppv_doc doc = {
 	.about = "Take a creator's live feed and write clean MPEG-TS: H.264/HEVC video and\n"
 		 "AAC/Opus/MP3 audio copied, timestamps continuous across reconnects and jumps.\n"
 		 "INPUT is a file, - for stdin, or a URL libavformat reads (srt://, udp://,\n"
-		 "rtmp://, http://). With -l, ppv-ingest is the RTMP server publishers push\n"
+		 "rtmp://, http://). RTMP and FLV (H.264 with AAC or MP3) are remuxed by\n"
+		 "ppv-ingest itself, frame for frame as FFmpeg would, at a third of its CPU.\n"
+		 "With -l, ppv-ingest is the RTMP server publishers push\n"
 		 "to, as rtmp://HOST:PORT/live/STREAMKEY, and only a key in KEYSFILE gets in.\n"
 		 "With --exec too it is a platform's front door: every creator may be live at\n"
 		 "once, each stream piped into its own COMMAND, which gets end-of-file when\n"
@@ -161,6 +164,121 @@ passphrase(const char *path)
 		ppv_die(PPV_ERR, "out of memory");
 	ppv_keys_free(&ring);
 	return p;
+}
+
+/* An input file or stdin, with the bytes read to tell what it is served first. */
+struct source {
+	int fd;
+	uint8_t pre[16];
+	size_t pn, pp;
+};
+
+static ssize_t
+source_read(void *ctx, void *buf, size_t n)
+{
+	struct source *s = ctx;
+
+	if (s->pp < s->pn) {
+		size_t k = s->pn - s->pp < n ? s->pn - s->pp : n;
+		memcpy(buf, s->pre + s->pp, k);
+		s->pp += k;
+		return (ssize_t)k;
+	}
+	return read(s->fd, buf, n);
+}
+
+static int
+source_avio_read(void *ctx, uint8_t *buf, int n)
+{
+	ssize_t r;
+
+	while ((r = source_read(ctx, buf, (size_t)n)) < 0 && errno == EINTR && !stop)
+		;
+	return r > 0 ? (int)r : r == 0 ? AVERROR_EOF : AVERROR(errno);
+}
+
+/* An FLV file or FLV on stdin takes our own path; the start of anything
+ * else is kept in s for libavformat. */
+static int
+is_flv(const char *name, struct source *s)
+{
+	if (strstr(name, "://") || !strncmp(name, "file:", 5))
+		return 0;
+	s->fd = strcmp(name, "-") ? open(name, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	if (s->fd < 0)
+		return 0;   /* libavformat says why, as before */
+	while (s->pn < 9) {
+		ssize_t r = read(s->fd, s->pre + s->pn, 9 - s->pn);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		s->pn += (size_t)r;
+	}
+	if (s->pn == 9 && !memcmp(s->pre, "FLV", 3) && s->pre[3] == 1)
+		return 1;
+	if (s->fd != STDIN_FILENO) {
+		/* a file goes to libavformat by its name: it may need to seek */
+		close(s->fd);
+		s->fd = -1;
+	}
+	return 0;
+}
+
+/* Everything that is not RTMP or FLV: SRT, TS, other containers. */
+static int
+through_libav(const char *name, struct source *src, const char *keyfile, int fd, int live, const ppv_remux_cfg *rcfg)
+{
+	AVFormatContext *in = avformat_alloc_context();
+	AVDictionary *opts = NULL;
+	char *pass = NULL, err[512] = "";
+	uint8_t *buf = NULL;
+	int k, rc;
+
+	in->interrupt_callback.callback = interrupted;
+	if (src->fd >= 0) {
+		/* what is_flv read goes first */
+		if (!(buf = av_malloc(1 << 16)) ||
+		    !(in->pb = avio_alloc_context(buf, 1 << 16, 0, src, source_avio_read, NULL, NULL)))
+			ppv_die(PPV_ERR, "out of memory");
+		in->flags |= AVFMT_FLAG_CUSTOM_IO;
+		k = avformat_open_input(&in, NULL, NULL, NULL);
+	} else {
+		if (keyfile) {
+			pass = passphrase(keyfile);
+			av_dict_set(&opts, "passphrase", pass, 0);
+		}
+		k = avformat_open_input(&in, name, NULL, &opts);
+		av_dict_free(&opts);
+		if (pass) {
+			explicit_bzero(pass, strlen(pass));
+			free(pass);
+		}
+	}
+	if (k < 0) {
+		if (stop)
+			ppv_exit(PPV_OK);
+		ppv_die(PPV_ERR, "%s: %s", name, av_err2str(k));
+	}
+	ppv_tsout *out = ppv_tsout_new(fd, live);
+	if (!out)
+		ppv_die(PPV_ERR, "cannot set up the MPEG-TS muxer");
+	rc = ppv_remux(in, out, rcfg, err, sizeof err);
+	if (rc)
+		ppv_warn("%s: %s", name, err);
+	/* libavformat drops a cut-off last TS packet without a word */
+	int64_t size = src->fd < 0 && in->pb ? avio_size(in->pb) : -1;
+	if (rc == PPV_OK && !stop && size > 0 && !strcmp(in->iformat->name, "mpegts") && size % 188 && size % 192) {
+		ppv_warn("%s: truncated: the last TS packet is incomplete (%lld bytes)", name, (long long)size);
+		rc = PPV_ERR;
+	}
+	ppv_tsout_free(out);
+	if (in->flags & AVFMT_FLAG_CUSTOM_IO && in->pb) {
+		av_freep(&in->pb->buffer);
+		avio_context_free(&in->pb);
+	}
+	avformat_close_input(&in);
+	return rc;
 }
 
 /* A stream's own pipeline, its TS on the pipe returned in *fd. */
@@ -312,66 +430,35 @@ main(int argc, char **argv)
 	}
 
 	int live = l || (argc && strstr(argv[0], "://") && strncmp(argv[0], "file:", 5));
-	ppv_tsout *out = ppv_tsout_new(fd, live);
-	if (!out)
-		ppv_die(PPV_ERR, "cannot set up the MPEG-TS muxer");
-
+	const char *name = exec ? ppv_listen_name(l) : argc ? argv[0] : "rtmp";
+	ppv_remux_cfg rcfg = { max_ms, stats_fd, 5000, &stop, live && !l,
+	                       l ? ppv_listen_reconnects : NULL, l ? ppv_listen_name : NULL,
+	                       l ? ppv_listen_remote : NULL, l };
+	struct source src = { .fd = -1 };
 	if (test) {
+		ppv_tsout *out = ppv_tsout_new(fd, live);
+		if (!out)
+			ppv_die(PPV_ERR, "cannot set up the MPEG-TS muxer");
 		ppv_testsrc_cfg tc = { w, h, fps, test_ms, &stop };
 		rc = ppv_testsrc(&tc, out, err, sizeof err) < 0 ? PPV_ERR : PPV_OK;
 		if (rc)
 			ppv_warn("test source: %s", err);
-	} else {
-		AVFormatContext *in = avformat_alloc_context();
-		AVDictionary *opts = NULL;
-		char *pass = NULL;
-		int k;
-		const char *name = exec ? ppv_listen_name(l) : argc ? argv[0] : "rtmp";
-
-		in->interrupt_callback.callback = interrupted;
-		if (l) {
-			in->pb = ppv_listen_avio(l);
-			in->flags |= AVFMT_FLAG_CUSTOM_IO;
-			k = avformat_open_input(&in, NULL, av_find_input_format("flv"), NULL);
-		} else {
-			if (keyfile) {
-				pass = passphrase(keyfile);
-				av_dict_set(&opts, "passphrase", pass, 0);
-			}
-			k = avformat_open_input(&in, strcmp(name, "-") ? name : "pipe:0", NULL, &opts);
-			av_dict_free(&opts);
-			if (pass) {
-				explicit_bzero(pass, strlen(pass));
-				free(pass);
-			}
-		}
-		if (k < 0) {
-			if (stop)
-				ppv_exit(PPV_OK);
-			ppv_die(PPV_ERR, "%s: %s", name, av_err2str(k));
-		}
-		ppv_remux_cfg rcfg = { max_ms, stats_fd, 5000, &stop, live && !l,
-		                       l ? ppv_listen_reconnects : NULL, l ? ppv_listen_name : NULL,
-		                       l ? ppv_listen_remote : NULL, l };
-		rc = ppv_remux(in, out, &rcfg, err, sizeof err);
+		ppv_tsout_free(out);
+	} else if (l || is_flv(name, &src)) {
+		/* RTMP and FLV: our own remux, libavformat not involved */
+		ppv_flvremux_cfg fc = { l ? ppv_listen_read : source_read, l ? (void *)l : &src, fd, live, &rcfg };
+		rc = ppv_flvremux(&fc, err, sizeof err);
 		if (l && ppv_listen_state(l) == PPV_LISTEN_TIMEOUT) {
-			ppv_warn("no publisher with a valid stream key within %.0f s",
-			         (double)timeout_ms / 1000);
+			ppv_warn("no publisher with a valid stream key within %.0f s", (double)timeout_ms / 1000);
 			rc = PPV_FAIL;
 		} else if (rc) {
 			ppv_warn("%s: %s", name, err);
 		}
-		/* libavformat drops a cut-off last TS packet without a word */
-		int64_t size = !l && in->pb ? avio_size(in->pb) : -1;
-		if (rc == PPV_OK && !stop && size > 0 && !strcmp(in->iformat->name, "mpegts") &&
-		    size % 188 && size % 192) {
-			ppv_warn("%s: truncated: the last TS packet is incomplete (%lld bytes)", name,
-			         (long long)size);
-			rc = PPV_ERR;
-		}
-		avformat_close_input(&in);
+	} else {
+		rc = through_libav(name, &src, keyfile, fd, live, &rcfg);
 	}
-	ppv_tsout_free(out);
+	if (src.fd > 0)
+		close(src.fd);
 	if (pipeline > 0)
 		end_pipeline(pipeline, fd, ppv_listen_name(l), quiet);
 	ppv_listen_free(l);

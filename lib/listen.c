@@ -20,8 +20,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <libavutil/error.h>
-#include <libavutil/mem.h>
 
 #include "atomic.h"
 #include "bytes.h"
@@ -32,7 +30,7 @@
 #include "throttle.h"
 #include "when.h"
 
-enum { AVIO_BUF = 1 << 16, TICK_MS = 200, MAX_TAG = (8 << 20) + 15 };
+enum { TICK_MS = 200, MAX_TAG = (8 << 20) + 15 };
 
 struct conn {
 	pid_t pid;
@@ -77,7 +75,6 @@ struct ppv_listen {
 	int64_t reaped;               /* when ended processes were last collected */
 	int revoked;                  /* the live creator's key was taken out */
 	ppv_throttle thr;             /* wrong keys by address */
-	AVIOContext *avio;
 	uint8_t *tag;                 /* the FLV bytes being handed out */
 	size_t tag_len, tag_pos, tag_cap, tag_got;
 	int header_sent;
@@ -833,27 +830,29 @@ ppv_listen_front(ppv_listen *l)
 	}
 }
 
-static int
-read_cb(void *opaque, uint8_t *buf, int size)
+ssize_t
+ppv_listen_read(void *opaque, void *buf, size_t size)
 {
 	ppv_listen *l = opaque;
 	static const uint8_t header[13] = { 'F', 'L', 'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0 };
 
 	if (!l->header_sent) {
 		/* the FLV header (audio and video) and PreviousTagSize0 */
-		if (tag_room(l, sizeof header) < 0)
-			return AVERROR(ENOMEM);
+		if (tag_room(l, sizeof header) < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
 		memcpy(l->tag, header, sizeof header);
 		l->tag_len = sizeof header;
 		l->tag_pos = 0;
 		l->header_sent = 1;
 	}
 	if (l->tag_pos == l->tag_len && !next_tag(l))
-		return AVERROR_EOF;
-	size_t n = l->tag_len - l->tag_pos < (size_t)size ? l->tag_len - l->tag_pos : (size_t)size;
+		return 0;
+	size_t n = l->tag_len - l->tag_pos < size ? l->tag_len - l->tag_pos : size;
 	memcpy(buf, l->tag + l->tag_pos, n);
 	l->tag_pos += n;
-	return (int)n;
+	return (ssize_t)n;
 }
 
 ppv_listen *
@@ -862,7 +861,6 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 	struct addrinfo hints = { .ai_flags = AI_PASSIVE, .ai_socktype = SOCK_STREAM }, *ai;
 	char port[8];
 	ppv_listen *l;
-	uint8_t *buf;
 	int k, one = 1;
 
 	snprintf(port, sizeof port, "%d", cfg->port);
@@ -883,7 +881,7 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 			ppv_listen_free(l);
 			return NULL;
 		}
-		goto io;
+		return l;
 	}
 	l->lfd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (l->lfd < 0 || setsockopt(l->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
@@ -900,18 +898,7 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 		l->port = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
 		                                         : ((struct sockaddr_in *)&sa)->sin_port);
 	l->deadline = cfg->timeout_ms ? ppv_now_ms() + cfg->timeout_ms : 0;
-io:
-	if (!(buf = av_malloc(AVIO_BUF)) ||
-	    !(l->avio = avio_alloc_context(buf, AVIO_BUF, 0, l, read_cb, NULL, NULL)))
-		ppv_die(PPV_ERR, "out of memory");
-	l->avio->seekable = 0;
 	return l;
-}
-
-AVIOContext *
-ppv_listen_avio(ppv_listen *l)
-{
-	return l->avio;
 }
 
 int
@@ -966,10 +953,6 @@ ppv_listen_free(ppv_listen *l)
 	free(l->pfd);
 	if (l->lfd >= 0)
 		close(l->lfd);
-	if (l->avio) {
-		av_freep(&l->avio->buffer);
-		avio_context_free(&l->avio);
-	}
 	free(l->tag);
 	free(l);
 }

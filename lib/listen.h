@@ -5,7 +5,7 @@
 
 #include <signal.h>
 #include <stdint.h>
-#include <libavformat/avio.h>
+#include <sys/types.h>
 
 #include "keys.h"
 
@@ -36,12 +36,13 @@ ppv_listen *ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n);
 /* --exec: the front door for every creator in the keys. In this process it
  * returns 0 when stopped, every stream ended and collected; it returns 1 in
  * each stream's own process, forked at its first publisher: there the
- * listener serves that creator alone (ppv_listen_avio), its later publishers
+ * listener serves that creator alone (ppv_listen_read), its later publishers
  * handed to it by the front door, and ppv_listen_name says whose it is. */
 int ppv_listen_front(ppv_listen *l);
-/* The publishers' media as one FLV byte stream, for libavformat's FLV demuxer.
- * It ends when no publisher came back within the grace time. */
-AVIOContext *ppv_listen_avio(ppv_listen *l);
+/* The publishers' media as one FLV byte stream, header first: the bytes
+ * read, or 0 when no publisher came back within the grace time (or a stop,
+ * or the creator's key revoked). */
+ssize_t ppv_listen_read(void *l, void *buf, size_t n);
 int ppv_listen_state(const ppv_listen *l);
 const char *ppv_listen_name(void *l);
 int ppv_listen_reconnects(void *l);

@@ -11,7 +11,7 @@
 #include <libavutil/channel_layout.h>
 
 #include "cli.h"
-#include "json.h"
+#include "ingstats.h"
 #include "remux.h"
 #include "when.h"
 
@@ -164,38 +164,21 @@ stats(remux *r, int final)
 {
 	const ppv_remux_cfg *c = r->cfg;
 	int64_t now = ppv_now_ms();
-	char line[512], when[32];
 	struct track *v = NULL;
-	const char *name = c->name_of ? c->name_of(c->ctx) : NULL;
-	char esc[6 * 64 + 1] = "", remote[80] = "";
-	const char *addr = c->remote_of ? c->remote_of(c->ctx) : NULL;
-
-	if (name)
-		ppv_json_escape(esc, name, strnlen(name, 64));
-	if (addr)
-		snprintf(remote, sizeof remote, ",\"remote\":\"%.64s\"", addr);   /* digits, dots, colons, brackets */
 
 	if (c->stats_fd < 0 || (!final && now - r->last_stats < c->stats_every_ms))
 		return;
 	for (unsigned i = 0; i < r->nt; i++)
 		if (r->t[i].out >= 0 && r->t[i].video)
 			v = &r->t[i];
-	double span = (double)(r->vlast - r->win_start) / TB;
-	int len = snprintf(line, sizeof line,
-		"{\"time\":\"%s\",\"name\":\"%s\"%s,\"media_seconds\":%.3f,\"bitrate_kbps\":%.0f,"
-		"\"fps\":%.2f,\"keyframe_interval\":%.3f,\"av_offset_ms\":%.0f,\"bytes\":%llu,"
-		"\"reconnects\":%d,\"discontinuities\":%d,\"dropped_packets\":%llu,\"reconfigurations\":%d%s}\n",
-		ppv_time_format(time(NULL), when), esc, remote,
-		(double)(r->vlast > 0 ? r->vlast : 0) / TB,
-		span > 0 ? (double)r->win_bytes * 8 / 1000 / span : 0.0,
-		span > 0 ? (double)r->win_frames / span : 0.0,
-		v ? (double)v->keyint / TB : 0.0,
-		r->alast && r->vlast ? (double)ppv_ticks_to_ms(r->alast - r->vlast) : 0.0,
-		(unsigned long long)ppv_tsout_bytes(r->out),
-		c->reconnects ? c->reconnects(c->ctx) : 0, r->jumps, (unsigned long long)(r->dropped + r->early),
-		r->reconfigs, final ? ",\"final\":true" : "");
-	if (write(c->stats_fd, line, (size_t)len) < 0)
-		ppv_warn("stats: write error:");
+	ppv_ingstats s = {
+		.name = c->name_of ? c->name_of(c->ctx) : NULL, .remote = c->remote_of ? c->remote_of(c->ctx) : NULL,
+		.vlast = r->vlast, .alast = r->alast, .win_start = r->win_start, .win_frames = r->win_frames,
+		.win_bytes = r->win_bytes, .keyint = v ? v->keyint : 0, .bytes = ppv_tsout_bytes(r->out),
+		.reconnects = c->reconnects ? c->reconnects(c->ctx) : 0, .jumps = r->jumps,
+		.dropped = r->dropped + r->early, .reconfigs = r->reconfigs,
+	};
+	ppv_ingstats_write(c->stats_fd, &s, final);
 	r->last_stats = now;
 	r->win_frames = r->win_bytes = 0;
 	r->win_start = r->vlast;

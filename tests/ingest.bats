@@ -536,3 +536,45 @@ gets_in_despite() {
 	grep -q "^ppv-ingest: 127.0.0.1:[0-9]*: creator100000 is live$" "$T/err"
 	assert_equal "$(codecs "$T/out.ts")" "aac h264 "
 }
+
+# Each stream's frames as ffmpeg's framemd5 sees them: stream, size and hash
+# of every packet, in order within its stream.
+frames() {
+	ffmpeg -v error -i "$1" -map 0 -c copy -f framemd5 - | grep -v '^#' | awk -F', *' '{ print $1, $5, $6 }' | sort -s -k1,1
+}
+
+@test "FLV to TS by our own remux: every frame equals ffmpeg's remux of the same FLV, from a file, a pipe and RTMP" {
+	# B-frames (composition times), AAC; and a second file with MP3 audio
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=30:duration=4 -f lavfi -i sine=duration=4 \
+		-c:v libx264 -bf 2 -g 30 -c:a aac -f flv "$T/b.flv"
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=25:duration=3 -f lavfi -i sine=duration=3 \
+		-c:v libx264 -g 25 -c:a libmp3lame -ar 44100 -f flv "$T/mp3.flv"
+	for f in b mp3; do
+		ffmpeg -v error -i "$T/$f.flv" -c copy -f mpegts "$T/$f.ffmpeg.ts"
+		frames "$T/$f.ffmpeg.ts" > "$T/$f.want"
+		assert [ "$(wc -l < "$T/$f.want")" -gt 150 ]
+		ppv-ingest -o "$T/$f.file.ts" "$T/$f.flv"
+		cat "$T/$f.flv" | ppv-ingest - > "$T/$f.pipe.ts"
+		for how in file pipe; do
+			frames "$T/$f.$how.ts" > "$T/$f.$how"
+			run diff "$T/$f.want" "$T/$f.$how"
+			assert_success
+		done
+	done
+	# and what an RTMP publisher pushes, B-frames and all
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --timeout 20 --grace 1 -o "$T/rtmp.ts" 2> "$T/err" &
+	pid=$!
+	listening
+	ffmpeg -v error -re -i "$T/b.flv" -c copy -f flv "rtmp://127.0.0.1:$PORT/live/sekrit-key-123"
+	wait $pid
+	frames "$T/rtmp.ts" > "$T/b.rtmp"
+	run diff "$T/b.want" "$T/b.rtmp"
+	assert_success
+}
+
+@test "FLV with a codec our remux does not carry is a clear error, exit 2" {
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=25:duration=1 -c:v flv1 -f flv "$T/sorenson.flv"
+	run -2 ppv-ingest -o "$T/out.ts" "$T/sorenson.flv"
+	assert_output "ppv-ingest: $T/sorenson.flv: unsupported video codec 'flv1': H.264 is needed on this path"
+	assert [ ! -e "$T/out.ts" ]
+}

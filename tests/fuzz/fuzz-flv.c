@@ -1,0 +1,49 @@
+/* fuzz-flv.c: libFuzzer target for ppv-ingest's own FLV to MPEG-TS path: FLV bytes as a file or
+ * an RTMP publisher's tags bring them, through tag reading, H.264/AAC/MP3 handling and the TS writer. */
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "flvremux.h"
+
+typedef struct {
+	const uint8_t *p;
+	size_t n;
+} feed;
+
+static ssize_t
+rd(void *io, void *buf, size_t n)
+{
+	feed *f = io;
+
+	/* uneven reads, so tags are cut anywhere */
+	if (n > 4093)
+		n = 4093;
+	if (n > f->n)
+		n = f->n;
+	memcpy(buf, f->p, n);
+	f->p += n;
+	f->n -= n;
+	return (ssize_t)n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int null = -1;
+	feed f = { data, size };
+	char err[256];
+
+	if (null < 0) {
+		ppv_init("fuzz-flv");
+		null = open("/dev/null", O_WRONLY);
+	}
+	ppv_remux_cfg rc = { .stats_fd = null, .stats_every_ms = 0 };
+	ppv_flvremux_cfg c = { rd, &f, null, 1, &rc };
+	ppv_flvremux(&c, err, sizeof err);
+	return 0;
+}
