@@ -62,7 +62,8 @@ typedef struct {
 	int warned_keyint;
 	ppv_ingstats st;
 	int64_t last_stats;
-	uint64_t early;
+	uint64_t dropped;             /* malformed, or waiting for a keyframe after one */
+	uint64_t early;               /* audio dropped while no video had come */
 	int gone;                     /* the reader went away */
 	char *err;
 	size_t en;
@@ -175,8 +176,7 @@ stats(flv *f, int final)
 	f->st.remote = c->remote_of ? c->remote_of(c->ctx) : NULL;
 	f->st.reconnects = c->reconnects ? c->reconnects(c->ctx) : 0;
 	f->st.bytes = ppv_tsmux_bytes(f->mux);
-	f->st.dropped += f->early;
-	f->early = 0;
+	f->st.dropped = f->dropped + f->early;
 	ppv_ingstats_write(c->stats_fd, &f->st, final);
 	f->last_stats = now;
 }
@@ -222,7 +222,7 @@ put_video(flv *f, const struct tag *t)
 
 	if (f->need_key) {
 		if (!key) {
-			f->st.dropped++;
+			f->dropped++;
 			return 0;
 		}
 		f->need_key = 0;
@@ -230,7 +230,7 @@ put_video(flv *f, const struct tag *t)
 	f->v.n = 0;
 	if (ppv_avc_annexb(&f->avc, b + 5, t->n - 5, &f->v) < 0) {
 		/* one bad packet must not end the event: it goes, with what refers to it */
-		if (!f->st.dropped++)
+		if (!f->dropped++)
 			ppv_warn("%s: a malformed video packet was dropped, and what follows up to the next keyframe",
 			         name_of(f));
 		f->need_key = 1;
@@ -367,13 +367,19 @@ look(flv *f, const struct tag *t, int *audio_seen)
 			ppv_avc_config(&f->avc, t->body + 5, t->n - 5);
 	} else if (t->type == PPV_FLV_AUDIO && t->n >= 2 && !f->audio) {
 		int fmt = t->body[0] >> 4;
-		if (fmt == 10 && t->body[1] == 0 && ppv_aac_config(&f->aac, t->body + 2, t->n - 2) == 0)
+		if (fmt == 10 && t->body[1] == 0 && t->n < 4) {
+			/* an empty configuration: FFmpeg's FLV muxer writes one when it has none yet */
+		} else if (fmt == 10 && t->body[1] == 0) {
+			if (ppv_aac_config(&f->aac, t->body + 2, t->n - 2) < 0)
+				return fail(f, "%s", "an AAC configuration ADTS cannot carry: AAC Main, LC, SSR or LTP "
+				                     "at a standard rate with 1 to 8 channels is needed");
 			f->audio = 10;
-		else if (fmt == 2)
+		} else if (fmt == 2) {
 			f->audio = 2;
-		else if (fmt != 10)
+		} else if (fmt != 10) {
 			return fail(f, "unsupported audio codec '%s': AAC or MP3 is needed", audio_codec(fmt));
-		*audio_seen = 1;
+		}
+		*audio_seen = f->audio != 0;   /* AAC frames before their configuration wait for it */
 	}
 	return 0;
 }
@@ -475,9 +481,9 @@ ppv_flvremux(const ppv_flvremux_cfg *c, char *err, size_t en)
 	}
 	if (f.mux && rc == 0 && ppv_tsmux_flush(f.mux) < 0)
 		rc = f.gone ? -1 : 2;
-	if (f.st.dropped > 1)
+	if (f.dropped > 1)
 		ppv_warn("%s: %llu packets dropped in all: malformed, or waiting for a keyframe after one", name_of(&f),
-		         (unsigned long long)f.st.dropped);
+		         (unsigned long long)f.dropped);
 	if (f.mux) {
 		stats(&f, 1);
 		ppv_tsmux_free(f.mux);

@@ -1,6 +1,6 @@
 /* listen.c: ppv-ingest -l: accepts connections, each run in a process of its own
- * (publish.c), decides which may publish, and hands libavformat one continuous FLV byte
- * stream of the live publisher's tags, waiting a grace time when it drops. Nothing a client
+ * (publish.c), decides which may publish, and hands the remux (flvremux.c) one continuous
+ * FLV byte stream of the live publisher's tags, waiting a grace time when it drops. Nothing a client
  * does blocks this process: it only accepts, counts and routes. With --exec it is the front
  * door of every creator: each stream is a process of its own, forked from here at its first
  * publisher, and later publishers with its key are handed to it. */
