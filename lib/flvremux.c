@@ -1,7 +1,6 @@
 /* flvremux.c: FLV to clean MPEG-TS by hand, the path RTMP publishers and FLV files take
  * in ppv-ingest: tags read in place from one buffer, H.264 and AAC made ready for TS by
- * flv.c, written by tsmux.c; the timeline kept continuous across jumps and reconnects as
- * remux.c keeps it for what libavformat reads. */
+ * flv.c, written by tsmux.c, on the one timeline both paths keep (timeline.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +12,12 @@
 #include "flv.h"
 #include "flvremux.h"
 #include "ingstats.h"
+#include "timeline.h"
 #include "tsmux.h"
 #include "when.h"
 
 enum {
 	TB = 90000,
-	JUMP_BACK = TB / 2,           /* a source going back more than this jumped */
-	JUMP_FWD = 2 * TB,            /* ... or forward more than this */
 	KEYINT_WARN = 4 * TB,
 	BUF = 1 << 16,
 	MAX_TAG = (16 << 20) + 15,    /* FLV's 24-bit size, header and trailer */
@@ -32,11 +30,6 @@ struct tag {
 	int64_t ms;
 	uint8_t *body;
 	size_t n;
-};
-
-struct track {
-	int seen;
-	int64_t last, dur;
 };
 
 typedef struct {
@@ -55,9 +48,8 @@ typedef struct {
 	ppv_tsmux *mux;
 	ppv_buf v;                    /* one access unit in Annex B */
 	/* timeline */
-	struct track tv, ta;
-	int64_t offset;
-	int started;
+	ppv_timeline tl;
+	ppv_timeline_track tv, ta;
 	int64_t last_key;
 	int warned_keyint;
 	ppv_ingstats st;
@@ -181,36 +173,15 @@ stats(flv *f, int final)
 	f->last_stats = now;
 }
 
-/* Places an access unit on the output timeline (remux.c's rule): the first
- * at 1 s; a jump of the source (a reconnect, an encoder restart) continues
- * where the output was; jitter keeps DTS strictly increasing. */
+/* An access unit on the output timeline (timeline.c); ms and cts as FLV has them. */
 static void
-retime(flv *f, struct track *t, int64_t ms, int64_t cts, int64_t dur, int64_t *pts, int64_t *dts)
+retime(flv *f, ppv_timeline_track *t, int64_t ms, int64_t cts, int64_t dur, int video, int64_t *pts, int64_t *dts)
 {
-	int64_t in = ms * 90, out;
-
-	if (!f->started) {
-		f->offset = TB - in;
-		f->started = 1;
-	}
-	out = in + f->offset;
-	if (t->seen) {
-		int64_t d = out - t->last;
-		if (d < -JUMP_BACK || d > JUMP_FWD) {
-			f->offset += t->last + t->dur - out;
-			out = t->last + t->dur;
-			f->st.jumps++;
-		} else if (d <= 0) {
-			out = t->last + 1;
-		}
-	}
-	*dts = out;
-	*pts = out + cts * 90;
+	*dts = ppv_timeline_place(&f->tl, t, ms * 90, dur, video);
+	*pts = *dts + cts * 90;
 	if (*pts < *dts)
-		*pts = *dts;
-	t->dur = dur > 0 ? dur : t->seen && out > t->last ? out - t->last : TB / 30;
-	t->last = out;
-	t->seen = 1;
+		*pts = *dts;   /* a negative composition time: none of the decoder's order is lost */
+	f->st.jumps = f->tl.jumps;
 }
 
 static int
@@ -236,7 +207,7 @@ put_video(flv *f, const struct tag *t)
 		f->need_key = 1;
 		return 0;
 	}
-	retime(f, &f->tv, t->ms, cts, 0, &pts, &dts);
+	retime(f, &f->tv, t->ms, cts, 0, 1, &pts, &dts);
 	if (key) {
 		if (f->last_key >= 0)
 			f->st.keyint = dts - f->last_key;
@@ -273,7 +244,7 @@ put_audio(flv *f, const struct tag *t)
 		int rate = ppv_mp3_rate(b, n);
 		dur = rate ? (int64_t)(rate >= 32000 ? 1152 : 576) * TB / rate : 0;
 	}
-	retime(f, &f->ta, t->ms, 0, dur, &pts, &dts);
+	retime(f, &f->ta, t->ms, 0, dur, 0, &pts, &dts);
 	f->st.alast = dts;
 	f->st.win_bytes += n;
 	return ppv_tsmux_put(f->mux, 0, pts, dts, 0, adts, f->audio == 10 ? 7 : 0, b, n);

@@ -13,21 +13,20 @@
 #include "cli.h"
 #include "ingstats.h"
 #include "remux.h"
+#include "timeline.h"
 #include "when.h"
 
 enum {
 	QMAX = 512,                   /* packets read ahead to find the streams */
 	QBYTES = 16 << 20,            /* ... and their bytes: a publisher's packets may be 8 MiB each */
 	TB = 90000,
-	JUMP_BACK = TB / 2,           /* a source going back more than this jumped */
-	JUMP_FWD = 2 * TB,            /* ... or forward more than this */
 	KEYINT_WARN = 4 * TB,
 };
 
 struct track {
 	int out;                      /* output index, -1 when dropped */
-	int video, seen;
-	int64_t last, dur;            /* output dts and duration, 90 kHz */
+	int video;
+	ppv_timeline_track tl;
 	int64_t last_key, keyint;
 	int need_key;                 /* video: a packet was dropped, the rest waits for a keyframe */
 	int rate, frame_size;         /* audio, kept: libavformat may clear its codecpar copy */
@@ -41,14 +40,12 @@ typedef struct {
 	ppv_tsout *out;
 	struct track *t;
 	unsigned nt, late;            /* streams known at the start; late ones dropped */
-	int64_t offset;               /* input + offset = output, 90 kHz */
-	int started;
+	ppv_timeline tl;
 	int64_t last_stats;
 	int64_t vlast, alast;         /* last video / audio output dts */
 	uint64_t win_frames, win_bytes;
 	int64_t win_start;
 	int warned_keyint;
-	int jumps;
 	uint64_t dropped;             /* packets the muxer refused, and what depended on them */
 	uint64_t early;               /* audio dropped while no video had come */
 	int reconfigs;
@@ -175,7 +172,7 @@ stats(remux *r, int final)
 		.name = c->name_of ? c->name_of(c->ctx) : NULL, .remote = c->remote_of ? c->remote_of(c->ctx) : NULL,
 		.vlast = r->vlast, .alast = r->alast, .win_start = r->win_start, .win_frames = r->win_frames,
 		.win_bytes = r->win_bytes, .keyint = v ? v->keyint : 0, .bytes = ppv_tsout_bytes(r->out),
-		.reconnects = c->reconnects ? c->reconnects(c->ctx) : 0, .jumps = r->jumps,
+		.reconnects = c->reconnects ? c->reconnects(c->ctx) : 0, .jumps = r->tl.jumps,
 		.dropped = r->dropped + r->early, .reconfigs = r->reconfigs,
 	};
 	ppv_ingstats_write(c->stats_fd, &s, final);
@@ -184,58 +181,33 @@ stats(remux *r, int final)
 	r->win_start = r->vlast;
 }
 
-/* Places a packet on the output timeline: the heart of "continuous". */
+/* Places a packet on the output timeline (timeline.c), in 90 kHz. */
 static void
 retime(remux *r, struct track *t, AVPacket *p, AVRational tb)
 {
+	AVRational k90 = { 1, TB };
 	int64_t dts = p->dts != AV_NOPTS_VALUE ? p->dts : p->pts;
-	int64_t pts, out, shift;
 
 	/* TS carries one timestamp per PES, which may hold several audio frames;
 	 * those without follow on at the codec's frame duration */
 	if (!t->video && p->duration <= 0 && t->rate > 0 && t->frame_size > 0) {
 		int64_t num = (int64_t)t->frame_size * TB + t->rem;
 		int64_t d = (num + t->rate / 2) / t->rate;  /* nearest, the error carried */
-		p->duration = av_rescale_q(d, (AVRational){ 1, TB }, tb);
+		p->duration = av_rescale_q(d, k90, tb);
 		t->rem = num - d * t->rate;
 	}
-	if (dts == AV_NOPTS_VALUE) {
-		out = t->seen ? t->last + t->dur : 0;
-		dts = out - r->offset;
-	} else {
-		dts = av_rescale_q(dts, tb, (AVRational){ 1, TB });
-	}
-	pts = p->pts != AV_NOPTS_VALUE ? av_rescale_q(p->pts, tb, (AVRational){ 1, TB }) : dts;
-	if (!r->started) {
-		/* start at 1 s: a stream that begins a little before the first packet
-		 * must not go below zero, where TS timestamps wrap */
-		r->offset = TB - dts;
-		r->started = 1;
-	}
-	out = dts + r->offset;
-	if (t->seen) {
-		int64_t d = out - t->last;
-		if (d < -JUMP_BACK || d > JUMP_FWD) {
-			/* the source jumped (reconnect, encoder restart): go on from here */
-			r->offset += t->last + t->dur - out;
-			out = t->last + t->dur;
-			r->jumps++;
-		} else if (d <= 0) {
-			out = t->last + 1;  /* jitter: keep DTS strictly increasing */
-		}
-	}
-	shift = out - (dts + r->offset);
+	if (dts == AV_NOPTS_VALUE)
+		dts = t->tl.seen ? t->tl.last + t->tl.dur - r->tl.offset : -r->tl.offset;
+	else
+		dts = av_rescale_q(dts, tb, k90);
+	int64_t pts = p->pts != AV_NOPTS_VALUE ? av_rescale_q(p->pts, tb, k90) : dts;
+	int64_t dur = p->duration > 0 ? av_rescale_q(p->duration, tb, k90) : 0;
+	int64_t out = ppv_timeline_place(&r->tl, &t->tl, dts, dur, t->video);
 	p->dts = out;
-	p->pts = pts + r->offset + shift;
+	p->pts = pts + out - dts;
 	if (p->pts < p->dts)
 		p->pts = p->dts;
-	int64_t dur = p->duration > 0 ? av_rescale_q(p->duration, tb, (AVRational){ 1, TB }) : 0;
-	if (dur <= 0)
-		dur = t->seen && out > t->last ? out - t->last : t->video ? TB / 30 : TB / 50;
-	p->duration = dur;
-	t->dur = dur;
-	t->last = out;
-	t->seen = 1;
+	p->duration = t->tl.dur;
 }
 
 /* An AAC AudioSpecificConfig's rate and channels (ISO/IEC 14496-3 1.6.2.1). */

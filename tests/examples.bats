@@ -8,6 +8,8 @@ EX=$BATS_TEST_DIRNAME/../examples
 
 per_test_end() {
 	nginx_stop "$T/ngx"
+	# the servers a test left running, when it failed before stopping them
+	if [ -s "$T/pids" ]; then kill $(cat "$T/pids") 2>/dev/null || true; fi
 }
 D=$BATS_TEST_DIRNAME/data/earnings
 
@@ -110,6 +112,7 @@ front_door() {
 	# shellcheck disable=SC2046 # the unit's words, as systemd splits them
 	$(execstart "$EX/ppv-ingest.service") 2> "$T/err" 3>&- &
 	front=$!
+	echo $front >> "$T/pids"
 	for _ in $(seq 100); do grep -q 'serving every creator' "$T/err" && return 0; sleep 0.1; done
 	fail "the front door never listened: $(cat "$T/err")"
 }
@@ -182,6 +185,7 @@ logged() {
 	systemd-socket-activate -l 127.0.0.1:$PORT -a --inetd -E PATH -E PPV_BIN -E PPV_MADE -E PPV_EVENTS -E PPV_WWW \
 		$(execstart "$EX/ppv-ingest-inetd@.service") 2> "$T/err" 3>&- &
 	sa=$!
+	echo $sa >> "$T/pids"
 	logged "Listening on 127.0.0.1:$PORT"
 	push k3y-for-ev42 &
 	first=$!
