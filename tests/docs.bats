@@ -56,22 +56,32 @@ examples() {
 
 # An example that waits for a publisher: it runs in a directory of its own
 # (its output must not replace the fixtures), with a free port for 1935 and
-# the system directories under $T, a real ffmpeg publishes a second of video
-# with the key in stream.keys, and SIGTERM ends the wait for a reconnect.
+# the system directories under $T (the keys and a creator's breaks where the
+# front door's examples look for them), a real ffmpeg publishes a second of
+# video with the key in stream.keys, and SIGTERM ends the wait for a
+# reconnect (the front door's own, which passes it on to the streams).
 run_listener() {
 	local cmd=$1 port pid
 	port=$(free_port)
 	cmd=${cmd//1935/$port}
 	cmd=${cmd//\/var\/www/$T/var/www}
 	cmd=${cmd//\/srv/$T/srv}
-	mkdir -p "$T/listen" && cp -p stream.keys "$T/listen/"
+	cmd=${cmd//\/etc\/ppv/$T/listen/etc}
+	cmd=${cmd//\/var\/log\/ppv/$T/listen/log}
+	mkdir -p "$T/listen/etc" "$T/listen/breaks" "$T/listen/log"
+	cp -p stream.keys "$T/listen/" && cp -p stream.keys "$T/listen/etc/"
+	cp breaks.csv "$T/listen/breaks/creator7.csv" && cp breaks.csv "$T/listen/etc/creator7.breaks"
 	(cd "$T/listen" && exec bash -c "$cmd") 2> listen.err 3>&- &
 	pid=$!
-	for _ in $(seq 100); do grep -q 'waiting for a publisher' listen.err && break; sleep 0.1; done
+	for _ in $(seq 100); do grep -qE 'waiting for a publisher|serving every creator' listen.err && break; sleep 0.1; done
 	ffmpeg -nostdin -v error -re -i recording.flv -c copy -f flv "rtmp://127.0.0.1:$port/live/k3y" ||
 		fail "publishing to: $cmd"
 	for _ in $(seq 50); do grep -q 'stopped publishing' listen.err && break; sleep 0.1; done
-	pkill -TERM -P "$pid" -x ppv-ingest || true
+	if [[ $cmd == *" --exec "* ]]; then
+		kill -TERM "$pid"
+	else
+		pkill -TERM -P "$pid" -x ppv-ingest || true
+	fi
 	wait "$pid" || fail "example failed ($?): $cmd
 $(cat listen.err)"
 	grep -q 'creator7 is live' listen.err || fail "no publisher got in: $cmd"
