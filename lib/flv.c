@@ -188,30 +188,31 @@ ppv_aac_config(ppv_aac *a, const uint8_t *asc, size_t n)
 {
 	static const int rates[13] = { 96000, 88200, 64000, 48000, 44100, 32000, 24000,
 		                       22050, 16000, 12000, 11025, 8000, 7350 };
-
 	uint64_t b = 0;
-	int at = 0;
+	int at = 0, rate;
 
 	for (size_t i = 0; i < n && i < 8; i++)
 		b |= (uint64_t)asc[i] << (56 - 8 * i);
 #define BITS(k) (at += (k), (int)(b >> (64 - at) & ((1u << (k)) - 1)))
 	if (n < 2)
 		return -1;
-	int object = BITS(5), fi = BITS(4);
-	if (fi == 15)
-		return -1;   /* an explicit rate: ADTS has only the index */
+	int object = BITS(5);
+	if (object == 31)
+		object = 32 + BITS(6);
+	int fi = BITS(4);
+	if (fi == 15 && (size_t)(at + 24 + 4 + 7) / 8 > n)
+		return -1;
+	rate = fi == 15 ? BITS(24) : fi < 13 ? rates[fi] : 0;
 	int ch = BITS(4);
-	if ((object == 5 || object == 29) && n >= 4) {
-		/* HE-AAC signalled explicitly: ADTS carries the core, as FFmpeg's muxer does */
-		if (BITS(4) == 15)
-			return -1;
-		object = BITS(5);
+	if ((object == 5 || object == 29) && (size_t)(at + 9 + 7) / 8 <= n && fi != 15) {
+		/* HE-AAC signalled explicitly: the core's type, at the rate above */
+		if (BITS(4) != 15)
+			object = BITS(5);
 	}
 #undef BITS
-	/* ADTS has 2 bits of object type, 4 of rate index, 3 of channels (0: a PCE, not carried) */
-	if (object < 1 || object > 4 || fi > 12 || ch < 1 || ch > 7)
-		return -1;
-	*a = (ppv_aac){ object, fi, rates[fi], ch == 7 ? 8 : ch, ch };
+	if (rate <= 0 || ch < 1 || ch > 7)
+		return -1;   /* channels in a program config element: not read here */
+	*a = (ppv_aac){ object, fi, rate, ch == 7 ? 8 : ch, ch };
 	return 0;
 }
 
@@ -220,7 +221,9 @@ ppv_adts(const ppv_aac *a, size_t n, uint8_t h[7])
 {
 	size_t len = n + 7;
 
-	if (len > 0x1fff)
+	/* ADTS has 2 bits of object type and 4 of rate index, and no room for
+	 * an explicit rate */
+	if (len > 0x1fff || a->object < 1 || a->object > 4 || a->rate_index > 12)
 		return -1;
 	h[0] = 0xff;
 	h[1] = 0xf1;   /* MPEG-4, layer 0, no CRC */

@@ -46,13 +46,15 @@ int ppv_avc_annexb(ppv_avc *a, const uint8_t *p, size_t n, ppv_buf *out);
 
 /* AAC: an AudioSpecificConfig's object type, rate index and channels. */
 typedef struct {
-	int object, rate_index, rate, channels;
+	int object, rate_index, rate, channels;   /* rate_index 15: rate explicit */
 	int config;                   /* the channel configuration, 1 to 7 */
 } ppv_aac;
 
-/* 0, or -1 when the configuration is one ADTS cannot carry. */
+/* An AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1): 0, or -1 when it is
+ * malformed or its channels are in a program config element. */
 int ppv_aac_config(ppv_aac *a, const uint8_t *asc, size_t n);
-/* The 7-byte ADTS header of a raw frame of n bytes; -1 when n is too long. */
+/* The 7-byte ADTS header of a raw frame of n bytes; -1 when n is too long
+ * or the configuration is one ADTS cannot carry. */
 int ppv_adts(const ppv_aac *a, size_t n, uint8_t h[7]);
 
 /* The MPEG audio rate of an MP3 frame header, 0 when it is none. */

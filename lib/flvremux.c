@@ -307,7 +307,9 @@ put(flv *f, const struct tag *t)
 			return 0;   /* the output's audio is fixed by now */
 		if (fmt == 10 && t->body[1] == 0) {
 			ppv_aac a;
-			if (ppv_aac_config(&a, t->body + 2, t->n - 2) < 0 || !memcmp(&a, &f->aac, sizeof a))
+			uint8_t h[7];
+			if (ppv_aac_config(&a, t->body + 2, t->n - 2) < 0 || ppv_adts(&a, 0, h) < 0 ||
+			    !memcmp(&a, &f->aac, sizeof a))
 				return 0;
 			char what[64];
 			snprintf(what, sizeof what, " (audio now %d Hz, %d channel%s)", a.rate, a.channels,
@@ -341,7 +343,8 @@ look(flv *f, const struct tag *t, int *audio_seen)
 		if (fmt == 10 && t->body[1] == 0 && t->n < 4) {
 			/* an empty configuration: FFmpeg's FLV muxer writes one when it has none yet */
 		} else if (fmt == 10 && t->body[1] == 0) {
-			if (ppv_aac_config(&f->aac, t->body + 2, t->n - 2) < 0)
+			uint8_t h[7];
+			if (ppv_aac_config(&f->aac, t->body + 2, t->n - 2) < 0 || ppv_adts(&f->aac, 0, h) < 0)
 				return fail(f, "%s", "an AAC configuration ADTS cannot carry: AAC Main, LC, SSR or LTP "
 				                     "at a standard rate with 1 to 8 channels is needed");
 			f->audio = 10;

@@ -11,6 +11,7 @@
 #include <libavutil/channel_layout.h>
 
 #include "cli.h"
+#include "flv.h"
 #include "ingstats.h"
 #include "remux.h"
 #include "timeline.h"
@@ -210,35 +211,6 @@ retime(remux *r, struct track *t, AVPacket *p, AVRational tb)
 	p->duration = t->tl.dur;
 }
 
-/* An AAC AudioSpecificConfig's rate and channels (ISO/IEC 14496-3 1.6.2.1). */
-static int
-aac_config(const uint8_t *x, size_t n, int *rate, int *channels)
-{
-	static const int rates[13] = { 96000, 88200, 64000, 48000, 44100, 32000, 24000,
-		                       22050, 16000, 12000, 11025, 8000, 7350 };
-	uint64_t b = 0;
-	int at = 0;
-
-	for (size_t i = 0; i < n && i < 8; i++)
-		b |= (uint64_t)x[i] << (56 - 8 * i);
-#define BITS(k) (at += (k), (int)(b >> (64 - at) & ((1u << (k)) - 1)))
-	if (n < 2 || BITS(5) == 31)
-		at += 6;
-	int fi = BITS(4);
-	if (fi == 15) {
-		if (n < 5)
-			return -1;
-		*rate = BITS(24);
-	} else if (fi < 13) {
-		*rate = rates[fi];
-	} else {
-		return -1;
-	}
-	*channels = BITS(4);
-#undef BITS
-	return *rate > 0 && *channels > 0 ? 0 : -1;
-}
-
 /* A publisher back with other encoder settings sends new decoder
  * configuration (FLV sequence headers): the output's muxer is set up again
  * with it, or the rest of the event would not decode. */
@@ -265,8 +237,9 @@ reconfigure(remux *r, struct track *t, const uint8_t *x, size_t xn, char *err, s
 	}
 	memcpy(par->extradata, x, xn);
 	par->extradata_size = (int)xn;
-	int rate, ch;
-	if (!t->video && par->codec_id == AV_CODEC_ID_AAC && !aac_config(x, xn, &rate, &ch)) {
+	ppv_aac aac;
+	if (!t->video && par->codec_id == AV_CODEC_ID_AAC && !ppv_aac_config(&aac, x, xn)) {
+		int rate = aac.rate, ch = aac.channels;
 		par->sample_rate = t->rate = rate;
 		av_channel_layout_uninit(&par->ch_layout);
 		av_channel_layout_default(&par->ch_layout, ch);

@@ -65,10 +65,17 @@ UNIT_TEST(test_flv_aac)
 	/* HE-AAC signalled explicitly: ADTS carries the core, LC at 24 kHz */
 	CHECK(ppv_aac_config(&a, (const uint8_t[]){ 0x2b, 0x11, 0x88, 0x00 }, 4) == 0);
 	CHECK(a.object == 2 && a.rate == 24000 && a.channels == 2);
-	/* what ADTS cannot carry: an explicit rate, channels in a PCE, object type 5 alone */
-	CHECK(ppv_aac_config(&a, (const uint8_t[]){ 0x17, 0x80, 0, 0, 0 }, 5) == -1);
+	/* an explicit rate is read, but ADTS cannot carry it */
+	CHECK(ppv_aac_config(&a, (const uint8_t[]){ 0x17, 0x80, 0x5d, 0xc0, 0x10 }, 5) == 0);
+	CHECK(a.rate == 48000 && a.channels == 2 && a.object == 2);
+	CHECK(ppv_adts(&a, 100, h) == -1);
+	/* channels in a program config element, cut short */
 	CHECK(ppv_aac_config(&a, (const uint8_t[]){ 0x12, 0x00 }, 2) == -1);
 	CHECK(ppv_aac_config(&a, (const uint8_t[]){ 0x12 }, 1) == -1);
+	CHECK(ppv_aac_config(&a, (const uint8_t[]){ 0x17, 0x80, 0x5d }, 3) == -1);
+	/* 7.1: channel configuration 7 is eight channels */
+	CHECK(ppv_aac_config(&a, (const uint8_t[]){ 0x12, 0x38 }, 2) == 0);
+	CHECK(a.channels == 8 && a.config == 7);
 	/* MP3 frame headers */
 	CHECK(ppv_mp3_rate((const uint8_t[]){ 0xff, 0xfb, 0x90, 0x64 }, 4) == 44100);
 	CHECK(ppv_mp3_rate((const uint8_t[]){ 0xff, 0xf3, 0x84, 0x64 }, 4) == 24000);
