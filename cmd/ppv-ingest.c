@@ -12,6 +12,7 @@
 #include <libavutil/log.h>
 
 #include "atomic.h"
+#include "avload.h"
 #include "cli.h"
 #include "keys.h"
 #include "opt.h"
@@ -229,26 +230,32 @@ is_flv(const char *name, struct source *s)
 static int
 through_libav(const char *name, struct source *src, const char *keyfile, int fd, int live, const ppv_remux_cfg *rcfg)
 {
-	AVFormatContext *in = avformat_alloc_context();
 	AVDictionary *opts = NULL;
 	char *pass = NULL, err[512] = "";
 	uint8_t *buf = NULL;
 	int k, rc;
+	const ppv_av *av = ppv_av_load(err, sizeof err);
+
+	if (!av)
+		ppv_die(PPV_ERR, "%s: %s", name, err);
+	AVFormatContext *in = av->avformat_alloc_context();
+	if (!in)
+		ppv_die(PPV_ERR, "out of memory");
 
 	in->interrupt_callback.callback = interrupted;
 	if (src->fd >= 0) {
 		/* what is_flv read goes first */
 		if (!(buf = av_malloc(1 << 16)) ||
-		    !(in->pb = avio_alloc_context(buf, 1 << 16, 0, src, source_avio_read, NULL, NULL)))
+		    !(in->pb = av->avio_alloc_context(buf, 1 << 16, 0, src, source_avio_read, NULL, NULL)))
 			ppv_die(PPV_ERR, "out of memory");
 		in->flags |= AVFMT_FLAG_CUSTOM_IO;
-		k = avformat_open_input(&in, NULL, NULL, NULL);
+		k = av->avformat_open_input(&in, NULL, NULL, NULL);
 	} else {
 		if (keyfile) {
 			pass = passphrase(keyfile);
 			av_dict_set(&opts, "passphrase", pass, 0);
 		}
-		k = avformat_open_input(&in, name, NULL, &opts);
+		k = av->avformat_open_input(&in, name, NULL, &opts);
 		av_dict_free(&opts);
 		if (pass) {
 			explicit_bzero(pass, strlen(pass));
@@ -260,14 +267,14 @@ through_libav(const char *name, struct source *src, const char *keyfile, int fd,
 			ppv_exit(PPV_OK);
 		ppv_die(PPV_ERR, "%s: %s", name, av_err2str(k));
 	}
-	ppv_tsout *out = ppv_tsout_new(fd, live);
+	ppv_tsout *out = ppv_tsout_new(fd, live, err, sizeof err);
 	if (!out)
-		ppv_die(PPV_ERR, "cannot set up the MPEG-TS muxer");
+		ppv_die(PPV_ERR, "cannot set up the MPEG-TS muxer: %s", err);
 	rc = ppv_remux(in, out, rcfg, err, sizeof err);
 	if (rc)
 		ppv_warn("%s: %s", name, err);
 	/* libavformat drops a cut-off last TS packet without a word */
-	int64_t size = src->fd < 0 && in->pb ? avio_size(in->pb) : -1;
+	int64_t size = src->fd < 0 && in->pb ? av->avio_size(in->pb) : -1;
 	if (rc == PPV_OK && !stop && size > 0 && !strcmp(in->iformat->name, "mpegts") && size % 188 && size % 192) {
 		ppv_warn("%s: truncated: the last TS packet is incomplete (%lld bytes)", name, (long long)size);
 		rc = PPV_ERR;
@@ -275,9 +282,9 @@ through_libav(const char *name, struct source *src, const char *keyfile, int fd,
 	ppv_tsout_free(out);
 	if (in->flags & AVFMT_FLAG_CUSTOM_IO && in->pb) {
 		av_freep(&in->pb->buffer);
-		avio_context_free(&in->pb);
+		av->avio_context_free(&in->pb);
 	}
-	avformat_close_input(&in);
+	av->avformat_close_input(&in);
 	return rc;
 }
 
@@ -436,9 +443,9 @@ main(int argc, char **argv)
 	                       l ? ppv_listen_remote : NULL, l };
 	struct source src = { .fd = -1 };
 	if (test) {
-		ppv_tsout *out = ppv_tsout_new(fd, live);
+		ppv_tsout *out = ppv_tsout_new(fd, live, err, sizeof err);
 		if (!out)
-			ppv_die(PPV_ERR, "cannot set up the MPEG-TS muxer");
+			ppv_die(PPV_ERR, "cannot set up the MPEG-TS muxer: %s", err);
 		ppv_testsrc_cfg tc = { w, h, fps, test_ms, &stop };
 		rc = ppv_testsrc(&tc, out, err, sizeof err) < 0 ? PPV_ERR : PPV_OK;
 		if (rc)

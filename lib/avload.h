@@ -24,7 +24,12 @@
 	X(f, avformat_write_header) X(f, av_write_frame) X(f, av_interleaved_write_frame) \
 	X(f, av_write_trailer) X(f, avformat_free_context) X(f, avio_alloc_context) \
 	X(f, avio_context_free) X(f, avio_flush) X(c, avcodec_parameters_copy) X(c, av_packet_alloc) \
-	X(c, av_packet_free) X(c, av_packet_unref) X(c, av_packet_rescale_ts) X(c, av_packet_move_ref)
+	X(c, av_packet_free) X(c, av_packet_unref) X(c, av_packet_rescale_ts) X(c, av_packet_move_ref) \
+	X(f, avio_size) X(c, av_packet_get_side_data) X(c, avcodec_alloc_context3) \
+	X(c, avcodec_find_decoder) X(c, avcodec_find_encoder) X(c, avcodec_find_encoder_by_name) \
+	X(c, avcodec_free_context) X(c, avcodec_get_name) X(c, avcodec_open2) X(c, avcodec_parameters_alloc) \
+	X(c, avcodec_parameters_free) X(c, avcodec_parameters_from_context) X(c, avcodec_parameters_to_context) \
+	X(c, avcodec_receive_frame) X(c, avcodec_receive_packet) X(c, avcodec_send_frame) X(c, avcodec_send_packet)
 
 typedef struct {
 #define PPV_AV_FIELD(lib, name) __typeof__(name) *name;

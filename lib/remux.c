@@ -10,6 +10,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavutil/channel_layout.h>
 
+#include "avload.h"
 #include "cli.h"
 #include "flv.h"
 #include "ingstats.h"
@@ -52,6 +53,8 @@ typedef struct {
 	int reconfigs;
 } remux;
 
+static const ppv_av *av;      /* libavformat, opened by the caller's input */
+
 static const char *
 codec_ok(const AVCodecParameters *p)
 {
@@ -79,13 +82,13 @@ audio_params(AVStream *st, const AVPacket *p)
 		return 0;
 	if (!p || p->stream_index != st->index || p->size <= 0)
 		return 1;
-	const AVCodec *dec = avcodec_find_decoder(par->codec_id);
-	AVCodecContext *c = dec ? avcodec_alloc_context3(dec) : NULL;
+	const AVCodec *dec = av->avcodec_find_decoder(par->codec_id);
+	AVCodecContext *c = dec ? av->avcodec_alloc_context3(dec) : NULL;
 	AVFrame *f = av_frame_alloc();
-	if (c && f && avcodec_parameters_to_context(c, par) >= 0) {
+	if (c && f && av->avcodec_parameters_to_context(c, par) >= 0) {
 		c->thread_count = 1;
-		if (avcodec_open2(c, dec, NULL) >= 0 && avcodec_send_packet(c, p) >= 0 &&
-		    avcodec_receive_frame(c, f) >= 0 && f->sample_rate > 0 &&
+		if (av->avcodec_open2(c, dec, NULL) >= 0 && av->avcodec_send_packet(c, p) >= 0 &&
+		    av->avcodec_receive_frame(c, f) >= 0 && f->sample_rate > 0 &&
 		    f->ch_layout.nb_channels > 0) {
 			par->sample_rate = f->sample_rate;
 			av_channel_layout_uninit(&par->ch_layout);
@@ -95,7 +98,7 @@ audio_params(AVStream *st, const AVPacket *p)
 		}
 	}
 	av_frame_free(&f);
-	avcodec_free_context(&c);
+	av->avcodec_free_context(&c);
 	return par->sample_rate <= 0 || par->ch_layout.nb_channels <= 0;
 }
 
@@ -121,7 +124,7 @@ setup(remux *r, char *err, size_t n)
 			continue;
 		if (want && *want) {
 			snprintf(err, n, "unsupported %s codec '%s': %s is needed",
-			         av_get_media_type_string(p->codec_type), avcodec_get_name(p->codec_id), want);
+			         av_get_media_type_string(p->codec_type), av->avcodec_get_name(p->codec_id), want);
 			return -1;
 		}
 		if (want)
@@ -223,15 +226,15 @@ reconfigure(remux *r, struct track *t, const uint8_t *x, size_t xn, char *err, s
 
 	if (cur->extradata && (size_t)cur->extradata_size == xn && !memcmp(cur->extradata, x, xn))
 		return 0;
-	AVCodecParameters *par = avcodec_parameters_alloc();
-	if (!par || avcodec_parameters_copy(par, cur) < 0) {
-		avcodec_parameters_free(&par);
+	AVCodecParameters *par = av->avcodec_parameters_alloc();
+	if (!par || av->avcodec_parameters_copy(par, cur) < 0) {
+		av->avcodec_parameters_free(&par);
 		snprintf(err, n, "out of memory");
 		return -1;
 	}
 	av_freep(&par->extradata);
 	if (!(par->extradata = av_mallocz(xn + AV_INPUT_BUFFER_PADDING_SIZE))) {
-		avcodec_parameters_free(&par);
+		av->avcodec_parameters_free(&par);
 		snprintf(err, n, "out of memory");
 		return -1;
 	}
@@ -247,7 +250,7 @@ reconfigure(remux *r, struct track *t, const uint8_t *x, size_t xn, char *err, s
 		snprintf(what, sizeof what, " (audio now %d Hz, %d channel%s)", rate, ch, ch == 1 ? "" : "s");
 	}
 	int k = ppv_tsout_reconfigure(r->out, t->out, par, err, n);
-	avcodec_parameters_free(&par);
+	av->avcodec_parameters_free(&par);
 	if (k < 0)
 		return -1;
 	r->reconfigs++;
@@ -271,7 +274,7 @@ write_packet(remux *r, AVPacket *p, char *err, size_t n)
 	t = &r->t[p->stream_index];
 	if (t->out < 0)
 		return 0;
-	if ((x = av_packet_get_side_data(p, AV_PKT_DATA_NEW_EXTRADATA, &xn)) && xn && reconfigure(r, t, x, xn, err, n))
+	if ((x = av->av_packet_get_side_data(p, AV_PKT_DATA_NEW_EXTRADATA, &xn)) && xn && reconfigure(r, t, x, xn, err, n))
 		return -1;
 	if (t->video && t->need_key) {
 		if (!(p->flags & AV_PKT_FLAG_KEY)) {
@@ -324,9 +327,13 @@ int
 ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *err, size_t n)
 {
 	remux r = { .cfg = cfg, .in = in, .out = out };
-	AVPacket *q[QMAX], *p = av_packet_alloc();
+	AVPacket *q[QMAX], *p;
 	int nq = 0, rc = 0, k = 0, video_at = -1;
 	size_t qbytes = 0;
+
+	if (!(av = ppv_av_load(err, n)))
+		return -1;
+	p = av->av_packet_alloc();
 
 	/* read ahead until the streams are known: video and, if it has any, audio */
 	for (;;) {
@@ -338,13 +345,13 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 				ppv_warn("%s: audio before any video: the oldest is dropped while waiting for video",
 				         name_of(&r));
 			qbytes -= (size_t)q[0]->size;
-			av_packet_free(&q[0]);
+			av->av_packet_free(&q[0]);
 			memmove(q, q + 1, (size_t)--nq * sizeof *q);
 		}
-		if (!(q[nq] = av_packet_alloc()))
+		if (!(q[nq] = av->av_packet_alloc()))
 			break;
-		if ((k = av_read_frame(in, q[nq])) < 0) {
-			av_packet_free(&q[nq]);
+		if ((k = av->av_read_frame(in, q[nq])) < 0) {
+			av->av_packet_free(&q[nq]);
 			break;
 		}
 		const AVCodecParameters *par = in->streams[q[nq]->stream_index]->codecpar;
@@ -363,7 +370,7 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 	}
 	if (nq == 0 && cfg->stop && *cfg->stop) {
 		/* stopped before any media: nothing to close, nothing to report */
-		av_packet_free(&p);
+		av->av_packet_free(&p);
 		return 0;
 	}
 	if (k < 0 && k != AVERROR_EOF && !(cfg->stop && *cfg->stop)) {
@@ -381,10 +388,10 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 	for (int i = 0; i < nq; i++) {
 		if (!rc && (k = write_packet(&r, q[i], err, n)) != 0)
 			rc = k < 0 ? 2 : -1;
-		av_packet_free(&q[i]);
+		av->av_packet_free(&q[i]);
 	}
 	while (!rc && !(cfg->stop && *cfg->stop)) {
-		if ((k = av_read_frame(in, p)) < 0) {
+		if ((k = av->av_read_frame(in, p)) < 0) {
 			if (k == AVERROR(EIO) && cfg->hangup_is_end) {
 				ppv_warn("input: the sender closed the connection");
 				break;
@@ -399,16 +406,16 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 			/* FLV adds streams as they show up; the output's are fixed by now */
 			if (!r.late++)
 				ppv_warn("input: a stream appeared after the start; it is dropped");
-			av_packet_unref(p);
+			av->av_packet_unref(p);
 			continue;
 		}
 		if ((k = write_packet(&r, p, err, n)) != 0)
 			rc = k < 0 ? 2 : -1;
-		av_packet_unref(p);
+		av->av_packet_unref(p);
 		if (cfg->max_ms && r.vlast >= cfg->max_ms * (TB / 1000))
 			break;
 	}
-	av_packet_free(&p);
+	av->av_packet_free(&p);
 	if (rc == 0) {
 		k = ppv_tsout_finish(out);
 		if (k < 0) {

@@ -10,6 +10,7 @@
 #include "testsrc.h"
 
 static const ppv_avfilter *F;  /* loaded on first use */
+static const ppv_av *av;
 
 typedef struct {
 	AVFilterGraph *graph;
@@ -46,11 +47,11 @@ make_graph(track *t, const char *desc, int audio, char *err, size_t n)
 static int
 open_video(track *t, const ppv_testsrc_cfg *c, char *err, size_t n)
 {
-	const AVCodec *codec = avcodec_find_encoder_by_name("libx264");
+	const AVCodec *codec = av->avcodec_find_encoder_by_name("libx264");
 	char desc[128];
 
 	if (!codec)
-		codec = avcodec_find_encoder(AV_CODEC_ID_H264);
+		codec = av->avcodec_find_encoder(AV_CODEC_ID_H264);
 	if (!codec) {
 		snprintf(err, n, "no H.264 encoder in this libavcodec");
 		return -1;
@@ -58,7 +59,7 @@ open_video(track *t, const ppv_testsrc_cfg *c, char *err, size_t n)
 	snprintf(desc, sizeof desc, "testsrc=size=%dx%d:rate=%d,format=yuv420p", c->width, c->height, c->fps);
 	if (make_graph(t, desc, 0, err, n))
 		return -1;
-	t->enc = avcodec_alloc_context3(codec);
+	t->enc = av->avcodec_alloc_context3(codec);
 	t->enc->width = c->width;
 	t->enc->height = c->height;
 	t->enc->pix_fmt = AV_PIX_FMT_YUV420P;
@@ -71,7 +72,7 @@ open_video(track *t, const ppv_testsrc_cfg *c, char *err, size_t n)
 	av_opt_set(t->enc->priv_data, "preset", "veryfast", 0);
 	av_opt_set(t->enc->priv_data, "tune", "zerolatency", 0);
 	av_opt_set(t->enc->priv_data, "x264-params", "log=-1", 0);
-	int r = avcodec_open2(t->enc, codec, NULL);
+	int r = av->avcodec_open2(t->enc, codec, NULL);
 	if (r < 0) {
 		snprintf(err, n, "cannot open the H.264 encoder: %s", av_err2str(r));
 		return -1;
@@ -82,7 +83,7 @@ open_video(track *t, const ppv_testsrc_cfg *c, char *err, size_t n)
 static int
 open_audio(track *t, char *err, size_t n)
 {
-	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+	const AVCodec *codec = av->avcodec_find_encoder(AV_CODEC_ID_AAC);
 
 	if (!codec) {
 		snprintf(err, n, "no AAC encoder in this libavcodec");
@@ -91,14 +92,14 @@ open_audio(track *t, char *err, size_t n)
 	if (make_graph(t, "sine=frequency=440:beep_factor=4:sample_rate=48000,"
 	                  "aformat=sample_fmts=fltp:channel_layouts=stereo", 1, err, n))
 		return -1;
-	t->enc = avcodec_alloc_context3(codec);
+	t->enc = av->avcodec_alloc_context3(codec);
 	t->enc->sample_rate = 48000;
 	t->enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
 	av_channel_layout_default(&t->enc->ch_layout, 2);
 	t->enc->time_base = (AVRational){ 1, 48000 };
 	t->enc->bit_rate = 128000;
 	t->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-	int r = avcodec_open2(t->enc, codec, NULL);
+	int r = av->avcodec_open2(t->enc, codec, NULL);
 	if (r < 0) {
 		snprintf(err, n, "cannot open the AAC encoder: %s", av_err2str(r));
 		return -1;
@@ -124,20 +125,20 @@ step(track *t, ppv_tsout *out, AVFrame *f, AVPacket *p, int64_t end, char *err, 
 		f->pict_type = AV_PICTURE_TYPE_NONE;
 		if (end && av_rescale_q(f->pts, t->enc->time_base, (AVRational){ 1, 1000 }) >= end)
 			t->done = 1;
-		r = avcodec_send_frame(t->enc, t->done ? NULL : f);
+		r = av->avcodec_send_frame(t->enc, t->done ? NULL : f);
 		av_frame_unref(f);
 	}
 	if (r < 0)
 		return -1;
 	AVStream *st = ppv_tsout_ctx(out)->streams[t->out];
-	while ((r = avcodec_receive_packet(t->enc, p)) >= 0) {
-		av_packet_rescale_ts(p, t->enc->time_base, st->time_base);
+	while ((r = av->avcodec_receive_packet(t->enc, p)) >= 0) {
+		av->av_packet_rescale_ts(p, t->enc->time_base, st->time_base);
 		/* a second of headroom: AAC priming starts before zero, which TS would wrap */
 		p->pts += av_rescale_q(1, (AVRational){ 1, 1 }, st->time_base);
 		p->dts += av_rescale_q(1, (AVRational){ 1, 1 }, st->time_base);
 		p->stream_index = t->out;
 		int k = ppv_tsout_write(out, p);
-		av_packet_unref(p);
+		av->av_packet_unref(p);
 		if (k)
 			return k < 0 ? -1 : 1;
 	}
@@ -149,19 +150,20 @@ ppv_testsrc(const ppv_testsrc_cfg *c, ppv_tsout *out, char *err, size_t n)
 {
 	track v = { 0 }, a = { 0 };
 	AVFrame *f = av_frame_alloc();
-	AVPacket *p = av_packet_alloc();
+	AVPacket *p = NULL;
 	int rc = -1;
 
-	if (!F && !(F = ppv_avfilter_load(err, n)))
+	if ((!av && !(av = ppv_av_load(err, n))) || (!F && !(F = ppv_avfilter_load(err, n))))
 		goto done;
+	p = av->av_packet_alloc();
 	if (open_video(&v, c, err, n) || open_audio(&a, err, n))
 		goto done;
-	AVCodecParameters *par = avcodec_parameters_alloc();
-	avcodec_parameters_from_context(par, v.enc);
+	AVCodecParameters *par = av->avcodec_parameters_alloc();
+	av->avcodec_parameters_from_context(par, v.enc);
 	v.out = ppv_tsout_add(out, par, (AVRational){ 1, 90000 });
-	avcodec_parameters_from_context(par, a.enc);
+	av->avcodec_parameters_from_context(par, a.enc);
 	a.out = ppv_tsout_add(out, par, (AVRational){ 1, 90000 });
-	avcodec_parameters_free(&par);
+	av->avcodec_parameters_free(&par);
 	if (v.out < 0 || a.out < 0 || ppv_tsout_start(out, err, n))
 		goto done;
 	/* interleave by time: always advance the track that is behind */
@@ -184,7 +186,7 @@ ppv_testsrc(const ppv_testsrc_cfg *c, ppv_tsout *out, char *err, size_t n)
 	for (track *t = &v; t; t = t == &v ? &a : NULL)
 		if (!t->done) {
 			t->done = 1;
-			avcodec_send_frame(t->enc, NULL);
+			av->avcodec_send_frame(t->enc, NULL);
 			step(t, out, f, p, 0, err, n);
 		}
 	rc = ppv_tsout_finish(out) < 0 ? -1 : 0;
@@ -192,9 +194,11 @@ ppv_testsrc(const ppv_testsrc_cfg *c, ppv_tsout *out, char *err, size_t n)
 		snprintf(err, n, "cannot finish the MPEG-TS output");
 done:
 	av_frame_free(&f);
-	av_packet_free(&p);
-	avcodec_free_context(&v.enc);
-	avcodec_free_context(&a.enc);
+	if (av) {
+		av->av_packet_free(&p);
+		av->avcodec_free_context(&v.enc);
+		av->avcodec_free_context(&a.enc);
+	}
 	if (F) {
 		F->avfilter_graph_free(&v.graph);
 		F->avfilter_graph_free(&a.graph);

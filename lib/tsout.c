@@ -1,6 +1,7 @@
 /* tsout.c: clean MPEG-TS out of libavformat's muxer, through our own write callback so a
  * closed pipe ends the program quietly and a full disk is an error, not a silent loss. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +10,8 @@
 #include "tsout.h"
 
 enum { BUF = 1 << 15 };
+
+static const ppv_av *av;      /* libavformat, opened by the first output */
 
 struct ppv_tsout {
 	AVFormatContext *ctx;
@@ -42,18 +45,26 @@ write_cb(void *opaque, PPV_AVIO_WBUF *buf, int n)
 }
 
 ppv_tsout *
-ppv_tsout_new(int fd, int live)
+ppv_tsout_new(int fd, int live, char *err, size_t n)
 {
-	ppv_tsout *t = calloc(1, sizeof *t);
+	ppv_tsout *t;
 	uint8_t *buf;
 
-	if (!t || avformat_alloc_output_context2(&t->ctx, NULL, "mpegts", NULL) < 0)
+	if (!av && !(av = ppv_av_load(err, n)))
 		return NULL;
+	if (!(t = calloc(1, sizeof *t)) || av->avformat_alloc_output_context2(&t->ctx, NULL, "mpegts", NULL) < 0) {
+		snprintf(err, n, "out of memory");
+		return NULL;
+	}
 	t->fd = fd;
 	t->live = live;
 	if (!(buf = av_malloc(BUF)) ||
-	    !(t->ctx->pb = avio_alloc_context(buf, BUF, 1, t, NULL, write_cb, NULL)))
+	    !(t->ctx->pb = av->avio_alloc_context(buf, BUF, 1, t, NULL, write_cb, NULL))) {
+		av_free(buf);
+		ppv_tsout_free(t);
+		snprintf(err, n, "out of memory");
 		return NULL;
+	}
 	t->ctx->flags |= AVFMT_FLAG_CUSTOM_IO;
 	return t;
 }
@@ -67,9 +78,9 @@ ppv_tsout_ctx(ppv_tsout *t)
 int
 ppv_tsout_add(ppv_tsout *t, const AVCodecParameters *par, AVRational tb)
 {
-	AVStream *st = avformat_new_stream(t->ctx, NULL);
+	AVStream *st = av->avformat_new_stream(t->ctx, NULL);
 
-	if (!st || avcodec_parameters_copy(st->codecpar, par) < 0)
+	if (!st || av->avcodec_parameters_copy(st->codecpar, par) < 0)
 		return -1;
 	st->codecpar->codec_tag = 0;
 	st->time_base = tb;
@@ -88,7 +99,7 @@ ppv_tsout_start(ppv_tsout *t, char *err, size_t n)
 	 * (ppv-segment, a player) takes as "decoder parameters changed here" */
 	if (t->restarted)
 		av_dict_set(&o, "mpegts_flags", "+initial_discontinuity", 0);
-	r = avformat_write_header(t->ctx, &o);
+	r = av->avformat_write_header(t->ctx, &o);
 	av_dict_free(&o);
 	if (r < 0) {
 		snprintf(err, n, "cannot start the MPEG-TS output: %s", av_err2str(r));
@@ -100,7 +111,7 @@ ppv_tsout_start(ppv_tsout *t, char *err, size_t n)
 int
 ppv_tsout_write(ppv_tsout *t, AVPacket *pkt)
 {
-	int r = av_write_frame(t->ctx, pkt);
+	int r = av->av_write_frame(t->ctx, pkt);
 
 	if (t->gone)
 		return 1;
@@ -116,18 +127,18 @@ ppv_tsout_reconfigure(ppv_tsout *t, int idx, const AVCodecParameters *par, char 
 	int r;
 
 	/* what the old muxer holds goes out first; the output itself stays */
-	if ((r = av_write_trailer(old)) < 0 && t->err) {
+	if ((r = av->av_write_trailer(old)) < 0 && t->err) {
 		snprintf(err, n, "cannot write the MPEG-TS output: %s", av_err2str(r));
 		return -1;
 	}
-	if (avformat_alloc_output_context2(&c, NULL, "mpegts", NULL) < 0) {
+	if (av->avformat_alloc_output_context2(&c, NULL, "mpegts", NULL) < 0) {
 		snprintf(err, n, "out of memory");
 		return -1;
 	}
 	for (unsigned i = 0; i < old->nb_streams; i++) {
-		AVStream *st = avformat_new_stream(c, NULL);
-		if (!st || avcodec_parameters_copy(st->codecpar, (int)i == idx ? par : old->streams[i]->codecpar) < 0) {
-			avformat_free_context(c);
+		AVStream *st = av->avformat_new_stream(c, NULL);
+		if (!st || av->avcodec_parameters_copy(st->codecpar, (int)i == idx ? par : old->streams[i]->codecpar) < 0) {
+			av->avformat_free_context(c);
 			snprintf(err, n, "out of memory");
 			return -1;
 		}
@@ -137,7 +148,7 @@ ppv_tsout_reconfigure(ppv_tsout *t, int idx, const AVCodecParameters *par, char 
 	c->pb = old->pb;
 	c->flags |= AVFMT_FLAG_CUSTOM_IO;
 	old->pb = NULL;
-	avformat_free_context(old);
+	av->avformat_free_context(old);
 	t->ctx = c;
 	t->restarted = 1;
 	return ppv_tsout_start(t, err, n);
@@ -148,8 +159,8 @@ ppv_tsout_finish(ppv_tsout *t)
 {
 	if (t->gone)
 		return 1;
-	int r = av_write_trailer(t->ctx);
-	avio_flush(t->ctx->pb);
+	int r = av->av_write_trailer(t->ctx);
+	av->avio_flush(t->ctx->pb);
 	if (t->gone)
 		return 1;
 	return r < 0 || t->err ? -1 : 0;
@@ -169,8 +180,8 @@ ppv_tsout_free(ppv_tsout *t)
 	if (t->ctx) {
 		if (t->ctx->pb)
 			av_freep(&t->ctx->pb->buffer);
-		avio_context_free(&t->ctx->pb);
-		avformat_free_context(t->ctx);
+		av->avio_context_free(&t->ctx->pb);
+		av->avformat_free_context(t->ctx);
 	}
 	free(t);
 }

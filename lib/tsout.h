@@ -8,8 +8,9 @@ typedef struct ppv_tsout ppv_tsout;
 
 /* live: flush every packet, for a pipe that feeds a live segmenter.
  * A closed pipe is reported by ppv_tsout_write only if the caller ignores
- * SIGPIPE; otherwise the signal ends the process, which is also quiet. */
-ppv_tsout *ppv_tsout_new(int fd, int live);
+ * SIGPIPE; otherwise the signal ends the process, which is also quiet.
+ * libavformat is opened here, on first use; NULL with the reason in err. */
+ppv_tsout *ppv_tsout_new(int fd, int live, char *err, size_t n);
 AVFormatContext *ppv_tsout_ctx(ppv_tsout *t);
 /* Adds a stream copying par; returns its index or -1. */
 int ppv_tsout_add(ppv_tsout *t, const AVCodecParameters *par, AVRational tb);

@@ -578,3 +578,14 @@ frames() {
 	assert_output "ppv-ingest: $T/sorenson.flv: unsupported video codec 'flv1': H.264 is needed on this path"
 	assert [ ! -e "$T/out.ts" ]
 }
+
+@test "FLV to TS never loads libavformat or libavcodec; a TS input does, when it needs them" {
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=25:duration=1 -c:v libx264 -f flv "$T/in.flv"
+	LD_DEBUG=files LD_DEBUG_OUTPUT="$T/flv" ppv-ingest -o "$T/out.ts" "$T/in.flv"
+	run grep -ho 'libav[a-z]*\.so\.[0-9]*' "$T"/flv.*
+	refute_output --partial libavformat
+	refute_output --partial libavcodec
+	LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ts" ppv-ingest -o "$T/again.ts" "$T/out.ts"
+	run grep -ho 'libav[a-z]*\.so\.[0-9]*' "$T"/ts.*
+	assert_output --partial libavformat
+}
