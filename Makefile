@@ -124,7 +124,7 @@ lint-man:
 # --- fuzzing (clang, libFuzzer) ---------------------------------------------
 
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h)
+build/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(wildcard lib/*.h) $(wildcard tests/fuzz/*.h)
 	@mk/deps fuzz
 	@mkdir -p build/fuzz
 	$(msg) FUZZ $@

@@ -6,28 +6,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "feed.h"
 #include "flvremux.h"
-
-typedef struct {
-	const uint8_t *p;
-	size_t n;
-} feed;
-
-static ssize_t
-rd(void *io, void *buf, size_t n)
-{
-	feed *f = io;
-
-	/* uneven reads, so tags are cut anywhere */
-	if (n > 4093)
-		n = 4093;
-	if (n > f->n)
-		n = f->n;
-	memcpy(buf, f->p, n);
-	f->p += n;
-	f->n -= n;
-	return (ssize_t)n;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,7 +15,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int null = -1;
-	feed f = { data, size };
+	feed f = { data, size, 4093 };   /* uneven reads, so tags are cut anywhere */
 	char err[256];
 
 	if (null < 0) {
@@ -43,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		null = open("/dev/null", O_WRONLY);
 	}
 	ppv_remux_cfg rc = { .stats_fd = null, .stats_every_ms = 0 };
-	ppv_flvremux_cfg c = { rd, &f, null, 1, &rc };
+	ppv_flvremux_cfg c = { feed_read, &f, null, 1, &rc };
 	ppv_flvremux(&c, err, sizeof err);
 	return 0;
 }

@@ -3,28 +3,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "feed.h"
 #include "rtmp.h"
-
-typedef struct {
-	const uint8_t *p;
-	size_t n;
-} feed;
-
-static ssize_t
-rd(void *io, void *buf, size_t n)
-{
-	feed *f = io;
-
-	/* small reads, so state survives being cut anywhere */
-	if (n > 7)
-		n = 7;
-	if (n > f->n)
-		n = f->n;
-	memcpy(buf, f->p, n);
-	f->p += n;
-	f->n -= n;
-	return (ssize_t)n;
-}
 
 static int
 wr(void *io, const void *buf, size_t n)
@@ -47,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	feed f = { data, size };
-	ppv_rtmp_io io = { rd, wr, &f, "live", auth, NULL };
+	feed f = { data, size, 7 };   /* small reads, so state survives being cut anywhere */
+	ppv_rtmp_io io = { feed_read, wr, &f, "live", auth, NULL };
 	ppv_rtmp *r = ppv_rtmp_new(&io);
 	ppv_rtmp_msg m;
 
