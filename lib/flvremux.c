@@ -88,10 +88,10 @@ need(flv *f, size_t n)
 			f->end -= f->pos;
 			f->pos = 0;
 		}
-		if (n > f->cap) {
-			size_t cap = f->cap;
-			while (cap < n)
-				cap *= 2;
+		if (f->end == f->cap) {
+			/* full and n not there yet: room as the bytes come, not as a
+			 * tag's header claims (a cut-off file may claim 16 MiB) */
+			size_t cap = f->cap * 2;
 			uint8_t *b = realloc(f->buf, cap);
 			if (!b)
 				return fail(f, "%s", "out of memory");
@@ -100,6 +100,10 @@ need(flv *f, size_t n)
 		}
 		if (f->eof)
 			return 0;
+		/* live: what is muxed goes out before a read that may wait, so that
+		 * a reader gets each of the publisher's bursts whole and at once */
+		if (f->c->live && f->mux && ppv_tsmux_flush(f->mux) < 0)
+			return -1;
 		ssize_t r = f->c->read(f->c->rctx, f->buf + f->end, f->cap - f->end);
 		if (r < 0 && errno == EINTR && !(f->cfg->stop && *f->cfg->stop))
 			continue;
@@ -222,8 +226,7 @@ put_video(flv *f, const struct tag *t)
 	f->st.vlast = dts;
 	f->st.win_frames++;
 	f->st.win_bytes += f->v.n;
-	if (ppv_tsmux_put(f->mux, 1, pts, dts, key, NULL, 0, f->v.b, f->v.n) < 0 ||
-	    (f->c->live && ppv_tsmux_flush(f->mux) < 0))
+	if (ppv_tsmux_put(f->mux, 1, pts, dts, key, NULL, 0, f->v.b, f->v.n) < 0)
 		return -1;
 	return 0;
 }
@@ -442,7 +445,7 @@ ppv_flvremux(const ppv_flvremux_cfg *c, char *err, size_t en)
 	while (!rc && !(f.cfg->stop && *f.cfg->stop)) {
 		if ((k = next_tag(&f, &t)) <= 0) {
 			if (k < 0)
-				rc = 2;
+				rc = f.gone ? -1 : 2;
 			break;
 		}
 		if (put(&f, &t) < 0) {

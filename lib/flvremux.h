@@ -13,7 +13,7 @@ typedef struct {
 	ssize_t (*read)(void *ctx, void *buf, size_t n);
 	void *rctx;
 	int fd;                       /* the MPEG-TS output */
-	int live;                     /* written out at every video frame, for a live reader */
+	int live;                     /* written out before each read that may wait, for a live reader */
 	const ppv_remux_cfg *cfg;     /* limits, statistics, names, as remux.c's */
 } ppv_flvremux_cfg;
 

@@ -30,7 +30,7 @@
 #include "throttle.h"
 #include "when.h"
 
-enum { TICK_MS = 200, MAX_TAG = (8 << 20) + 15 };
+enum { TICK_MS = 200, MAX_TAG = (8 << 20) + 15, READ = 64 << 10 };
 
 struct conn {
 	pid_t pid;
@@ -75,8 +75,9 @@ struct ppv_listen {
 	int64_t reaped;               /* when ended processes were last collected */
 	int revoked;                  /* the live creator's key was taken out */
 	ppv_throttle thr;             /* wrong keys by address */
-	uint8_t *tag;                 /* the FLV bytes being handed out */
-	size_t tag_len, tag_pos, tag_cap, tag_got;
+	uint8_t *tag;                 /* FLV bytes: [tag_pos, tag_len) whole tags being handed out, */
+	size_t tag_len, tag_pos, tag_cap, tag_got;   /* then up to tag_got the start of the next */
+	int drained;                  /* the live publisher's socket was read empty: poll first */
 	int header_sent;
 };
 
@@ -427,7 +428,6 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 			else if (l->live->pid > 0)
 				kill(l->live->pid, SIGTERM);
 			drop(l, l->live);
-			l->tag_got = 0;
 		}
 		reply(c, "Y %d", l->sessions + 1);
 		l->live = c;
@@ -437,7 +437,8 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 		if (l->sessions++)
 			l->reconnects++;
 		l->deadline = 0;
-		l->tag_got = 0;
+		l->tag_got = l->tag_len;   /* an unfinished tag of another connection goes */
+		l->drained = 0;
 		ppv_warn("%s: %s is live%s", c->peer, l->name, l->reconnects ? " again" : "");
 	}
 }
@@ -652,31 +653,51 @@ tag_room(ppv_listen *l, size_t n)
 	return 0;
 }
 
-/* More of the live publisher's current tag: 1 whole, 0 not yet, -1 it is gone
- * (a tag it left unfinished is dropped). */
+/* More of the live publisher's tags, read as they come (a read each time
+ * poll wakes, not a read a tag): 1 a whole tag or more, 0 not yet, -1 it is
+ * gone (a tag it left unfinished is dropped). Called when all is handed out. */
 static int
 tag_fill(ppv_listen *l)
 {
 	struct conn *c = l->live;
 
 	for (;;) {
-		size_t want = l->tag_got < 11 ? 11 : 11 + ppv_get_be(l->tag + 1, 3) + 4;
-		if (l->tag_got == want) {
-			l->tag_len = want;
-			l->tag_pos = 0;
-			l->tag_got = 0;
+		size_t end = l->tag_len, need = 11;
+		while (l->tag_got - end >= 11) {
+			need = 11 + ppv_get_be(l->tag + end + 1, 3) + 4;
+			if (need > MAX_TAG || l->tag_got - end < need)
+				break;
+			end += need;
+			need = 11;
+		}
+		if (end > l->tag_len) {
+			l->tag_len = end;
 			l->live_at = ppv_now_ms();
 			return 1;
 		}
-		if (want > MAX_TAG || tag_room(l, want) < 0)
+		if (need > MAX_TAG)
 			return -1;
-		ssize_t r = read(c->ctl, l->tag + l->tag_got, want - l->tag_got);
+		/* what is handed out goes; the unfinished tag moves to the front */
+		memmove(l->tag, l->tag + l->tag_len, l->tag_got - l->tag_len);
+		l->tag_got -= l->tag_len;
+		l->tag_pos = l->tag_len = 0;
+		if (l->drained)
+			return 0;
+		if (tag_room(l, need > READ ? need : READ) < 0)
+			return -1;
+		size_t room = l->tag_cap - l->tag_got;
+		ssize_t r = read(c->ctl, l->tag + l->tag_got, room);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			l->drained = 1;
 			return 0;
-		if (r <= 0)
+		}
+		if (r <= 0) {
+			l->tag_got = 0;
 			return -1;
+		}
+		l->drained = (size_t)r < room;   /* read empty, most likely: poll says when there is more */
 		l->tag_got += (size_t)r;
 	}
 }
@@ -722,11 +743,15 @@ next_tag(ppv_listen *l)
 		}
 		nfds_t n = 0;
 		p[n++] = (struct pollfd){ l->lfd, POLLIN, 0 };
+		if (l->live)
+			p[n++] = (struct pollfd){ l->live->ctl, POLLIN, 0 };
 		for (int i = 0; i < l->cfg.max_conns; i++)
-			if (l->c[i].ctl >= 0)
+			if (l->c[i].ctl >= 0 && &l->c[i] != l->live)
 				p[n++] = (struct pollfd){ l->c[i].ctl, POLLIN, 0 };
 		if (poll(p, n, TICK_MS) <= 0)
 			continue;
+		if (l->live && p[1].revents)
+			l->drained = 0;
 		if (p[0].revents && l->mode == STREAM)
 			take_note(l);
 		else if (p[0].revents)
@@ -843,7 +868,7 @@ ppv_listen_read(void *opaque, void *buf, size_t size)
 			return -1;
 		}
 		memcpy(l->tag, header, sizeof header);
-		l->tag_len = sizeof header;
+		l->tag_len = l->tag_got = sizeof header;
 		l->tag_pos = 0;
 		l->header_sent = 1;
 	}

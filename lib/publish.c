@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "bytes.h"
@@ -16,7 +17,10 @@
 #include "rtmp.h"
 #include "when.h"
 
-enum { TICK_MS = 200, DRAIN_MS = 2000 };
+/* Once publishing, poll wakes only when LOWAT bytes are in (an encoder sends a
+ * frame in many small writes: woken for each, the process spends its time
+ * switching), or after LOWAT_MS with what there is. */
+enum { TICK_MS = 200, DRAIN_MS = 2000, LOWAT = 64 << 10, LOWAT_MS = 100, BATCH = 256 << 10 };
 
 struct pub {
 	const ppv_publish_cfg *cfg;
@@ -26,9 +30,23 @@ struct pub {
 	int late, wrong;              /* the deadline went by; the key was wrong */
 	long session;                 /* the listener's count of sessions, from 1 */
 	char why[PPV_PUBLISH_LINE + 8];
-	uint8_t *tag;
-	size_t cap;
+	int lowat;                    /* SO_RCVLOWAT is set */
+	uint8_t *tag;                 /* tags not yet passed on: one write for what a read brought */
+	size_t cap, on;
 };
+
+static int write_all(const struct pub *p, int fd, const void *buf, size_t n, int64_t until);
+
+/* The tags so far to the listener, which reads as its output drains: the
+ * publisher waits with it. */
+static int
+flush_tags(struct pub *p)
+{
+	size_t n = p->on;
+
+	p->on = 0;
+	return n ? write_all(p, p->cfg->ctl, p->tag, n, 0) : 0;
+}
 
 static int
 stopped(const struct pub *p)
@@ -53,24 +71,35 @@ sock_read(void *io, void *buf, size_t n)
 	struct pub *p = io;
 	int64_t until = deadline(p);
 
+	/* what the last read brought is passed on before waiting for more */
+	if (flush_tags(p) < 0)
+		return -1;
+	if (!p->lowat && p->rtmp && ppv_rtmp_publishing(p->rtmp) && !p->drain_until) {
+		struct timeval tv = { 0, LOWAT_MS * 1000 };
+		p->lowat = !setsockopt(p->cfg->cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) &&
+		           !setsockopt(p->cfg->cfd, SOL_SOCKET, SO_RCVLOWAT, &(int){ LOWAT }, sizeof(int));
+	}
 	for (;;) {
 		struct pollfd q = { p->cfg->cfd, POLLIN, 0 };
+		int k = 1;
 		if (p->drain_until && ppv_now_ms() >= p->drain_until)
 			return 0;
 		if (stopped(p)) {
 			errno = EINTR;
 			return -1;
 		}
-		int k = poll(&q, 1, TICK_MS);
-		if (k < 0 && errno != EINTR)
+		/* publishing: a call a burst, waiting in recv itself; the timeout
+		 * brings what came below the mark, or nothing */
+		if (!p->lowat && (k = poll(&q, 1, TICK_MS)) < 0 && errno != EINTR)
 			return -1;
 		if (k > 0) {
-			ssize_t r = read(p->cfg->cfd, buf, n);
-			if (r < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (r < 0 && errno == ECONNRESET)
+			ssize_t r = recv(p->cfg->cfd, buf, n, p->lowat ? 0 : MSG_DONTWAIT);
+			if (r >= 0)
+				return r;
+			if (errno == ECONNRESET)
 				return 0;
-			return r;
+			if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+				return -1;
 		}
 		if (ppv_now_ms() > until) {
 			p->late = until == p->hs_deadline;
@@ -189,11 +218,13 @@ send_tag(struct pub *p, const ppv_rtmp_msg *m)
 		if (n >= sizeof wrap && !memcmp(d, wrap, sizeof wrap))
 			d += sizeof wrap, n -= sizeof wrap;
 	}
-	if (n + 15 > p->cap) {
-		p->tag = ppv_xrealloc(p->tag, n + 15);
-		p->cap = n + 15;
+	if (p->on && p->on + n + 15 > BATCH && flush_tags(p) < 0)
+		return -1;
+	if (p->on + n + 15 > p->cap) {
+		p->cap = p->on + n + 15 > BATCH ? p->on + n + 15 : BATCH;
+		p->tag = ppv_xrealloc(p->tag, p->cap);
 	}
-	uint8_t *t = p->tag;
+	uint8_t *t = p->tag + p->on;
 	t[0] = (uint8_t)m->type;
 	ppv_put_be(t + 1, (uint32_t)n, 3);
 	ppv_put_be(t + 4, m->ts & 0xFFFFFF, 3);
@@ -201,8 +232,8 @@ send_tag(struct pub *p, const ppv_rtmp_msg *m)
 	ppv_put_be(t + 8, 0, 3);
 	memcpy(t + 11, d, n);
 	ppv_put_be(t + 11 + n, (uint32_t)(n + 11), 4);
-	/* the listener reads as its output drains: the publisher waits with it */
-	return write_all(p, p->cfg->ctl, t, n + 15, 0);
+	p->on += n + 15;
+	return 0;
 }
 
 void
@@ -219,6 +250,7 @@ ppv_publish_run(const ppv_publish_cfg *cfg)
 	while ((k = ppv_rtmp_next(p.rtmp, &m)) == PPV_RTMP_MEDIA)
 		if (send_tag(&p, &m) < 0)
 			break;
+	flush_tags(&p);
 	if (ppv_rtmp_name(p.rtmp)) {
 		/* it had published: the listener reads its end; let the publisher close first */
 		shutdown(cfg->ctl, SHUT_WR);
