@@ -20,7 +20,7 @@
 /* Once publishing, poll wakes only when LOWAT bytes are in (an encoder sends a
  * frame in many small writes: woken for each, the process spends its time
  * switching), or after LOWAT_MS with what there is. */
-enum { TICK_MS = 200, DRAIN_MS = 2000, LOWAT = 64 << 10, LOWAT_MS = 100, BATCH = 256 << 10 };
+enum { TICK_MS = 200, DRAIN_MS = 2000, LOWAT = 128 << 10, LOWAT_MS = 100, BATCH = 256 << 10 };
 
 struct pub {
 	const ppv_publish_cfg *cfg;

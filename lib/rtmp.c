@@ -14,7 +14,7 @@
 
 enum {
 	HANDSHAKE = 1536,
-	RBUF = 1 << 16,
+	RBUF = 1 << 18,              /* a publisher's burst, whole (publish.c reads by bursts) */
 	SLOTS = 8,                    /* chunk streams in use at once */
 	MAX_CMD = 1 << 16,            /* a message before the key is known */
 	MAX_MEDIA = 8 << 20,          /* a message after: a very large keyframe */

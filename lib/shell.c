@@ -13,6 +13,8 @@
 
 extern char **environ;
 
+enum { PIPE_ROOM = 1 << 20 };   /* Linux's default pipe-max-size */
+
 pid_t
 ppv_spawn(const char *command, int *in, char *err, size_t n)
 {
@@ -27,6 +29,11 @@ ppv_spawn(const char *command, int *in, char *err, size_t n)
 		snprintf(err, n, "pipe: %s", strerror(errno));
 		return -1;
 	}
+#ifdef F_SETPIPE_SZ
+	/* room for a burst or two: the writer need not wait on every 64 KiB the
+	 * pipeline reads, nor the pipeline wake for each; a refusal costs only that */
+	fcntl(p[1], F_SETPIPE_SZ, PIPE_ROOM);
+#endif
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&sa);
 	/* our ignored SIGPIPE would outlive exec: a pipeline of `head` and

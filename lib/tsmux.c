@@ -8,7 +8,7 @@
 #include "ts.h"
 #include "tsmux.h"
 
-enum { PMT_PID = 0x1000, VIDEO_PID = 0x100, AUDIO_PID = 0x101, OUT = 348 * 188,
+enum { PMT_PID = 0x1000, VIDEO_PID = 0x100, AUDIO_PID = 0x101, OUT = 1394 * 188 /* 256 KiB: a live burst in one write */,
        PCR_DELAY = 63000 /* the PCR runs 0.7 s behind the DTS, as FFmpeg's */ };
 
 struct ppv_tsmux {
