@@ -453,7 +453,7 @@ main(int argc, char **argv)
 		ppv_tsout_free(out);
 	} else if (l || is_flv(name, &src)) {
 		/* RTMP and FLV: our own remux, libavformat not involved */
-		ppv_flvremux_cfg fc = { l ? ppv_listen_read : source_read, l ? (void *)l : &src, fd, live, &rcfg };
+		ppv_flvremux_cfg fc = { l ? ppv_listen_read : source_read, l ? (void *)l : &src, fd, &rcfg };
 		rc = ppv_flvremux(&fc, err, sizeof err);
 		if (l && ppv_listen_state(l) == PPV_LISTEN_TIMEOUT) {
 			ppv_warn("no publisher with a valid stream key within %.0f s", (double)timeout_ms / 1000);

@@ -100,9 +100,10 @@ need(flv *f, size_t n)
 		}
 		if (f->eof)
 			return 0;
-		/* live: what is muxed goes out before a read that may wait, so that
-		 * a reader gets each of the publisher's bursts whole and at once */
-		if (f->c->live && f->mux && ppv_tsmux_flush(f->mux) < 0)
+		/* what is muxed goes out before a read that may wait: a live
+		 * reader gets each of the publisher's bursts whole and at once, a
+		 * file's writes are as large as its reads */
+		if (f->mux && ppv_tsmux_flush(f->mux) < 0)
 			return -1;
 		ssize_t r = f->c->read(f->c->rctx, f->buf + f->end, f->cap - f->end);
 		if (r < 0 && errno == EINTR && !(f->cfg->stop && *f->cfg->stop))

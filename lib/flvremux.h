@@ -12,8 +12,7 @@ typedef struct {
 	/* the FLV bytes: header and tags; 0 at the end, -1 an error (errno) */
 	ssize_t (*read)(void *ctx, void *buf, size_t n);
 	void *rctx;
-	int fd;                       /* the MPEG-TS output */
-	int live;                     /* written out before each read that may wait, for a live reader */
+	int fd;                       /* the MPEG-TS output, written before each read */
 	const ppv_remux_cfg *cfg;     /* limits, statistics, names, as remux.c's */
 } ppv_flvremux_cfg;
 

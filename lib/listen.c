@@ -30,7 +30,7 @@
 #include "throttle.h"
 #include "when.h"
 
-enum { TICK_MS = 200, MAX_TAG = (8 << 20) + 15, READ = 256 << 10 /* a publisher's burst, whole */ };
+enum { TICK_MS = 200, MAX_TAG = (8 << 20) + 15, BURST = 256 << 10 /* read at once: a publisher's burst, whole */ };
 
 struct conn {
 	pid_t pid;
@@ -687,7 +687,7 @@ tag_fill(ppv_listen *l)
 		l->tag_pos = l->tag_len = 0;
 		if (l->drained)
 			return 0;
-		if (tag_room(l, need > READ ? need : READ) < 0)
+		if (tag_room(l, need > BURST ? need : BURST) < 0)
 			return -1;
 		size_t room = l->tag_cap - l->tag_got;
 		ssize_t r = read(c->ctl, l->tag + l->tag_got, room);

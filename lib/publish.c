@@ -17,9 +17,9 @@
 #include "rtmp.h"
 #include "when.h"
 
-/* Once publishing, poll wakes only when LOWAT bytes are in (an encoder sends a
+/* Once publishing, a read returns when LOWAT bytes are in (an encoder sends a
  * frame in many small writes: woken for each, the process spends its time
- * switching), or after LOWAT_MS with what there is. */
+ * switching), or after LOWAT_MS with what there is; BATCH: tags a write. */
 enum { TICK_MS = 200, DRAIN_MS = 2000, LOWAT = 128 << 10, LOWAT_MS = 100, BATCH = 256 << 10 };
 
 struct pub {
