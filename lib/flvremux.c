@@ -454,7 +454,7 @@ ppv_flvremux(const ppv_flvremux_cfg *c, char *err, size_t en)
 			break;
 		}
 		stats(&f, 0);
-		if (f.cfg->max_ms && f.st.vlast >= f.cfg->max_ms * (TB / 1000) + TB)
+		if (f.cfg->max_ms && f.st.vlast >= f.cfg->max_ms * (TB / 1000) + PPV_TIMELINE_START)
 			break;
 	}
 	if (f.mux && rc == 0 && ppv_tsmux_flush(f.mux) < 0)

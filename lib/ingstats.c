@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "ingstats.h"
 #include "json.h"
+#include "timeline.h"
 #include "when.h"
 
 enum { TB = 90000 };
@@ -27,7 +28,7 @@ ppv_ingstats_write(int fd, ppv_ingstats *s, int final)
 		"\"fps\":%.2f,\"keyframe_interval\":%.3f,\"av_offset_ms\":%.0f,\"bytes\":%llu,"
 		"\"reconnects\":%d,\"discontinuities\":%d,\"dropped_packets\":%llu,\"reconfigurations\":%d%s}\n",
 		ppv_time_format(time(NULL), when), esc, remote,
-		(double)(s->vlast > 0 ? s->vlast : 0) / TB,
+		(double)(s->vlast > PPV_TIMELINE_START ? s->vlast - PPV_TIMELINE_START : 0) / TB,
 		span > 0 ? (double)s->win_bytes * 8 / 1000 / span : 0.0,
 		span > 0 ? (double)s->win_frames / span : 0.0,
 		(double)s->keyint / TB,

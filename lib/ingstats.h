@@ -6,7 +6,7 @@
 
 typedef struct {
 	const char *name, *remote;    /* NULL: not known */
-	int64_t start, vlast, alast;  /* output DTS, 90 kHz: the first, the last video and audio */
+	int64_t vlast, alast;         /* output DTS, 90 kHz: the last video and audio */
 	int64_t win_start;            /* where the window of the rates began */
 	uint64_t win_frames, win_bytes;
 	int64_t keyint;               /* 90 kHz */

@@ -412,7 +412,7 @@ ppv_remux(AVFormatContext *in, ppv_tsout *out, const ppv_remux_cfg *cfg, char *e
 		if ((k = write_packet(&r, p, err, n)) != 0)
 			rc = k < 0 ? 2 : -1;
 		av->av_packet_unref(p);
-		if (cfg->max_ms && r.vlast >= cfg->max_ms * (TB / 1000))
+		if (cfg->max_ms && r.vlast >= cfg->max_ms * (TB / 1000) + PPV_TIMELINE_START)
 			break;
 	}
 	av->av_packet_free(&p);

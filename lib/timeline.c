@@ -12,9 +12,7 @@ int64_t
 ppv_timeline_place(ppv_timeline *tl, ppv_timeline_track *t, int64_t dts, int64_t dur, int video)
 {
 	if (!tl->started) {
-		/* start at 1 s: a stream that begins a little before its first unit
-		 * must not go below zero, where TS timestamps wrap */
-		tl->offset = TB - dts;
+		tl->offset = PPV_TIMELINE_START - dts;
 		tl->started = 1;
 	}
 	int64_t out = dts + tl->offset;

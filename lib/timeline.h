@@ -6,6 +6,11 @@
 
 #include <stdint.h>
 
+/* The first unit's output DTS, 1 s: a stream that begins a little before its
+ * first unit must not go below zero, where TS timestamps wrap. The media's
+ * own time is an output DTS less this. */
+#define PPV_TIMELINE_START 90000
+
 typedef struct {
 	int64_t offset;               /* source + offset = output */
 	int started, jumps;

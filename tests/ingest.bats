@@ -589,3 +589,18 @@ frames() {
 	run grep -ho 'libav[a-z]*\.so\.[0-9]*' "$T"/ts.*
 	assert_output --partial libavformat
 }
+
+@test "--max-duration and media_seconds count the media itself, by either remux path" {
+	ffmpeg -v error -f lavfi -i testsrc=size=160x120:rate=25:duration=6 -f lavfi -i sine=duration=6 \
+		-c:v libx264 -g 25 -c:a aac -f flv "$T/in.flv"
+	ffmpeg -v error -i "$T/in.flv" -c copy -f mpegts "$T/in.ts"
+	for f in flv ts; do
+		run ppv-ingest --max-duration 3 --stats "$T/$f.stats" -o "$T/$f.ts" "$T/in.$f"
+		assert_success
+		# video frames of the first 3 s: 75, give or take the frame at the edge
+		n=$(ffprobe -v error -select_streams v -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$T/$f.ts" | grep -m1 .)
+		assert_equal "$f: $n frames, $(( n >= 75 && n <= 77 ))" "$f: $n frames, 1"
+		m=$(sed -n 's/.*"media_seconds":\([0-9.]*\),.*"final":true.*/\1/p' "$T/$f.stats")
+		assert_equal "$f: media_seconds $m, $(awk -v s="$m" 'BEGIN { print (s >= 2.9 && s <= 3.1) }')" "$f: media_seconds $m, 1"
+	done
+}
