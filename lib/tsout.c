@@ -53,6 +53,7 @@ ppv_tsout_new(int fd, int live, char *err, size_t n)
 	if (!av && !(av = ppv_av_load(err, n)))
 		return NULL;
 	if (!(t = calloc(1, sizeof *t)) || av->avformat_alloc_output_context2(&t->ctx, NULL, "mpegts", NULL) < 0) {
+		free(t);
 		snprintf(err, n, "out of memory");
 		return NULL;
 	}
