@@ -1,6 +1,7 @@
-/* listen.c: ppv-ingest -l: accepts connections, each run in a process of its own
- * (publish.c), decides which may publish, and hands the remux (flvremux.c) one continuous
- * FLV byte stream of the live publisher's tags, waiting a grace time when it drops. Nothing a client
+/* listen.c: ppv-ingest -l: accepts connections, each run in a process of its own up to its
+ * publishing (publish.c), decides which may publish, takes the live publisher's socket and
+ * session over from its process, and hands the remux (flvremux.c) one continuous FLV byte
+ * stream of its media, waiting a grace time when it drops. Nothing a client
  * does blocks this process: it only accepts, counts and routes. With --exec it is the front
  * door of every creator: each stream is a process of its own, forked from here at its first
  * publisher, and later publishers with its key are handed to it. */
@@ -26,20 +27,35 @@
 #include "cli.h"
 #include "listen.h"
 #include "publish.h"
+#include "rtmp.h"
 #include "shell.h"
+#include "sock.h"
 #include "throttle.h"
 #include "when.h"
 
-enum { TICK_MS = 200, MAX_TAG = (8 << 20) + 15, BURST = 256 << 10 /* read at once: a publisher's burst, whole */ };
+/* The live publisher's socket wakes poll when LOWAT bytes are in (an encoder
+ * sends a frame in many small writes: woken for each, the process spends its
+ * time switching), or is read LOWAT_MS after it was last read empty; BURST:
+ * tags handed to the remux at once. A session handed on is at most HANDOFF. */
+enum {
+	TICK_MS = 200, LOWAT = 128 << 10, LOWAT_MS = 100, BURST = 256 << 10, HANDOFF = 1 << 20,
+	WRITE_MS = 1000,              /* a reply to a publisher that does not read, at most */
+};
 
 struct conn {
 	pid_t pid;
 	int ctl;                      /* -1: the slot is free, unless handed */
 	int handed;                   /* the front door gave it to a stream: counted until it ends */
+	int sock;                     /* the publisher's socket, once its process handed it on; or -1 */
+	uint8_t *hand;                /* the session being handed on: hand_len bytes, hand_got - 4 in */
+	uint32_t hand_len;
+	size_t hand_got;
 	char peer[64], host[48];      /* address:port, and the address alone */
 	char line[PPV_PUBLISH_LINE + 8];
 	size_t ll;
 };
+
+static const struct conn no_conn = { .ctl = -1, .sock = -1 };
 
 /* A creator's stream in its own process, as the front door sees it. */
 struct stream {
@@ -51,7 +67,7 @@ struct stream {
 /* What the front door and a stream's process tell each other, a packet each. */
 struct note {
 	char what;                    /* 'C' a connection for the stream (its pair attached),
-	                               * 'R' the creator's key was removed, 'T' end connection pid */
+	                               * 'R' the creator's key was removed */
 	pid_t pid;
 	char peer[64], host[48];
 };
@@ -67,6 +83,7 @@ struct ppv_listen {
 	struct pollfd *pfd;           /* ... and the socket: what poll watches */
 	int nconn;
 	struct conn *live;            /* the publisher whose tags are read, or NULL */
+	ppv_rtmp *rtmp;               /* its session, once handed on */
 	int64_t live_at;              /* when it was let in or last sent a whole tag */
 	int state, sessions, reconnects;
 	char name[64];                /* of the first publisher: only it may come back */
@@ -75,9 +92,10 @@ struct ppv_listen {
 	int64_t reaped;               /* when ended processes were last collected */
 	int revoked;                  /* the live creator's key was taken out */
 	ppv_throttle thr;             /* wrong keys by address */
-	uint8_t *tag;                 /* FLV bytes: [tag_pos, tag_len) whole tags being handed out, */
-	size_t tag_len, tag_pos, tag_cap, tag_got;   /* then up to tag_got the start of the next */
+	uint8_t *tag;                 /* FLV bytes: [tag_pos, tag_len) whole tags being handed out */
+	size_t tag_len, tag_pos, tag_cap;
 	int drained;                  /* the live publisher's socket was read empty: poll first */
+	int64_t drained_at;
 	int header_sent;
 };
 
@@ -93,28 +111,12 @@ has_key(const ppv_keyring *ring, const char *name)
 	return ppv_keys_find(ring, name, strlen(name)) != NULL;
 }
 
+/* A note, with a descriptor unless fd is -1; never waits: a stream too busy
+ * to take its notes is refused, not waited for. */
 static int
 note(int sock, const struct note *m, int fd)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct iovec iov = { (void *)m, sizeof *m };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (fd >= 0) {
-		memset(&u, 0, sizeof u);
-		mh.msg_control = u.b;
-		mh.msg_controllen = sizeof u.b;
-		struct cmsghdr *h = CMSG_FIRSTHDR(&mh);
-		h->cmsg_level = SOL_SOCKET;
-		h->cmsg_type = SCM_RIGHTS;
-		h->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(h), &fd, sizeof fd);
-	}
-	/* never waits: a stream too busy to take its notes is refused, not waited for */
-	return sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)sizeof *m ? 0 : -1;
+	return ppv_fd_send(sock, m, sizeof *m, fd, MSG_DONTWAIT) == (ssize_t)sizeof *m ? 0 : -1;
 }
 
 /* A note, and the descriptor it carried in *fd (or -1): 1, 0 at the other
@@ -122,21 +124,11 @@ note(int sock, const struct note *m, int fd)
 static int
 note_read(int sock, struct note *m, int *fd)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct iovec iov = { m, sizeof *m };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b };
+	ssize_t r = ppv_fd_recv(sock, m, sizeof *m, fd, MSG_DONTWAIT);
 
-	*fd = -1;
-	ssize_t r = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (r <= 0)
 		return r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ? 0 : -1;
-	for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h; h = CMSG_NXTHDR(&mh, h))
-		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && *fd < 0)
-			memcpy(fd, CMSG_DATA(h), sizeof *fd);
-	if (r != (ssize_t)sizeof *m || (mh.msg_flags & MSG_CTRUNC)) {
+	if (r != (ssize_t)sizeof *m) {
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
@@ -183,10 +175,18 @@ drop(ppv_listen *l, struct conn *c)
 {
 	if (c->ctl < 0)
 		return;
-	if (c == l->live)
+	if (c == l->live) {
 		l->live = NULL;
+		ppv_rtmp_free(l->rtmp);
+		l->rtmp = NULL;
+	}
+	if (c->sock >= 0)
+		close(c->sock);
+	free(c->hand);
 	close(c->ctl);
-	c->ctl = -1;
+	c->ctl = c->sock = -1;
+	c->hand = NULL;
+	c->hand_got = 0;
 	l->nconn--;
 }
 
@@ -262,7 +262,7 @@ child(ppv_listen *l, int cfd, int ctl)
 		for (int fd = 3; fd < 1024; fd++)   /* a kernel before 5.9 */
 			if (fd != cfd && fd != ctl)
 				close(fd);
-	ppv_publish_cfg pc = { cfd, ctl, l->cfg.app, l->cfg.keys, l->cfg.handshake_ms, l->cfg.idle_ms, l->cfg.stop };
+	ppv_publish_cfg pc = { cfd, ctl, l->cfg.app, l->cfg.keys, l->cfg.handshake_ms, l->cfg.stop };
 	ppv_publish_run(&pc);
 	_exit(0);
 }
@@ -372,7 +372,9 @@ adopt(ppv_listen *l, int cfd, const char *host, const char *peer)
 	}
 	fcntl(sp[0], F_SETFL, fcntl(sp[0], F_GETFL) | O_NONBLOCK);
 	fcntl(sp[0], F_SETFD, FD_CLOEXEC);
-	*c = (struct conn){ .pid = pid, .ctl = sp[0] };
+	*c = no_conn;
+	c->pid = pid;
+	c->ctl = sp[0];
 	snprintf(c->peer, sizeof c->peer, "%s", peer);
 	snprintf(c->host, sizeof c->host, "%s", host);
 	l->nconn++;
@@ -403,7 +405,7 @@ reply(struct conn *c, const char *fmt, ...)
 static int
 silent(const ppv_listen *l)
 {
-	struct pollfd q = { l->live->ctl, POLLIN, 0 };
+	struct pollfd q = { l->live->sock >= 0 ? l->live->sock : l->live->ctl, POLLIN, 0 };
 
 	return ppv_now_ms() - l->live_at >= l->cfg.stale_ms && poll(&q, 1, 0) == 0;
 }
@@ -426,11 +428,7 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 			 * the old session ends, its unfinished tag with it */
 			ppv_warn("%s: %s sent nothing for %.0f s: %s takes over", l->live->peer, name,
 			         (double)l->cfg.stale_ms / 1000, c->peer);
-			/* the front door collects connections, so only it may signal one */
-			if (l->mode == STREAM && l->lfd >= 0)
-				note(l->lfd, &(struct note){ .what = 'T', .pid = l->live->pid }, -1);
-			else if (l->live->pid > 0)
-				kill(l->live->pid, SIGTERM);
+			/* its socket closed here, its process ends with the pair */
 			drop(l, l->live);
 		}
 		reply(c, "Y %d", l->sessions + 1);
@@ -441,7 +439,6 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 		if (l->sessions++)
 			l->reconnects++;
 		l->deadline = 0;
-		l->tag_got = l->tag_len;   /* an unfinished tag of another connection goes */
 		l->drained = 0;
 		ppv_warn("%s: %s is live%s", c->peer, l->name, l->reconnects ? " again" : "");
 	}
@@ -456,7 +453,7 @@ become_stream(ppv_listen *l, struct conn *c, int sock, const char *name)
 		if (&l->c[i] != c) {
 			if (l->c[i].ctl >= 0)
 				close(l->c[i].ctl);
-			l->c[i] = (struct conn){ .ctl = -1 };
+			l->c[i] = no_conn;
 		}
 		if (l->s[i].sock >= 0)
 			close(l->s[i].sock);
@@ -609,7 +606,9 @@ take_note(ppv_listen *l)
 			continue;
 		}
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-		*c = (struct conn){ .pid = m.pid, .ctl = fd };
+		*c = no_conn;
+		c->pid = m.pid;
+		c->ctl = fd;
 		snprintf(c->peer, sizeof c->peer, "%s", m.peer);
 		snprintf(c->host, sizeof c->host, "%s", m.host);
 		l->nconn++;
@@ -649,61 +648,162 @@ tag_room(ppv_listen *l, size_t n)
 {
 	if (n <= l->tag_cap)
 		return 0;
-	uint8_t *t = realloc(l->tag, n);
+	size_t cap = l->tag_cap * 2 > n ? l->tag_cap * 2 : n;
+	uint8_t *t = realloc(l->tag, cap);
 	if (!t)
 		return -1;
 	l->tag = t;
-	l->tag_cap = n;
+	l->tag_cap = cap;
 	return 0;
 }
 
-/* More of the live publisher's tags, read as they come (a read each time
- * poll wakes, not a read a tag): 1 a whole tag or more, 0 not yet, -1 it is
- * gone (a tag it left unfinished is dropped). Called when all is handed out. */
+/* The live publisher's socket, read without waiting: poll waits, and wakes
+ * for the front door's notes and other connections too. */
+static ssize_t
+live_read(void *io, void *buf, size_t n)
+{
+	ppv_listen *l = io;
+	ssize_t r = -1;
+
+	if (!l->drained)
+		r = recv(l->live->sock, buf, n, MSG_DONTWAIT);
+	if (r < 0 && errno == ECONNRESET)
+		return 0;
+	if (l->drained || (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) ||
+	    (r > 0 && (size_t)r < n)) {
+		/* read empty, most likely: poll says when there is more */
+		l->drained = 1;
+		l->drained_at = ppv_now_ms();
+	}
+	if (r < 0 && l->drained)
+		errno = EAGAIN;
+	return r;
+}
+
+/* Acknowledgements and the answer to an unpublish: small, and a publisher
+ * reads them; one that does not is not waited for long. */
+static int
+live_write(void *io, const void *buf, size_t n)
+{
+	ppv_listen *l = io;
+
+	return ppv_send_all(l->live->sock, buf, n, ppv_now_ms() + WRITE_MS, l->cfg.stop);
+}
+
+/* The session a connection's process hands on once publishing, with the
+ * publisher's socket: 1 taken up, 0 not all here yet, -1 it failed. */
+static int
+handoff(ppv_listen *l, struct conn *c)
+{
+	ssize_t r;
+	int fd;
+
+	while (c->hand_got < sizeof c->hand_len) {
+		r = ppv_fd_recv(c->ctl, (uint8_t *)&c->hand_len + c->hand_got, sizeof c->hand_len - c->hand_got, &fd,
+		                MSG_DONTWAIT);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (r <= 0)
+			return -1;
+		if (fd >= 0 && c->sock >= 0)
+			close(fd);
+		else if (fd >= 0)
+			c->sock = fd;
+		c->hand_got += (size_t)r;
+	}
+	if (c->sock < 0 || c->hand_len > HANDOFF || (!c->hand && !(c->hand = malloc(c->hand_len + 1))))
+		return -1;
+	while (c->hand_got - sizeof c->hand_len < c->hand_len) {
+		size_t got = c->hand_got - sizeof c->hand_len;
+		if ((r = read(c->ctl, c->hand + got, c->hand_len - got)) < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (r <= 0)
+			return -1;
+		c->hand_got += (size_t)r;
+	}
+	ppv_rtmp_io io = { live_read, live_write, l, NULL, NULL, NULL };
+	l->rtmp = ppv_rtmp_resume(&io, c->hand, c->hand_len);
+	free(c->hand);
+	c->hand = NULL;
+	if (!l->rtmp)
+		return -1;
+	setsockopt(c->sock, SOL_SOCKET, SO_RCVLOWAT, &(int){ LOWAT }, sizeof(int));
+	return 1;
+}
+
+/* One media message as an FLV tag (RTMP messages are FLV tag bodies).
+ * Metadata loses its @setDataFrame wrapper and is only passed on in the
+ * first session. */
+static int
+add_tag(ppv_listen *l, const ppv_rtmp_msg *m)
+{
+	static const uint8_t wrap[] = { 2, 0, 13, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e' };
+	const uint8_t *d = m->data;
+	size_t n = m->len;
+
+	if (m->type == 18) {
+		if (l->sessions > 1)
+			return 0;
+		if (n >= sizeof wrap && !memcmp(d, wrap, sizeof wrap))
+			d += sizeof wrap, n -= sizeof wrap;
+	}
+	if (tag_room(l, l->tag_len + n + 15) < 0)
+		return -1;
+	uint8_t *t = l->tag + l->tag_len;
+	t[0] = (uint8_t)m->type;
+	ppv_put_be(t + 1, (uint32_t)n, 3);
+	ppv_put_be(t + 4, m->ts & 0xFFFFFF, 3);
+	t[7] = (uint8_t)(m->ts >> 24);
+	ppv_put_be(t + 8, 0, 3);
+	memcpy(t + 11, d, n);
+	ppv_put_be(t + 11 + n, (uint32_t)(n + 11), 4);
+	l->tag_len += n + 15;
+	return 0;
+}
+
+/* The live publisher's media as it came, up to a burst (the remux writes its
+ * TS before it asks for more): 1 whole tags, 0 nothing yet, -1 the session
+ * ended (what it left unfinished goes with it). Called when all is handed out. */
 static int
 tag_fill(ppv_listen *l)
 {
-	struct conn *c = l->live;
+	ppv_rtmp_msg m;
+	int k;
 
-	for (;;) {
-		size_t end = l->tag_len, need = 11;
-		while (l->tag_got - end >= 11) {
-			need = 11 + ppv_get_be(l->tag + end + 1, 3) + 4;
-			if (need > MAX_TAG || l->tag_got - end < need)
-				break;
-			end += need;
-			need = 11;
-		}
-		if (end > l->tag_len) {
-			l->tag_len = end;
-			l->live_at = ppv_now_ms();
-			return 1;
-		}
-		if (need > MAX_TAG)
+	if (!l->rtmp && (k = handoff(l, l->live)) <= 0)
+		return k;
+	l->tag_pos = l->tag_len = 0;
+	while (l->tag_len < BURST && (k = ppv_rtmp_next(l->rtmp, &m)) == PPV_RTMP_MEDIA)
+		if (add_tag(l, &m) < 0)
 			return -1;
-		/* what is handed out goes; the unfinished tag moves to the front */
-		memmove(l->tag, l->tag + l->tag_len, l->tag_got - l->tag_len);
-		l->tag_got -= l->tag_len;
-		l->tag_pos = l->tag_len = 0;
-		if (l->drained)
-			return 0;
-		if (tag_room(l, need > BURST ? need : BURST) < 0)
-			return -1;
-		size_t room = l->tag_cap - l->tag_got;
-		ssize_t r = read(c->ctl, l->tag + l->tag_got, room);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			l->drained = 1;
-			return 0;
-		}
-		if (r <= 0) {
-			l->tag_got = 0;
-			return -1;
-		}
-		l->drained = (size_t)r < room;   /* read empty, most likely: poll says when there is more */
-		l->tag_got += (size_t)r;
+	if (l->tag_len) {
+		l->live_at = ppv_now_ms();
+		return 1;
 	}
+	return k == PPV_RTMP_AGAIN ? 0 : -1;
+}
+
+/* The live publisher is gone. After its own unpublish, its socket goes back
+ * to its connection's process, which reads it out to the publisher's close. */
+static void
+gone(ppv_listen *l, struct conn *c)
+{
+	if (l->rtmp && !stopped(l) && !l->revoked && ppv_rtmp_error(l->rtmp)[0])
+		ppv_warn("%s: %s: %s", c->peer, l->name, ppv_rtmp_error(l->rtmp));
+	if (!stopped(l) && !l->revoked && l->cfg.inetd)
+		ppv_warn("%s: %s stopped publishing", c->peer, l->name);
+	else if (!stopped(l) && !l->revoked)
+		ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
+		         c->peer, l->name, (double)l->cfg.grace_ms / 1000);
+	if (l->rtmp && c->sock >= 0 && ppv_rtmp_unpublished(l->rtmp))
+		ppv_fd_send(c->ctl, "D", 1, c->sock, MSG_DONTWAIT);
+	/* --inetd: no other connection can come back to this process */
+	l->deadline = ppv_now_ms() + (l->cfg.inetd ? 0 : l->cfg.grace_ms);
+	drop(l, c);
 }
 
 /* Serves the socket and every connection until the live publisher has a
@@ -732,30 +832,35 @@ next_tag(ppv_listen *l)
 				rc = 1;
 				break;
 			}
+			if (k == 0 && l->rtmp && ppv_now_ms() - l->live_at >= l->cfg.idle_ms) {
+				ppv_warn("%s: %s sent nothing for %.0f s", l->live->peer, l->name,
+				         (double)l->cfg.idle_ms / 1000);
+				k = -1;
+			}
 			if (k < 0) {
-				struct conn *c = l->live;
-				if (!stopped(l) && !l->revoked && l->cfg.inetd)
-					ppv_warn("%s: %s stopped publishing", c->peer, l->name);
-				else if (!stopped(l) && !l->revoked)
-					ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
-					         c->peer, l->name, (double)l->cfg.grace_ms / 1000);
-				/* --inetd: no other connection can come back to this process */
-				l->deadline = ppv_now_ms() + (l->cfg.inetd ? 0 : l->cfg.grace_ms);
-				drop(l, c);
+				gone(l, l->live);
 				continue;
 			}
+		}
+		/* the live publisher's socket, once read empty, wakes poll at a
+		 * burst; what came below it is read LOWAT_MS after */
+		int wait = TICK_MS;
+		if (l->live && l->drained) {
+			int64_t left = LOWAT_MS - (ppv_now_ms() - l->drained_at);
+			wait = left < 0 ? 0 : left < TICK_MS ? (int)left : TICK_MS;
 		}
 		nfds_t n = 0;
 		p[n++] = (struct pollfd){ l->lfd, POLLIN, 0 };
 		if (l->live)
-			p[n++] = (struct pollfd){ l->live->ctl, POLLIN, 0 };
+			p[n++] = (struct pollfd){ l->live->sock >= 0 ? l->live->sock : l->live->ctl, POLLIN, 0 };
 		for (int i = 0; i < l->cfg.max_conns; i++)
 			if (l->c[i].ctl >= 0 && &l->c[i] != l->live)
 				p[n++] = (struct pollfd){ l->c[i].ctl, POLLIN, 0 };
-		if (poll(p, n, TICK_MS) <= 0)
-			continue;
-		if (l->live && p[1].revents)
+		int k = poll(p, n, wait);
+		if (l->live && ((k > 0 && p[1].revents) || ppv_now_ms() - l->drained_at >= LOWAT_MS))
 			l->drained = 0;
+		if (k <= 0)
+			continue;
 		if (p[0].revents && l->mode == STREAM)
 			take_note(l);
 		else if (p[0].revents)
@@ -767,7 +872,7 @@ next_tag(ppv_listen *l)
 	return rc;
 }
 
-/* The front door: a stream's process ending, or asking for a connection to end. */
+/* The front door: a stream's process ending (it sends nothing else). */
 static void
 front_note(ppv_listen *l, struct stream *s)
 {
@@ -782,9 +887,6 @@ front_note(ppv_listen *l, struct stream *s)
 			s->sock = -1;
 			return;
 		}
-		for (int i = 0; m.what == 'T' && m.pid > 0 && i < l->cfg.max_conns; i++)
-			if (l->c[i].pid == m.pid && l->c[i].handed)
-				kill(m.pid, SIGTERM);
 	}
 }
 
@@ -872,7 +974,7 @@ ppv_listen_read(void *opaque, void *buf, size_t size)
 			return -1;
 		}
 		memcpy(l->tag, header, sizeof header);
-		l->tag_len = l->tag_got = sizeof header;
+		l->tag_len = sizeof header;
 		l->tag_pos = 0;
 		l->header_sent = 1;
 	}
@@ -902,7 +1004,7 @@ ppv_listen_new(const ppv_listen_cfg *cfg, char *err, size_t n)
 	l->c = ppv_xcalloc((size_t)cfg->max_conns, sizeof *l->c);
 	l->pfd = ppv_xcalloc(2 * (size_t)cfg->max_conns + 1, sizeof *l->pfd);
 	for (int i = 0; i < cfg->max_conns; i++)
-		l->c[i].ctl = -1;
+		l->c[i] = no_conn;
 	if (cfg->inetd) {
 		freeaddrinfo(ai);
 		l->lfd = -1;
@@ -982,6 +1084,7 @@ ppv_listen_free(ppv_listen *l)
 	free(l->pfd);
 	if (l->lfd >= 0)
 		close(l->lfd);
+	ppv_rtmp_free(l->rtmp);
 	free(l->tag);
 	free(l);
 }

@@ -1,5 +1,5 @@
 /* listen.h: an RTMP server for one publisher at a time, or for every creator at once (a process
- * a stream), each connection a process of its own, delivering a publisher's media as FLV. */
+ * a stream), each connection a process of its own until it publishes, delivering the media as FLV. */
 #ifndef PPV_LISTEN_H
 #define PPV_LISTEN_H
 

@@ -1,6 +1,8 @@
 /* rtmp.c: the RTMP publish handshake, chunk stream and AMF0 commands, written here because
- * FFmpeg's listen mode accepts any stream key; the media it carries goes on to libavformat.
- * Memory is bounded: a few chunk streams, and message sizes capped before and after the key. */
+ * FFmpeg's listen mode accepts any stream key; once publishing, a session can be saved and
+ * resumed in another process, and read without waiting. Memory is bounded: a few chunk
+ * streams, and message sizes capped before and after the key. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +51,9 @@ struct ppv_rtmp {
 	unsigned pre_msgs;            /* messages before a key was accepted */
 	uint32_t sid;                 /* the stream published on */
 	int unpublished;              /* the publisher said it is done */
+	struct slot *cur;             /* a chunk body being read, left bytes of it to come: */
+	uint32_t left;                /* kept, so that a read that would wait can return */
+	int began;                    /* publishing began: said once, for the session to be handed on */
 	char err[160];
 };
 
@@ -63,7 +68,10 @@ fail(ppv_rtmp *r, const char *why)
 	return PPV_RTMP_ERROR;
 }
 
-/* Makes n (<= RBUF) bytes available: 1, 0 when the peer closed, -1 on error. */
+/* Makes n (<= RBUF) bytes available: 1, 0 when the peer closed, -1 on error,
+ * AGAIN when the io's read would wait. */
+enum { AGAIN = -2 };
+
 static int
 need(ppv_rtmp *r, size_t n)
 {
@@ -77,7 +85,7 @@ need(ppv_rtmp *r, size_t n)
 		if (got == 0)
 			return 0;
 		if (got < 0)
-			return -1;
+			return errno == EAGAIN || errno == EWOULDBLOCK ? AGAIN : -1;
 		r->rend += (size_t)got;
 		r->received += (uint64_t)got;
 	}
@@ -256,6 +264,7 @@ on_publish(ppv_rtmp *r, double tx, ppv_amf *a, uint32_t sid)
 		return PPV_RTMP_ERROR;
 	r->state = S_PUBLISHING;
 	r->sid = sid;
+	r->began = 1;
 	return 0;
 }
 
@@ -349,10 +358,84 @@ handshake(ppv_rtmp *r)
 	return 0;
 }
 
+/* The next chunk's header, up to its body (r->cur, r->left): 1, or what
+ * ppv_rtmp_next returns. Nothing is consumed until the header is whole, and
+ * what it sets is set again the same when read again, so it may return AGAIN. */
+static int
+chunk_header(ppv_rtmp *r)
+{
+	static const int hsize[4] = { 11, 7, 3, 0 };
+	int k;
+
+	if ((k = need(r, 1)) <= 0) {
+		if (k == AGAIN)
+			return PPV_RTMP_AGAIN;
+		r->state = S_DONE;
+		return k == 0 ? PPV_RTMP_END : fail(r, "read error");
+	}
+	uint8_t b = r->rbuf[r->rpos];
+	int fmt = b >> 6, bh = (b & 63) == 0 ? 2 : (b & 63) == 1 ? 3 : 1;
+	if ((k = need(r, (size_t)bh + (size_t)hsize[fmt])) <= 0)
+		return k == AGAIN ? PPV_RTMP_AGAIN : fail(r, "connection closed inside a chunk header");
+	const uint8_t *h = r->rbuf + r->rpos;
+	uint32_t csid = bh == 1 ? (uint32_t)(b & 63) : bh == 2 ? 64u + h[1] : 64u + h[1] + 256u * h[2];
+	struct slot *s = slot_for(r, csid);
+	if (!s)
+		return fail(r, "too many chunk streams");
+	h += bh;
+	uint32_t tsf = 0;
+	if (fmt <= 2)
+		tsf = ppv_get_be(h, 3);
+	if (fmt <= 1 && s->got)
+		return fail(r, "a message header inside an unfinished message");
+	if (fmt <= 1) {
+		s->len = ppv_get_be(h + 3, 3);
+		s->type = h[6];
+	}
+	if (fmt == 0)
+		s->sid = (uint32_t)h[7] | (uint32_t)h[8] << 8 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 24;
+	if (fmt >= 2 && !s->type)
+		return fail(r, "a chunk with no full header before it");
+	if (fmt <= 2)
+		s->ext = tsf == 0xFFFFFF;
+	size_t hl = (size_t)bh + (size_t)hsize[fmt];
+	if (s->ext) {
+		if ((k = need(r, hl + 4)) <= 0)
+			return k == AGAIN ? PPV_RTMP_AGAIN : fail(r, "connection closed inside a chunk header");
+		tsf = ppv_get_be(r->rbuf + r->rpos + hl, 4);
+		hl += 4;
+	}
+	r->rpos += hl;
+	if (s->got == 0) {  /* a new message: its timestamp */
+		if (fmt == 0)
+			s->ts = tsf, s->delta = 0;
+		else if (fmt <= 2)
+			s->delta = tsf, s->ts += tsf;
+		else
+			s->ts += s->delta;
+	}
+	uint32_t max = r->state == S_PUBLISHING ? MAX_MEDIA : MAX_CMD;
+	if (s->len > max)
+		return fail(r, "message too large");
+	uint32_t take = s->len - s->got < r->in_chunk ? s->len - s->got : r->in_chunk;
+	if (s->got + take > s->cap) {
+		uint32_t cap = s->got + take > 4096 ? s->got + take : 4096;
+		if (cap < s->len)
+			cap = s->len;
+		uint8_t *nb = realloc(s->buf, cap);
+		if (!nb)
+			return fail(r, "out of memory");
+		s->buf = nb;
+		s->cap = cap;
+	}
+	r->cur = s;
+	r->left = take;
+	return 1;
+}
+
 int
 ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg)
 {
-	static const int hsize[4] = { 11, 7, 3, 0 };
 	int k;
 
 	if (r->state == S_DONE)
@@ -360,75 +443,25 @@ ppv_rtmp_next(ppv_rtmp *r, ppv_rtmp_msg *msg)
 	if (r->state == S_HANDSHAKE && handshake(r) < 0)
 		return PPV_RTMP_ERROR;
 	for (;;) {
-		if ((k = need(r, 1)) <= 0) {
-			r->state = S_DONE;
-			return k == 0 ? PPV_RTMP_END : fail(r, "read error");
+		if (r->began) {
+			r->began = 0;
+			return PPV_RTMP_PUBLISHED;
 		}
-		uint8_t b = r->rbuf[r->rpos];
-		int fmt = b >> 6, bh = (b & 63) == 0 ? 2 : (b & 63) == 1 ? 3 : 1;
-		if (need(r, (size_t)bh + (size_t)hsize[fmt]) <= 0)
-			return fail(r, "connection closed inside a chunk header");
-		const uint8_t *h = r->rbuf + r->rpos;
-		uint32_t csid = bh == 1 ? (uint32_t)(b & 63) : bh == 2 ? 64u + h[1] : 64u + h[1] + 256u * h[2];
-		struct slot *s = slot_for(r, csid);
-		if (!s)
-			return fail(r, "too many chunk streams");
-		h += bh;
-		uint32_t tsf = 0;
-		if (fmt <= 2)
-			tsf = ppv_get_be(h, 3);
-		if (fmt <= 1 && s->got)
-			return fail(r, "a message header inside an unfinished message");
-		if (fmt <= 1) {
-			s->len = ppv_get_be(h + 3, 3);
-			s->type = h[6];
-		}
-		if (fmt == 0)
-			s->sid = (uint32_t)h[7] | (uint32_t)h[8] << 8 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 24;
-		if (fmt >= 2 && !s->type)
-			return fail(r, "a chunk with no full header before it");
-		if (fmt <= 2)
-			s->ext = tsf == 0xFFFFFF;
-		size_t hl = (size_t)bh + (size_t)hsize[fmt];
-		if (s->ext) {
-			if (need(r, hl + 4) <= 0)
-				return fail(r, "connection closed inside a chunk header");
-			tsf = ppv_get_be(r->rbuf + r->rpos + hl, 4);
-			hl += 4;
-		}
-		r->rpos += hl;
-		if (s->got == 0) {  /* a new message: its timestamp */
-			if (fmt == 0)
-				s->ts = tsf, s->delta = 0;
-			else if (fmt <= 2)
-				s->delta = tsf, s->ts += tsf;
-			else
-				s->ts += s->delta;
-		}
-		uint32_t max = r->state == S_PUBLISHING ? MAX_MEDIA : MAX_CMD;
-		if (s->len > max)
-			return fail(r, "message too large");
-		uint32_t take = s->len - s->got < r->in_chunk ? s->len - s->got : r->in_chunk;
-		if (s->got + take > s->cap) {
-			uint32_t cap = s->got + take > 4096 ? s->got + take : 4096;
-			if (cap < s->len)
-				cap = s->len;
-			uint8_t *nb = realloc(s->buf, cap);
-			if (!nb)
-				return fail(r, "out of memory");
-			s->buf = nb;
-			s->cap = cap;
-		}
+		if (!r->cur && (k = chunk_header(r)) != 1)
+			return k;
 		/* the chunk body may be larger than the read buffer: copy it through */
-		for (uint32_t left = take; left;) {
+		struct slot *s = r->cur;
+		while (r->left) {
 			if ((k = need(r, 1)) <= 0)
-				return k == 0 ? fail(r, "connection closed inside a chunk") : fail(r, "read error");
-			size_t avail = r->rend - r->rpos, c = avail < left ? avail : left;
+				return k == AGAIN ? PPV_RTMP_AGAIN
+				       : k == 0 ? fail(r, "connection closed inside a chunk") : fail(r, "read error");
+			size_t avail = r->rend - r->rpos, c = avail < r->left ? avail : r->left;
 			memcpy(s->buf + s->got, r->rbuf + r->rpos, c);
 			r->rpos += c;
 			s->got += (uint32_t)c;
-			left -= (uint32_t)c;
+			r->left -= (uint32_t)c;
 		}
+		r->cur = NULL;
 		if (r->peer_window && r->received - r->acked >= r->peer_window) {
 			r->acked = r->received;
 			if (send_control(r, 3, (uint32_t)r->received, -1))
@@ -500,16 +533,104 @@ ppv_rtmp_new(const ppv_rtmp_io *io)
 	return r;
 }
 
-void
-ppv_rtmp_drain(ppv_rtmp *r)
-{
-	ppv_rtmp_msg m;
+/* --- handing a session on ------------------------------------------------------ */
 
-	if (r->state != S_DONE || !r->unpublished)
-		return;
-	r->state = S_CONNECTED;
-	while (ppv_rtmp_next(r, &m) == PPV_RTMP_MEDIA)
-		;
+/* A session as another process goes on with it: the chunk streams' headers
+ * and unfinished messages, and what was read but not yet parsed. The same
+ * program reads it (it is never stored), so native byte order will do. */
+struct saved {
+	uint32_t magic, in_chunk, out_chunk, peer_window, sid, unread;
+	uint64_t received, acked;
+	char name[64];
+};
+struct saved_slot {
+	uint32_t csid, ext, ts, delta, len, sid, type, got;
+};
+enum { SAVED_MAGIC = 0x70707652 };
+
+uint8_t *
+ppv_rtmp_save(const ppv_rtmp *r, size_t *n)
+{
+	struct saved h = { SAVED_MAGIC, r->in_chunk, r->out_chunk, r->peer_window, r->sid,
+		           (uint32_t)(r->rend - r->rpos), r->received, r->acked, { 0 } };
+	size_t len = sizeof h + h.unread;
+
+	if (r->state != S_PUBLISHING || r->cur)
+		return NULL;
+	snprintf(h.name, sizeof h.name, "%s", r->namebuf);
+	for (int i = 0; i < SLOTS; i++)
+		if (r->slot[i].used)
+			len += sizeof(struct saved_slot) + r->slot[i].got;
+	uint8_t *b = malloc(len), *p = b;
+	if (!b)
+		return NULL;
+	memcpy(p, &h, sizeof h), p += sizeof h;
+	memcpy(p, r->rbuf + r->rpos, h.unread), p += h.unread;
+	for (int i = 0; i < SLOTS; i++) {
+		const struct slot *s = &r->slot[i];
+		if (!s->used)
+			continue;
+		struct saved_slot ss = { s->csid, (uint32_t)s->ext, s->ts, s->delta, s->len, s->sid, s->type, s->got };
+		memcpy(p, &ss, sizeof ss), p += sizeof ss;
+		if (s->got)
+			memcpy(p, s->buf, s->got), p += s->got;
+	}
+	*n = len;
+	return b;
+}
+
+ppv_rtmp *
+ppv_rtmp_resume(const ppv_rtmp_io *io, const uint8_t *b, size_t n)
+{
+	struct saved h;
+	ppv_rtmp *r;
+
+	if (n < sizeof h)
+		return NULL;
+	memcpy(&h, b, sizeof h);
+	if (h.magic != SAVED_MAGIC || !h.in_chunk || h.in_chunk > MAX_MEDIA || !h.out_chunk ||
+	    h.out_chunk > OUT_CHUNK || h.unread > RBUF || h.unread > n - sizeof h ||
+	    !memchr(h.name, '\0', sizeof h.name) || !h.name[0] || !(r = ppv_rtmp_new(io)))
+		return NULL;
+	const uint8_t *p = b + sizeof h, *end = b + n;
+	memcpy(r->rbuf, p, h.unread), p += h.unread;
+	r->rend = h.unread;
+	for (int i = 0; p < end; i++) {
+		struct saved_slot ss;
+		struct slot *s = &r->slot[i];
+		if (i == SLOTS || (size_t)(end - p) < sizeof ss)
+			goto bad;
+		memcpy(&ss, p, sizeof ss), p += sizeof ss;
+		if (ss.len > MAX_MEDIA || ss.got > ss.len || ss.got > (size_t)(end - p) || ss.type > 255)
+			goto bad;
+		*s = (struct slot){ .csid = ss.csid, .used = 1, .ext = !!ss.ext, .ts = ss.ts, .delta = ss.delta,
+			            .len = ss.len, .sid = ss.sid, .type = (uint8_t)ss.type, .got = ss.got };
+		if (ss.got) {
+			if (!(s->buf = malloc(ss.len)))
+				goto bad;
+			s->cap = ss.len;
+			memcpy(s->buf, p, ss.got), p += ss.got;
+		}
+	}
+	r->in_chunk = h.in_chunk;
+	r->out_chunk = h.out_chunk;
+	r->peer_window = h.peer_window;
+	r->sid = h.sid;
+	r->received = h.received;
+	r->acked = h.acked;
+	snprintf(r->namebuf, sizeof r->namebuf, "%s", h.name);
+	r->name = r->namebuf;
+	r->state = S_PUBLISHING;
+	return r;
+bad:
+	ppv_rtmp_free(r);
+	return NULL;
+}
+
+int
+ppv_rtmp_unpublished(const ppv_rtmp *r)
+{
+	return r->unpublished;
 }
 
 int

@@ -191,7 +191,22 @@ pushed() {
 	grep "c2" "$T/err" > "$T/c2"
 	run cat "$T/c2"
 	assert_line --regexp "^ppv-ingest: 127\.0\.0\.1:[0-9]+: c2 is live$"
+	# what was wrong with it, said (random bytes: a chunk no header began, say)
+	assert_line --regexp "^ppv-ingest: 127\.0\.0\.1:[0-9]+: c2: [a-z]"
 	assert_line "ppv-ingest: c2: the input has no packets"
+}
+
+@test "a live publisher that sends nothing for 10 s is let go: said, and its pipeline ended after --grace" {
+	front --grace 1
+	# published, then silent: its network gone without a reset, say
+	$PY "$RTMP_CLIENT" silent $PORT "$(key c1)" &
+	echo $! >> "$T/pids"
+	logged "c1 is live$"
+	logged "^ppv-ingest: 127.0.0.1:[0-9]*: c1 sent nothing for 10 s$"
+	logged "^ppv-ingest: c1: pipeline ended: exit status 0$"
+	stop_front
+	run grep -c "^ppv-ingest: 127.0.0.1:[0-9]*: c1 stopped publishing; waiting 1 s for it to come back$" "$T/err"
+	assert_output 1
 }
 
 @test "--inetd under systemd-socket-activate: a process a connection, two creators at once, a wrong key refused" {

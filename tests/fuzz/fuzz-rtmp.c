@@ -1,5 +1,7 @@
-/* fuzz-rtmp.c: libFuzzer target for the RTMP session and AMF0 reader: bytes as a publisher sends them. */
+/* fuzz-rtmp.c: libFuzzer target for the RTMP session and AMF0 reader: bytes as a publisher sends them,
+ * the session handed on (saved and resumed) where it begins publishing, as ppv-ingest does. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -31,10 +33,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ppv_rtmp_io io = { feed_read, wr, &f, "live", auth, NULL };
 	ppv_rtmp *r = ppv_rtmp_new(&io);
 	ppv_rtmp_msg m;
+	int k;
 
-	while (ppv_rtmp_next(r, &m) == PPV_RTMP_MEDIA)
+	while ((k = ppv_rtmp_next(r, &m)) == PPV_RTMP_MEDIA || k == PPV_RTMP_PUBLISHED) {
+		if (k == PPV_RTMP_PUBLISHED) {
+			size_t n;
+			uint8_t *b = ppv_rtmp_save(r, &n);
+			ppv_rtmp_free(r);
+			r = b ? ppv_rtmp_resume(&io, b, n) : NULL;
+			free(b);
+			if (!r)
+				__builtin_trap();   /* a session just published is always handed on */
+			continue;
+		}
 		if (m.len && m.data[0] == 0xFF && m.data[m.len - 1] == 0xFE)
 			;  /* touch both ends of every message */
+	}
 	ppv_rtmp_free(r);
 	return 0;
 }
