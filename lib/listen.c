@@ -23,39 +23,15 @@
 #include <unistd.h>
 
 #include "atomic.h"
-#include "bytes.h"
 #include "cli.h"
 #include "listen.h"
+#include "listenint.h"
 #include "publish.h"
 #include "rtmp.h"
 #include "shell.h"
 #include "sock.h"
 #include "throttle.h"
 #include "when.h"
-
-/* The live publisher's socket wakes poll when LOWAT bytes are in (an encoder
- * sends a frame in many small writes: woken for each, the process spends its
- * time switching), or is read LOWAT_MS after it was last read empty; BURST:
- * tags handed to the remux at once. A session handed on is at most HANDOFF. */
-enum {
-	TICK_MS = 200, LOWAT = 128 << 10, LOWAT_MS = 100, BURST = 256 << 10, HANDOFF = 1 << 20,
-	WRITE_MS = 1000,              /* a reply to a publisher that does not read, at most */
-};
-
-struct conn {
-	pid_t pid;
-	int ctl;                      /* -1: the slot is free, unless handed */
-	int handed;                   /* the front door gave it to a stream: counted until it ends */
-	int sock;                     /* the publisher's socket, once its process handed it on; or -1 */
-	uint8_t *hand;                /* the session being handed on: hand_len bytes, hand_got - 4 in */
-	uint32_t hand_len;
-	size_t hand_got;
-	char peer[64], host[48];      /* address:port, and the address alone */
-	char line[PPV_PUBLISH_LINE + 8];
-	size_t ll;
-};
-
-static const struct conn no_conn = { .ctl = -1, .sock = -1 };
 
 /* A creator's stream in its own process, as the front door sees it. */
 struct stream {
@@ -71,39 +47,6 @@ struct note {
 	pid_t pid;
 	char peer[64], host[48];
 };
-
-enum { ONE, FRONT, STREAM };
-
-struct ppv_listen {
-	ppv_listen_cfg cfg;
-	int mode;                     /* ONE publisher (-l), the FRONT door, or one STREAM of it */
-	int lfd, port;                /* a STREAM's lfd: its socket to the front door */
-	struct stream *s;             /* FRONT: cfg.max_conns of them */
-	struct conn *c;               /* cfg.max_conns of them */
-	struct pollfd *pfd;           /* ... and the socket: what poll watches */
-	int nconn;
-	struct conn *live;            /* the publisher whose tags are read, or NULL */
-	ppv_rtmp *rtmp;               /* its session, once handed on */
-	int64_t live_at;              /* when it was let in or last sent a whole tag */
-	int state, sessions, reconnects;
-	char name[64];                /* of the first publisher: only it may come back */
-	char remote[64];              /* the last one let in, address:port */
-	int64_t deadline;             /* for the current wait, or 0 */
-	int64_t reaped;               /* when ended processes were last collected */
-	int revoked;                  /* the live creator's key was taken out */
-	ppv_throttle thr;             /* wrong keys by address */
-	uint8_t *tag;                 /* FLV bytes: [tag_pos, tag_len) whole tags being handed out */
-	size_t tag_len, tag_pos, tag_cap;
-	int drained;                  /* the live publisher's socket was read empty: poll first */
-	int64_t drained_at;
-	int header_sent;
-};
-
-static int
-stopped(const ppv_listen *l)
-{
-	return l->cfg.stop && *l->cfg.stop;
-}
 
 static int
 has_key(const ppv_keyring *ring, const char *name)
@@ -170,8 +113,8 @@ reload(ppv_listen *l)
 /* --- connections ------------------------------------------------------------------ */
 
 /* The listener's end of a connection closed: its process ends on its own. */
-static void
-drop(ppv_listen *l, struct conn *c)
+void
+ppv_listen_drop(ppv_listen *l, struct conn *c)
 {
 	if (c->ctl < 0)
 		return;
@@ -416,7 +359,7 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 {
 	if (l->mode == ONE && !has_key(l->cfg.keys, name)) {
 		reply(c, "N %s: its key was removed", name);
-	} else if (l->revoked || stopped(l)) {
+	} else if (l->revoked || ppv_listen_stopped(l)) {
 		reply(c, "N this listener is closing");
 	} else if (l->live && !strcmp(name, l->name) && !silent(l)) {
 		reply(c, "N %s is live already, from %s", name, l->live->peer);
@@ -429,7 +372,7 @@ ask(ppv_listen *l, struct conn *c, const char *name)
 			ppv_warn("%s: %s sent nothing for %.0f s: %s takes over", l->live->peer, name,
 			         (double)l->cfg.stale_ms / 1000, c->peer);
 			/* its socket closed here, its process ends with the pair */
-			drop(l, l->live);
+			ppv_listen_drop(l, l->live);
 		}
 		reply(c, "Y %d", l->sessions + 1);
 		l->live = c;
@@ -485,7 +428,7 @@ front_ask(ppv_listen *l, struct conn *c, const char *name)
 	}
 	if (!has_key(l->cfg.keys, name)) {
 		reply(c, "N %s: its key was removed", name);
-	} else if (stopped(l)) {
+	} else if (ppv_listen_stopped(l)) {
 		reply(c, "N this listener is closing");
 	} else if (s && s->sock < 0) {
 		reply(c, "N %s: its last stream is still closing; publish again in a moment", name);
@@ -546,7 +489,7 @@ heard(ppv_listen *l, struct conn *c, char *line)
 		if (v.log && v.banned)
 			ppv_warn("%s: %d wrong stream keys within %d s: its connections are refused for %d s",
 			         c->host, PPV_THROTTLE_FAILS, PPV_THROTTLE_WINDOW_MS / 1000, PPV_THROTTLE_BAN_MS / 1000);
-	} else if (!strncmp(line, "E X ", 4) && !stopped(l) && !l->revoked) {
+	} else if (!strncmp(line, "E X ", 4) && !ppv_listen_stopped(l) && !l->revoked) {
 		ppv_warn("%s: %s", c->peer, line + 4);
 	}
 }
@@ -562,7 +505,7 @@ listen_to(ppv_listen *l, struct conn *c)
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (r <= 0) {
-			drop(l, c);
+			ppv_listen_drop(l, c);
 			return;
 		}
 		if (c->line[c->ll] == '\n' || c->ll + 2 >= sizeof c->line) {
@@ -641,171 +584,6 @@ retire(ppv_listen *l)
 	l->lfd = -1;
 }
 
-/* --- the live publisher's tags ------------------------------------------------------ */
-
-static int
-tag_room(ppv_listen *l, size_t n)
-{
-	if (n <= l->tag_cap)
-		return 0;
-	size_t cap = l->tag_cap * 2 > n ? l->tag_cap * 2 : n;
-	uint8_t *t = realloc(l->tag, cap);
-	if (!t)
-		return -1;
-	l->tag = t;
-	l->tag_cap = cap;
-	return 0;
-}
-
-/* The live publisher's socket, read without waiting: poll waits, and wakes
- * for the front door's notes and other connections too. */
-static ssize_t
-live_read(void *io, void *buf, size_t n)
-{
-	ppv_listen *l = io;
-	ssize_t r = -1;
-
-	if (!l->drained)
-		r = recv(l->live->sock, buf, n, MSG_DONTWAIT);
-	if (r < 0 && errno == ECONNRESET)
-		return 0;
-	if (l->drained || (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) ||
-	    (r > 0 && (size_t)r < n)) {
-		/* read empty, most likely: poll says when there is more */
-		l->drained = 1;
-		l->drained_at = ppv_now_ms();
-	}
-	if (r < 0 && l->drained)
-		errno = EAGAIN;
-	return r;
-}
-
-/* Acknowledgements and the answer to an unpublish: small, and a publisher
- * reads them; one that does not is not waited for long. */
-static int
-live_write(void *io, const void *buf, size_t n)
-{
-	ppv_listen *l = io;
-
-	return ppv_send_all(l->live->sock, buf, n, ppv_now_ms() + WRITE_MS, l->cfg.stop);
-}
-
-/* The session a connection's process hands on once publishing, with the
- * publisher's socket: 1 taken up, 0 not all here yet, -1 it failed. */
-static int
-handoff(ppv_listen *l, struct conn *c)
-{
-	ssize_t r;
-	int fd;
-
-	while (c->hand_got < sizeof c->hand_len) {
-		r = ppv_fd_recv(c->ctl, (uint8_t *)&c->hand_len + c->hand_got, sizeof c->hand_len - c->hand_got, &fd,
-		                MSG_DONTWAIT);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (r <= 0)
-			return -1;
-		if (fd >= 0 && c->sock >= 0)
-			close(fd);
-		else if (fd >= 0)
-			c->sock = fd;
-		c->hand_got += (size_t)r;
-	}
-	if (c->sock < 0 || c->hand_len > HANDOFF || (!c->hand && !(c->hand = malloc(c->hand_len + 1))))
-		return -1;
-	while (c->hand_got - sizeof c->hand_len < c->hand_len) {
-		size_t got = c->hand_got - sizeof c->hand_len;
-		if ((r = read(c->ctl, c->hand + got, c->hand_len - got)) < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (r <= 0)
-			return -1;
-		c->hand_got += (size_t)r;
-	}
-	ppv_rtmp_io io = { live_read, live_write, l, NULL, NULL, NULL };
-	l->rtmp = ppv_rtmp_resume(&io, c->hand, c->hand_len);
-	free(c->hand);
-	c->hand = NULL;
-	if (!l->rtmp)
-		return -1;
-	setsockopt(c->sock, SOL_SOCKET, SO_RCVLOWAT, &(int){ LOWAT }, sizeof(int));
-	return 1;
-}
-
-/* One media message as an FLV tag (RTMP messages are FLV tag bodies).
- * Metadata loses its @setDataFrame wrapper and is only passed on in the
- * first session. */
-static int
-add_tag(ppv_listen *l, const ppv_rtmp_msg *m)
-{
-	static const uint8_t wrap[] = { 2, 0, 13, '@', 's', 'e', 't', 'D', 'a', 't', 'a', 'F', 'r', 'a', 'm', 'e' };
-	const uint8_t *d = m->data;
-	size_t n = m->len;
-
-	if (m->type == 18) {
-		if (l->sessions > 1)
-			return 0;
-		if (n >= sizeof wrap && !memcmp(d, wrap, sizeof wrap))
-			d += sizeof wrap, n -= sizeof wrap;
-	}
-	if (tag_room(l, l->tag_len + n + 15) < 0)
-		return -1;
-	uint8_t *t = l->tag + l->tag_len;
-	t[0] = (uint8_t)m->type;
-	ppv_put_be(t + 1, (uint32_t)n, 3);
-	ppv_put_be(t + 4, m->ts & 0xFFFFFF, 3);
-	t[7] = (uint8_t)(m->ts >> 24);
-	ppv_put_be(t + 8, 0, 3);
-	memcpy(t + 11, d, n);
-	ppv_put_be(t + 11 + n, (uint32_t)(n + 11), 4);
-	l->tag_len += n + 15;
-	return 0;
-}
-
-/* The live publisher's media as it came, up to a burst (the remux writes its
- * TS before it asks for more): 1 whole tags, 0 nothing yet, -1 the session
- * ended (what it left unfinished goes with it). Called when all is handed out. */
-static int
-tag_fill(ppv_listen *l)
-{
-	ppv_rtmp_msg m;
-	int k;
-
-	if (!l->rtmp && (k = handoff(l, l->live)) <= 0)
-		return k;
-	l->tag_pos = l->tag_len = 0;
-	while (l->tag_len < BURST && (k = ppv_rtmp_next(l->rtmp, &m)) == PPV_RTMP_MEDIA)
-		if (add_tag(l, &m) < 0)
-			return -1;
-	if (l->tag_len) {
-		l->live_at = ppv_now_ms();
-		return 1;
-	}
-	return k == PPV_RTMP_AGAIN ? 0 : -1;
-}
-
-/* The live publisher is gone. After its own unpublish, its socket goes back
- * to its connection's process, which reads it out to the publisher's close. */
-static void
-gone(ppv_listen *l, struct conn *c)
-{
-	if (l->rtmp && !stopped(l) && !l->revoked && ppv_rtmp_error(l->rtmp)[0])
-		ppv_warn("%s: %s: %s", c->peer, l->name, ppv_rtmp_error(l->rtmp));
-	if (!stopped(l) && !l->revoked && l->cfg.inetd)
-		ppv_warn("%s: %s stopped publishing", c->peer, l->name);
-	else if (!stopped(l) && !l->revoked)
-		ppv_warn("%s: %s stopped publishing; waiting %.0f s for it to come back",
-		         c->peer, l->name, (double)l->cfg.grace_ms / 1000);
-	if (l->rtmp && c->sock >= 0 && ppv_rtmp_unpublished(l->rtmp))
-		ppv_fd_send(c->ctl, "D", 1, c->sock, MSG_DONTWAIT);
-	/* --inetd: no other connection can come back to this process */
-	l->deadline = ppv_now_ms() + (l->cfg.inetd ? 0 : l->cfg.grace_ms);
-	drop(l, c);
-}
-
 /* Serves the socket and every connection until the live publisher has a
  * whole tag (1), or the stream ended (0): no publisher came in time, none
  * came back within the grace time, a stop or the creator's key revoked. */
@@ -821,13 +599,13 @@ next_tag(ppv_listen *l)
 			reap(l);   /* not at every tag: a system call each */
 			l->reaped = ppv_now_ms();
 		}
-		if (stopped(l) || l->revoked || (!l->live && l->deadline && ppv_now_ms() >= l->deadline)) {
-			l->state = l->sessions == 0 && !stopped(l) && l->mode == ONE ? PPV_LISTEN_TIMEOUT : PPV_LISTEN_ENDED;
+		if (ppv_listen_stopped(l) || l->revoked || (!l->live && l->deadline && ppv_now_ms() >= l->deadline)) {
+			l->state = l->sessions == 0 && !ppv_listen_stopped(l) && l->mode == ONE ? PPV_LISTEN_TIMEOUT : PPV_LISTEN_ENDED;
 			retire(l);
 			break;
 		}
 		if (l->live) {
-			int k = tag_fill(l);
+			int k = ppv_listen_tags(l);
 			if (k > 0) {
 				rc = 1;
 				break;
@@ -838,7 +616,7 @@ next_tag(ppv_listen *l)
 				k = -1;
 			}
 			if (k < 0) {
-				gone(l, l->live);
+				ppv_listen_gone(l, l->live);
 				continue;
 			}
 		}
@@ -932,7 +710,7 @@ ppv_listen_front(ppv_listen *l)
 	for (;;) {
 		reload(l);
 		reap(l);
-		if (stopped(l)) {
+		if (ppv_listen_stopped(l)) {
 			front_stop(l);
 			return 0;
 		}
@@ -969,7 +747,7 @@ ppv_listen_read(void *opaque, void *buf, size_t size)
 
 	if (!l->header_sent) {
 		/* the FLV header (audio and video) and PreviousTagSize0 */
-		if (tag_room(l, sizeof header) < 0) {
+		if (ppv_listen_tag_room(l, sizeof header) < 0) {
 			errno = ENOMEM;
 			return -1;
 		}
@@ -1077,7 +855,7 @@ ppv_listen_free(ppv_listen *l)
 				kill(l->c[i].pid, SIGTERM);
 				waitpid(l->c[i].pid, NULL, 0);
 			}
-			drop(l, &l->c[i]);
+			ppv_listen_drop(l, &l->c[i]);
 		}
 	free(l->c);
 	free(l->s);
