@@ -27,8 +27,6 @@ struct pub {
 	char why[PPV_PUBLISH_LINE + 8];
 };
 
-static int write_all(const struct pub *p, int fd, const void *buf, size_t n, int64_t until);
-
 static int
 stopped(const struct pub *p)
 {
