@@ -44,7 +44,6 @@ struct stream {
 struct note {
 	char what;                    /* 'C' a connection for the stream (its pair attached),
 	                               * 'R' the creator's key was removed */
-	pid_t pid;
 	char peer[64], host[48];
 };
 
@@ -433,7 +432,7 @@ front_ask(ppv_listen *l, struct conn *c, const char *name)
 	} else if (s && s->sock < 0) {
 		reply(c, "N %s: its last stream is still closing; publish again in a moment", name);
 	} else if (s) {
-		struct note m = { .what = 'C', .pid = c->pid };
+		struct note m = { .what = 'C' };
 		snprintf(m.peer, sizeof m.peer, "%s", c->peer);
 		snprintf(m.host, sizeof m.host, "%s", c->host);
 		if (note(s->sock, &m, c->ctl) < 0) {
@@ -550,7 +549,6 @@ take_note(ppv_listen *l)
 		}
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		*c = no_conn;
-		c->pid = m.pid;
 		c->ctl = fd;
 		snprintf(c->peer, sizeof c->peer, "%s", m.peer);
 		snprintf(c->host, sizeof c->host, "%s", m.host);
