@@ -63,6 +63,10 @@ struct segmenter {
 	int64_t pdt_wall, pdt_at;   /* date of the clock value pdt_at */
 	/* the segment being written */
 	bool open;
+	/* the input ended: the last segment is named by the playlist that
+	 * ends the event, never by one before it (video.js, seeing ENDLIST
+	 * only after appending the last segment, stalls at the end) */
+	bool ending;
 	int fd;
 	char *tmp, *final;
 	struct seg cur;

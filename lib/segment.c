@@ -585,7 +585,7 @@ ppv_seg_close(struct segmenter *s, int64_t end)
 	s->total_bytes += s->bytes;
 	s->total_dur += s->list[s->n - 1].dur;
 	slide(s);
-	if (cfg->mode != PPV_SEG_VOD) {
+	if (cfg->mode != PPV_SEG_VOD && !s->ending) {
 		/* the master first: it must not understate a segment the playlist names */
 		if (cfg->master && higher)
 			write_master(s);
@@ -790,6 +790,7 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 		ppv_input_close(in);
 		free(s.peek);
 	}
+	s.ending = true;
 	ppv_align_finish(&s);
 	ppv_seg_close(&s, s.maxnow + (s.frame ? s.frame : 3000));
 	ppv_align_free(&s);

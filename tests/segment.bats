@@ -128,6 +128,26 @@ per_test_end() {
 	[ -f "$T/live/$first" ]
 }
 
+@test "live: the playlist that first names the last segment also ends the event, so no player waits past the end" {
+	# every version of the playlist as it was renamed into place, in order:
+	# video.js calls endOfStream only when it appends a segment from a
+	# playlist that has ENDLIST, so a version with the last segment and no
+	# ENDLIST leaves its viewers stalled at the end
+	cc -shared -fPIC -o "$T/versions.so" "$BATS_TEST_DIRNAME/lib/versions.c" -ldl
+	mkdir "$T/v"
+	# (ASan wants to be first; the shim only wraps rename)
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" LD_PRELOAD="$T/versions.so" \
+		VERSIONS_OF=/index.m3u8 VERSIONS_DIR="$T/v" ppv-segment -m event -t 4 -o "$T/ev" in.ts
+	last=$(grep '^index' "$T/ev/index.m3u8" | tail -1)
+	assert_num "$(ls "$T/v" | wc -l)" -gt 1
+	run grep -l -x "$last" $(ls -v "$T"/v/*)
+	assert_success
+	# one version names it, and it ends the event
+	assert_equal "$(echo "$output" | wc -l)" 1
+	run grep -c '^#EXT-X-ENDLIST$' "$output"
+	assert_output 1
+}
+
 @test "kill -9 at random moments: the playlist names only whole segments, and a restart resumes" {
 	for round in 1 2 3; do
 		ffmpeg -v error -re -i in.ts -c copy -f mpegts - 2>/dev/null |
