@@ -1,4 +1,4 @@
-// play.js: opens player.html?src=URL in headless Chromium and prints what hls.js played, as JSON.
+// play.js: opens a player page (PAGE-URL) in headless Chromium and prints what it played as JSON; when it did not end, the media element's state and the page's last console lines too.
 // usage: node play.js PAGE-URL TIMEOUT-SECONDS
 const { chromium } = require('playwright-core');
 
@@ -20,6 +20,17 @@ const { chromium } = require('playwright-core');
     await new Promise((r) => setTimeout(r, 250));
   }
   result.currentTime = await tab.evaluate(() => document.querySelector('video').currentTime);
+  if (!result.ended) {
+    // what a stall looks like from outside: enough to tell a player's bug from a stream's
+    result.media = await tab.evaluate(() => {
+      const v = document.querySelector('video');
+      const ranges = [];
+      for (let i = 0; i < v.buffered.length; i++) ranges.push([v.buffered.start(i), v.buffered.end(i)]);
+      return { duration: v.duration, buffered: ranges, readyState: v.readyState, paused: v.paused,
+        page: window.state ? window.state() : null };
+    });
+    result.console = console_.slice(-20);
+  }
   await browser.close();
   process.stdout.write(JSON.stringify(result) + '\n');
 })().catch((e) => { console.error('play.js: ' + e.message); process.exit(2); });
