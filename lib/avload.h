@@ -29,7 +29,8 @@
 	X(c, avcodec_find_decoder) X(c, avcodec_find_encoder) X(c, avcodec_find_encoder_by_name) \
 	X(c, avcodec_free_context) X(c, avcodec_get_name) X(c, avcodec_open2) X(c, avcodec_parameters_alloc) \
 	X(c, avcodec_parameters_free) X(c, avcodec_parameters_from_context) X(c, avcodec_parameters_to_context) \
-	X(c, avcodec_receive_frame) X(c, avcodec_receive_packet) X(c, avcodec_send_frame) X(c, avcodec_send_packet)
+	X(c, avcodec_receive_frame) X(c, avcodec_receive_packet) X(c, avcodec_send_frame) X(c, avcodec_send_packet) \
+	X(f, av_find_best_stream) X(f, av_new_program) X(f, av_program_add_stream_index) X(f, av_guess_frame_rate)
 
 typedef struct {
 #define PPV_AV_FIELD(lib, name) __typeof__(name) *name;

@@ -12,12 +12,13 @@ ppv_progress_start(ppv_progress *p, const char *what)
 	p->on = isatty(STDERR_FILENO);
 	p->what = what;
 	p->last_ms = ppv_now_ms();
+	p->every = 4096;
 }
 
 void
 ppv_progress_tick(ppv_progress *p, uint64_t done)
 {
-	if (!p->on || done % 4096)
+	if (!p->on || done % p->every)
 		return;
 	int64_t t = ppv_now_ms();
 	if (t - p->last_ms < 500)
@@ -29,6 +30,6 @@ ppv_progress_tick(ppv_progress *p, uint64_t done)
 void
 ppv_progress_end(ppv_progress *p, uint64_t done)
 {
-	if (p->on && done >= 4096)
+	if (p->on && done >= p->every)
 		fprintf(stderr, "\r%llu %s, done\n", (unsigned long long)done, p->what);
 }

@@ -8,10 +8,11 @@ typedef struct {
 	int on;
 	const char *what;
 	int64_t last_ms;
+	unsigned every;             /* items between looks at the clock: 4096, or 1 for slow ones */
 } ppv_progress;
 
 void ppv_progress_start(ppv_progress *p, const char *what);
-/* Cheap enough per item: looks at the clock once every 4096 calls. */
+/* Cheap enough per item: looks at the clock once every `every` items. */
 void ppv_progress_tick(ppv_progress *p, uint64_t done);
 void ppv_progress_end(ppv_progress *p, uint64_t done);
 

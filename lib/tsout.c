@@ -16,6 +16,7 @@ static const ppv_av *av;      /* libavformat, opened by the first output */
 struct ppv_tsout {
 	AVFormatContext *ctx;
 	int fd, live, gone, err;
+	int interleave;               /* streams whose packets come at different delays */
 	int restarted;                /* the muxer was set up again: mark the discontinuity */
 	uint64_t bytes;
 };
@@ -112,13 +113,19 @@ ppv_tsout_start(ppv_tsout *t, char *err, size_t n)
 int
 ppv_tsout_write(ppv_tsout *t, AVPacket *pkt)
 {
-	int r = av->av_write_frame(t->ctx, pkt);
+	int r = t->interleave ? av->av_interleaved_write_frame(t->ctx, pkt) : av->av_write_frame(t->ctx, pkt);
 
 	if (t->gone)
 		return 1;
 	if (r < 0 && !t->err)
 		return -2;  /* the packet, not the output: a bitstream filter refused it */
 	return r < 0 ? -1 : 0;
+}
+
+void
+ppv_tsout_interleave(ppv_tsout *t)
+{
+	t->interleave = 1;
 }
 
 int

@@ -19,6 +19,10 @@ int ppv_tsout_start(ppv_tsout *t, char *err, size_t n);
  * 1 when the reader went away (a closed pipe), 0 ok, -1 an output error,
  * -2 a packet the muxer cannot take (malformed): the output is still good. */
 int ppv_tsout_write(ppv_tsout *t, AVPacket *pkt);
+/* From now on packets are put in decoding order across streams by the
+ * muxer (an encoder's packets come later than the audio copied beside them);
+ * ppv_tsout_write then takes the packet's reference. */
+void ppv_tsout_interleave(ppv_tsout *t);
 /* Stream idx now has par (a publisher came back with other encoder
  * settings): the muxer starts again on the same output, tables resent and
  * each PID's first packet marked as a discontinuity. -1 with the reason. */
