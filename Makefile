@@ -17,7 +17,7 @@ FUZZ_TIME ?= 60
 FUZZ_SHORT = 8
 FUZZ_SEED ?=
 
-PROGS = ppv-earnings ppv-ingest ppv-mint ppv-segment ppv-splice
+PROGS = ppv-earnings ppv-ingest ppv-mint ppv-segment ppv-splice ppv-transcode
 LIBSRC = $(sort $(wildcard lib/*.c))
 LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
 UNITSRC = $(sort $(wildcard tests/unit/*.c))
@@ -26,7 +26,7 @@ MAN1 = $(PROGS:%=man/%.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = man/ppv.7
 
-PKGS = libavformat libavcodec libavfilter libavutil libcrypto libpcre2-8 zlib
+PKGS = libavformat libavcodec libavfilter libswscale libavutil libcrypto libpcre2-8 zlib
 
 # Our own code always builds with these; the user's CFLAGS come first and stay.
 # Warnings are errors in `make check` (its sanitizer and fuzzing builds) and so

@@ -37,7 +37,7 @@ ROOT=$BATS_TEST_DIRNAME/..
 	chmod +x "$T/shim/dpkg-query" "$T/shim/id" "$T/shim/apt-get"
 	PATH="$T/shim:$PATH" run "$ROOT/mk/deps" --no-install build
 	assert_failure 1
-	assert_line '  apt-get install -y build-essential pkg-config libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libcsv-dev libpcre2-dev zlib1g-dev libssl-dev'
+	assert_line '  apt-get install -y build-essential pkg-config libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libavutil-dev libcsv-dev libpcre2-dev zlib1g-dev libssl-dev'
 	assert_line '  (or: make deps)'
 	[ ! -e "$T/ran" ]
 	# the Makefile asks for that for `make` alone, and installs for the README's targets

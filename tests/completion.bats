@@ -4,7 +4,7 @@
 load helpers
 
 ROOT=$BATS_TEST_DIRNAME/..
-PROGS="ppv-earnings ppv-mint ppv-ingest ppv-segment ppv-splice"
+PROGS="ppv-earnings ppv-mint ppv-ingest ppv-segment ppv-splice ppv-transcode"
 
 # the modes a binary has (- for none)
 modes() {

@@ -51,7 +51,7 @@ examples() {
 			gsub(/\\e$/, "\\"); gsub(/\\e/, "\\")
 			if (sub(/\\$/, "") || /\|$/) { line = line $0 " "; next }
 			print line $0; line = ""
-		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice|segment|earnings)' | grep -vE '^(make|sudo|hadoop) ' || true
+		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice|segment|earnings|transcode)' | grep -vE '^(make|sudo|hadoop) ' || true
 }
 
 # An example that waits for a publisher: it runs in a directory of its own
@@ -130,4 +130,8 @@ $output"
 
 @test "the ppv-earnings(1) EXAMPLES run" {
 	run_examples "$ROOT/man/ppv-earnings.1"
+}
+
+@test "the ppv-transcode(1) EXAMPLES run" {
+	run_examples "$ROOT/man/ppv-transcode.1"
 }

@@ -1,0 +1,400 @@
+/* transcode.c: ppv-transcode's ladder: one stream decoded once, scaled and encoded per rung, out as one MPEG-TS with a program per rung. */
+#include "transcode.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libavutil/frame.h>
+#include <libavutil/opt.h>
+#include <libswscale/swscale.h>
+
+#include "avload.h"
+#include "cli.h"
+#include "progress.h"
+#include "tsout.h"
+
+struct enc {
+	ppv_rung r;
+	AVCodecContext *c;          /* NULL: the source, copied */
+	struct SwsContext *sws;
+	AVFrame *pic;               /* the scaled picture handed to the encoder */
+	int out;                    /* its stream in the output */
+};
+
+struct tc {
+	const ppv_av *av;
+	const ppv_transcode_cfg *cfg;
+	AVFormatContext *in;
+	int vi, ai, aout;
+	AVCodecContext *dec;
+	struct enc e[PPV_LADDER_MAX];
+	size_t n;
+	bool by_source;             /* keyframes where the source has them */
+	int64_t gop, next_key;      /* otherwise every gop, in the input's time base */
+	ppv_tsout *out;
+	AVPacket *pkt;
+	AVFrame *frame;
+	int gone;                   /* the reader downstream left */
+	ppv_progress prog;
+	uint64_t frames;
+	char *err;
+	size_t cap;
+};
+
+static int
+fail(struct tc *t, const char *what, int r)
+{
+	snprintf(t->err, t->cap, "%s: %s", what, av_err2str(r));
+	return -1;
+}
+
+/* 0, 1 when the reader went away, -1 with the reason */
+static int
+put(struct tc *t, AVPacket *p, AVRational from, int idx)
+{
+	AVStream *st = ppv_tsout_ctx(t->out)->streams[idx];
+
+	t->av->av_packet_rescale_ts(p, from, st->time_base);
+	p->stream_index = idx;
+	int r = ppv_tsout_write(t->out, p);
+	t->av->av_packet_unref(p);
+	if (r == 1)
+		t->gone = 1;
+	if (r < 0)
+		snprintf(t->err, t->cap, r == -1 ? "cannot write the output" : "the muxer refused a packet");
+	return r < 0 ? -1 : r;
+}
+
+static int
+drain(struct tc *t, struct enc *e)
+{
+	for (;;) {
+		int r = t->av->avcodec_receive_packet(e->c, t->pkt);
+		if (r == AVERROR(EAGAIN) || r == AVERROR_EOF)
+			return 0;
+		if (r < 0)
+			return fail(t, e->r.name, r);
+		if ((r = put(t, t->pkt, e->c->time_base, e->out)))
+			return r;
+	}
+}
+
+/* One decoded picture to every rung, a keyframe in all of them or in none. */
+static int
+encode(struct tc *t, AVFrame *f)
+{
+	int64_t pts = f->best_effort_timestamp;
+	bool key;
+
+	if (t->by_source) {
+		key = f->key_frame;
+	} else {
+		key = pts != AV_NOPTS_VALUE && (t->next_key == AV_NOPTS_VALUE || pts >= t->next_key);
+		if (key) {
+			/* on the grid the first picture set: a late picture does not
+			 * move every later keyframe */
+			if (t->next_key == AV_NOPTS_VALUE)
+				t->next_key = pts;
+			while (t->next_key <= pts)
+				t->next_key += t->gop;
+		}
+	}
+	ppv_progress_tick(&t->prog, ++t->frames);
+	for (size_t i = 0; i < t->n; i++) {
+		struct enc *e = &t->e[i];
+		if (!e->c)
+			continue;
+		e->sws = sws_getCachedContext(e->sws, f->width, f->height, f->format, e->r.width, e->r.height,
+		                              AV_PIX_FMT_YUV420P, SWS_BICUBIC, NULL, NULL, NULL);
+		if (!e->sws) {
+			snprintf(t->err, t->cap, "%s: cannot scale %dx%d pictures", e->r.name, f->width, f->height);
+			return -1;
+		}
+		/* the encoder may still hold the last picture */
+		int r = av_frame_make_writable(e->pic);
+		if (r < 0)
+			return fail(t, e->r.name, r);
+		sws_scale(e->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, e->pic->data,
+		          e->pic->linesize);
+		e->pic->pts = pts;
+		e->pic->pict_type = key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+		if ((r = t->av->avcodec_send_frame(e->c, e->pic)) < 0)
+			return fail(t, e->r.name, r);
+		if ((r = drain(t, e)))
+			return r;
+	}
+	return 0;
+}
+
+static int
+decode(struct tc *t, AVPacket *p)
+{
+	int r = t->av->avcodec_send_packet(t->dec, p);
+
+	/* a damaged packet: the decoder conceals it in the pictures after */
+	if (r < 0 && r != AVERROR_INVALIDDATA && r != AVERROR_EOF)
+		return fail(t, "decoding", r);
+	for (;;) {
+		r = t->av->avcodec_receive_frame(t->dec, t->frame);
+		if (r == AVERROR(EAGAIN) || r == AVERROR_EOF)
+			return 0;
+		if (r == AVERROR_INVALIDDATA)
+			continue;
+		if (r < 0)
+			return fail(t, "decoding", r);
+		r = encode(t, t->frame);
+		av_frame_unref(t->frame);
+		if (r)
+			return r;
+	}
+}
+
+static int
+open_encoder(struct tc *t, struct enc *e, AVRational fps)
+{
+	const AVCodec *x264 = t->av->avcodec_find_encoder_by_name("libx264");
+	AVDictionary *o = NULL;
+	char params[128];
+
+	if (!x264) {
+		snprintf(t->err, t->cap, "this libavcodec has no libx264 encoder");
+		return -1;
+	}
+	AVCodecContext *c = e->c = t->av->avcodec_alloc_context3(x264);
+	if (!c || !(e->pic = av_frame_alloc())) {
+		snprintf(t->err, t->cap, "out of memory");
+		return -1;
+	}
+	c->width = e->r.width;
+	c->height = e->r.height;
+	c->pix_fmt = AV_PIX_FMT_YUV420P;
+	c->sample_aspect_ratio = (AVRational){ 1, 1 };
+	c->time_base = t->in->streams[t->vi]->time_base;
+	c->framerate = fps;
+	c->bit_rate = e->r.kbps * 1000;
+	c->rc_max_rate = e->r.maxrate * 1000;
+	c->rc_buffer_size = (int)(e->r.bufsize * 1000);
+	c->level = e->r.level;
+	/* a GOP never reaches back past its keyframe, so each segment starts
+	 * one; keyframes come only where encode() asks for them */
+	c->flags |= AV_CODEC_FLAG_CLOSED_GOP;
+	snprintf(params, sizeof params, "keyint=infinite:scenecut=0");
+	av_dict_set(&o, "preset", t->cfg->preset ? t->cfg->preset : "veryfast", 0);
+	av_dict_set(&o, "profile", e->r.profile, 0);
+	av_dict_set(&o, "forced-idr", "1", 0);
+	av_dict_set(&o, "x264-params", params, 0);
+	int r = t->av->avcodec_open2(c, x264, &o);
+	av_dict_free(&o);
+	if (r < 0)
+		return fail(t, e->r.name, r);
+	e->pic->format = c->pix_fmt;
+	e->pic->width = c->width;
+	e->pic->height = c->height;
+	if ((r = av_frame_get_buffer(e->pic, 0)) < 0)
+		return fail(t, e->r.name, r);
+	AVCodecParameters *par = t->av->avcodec_parameters_alloc();
+	if (!par || t->av->avcodec_parameters_from_context(par, c) < 0 ||
+	    (e->out = ppv_tsout_add(t->out, par, c->time_base)) < 0) {
+		t->av->avcodec_parameters_free(&par);
+		snprintf(t->err, t->cap, "out of memory");
+		return -1;
+	}
+	t->av->avcodec_parameters_free(&par);
+	return 0;
+}
+
+static int
+stopped(void *stop)
+{
+	return stop && *(volatile sig_atomic_t *)stop;
+}
+
+static int
+open_input(struct tc *t, const char *input)
+{
+	const char *name = input ? input : "stdin";
+
+	if (!(t->in = t->av->avformat_alloc_context())) {
+		snprintf(t->err, t->cap, "out of memory");
+		return -1;
+	}
+	/* a signal ends a read that waits on a quiet live pipe */
+	t->in->interrupt_callback = (AVIOInterruptCB){ stopped, (void *)t->cfg->stop };
+	int r = t->av->avformat_open_input(&t->in, input ? input : "pipe:0", NULL, NULL);
+
+	if (r < 0 || (r = t->av->avformat_find_stream_info(t->in, NULL)) < 0)
+		return fail(t, name, r);
+	if ((t->vi = t->av->av_find_best_stream(t->in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0)) < 0) {
+		snprintf(t->err, t->cap, "%s: no video stream", name);
+		return -1;
+	}
+	t->ai = t->av->av_find_best_stream(t->in, AVMEDIA_TYPE_AUDIO, -1, t->vi, NULL, 0);
+	AVCodecParameters *vp = t->in->streams[t->vi]->codecpar;
+	if (t->ai >= 0 && t->in->streams[t->ai]->codecpar->codec_id != AV_CODEC_ID_AAC) {
+		snprintf(t->err, t->cap, "%s: the audio is %s: only AAC is carried so far", name,
+		         t->av->avcodec_get_name(t->in->streams[t->ai]->codecpar->codec_id));
+		return -1;
+	}
+	const AVCodec *d = t->av->avcodec_find_decoder(vp->codec_id);
+	if (!d) {
+		snprintf(t->err, t->cap, "%s: libavcodec cannot decode %s video", name, t->av->avcodec_get_name(vp->codec_id));
+		return -1;
+	}
+	if (!(t->dec = t->av->avcodec_alloc_context3(d)) ||
+	    (r = t->av->avcodec_parameters_to_context(t->dec, vp)) < 0)
+		return fail(t, name, t->dec ? r : AVERROR(ENOMEM));
+	t->dec->pkt_timebase = t->in->streams[t->vi]->time_base;
+	t->dec->thread_count = 0;
+	if ((r = t->av->avcodec_open2(t->dec, d, NULL)) < 0)
+		return fail(t, name, r);
+	return 0;
+}
+
+static int
+setup(struct tc *t, const char *input)
+{
+	ppv_ladder l;
+	char note[256];
+	int r;
+
+	if (ppv_ladder_parse(t->cfg->ladder ? t->cfg->ladder : PPV_LADDER_DEFAULT, &l, note, sizeof note) < 0) {
+		snprintf(t->err, t->cap, "--ladder: %s", note);
+		return -1;
+	}
+	if (open_input(t, input) < 0)
+		return -1;
+	AVStream *vs = t->in->streams[t->vi];
+	AVRational fps = t->av->av_guess_frame_rate(t->in, vs, NULL);
+	AVRational sar = vs->codecpar->sample_aspect_ratio;
+	if (ppv_ladder_fit(&l, vs->codecpar->width, vs->codecpar->height, sar.num, sar.den, fps.num, fps.den, note,
+	                   sizeof note, t->err, t->cap) < 0)
+		return -1;
+	if (*note && !t->cfg->quiet)
+		ppv_warn("--ladder: %s", note);
+	if (!(t->out = ppv_tsout_new(t->cfg->out_fd, t->cfg->live, t->err, t->cap)))
+		return -1;
+	t->n = l.n;
+	for (size_t i = 0; i < l.n; i++) {
+		struct enc *e = &t->e[i];
+		e->r = l.r[i];
+		if (e->r.source) {
+			t->by_source = true;
+			if ((e->out = ppv_tsout_add(t->out, vs->codecpar, vs->time_base)) < 0) {
+				snprintf(t->err, t->cap, "out of memory");
+				return -1;
+			}
+		} else if (open_encoder(t, e, fps) < 0) {
+			return -1;
+		}
+	}
+	if (t->ai >= 0 &&
+	    (t->aout = ppv_tsout_add(t->out, t->in->streams[t->ai]->codecpar, t->in->streams[t->ai]->time_base)) < 0) {
+		snprintf(t->err, t->cap, "out of memory");
+		return -1;
+	}
+	AVFormatContext *oc = ppv_tsout_ctx(t->out);
+	for (size_t i = 0; i < t->n; i++) {
+		AVProgram *p = t->av->av_new_program(oc, (int)i + 1);
+		if (!p) {
+			snprintf(t->err, t->cap, "out of memory");
+			return -1;
+		}
+		av_dict_set(&p->metadata, "service_name", t->e[i].r.name, 0);
+		av_dict_set(&p->metadata, "service_provider", "ppv", 0);
+		t->av->av_program_add_stream_index(oc, (int)i + 1, (unsigned)t->e[i].out);
+		if (t->ai >= 0)
+			t->av->av_program_add_stream_index(oc, (int)i + 1, (unsigned)t->aout);
+	}
+	t->gop = av_rescale_q(t->cfg->gop_ms, (AVRational){ 1, 1000 }, vs->time_base);
+	t->next_key = AV_NOPTS_VALUE;
+	ppv_tsout_interleave(t->out);
+	if ((r = ppv_tsout_start(t->out, t->err, t->cap)) < 0)
+		return -1;
+	if (!(t->pkt = t->av->av_packet_alloc()) || !(t->frame = av_frame_alloc())) {
+		snprintf(t->err, t->cap, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run(struct tc *t)
+{
+	AVPacket *p = t->av->av_packet_alloc(), *copy = t->av->av_packet_alloc();
+	int r = 0;
+
+	if (!p || !copy) {
+		snprintf(t->err, t->cap, "out of memory");
+		r = -1;
+	}
+	while (!r && !t->gone && !(t->cfg->stop && *t->cfg->stop)) {
+		int e = t->av->av_read_frame(t->in, p);
+		if (e == AVERROR_EOF || e == AVERROR_EXIT)
+			break;
+		if (e < 0) {
+			r = fail(t, "reading", e);
+			break;
+		}
+		AVRational tb = t->in->streams[p->stream_index]->time_base;
+		if (p->stream_index == t->vi) {
+			for (size_t i = 0; i < t->n && !r; i++) {
+				if (t->e[i].c)
+					continue;
+				if ((e = av_packet_ref(copy, p)) < 0)
+					r = fail(t, "copying", e);
+				else
+					r = put(t, copy, tb, t->e[i].out);
+			}
+			if (!r)
+				r = decode(t, p);
+		} else if (p->stream_index == t->ai) {
+			r = put(t, p, tb, t->aout);
+		}
+		t->av->av_packet_unref(p);
+	}
+	/* what the decoder and the encoders hold, out */
+	if (!r && !t->gone)
+		r = decode(t, NULL);
+	for (size_t i = 0; i < t->n && !r && !t->gone; i++) {
+		if (!t->e[i].c)
+			continue;
+		int e = t->av->avcodec_send_frame(t->e[i].c, NULL);
+		r = e < 0 ? fail(t, t->e[i].r.name, e) : drain(t, &t->e[i]);
+	}
+	t->av->av_packet_free(&p);
+	t->av->av_packet_free(&copy);
+	return r < 0 ? -1 : 0;
+}
+
+int
+ppv_transcode(const ppv_transcode_cfg *cfg, const char *input, char *err, size_t cap)
+{
+	struct tc t = { .cfg = cfg, .err = err, .cap = cap, .vi = -1, .ai = -1, .aout = -1 };
+	int rc = PPV_ERR;
+
+	if (!(t.av = ppv_av_load(err, cap)))
+		return PPV_ERR;
+	/* a picture takes milliseconds: the clock is cheap next to it */
+	ppv_progress_start(&t.prog, "pictures");
+	t.prog.every = 1;
+	if (setup(&t, input) == 0 && run(&t) == 0) {
+		ppv_progress_end(&t.prog, t.frames);
+		int f = ppv_tsout_finish(t.out);
+		if (f < 0)
+			snprintf(err, cap, "cannot write the output");
+		rc = f < 0 ? PPV_ERR : PPV_OK;
+	}
+	for (size_t i = 0; i < t.n; i++) {
+		t.av->avcodec_free_context(&t.e[i].c);
+		sws_freeContext(t.e[i].sws);
+		av_frame_free(&t.e[i].pic);
+	}
+	ppv_tsout_free(t.out);
+	t.av->avcodec_free_context(&t.dec);
+	if (t.in)
+		t.av->avformat_close_input(&t.in);
+	t.av->av_packet_free(&t.pkt);
+	av_frame_free(&t.frame);
+	return rc;
+}

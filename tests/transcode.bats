@@ -1,0 +1,164 @@
+#!/usr/bin/env bats
+# ppv-transcode: the ladder read back by ffprobe and ffmpeg: a program per
+# rung, the asked sizes and rates, keyframes at the same times in all.
+
+load helpers
+
+setup_file() {
+	export FIX=$(mktemp -d /tmp/ppv-transcode-fix.XXXXXX)
+	cd "$FIX"
+	# 720p30 with a keyframe every 2 s, and one with keyframes 1.5 s apart
+	ffmpeg -v error -f lavfi -i testsrc2=size=1280x720:rate=30 -f lavfi -i sine=frequency=440 -t 10 \
+		-c:v libx264 -preset ultrafast -g 60 -c:a aac -ar 48000 -f mpegts src.ts
+	ffmpeg -v error -f lavfi -i testsrc2=size=640x360:rate=30 -f lavfi -i sine=frequency=440 -t 6 \
+		-c:v libx264 -preset ultrafast -g 45 -c:a aac -ar 48000 -f mpegts small.ts
+}
+
+teardown_file() {
+	rm -rf "$FIX"
+}
+
+per_test() {
+	cd "$FIX"
+}
+
+# program number, service name, size and mean rate (kb/s) of each program's
+# video, one line each; then the audio PIDs each program names
+programs() {
+	ffprobe -v error -show_programs -show_entries packet=stream_index,pts,size,flags -of json "$1" | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+pk = {}
+for p in d["packets"]:
+    pk.setdefault(p["stream_index"], []).append(p)
+for p in d["programs"]:
+    v = [s for s in p["streams"] if s["codec_type"] == "video"][0]
+    a = [s["id"] for s in p["streams"] if s["codec_type"] == "audio"]
+    ps = pk[v["index"]]
+    pts = [int(x["pts"]) for x in ps]
+    secs = (max(pts) - min(pts)) / 90000 + 1 / 30
+    kbps = sum(int(x["size"]) for x in ps) * 8 / secs / 1000
+    print(p["program_num"], p["tags"]["service_name"], "%dx%d" % (v["width"], v["height"]), round(kbps), *a)
+'
+}
+
+# the presentation times of FILE's first video stream, in order
+video_pts() {
+	ffprobe -v error -select_streams v:0 -show_entries packet=pts -of csv=p=0 "$1" | cut -d, -f1 | grep . | sort -n
+}
+
+# the keyframe times of each video stream, one line each
+keyframes() {
+	ffprobe -v error -select_streams v -show_entries packet=stream_index,pts,flags -of csv=p=0 "$1" |
+		awk -F, 'NF > 2 && $3 ~ /K/ { k[$1] = k[$1] " " $2 } END { for (s in k) print k[s] }' | sort -u
+}
+
+@test "a program per rung in SPEC order: the asked sizes, rates within 25%, the audio shared" {
+	run ppv-transcode --ladder source,720p@2000,480p@800,360p@400 -o "$T/l.ts" src.ts
+	assert_success
+	assert_output ''
+	run programs "$T/l.ts"
+	assert_success
+	$PY - "$output" <<-'PY'
+	import sys
+	rows = [l.split() for l in sys.argv[1].splitlines()]
+	assert [r[:3] for r in rows] == [["1", "source", "1280x720"], ["2", "720p", "1280x720"],
+	                                ["3", "480p", "854x480"], ["4", "360p", "640x360"]], rows
+	for r, want in zip(rows[1:], (2000, 800, 400)):
+	    assert abs(int(r[3]) - want) <= want / 4, (r, want)
+	assert len({r[4] for r in rows}) == 1 and all(len(r) == 5 for r in rows), ("one audio PID", rows)
+	PY
+	run ffmpeg -v error -i "$T/l.ts" -map 0 -f null -
+	assert_success
+	assert_output ''
+}
+
+@test "keyframes where the source has them in every rung; every --gop without a source rung" {
+	ppv-transcode --ladder source,480p@800,360p@400 -o "$T/s.ts" src.ts
+	run keyframes "$T/s.ts"
+	assert_success
+	assert_equal "$(echo "$output" | wc -l)" 1
+	src=$(keyframes src.ts)
+	assert_equal "$output" "$src"
+	# no source rung: on a 3 s grid from the first picture, the same in each
+	ppv-transcode --ladder 480p@800,360p@400 --gop 3 -o "$T/g.ts" src.ts
+	run keyframes "$T/g.ts"
+	assert_equal "$(echo "$output" | wc -l)" 1
+	first=$(video_pts src.ts | head -1)
+	assert_equal "$output" " $first $((first + 270000)) $((first + 540000)) $((first + 810000))"
+}
+
+@test "timestamps pass through: each rung starts and ends where the source does" {
+	ppv-transcode --ladder 360p@400 -o "$T/t.ts" src.ts
+	assert_equal "$(video_pts "$T/t.ts" | sed -n '1p;$p' | paste -sd' ')" "$(video_pts src.ts | sed -n '1p;$p' | paste -sd' ')"
+}
+
+@test "rungs taller than the source are left out with a note; --gop, --ladder and the input checked" {
+	run ppv-transcode -o "$T/small.ts" small.ts
+	assert_success
+	assert_output 'ppv-transcode: --ladder: 720p, 480p: taller than the 360-line source, left out'
+	run programs "$T/small.ts"
+	assert_equal "$(echo "$output" | cut -d' ' -f2,3 | paste -sd,)" 'source 640x360,360p 640x360'
+	run ppv-transcode -q -o "$T/small.ts" small.ts
+	assert_output ''
+	run ppv-transcode --ladder 720p@3000 small.ts
+	assert_failure 2
+	assert_output 'ppv-transcode: no rung fits a 640x360 source'
+	run ppv-transcode --ladder 720p@3k small.ts
+	assert_failure 2
+	assert_output "ppv-transcode: --ladder: '720p@3k': a rung is HEIGHTp@KBPS (720p@3000) or source"
+	run ppv-transcode --gop 0 small.ts
+	assert_failure 2
+	run ppv-transcode a.ts b.ts
+	assert_failure 2
+}
+
+@test "bad input: garbage, no video, nothing: a clear error, exit 2, no output file" {
+	head -c 100000 /dev/urandom > "$T/junk"
+	run ppv-transcode -o "$T/out.ts" "$T/junk"
+	assert_failure 2
+	assert_output --regexp '^ppv-transcode: .*junk: '
+	ffmpeg -v error -f lavfi -i sine -t 2 -c:a aac -f mpegts "$T/audio.ts"
+	run ppv-transcode -o "$T/out.ts" "$T/audio.ts"
+	assert_failure 2
+	assert_output "ppv-transcode: $T/audio.ts: no video stream"
+	run ppv-transcode -o "$T/out.ts" < /dev/null
+	assert_failure 2
+	assert_output --regexp '^ppv-transcode: stdin: '
+	run ls -A "$T"
+	refute_output --partial out.ts
+}
+
+@test "in a pipe: stdin in, a closed pipe ends it quietly, SIGTERM leaves a whole stream" {
+	run bash -c 'ppv-transcode --ladder 360p@400 < src.ts | head -c 10000 | wc -c'
+	assert_success
+	assert_output 10000
+	# SIGTERM while the encoder waits for more: it ends with the pipe still open
+	mkfifo "$T/in"
+	ppv-transcode --ladder 360p@400 < "$T/in" > "$T/cut.ts" 2> "$T/err" &
+	pid=$!
+	exec 5> "$T/in"
+	head -c 1000000 src.ts >&5
+	sleep 1
+	kill -TERM $pid
+	for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	run kill -0 $pid
+	exec 5>&-
+	assert_failure
+	wait $pid
+	assert_equal "$(cat "$T/err")" ''
+	run ffmpeg -v error -i "$T/cut.ts" -f null -
+	assert_success
+	assert_output ''
+	run programs "$T/cut.ts"
+	assert_output --regexp '^1 360p 640x360 '
+}
+
+@test "on a terminal the pictures done show on stderr; in a pipe or a file, nothing" {
+	run script -qec "ppv-transcode --ladder 360p@400 -o '$T/p.ts' small.ts" /dev/null
+	assert_success
+	assert_output --partial 'pictures, done'
+	run ppv-transcode --ladder 360p@400 -o "$T/p.ts" small.ts
+	assert_success
+	assert_output ''
+}
