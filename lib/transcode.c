@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "progress.h"
 #include "tsout.h"
+#include "when.h"
 
 struct enc {
 	ppv_rung r;
@@ -38,6 +39,7 @@ struct tc {
 	int gone;                   /* the reader downstream left */
 	ppv_progress prog;
 	uint64_t frames;
+	int64_t pts0, wall0, warn_at; /* live: where real time was at the first picture */
 	char *err;
 	size_t cap;
 };
@@ -80,6 +82,29 @@ drain(struct tc *t, struct enc *e)
 	}
 }
 
+/* A live ladder that cannot keep up falls further behind with every
+ * picture, until the pipe from the publisher fills and it stalls: said at
+ * 3 s late, then at each 10 s more, so an operator sees it coming. */
+static void
+behind(struct tc *t, int64_t pts)
+{
+	int64_t now = ppv_now_ms();
+
+	if (t->frames == 1) {
+		t->pts0 = pts;
+		t->wall0 = now;
+		t->warn_at = 3000;
+		return;
+	}
+	int64_t media = av_rescale_q(pts - t->pts0, t->in->streams[t->vi]->time_base, (AVRational){ 1, 1000 });
+	int64_t late = now - t->wall0 - media;
+	if (late >= t->warn_at) {
+		ppv_warn("%.1f s behind real time after %.1f s of media: a faster --preset or fewer rungs",
+		         (double)late / 1000, (double)media / 1000);
+		t->warn_at = late + 10000;
+	}
+}
+
 /* One decoded picture to every rung, a keyframe in all of them or in none. */
 static int
 encode(struct tc *t, AVFrame *f)
@@ -101,6 +126,8 @@ encode(struct tc *t, AVFrame *f)
 		}
 	}
 	ppv_progress_tick(&t->prog, ++t->frames);
+	if (t->cfg->live && pts != AV_NOPTS_VALUE)
+		behind(t, pts);
 	for (size_t i = 0; i < t->n; i++) {
 		struct enc *e = &t->e[i];
 		if (!e->c)

@@ -162,3 +162,18 @@ keyframes() {
 	assert_success
 	assert_output ''
 }
+
+@test "live: a ladder slower than real time says how far behind it is" {
+	# placebo at 720p on two cores: far slower than the 30 pictures a second that come
+	ppv-transcode --preset placebo --ladder 720p@3000 < src.ts > /dev/null 2> "$T/err" &
+	pid=$!
+	for _ in $(seq 600); do
+		grep -q 'behind real time' "$T/err" && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 $pid
+	wait $pid || true
+	run cat "$T/err"
+	assert_output --regexp '^ppv-transcode: [0-9.]+ s behind real time after [0-9.]+ s of media: a faster --preset or fewer rungs$'
+}
