@@ -13,7 +13,7 @@
 #include "opt.h"
 #include "transcode.h"
 
-enum { O_LADDER = PPV_OPT_LONG, O_PRESET, O_GOP };
+enum { O_LADDER = PPV_OPT_LONG, O_PRESET, O_GOP, O_AUDIO };
 
 static const ppv_opt options[] = {
 	{ "ladder", O_LADDER, "SPEC", "the rungs, comma-separated: HEIGHTp@KBPS or source\n"
@@ -21,6 +21,8 @@ static const ppv_opt options[] = {
 	{ "preset", O_PRESET, "PRESET", "x264's speed for quality (veryfast)",
 	  "ultrafast superfast veryfast faster fast medium slow slower veryslow" },
 	{ "gop", O_GOP, "SECONDS", "keyframe interval when no source rung sets it (2)" },
+	{ "audio", O_AUDIO, "MODE", "copy (whatever it is) or aac[@KBPS] (always encoded);\n"
+	  "by default AAC is copied, other audio encoded at 128", "copy aac" },
 	{ "output", 'o', "FILE", "write FILE, replaced whole at the end (stdout)", "@file" },
 	PPV_OPT_QUIET("no note of rungs taller than the source"),
 	PPV_OPT_HELP,
@@ -28,12 +30,12 @@ static const ppv_opt options[] = {
 };
 
 static const ppv_doc doc = {
-	.usage = "ppv-transcode [--ladder SPEC] [--preset PRESET] [--gop SECONDS] [-o FILE]\n"
-		 "                     [-q] [INPUT]",
+	.usage = "ppv-transcode [--ladder SPEC] [--preset PRESET] [--gop SECONDS]\n"
+		 "                     [--audio copy|aac[@KBPS]] [-o FILE] [-q] [INPUT]",
 	.about = "Decode a stream (INPUT or stdin) once and encode it with libx264 at each rung\n"
 		 "of the ladder: one MPEG-TS with a program per rung in SPEC order, its video\n"
-		 "and the shared AAC audio, keyframes at the same times in every rung,\n"
-		 "timestamps as they came.",
+		 "and the shared audio (AAC copied, other audio made AAC once), keyframes at\n"
+		 "the same times in every rung, timestamps as they came.",
 	.opts = options,
 	.footer = "Exit status: 0 success, 2 usage, I/O or bad input. See ppv-transcode(1).",
 };
@@ -50,7 +52,7 @@ on_signal(int sig)
 int
 main(int argc, char **argv)
 {
-	ppv_transcode_cfg cfg = { .gop_ms = 2000, .out_fd = STDOUT_FILENO, .stop = &stop };
+	ppv_transcode_cfg cfg = { .gop_ms = 2000, .audio_kbps = 128, .out_fd = STDOUT_FILENO, .stop = &stop };
 	const char *output = NULL;
 	char err[512];
 	int c;
@@ -62,6 +64,17 @@ main(int argc, char **argv)
 		case O_LADDER: cfg.ladder = optarg; break;
 		case O_PRESET: cfg.preset = optarg; break;
 		case O_GOP: cfg.gop_ms = (int)ppv_opt_number("--gop", optarg, 1, 60) * 1000; break;
+		case O_AUDIO:
+			if (!strcmp(optarg, "copy")) {
+				cfg.audio = PPV_TC_AUDIO_COPY;
+			} else if (!strncmp(optarg, "aac", 3) && (!optarg[3] || optarg[3] == '@')) {
+				cfg.audio = PPV_TC_AUDIO_AAC;
+				if (optarg[3])
+					cfg.audio_kbps = (int)ppv_opt_number("--audio", optarg + 4, 16, 512);
+			} else {
+				ppv_die(PPV_ERR, "--audio: '%s' is neither copy nor aac[@KBPS]", optarg);
+			}
+			break;
 		case 'o': output = optarg; break;
 		case 'q': cfg.quiet = 1; break;
 		}

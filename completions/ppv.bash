@@ -142,10 +142,11 @@ _ppv_transcode() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} opts
 	case $prev in
 	--preset) COMPREPLY=($(compgen -W 'ultrafast superfast veryfast faster fast medium slow slower veryslow' -- "$cur")); return ;;
+	--audio) COMPREPLY=($(compgen -W 'copy aac' -- "$cur")); return ;;
 	-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--ladder|--gop) return ;;
 	esac
-	opts='--ladder --preset --gop -o --output -q --quiet -h --help --version'
+	opts='--ladder --preset --gop --audio -o --output -q --quiet -h --help --version'
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return

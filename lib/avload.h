@@ -7,6 +7,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavfilter/avfilter.h>
 #include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
 #include <libavformat/avformat.h>
 
 /* An AVIO write callback's buffer: libavformat 61 made it const. The one
@@ -47,7 +48,8 @@ const ppv_av *ppv_av_load(char *err, size_t cap);
 #define PPV_AVFILTER_CALLS(X) \
 	X(avfilter_graph_alloc) X(avfilter_graph_create_filter) X(avfilter_get_by_name) \
 	X(avfilter_graph_parse_ptr) X(avfilter_link) X(avfilter_graph_config) X(avfilter_inout_free) \
-	X(avfilter_graph_free) X(av_buffersink_set_frame_size) X(av_buffersink_get_frame)
+	X(avfilter_graph_free) X(av_buffersink_set_frame_size) X(av_buffersink_get_frame) \
+	X(av_buffersrc_add_frame)
 
 typedef struct {
 #define PPV_AVFILTER_FIELD(name) __typeof__(name) *name;

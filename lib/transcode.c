@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libavutil/channel_layout.h>
 #include <libavutil/frame.h>
 #include <libavutil/opt.h>
 #include <libswscale/swscale.h>
@@ -23,11 +24,22 @@ struct enc {
 	int out;                    /* its stream in the output */
 };
 
+/* Audio to encode: decoded, made planar float in frames of the encoder's
+ * size by libavfilter, encoded to AAC once for every rung. */
+struct aud {
+	const ppv_avfilter *F;
+	AVCodecContext *dec, *enc;
+	AVFilterGraph *g;
+	AVFilterContext *src, *sink;
+	AVFrame *f;
+};
+
 struct tc {
 	const ppv_av *av;
 	const ppv_transcode_cfg *cfg;
 	AVFormatContext *in;
 	int vi, ai, aout;
+	struct aud a;               /* a.enc NULL: the audio is copied */
 	AVCodecContext *dec;
 	struct enc e[PPV_LADDER_MAX];
 	size_t n;
@@ -68,16 +80,17 @@ put(struct tc *t, AVPacket *p, AVRational from, int idx)
 	return r < 0 ? -1 : r;
 }
 
+/* What encoder c has ready, out to stream out */
 static int
-drain(struct tc *t, struct enc *e)
+drain(struct tc *t, AVCodecContext *c, int out, const char *name)
 {
 	for (;;) {
-		int r = t->av->avcodec_receive_packet(e->c, t->pkt);
+		int r = t->av->avcodec_receive_packet(c, t->pkt);
 		if (r == AVERROR(EAGAIN) || r == AVERROR_EOF)
 			return 0;
 		if (r < 0)
-			return fail(t, e->r.name, r);
-		if ((r = put(t, t->pkt, e->c->time_base, e->out)))
+			return fail(t, name, r);
+		if ((r = put(t, t->pkt, c->time_base, out)))
 			return r;
 	}
 }
@@ -148,7 +161,7 @@ encode(struct tc *t, AVFrame *f)
 		e->pic->pict_type = key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
 		if ((r = t->av->avcodec_send_frame(e->c, e->pic)) < 0)
 			return fail(t, e->r.name, r);
-		if ((r = drain(t, e)))
+		if ((r = drain(t, e->c, e->out, e->r.name)))
 			return r;
 	}
 	return 0;
@@ -175,6 +188,131 @@ decode(struct tc *t, AVPacket *p)
 		if (r)
 			return r;
 	}
+}
+
+/* in through the filter to the AAC encoder; NULL: the end */
+static int
+audio_filter(struct tc *t, AVFrame *in)
+{
+	struct aud *a = &t->a;
+	int r = a->F->av_buffersrc_add_frame(a->src, in);
+
+	if (r < 0)
+		return fail(t, "audio", r);
+	for (;;) {
+		r = a->F->av_buffersink_get_frame(a->sink, a->f);
+		if (r == AVERROR(EAGAIN))
+			return 0;
+		if (r == AVERROR_EOF) {
+			r = t->av->avcodec_send_frame(a->enc, NULL);
+			return r < 0 ? fail(t, "audio", r) : drain(t, a->enc, t->aout, "audio");
+		}
+		if (r < 0)
+			return fail(t, "audio", r);
+		r = t->av->avcodec_send_frame(a->enc, a->f);
+		av_frame_unref(a->f);
+		if (r < 0)
+			return fail(t, "audio", r);
+		if ((r = drain(t, a->enc, t->aout, "audio")))
+			return r;
+	}
+}
+
+/* One audio packet decoded and encoded; NULL: the end */
+static int
+audio(struct tc *t, AVPacket *p)
+{
+	int r = t->av->avcodec_send_packet(t->a.dec, p);
+
+	if (r < 0 && r != AVERROR_INVALIDDATA && r != AVERROR_EOF)
+		return fail(t, "audio", r);
+	for (;;) {
+		r = t->av->avcodec_receive_frame(t->a.dec, t->frame);
+		if (r == AVERROR(EAGAIN) || r == AVERROR_EOF)
+			break;
+		if (r == AVERROR_INVALIDDATA)
+			continue;
+		if (r < 0)
+			return fail(t, "audio", r);
+		t->frame->pts = t->frame->best_effort_timestamp;
+		r = audio_filter(t, t->frame);
+		av_frame_unref(t->frame);
+		if (r)
+			return r;
+	}
+	return p ? 0 : audio_filter(t, NULL);
+}
+
+static int
+open_audio(struct tc *t)
+{
+	struct aud *a = &t->a;
+	AVStream *st = t->in->streams[t->ai];
+	const AVCodec *d = t->av->avcodec_find_decoder(st->codecpar->codec_id);
+	const AVCodec *aac = t->av->avcodec_find_encoder(AV_CODEC_ID_AAC);
+	AVFilterInOut *outs = NULL;
+	char desc[512], layout[128];
+	int r;
+
+	if (!d || !aac) {
+		snprintf(t->err, t->cap, !d ? "libavcodec cannot decode %s audio" : "this libavcodec has no AAC encoder",
+		         t->av->avcodec_get_name(st->codecpar->codec_id));
+		return -1;
+	}
+	if (!(a->F = ppv_avfilter_load(t->err, t->cap)))
+		return -1;
+	if (!(a->dec = t->av->avcodec_alloc_context3(d)) || !(a->enc = t->av->avcodec_alloc_context3(aac)) ||
+	    !(a->f = av_frame_alloc()) || !(a->g = a->F->avfilter_graph_alloc())) {
+		snprintf(t->err, t->cap, "out of memory");
+		return -1;
+	}
+	if ((r = t->av->avcodec_parameters_to_context(a->dec, st->codecpar)) < 0)
+		return fail(t, "audio", r);
+	a->dec->pkt_timebase = st->time_base;
+	if ((r = t->av->avcodec_open2(a->dec, d, NULL)) < 0)
+		return fail(t, "audio", r);
+	if (a->dec->sample_fmt == AV_SAMPLE_FMT_NONE || a->dec->sample_rate <= 0 || !a->dec->ch_layout.nb_channels) {
+		snprintf(t->err, t->cap, "the %s audio has no sample format, rate or channels", d->name);
+		return -1;
+	}
+	a->enc->sample_rate = a->dec->sample_rate;
+	a->enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
+	if ((r = av_channel_layout_copy(&a->enc->ch_layout, &a->dec->ch_layout)) < 0)
+		return fail(t, "audio", r);
+	a->enc->bit_rate = (int64_t)t->cfg->audio_kbps * 1000;
+	a->enc->time_base = st->time_base;
+	a->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+	if ((r = t->av->avcodec_open2(a->enc, aac, NULL)) < 0)
+		return fail(t, "the AAC encoder", r);
+	av_channel_layout_describe(&a->dec->ch_layout, layout, sizeof layout);
+	snprintf(desc, sizeof desc, "abuffer=time_base=%d/%d:sample_rate=%d:sample_fmt=%s:channel_layout=%s,"
+	         "aformat=sample_fmts=fltp", st->time_base.num, st->time_base.den, a->dec->sample_rate,
+	         av_get_sample_fmt_name(a->dec->sample_fmt), layout);
+	r = a->F->avfilter_graph_create_filter(&a->sink, a->F->avfilter_get_by_name("abuffersink"), "sink", NULL, NULL,
+	                                       a->g);
+	if (r >= 0)
+		r = a->F->avfilter_graph_parse_ptr(a->g, desc, NULL, &outs, a->g);
+	if (r >= 0 && outs)
+		r = a->F->avfilter_link(outs->filter_ctx, (unsigned)outs->pad_idx, a->sink, 0);
+	if (r >= 0)
+		r = a->F->avfilter_graph_config(a->g, NULL);
+	a->F->avfilter_inout_free(&outs);
+	if (r < 0)
+		return fail(t, "audio", r);
+	for (unsigned i = 0; i < a->g->nb_filters; i++)
+		if (!strcmp(a->g->filters[i]->filter->name, "abuffer"))
+			a->src = a->g->filters[i];
+	/* the encoder takes exactly frame_size samples a call */
+	a->F->av_buffersink_set_frame_size(a->sink, (unsigned)a->enc->frame_size);
+	AVCodecParameters *par = t->av->avcodec_parameters_alloc();
+	if (!a->src || !par || t->av->avcodec_parameters_from_context(par, a->enc) < 0 ||
+	    (t->aout = ppv_tsout_add(t->out, par, a->enc->time_base)) < 0) {
+		t->av->avcodec_parameters_free(&par);
+		snprintf(t->err, t->cap, "out of memory");
+		return -1;
+	}
+	t->av->avcodec_parameters_free(&par);
+	return 0;
 }
 
 static int
@@ -258,11 +396,6 @@ open_input(struct tc *t, const char *input)
 	}
 	t->ai = t->av->av_find_best_stream(t->in, AVMEDIA_TYPE_AUDIO, -1, t->vi, NULL, 0);
 	AVCodecParameters *vp = t->in->streams[t->vi]->codecpar;
-	if (t->ai >= 0 && t->in->streams[t->ai]->codecpar->codec_id != AV_CODEC_ID_AAC) {
-		snprintf(t->err, t->cap, "%s: the audio is %s: only AAC is carried so far", name,
-		         t->av->avcodec_get_name(t->in->streams[t->ai]->codecpar->codec_id));
-		return -1;
-	}
 	const AVCodec *d = t->av->avcodec_find_decoder(vp->codec_id);
 	if (!d) {
 		snprintf(t->err, t->cap, "%s: libavcodec cannot decode %s video", name, t->av->avcodec_get_name(vp->codec_id));
@@ -315,10 +448,19 @@ setup(struct tc *t, const char *input)
 			return -1;
 		}
 	}
-	if (t->ai >= 0 &&
-	    (t->aout = ppv_tsout_add(t->out, t->in->streams[t->ai]->codecpar, t->in->streams[t->ai]->time_base)) < 0) {
-		snprintf(t->err, t->cap, "out of memory");
-		return -1;
+	if (t->ai >= 0) {
+		AVStream *as = t->in->streams[t->ai];
+		int aac = as->codecpar->codec_id == AV_CODEC_ID_AAC;
+		if (t->cfg->audio == PPV_TC_AUDIO_AAC || (t->cfg->audio == PPV_TC_AUDIO_AUTO && !aac)) {
+			if (open_audio(t) < 0) {
+				size_t n = strlen(t->err);
+				snprintf(t->err + n, t->cap - n, " (--audio copy carries it as it is)");
+				return -1;
+			}
+		} else if ((t->aout = ppv_tsout_add(t->out, as->codecpar, as->time_base)) < 0) {
+			snprintf(t->err, t->cap, "out of memory");
+			return -1;
+		}
 	}
 	AVFormatContext *oc = ppv_tsout_ctx(t->out);
 	for (size_t i = 0; i < t->n; i++) {
@@ -376,18 +518,20 @@ run(struct tc *t)
 			if (!r)
 				r = decode(t, p);
 		} else if (p->stream_index == t->ai) {
-			r = put(t, p, tb, t->aout);
+			r = t->a.enc ? audio(t, p) : put(t, p, tb, t->aout);
 		}
 		t->av->av_packet_unref(p);
 	}
-	/* what the decoder and the encoders hold, out */
+	/* what the decoders and the encoders hold, out */
 	if (!r && !t->gone)
 		r = decode(t, NULL);
+	if (!r && !t->gone && t->a.enc)
+		r = audio(t, NULL);
 	for (size_t i = 0; i < t->n && !r && !t->gone; i++) {
 		if (!t->e[i].c)
 			continue;
 		int e = t->av->avcodec_send_frame(t->e[i].c, NULL);
-		r = e < 0 ? fail(t, t->e[i].r.name, e) : drain(t, &t->e[i]);
+		r = e < 0 ? fail(t, t->e[i].r.name, e) : drain(t, t->e[i].c, t->e[i].out, t->e[i].r.name);
 	}
 	t->av->av_packet_free(&p);
 	t->av->av_packet_free(&copy);
@@ -419,6 +563,11 @@ ppv_transcode(const ppv_transcode_cfg *cfg, const char *input, char *err, size_t
 	}
 	ppv_tsout_free(t.out);
 	t.av->avcodec_free_context(&t.dec);
+	t.av->avcodec_free_context(&t.a.dec);
+	t.av->avcodec_free_context(&t.a.enc);
+	if (t.a.g)
+		t.a.F->avfilter_graph_free(&t.a.g);
+	av_frame_free(&t.a.f);
 	if (t.in)
 		t.av->avformat_close_input(&t.in);
 	t.av->av_packet_free(&t.pkt);

@@ -6,10 +6,15 @@
 
 #include "ladder.h"
 
+/* --audio: AAC copied and other audio encoded to AAC (auto), whatever it is
+ * copied, or always encoded to AAC */
+enum { PPV_TC_AUDIO_AUTO, PPV_TC_AUDIO_COPY, PPV_TC_AUDIO_AAC };
+
 typedef struct {
 	const char *ladder;         /* the SPEC; NULL: PPV_LADDER_DEFAULT */
 	const char *preset;         /* x264's; NULL: veryfast */
 	int gop_ms;                 /* keyframe interval when no source rung sets it */
+	int audio, audio_kbps;      /* PPV_TC_AUDIO_*; the AAC rate when encoding */
 	int out_fd;
 	int live;                   /* flush each packet: a pipe to a live segmenter */
 	int quiet;                  /* no note of rungs left out */

@@ -177,3 +177,28 @@ keyframes() {
 	run cat "$T/err"
 	assert_output --regexp '^ppv-transcode: [0-9.]+ s behind real time after [0-9.]+ s of media: a faster --preset or fewer rungs$'
 }
+
+@test "audio other than AAC is made AAC once for every program; --audio copy keeps it, --audio aac@KBPS always encodes" {
+	ffmpeg -v error -f lavfi -i testsrc2=size=320x180:rate=25 -f lavfi -i sine=frequency=440 -t 4 \
+		-c:v libx264 -preset ultrafast -g 50 -c:a libmp3lame -ar 44100 -f mpegts "$T/mp3.ts"
+	# codec, sample rate and duration of each audio stream (one, shared by the programs)
+	audio() {
+		ffprobe -v error -select_streams a -show_entries stream=codec_name,sample_rate,duration -of csv=p=0 "$1" |
+			grep . | sort -u
+	}
+	ppv-transcode --ladder source,144p@200 -o "$T/a.ts" "$T/mp3.ts"
+	run audio "$T/a.ts"
+	assert_output --regexp '^aac,44100,(3\.9|4\.0|4\.1)[0-9]*$'
+	run ffmpeg -v error -i "$T/a.ts" -map 0 -f null -
+	assert_success
+	assert_output ''
+	ppv-transcode --audio copy --ladder 144p@200 -o "$T/c.ts" "$T/mp3.ts"
+	run audio "$T/c.ts"
+	assert_output --regexp '^mp3,44100,'
+	ppv-transcode --audio aac@64 --ladder 144p@200 -o "$T/e.ts" small.ts
+	run ffprobe -v error -select_streams a -show_entries stream=codec_name,bit_rate -of csv=p=0 "$T/e.ts"
+	assert_output --regexp '^aac,6[0-9]{4}'
+	run ppv-transcode --audio opus small.ts
+	assert_failure 2
+	assert_output "ppv-transcode: --audio: 'opus' is neither copy nor aac[@KBPS]"
+}
