@@ -1,4 +1,4 @@
-/* inject.c: a TS filter that adds an SCTE-35 PID to the PMT and sends splice_insert cues ahead of each break; and the cues a TS carries, read out. */
+/* inject.c: a TS filter that adds an SCTE-35 PID to every program's PMT and sends splice_insert cues ahead of each break; and the cues a TS carries, read out. */
 #include "inject.h"
 
 #include <inttypes.h>
@@ -14,14 +14,31 @@
 #include "when.h"
 
 
+/* A ladder carries a program per rung; each gets the cue PID. */
+#define MAXPMT 16
+
+struct injector;
+
+/* One program's PMT, rewritten with the cue PID in it */
+struct pmt {
+	struct injector *j;
+	int pid;
+	uint8_t cc;
+	bool cc_set;
+	ppv_secbuf buf;
+};
+
 struct injector {
 	const ppv_inject_cfg *cfg;
 	FILE *out;
 	const char *name;
-	int pmt_pid, cue_pid, clock_pid;
-	uint8_t pmt_cc, cue_cc;
-	bool pmt_cc_set, have_pmt;
-	ppv_secbuf pat, pmt;
+	int cue_pid, clock_pid;
+	uint8_t cue_cc;
+	bool have_pmt, said_more;
+	ppv_secbuf pat;
+	struct pmt pmt[MAXPMT];
+	int npmt;
+	uint8_t pmt_at[0x2000];     /* 1 + the index in pmt of a PMT PID, 0 for other PIDs */
 	/* media clock: unwrapped PTS of the clock PID */
 	bool have_pts;
 	uint64_t first_pts, last_raw, now;
@@ -41,12 +58,41 @@ static void
 on_pat(void *ctx, const uint8_t *s, size_t n)
 {
 	struct injector *j = ctx;
-	int pid = ppv_pat_pmt_pid(s, n);
+	static struct pmt old[MAXPMT];
+	int pids[MAXPMT + 1], np = ppv_pat_pmt_pids(s, n, pids, MAXPMT + 1);
 
-	if (pid > 0 && pid != j->pmt_pid) {
-		j->pmt_pid = pid;
-		j->pmt.len = 0, j->pmt.active = false;
+	if (np <= 0)
+		return;
+	if (np > MAXPMT) {
+		if (!j->said_more)
+			ppv_warn("%s: more than %d programs: the ones after the %dth get no cues", j->name, MAXPMT, MAXPMT);
+		j->said_more = true;
+		np = MAXPMT;
 	}
+	int same = np == j->npmt;
+	for (int i = 0; same && i < np; i++)
+		same = j->pmt[i].pid == pids[i];
+	if (same)
+		return;   /* the PAT again, as every second or so */
+	/* a PMT PID the PAT names again keeps its reassembly and counter */
+	memcpy(old, j->pmt, sizeof old);
+	int nold = j->npmt;
+	for (int i = 0; i < nold; i++)
+		j->pmt_at[old[i].pid] = 0;
+	for (int i = 0; i < np; i++) {
+		struct pmt *e = &j->pmt[i];
+		int k = 0;
+		while (k < nold && old[k].pid != pids[i])
+			k++;
+		if (k < nold)
+			*e = old[k];
+		else
+			memset(e, 0, sizeof *e);
+		e->j = j;
+		e->pid = pids[i];
+		j->pmt_at[pids[i]] = (uint8_t)(i + 1);
+	}
+	j->npmt = np;
 }
 
 static bool
@@ -60,11 +106,21 @@ pid_used(const ppv_pmt *m, int pid)
 	return false;
 }
 
+static bool
+cue_stream(const ppv_pmt *m, int pid)
+{
+	for (int i = 0; i < m->nes; i++)
+		if (m->es[i].pid == pid)
+			return m->es[i].stream_type == PPV_ST_SCTE35;
+	return false;
+}
+
 /* The PMT again, one version up, with the CUEI registration and our PID. */
 static void
 on_pmt(void *ctx, const uint8_t *s, size_t n)
 {
-	struct injector *j = ctx;
+	struct pmt *e = ctx;
+	struct injector *j = e->j;
 	static ppv_pmt m;
 	uint8_t sec[4096 + 32];
 
@@ -100,6 +156,10 @@ on_pmt(void *ctx, const uint8_t *s, size_t n)
 	for (int i = 0; i < m.nes; i++)
 		if (m.es[i].pid == j->cue_pid)
 			has_pid = true;
+	/* chosen from the first program, the cue PID may be another's stream */
+	if ((has_pid || m.pcr_pid == j->cue_pid) && !cue_stream(&m, j->cue_pid))
+		ppv_die(PPV_ERR, "%s: the cue PID %d is a stream of program %u: give --pid a free one", j->name,
+		        j->cue_pid, m.program);
 
 	size_t w = 0;
 	memcpy(sec, s, 12);
@@ -134,7 +194,7 @@ on_pmt(void *ctx, const uint8_t *s, size_t n)
 	sec[1] = (uint8_t)((s[1] & 0xf0) | len >> 8);
 	sec[2] = (uint8_t)len;
 	ppv_put_be(sec + w, ppv_crc32_mpeg(sec, w), 4);
-	size_t np = ppv_ts_packetize(sec, w + 4, (uint16_t)j->pmt_pid, &j->pmt_cc, j->pkt, sizeof j->pkt);
+	size_t np = ppv_ts_packetize(sec, w + 4, (uint16_t)e->pid, &e->cc, j->pkt, sizeof j->pkt);
 	put(j, j->pkt, np * PPV_TS_PACKET);
 	j->have_pmt = true;
 }
@@ -197,12 +257,13 @@ packet(struct injector *j, const uint8_t *p, const ppv_tspkt *pk)
 
 	if (k.pid == 0) {
 		ppv_section_feed(&j->pat, &k, on_pat, j);
-	} else if (k.pid == j->pmt_pid) {
-		if (!j->pmt_cc_set) {
-			j->pmt_cc = k.cc;
-			j->pmt_cc_set = true;
+	} else if (j->pmt_at[k.pid]) {
+		struct pmt *e = &j->pmt[j->pmt_at[k.pid] - 1];
+		if (!e->cc_set) {
+			e->cc = k.cc;
+			e->cc_set = true;
 		}
-		ppv_section_feed(&j->pmt, &k, on_pmt, j);
+		ppv_section_feed(&e->buf, &k, on_pmt, e);
 		return;   /* replaced by on_pmt's packets */
 	} else if (k.pid == j->cue_pid) {
 		j->cue_cc = (uint8_t)(k.cc + 1);   /* cues already there: continue their counter */
@@ -230,7 +291,7 @@ ppv_inject(const ppv_inject_cfg *cfg, ppv_input *in, FILE *out)
 	j.cfg = cfg;
 	j.out = out;
 	j.name = ppv_input_name(in);
-	j.pmt_pid = j.cue_pid = j.clock_pid = -1;
+	j.cue_pid = j.clock_pid = -1;
 	ppv_tsin_init(&r, in);
 	ppv_progress_start(&prog, "packets");
 	while ((rc = ppv_tsin_next(&r, &p, &k)) > 0) {

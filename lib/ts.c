@@ -151,16 +151,25 @@ ppv_crc32_mpeg(const uint8_t *p, size_t n)
 }
 
 int
-ppv_pat_pmt_pid(const uint8_t *sec, size_t n)
+ppv_pat_pmt_pids(const uint8_t *sec, size_t n, int *pids, int max)
 {
+	int k = 0;
+
 	if (n < 12 || sec[0] != 0x00 || ppv_crc32_mpeg(sec, n) != 0)
 		return -1;
-	for (size_t at = 8; at + 4 <= n - 4; at += 4) {
-		unsigned prog = ppv_get_be(sec + at, 2);
-		if (prog != 0)
-			return (int)((sec[at + 2] & 0x1f) << 8 | sec[at + 3]);
-	}
-	return -1;
+	/* program 0 is the network PID, not a program */
+	for (size_t at = 8; at + 4 <= n - 4 && k < max; at += 4)
+		if (ppv_get_be(sec + at, 2) != 0)
+			pids[k++] = (sec[at + 2] & 0x1f) << 8 | sec[at + 3];
+	return k;
+}
+
+int
+ppv_pat_pmt_pid(const uint8_t *sec, size_t n)
+{
+	int pid;
+
+	return ppv_pat_pmt_pids(sec, n, &pid, 1) == 1 ? pid : -1;
 }
 
 int

@@ -149,6 +149,9 @@ typedef struct {
 uint32_t ppv_crc32_mpeg(const uint8_t *p, size_t n);
 /* The first program's PMT PID from a PAT section, -1 if none. */
 int ppv_pat_pmt_pid(const uint8_t *sec, size_t n);
+/* The PMT PIDs of the first max programs, in the PAT's order: how many, or
+ * -1 when the section is not a valid PAT. */
+int ppv_pat_pmt_pids(const uint8_t *sec, size_t n, int *pids, int max);
 /* -1 when the section is not a valid PMT (CRC included). */
 int ppv_pmt_parse(const uint8_t *sec, size_t n, ppv_pmt *m);
 /* The PTS of a PES packet that starts in this payload, PPV_TS_NOPTS if none. */

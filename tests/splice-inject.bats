@@ -128,3 +128,34 @@ ppv-splice: $T/lost.ts: 1000 bytes out of sync skipped"
 	run bash -c "ppv-splice inject --at 10 '$FIX/in.ts' | head -c 1000 > /dev/null; echo \${PIPESTATUS[0]}"
 	refute_output --partial 'ppv-splice:'
 }
+
+# each program's number, then the PID of its SCTE-35 stream if it has one
+cue_pids() {
+	ffprobe -v error -show_programs -of json "$1" | $PY -c '
+import json, sys
+for p in json.load(sys.stdin)["programs"]:
+    print(p["program_num"], *[s["id"] for s in p["streams"] if s["codec_name"] == "scte_35"])'
+}
+
+@test "a ladder's every program gets the cue PID; a program already using the PID chosen is an error naming --pid" {
+	ppv-transcode --ladder source,144p@200,96p@100 -o "$T/ladder.ts" "$FIX/in.ts"
+	ppv-splice inject --at 10/5 "$T/ladder.ts" > "$T/cued.ts"
+	run cue_pids "$T/cued.ts"
+	assert_success
+	assert_equal "$(echo "$output" | cut -d' ' -f1 | paste -sd' ')" '1 2 3'
+	assert_equal "$(echo "$output" | cut -d' ' -f2 | sort -u | wc -l)" 1
+	assert_equal "$(echo "$output" | awk '{ print NF }' | sort -u)" 2
+	run ppv-splice decode -i "$T/cued.ts"
+	assert_equal "${#lines[@]}" 2
+	# program 1 on PIDs 256 and 257, program 2's video on 258: the PID after
+	# the first program's is taken
+	ffmpeg -v error -i "$FIX/in.ts" -map 0:v -map 0:a -map 0:v -c copy -streamid 0:256 -streamid 1:257 \
+		-streamid 2:258 -program st=0:st=1 -program st=2 -f mpegts "$T/two.ts"
+	run bash -c "ppv-splice inject --at 10/5 '$T/two.ts' > /dev/null"
+	assert_failure 2
+	assert_output --partial 'the cue PID 258 is a stream of program 2: give --pid a free one'
+	ppv-splice inject --at 10/5 --pid 500 "$T/two.ts" > "$T/two-cued.ts"
+	run cue_pids "$T/two-cued.ts"
+	assert_output "1 0x1f4
+2 0x1f4"
+}

@@ -64,3 +64,22 @@ UNIT_TEST(test_ts_next)
 	CHECK(ppv_ts_next(&a, buf, 2 * PPV_TS_PACKET, &at, &k) == 1 && k.pid == 0x101 &&
 	      a.skipped == PPV_TS_PACKET);
 }
+
+UNIT_TEST(test_ts_pat_programs)
+{
+	/* a PAT: the network PID (program 0), then programs 1 to 3 */
+	uint8_t pat[8 + 4 * 4 + 4] = { 0x00, 0xb0, 8 + 4 * 4 + 4 - 3, 0x00, 0x01, 0xc1, 0x00, 0x00,
+	                               0x00, 0x00, 0xe0, 0x10,  0x00, 0x01, 0xf0, 0x00,
+	                               0x00, 0x02, 0xf0, 0x01,  0x00, 0x03, 0xf0, 0x02 };
+	uint32_t crc = ppv_crc32_mpeg(pat, sizeof pat - 4);
+	int pids[4];
+
+	for (int i = 0; i < 4; i++)
+		pat[sizeof pat - 4 + i] = (uint8_t)(crc >> (24 - 8 * i));
+	CHECK(ppv_pat_pmt_pids(pat, sizeof pat, pids, 4) == 3);
+	CHECK(pids[0] == 0x1000 && pids[1] == 0x1001 && pids[2] == 0x1002);
+	CHECK(ppv_pat_pmt_pids(pat, sizeof pat, pids, 2) == 2);
+	CHECK(ppv_pat_pmt_pid(pat, sizeof pat) == 0x1000);
+	pat[9] ^= 1;
+	CHECK(ppv_pat_pmt_pids(pat, sizeof pat, pids, 4) == -1);
+}
