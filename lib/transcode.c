@@ -103,7 +103,7 @@ behind(struct tc *t, int64_t pts)
 {
 	int64_t now = ppv_now_ms();
 
-	if (t->frames == 1) {
+	if (!t->wall0) {
 		t->pts0 = pts;
 		t->wall0 = now;
 		t->warn_at = 3000;
