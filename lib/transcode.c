@@ -190,6 +190,21 @@ decode(struct tc *t, AVPacket *p)
 	}
 }
 
+/* An output stream for what the opened encoder c makes: its index, or -1 */
+static int
+add_encoded(struct tc *t, AVCodecContext *c)
+{
+	AVCodecParameters *par = t->av->avcodec_parameters_alloc();
+	int idx = -1;
+
+	if (par && t->av->avcodec_parameters_from_context(par, c) >= 0)
+		idx = ppv_tsout_add(t->out, par, c->time_base);
+	t->av->avcodec_parameters_free(&par);
+	if (idx < 0)
+		snprintf(t->err, t->cap, "out of memory");
+	return idx;
+}
+
 /* in through the filter to the AAC encoder; NULL: the end */
 static int
 audio_filter(struct tc *t, AVFrame *in)
@@ -304,15 +319,11 @@ open_audio(struct tc *t)
 			a->src = a->g->filters[i];
 	/* the encoder takes exactly frame_size samples a call */
 	a->F->av_buffersink_set_frame_size(a->sink, (unsigned)a->enc->frame_size);
-	AVCodecParameters *par = t->av->avcodec_parameters_alloc();
-	if (!a->src || !par || t->av->avcodec_parameters_from_context(par, a->enc) < 0 ||
-	    (t->aout = ppv_tsout_add(t->out, par, a->enc->time_base)) < 0) {
-		t->av->avcodec_parameters_free(&par);
-		snprintf(t->err, t->cap, "out of memory");
+	if (!a->src) {
+		snprintf(t->err, t->cap, "audio: the filter graph has no source");
 		return -1;
 	}
-	t->av->avcodec_parameters_free(&par);
-	return 0;
+	return (t->aout = add_encoded(t, a->enc)) < 0 ? -1 : 0;
 }
 
 static int
@@ -358,15 +369,7 @@ open_encoder(struct tc *t, struct enc *e, AVRational fps)
 	e->pic->height = c->height;
 	if ((r = av_frame_get_buffer(e->pic, 0)) < 0)
 		return fail(t, e->r.name, r);
-	AVCodecParameters *par = t->av->avcodec_parameters_alloc();
-	if (!par || t->av->avcodec_parameters_from_context(par, c) < 0 ||
-	    (e->out = ppv_tsout_add(t->out, par, c->time_base)) < 0) {
-		t->av->avcodec_parameters_free(&par);
-		snprintf(t->err, t->cap, "out of memory");
-		return -1;
-	}
-	t->av->avcodec_parameters_free(&par);
-	return 0;
+	return (e->out = add_encoded(t, c)) < 0 ? -1 : 0;
 }
 
 static int
