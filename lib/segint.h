@@ -82,6 +82,7 @@ struct segmenter {
 	uint64_t cut_pts, last_apts, last_vdts;
 	int64_t cut_clock;
 	int64_t nlong;              /* segments over the target, said once */
+	int said_programs;          /* a PAT with several programs, said once */
 	uint64_t bytes;
 	/* the playlist */
 	struct seg *list, *gone;

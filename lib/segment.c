@@ -245,10 +245,14 @@ static void
 on_pat(void *ctx, const uint8_t *sec, size_t n)
 {
 	struct segmenter *s = ctx;
-	int pid = ppv_pat_pmt_pid(sec, n);
+	int pids[2], np = ppv_pat_pmt_pids(sec, n, pids, 2);
+	int pid = np > 0 ? pids[0] : -1;
 
 	if (pid < 0 || n > sizeof s->patsec)
 		return;
+	if (np > 1 && !s->said_programs++ && !s->cfg->quiet)
+		ppv_warn("%s: several programs (a ppv-transcode ladder?): the first program's keyframes cut every "
+		         "PID of all of them into one playlist; a variant per program is not written yet", s->inname);
 	memcpy(s->patsec, sec, n);
 	s->patlen = n;
 	s->pmt_pid = pid;

@@ -639,3 +639,12 @@ for i in range(0, len(d), 188):
 		assert_num "$total" -le "$want"
 	done
 }
+
+@test "a ladder of several programs is cut as one and said so, once, until a variant per program is written" {
+	ppv-transcode --ladder 144p@200,96p@100 -o "$T/ladder.ts" in.ts
+	run ppv-segment -m vod -t 4 -o "$T/l" "$T/ladder.ts"
+	assert_success
+	assert_output "ppv-segment: $T/ladder.ts: several programs (a ppv-transcode ladder?): the first program's keyframes cut every PID of all of them into one playlist; a variant per program is not written yet"
+	run ppv-segment -q -m vod -t 4 -o "$T/q" "$T/ladder.ts"
+	assert_output ''
+}
