@@ -29,7 +29,7 @@ static const ppv_opt options[] = {
 	{ "master", O_MASTER, NULL, "also DIR/master.m3u8: measured BANDWIDTH,\n"
 	  "AVERAGE-BANDWIDTH, CODECS, RESOLUTION, FRAME-RATE" },
 	{ "start-number", O_START, "N", "the first media sequence number (0)" },
-	{ "quiet", 'q', NULL, "no warnings about long GOPs, rejected cues or programs" },
+	{ "quiet", 'q', NULL, "no warnings about long GOPs or rejected cues" },
 	PPV_OPT_HELP,
 	PPV_OPT_END,
 };

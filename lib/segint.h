@@ -82,7 +82,7 @@ struct segmenter {
 	uint64_t cut_pts, last_apts, last_vdts;
 	int64_t cut_clock;
 	int64_t nlong;              /* segments over the target, said once */
-	int said_programs;          /* a PAT with several programs, said once */
+	struct seggroup *group;     /* a variant of a ladder: the master names them all */
 	uint64_t bytes;
 	/* the playlist */
 	struct seg *list, *gone;
@@ -141,6 +141,28 @@ int64_t ppv_seg_cue_cut(const struct segmenter *s);
 bool ppv_seg_cut_at_key(struct segmenter *s);
 /* Cuts and copies the whole TS packets in s->tsbuf. */
 void ppv_seg_ts_feed(struct segmenter *s);
+/* A TS input ended: what it lacked said (no input, no video, no keyframe). */
+void ppv_seg_ts_finish(struct segmenter *s);
+/* A run's segmenter set up (directory, temporaries cleared, a live playlist
+ * resumed), and at the input's end: the last segment closed, the playlist
+ * ended, all freed. */
+void ppv_seg_begin(struct segmenter *s, const ppv_segment_cfg *cfg);
+void ppv_seg_end(struct segmenter *s);
+/* What the segmenter holds, freed; its files left as they are. */
+void ppv_seg_discard(struct segmenter *s);
+/* The master playlist of a run: one variant, or every variant of the group. */
+void ppv_seg_master(struct segmenter *s);
+
+/* segvar.c: a TS of several programs, a ladder: a segmenter per program,
+ * NAME_<service>.m3u8 each and one master.m3u8 naming them all. head: what
+ * was read of in already; nprog: the programs its PAT names. */
+struct seggroup {
+	struct segmenter **v;
+	int n;
+};
+void ppv_seg_run_variants(const ppv_segment_cfg *cfg, ppv_input *in, const uint8_t *head, size_t nhead, int nprog);
+/* The programs a PAT in buf names, 0 when buf holds no whole PAT. */
+int ppv_seg_programs(const uint8_t *buf, size_t n);
 
 /* segalign.c: a TS segment's audio where its video is. An audio packet; a
  * video frame's DTS (audio before it can go); a cut at a keyframe's PTS,

@@ -245,14 +245,10 @@ static void
 on_pat(void *ctx, const uint8_t *sec, size_t n)
 {
 	struct segmenter *s = ctx;
-	int pids[2], np = ppv_pat_pmt_pids(sec, n, pids, 2);
-	int pid = np > 0 ? pids[0] : -1;
+	int pid = ppv_pat_pmt_pid(sec, n);
 
 	if (pid < 0 || n > sizeof s->patsec)
 		return;
-	if (np > 1 && !s->said_programs++ && !s->cfg->quiet)
-		ppv_warn("%s: several programs (a ppv-transcode ladder?): the first program's keyframes cut every "
-		         "PID of all of them into one playlist; a variant per program is not written yet", s->inname);
 	memcpy(s->patsec, sec, n);
 	s->patlen = n;
 	s->pmt_pid = pid;
@@ -527,16 +523,13 @@ put_psi(struct segmenter *s)
  * picture size and frame rate. BANDWIDTH only grows, as RFC 8216 wants it
  * to bound every segment. */
 static void
-write_master(struct segmenter *s)
+variant(FILE *f, const struct segmenter *s)
 {
-	char *text = NULL, codecs[80];
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	char codecs[80];
 	uint64_t avg = s->total_dur ? s->total_bytes * 8 * TICK / (uint64_t)s->total_dur : 0;
 
 	snprintf(codecs, sizeof codecs, "%s%s%s", s->es.video, s->es.video[0] && s->es.audio[0] ? "," : "",
 		 s->es.audio);
-	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
 	fprintf(f, "#EXT-X-STREAM-INF:BANDWIDTH=%" PRIu64 ",AVERAGE-BANDWIDTH=%" PRIu64, s->peak_bps, avg);
 	if (codecs[0])
 		fprintf(f, ",CODECS=\"%s\"", codecs);
@@ -547,6 +540,24 @@ write_master(struct segmenter *s)
 		fprintf(f, ",FRAME-RATE=%" PRId64 ".%03" PRId64, mfps / 1000, mfps % 1000);
 	}
 	fprintf(f, "\n%s.m3u8\n", s->cfg->name);
+}
+
+void
+ppv_seg_master(struct segmenter *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	fprintf(f, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+	if (!s->group) {
+		variant(f, s);
+	} else {
+		/* a variant with no segment yet has nothing measured to offer */
+		for (int i = 0; i < s->group->n; i++)
+			if (s->group->v[i]->peak_bps)
+				variant(f, s->group->v[i]);
+	}
 	fclose(f);
 	char *path = ppv_xasprintf("%s/master.m3u8", s->cfg->dir);
 	if (ppv_atomic_write(path, text, len, 0644) < 0)
@@ -592,7 +603,7 @@ ppv_seg_close(struct segmenter *s, int64_t end)
 	if (cfg->mode != PPV_SEG_VOD && !s->ending) {
 		/* the master first: it must not understate a segment the playlist names */
 		if (cfg->master && higher)
-			write_master(s);
+			ppv_seg_master(s);
 		write_playlist(s, false);
 	}
 }
@@ -730,7 +741,6 @@ clear_temps(struct segmenter *s)
 /* the run ---------------------------------------------------------------- */
 
 static void run_ts(struct segmenter *s, ppv_input *in);
-static void ts_finish(struct segmenter *s);
 
 /* A file that does not start with two sync bytes 188 apart is some other
  * container: libavformat makes it a transport stream first. */
@@ -739,21 +749,7 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 {
 	static struct segmenter s;
 
-	memset(&s, 0, sizeof s);
-	s.cfg = cfg;
-	s.fmp4 = cfg->fmp4;
-	s.pmt_pid = s.video_pid = s.audio_pid = -1;
-	s.seq = cfg->start_number;
-	if (cfg->encrypt)
-		s.ebuf = ppv_xrealloc(NULL, PPV_SEG_EBUF);
-	if (ppv_mkdirs(cfg->dir) < 0)
-		ppv_die(PPV_ERR, "%s:", cfg->dir);
-	clear_temps(&s);
-	if (cfg->mode != PPV_SEG_VOD)
-		resume(&s);
-	else
-		s.keybase = 0;  /* a VOD run starts its directory afresh */
-	s.keyfrom = s.seq;
+	ppv_seg_begin(&s, cfg);
 	bool file = input && strcmp(input, "-");
 	if (s.fmp4 && file) {
 		s.inname = input;
@@ -761,7 +757,7 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 	} else if (!s.fmp4 && file && !ppv_seg_is_ts(input)) {
 		s.inname = input;
 		ppv_seg_run_remux(&s, input);
-		ts_finish(&s);
+		ppv_seg_ts_finish(&s);
 	} else {
 		ppv_input *in = ppv_input_open(input);
 		s.inname = ppv_input_name(in);
@@ -784,41 +780,87 @@ ppv_segment_run(const ppv_segment_cfg *cfg, const char *input)
 				ppv_seg_run_fmp4(&s, NULL);
 			} else {
 				ppv_seg_run_remux(&s, NULL);
-				ts_finish(&s);
+				ppv_seg_ts_finish(&s);
 			}
 		} else {
+			/* its PAT says how many programs: a ladder is cut a variant each */
+			int np;
+			while (!(np = ppv_seg_programs(s.tsbuf, s.have)) && s.have < sizeof s.tsbuf / 2) {
+				size_t got = ppv_input_read(in, s.tsbuf + s.have, sizeof s.tsbuf - s.have);
+				if (!got)
+					break;
+				s.have += got;
+			}
+			if (np > 1) {
+				ppv_seg_run_variants(cfg, in, s.tsbuf, s.have, np);
+				ppv_input_close(in);
+				ppv_seg_discard(&s);
+				return PPV_OK;
+			}
 			ppv_seg_ts_feed(&s);
 			run_ts(&s, in);
-			ts_finish(&s);
+			ppv_seg_ts_finish(&s);
 		}
 		ppv_input_close(in);
 		free(s.peek);
 	}
-	s.ending = true;
-	ppv_align_finish(&s);
-	ppv_seg_close(&s, s.maxnow + (s.frame ? s.frame : 3000));
-	ppv_align_free(&s);
-	if (s.nlong > 1)
-		ppv_warn("%s: %" PRId64 " segments in all lasted longer than the target %ds", s.inname, s.nlong,
-			 cfg->target);
-	if (cfg->master)
-		write_master(&s);
-	write_playlist(&s, true);
-	reap(&s, false);
-	for (size_t i = 0; i < s.n; i++)
-		seg_free(&s.list[i]);
-	for (size_t i = 0; i < s.ngone; i++)
-		seg_free(&s.gone[i]);
-	free(s.list);
-	free(s.gone);
-	free(s.tmp);
-	free(s.final);
-	free(s.keyline);
-	free(s.ebuf);
-	free(s.obuf);
-	free(s.init);
-	av_free(s.aes);
+	ppv_seg_end(&s);
 	return PPV_OK;
+}
+
+void
+ppv_seg_begin(struct segmenter *s, const ppv_segment_cfg *cfg)
+{
+	memset(s, 0, sizeof *s);
+	s->cfg = cfg;
+	s->fmp4 = cfg->fmp4;
+	s->pmt_pid = s->video_pid = s->audio_pid = -1;
+	s->seq = cfg->start_number;
+	if (cfg->encrypt)
+		s->ebuf = ppv_xrealloc(NULL, PPV_SEG_EBUF);
+	if (ppv_mkdirs(cfg->dir) < 0)
+		ppv_die(PPV_ERR, "%s:", cfg->dir);
+	clear_temps(s);
+	if (cfg->mode != PPV_SEG_VOD)
+		resume(s);
+	else
+		s->keybase = 0;  /* a VOD run starts its directory afresh */
+	s->keyfrom = s->seq;
+}
+
+void
+ppv_seg_end(struct segmenter *s)
+{
+	s->ending = true;
+	ppv_align_finish(s);
+	ppv_seg_close(s, s->maxnow + (s->frame ? s->frame : 3000));
+	ppv_align_free(s);
+	if (s->nlong > 1)
+		ppv_warn("%s: %" PRId64 " segments in all lasted longer than the target %ds", s->inname, s->nlong,
+			 s->cfg->target);
+	if (s->cfg->master)
+		ppv_seg_master(s);
+	write_playlist(s, true);
+	reap(s, false);
+	ppv_seg_discard(s);
+}
+
+void
+ppv_seg_discard(struct segmenter *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		seg_free(&s->list[i]);
+	for (size_t i = 0; i < s->ngone; i++)
+		seg_free(&s->gone[i]);
+	free(s->list);
+	free(s->gone);
+	free(s->tmp);
+	free(s->final);
+	free(s->keyline);
+	free(s->ebuf);
+	free(s->obuf);
+	free(s->init);
+	av_free(s->aes);
 }
 
 /* TS: packet for packet. Cuts and copies the whole packets in hand. */
@@ -941,8 +983,8 @@ run_ts(struct segmenter *s, ppv_input *in)
 	ppv_progress_end(&prog, s->scan.packets);
 }
 
-static void
-ts_finish(struct segmenter *s)
+void
+ppv_seg_ts_finish(struct segmenter *s)
 {
 	const ppv_segment_cfg *cfg = s->cfg;
 

@@ -640,11 +640,52 @@ for i in range(0, len(d), 188):
 	done
 }
 
-@test "a ladder of several programs is cut as one and said so, once, until a variant per program is written" {
-	ppv-transcode --ladder 144p@200,96p@100 -o "$T/ladder.ts" in.ts
-	run ppv-segment -m vod -t 4 -o "$T/l" "$T/ladder.ts"
+@test "a ladder is cut a variant per program, cues and cuts alike in each, one master naming them all; hls.js plays it" {
+	ppv-transcode --ladder source,144p@200,96p@100 -o "$T/ladder.ts" in.ts
+	ppv-splice inject --at 10/20 "$T/ladder.ts" > "$T/cued.ts"
+	run ppv-segment -m vod -t 4 -o "$T/www/l" "$T/cued.ts"
 	assert_success
-	assert_output "ppv-segment: $T/ladder.ts: several programs (a ppv-transcode ladder?): the first program's keyframes cut every PID of all of them into one playlist; a variant per program is not written yet"
-	run ppv-segment -q -m vod -t 4 -o "$T/q" "$T/ladder.ts"
 	assert_output ''
+	cd "$T/www/l"
+	assert_equal "$(ls *.m3u8 | paste -sd' ')" 'index_144p.m3u8 index_96p.m3u8 index_source.m3u8 master.m3u8'
+	# the same segments, durations and cues in every variant, each its own program alone
+	for v in source 144p 96p; do
+		grep -v '^index\|^#EXT-X-PROGRAM-DATE-TIME' index_$v.m3u8 > $v.shape
+		run ffprobe -v error -show_entries program=program_num -of csv=p=0 index_${v}1.ts
+		assert_equal "$(echo "$output" | grep -c '^[0-9]')" 1
+	done
+	assert_equal "$(cat 144p.shape)" "$(cat source.shape)"
+	assert_equal "$(cat 96p.shape)" "$(cat source.shape)"
+	run grep -c '^#EXT-X-CUE-OUT:' source.shape
+	assert_output 1
+	run grep -o 'RESOLUTION=[0-9x]*' master.m3u8
+	assert_equal "$(echo "$output" | paste -sd' ')" 'RESOLUTION=320x180 RESOLUTION=256x144 RESOLUTION=170x96'
+	run grep -A1 '^#EXT-X-STREAM-INF' master.m3u8
+	assert_line --index 1 index_source.m3u8
+	for v in source 144p 96p; do
+		run ffmpeg -v error -i index_$v.m3u8 -f null -
+		assert_success
+		assert_output ''
+	done
+	cd "$FIX"
+	run $PY "$HLSCHECK" --vod "$T/www/l/index_144p.m3u8"
+	assert_success
+	serve "$T/www"
+	run play l/master.m3u8 40
+	assert_success
+	refute_output --partial ':fatal'
+	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
+}
+
+@test "a ladder live from a pipe: the variants grow in step; --encrypt with a ladder is refused, for now" {
+	ppv-transcode --ladder 144p@200,96p@100 -o "$T/ladder.ts" in.ts
+	run bash -c "cat '$T/ladder.ts' | ppv-segment -m event -t 4 -o '$T/ev'"
+	assert_success
+	assert_equal "$(grep -c EXTINF "$T/ev/index_144p.m3u8")" "$(grep -c EXTINF "$T/ev/index_96p.m3u8")"
+	assert_num "$(grep -c EXTINF "$T/ev/index_96p.m3u8")" -ge 9
+	run grep -c '^#EXT-X-STREAM-INF' "$T/ev/master.m3u8"
+	assert_output 2
+	run ppv-segment -m event --encrypt -o "$T/enc" "$T/ladder.ts"
+	assert_failure 2
+	assert_output "ppv-segment: $T/ladder.ts: 2 programs: --encrypt with a ladder (one key sequence for every variant) is not done yet"
 }
