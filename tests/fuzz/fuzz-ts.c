@@ -1,4 +1,4 @@
-/* fuzz-ts.c: libFuzzer target for TS packets, PSI section reassembly, PAT/PMT and PES timestamps. */
+/* fuzz-ts.c: libFuzzer target for TS packets, PSI section reassembly, PAT/PMT/SDT, one program kept alone, and PES timestamps. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 #include "esinfo.h"
 #include "scte35.h"
 #include "ts.h"
+#include "tsprog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,6 +21,14 @@ on_section(void *ctx, const uint8_t *s, size_t n)
 	if (n < 3 || n > 4096 + 188)
 		abort();
 	ppv_pat_pmt_pid(s, n);
+	int pids[8], np = ppv_pat_pmt_pids(s, n, pids, 8);
+	for (int i = 0; i < np; i++)
+		if (pids[i] < 0 || pids[i] > 0x1fff)
+			abort();
+	char name[32];
+	int len = ppv_sdt_name(s, n, 1, name, sizeof name);
+	if (len >= (int)sizeof name || (len >= 0 && strlen(name) != (size_t)len))
+		abort();
 	if (ppv_pmt_parse(s, n, &m) == 0)
 		for (int i = 0; i < m.nes; i++)
 			if (m.es_off[i] + m.es_len[i] > n)
@@ -35,11 +44,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t cc = 0;
 	ppv_tspkt k;
 
+	static ppv_tsprog prog;
+	static uint8_t kept[PPV_TS_PACKET * 32];
+
 	memset(sb, 0, sizeof sb);
+	ppv_tsprog_init(&prog, (int)(size & 1));
 	for (size_t at = 0; at + PPV_TS_PACKET <= size; at += PPV_TS_PACKET) {
 		if (ppv_ts_parse(data + at, &k) < 0)
 			continue;
 		if (k.plen > PPV_TS_PACKET)
+			abort();
+		/* one program kept alone: whole packets, within the room given */
+		size_t w = ppv_tsprog_put(&prog, data + at, &k, kept, sizeof kept);
+		if (w % PPV_TS_PACKET || w > sizeof kept)
 			abort();
 		ppv_section_feed(&sb[k.pid & 3], &k, on_section, NULL);
 		if (k.pusi) {
