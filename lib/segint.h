@@ -54,6 +54,8 @@ struct segmenter {
 	uint64_t peak_bps, total_bytes;
 	int64_t total_dur;
 	int cuepid[MAXCUEPIDS], ncue;
+	uint8_t early[2048];        /* cues before the first picture, each after its 2-byte length */
+	size_t nearly;
 	uint8_t cc_pat, cc_pmt;
 	/* the clock: video PTS unwrapped, jumps taken out */
 	bool have_pts;
@@ -137,6 +139,10 @@ void ppv_seg_close(struct segmenter *s, int64_t end);
 /* An SCTE-35 section (a ppv_section_fn); the clock time of the next cue cut, -1 if none. */
 void ppv_seg_on_cue(void *ctx, const uint8_t *sec, size_t n);
 int64_t ppv_seg_cue_cut(const struct segmenter *s);
+/* What the segment starting at `at` carries of the breaks. */
+void ppv_seg_cue_state(struct segmenter *s, struct seg *g, int64_t at);
+/* Cues held until the first picture, decided now. */
+void ppv_seg_cues_early(struct segmenter *s);
 /* At a video keyframe (the clock at it): whether the segment ends here. */
 bool ppv_seg_cut_at_key(struct segmenter *s);
 /* Cuts and copies the whole TS packets in s->tsbuf. */

@@ -58,6 +58,18 @@ per_test_end() {
 	assert_output ''
 }
 
+@test "a break in the first seconds, cued before the first picture, is cut like any other" {
+	# inject sends the cue out 4 s ahead: for a break at 2 s, before any video
+	ppv-splice inject --at 2/4 in.ts > "$T/early.ts"
+	run ppv-segment -m vod -t 2 -o "$T/e" "$T/early.ts"
+	assert_success
+	# where the break starts and ends, in seconds of the playlist
+	run awk '/^#EXT-X-CUE-OUT:/ { print "out", t } /^#EXT-X-CUE-IN/ { print "in", t }
+		/^#EXTINF:/ { t += substr($0, 9) }' "$T/e/index.m3u8"
+	assert_output "out 2
+in 6"
+}
+
 @test "an ad break cued by ppv-splice inject becomes CUE-OUT at 10 s and CUE-IN at 30 s, on segment boundaries" {
 	run ppv-segment -m vod -t 4 --cues both -o "$T/c" cued.ts
 	assert_success
