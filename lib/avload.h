@@ -24,7 +24,7 @@
 	X(f, avformat_close_input) X(f, avformat_alloc_output_context2) X(f, avformat_new_stream) \
 	X(f, avformat_write_header) X(f, av_write_frame) X(f, av_interleaved_write_frame) \
 	X(f, av_write_trailer) X(f, avformat_free_context) X(f, avio_alloc_context) \
-	X(f, avio_context_free) X(f, avio_flush) X(c, avcodec_parameters_copy) X(c, av_packet_alloc) \
+	X(f, avio_context_free) X(f, avio_flush) X(f, avio_write) X(c, avcodec_parameters_copy) X(c, av_packet_alloc) \
 	X(c, av_packet_free) X(c, av_packet_unref) X(c, av_packet_rescale_ts) X(c, av_packet_move_ref) \
 	X(f, avio_size) X(c, av_packet_get_side_data) X(c, avcodec_alloc_context3) \
 	X(c, avcodec_find_decoder) X(c, avcodec_find_encoder) X(c, avcodec_find_encoder_by_name) \

@@ -122,7 +122,7 @@ on_pmt(void *ctx, const uint8_t *s, size_t n)
 	struct pmt *e = ctx;
 	struct injector *j = e->j;
 	static ppv_pmt m;
-	uint8_t sec[4096 + 32];
+	uint8_t sec[PPV_PMT_MAX];
 
 	if (ppv_pmt_parse(s, n, &m) < 0) {
 		ppv_warn("%s: a PMT with a bad CRC or layout: passed on unchanged", j->name);
@@ -148,11 +148,7 @@ on_pmt(void *ctx, const uint8_t *s, size_t n)
 		if (j->clock_pid < 0 && m.nes)
 			j->clock_pid = m.es[0].pid;
 	}
-	bool has_cuei = false, has_pid = false;
-	for (size_t at = 0; at + 2 <= m.infolen; at += 2u + m.info[at + 1])
-		if (m.info[at] == 0x05 && m.info[at + 1] >= 4 &&
-		    ppv_get_be(m.info + at + 2, 4) == PPV_SCTE35_CUEI)
-			has_cuei = true;
+	bool has_pid = false;
 	for (int i = 0; i < m.nes; i++)
 		if (m.es[i].pid == j->cue_pid)
 			has_pid = true;
@@ -160,41 +156,12 @@ on_pmt(void *ctx, const uint8_t *s, size_t n)
 	if ((has_pid || m.pcr_pid == j->cue_pid) && !cue_stream(&m, j->cue_pid))
 		ppv_die(PPV_ERR, "%s: the cue PID %d is a stream of program %u: give --pid a free one", j->name,
 		        j->cue_pid, m.program);
-
-	size_t w = 0;
-	memcpy(sec, s, 12);
-	sec[5] = (uint8_t)((s[5] & 0xc1) | (((m.version + 1) & 0x1f) << 1));
-	w = 12;
-	memcpy(sec + w, m.info, m.infolen);
-	w += m.infolen;
-	if (!has_cuei) {
-		static const uint8_t reg[] = { 0x05, 0x04, 'C', 'U', 'E', 'I' };
-		memcpy(sec + w, reg, sizeof reg);
-		w += sizeof reg;
-	}
-	size_t infolen = w - 12;
-	sec[10] = (uint8_t)((s[10] & 0xf0) | infolen >> 8);
-	sec[11] = (uint8_t)infolen;
-	for (int i = 0; i < m.nes; i++) {
-		memcpy(sec + w, s + m.es_off[i], m.es_len[i]);
-		w += m.es_len[i];
-	}
-	if (!has_pid) {
-		/* stream_type 0x86 with cue_identifier_descriptor: all commands */
-		const uint8_t es[] = { 0x86, (uint8_t)(0xe0 | j->cue_pid >> 8), (uint8_t)j->cue_pid,
-				       0xf0, 0x03, 0x8a, 0x01, 0x01 };
-		memcpy(sec + w, es, sizeof es);
-		w += sizeof es;
-	}
-	if (w + 4 > 1024) {
+	size_t w = ppv_pmt_add_cues(s, &m, &j->cue_pid, 1, sec);
+	if (!w) {
 		ppv_warn("%s: the PMT would outgrow 1024 bytes: passed on unchanged", j->name);
 		return;
 	}
-	size_t len = w + 4 - 3;
-	sec[1] = (uint8_t)((s[1] & 0xf0) | len >> 8);
-	sec[2] = (uint8_t)len;
-	ppv_put_be(sec + w, ppv_crc32_mpeg(sec, w), 4);
-	size_t np = ppv_ts_packetize(sec, w + 4, (uint16_t)e->pid, &e->cc, j->pkt, sizeof j->pkt);
+	size_t np = ppv_ts_packetize(sec, w, (uint16_t)e->pid, &e->cc, j->pkt, sizeof j->pkt);
 	put(j, j->pkt, np * PPV_TS_PACKET);
 	j->have_pmt = true;
 }

@@ -39,6 +39,7 @@ struct tc {
 	const ppv_transcode_cfg *cfg;
 	AVFormatContext *in;
 	int vi, ai, aout;
+	int cue_in[PPV_TSOUT_CUES], ncue; /* the input's SCTE-35 streams, carried as sections */
 	struct aud a;               /* a.enc NULL: the audio is copied */
 	AVCodecContext *dec;
 	struct enc e[PPV_LADDER_MAX];
@@ -466,6 +467,18 @@ setup(struct tc *t, const char *input)
 		}
 	}
 	AVFormatContext *oc = ppv_tsout_ctx(t->out);
+	/* cues keep their PTS values (timestamps pass through): sections unchanged,
+	 * on PIDs after the muxer's own */
+	for (unsigned i = 0; i < t->in->nb_streams; i++) {
+		if (t->in->streams[i]->codecpar->codec_id != AV_CODEC_ID_SCTE_35)
+			continue;
+		if (t->ncue == PPV_TSOUT_CUES || ppv_tsout_add_cues(t->out, 0x100 + (int)oc->nb_streams + t->ncue) < 0) {
+			ppv_warn("%s: more than %d SCTE-35 streams: the others are left out", input ? input : "stdin",
+				 PPV_TSOUT_CUES);
+			break;
+		}
+		t->cue_in[t->ncue++] = (int)i;
+	}
 	for (size_t i = 0; i < t->n; i++) {
 		AVProgram *p = t->av->av_new_program(oc, (int)i + 1);
 		if (!p) {
@@ -486,6 +499,25 @@ setup(struct tc *t, const char *input)
 	if (!(t->pkt = t->av->av_packet_alloc()) || !(t->frame = av_frame_alloc())) {
 		snprintf(t->err, t->cap, "out of memory");
 		return -1;
+	}
+	return 0;
+}
+
+/* 0, 1 when the reader went away, -1 with the reason */
+static int
+cue(struct tc *t, const AVPacket *p)
+{
+	for (int i = 0; i < t->ncue; i++) {
+		if (t->cue_in[i] != p->stream_index)
+			continue;
+		int r = ppv_tsout_section(t->out, i, p->data, (size_t)p->size);
+		if (r == 1)
+			t->gone = 1;
+		if (r == -1)
+			snprintf(t->err, t->cap, "cannot write the output");
+		if (r == -2)
+			ppv_warn("an SCTE-35 section of %d bytes before the first tables, or too big: left out", p->size);
+		return r == -1 ? -1 : 0;
 	}
 	return 0;
 }
@@ -522,6 +554,8 @@ run(struct tc *t)
 				r = decode(t, p);
 		} else if (p->stream_index == t->ai) {
 			r = t->a.enc ? audio(t, p) : put(t, p, tb, t->aout);
+		} else {
+			r = cue(t, p);
 		}
 		t->av->av_packet_unref(p);
 	}

@@ -172,6 +172,57 @@ ppv_pat_pmt_pid(const uint8_t *sec, size_t n)
 	return ppv_pat_pmt_pids(sec, n, &pid, 1) == 1 ? pid : -1;
 }
 
+/* Why CUEI: SCTE 35 section 8.1 asks for the registration descriptor in the
+ * program loop, and some readers look for cues only where it is. */
+size_t
+ppv_pmt_add_cues(const uint8_t *s, const ppv_pmt *m, const int *pids, int npids, uint8_t *out)
+{
+	static const uint8_t reg[] = { 0x05, 0x04, 'C', 'U', 'E', 'I' };
+	bool has_cuei = false;
+	size_t w = 12;
+
+	for (size_t at = 0; at + 2 <= m->infolen; at += 2u + m->info[at + 1])
+		if (m->info[at] == 0x05 && m->info[at + 1] >= 4 && ppv_get_be(m->info + at + 2, 4) == 0x43554549u)
+			has_cuei = true;
+	memcpy(out, s, 12);
+	out[5] = (uint8_t)((s[5] & 0xc1) | (((m->version + 1) & 0x1f) << 1));
+	if (12 + m->infolen + sizeof reg > PPV_PMT_MAX - 4)
+		return 0;
+	memcpy(out + w, m->info, m->infolen);
+	w += m->infolen;
+	if (!has_cuei) {
+		memcpy(out + w, reg, sizeof reg);
+		w += sizeof reg;
+	}
+	out[10] = (uint8_t)((s[10] & 0xf0) | (w - 12) >> 8);
+	out[11] = (uint8_t)(w - 12);
+	for (int i = 0; i < m->nes; i++) {
+		if (w + m->es_len[i] > PPV_PMT_MAX - 4)
+			return 0;
+		memcpy(out + w, s + m->es_off[i], m->es_len[i]);
+		w += m->es_len[i];
+	}
+	for (int k = 0; k < npids; k++) {
+		bool has = false;
+		for (int i = 0; i < m->nes; i++)
+			has = has || m->es[i].pid == pids[k];
+		if (has)
+			continue;
+		/* stream_type 0x86 with cue_identifier_descriptor: all commands */
+		const uint8_t es[] = { PPV_ST_SCTE35, (uint8_t)(0xe0 | pids[k] >> 8), (uint8_t)pids[k],
+				       0xf0, 0x03, 0x8a, 0x01, 0x01 };
+		if (w + sizeof es > PPV_PMT_MAX - 4)
+			return 0;
+		memcpy(out + w, es, sizeof es);
+		w += sizeof es;
+	}
+	size_t len = w + 4 - 3;
+	out[1] = (uint8_t)((s[1] & 0xf0) | len >> 8);
+	out[2] = (uint8_t)len;
+	ppv_put_be(out + w, ppv_crc32_mpeg(out, w), 4);
+	return w + 4;
+}
+
 int
 ppv_pmt_parse(const uint8_t *sec, size_t n, ppv_pmt *m)
 {

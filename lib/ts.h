@@ -154,6 +154,12 @@ int ppv_pat_pmt_pid(const uint8_t *sec, size_t n);
 int ppv_pat_pmt_pids(const uint8_t *sec, size_t n, int *pids, int max);
 /* -1 when the section is not a valid PMT (CRC included). */
 int ppv_pmt_parse(const uint8_t *sec, size_t n, ppv_pmt *m);
+/* A PMT section is at most 1024 bytes, CRC included. */
+#define PPV_PMT_MAX 1024
+/* The PMT s (parsed as m) one version up, with the CUEI registration and an
+ * SCTE-35 stream on each of pids it lacks, into out (PPV_PMT_MAX bytes): its
+ * length, 0 when it would outgrow a section. */
+size_t ppv_pmt_add_cues(const uint8_t *s, const ppv_pmt *m, const int *pids, int npids, uint8_t *out);
 /* The PTS of a PES packet that starts in this payload, PPV_TS_NOPTS if none. */
 uint64_t ppv_pes_pts(const uint8_t *payload, size_t n);
 /* The DTS, or the PTS when the header has no DTS (they are equal). */

@@ -1,5 +1,6 @@
 /* tsout.c: clean MPEG-TS out of libavformat's muxer, through our own write callback so a
- * closed pipe ends the program quietly and a full disk is an error, not a silent loss. */
+ * closed pipe ends the program quietly and a full disk is an error, not a silent loss;
+ * SCTE-35 sections carried beside it, which the muxer of FFmpeg 5.1 cannot do. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,9 +8,32 @@
 #include <unistd.h>
 
 #include "avload.h"
+#include "ts.h"
 #include "tsout.h"
 
-enum { BUF = 1 << 15 };
+/* a whole number of packets: the filter below mostly sees whole ones */
+enum { BUF = 174 * PPV_TS_PACKET, MAXPMT = 16, HELD = 32 * PPV_TS_PACKET };
+
+/* Cue PIDs: every PMT the muxer writes is replaced by one naming them, and
+ * cues that come before the first tables wait for them. */
+struct cues {
+	int pid[PPV_TSOUT_CUES], n;
+	uint8_t cc[PPV_TSOUT_CUES];
+	ppv_secbuf pat;
+	struct {
+		int pid;
+		bool cc_set;
+		uint8_t cc;
+		ppv_secbuf sb;
+	} pmt[MAXPMT];
+	int npmt, cur;              /* cur: the PMT being fed */
+	bool tables;                /* every program's PMT has gone out once */
+	uint8_t part[PPV_TS_PACKET];
+	size_t npart;
+	uint8_t held[HELD];
+	size_t nheld;
+	uint8_t pkt[24 * PPV_TS_PACKET];   /* a section of 4 KiB */
+};
 
 static const ppv_av *av;      /* libavformat, opened by the first output */
 
@@ -19,13 +43,13 @@ struct ppv_tsout {
 	int interleave;               /* streams whose packets come at different delays */
 	int restarted;                /* the muxer was set up again: mark the discontinuity */
 	uint64_t bytes;
+	struct cues *cues;
 };
 
 static int
-write_cb(void *opaque, PPV_AVIO_WBUF *buf, int n)
+emit(ppv_tsout *t, const uint8_t *buf, size_t n)
 {
-	ppv_tsout *t = opaque;
-	int left = n;
+	size_t left = n;
 
 	while (left > 0) {
 		ssize_t w = write(t->fd, buf, (size_t)left);
@@ -39,9 +63,110 @@ write_cb(void *opaque, PPV_AVIO_WBUF *buf, int n)
 			return AVERROR(errno);
 		}
 		buf += w;
-		left -= (int)w;
+		left -= (size_t)w;
 	}
 	t->bytes += (uint64_t)n;
+	return 0;
+}
+
+static void
+on_pat(void *ctx, const uint8_t *s, size_t n)
+{
+	struct cues *c = ((ppv_tsout *)ctx)->cues;
+	int pids[MAXPMT], np = ppv_pat_pmt_pids(s, n, pids, MAXPMT);
+
+	for (int i = 0; i < np; i++)
+		if (c->pmt[i].pid != pids[i])
+			c->pmt[i].pid = pids[i], c->pmt[i].cc_set = false, c->pmt[i].sb.active = false;
+	if (np >= 0)
+		c->npmt = np;
+}
+
+static void
+on_pmt(void *ctx, const uint8_t *s, size_t n)
+{
+	ppv_tsout *t = ctx;
+	struct cues *c = t->cues;
+	static ppv_pmt m;
+	uint8_t sec[PPV_PMT_MAX];
+	int i = c->cur;
+
+	size_t w = ppv_pmt_parse(s, n, &m) == 0 ? ppv_pmt_add_cues(s, &m, c->pid, c->n, sec) : 0;
+	size_t np = ppv_ts_packetize(w ? sec : s, w ? w : n, (uint16_t)c->pmt[i].pid, &c->pmt[i].cc, c->pkt,
+				     sizeof c->pkt);
+	if (emit(t, c->pkt, np * PPV_TS_PACKET) < 0)
+		return;
+	if (!c->tables && i == c->npmt - 1) {
+		c->tables = true;
+		emit(t, c->held, c->nheld);
+		c->nheld = 0;
+	}
+}
+
+/* The PMT index of packet p, or -1 for a packet passed on as it is */
+static int
+pmt_of(ppv_tsout *t, const uint8_t *p, ppv_tspkt *k)
+{
+	struct cues *c = t->cues;
+
+	if (ppv_ts_parse(p, k) < 0)
+		return -1;
+	if (k->pid == 0)
+		ppv_section_feed(&c->pat, k, on_pat, t);
+	for (int i = 0; i < c->npmt; i++)
+		if (c->pmt[i].pid == k->pid)
+			return i;
+	return -1;
+}
+
+/* The replacement goes out in the PMT's place, after what came before it */
+static int
+replace(ppv_tsout *t, int i, const ppv_tspkt *k)
+{
+	struct cues *c = t->cues;
+
+	if (!c->pmt[i].cc_set)
+		c->pmt[i].cc = k->cc, c->pmt[i].cc_set = true;
+	c->cur = i;
+	ppv_section_feed(&c->pmt[i].sb, k, on_pmt, t);
+	return t->gone || t->err ? -1 : 0;
+}
+
+static int
+write_cb(void *opaque, PPV_AVIO_WBUF *buf, int n)
+{
+	ppv_tsout *t = opaque;
+	struct cues *c = t->cues;
+	const uint8_t *b = buf, *run = b;
+	size_t left = (size_t)n;
+	ppv_tspkt k;
+
+	if (!c)
+		return emit(t, b, left) < 0 ? AVERROR(errno) : n;
+	/* a packet split across two calls is put together first */
+	if (c->npart) {
+		size_t m = PPV_TS_PACKET - c->npart < left ? PPV_TS_PACKET - c->npart : left;
+		memcpy(c->part + c->npart, b, m);
+		c->npart += m, b += m, left -= m, run = b;
+		if (c->npart == PPV_TS_PACKET) {
+			c->npart = 0;
+			int i = pmt_of(t, c->part, &k);
+			if (i < 0 ? emit(t, c->part, PPV_TS_PACKET) : replace(t, i, &k))
+				return AVERROR(t->err ? t->err : EPIPE);
+		}
+	}
+	for (; left >= PPV_TS_PACKET; b += PPV_TS_PACKET, left -= PPV_TS_PACKET) {
+		int i = pmt_of(t, b, &k);
+		if (i < 0)
+			continue;
+		if (emit(t, run, (size_t)(b - run)) < 0 || replace(t, i, &k) < 0)
+			return AVERROR(t->err ? t->err : EPIPE);
+		run = b + PPV_TS_PACKET;
+	}
+	if (emit(t, run, (size_t)(b - run)) < 0 || t->gone || t->err)
+		return AVERROR(t->err ? t->err : EPIPE);
+	memcpy(c->part, b, left);
+	c->npart = left;
 	return n;
 }
 
@@ -122,6 +247,42 @@ ppv_tsout_write(ppv_tsout *t, AVPacket *pkt)
 	return r < 0 ? -1 : 0;
 }
 
+int
+ppv_tsout_add_cues(ppv_tsout *t, int pid)
+{
+	if (!t->cues && !(t->cues = calloc(1, sizeof *t->cues)))
+		return -1;
+	if (t->cues->n == PPV_TSOUT_CUES)
+		return -1;
+	t->cues->pid[t->cues->n] = pid;
+	return t->cues->n++;
+}
+
+int
+ppv_tsout_section(ppv_tsout *t, int cue, const uint8_t *sec, size_t n)
+{
+	struct cues *c = t->cues;
+
+	if (!c || cue < 0 || cue >= c->n || n > PPV_PMT_MAX * 4)
+		return -2;
+	size_t np = ppv_ts_packetize(sec, n, (uint16_t)c->pid[cue], &c->cc[cue], c->pkt, sizeof c->pkt);
+	size_t len = np * PPV_TS_PACKET;
+	if (!np)
+		return -2;
+	if (!c->tables) {
+		if (c->nheld + len > sizeof c->held)
+			return -2;
+		memcpy(c->held + c->nheld, c->pkt, len);
+		c->nheld += len;
+		return 0;
+	}
+	/* between two packets of the muxer: its buffer ends on a packet */
+	av->avio_write(t->ctx->pb, c->pkt, (int)len);
+	if (t->live)
+		av->avio_flush(t->ctx->pb);
+	return t->gone ? 1 : t->err ? -1 : 0;
+}
+
 void
 ppv_tsout_interleave(ppv_tsout *t)
 {
@@ -191,5 +352,6 @@ ppv_tsout_free(ppv_tsout *t)
 		av->avio_context_free(&t->ctx->pb);
 		av->avformat_free_context(t->ctx);
 	}
+	free(t->cues);
 	free(t);
 }

@@ -23,6 +23,14 @@ int ppv_tsout_write(ppv_tsout *t, AVPacket *pkt);
  * muxer (an encoder's packets come later than the audio copied beside them);
  * ppv_tsout_write then takes the packet's reference. */
 void ppv_tsout_interleave(ppv_tsout *t);
+/* SCTE-35 sections go out on pid, named in every program's PMT (the first
+ * 16) with the CUEI registration; called before ppv_tsout_start. The cue's
+ * number for ppv_tsout_section, -1 when out of memory or of room. */
+#define PPV_TSOUT_CUES 4
+int ppv_tsout_add_cues(ppv_tsout *t, int pid);
+/* One whole section (CRC included) out now, between the muxer's packets;
+ * held until the tables have gone out. As ppv_tsout_write's return. */
+int ppv_tsout_section(ppv_tsout *t, int cue, const uint8_t *sec, size_t n);
 /* Stream idx now has par (a publisher came back with other encoder
  * settings): the muxer starts again on the same output, tables resent and
  * each PID's first packet marked as a discontinuity. -1 with the reason. */

@@ -202,3 +202,27 @@ keyframes() {
 	assert_failure 2
 	assert_output "ppv-transcode: --audio: 'opus' is neither copy nor aac[@KBPS]"
 }
+
+@test "the input's SCTE-35 cues go into every program unchanged; each variant ppv-segment cuts has the break at the same place" {
+	ppv-splice inject --at 2/2 small.ts > "$T/cued.ts"
+	run ppv-transcode --ladder 360p@500,240p@250 -o "$T/l.ts" "$T/cued.ts"
+	assert_success
+	# every program's PMT names the cue PID, as a SCTE-35 stream
+	run sh -c "ffprobe -v error -show_entries program_stream=codec_name -of csv=p=0 '$T/l.ts' | grep -c scte_35"
+	assert_output 2
+	# the cues themselves: the same sections, only the PID is the ladder's
+	ppv-splice decode -i "$T/cued.ts" | sed 's/"pid":[0-9]*,"packet":[0-9]*,//' > "$T/in.json"
+	ppv-splice decode -i "$T/l.ts" | sed 's/"pid":[0-9]*,"packet":[0-9]*,//' > "$T/out.json"
+	run wc -l < "$T/in.json"
+	assert_output 2
+	run diff "$T/in.json" "$T/out.json"
+	assert_success
+	run ppv-segment -o "$T/hls" "$T/l.ts"
+	assert_success
+	run sh -c "grep -n CUE '$T/hls/index_360p.m3u8'"
+	assert_line --index 0 --regexp '^[0-9]+:#EXT-X-CUE-OUT:DURATION=2'
+	assert_line --index 1 --regexp '^[0-9]+:#EXT-X-CUE-IN'
+	cue360=$output
+	run sh -c "grep -n CUE '$T/hls/index_240p.m3u8'"
+	assert_output "$cue360"
+}

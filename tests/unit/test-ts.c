@@ -83,3 +83,41 @@ UNIT_TEST(test_ts_pat_programs)
 	pat[9] ^= 1;
 	CHECK(ppv_pat_pmt_pids(pat, sizeof pat, pids, 4) == -1);
 }
+
+static size_t
+with_crc(uint8_t *s, size_t n)
+{
+	uint32_t crc = ppv_crc32_mpeg(s, n);
+
+	for (int i = 0; i < 4; i++)
+		s[n + i] = (uint8_t)(crc >> (24 - 8 * i));
+	return n + 4;
+}
+
+UNIT_TEST(test_ts_pmt_add_cues)
+{
+	/* program 1, version 3, PCR on 0x100: H.264 0x100, AAC 0x101 */
+	uint8_t pmt[64] = { 0x02, 0xb0, 0x17, 0x00, 0x01, 0xc1 | 3 << 1, 0x00, 0x00, 0xe1, 0x00, 0xf0, 0x00,
+			    0x1b, 0xe1, 0x00, 0xf0, 0x00, 0x0f, 0xe1, 0x01, 0xf0, 0x00 };
+	size_t n = with_crc(pmt, 22);
+	uint8_t out[PPV_PMT_MAX], again[PPV_PMT_MAX];
+	static ppv_pmt m, o;
+	int pids[] = { 0x102, 0x101 };
+
+	CHECK(ppv_pmt_parse(pmt, n, &m) == 0);
+	size_t w = ppv_pmt_add_cues(pmt, &m, pids, 2, out);
+	CHECK(w == n + 6 + 8);                /* CUEI, and 0x102 only: 0x101 is there */
+	CHECK(ppv_pmt_parse(out, w, &o) == 0);
+	CHECK(o.version == 4 && o.program == 1 && o.pcr_pid == 0x100 && o.nes == 3);
+	CHECK(o.es[2].stream_type == PPV_ST_SCTE35 && o.es[2].pid == 0x102);
+	CHECK(o.infolen == 6 && memcmp(o.info, "\x05\x04" "CUEI", 6) == 0);
+	/* a PMT that has them gets nothing more, only the version */
+	size_t w2 = ppv_pmt_add_cues(out, &o, pids, 1, again);
+	CHECK(w2 == w);
+	CHECK(memcmp(again + 6, out + 6, w - 10) == 0);
+	/* one that would outgrow a section is left alone */
+	static int many[200];
+	for (int i = 0; i < 200; i++)
+		many[i] = 0x200 + i;
+	CHECK(ppv_pmt_add_cues(pmt, &m, many, 200, out) == 0);
+}
