@@ -165,6 +165,10 @@ void ppv_seg_master(struct segmenter *s);
 struct seggroup {
 	struct segmenter **v;
 	int n;
+	/* the key the variants share: the first to start a rotation makes it */
+	bool have_key;
+	int keyno;
+	uint8_t key[16];
 };
 void ppv_seg_run_variants(const ppv_segment_cfg *cfg, ppv_input *in, const uint8_t *head, size_t nhead, int nprog);
 /* The programs a PAT in buf names, 0 when buf holds no whole PAT. */

@@ -64,18 +64,35 @@ expand(const char *tmpl, int n)
 	return out;
 }
 
+static const char *
+keyname(const struct segmenter *s)
+{
+	return s->cfg->keyname ? s->cfg->keyname : s->cfg->name;
+}
+
 /* A new key: written before any playlist can name it, readable by its owner
  * and group (0640 less the umask): the web server that serves the key reads
- * it through a shared group, and no one else can. */
+ * it through a shared group, and no one else can. A ladder's variants take
+ * the one their group made: a player switching rungs fetches no new key. */
 static void
 new_key(struct segmenter *s, int n)
 {
 	uint8_t key[16];
-	char *file = ppv_xasprintf("%s.%d.key", s->cfg->name, n), *path = ppv_seg_path(s, file);
+	char *file = ppv_xasprintf("%s.%d.key", keyname(s), n), *path = ppv_seg_path(s, file);
+	struct seggroup *gr = s->group;
 
-	ppv_random(key, sizeof key);
-	if (ppv_atomic_write(path, key, sizeof key, 0640) < 0)
-		ppv_die(PPV_ERR, "%s:", path);
+	if (gr && gr->have_key && gr->keyno == n) {
+		memcpy(key, gr->key, sizeof key);
+	} else {
+		ppv_random(key, sizeof key);
+		if (ppv_atomic_write(path, key, sizeof key, 0640) < 0)
+			ppv_die(PPV_ERR, "%s:", path);
+		if (gr) {
+			memcpy(gr->key, key, sizeof key);
+			gr->keyno = n;
+			gr->have_key = true;
+		}
+	}
 	if (!s->aes && !(s->aes = av_aes_alloc()))
 		ppv_die(PPV_ERR, "out of memory");
 	av_aes_init(s->aes, key, 128, 0);
@@ -563,6 +580,15 @@ resume(struct segmenter *s)
 		g->dated = m->dated;
 		g->pdt = m->pdt;
 		g->uri = ppv_xasprintf("%s", m->uri);
+		/* the master's BANDWIDTH must bound these too, and the average count them */
+		char *seg = ppv_seg_path(s, g->uri);
+		if (g->dur > 0 && stat(seg, &st) == 0) {
+			uint64_t bps = (uint64_t)st.st_size * 8 * TICK / (uint64_t)g->dur;
+			s->peak_bps = bps > s->peak_bps ? bps : s->peak_bps;
+			s->total_bytes += (uint64_t)st.st_size;
+			s->total_dur += g->dur;
+		}
+		free(seg);
 		if (m->key >= 0 && strstr(pl->tags[m->key].text, "METHOD=AES-128")) {
 			/* the line without an IV: ours are the sequence numbers */
 			char *k = ppv_xasprintf("%s", pl->tags[m->key].text), *iv = strstr(k, ",IV=");
@@ -587,8 +613,8 @@ clear_temps(struct segmenter *s)
 {
 	DIR *d = opendir(s->cfg->dir);
 	struct dirent *e;
-	const char *name = s->cfg->name;
-	size_t nl = strlen(name);
+	const char *name = s->cfg->name, *kn = keyname(s);
+	size_t nl = strlen(name), kl = strlen(kn);
 
 	if (!d)
 		return;
@@ -602,8 +628,8 @@ clear_temps(struct segmenter *s)
 		}
 		char *end;
 		long k;
-		if (!strncmp(f, name, nl) && f[nl] == '.' && f[nl + 1] >= '0' && f[nl + 1] <= '9' &&
-		    (k = strtol(f + nl + 1, &end, 10)) >= s->keybase && k < INT_MAX && !strcmp(end, ".key"))
+		if (!strncmp(f, kn, kl) && f[kl] == '.' && f[kl + 1] >= '0' && f[kl + 1] <= '9' &&
+		    (k = strtol(f + kl + 1, &end, 10)) >= s->keybase && k < INT_MAX && !strcmp(end, ".key"))
 			s->keybase = (int)k + 1;
 	}
 	closedir(d);

@@ -18,6 +18,7 @@ typedef struct {
 	bool encrypt;
 	const char *key_uri;        /* {n}: the key number */
 	int rotate;                 /* a new key every this many segments; 0: one key */
+	const char *keyname;        /* DIR/KEYNAME.<n>.key, NULL: NAME; a ladder's variants share one */
 	int64_t start_number;
 	bool master;                /* DIR/master.m3u8 with measured rates and codecs */
 	bool fmp4;                  /* CMAF segments through libavformat */

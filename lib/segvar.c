@@ -118,15 +118,13 @@ ppv_seg_run_variants(const ppv_segment_cfg *cfg, ppv_input *in, const uint8_t *h
 
 	if (nprog > MAXVAR)
 		ppv_die(PPV_ERR, "%s: %d programs: a ladder of more than %d rungs is not cut", name, nprog, MAXVAR);
-	if (cfg->encrypt)
-		ppv_die(PPV_ERR, "%s: %d programs: --encrypt with a ladder (one key sequence for every variant) is not "
-		        "done yet", name, nprog);
 	read_head(head, nhead, &h);
 	for (int i = 0; i < nprog; i++) {
 		cfgs[i] = *cfg;
 		cfgs[i].name = h.name[i][0] ? ppv_xasprintf("%s_%s", cfg->name, h.name[i])
 		                            : ppv_xasprintf("%s_p%u", cfg->name, h.prog[i]);
 		cfgs[i].master = true;
+		cfgs[i].keyname = cfg->name;
 		v[i] = ppv_xcalloc(1, sizeof *v[i]);
 		ppv_seg_begin(v[i], &cfgs[i]);
 		v[i]->group = &g;
@@ -155,4 +153,5 @@ ppv_seg_run_variants(const ppv_segment_cfg *cfg, ppv_input *in, const uint8_t *h
 		free((char *)cfgs[i].name);
 		free(v[i]);
 	}
+	explicit_bzero(g.key, sizeof g.key);
 }

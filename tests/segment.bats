@@ -689,7 +689,7 @@ for i in range(0, len(d), 188):
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
 }
 
-@test "a ladder live from a pipe: the variants grow in step; --encrypt with a ladder is refused, for now" {
+@test "a ladder live from a pipe: the variants grow in step" {
 	ppv-transcode --ladder 144p@200,96p@100 -o "$T/ladder.ts" in.ts
 	run bash -c "cat '$T/ladder.ts' | ppv-segment -m event -t 4 -o '$T/ev'"
 	assert_success
@@ -697,7 +697,42 @@ for i in range(0, len(d), 188):
 	assert_num "$(grep -c EXTINF "$T/ev/index_96p.m3u8")" -ge 9
 	run grep -c '^#EXT-X-STREAM-INF' "$T/ev/master.m3u8"
 	assert_output 2
-	run ppv-segment -m event --encrypt -o "$T/enc" "$T/ladder.ts"
-	assert_failure 2
-	assert_output "ppv-segment: $T/ladder.ts: 2 programs: --encrypt with a ladder (one key sequence for every variant) is not done yet"
+}
+
+@test "an encrypted ladder: one key sequence for every variant, a restart goes on with the next; ffmpeg and hls.js decrypt" {
+	# the event in two parts, the second where the first stopped
+	ffmpeg -v error -i in.ts -t 20 -c copy -f mpegts "$T/a0.ts"
+	ffmpeg -v error -ss 20 -i in.ts -c copy -copyts -f mpegts "$T/b0.ts"
+	ppv-transcode --ladder 144p@200,96p@100 -o "$T/a.ts" "$T/a0.ts"
+	ppv-transcode --ladder 144p@200,96p@100 -o "$T/b.ts" "$T/b0.ts"
+	run ppv-segment -m event -t 4 --encrypt --rotate 2 -o "$T/www/e" "$T/a.ts"
+	assert_success
+	cd "$T/www/e"
+	# the key files are the ladder's, not a variant's; owner and group only
+	assert_equal "$(ls *.key | paste -sd' ')" 'index.0.key index.1.key index.2.key'
+	assert_equal "$(stat -c %a index.0.key)" 640
+	run diff <(grep -n '^#EXT-X-KEY' index_144p.m3u8) <(grep -n '^#EXT-X-KEY' index_96p.m3u8)
+	assert_success
+	assert_equal "$(grep -c '^#EXT-X-KEY:METHOD=AES-128,URI="index.1.key"$' index_96p.m3u8)" 1
+	# the run died (no ENDLIST): restarted on the same directory, it keeps
+	# the keys the playlists name and goes on with a new one, the same for all
+	sed -i '/^#EXT-X-ENDLIST/d' index_144p.m3u8 index_96p.m3u8
+	run ppv-segment -m event -t 4 --encrypt --rotate 2 -o "$T/www/e" "$T/b.ts"
+	assert_success
+	assert_equal "$(grep '^#EXT-X-KEY' index_144p.m3u8 | cut -d, -f2 | sort -u | paste -sd' ')" \
+		'URI="index.0.key" URI="index.1.key" URI="index.2.key" URI="index.3.key" URI="index.4.key" URI="index.5.key"'
+	run diff <(grep '^#EXT-X-KEY' index_144p.m3u8) <(grep '^#EXT-X-KEY' index_96p.m3u8)
+	assert_success
+	for v in 144p 96p; do
+		run ffmpeg -v error -allowed_extensions ALL -i index_$v.m3u8 -f null -
+		assert_success
+		assert_output ''
+	done
+	run ! ffprobe -v error index_96p1.ts
+	cd "$FIX"
+	serve "$T/www"
+	run play e/master.m3u8 40
+	assert_success
+	refute_output --partial ':fatal'
+	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
 }
