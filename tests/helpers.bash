@@ -142,11 +142,12 @@ play() {
 	play_in hlsjs "$@"
 }
 
-# The same with PLAYER: hlsjs, shaka (Shaka Player, mux.js for TS) or videojs (its VHS engine).
+# The same with PLAYER: hlsjs, shaka (Shaka Player, mux.js for TS) or videojs (its VHS engine);
+# a fourth argument throttles the link to that many kb/s.
 play_in() {
 	local page
 	case $1 in hlsjs) page=player ;; shaka | videojs) page=$1 ;; *) fail "play_in: no player '$1'" ;; esac
-	node "$JS/play.js" "http://127.0.0.1:$PORT/$page.html?src=$2" "${3:-60}"
+	node "$JS/play.js" "http://127.0.0.1:$PORT/$page.html?src=$2" "${3:-60}" ${4:+"$4"}
 }
 
 # videojs' m3u8-parser reads playlists; one JSON summary a line.

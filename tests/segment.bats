@@ -689,6 +689,25 @@ for i in range(0, len(d), 188):
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
 }
 
+@test "hls.js on a link throttled by DevTools picks a lower rung, switching without a fatal error; on a fast link the top one" {
+	# noise keeps each rung near its rate, so the rungs differ as real ones do
+	ffmpeg -v error -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=frequency=440 -t 20 \
+		-vf noise=alls=12:allf=t -c:v libx264 -preset ultrafast -g 50 -b:v 3000k -c:a aac -f mpegts "$T/n.ts"
+	ppv-transcode --ladder 360p@1600,180p@400,144p@120 -o "$T/ladder.ts" "$T/n.ts"
+	run ppv-segment -m vod -t 2 -o "$T/www/abr" "$T/ladder.ts"
+	assert_success
+	serve "$T/www"
+	# 1.6 Mb/s holds 144p at the page's 4x speed, not 360p (2 Mb/s peak at 1x)
+	run play_in hlsjs abr/master.m3u8 90 1600
+	assert_success
+	refute_output --partial ':fatal'
+	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert r["ended"] and r["levels"][0] == 360 and r["levels"][-1] < 360 and sum("360p" in f for f in r["frags"]) <= 3, r' "$output"
+	run play_in hlsjs abr/master.m3u8 90
+	assert_success
+	refute_output --partial ':fatal'
+	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert r["ended"] and r["levels"][-1] == 360 and sum("360p" in f for f in r["frags"]) >= 8, r' "$output"
+}
+
 @test "a ladder live from a pipe: the variants grow in step" {
 	ppv-transcode --ladder 144p@200,96p@100 -o "$T/ladder.ts" in.ts
 	run bash -c "cat '$T/ladder.ts' | ppv-segment -m event -t 4 -o '$T/ev'"

@@ -1,5 +1,5 @@
 // play.js: opens a player page (PAGE-URL) in headless Chromium and prints what it played as JSON; when it did not end, the media element's state and the page's last console lines too.
-// usage: node play.js PAGE-URL TIMEOUT-SECONDS
+// usage: node play.js PAGE-URL TIMEOUT-SECONDS [KBPS]   (KBPS: the link throttled to it, as DevTools' network emulation does)
 const { chromium } = require('playwright-core');
 
 (async () => {
@@ -9,6 +9,13 @@ const { chromium } = require('playwright-core');
     args: ['--autoplay-policy=no-user-gesture-required', '--no-sandbox'],
   });
   const tab = await browser.newPage();
+  if (process.argv[4]) {
+    const cdp = await tab.context().newCDPSession(tab);
+    await cdp.send('Network.enable');
+    const bytes = Number(process.argv[4]) * 1000 / 8;
+    await cdp.send('Network.emulateNetworkConditions',
+      { offline: false, latency: 40, downloadThroughput: bytes, uploadThroughput: bytes });
+  }
   const console_ = [];
   tab.on('console', (m) => console_.push(m.text()));
   await tab.goto(page);
