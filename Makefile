@@ -111,7 +111,8 @@ bats: all
 check-asan:
 	$(MAKE) BUILD=build/asan BIN=build/asan/bin CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" WERROR=-Werror all build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit-tests
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PPV_BIN=$(CURDIR)/build/asan/bin bats tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lib/lsan.supp:print_suppressions=0 \
+		PPV_BIN=$(CURDIR)/build/asan/bin bats tests
 
 # The demo with every ppv binary under valgrind's memcheck: no error, no leak.
 valgrind: all
