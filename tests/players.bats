@@ -161,3 +161,72 @@ paced() {
 		done
 	done
 }
+
+@test "a live ladder stitched for one viewer: each variant gets the ad rendition closest in bandwidth; all three players play the master through the pod" {
+	# content and ad as ladders of two rungs; noise keeps the ad's rungs apart in rate
+	ppv-transcode --ladder 180p@600,96p@150 -o ladder.ts content.ts
+	ppv-splice inject --at 8/4 ladder.ts > lcued.ts
+	ffmpeg -v error -f lavfi -i color=red:size=320x180:rate=25 -f lavfi -i sine=frequency=880 -t 4 \
+		-vf noise=alls=30:allf=t -c:v libx264 -preset ultrafast -g 25 -c:a aac -f mpegts "$T/adn.ts"
+	ppv-transcode --ladder 180p@600,96p@150 -o "$T/adl.ts" "$T/adn.ts"
+	ppv-segment -m vod -t 2 -o adl "$T/adl.ts"
+	d=lv
+	rm -rf $d
+	mkdir -p $d/snap
+	: > $d/stitch.err
+	paced lcued.ts 16 | ppv-segment -m event -t 2 -o $d &
+	BG="$BG $!"
+	seg=$!
+	# the viewer's master, refreshed every half second once both rungs are in
+	# the segmenter's master
+	{ n=0
+	  while :; do
+		kill -0 $seg 2>/dev/null && live=1 || live=
+		if [ "$(grep -c '^#EXT-X-STREAM-INF' $d/master.m3u8 2>/dev/null)" = 2 ]; then
+			ppv-splice stitch --live --state $d/viewer1.state --viewer 1 --ad adl/master.m3u8 \
+				-o $d/viewer1/master.m3u8 $d/master.m3u8 2>> $d/stitch.err || echo "refresh $n: exit $?" >> $d/stitch.err
+			n=$((n + 1))
+			for v in 180p 96p; do
+				cp $d/viewer1/index_$v.m3u8 $d/snap/$v-$(printf %04d $n).m3u8
+			done
+		fi
+		[ -n "$live" ] || break
+		sleep 0.5
+	  done; } &
+	BG="$BG $!"
+	stitcher=$!
+	for _ in $(seq 200); do [ -f $d/viewer1/master.m3u8 ] && break; sleep 0.1; done
+	plays=
+	for p in hlsjs shaka videojs; do
+		play_in $p $d/viewer1/master.m3u8 90 > $d/$p.json &
+		plays="$plays $!"
+	done
+	BG="$BG $plays"
+	wait $seg $stitcher
+	for pid in $plays; do
+		wait $pid || true
+	done
+	BG=
+	assert_equal "$(cat $d/stitch.err)" ''
+	# each rung's every refresh by the letter, and the pod in the ad's closest rung
+	for v in 180p 96p; do
+		run $PY "$HLSCHECK" --event $d/snap/$v-*.m3u8
+		assert_success
+		run grep -c "^\.\./\.\./adl/index_${v}[01]\.ts$" $d/viewer1/index_$v.m3u8
+		assert_output 2
+		run grep -c "^\.\./index_${v}[45]\.ts$" $d/viewer1/index_$v.m3u8
+		assert_output 0
+	done
+	for p in hlsjs shaka videojs; do
+		$PY - $p "$(cat $d/$p.json)" <<-'PY'
+		import json, sys
+		p, r = sys.argv[1], json.loads(sys.argv[2])
+		assert not [e for e in r["errors"] if e.endswith(":fatal")], (p, r["errors"])
+		assert r["ended"], (p, "did not play to the end", r)
+		ads = [f for f in r["frags"] if f.startswith("adl/")]
+		assert len(ads) >= 2, (p, "no pod", r["frags"])
+		assert not [f for f in r["frags"] if f.endswith(("p4.ts", "p5.ts")) and f.startswith("lv/")], (p, "the break's content", r["frags"])
+		assert [f for f in r["frags"] if f.endswith(("p6.ts", "p7.ts"))], (p, "nothing after the pod", r["frags"])
+		PY
+	done
+}
