@@ -687,6 +687,38 @@ set_attr(char *inf, const char *name, int64_t v)
 	return out;
 }
 
+/* Whether two directories are one (by inode: "." and an absolute path may be) */
+static bool
+same_dir(const char *a, const char *b)
+{
+	struct stat x, y;
+
+	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/* A variant's file beside the output: its own name, unless that is where the
+ * content's playlist is (the output in the master's directory, as every
+ * viewer's is): then named after the output, ana.m3u8's ana_index_720p.m3u8. */
+static char *
+variant_name(const char *outpath, const char *uri, size_t i, bool beside)
+{
+	bool plain = !strstr(uri, "..") && strcspn(uri, "?#") == strlen(uri);
+
+	if (!beside)
+		return plain ? ppv_xstrdup(uri) : ppv_xasprintf("ppv-v%zu.m3u8", i + 1);
+	const char *base = strrchr(outpath, '/') ? strrchr(outpath, '/') + 1 : outpath;
+	size_t bl = strlen(base);
+	if (bl > 5 && !strcmp(base + bl - 5, ".m3u8"))
+		bl -= 5;
+	if (!plain)
+		return ppv_xasprintf("%.*s_v%zu.m3u8", (int)bl, base, i + 1);
+	char *n = ppv_xasprintf("%.*s_%s", (int)bl, base, uri);
+	for (char *c = n + bl + 1; *c; c++)
+		if (*c == '/')
+			*c = '_';
+	return n;
+}
+
 static int
 stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 {
@@ -730,11 +762,16 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 			ppv_errf(j->err, j->errcap, "%s:%ld: remote variant '%s' cannot be stitched", m->path, v->line, v->uri);
 			goto done;
 		}
-		char *src = join(indir, v->uri), vname[32];
-		size_t ql = strcspn(v->uri, "?#");
-		bool plain = !strstr(v->uri, "..") && ql == strlen(v->uri);
-		snprintf(vname, sizeof vname, "ppv-v%zu.m3u8", i + 1);
-		char *dst = join(outdir, plain ? v->uri : vname);
+		char *src = join(indir, v->uri), *vname = variant_name(outpath, v->uri, i, false);
+		char *dst = join(outdir, vname), *sd = ppv_dirname(src), *dd = ppv_dirname(dst);
+		if (same_dir(sd, dd)) {
+			free(vname);
+			free(dst);
+			vname = variant_name(outpath, v->uri, i, true);
+			dst = join(outdir, vname);
+		}
+		free(sd);
+		free(dd);
 		ppv_m3u8 *pl = ppv_m3u8_load(src, j->err, j->errcap);
 		int r = -1;
 		if (pl && pl->master)
@@ -763,10 +800,11 @@ stitch_master(struct job *j, ppv_m3u8 *m, const char *outpath)
 				 "(said for the first such variant only)", dst);
 			kept_said = true;
 		}
-		fprintf(f, "%s\n%s\n", inf, plain ? v->uri : vname);
+		fprintf(f, "%s\n%s\n", inf, vname);
 		free(inf);
 		free(src);
 		free(dst);
+		free(vname);
 		if (r < 0)
 			goto done;
 	}

@@ -124,6 +124,24 @@ cued() {
 	refute_output --partial ':fatal'
 }
 
+@test "a master stitched into its own directory: each viewer's variants named after the output, the content's playlists untouched" {
+	cp -r m adm "$T/"
+	before=$(cat "$T"/m/v0/index.m3u8 "$T"/m/v1/index.m3u8 | md5sum)
+	for v in ana bo; do
+		run ppv-splice stitch --ad "$T/adm/master.m3u8" --at 4 -o "$T/m/$v.m3u8" "$T/m/master.m3u8"
+		assert_success
+	done
+	assert_equal "$(cat "$T"/m/v0/index.m3u8 "$T"/m/v1/index.m3u8 | md5sum)" "$before"
+	run grep -v '^#' "$T/m/ana.m3u8"
+	assert_output 'ana_v0_index.m3u8
+ana_v1_index.m3u8'
+	assert_equal "$(grep -c 'adm/v1/s000.m4s' "$T/m/bo_v1_index.m3u8")" 1
+	assert_equal "$(grep -c '^v0/s000.m4s$' "$T/m/ana_v0_index.m3u8")" 1
+	run ffmpeg -v error -i "$T/m/ana.m3u8" -map 0 -f null -
+	assert_success
+	assert_output ''
+}
+
 @test "a stitched master's BANDWIDTH and AVERAGE-BANDWIDTH are those of content and ad together" {
 	mkdir -p "$T/hi" "$T/c"
 	ffmpeg -v error -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine -t 4 -c:v libx264 -preset ultrafast \
