@@ -169,6 +169,9 @@ struct seggroup {
 	bool have_key;
 	int keyno;
 	uint8_t key[16];
+	/* the dates: the first variant to open segment pdt_seq anchored them */
+	bool pdt_set;
+	int64_t pdt_seq, pdt_wall, pdt_at;
 };
 void ppv_seg_run_variants(const ppv_segment_cfg *cfg, ppv_input *in, const uint8_t *head, size_t nhead, int nprog);
 /* The programs a PAT in buf names, 0 when buf holds no whole PAT. */

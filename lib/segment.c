@@ -515,11 +515,25 @@ ppv_seg_open(struct segmenter *s, int64_t at)
 	g->start = at;
 	g->disc = s->jumped || s->resumed_gap;
 	if (g->disc || s->pdt_wall == 0) {
-		/* a new run or a jump: the dates start again from the wall clock */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		s->pdt_wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-		s->pdt_at = at;
+		/* a new run or a jump: the dates start again from the wall clock,
+		 * the same for every variant of a ladder (a player switching rungs,
+		 * and a break's DATERANGE, go by them) */
+		struct seggroup *gr = s->group;
+		if (gr && gr->pdt_set && gr->pdt_seq == g->seq) {
+			s->pdt_wall = gr->pdt_wall;
+			s->pdt_at = gr->pdt_at;
+		} else {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			s->pdt_wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+			s->pdt_at = at;
+			if (gr) {
+				gr->pdt_set = true;
+				gr->pdt_seq = g->seq;
+				gr->pdt_wall = s->pdt_wall;
+				gr->pdt_at = at;
+			}
+		}
 		g->dated = true;
 	}
 	g->pdt = s->pdt_wall + ppv_ticks_to_ms(at - s->pdt_at);

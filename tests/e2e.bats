@@ -33,20 +33,31 @@ browse() {
 	# Chromium watched while it was live: content, the pod, content again, to the end
 	[ "$(cat "$D/watch.status")" = 0 ] || fail "$(cat "$D/watch.out")"
 	$PY - "$(cat "$D/watch.out")" <<-'PY'
-	import json, sys
+	import json, re, sys
 	r = json.loads(sys.argv[1])
 	f = r["frags"]
 	ads = [i for i, x in enumerate(f) if x.startswith("spring/")]
 	# a live viewer joins at the live edge, wherever load puts it: what must hold is an
 	# unbroken run of content up to the break (none when a loaded machine made the
-	# player join with the break at the edge), exactly the pod, the rest of the event
-	seg = lambda i: "ev1/index%d.ts" % i
+	# player join with the break at the edge), exactly the pod, the rest of the event;
+	# in whichever rung of the ladder the player chose (a segment again in another
+	# rung, as a player may fetch on a switch, counts once)
+	def numbers(fs):
+	    out = []
+	    for x in fs:
+	        m = re.fullmatch(r"ev1/index_(source|240p|144p)(\d+)\.ts", x)
+	        assert m, (x, r)
+	        if int(m.group(2)) not in out:
+	            out.append(int(m.group(2)))
+	    return out
 	assert len(ads) == 4, r
 	assert ads == list(range(ads[0], ads[0] + 4)), r
-	assert f[:ads[0]] == [seg(i) for i in range(4 - ads[0], 4)], r
-	assert f[ads[-1] + 1:] == [seg(i) for i in range(8, 12)], r
+	assert numbers(f[:ads[0]]) == list(range(4 - len(numbers(f[:ads[0]])), 4)), r
+	assert numbers(f[ads[-1] + 1:]) == list(range(8, 12)), r
 	assert r["ended"] and r["currentTime"] > 22, r
 	assert not any(e.endswith(":fatal") for e in r["errors"]), r
+	# the page says which rung is playing
+	assert r["levels"] and re.fullmatch(r"playing (360|240|144)p, \d+ kb/s \([123] of 3\)", r["shown"]), r
 	PY
 	# it told the person watching what happened at each step
 	assert_output --partial 'refused'
@@ -60,20 +71,28 @@ browse() {
 	assert_output --partial 'creator42, paid for the ads: creator42,'
 	[ -s "$D"/report-*.html ]
 	[ -s "$D"/payouts-*.csv ]
-	# the live playlist: encrypted, the break cued, ended; the ad version: clear ads inside it
+	# the live event a ladder of three rungs, each encrypted with the same keys, the
+	# break cued at the same place, ended; the ad version: clear ads inside every rung
 	P=$D/www/live/ev1
-	grep -q '#EXT-X-KEY:METHOD=AES-128' "$P/index.m3u8"
-	grep -q '#EXT-X-CUE-OUT' "$P/index.m3u8"
-	grep -q '#EXT-X-ENDLIST' "$P/index.m3u8"
-	grep -q '^/ads/spring/' "$P/ana.m3u8"
-	grep -q '#EXT-X-KEY:METHOD=NONE' "$P/ana.m3u8"
+	assert_equal "$(grep -o 'RESOLUTION=[0-9x]*' "$P/master.m3u8" | paste -sd' ')" \
+		'RESOLUTION=640x360 RESOLUTION=426x240 RESOLUTION=256x144'
+	for r in source 240p 144p; do
+		grep -v '^index' "$P/index_$r.m3u8" > "$T/$r.shape"
+		grep -q '#EXT-X-KEY:METHOD=AES-128' "$P/index_$r.m3u8"
+		grep -q '#EXT-X-CUE-OUT' "$P/index_$r.m3u8"
+		grep -q '#EXT-X-ENDLIST' "$P/index_$r.m3u8"
+		grep -q '^/ads/spring/' "$P/ana_index_$r.m3u8"
+		grep -q '#EXT-X-KEY:METHOD=NONE' "$P/ana_index_$r.m3u8"
+	done
+	assert_equal "$(cat "$T/240p.shape")" "$(cat "$T/source.shape")"
+	assert_equal "$(cat "$T/144p.shape")" "$(cat "$T/source.shape")"
 	assert_equal "$(stat -c %a "$P"/*.key | sort -u)" 640
 	# a second creator was live through the same port at the same time, into its own pipeline
 	assert_output --regexp 'ppv-ingest: 127\.0\.0\.1:[0-9]+: ev1 is live'
 	assert_output --regexp 'ppv-ingest: 127\.0\.0\.1:[0-9]+: ev2 is live'
 	assert_output --partial 'ppv-ingest: ev2: pipeline ended: exit status 0'
-	grep -q '#EXT-X-ENDLIST' "$D/www/live/ev2/index.m3u8"
-	d=$(duration -allowed_extensions ALL "$D/www/live/ev2/index.m3u8")
+	grep -q '#EXT-X-ENDLIST' "$D/www/live/ev2/index_source.m3u8"
+	d=$(duration -allowed_extensions ALL "$D/www/live/ev2/index_source.m3u8")
 	awk -v d="$d" 'BEGIN { exit !(d > 19 && d < 21) }' || fail "ev2: duration $d, pushed 20"
 	# the impressions the stitch logged are in the creator's payout
 	assert_num "$(grep -c ',creator42,' "$D/impressions.csv")" -ge 2
@@ -104,8 +123,8 @@ browse() {
 	PY
 
 	# without a ticket, or with an expired one: no playlist, segment or key
-	key=$(grep -o 'URI="[^"]*"' "$P/index.m3u8" | head -1 | cut -d'"' -f2)
-	seg=$(grep -m1 -v '^#' "$P/index.m3u8")
+	key=$(grep -o 'URI="[^"]*"' "$P/index_240p.m3u8" | head -1 | cut -d'"' -f2)
+	seg=$(grep -m1 -v '^#' "$P/index_240p.m3u8")
 	for f in ana.m3u8 "$seg" "$key"; do
 		assert_equal "$(curl -s -o /dev/null -w '%{http_code}' "$origin/live/ev1/$f")" 403
 	done

@@ -27,6 +27,7 @@ const { chromium } = require('playwright-core');
     await new Promise((r) => setTimeout(r, 250));
   }
   result.currentTime = await tab.evaluate(() => document.querySelector('video').currentTime);
+  result.shown = await tab.evaluate(() => (document.getElementById('rung') || {}).textContent || '');
   if (!result.ended) {
     // what a stall looks like from outside: enough to tell a player's bug from a stream's
     result.media = await tab.evaluate(() => {
