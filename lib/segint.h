@@ -32,6 +32,7 @@ struct seg {
 	int64_t cue_dur, cue_elapsed;
 	char *daterange;            /* EXT-X-DATERANGE lines before it, or NULL */
 	int64_t gone;               /* clock when it left the window */
+	bool gap;                   /* a variant's segment a killed run never wrote: EXT-X-GAP */
 };
 
 struct cuewait {

@@ -164,9 +164,16 @@ write_playlist(struct segmenter *s, bool end)
 		else if (kind == CUE_IN)
 			strcpy(cue, "#EXT-X-CUE-IN");
 		const char *extra = *cue ? cue : g->daterange;
-		if (g->daterange && *cue) {
+		if ((g->daterange && *cue) || g->gap) {
 			free(joined);
-			extra = joined = ppv_xasprintf("%s\n%s", g->daterange, cue);
+			joined = g->daterange && *cue ? ppv_xasprintf("%s\n%s", g->daterange, cue)
+						      : ppv_xstrdup(extra ? extra : "");
+			if (g->gap) {
+				char *t = ppv_xasprintf("%s%s#EXT-X-GAP", joined, *joined ? "\n" : "");
+				free(joined);
+				joined = t;
+			}
+			extra = joined;
 		}
 		/* the initialization section is in the clear: its map comes before
 		 * the first key. No IV attribute: the media sequence number is the
@@ -594,6 +601,8 @@ resume(struct segmenter *s)
 		g->dated = m->dated;
 		g->pdt = m->pdt;
 		g->uri = ppv_xasprintf("%s", m->uri);
+		for (size_t t = m->tag0; t < m->tag0 + m->ntags; t++)
+			g->gap = g->gap || !strcmp(pl->tags[t].text, "#EXT-X-GAP");
 		/* the master's BANDWIDTH must bound these too, and the average count them */
 		char *seg = ppv_seg_path(s, g->uri);
 		if (g->dur > 0 && stat(seg, &st) == 0) {

@@ -1,4 +1,5 @@
 /* segvar.c: a transport stream of several programs, a ppv-transcode ladder, cut a variant per program: NAME_<rung>.m3u8 each, one master.m3u8 naming them all. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,42 @@ split(struct seggroup *g, ppv_tsprog *tp, ppv_tsscan *scan, const char *name, co
 	return at;
 }
 
+/* A run killed between two variants' playlists left one a segment or so
+ * ahead: the others get those numbers as EXT-X-GAP segments, with the
+ * leader's durations, dates and key, so that segment N is the same moment in
+ * every variant again; a player skips a gap or takes it from another rung. */
+static void
+align_resumed(struct seggroup *g)
+{
+	struct segmenter *lead = g->v[0];
+
+	for (int i = 1; i < g->n; i++)
+		if (g->v[i]->seq > lead->seq)
+			lead = g->v[i];
+	for (int i = 0; i < g->n; i++) {
+		struct segmenter *s = g->v[i];
+		int64_t from = s->seq;
+		for (size_t k = 0; k < lead->n && s->seq < lead->seq; k++) {
+			const struct seg *l = &lead->list[k];
+			if (l->seq != s->seq)
+				continue;
+			if (s->n == s->cap)
+				s->list = ppv_xrealloc(s->list, (s->cap = s->cap ? 2 * s->cap : 64) * sizeof *s->list);
+			s->list[s->n++] = (struct seg){
+				.seq = l->seq, .dur = l->dur, .disc = l->disc, .dated = l->dated, .pdt = l->pdt,
+				.key = l->key ? ppv_xstrdup(l->key) : NULL, .gap = true,
+				.uri = ppv_xasprintf("%s%" PRId64 ".%s", s->cfg->name, l->seq, s->fmp4 ? "m4s" : "ts"),
+			};
+			s->seq++;
+			s->resumed_gap = true;
+		}
+		if (s->seq > from && !s->cfg->quiet)
+			ppv_warn("%s.m3u8: %" PRId64 " segment(s) from %" PRId64 " the killed run never wrote for this "
+				 "variant, which %s.m3u8 has: named as gaps", s->cfg->name, s->seq - from, from,
+				 lead->cfg->name);
+	}
+}
+
 void
 ppv_seg_run_variants(const ppv_segment_cfg *cfg, ppv_input *in, const uint8_t *head, size_t nhead, int nprog)
 {
@@ -131,6 +168,7 @@ ppv_seg_run_variants(const ppv_segment_cfg *cfg, ppv_input *in, const uint8_t *h
 		v[i]->inname = name;
 		ppv_tsprog_init(&tp[i], i);
 	}
+	align_resumed(&g);
 	size_t used = split(&g, tp, &scan, name, head, nhead), have = nhead - used;
 	memcpy(buf, head + used, have);
 	ppv_progress_start(&prog, "packets");

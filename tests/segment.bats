@@ -689,6 +689,40 @@ for i in range(0, len(d), 188):
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
 }
 
+@test "a ladder killed between two variants' playlists: the restart names what one lacks as EXT-X-GAP, segment N the same moment in each; hls.js plays through" {
+	ffmpeg -v error -i in.ts -t 20 -c copy -f mpegts "$T/a0.ts"
+	ffmpeg -v error -ss 20 -i in.ts -c copy -copyts -f mpegts "$T/b0.ts"
+	ppv-transcode --ladder 144p@200,96p@100 -o "$T/a.ts" "$T/a0.ts"
+	ppv-transcode --ladder 144p@200,96p@100 -o "$T/b.ts" "$T/b0.ts"
+	ppv-segment -m event -t 4 --encrypt -o "$T/www/k" "$T/a.ts"
+	cd "$T/www/k"
+	# killed after 144p's playlist named segment 4, before 96p's did (its
+	# segment still a temporary file, which a restart removes)
+	sed -i '/^#EXT-X-ENDLIST/d' index_144p.m3u8 index_96p.m3u8
+	head -n -2 index_96p.m3u8 > t && mv t index_96p.m3u8
+	mv index_96p4.ts .index_96p4.ts.tmp
+	assert_equal "$(tail -1 index_96p.m3u8)" index_96p3.ts
+	run ppv-segment -m event -t 4 --encrypt -o "$T/www/k" "$T/b.ts"
+	assert_success
+	assert_output "ppv-segment: index_96p.m3u8: 1 segment(s) from 4 the killed run never wrote for this variant, which index_144p.m3u8 has: named as gaps"
+	# the same numbers, durations, dates, keys and discontinuity in both; the gap where 96p had nothing
+	run diff <(grep -v '^index' index_144p.m3u8) <(grep -v '^index' index_96p.m3u8)
+	assert_output '12a13
+> #EXT-X-GAP'
+	assert_equal "$(grep -A2 '^#EXT-X-GAP' index_96p.m3u8 | tail -1)" index_96p4.ts
+	assert_equal "$(ls -A | grep -c '\.tmp$')" 0
+	for v in 144p 96p; do
+		run $PY "$HLSCHECK" --event index_$v.m3u8
+		assert_success
+	done
+	cd "$FIX"
+	serve "$T/www"
+	run play k/index_96p.m3u8 40
+	assert_success
+	refute_output --partial ':fatal'
+	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert r["ended"] and "k/index_96p4.ts" not in r["frags"] and "k/index_96p5.ts" in r["frags"], r' "$output"
+}
+
 @test "hls.js on a link throttled by DevTools picks a lower rung, switching without a fatal error; on a fast link the top one" {
 	# noise keeps each rung near its rate, so the rungs differ as real ones do
 	ffmpeg -v error -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=frequency=440 -t 20 \

@@ -37,7 +37,7 @@ def parse(path):
     assert lines[0] == "#EXTM3U", f"{path}: does not start with #EXTM3U"
     p = {"target": None, "mseq": 0, "dseq": 0, "type": None, "end": False, "segs": [], "version": 1,
          "needs": [], "assets": []}
-    pending = {"disc": False, "pdt": None, "dur": None, "map": None, "size": None}
+    pending = {"disc": False, "pdt": None, "dur": None, "map": None, "size": None, "gap": False}
     cur_map = None
     for n, l in enumerate(lines[1:], 2):
         if l.startswith("#EXT-X-VERSION:"):
@@ -69,10 +69,12 @@ def parse(path):
             p["assets"].append((n, attr(l, "X-ASSET-URI")))
         elif l.startswith("#EXTINF:"):
             pending["dur"] = float(l[8:].split(",")[0])
+        elif l == "#EXT-X-GAP":
+            pending["gap"] = True
         elif l and not l.startswith("#"):
             assert pending["dur"] is not None, f"{path}:{n}: a URI without EXTINF"
             p["segs"].append(dict(pending, uri=l, line=n, map=cur_map))
-            pending = {"disc": False, "pdt": None, "dur": None, "map": None, "size": None}
+            pending = {"disc": False, "pdt": None, "dur": None, "map": None, "size": None, "gap": False}
     return p
 
 
@@ -132,6 +134,8 @@ def check_master(path, bad):
             f = local(vbase, s["uri"])
             if f is None:
                 return
+            if s["gap"]:
+                continue  # never served: no bytes to bound
             b = s["size"] if s["size"] is not None else os.path.getsize(f)
             peak = max(peak, b * 8 / s["dur"]) if s["dur"] else peak
             size += b
