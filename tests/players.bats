@@ -107,6 +107,23 @@ paced() {
 	PY
 }
 
+# the three players at once on a live PLAYLIST from its first version on,
+# each's JSON into DIR/PLAYER.json, until the PIDs after (the event) end
+players_live() {
+	local list=$1 dir=$2 p pid plays=
+	shift 2
+	for p in hlsjs shaka videojs; do
+		play_in $p "$list" 90 > "$dir/$p.json" &
+		plays="$plays $!"
+	done
+	BG="$BG $plays"
+	wait "$@"
+	for pid in $plays; do
+		wait $pid || true
+	done
+	BG=
+}
+
 @test "a live event stitched with each cue style, played while it is live: all three players play the pod in place of the break and go on" {
 	for cues in cue daterange both; do
 		d=live-$cues
@@ -135,17 +152,7 @@ paced() {
 		stitcher=$!
 		for _ in $(seq 200); do [ -f $d/live.m3u8 ] && break; sleep 0.1; done
 		# the three players at once, from the first playlist on
-		plays=
-		for p in hlsjs shaka videojs; do
-			play_in $p $d/live.m3u8 90 > $d/$p.json &
-			plays="$plays $!"
-		done
-		BG="$BG $plays"
-		wait $seg $stitcher
-		for pid in $plays; do
-			wait $pid || true
-		done
-		BG=
+		players_live $d/live.m3u8 $d $seg $stitcher
 		assert_equal "$(cat $d/stitch.err)" ''
 		# every refresh, by the letter: one target duration, numbers that hold
 		run $PY "$HLSCHECK" --event $d/snap/*.m3u8
@@ -196,17 +203,7 @@ paced() {
 	BG="$BG $!"
 	stitcher=$!
 	for _ in $(seq 200); do [ -f $d/viewer1/master.m3u8 ] && break; sleep 0.1; done
-	plays=
-	for p in hlsjs shaka videojs; do
-		play_in $p $d/viewer1/master.m3u8 90 > $d/$p.json &
-		plays="$plays $!"
-	done
-	BG="$BG $plays"
-	wait $seg $stitcher
-	for pid in $plays; do
-		wait $pid || true
-	done
-	BG=
+	players_live $d/viewer1/master.m3u8 $d $seg $stitcher
 	assert_equal "$(cat $d/stitch.err)" ''
 	# each rung's every refresh by the letter, and the pod in the ad's closest rung
 	for v in 180p 96p; do
