@@ -166,3 +166,21 @@ unchecked() {
 assert_num() {
 	[ "$1" "$2" "$3" ] || fail "expected $1 $2 $3"
 }
+
+# FILE over SECONDS, a tenth of it at a time, as an encoder would send it
+# (ffmpeg -re would drop the SCTE-35 stream, and make a ladder one program)
+paced() {
+	$PY - "$1" "$2" <<-'PY'
+	import sys, time
+	data, secs = open(sys.argv[1], "rb").read(), float(sys.argv[2])
+	n = len(data) // 188
+	step = max(1, int(n / (secs * 10)))
+	try:
+	    for i in range(0, n, step):
+	        sys.stdout.buffer.write(data[i * 188:(i + step) * 188])
+	        sys.stdout.buffer.flush()
+	        time.sleep(0.1)
+	except BrokenPipeError:
+	    pass  # the reader was killed, as a test may
+	PY
+}

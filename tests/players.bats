@@ -92,21 +92,6 @@ in_every_player() {
 	in_every_player m/out/master.m3u8 "ad-ts/index0.ts ad-ts/index1.ts"
 }
 
-# FILE over SECONDS, a tenth of it at a time, as an encoder would send it
-# (ffmpeg -re would drop the SCTE-35 stream)
-paced() {
-	$PY - "$1" "$2" <<-'PY'
-	import sys, time
-	data, secs = open(sys.argv[1], "rb").read(), float(sys.argv[2])
-	n = len(data) // 188
-	step = max(1, int(n / (secs * 10)))
-	for i in range(0, n, step):
-	    sys.stdout.buffer.write(data[i * 188:(i + step) * 188])
-	    sys.stdout.buffer.flush()
-	    time.sleep(0.1)
-	PY
-}
-
 # the three players at once on a live PLAYLIST from its first version on,
 # each's JSON into DIR/PLAYER.json, until the PIDs after (the event) end
 players_live() {

@@ -722,6 +722,47 @@ for i in range(0, len(d), 188):
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert r["ended"] and "k/index_96p4.ts" not in r["frags"] and "k/index_96p5.ts" in r["frags"], r' "$output"
 }
 
+@test "a ladder's run killed -9 at random moments: each variant names only whole segments, all numbered alike; a restart resumes" {
+	ppv-transcode --ladder 144p@200,96p@100 -o "$T/ladder.ts" in.ts
+	# and the event's last seconds, for the restart after the last kill
+	ffmpeg -v error -ss 36 -i in.ts -c copy -copyts -f mpegts "$T/tail0.ts"
+	ppv-transcode --ladder 144p@200,96p@100 -o "$T/tail.ts" "$T/tail0.ts"
+	segs() { cat "$T/k/index_96p.m3u8" 2>/dev/null | grep -c '^#EXTINF' || true; }
+	for round in 1 2 3; do
+		paced "$T/ladder.ts" 40 | ppv-segment -m event -t 2 -o "$T/k" 2>> "$T/k.err" &
+		BG=$!
+		# each run writes a segment of its own (however loaded the machine), then dies at a random moment
+		before=$(segs)
+		for _ in $(seq 300); do
+			[ "$(segs)" -gt "$before" ] && break
+			sleep 0.1
+		done
+		sleep "$(( RANDOM % 3 )).$(( RANDOM % 10 ))"
+		pkill -9 -f "ppv-segment -m event -t 2 -o $T/k" || true
+		kill -9 $BG 2>/dev/null || true
+		wait $BG 2>/dev/null || true
+		BG=
+		# whatever a variant names, but a gap, exists and decodes
+		for v in 144p 96p; do
+			grep -v '^#' "$T/k/index_$v.m3u8" | while read -r seg; do
+				grep -B2 -x "$seg" "$T/k/index_$v.m3u8" | grep -q '^#EXT-X-GAP' && continue
+				ffmpeg -nostdin -v error -i "$T/k/$seg" -f null - || { echo "bad $seg"; exit 1; }
+			done
+		done
+	done
+	# the last run's kill is mended by the next start: the variants alike again
+	run ppv-segment -m event -t 2 -o "$T/k" "$T/tail.ts"
+	assert_success
+	cd "$T/k"
+	run diff <(grep -v '^index\|^#EXT-X-GAP' index_144p.m3u8) <(grep -v '^index\|^#EXT-X-GAP' index_96p.m3u8)
+	assert_success
+	for v in 144p 96p; do
+		run $PY "$HLSCHECK" --event index_$v.m3u8
+		assert_success
+	done
+	assert_equal "$(ls -A | grep -c '\.tmp$')" 0
+}
+
 @test "hls.js on a link throttled by DevTools picks a lower rung, switching without a fatal error; on a fast link the top one" {
 	# noise keeps each rung near its rate, so the rungs differ as real ones do
 	ffmpeg -v error -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=frequency=440 -t 20 \
