@@ -132,7 +132,8 @@ pushed() {
 }
 
 @test "a creator back within --grace continues one pipeline, timestamps continuous; its exit status is logged" {
-	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --grace 4 --exec 'cat > "$OUT/$PPV_NAME.ts"; exit 3' 2> "$T/err" &
+	# a grace that outlasts an encoder restarting on a loaded machine
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --grace 8 --exec 'cat > "$OUT/$PPV_NAME.ts"; exit 3' 2> "$T/err" &
 	server=$!
 	echo $server >> "$T/pids"
 	logged 'serving every creator'
