@@ -34,6 +34,23 @@ plays_past_10s() {
 	$PY -c 'import json, sys; r = json.loads(sys.argv[1]); assert len(r["frags"]) >= 5 and r["currentTime"] > 10, r' "$output"
 }
 
+# The run in the background ($BG, `ppv-segment -m event -t 2 -o $T/k`)
+# writes a segment into PLAYLIST of its own (however loaded the machine),
+# then is killed -9 at a random moment
+killed_after_a_segment() {
+	local before
+	before=$(cat "$1" 2>/dev/null | grep -c '^#EXTINF' || true)
+	for _ in $(seq 300); do
+		[ "$(cat "$1" 2>/dev/null | grep -c '^#EXTINF' || true)" -gt "$before" ] && break
+		sleep 0.1
+	done
+	sleep "$(( RANDOM % 3 )).$(( RANDOM % 10 ))"
+	pkill -9 -f "ppv-segment -m event -t 2 -o $T/k" || true
+	kill -9 $BG 2>/dev/null || true
+	wait $BG 2>/dev/null || true
+	BG=
+}
+
 @test "vod: ffmpeg decodes every segment without an error, as long as the input" {
 	run ppv-segment -m vod -t 4 -o "$T/vod" in.ts
 	assert_success
@@ -173,17 +190,7 @@ in 6"
 		ffmpeg -v error -re -i in.ts -c copy -f mpegts - 2>/dev/null |
 			ppv-segment -m event -t 2 -o "$T/k" &
 		BG=$!
-		# each run writes a segment of its own (however loaded the machine), then dies at a random moment
-		before=$(grep -c '^#EXTINF' "$T/k/index.m3u8" 2>/dev/null || true)
-		for _ in $(seq 300); do
-			[ "$(grep -c '^#EXTINF' "$T/k/index.m3u8" 2>/dev/null || true)" -gt "${before:-0}" ] && break
-			sleep 0.1
-		done
-		sleep "$(( RANDOM % 3 )).$(( RANDOM % 10 ))"
-		pkill -9 -f "ppv-segment -m event -t 2 -o $T/k" || true
-		kill -9 $BG 2>/dev/null || true
-		wait $BG 2>/dev/null || true
-		BG=
+		killed_after_a_segment "$T/k/index.m3u8"
 		# whatever the playlist names exists and decodes
 		grep -v '^#' "$T/k/index.m3u8" | while read -r seg; do
 			ffmpeg -nostdin -v error -i "$T/k/$seg" -f null - || { echo "bad $seg"; exit 1; }
@@ -727,21 +734,10 @@ for i in range(0, len(d), 188):
 	# and the event's last seconds, for the restart after the last kill
 	ffmpeg -v error -ss 36 -i in.ts -c copy -copyts -f mpegts "$T/tail0.ts"
 	ppv-transcode --ladder 144p@200,96p@100 -o "$T/tail.ts" "$T/tail0.ts"
-	segs() { cat "$T/k/index_96p.m3u8" 2>/dev/null | grep -c '^#EXTINF' || true; }
 	for round in 1 2 3; do
 		paced "$T/ladder.ts" 40 | ppv-segment -m event -t 2 -o "$T/k" 2>> "$T/k.err" &
 		BG=$!
-		# each run writes a segment of its own (however loaded the machine), then dies at a random moment
-		before=$(segs)
-		for _ in $(seq 300); do
-			[ "$(segs)" -gt "$before" ] && break
-			sleep 0.1
-		done
-		sleep "$(( RANDOM % 3 )).$(( RANDOM % 10 ))"
-		pkill -9 -f "ppv-segment -m event -t 2 -o $T/k" || true
-		kill -9 $BG 2>/dev/null || true
-		wait $BG 2>/dev/null || true
-		BG=
+		killed_after_a_segment "$T/k/index_96p.m3u8"
 		# whatever a variant names, but a gap, exists and decodes
 		for v in 144p 96p; do
 			grep -v '^#' "$T/k/index_$v.m3u8" | while read -r seg; do
