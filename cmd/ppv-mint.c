@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "audit.h"
 #include "cli.h"
 #include "codec.h"
 #include "csvio.h"
@@ -14,12 +15,14 @@
 #include "keys.h"
 #include "opt.h"
 #include "progress.h"
+#include "ticket.h"
 #include "token.h"
+#include "urlpath.h"
 #include "when.h"
 
 enum {
 	O_IP = PPV_OPT_LONG, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME, O_TPATH,
-	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH,
+	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH, O_REVOKE, O_REVOKED, O_AUDIT, O_WINDOW,
 };
 
 static const ppv_opt options[] = {
@@ -50,10 +53,18 @@ static const ppv_opt options[] = {
 	{ "output", 'o', "FILE", "write to FILE (atomically) instead of stdout", "@file" },
 	{ "check", 'c', NULL, "check tokens or URLs, one a line: `LINE: OK` or\n"
 	  "`LINE: FAIL REASON`" },
-	{ "path", O_PATH, "PATH", "the requested path, for lines that are bare tokens" },
+	{ "path", O_PATH, "PATH", "the requested path, for lines that are bare tokens;\n"
+	  "with --revoke, the event of rows without a path" },
 	{ "leeway", O_LEEWAY, "SECONDS", "clock skew allowed when checking" },
 	{ "quiet", 'q', NULL, "with -c, print only the failures" },
 	{ "verbose", 'v', NULL, "with -c, a summary on stderr" },
+	{ "revoked", O_REVOKED, "MAPFILE", "with -c, tickets in this nginx map fail as revoked", "@file" },
+	{ "revoke", O_REVOKE, NULL, "nginx: read CSV `subject,path` or `ticket` and write\n"
+	  "the revocation map (`TICKET 1;`), keeping what -o has" },
+	{ "audit", O_AUDIT, NULL, "read nginx access logs (combined, plain or gzip) and\n"
+	  "write a CSV row per ticket; exit 1 when one is shared" },
+	{ "window", O_WINDOW, "DURATION", "audit: two networks fetching a segment this close\n"
+	  "overlap (default 1m)" },
 	{ "genkey", O_GENKEY, NULL, "print a new random key for FORMAT" },
 	PPV_OPT_HELP,
 	PPV_OPT_END,
@@ -66,12 +77,17 @@ static const ppv_doc doc = {
 		 "                [--token-path PREFIX] [--escape-early] [-u BASEURL] [--now TIME]\n"
 		 "                [-o FILE] [PATH...]\n"
 		 "       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--aud AUD]\n"
-		 "                [--leeway SECONDS] [--now TIME] [-q] [FILE...]\n"
+		 "                [--leeway SECONDS] [--revoked MAPFILE] [--now TIME] [-q]\n"
+		 "                [FILE...]\n"
+		 "       ppv-mint -f nginx -k KEYFILE --revoke [-o MAPFILE] [FILE...]\n"
+		 "       ppv-mint --audit [--window DURATION] [--token-path PREFIX] [LOG...]\n"
 		 "       ppv-mint --genkey [-f FORMAT]",
 	.about = "Mint and check paywall tokens and signed URLs that nginx, Akamai and JWT\n"
 		 "verifiers accept. With no PATH, no -a (and, for jwt, no --sub),\n"
 		 "reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
-		 "`subject,path,expires,token,url`, one row per subscriber.",
+		 "`subject,path,expires,token,url,ticket`, one row per subscriber.\n"
+		 "With $ppv_ticket in --nginx-expr, each buyer's URL carries a ticket\n"
+		 "of their own, which --revoke takes back and --audit finds shared.",
 	.opts = options,
 	.footer = "Exit status: 0 success, 1 a token failed the check, 2 usage, I/O or bad input.\n"
 		  "See ppv-mint(1).",
@@ -80,8 +96,9 @@ static const ppv_doc doc = {
 enum { TOKMAX = 16384 };
 
 struct opts {
-	int fmt, check, genkey, batch, quiet, verbose;
-	const char *keyfile, *base, *output, *expires, *ttl, *start;
+	int fmt, check, genkey, batch, quiet, verbose, revoke, audit;
+	const char *keyfile, *base, *output, *expires, *ttl, *start, *revoked;
+	int64_t window;
 	int64_t now, leeway;
 	ppv_tokcfg cfg;
 	ppv_claims claims;
@@ -158,6 +175,7 @@ static int
 batch(ppv_signer *s, const struct opts *o)
 {
 	static char tok[TOKMAX], url[2 * TOKMAX];
+	char ticket[PPV_TICKET_LEN + 1];
 	ppv_input *in = ppv_input_open(NULL);
 	ppv_csv *csv = ppv_csv_open(in);
 	int csub = ppv_csv_col(csv, "subject"), cpath = ppv_csv_col(csv, "path");
@@ -172,7 +190,7 @@ batch(ppv_signer *s, const struct opts *o)
 		ppv_die(PPV_ERR, "stdin:1: the CSV header needs `subject` and `path` columns");
 	if (cexp < 0 && !o->expires && !o->ttl)
 		ppv_die(PPV_ERR, "no expiry: give -e or -t, or an `expires` column");
-	fputs("subject,path,expires,token,url\n", out);
+	fputs("subject,path,expires,token,url,ticket\n", out);
 	ppv_progress_start(&prog, "tokens");
 	while (ppv_csv_next(csv)) {
 		ppv_claims c = o->claims;
@@ -212,7 +230,8 @@ batch(ppv_signer *s, const struct opts *o)
 		ppv_csv_put(out, path, ppv_csv_fieldlen(csv, cpath), 0);
 		ppv_csv_puts(out, num, 0);
 		ppv_csv_put(out, tok, (size_t)n, 0);
-		ppv_csv_put(out, url, un < 0 ? 0 : (size_t)un, 1);
+		ppv_csv_put(out, url, un < 0 ? 0 : (size_t)un, 0);
+		ppv_csv_puts(out, ppv_mint_ticket(s, &c, ticket) ? "" : ticket, 1);
 		ppv_progress_tick(&prog, ++rows);
 	}
 	ppv_progress_end(&prog, rows);
@@ -261,10 +280,110 @@ check(ppv_signer *s, const struct opts *o, char **files, int nfiles)
 	return bad ? PPV_FAIL : PPV_OK;
 }
 
+/* Adds the tickets of a CSV with `ticket`, or with `subject,path`: then
+ * every key's ticket, as one minted before a key rotation is still live.
+ * ppv-earnings' events give the subject as `viewer_id`, and only their
+ * refunds and chargebacks are tickets to take back; an audit's rows, only
+ * those it judged `shared`. */
+static int
+revoke_rows(const ppv_keyring *keys, const char *defpath, char **files, int nfiles, ppv_revset *set)
+{
+	ppv_mac **macs = ppv_xcalloc(keys->n, sizeof *macs);
+	static char uri[TOKMAX];
+	char ticket[PPV_TICKET_LEN + 1];
+	int rc = PPV_OK;
+
+	for (size_t i = 0; i < keys->n; i++)
+		macs[i] = ppv_mac_new(PPV_SHA256, keys->v[i].secret, keys->v[i].len);
+	for (int f = 0; f < (nfiles ? nfiles : 1); f++) {
+		ppv_input *in = ppv_input_open(nfiles ? files[f] : NULL);
+		ppv_csv *csv = ppv_csv_open(in);
+		const char *name = ppv_input_name(in);
+		int ct = ppv_csv_col(csv, "ticket"), cs = ppv_csv_col(csv, "subject");
+		int cp = ppv_csv_col(csv, "path"), cv = ppv_csv_col(csv, "verdict");
+		int ck = ppv_csv_col(csv, "kind");
+
+		if (cs < 0)
+			cs = ppv_csv_col(csv, "viewer_id");
+		if (ct < 0 && (cs < 0 || (cp < 0 && !defpath)))
+			ppv_die(PPV_ERR, "%s:1: the CSV header needs `ticket`, or `subject` (or `viewer_id`) "
+			        "and `path` (or --path)", name);
+		while (ppv_csv_next(csv)) {
+			const char *t = ct >= 0 ? ppv_csv_field(csv, ct) : "";
+			const char *sub = cs >= 0 ? ppv_csv_field(csv, cs) : "";
+			const char *path = cp >= 0 && *ppv_csv_field(csv, cp) ? ppv_csv_field(csv, cp)
+			                   : defpath ? defpath : "";
+			const char *kind = ck >= 0 ? ppv_csv_field(csv, ck) : "";
+			size_t pn = strcspn(path, "?#");
+			long un;
+
+			if (cv >= 0 && strcmp(ppv_csv_field(csv, cv), "shared"))
+				continue;
+			if (ck >= 0 && strcmp(kind, "refund") && strcmp(kind, "chargeback"))
+				continue;
+			if (*t) {
+				if (!ppv_ticket_valid(t, ppv_csv_fieldlen(csv, ct))) {
+					ppv_warn("%s:%ld: '%s' is not a ticket (16 hex digits)", name, ppv_csv_line(csv), t);
+					rc = PPV_ERR;
+				} else if (ppv_revset_add(set, ppv_ticket_value(t))) {
+					ppv_die(PPV_ERR, "out of memory");
+				}
+				continue;
+			}
+			if (!*sub || pn >= sizeof uri || (un = ppv_path_normalize(uri, path, pn)) < 0) {
+				ppv_warn("%s:%ld: needs a ticket, or a subject and an absolute path", name,
+				         ppv_csv_line(csv));
+				rc = PPV_ERR;
+				continue;
+			}
+			for (size_t i = 0; i < keys->n; i++) {
+				ppv_ticket_derive(macs[i], sub, ppv_csv_fieldlen(csv, cs), uri, (size_t)un, ticket);
+				if (ppv_revset_add(set, ppv_ticket_value(ticket)))
+					ppv_die(PPV_ERR, "out of memory");
+			}
+		}
+		ppv_csv_close(csv);
+		ppv_input_close(in);
+	}
+	for (size_t i = 0; i < keys->n; i++)
+		ppv_mac_free(macs[i]);
+	free(macs);
+	ppv_revset_seal(set);
+	return rc;
+}
+
+static int
+audit(const struct opts *o, char **files, int nfiles)
+{
+	ppv_auditcfg cfg = { .window = o->window, .shared_at = 3,
+	                     .token_path = o->cfg.token_path ? o->cfg.token_path : "/t" };
+	ppv_audit *a = ppv_audit_new(&cfg);
+	long shared;
+
+	if (!a)
+		ppv_die(PPV_ERR, "out of memory");
+	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
+		ppv_input *in = ppv_input_open(nfiles ? files[i] : NULL);
+		if (ppv_audit_input(a, in))
+			ppv_die(PPV_ERR, "%s: out of memory", ppv_input_name(in));
+		ppv_input_close(in);
+	}
+	if ((shared = ppv_audit_report(a, out)) < 0)
+		ppv_die(PPV_ERR, "%s:", o->output ? o->output : "stdout");
+	if (ppv_audit_malformed(a))
+		ppv_warn("%llu of %llu lines were not `combined` log lines: skipped",
+		         (unsigned long long)ppv_audit_malformed(a), (unsigned long long)ppv_audit_lines(a));
+	if (o->verbose)
+		ppv_warn("%llu lines, %ld shared tickets", (unsigned long long)ppv_audit_lines(a), shared);
+	ppv_audit_free(a);
+	return shared ? PPV_FAIL : PPV_OK;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct opts o = { .fmt = -1 };
+	struct opts o = { .fmt = -1, .window = 60 };
+	ppv_revset revoked = { 0 };
 	ppv_keyring keys;
 	ppv_atomic atomic;
 	char err[256];
@@ -319,6 +438,13 @@ main(int argc, char **argv)
 		case 'q': o.quiet = 1; break;
 		case 'v': o.verbose = 1; break;
 		case O_GENKEY: o.genkey = 1; break;
+		case O_REVOKE: o.revoke = 1; break;
+		case O_REVOKED: o.revoked = optarg; break;
+		case O_AUDIT: o.audit = 1; break;
+		case O_WINDOW:
+			if (ppv_duration_parse(optarg, &o.window) || o.window <= 0)
+				ppv_die(PPV_ERR, "--window: '%s' is not a duration (30, 2m)", optarg);
+			break;
 		}
 	}
 	argc -= optind;
@@ -326,8 +452,24 @@ main(int argc, char **argv)
 
 	if (o.genkey)
 		genkey(o.fmt < 0 ? PPV_FMT_AKAMAI : o.fmt);
+	if (o.audit + o.revoke + o.check > 1)
+		ppv_die(PPV_ERR, "--audit, --revoke and -c are different jobs: choose one");
+	if (o.audit) {
+		out = stdout;
+		if (o.output && !(out = ppv_atomic_open(&atomic, o.output, 0644)))
+			ppv_die(PPV_ERR, "%s:", o.output);
+		rc = audit(&o, argv, argc);
+		if (o.output && ppv_atomic_commit(&atomic) < 0)
+			ppv_die(PPV_ERR, "%s:", o.output);
+		ppv_exit(rc);
+	}
 	if (o.fmt < 0)
 		ppv_doc_usage(&doc);
+	if ((o.revoke || o.revoked) && o.fmt != PPV_FMT_NGINX)
+		ppv_die(PPV_ERR, "%s: tickets are nginx's (-f nginx)", o.revoke ? "--revoke" : "--revoked");
+	if (o.revoked && ppv_revset_load(&revoked, o.revoked, 0, err, sizeof err))
+		ppv_die(PPV_ERR, "%s", err);
+	o.chk.revoked = o.revoked ? &revoked : NULL;
 	if (o.start)
 		o.claims.start = parse_time("-s", o.start);
 	if (o.start && o.fmt == PPV_FMT_NGINX)
@@ -342,19 +484,40 @@ main(int argc, char **argv)
 	o.chk.now = o.now;
 	o.chk.leeway = o.leeway;
 
+	int minting = !o.check && !o.revoke;
 	int single = argc > 0 || o.nacl || (o.fmt == PPV_FMT_JWT && o.claims.sub);
-	if (!o.check && (single && !o.batch) && expiry(&o, o.expires, o.ttl, o.claims.start,
+	if (minting && (single && !o.batch) && expiry(&o, o.expires, o.ttl, o.claims.start,
 	                                               &o.claims.expires))
 		ppv_die(PPV_ERR, "no expiry: give -e TIME or -t TTL");
-	if (!o.check && o.claims.start >= 0 && o.claims.expires < o.claims.start && single)
+	if (minting && o.claims.start >= 0 && o.claims.expires < o.claims.start && single)
 		ppv_die(PPV_ERR, "the token would expire before it starts");
-	if (!o.check && o.fmt == PPV_FMT_AKAMAI && !argc && !o.nacl && single)
+	if (minting && o.fmt == PPV_FMT_AKAMAI && !argc && !o.nacl && single)
 		ppv_die(PPV_ERR, "akamai needs a PATH (URL token) or -a ACL");
 	/* a token grants what it names: one that names nothing is no all-access pass */
-	if (!o.check && o.fmt == PPV_FMT_JWT && !argc && !o.nacl && single)
+	if (minting && o.fmt == PPV_FMT_JWT && !argc && !o.nacl && single)
 		ppv_die(PPV_ERR, "jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path");
 
 	ppv_keys_load(&keys, o.keyfile, "PPV_KEY", o.fmt == PPV_FMT_NGINX ? PPV_KEY_RAW : PPV_KEY_HEX);
+	if (o.revoke) {
+		ppv_revset set = { 0 };
+		size_t before;
+		/* a revocation stays until its line is taken out: -o adds to what it has */
+		if (o.output && ppv_revset_load(&set, o.output, 1, err, sizeof err))
+			ppv_die(PPV_ERR, "%s", err);
+		before = set.n;
+		rc = revoke_rows(&keys, o.chk.path, argv, argc, &set);
+		out = stdout;
+		if (o.output && !(out = ppv_atomic_open(&atomic, o.output, 0644)))
+			ppv_die(PPV_ERR, "%s:", o.output);
+		fputs("# tickets nginx refuses, from ppv-mint --revoke; `nginx -s reload` applies them\n", out);
+		if (ppv_revset_write(&set, out) || (o.output && ppv_atomic_commit(&atomic) < 0))
+			ppv_die(PPV_ERR, "%s:", o.output ? o.output : "stdout");
+		if (o.verbose)
+			ppv_warn("%zu tickets revoked, %zu of them new", set.n, set.n - before);
+		ppv_revset_free(&set);
+		ppv_keys_free(&keys);
+		ppv_exit(rc);
+	}
 	o.cfg.fmt = (enum ppv_fmt)o.fmt;
 	o.cfg.keys = &keys;
 	ppv_signer *s = ppv_signer_new(&o.cfg, err, sizeof err);
@@ -384,6 +547,7 @@ main(int argc, char **argv)
 
 	ppv_signer_free(s);
 	ppv_keys_free(&keys);
+	ppv_revset_free(&revoked);
 	free(o.acl);
 	if (o.output) {
 		if (ppv_atomic_commit(&atomic) < 0)

@@ -10,7 +10,7 @@
 #include "token.h"
 #include "urlpath.h"
 
-enum { V_LIT, V_EXPIRES, V_URI, V_DIR, V_ADDR, V_SECRET };
+enum { V_LIT, V_EXPIRES, V_URI, V_DIR, V_ADDR, V_SECRET, V_TICKET };
 enum { MAXTOK = 16384, HDR_NONE = -1, HDR_UNKNOWN = -2, HDR_BAD = -3 };
 
 struct seg {
@@ -27,6 +27,7 @@ struct ppv_signer {
 	ppv_mac **macs;            /* one per key, pads precomputed */
 	struct seg *expr;          /* nginx expression, parsed once */
 	size_t nexpr;
+	ppv_mac *tmac;             /* nginx, $ppv_ticket in the expression: derives tickets */
 	char hdr[512];             /* jwt: base64url header of the signing key and '.' */
 	size_t hdrlen;
 	char seen[512];            /* jwt check: the last header segment seen ... */
@@ -136,7 +137,7 @@ ppv_verdict_name(enum ppv_verdict v)
 {
 	static const char *names[] = {
 		"OK", "expired", "not-yet-valid", "bad-signature", "acl-mismatch",
-		"unknown-key", "malformed",
+		"unknown-key", "revoked", "malformed",
 	};
 	return names[v];
 }
@@ -149,6 +150,8 @@ parse_expr(ppv_signer *s, const char *e, char *err, size_t errlen)
 		{ "remote_addr", V_ADDR }, { "secret", V_SECRET },
 		/* not nginx's: a site captures it, so one ticket grants a directory */
 		{ "ppv_dir", V_DIR },
+		/* the buyer's ticket id, which the site captures from the path */
+		{ "ppv_ticket", V_TICKET },
 	};
 	size_t cap = strlen(e) + 1;
 
@@ -174,12 +177,16 @@ parse_expr(ppv_signer *s, const char *e, char *err, size_t errlen)
 				break;
 		if (i == sizeof vars / sizeof *vars || (brace && name[n] != '}')) {
 			snprintf(err, errlen, "--nginx-expr: unknown variable $%.*s (known: "
-			         "$secure_link_expires $uri $ppv_dir $remote_addr $secret)", (int)n, name);
+			         "$secure_link_expires $uri $ppv_dir $ppv_ticket $remote_addr $secret)", (int)n, name);
 			return -1;
 		}
 		g->var = vars[i].var;
 		e = name + n + brace;
 	}
+	for (size_t i = 0; i < s->nexpr; i++)
+		if (s->expr[i].var == V_TICKET && !s->tmac && !(s->tmac = ppv_mac_new(PPV_SHA256,
+		    s->cfg.keys->v[0].secret, s->cfg.keys->v[0].len)))
+			return -1;
 	for (size_t i = 0; i < s->nexpr; i++)
 		if (s->expr[i].var == V_SECRET)
 			return 0;
@@ -259,6 +266,7 @@ ppv_signer_free(ppv_signer *s)
 	for (size_t i = 0; s->macs && i < s->cfg.keys->n; i++)
 		ppv_mac_free(s->macs[i]);
 	free(s->macs);
+	ppv_mac_free(s->tmac);
 	free(s->expr);
 	free(s);
 }
@@ -267,7 +275,7 @@ ppv_signer_free(ppv_signer *s)
 
 static void
 nginx_md5(ppv_signer *s, const ppv_key *k, const char *exp, size_t en, const char *uri,
-          size_t un, const char *addr, uint8_t md5[16], int *over)
+          size_t un, const char *ticket, const char *addr, uint8_t md5[16], int *over)
 {
 	char buf[MAXTOK];
 	sb b = { buf, 0, sizeof buf, 0 };
@@ -283,6 +291,7 @@ nginx_md5(ppv_signer *s, const ppv_key *k, const char *exp, size_t en, const cha
 			put(&b, uri, sl ? (size_t)(sl - uri) : 0);
 			break;
 		}
+		case V_TICKET: puts_(&b, ticket ? ticket : ""); break;
 		case V_ADDR: puts_(&b, addr ? addr : ""); break;
 		case V_SECRET: put(&b, (const char *)k->secret, k->len); break;
 		}
@@ -295,7 +304,7 @@ nginx_md5(ppv_signer *s, const ppv_key *k, const char *exp, size_t en, const cha
 static long
 nginx_mint(ppv_signer *s, const ppv_claims *c, sb *out)
 {
-	char num[24], uri[MAXTOK];
+	char num[24], uri[MAXTOK], ticket[PPV_TICKET_LEN + 1] = "";
 	uint8_t md5[16];
 	char b64[32];
 	int over;
@@ -305,8 +314,13 @@ nginx_mint(ppv_signer *s, const ppv_claims *c, sb *out)
 	/* nginx hashes $uri: the path decoded and resolved, without the query */
 	if (!c->path || pn >= sizeof uri || (un = ppv_path_normalize(uri, c->path, pn)) < 0)
 		return -1;
+	/* a ticket is a buyer's: without a subject there is nobody to give it */
+	if (s->tmac && (!c->sub || !*c->sub))
+		return -1;
+	if (s->tmac)
+		ppv_ticket_derive(s->tmac, c->sub, strlen(c->sub), uri, (size_t)un, ticket);
 	snprintf(num, sizeof num, "%lld", (long long)c->expires);
-	nginx_md5(s, &s->cfg.keys->v[0], num, strlen(num), uri, (size_t)un, c->ip, md5, &over);
+	nginx_md5(s, &s->cfg.keys->v[0], num, strlen(num), uri, (size_t)un, ticket, c->ip, md5, &over);
 	if (over)
 		return -1;
 	ppv_b64url_encode(b64, md5, 16);
@@ -314,6 +328,10 @@ nginx_mint(ppv_signer *s, const ppv_claims *c, sb *out)
 	puts_(out, b64);
 	put(out, "&expires=", 9);
 	puts_(out, num);
+	if (s->tmac) {
+		put(out, "&ticket=", 8);
+		puts_(out, ticket);
+	}
 	return out->over ? -1 : (long)out->n;
 }
 
@@ -453,15 +471,21 @@ ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *toke
 		put(&b, base, n && base[n - 1] == '/' && ((path && *path == '/') || inpath) ? n - 1 : n);
 	}
 	if (inpath) {
-		/* md5=MD5&expires=EXPIRES, as nginx_mint wrote it, becomes /MD5/EXPIRES */
-		const char *amp = memchr(token, '&', tn);
-		if (!path || *path != '/' || tn < 4 || !amp || (size_t)(token + tn - amp) < 10)
+		/* md5=MD5&expires=EXPIRES[&ticket=TICKET], as nginx_mint wrote it,
+		 * becomes /MD5/EXPIRES[/TICKET] */
+		const char *amp = memchr(token, '&', tn), *end = token + tn, *tk;
+		if (!path || *path != '/' || tn < 4 || !amp || (size_t)(end - amp) < 10)
 			return -1;
+		tk = memchr(amp + 1, '&', (size_t)(end - amp - 1));
 		put(&b, s->cfg.token_path, s->tplen);
 		put(&b, "/", 1);
 		put(&b, token + 4, (size_t)(amp - token - 4));
 		put(&b, "/", 1);
-		put(&b, amp + 9, (size_t)(token + tn - amp - 9));
+		put(&b, amp + 9, (size_t)((tk ? tk : end) - amp - 9));
+		if (tk && (size_t)(end - tk) > 8) {
+			put(&b, "/", 1);
+			put(&b, tk + 8, (size_t)(end - tk - 8));
+		}
 		puts_(&b, path);
 		return b.over ? -1 : (long)b.n;
 	}
@@ -474,6 +498,20 @@ ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *toke
 	}
 	put(&b, token, tn);
 	return b.over ? -1 : (long)b.n;
+}
+
+int
+ppv_mint_ticket(ppv_signer *s, const ppv_claims *c, char out[PPV_TICKET_LEN + 1])
+{
+	char uri[MAXTOK];
+	size_t pn = c->path ? strcspn(c->path, "?#") : 0;
+	long un;
+
+	if (!s->tmac || !c->sub || !*c->sub || !c->path || pn >= sizeof uri ||
+	    (un = ppv_path_normalize(uri, c->path, pn)) < 0)
+		return -1;
+	ppv_ticket_derive(s->tmac, c->sub, strlen(c->sub), uri, (size_t)un, out);
+	return 0;
 }
 
 /* --- checking ------------------------------------------------------------------ */
@@ -571,9 +609,9 @@ acl_allows(const char *acl, size_t an, const char *path, size_t pn, char sep)
 static enum ppv_verdict
 nginx_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 {
-	const char *md5s, *exps, *path = p->path;
-	size_t md5n, expn, pn = p->pn;
-	char uri[MAXTOK];
+	const char *md5s, *exps, *path = p->path, *tks = NULL;
+	size_t md5n, expn, pn = p->pn, tkn = 0;
+	char uri[MAXTOK], ticket[PPV_TICKET_LEN + 1] = "";
 	uint8_t got[16], want[16];
 	int64_t exp;
 	long un;
@@ -592,10 +630,23 @@ nginx_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 		if (!(q = memchr(exps, '/', (size_t)(e - exps))))
 			return PPV_TOK_MALFORMED;
 		expn = (size_t)(q - exps);
+		if (s->tmac) {
+			tks = q + 1;
+			if (!(q = memchr(tks, '/', (size_t)(e - tks))))
+				return PPV_TOK_MALFORMED;
+			tkn = (size_t)(q - tks);
+		}
 		path = q, pn = (size_t)(e - q);
 	} else if (param(p->query, p->qn, "md5", &md5s, &md5n) != 1 ||
-	           param(p->query, p->qn, "expires", &exps, &expn) != 1) {
+	           param(p->query, p->qn, "expires", &exps, &expn) != 1 ||
+	           (s->tmac && param(p->query, p->qn, "ticket", &tks, &tkn) != 1)) {
 		return PPV_TOK_MALFORMED;
+	}
+	if (tks) {
+		if (!ppv_ticket_valid(tks, tkn))
+			return PPV_TOK_MALFORMED;
+		memcpy(ticket, tks, tkn);
+		ticket[tkn] = '\0';
 	}
 	if (ppv_b64url_decode(got, sizeof got, md5s, md5n) != 16 || parse_int(exps, expn, &exp))
 		return PPV_TOK_MALFORMED;
@@ -606,13 +657,16 @@ nginx_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 	if (pn >= sizeof uri || (un = ppv_path_normalize(uri, path, pn)) < 0)
 		return PPV_TOK_MALFORMED;
 	for (size_t i = 0; i < s->cfg.keys->n; i++) {
-		nginx_md5(s, &s->cfg.keys->v[i], exps, expn, uri, (size_t)un, o->ip, want, &over);
+		nginx_md5(s, &s->cfg.keys->v[i], exps, expn, uri, (size_t)un, ticket, o->ip, want, &over);
 		ok |= !over && ppv_ct_equal(got, want, 16);
 	}
 	if (!ok)
 		return PPV_TOK_BAD_SIGNATURE;
 	if (o->now > exp + o->leeway)
 		return PPV_TOK_EXPIRED;
+	/* after the signature, as nginx's site asks the map only of tickets it let in */
+	if (tks && o->revoked && ppv_revset_has(o->revoked, tks, tkn))
+		return PPV_TOK_REVOKED;
 	return PPV_TOK_OK;
 }
 

@@ -7,6 +7,7 @@
 
 #include "keys.h"
 #include "mac.h"
+#include "ticket.h"
 
 enum ppv_fmt { PPV_FMT_NGINX, PPV_FMT_AKAMAI, PPV_FMT_JWT };
 
@@ -17,6 +18,7 @@ enum ppv_verdict {
 	PPV_TOK_BAD_SIGNATURE,
 	PPV_TOK_ACL_MISMATCH,
 	PPV_TOK_UNKNOWN_KEY,
+	PPV_TOK_REVOKED,
 	PPV_TOK_MALFORMED,
 };
 
@@ -46,6 +48,7 @@ typedef struct {
 	const char *path;         /* used when the line is not a URL */
 	const char *ip;
 	const char *aud;
+	const ppv_revset *revoked; /* nginx tickets taken back; NULL: none */
 } ppv_checkopt;
 
 typedef struct ppv_signer ppv_signer;
@@ -60,9 +63,12 @@ void ppv_signer_free(ppv_signer *s);
 /* The token; -1 when it would not fit in cap or a claim cannot be encoded. */
 long ppv_mint(ppv_signer *s, const ppv_claims *c, char *out, size_t cap);
 /* path + '?' + the token's query parameter(s), prefixed with base (may be NULL);
- * with token_path, base + prefix + /MD5/EXPIRES + path. */
+ * with token_path, base + prefix + /MD5/EXPIRES[/TICKET] + path. */
 long ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *token,
                   size_t tn, char *out, size_t cap);
+/* The buyer's ticket id the claims give (nginx, an expression with
+ * $ppv_ticket and a subject): 0, or -1 when this signer makes none. */
+int ppv_mint_ticket(ppv_signer *s, const ppv_claims *c, char out[PPV_TICKET_LEN + 1]);
 /* A token, `name=token`, a query string or a URL carrying the token. */
 enum ppv_verdict ppv_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n);
 

@@ -288,20 +288,36 @@ nginx_site() {
 	mkdir -p "$T/ngx"
 	(umask 077; ppv-mint --genkey -f nginx > "$T/event.key"
 	 printf 'set $ppv_secret "%s";\n' "$(cat "$T/event.key")" > "$T/ngx/ppv-secret.conf")
+	touch "$T/ngx/ppv-revoked.map"
 	sed -e "s|listen 443 ssl;|listen 127.0.0.1:$NPORT;|" -e '/ssl_certificate/d' -e "s|root /var/www;|root $T/www;|" \
-		-e "s|/etc/nginx/ppv-secret.conf|$T/ngx/ppv-secret.conf|" "$EX/nginx-ppv.conf" > "$T/ngx/site.conf"
-	nginx_start "$T/ngx" "$NPORT" "include $T/ngx/site.conf;"
+		-e "s|/etc/nginx/ppv-secret.conf|$T/ngx/ppv-secret.conf|" -e "s|/etc/nginx/ppv-revoked.map|$T/ngx/ppv-revoked.map|" \
+		-e "s|/var/log/nginx/ppv-access.log|$T/ngx/access.log|" "$EX/nginx-ppv.conf" > "$T/ngx/site.conf"
+	# a master, as deployed: `nginx -s reload` (a revocation) needs one
+	nginx_start "$T/ngx" "$NPORT" "include $T/ngx/site.conf;" \
+		"user $(id -un) $(id -gn); worker_processes 1;"
 }
 
-# The ticket command of the site's own comment, pointed at this test's key and server.
+# The ticket command of the site's own comment, pointed at this test's key and
+# server: ticket EVENT [EXPIRY [BUYER]]
 ticket() {
 	local cmd
-	cmd=$(sed -n '/^#   ppv-mint/,/[^\\]$/p' "$EX/nginx-ppv.conf" | sed 's/^#   //; s/ *\\$//' | tr '\n' ' ')
+	cmd=$(sed -n '/^#   ppv-mint.*-t 4h/,/[^\\]$/p' "$EX/nginx-ppv.conf" | sed 's/^#   //; s/ *\\$//' | tr '\n' ' ')
 	cmd=${cmd//\/etc\/ppv\/event.key/$T/event.key}
 	cmd=${cmd//https:\/\/cdn.example.com/http://127.0.0.1:$NPORT}
 	cmd=${cmd//ev42/$1}
 	cmd=${cmd/-t 4h/${2:--t 4h}}
+	cmd=${cmd/buyer-1093/${3:-buyer-1093}}
 	bash -c "$cmd"
+}
+
+# The revocation command of the site's comment, then the reload it names.
+revoke() {
+	local cmd
+	cmd=$(grep '^#   ppv-mint.*--revoke' "$EX/nginx-ppv.conf" | sed 's/^#   //')
+	cmd=${cmd//\/etc\/ppv\/event.key/$T/event.key}
+	cmd=${cmd//\/etc\/nginx\/ppv-revoked.map/$T/ngx/ppv-revoked.map}
+	grep -q '^#   nginx -s reload$' "$EX/nginx-ppv.conf"
+	(cd "$T" && bash -c "$cmd") && nginx -s reload -c "$T/ngx/nginx.conf" -e "$T/ngx/error.log"
 }
 
 code() {
@@ -363,4 +379,80 @@ code() {
 	nginx_stop "$T/ngx"
 	assert_equal "${lines[-1]}" 200
 	assert_line --index 4 index9.ts
+}
+
+@test "the nginx site: two buyers of an event get tickets of their own; a revoked one gets 403 after a reload, the other plays on" {
+	mkdir -p "$T/www/live/ev42"
+	printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.000,\nindex0.ts\n' > "$T/www/live/ev42/index.m3u8"
+	echo seg > "$T/www/live/ev42/index0.ts"
+	nginx_site
+	ana=$(ticket ev42 '' ana@example.com)
+	bo=$(ticket ev42 '' bo@example.com)
+	assert_not_equal "$ana" "$bo"
+	# /t/MD5/EXPIRES/TICKET/...: the ticket is the buyer's, their name is in no URL
+	[[ $ana =~ /t/[A-Za-z0-9_-]{22}/[0-9]+/([0-9a-f]{16})/live/ev42/index.m3u8$ ]] || fail "$ana"
+	ta=${BASH_REMATCH[1]}
+	[[ $ana != *ana* ]] || fail "the buyer is in the URL: $ana"
+	assert_equal "$(ticket ev42 '' ana@example.com | grep -o '/[0-9a-f]\{16\}/')" "/$ta/"
+	[[ $(ticket ev43 '' ana@example.com) != *"/$ta/"* ]] || fail "one ticket id for two events"
+	for u in "$ana" "$bo" "${ana%index.m3u8}index0.ts" "${bo%index.m3u8}index0.ts"; do
+		assert_equal "$(code "$u")" 200
+	done
+	# another buyer's ticket id under a valid signature: refused
+	tb=$(grep -o '/[0-9a-f]\{16\}/' <<< "$bo")
+	assert_equal "$(code "${ana/\/$ta\///${tb:1}}")" 403
+	# bo's refund: the site's --revoke and reload; bo is cut off, ana plays on
+	printf 'subject,path\nbo@example.com,/live/ev42/index.m3u8\n' > "$T/refunds.csv"
+	revoke
+	assert_equal "$(grep -c ' 1;$' "$T/ngx/ppv-revoked.map")" 1
+	for _ in $(seq 50); do [ "$(code "$bo")" = 403 ] && break; sleep 0.1; done
+	assert_equal "$(code "$bo")" 403
+	assert_equal "$(code "${bo%index.m3u8}index0.ts")" 403
+	assert_equal "$(code "$ana")" 200
+	assert_equal "$(code "${ana%index.m3u8}index0.ts")" 200
+	# check mode agrees with nginx
+	run ppv-mint -c -f nginx -k "$T/event.key" --token-path /t --nginx-expr '$secure_link_expires$ppv_dir$ppv_ticket $secret' \
+		--revoked "$T/ngx/ppv-revoked.map" <<< "$ana
+$bo"
+	assert_failure 1
+	assert_line -n 0 "$ana: OK"
+	assert_line -n 1 "$bo: FAIL revoked"
+	# the access log names both tickets: the audit finds both, neither shared
+	nginx_stop "$T/ngx"
+	run ppv-mint --audit "$T/ngx/access.log"
+	assert_success
+	assert_line -n 0 'ticket,networks,overlaps,requests,first_seen,last_seen,verdict'
+	assert_equal "$(grep -c ',ok$' <<< "$output")" 2
+}
+
+@test "a month's refunds and chargebacks, as ppv-earnings reads them, revoke those buyers' tickets; the map keeps earlier ones" {
+	mkdir -p "$T/www/live/ev42"
+	echo '#EXTM3U' > "$T/www/live/ev42/index.m3u8"
+	nginx_site
+	for b in ana bo chen dara; do
+		eval "$b=\$(ticket ev42 '' $b@example.com)"
+	done
+	printf 'subject,path\nearlier@example.com,/live/ev42/index.m3u8\n' > "$T/refunds.csv"
+	revoke
+	# the month's events: bo refunded, chen charged back, ana and dara kept their tickets
+	cat > "$T/events.csv" <<-CSV
+	event_id,time,creator_id,kind,amount,currency,viewer_id,ref_event_id
+	s1,2026-11-02T10:00:00Z,c1,ticket,10.00,USD,ana@example.com,
+	s2,2026-11-02T10:01:00Z,c1,ticket,10.00,USD,bo@example.com,
+	s3,2026-11-02T10:02:00Z,c1,ticket,10.00,USD,chen@example.com,
+	s4,2026-11-02T10:03:00Z,c1,ticket,10.00,USD,dara@example.com,
+	r1,2026-11-03T09:00:00Z,c1,refund,10.00,USD,bo@example.com,s2
+	r2,2026-11-20T09:00:00Z,c1,chargeback,10.00,USD,chen@example.com,s3
+	CSV
+	gzip -k "$T/events.csv"
+	# the pipeline the man page gives
+	ppv-mint -f nginx -k "$T/event.key" --revoke --path /live/ev42/ -o "$T/ngx/ppv-revoked.map" "$T/events.csv.gz"
+	nginx -s reload -c "$T/ngx/nginx.conf" -e "$T/ngx/error.log"
+	assert_equal "$(grep -c ' 1;$' "$T/ngx/ppv-revoked.map")" 3
+	for _ in $(seq 50); do [ "$(code "$bo")" = 403 ] && break; sleep 0.1; done
+	assert_equal "$(code "$ana") $(code "$bo") $(code "$chen") $(code "$dara")" "200 403 403 200"
+	# and ppv-earnings reads the same file
+	run ppv-earnings -q -m 2026-11 "$T/events.csv.gz"
+	assert_success
+	nginx_stop "$T/ngx"
 }
