@@ -165,6 +165,8 @@ ticket_of(const ppv_audit *a, const char *u, size_t n, const char **tk, const ch
 			return 0;
 		*tk = p;
 		*path = p + PPV_TICKET_LEN;
+		/* a '?' before the ticket is no query of the path */
+		q = memchr(*path, '?', (size_t)(e - *path));
 		*pn = (size_t)((q ? q : e) - *path);
 		return 1;
 	}
@@ -320,7 +322,8 @@ ppv_audit_report(ppv_audit *a, FILE *out)
 	char first[32], last[32];
 
 	/* the table is done with: sorted in place, the hash slots are stale */
-	qsort(a->t, a->n, sizeof *a->t, by_id);
+	if (a->n)
+		qsort(a->t, a->n, sizeof *a->t, by_id);
 	memset(a->slot, 0, a->nslot * sizeof *a->slot);
 	fputs("ticket,networks,overlaps,requests,first_seen,last_seen,verdict\n", out);
 	for (size_t i = 0; i < a->n; i++) {

@@ -80,6 +80,8 @@ ppv_revset_seal(ppv_revset *r)
 {
 	size_t w = 0;
 
+	if (!r->n)
+		return;
 	qsort(r->v, r->n, sizeof *r->v, cmp64);
 	for (size_t i = 0; i < r->n; i++)
 		if (!w || r->v[i] != r->v[w - 1])
@@ -90,7 +92,7 @@ ppv_revset_seal(ppv_revset *r)
 int
 ppv_revset_has(const ppv_revset *r, const char *s, size_t n)
 {
-	if (!ppv_ticket_valid(s, n))
+	if (!r->n || !ppv_ticket_valid(s, n))
 		return 0;
 	uint64_t t = ppv_ticket_value(s);
 	return bsearch(&t, r->v, r->n, sizeof *r->v, cmp64) != NULL;

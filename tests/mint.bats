@@ -200,8 +200,9 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	CSV
 	run ppv-mint -f nginx -k "$T/nginx.key" -t 1h --now 1700000000 -u http://cdn < "$T/subs.csv"
 	assert_success
-	assert_line -n 0 "subject,path,expires,token,url"
-	assert_line -n 1 --regexp '^fan-1,/live/ev1/index.m3u8,1700003600,md5=[A-Za-z0-9_-]{22}&expires=1700003600,http://cdn/live/ev1/index.m3u8\?md5=[A-Za-z0-9_-]{22}&expires=1700003600$'
+	assert_line -n 0 "subject,path,expires,token,url,ticket"
+	# no $ppv_ticket in the expression: no ticket
+	assert_line -n 1 --regexp '^fan-1,/live/ev1/index.m3u8,1700003600,md5=[A-Za-z0-9_-]{22}&expires=1700003600,http://cdn/live/ev1/index.m3u8\?md5=[A-Za-z0-9_-]{22}&expires=1700003600,$'
 	assert_line -n 2 --regexp '^"Doe, Jane",/live/ev1/index.m3u8,1800000000,'
 	assert_equal "${#lines[@]}" 3
 	# every URL of the batch passes the check
@@ -287,7 +288,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	for i in $(seq 5000); do echo "s$i,/p$i"; done >> "$T/h.csv"
 	run bash -c "ppv-mint -f akamai -k '$T/akamai.key' -t 1h < '$T/h.csv' | head -n 1"
 	assert_success
-	assert_output "subject,path,expires,token,url"
+	assert_output "subject,path,expires,token,url,ticket"
 }
 
 @test "nginx with -s is refused: secure_link has no start time" {
@@ -395,4 +396,71 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	assert_output "$good: OK
 $T/in.txt:2: (a line over 1 MiB): FAIL malformed
 $good: OK"
+}
+
+@test "\$ppv_ticket: each buyer's URL carries a ticket id of their own, in the path or the query, and -c reads it back" {
+	E='$secure_link_expires$ppv_dir$ppv_ticket $secret'
+	printf 'subject,path\nana,/live/ev1/index.m3u8\nbo,/live/ev1/index.m3u8\nana,/live/ev2/index.m3u8\n' > "$T/subs.csv"
+	run ppv-mint -f nginx -k "$T/nginx.key" --nginx-expr "$E" --token-path /t -u http://cdn -e 2000000000 < "$T/subs.csv"
+	assert_success
+	# python3: hmac.new(b"s3cr3t", b"ppv-ticket\n/live/ev1\nana", hashlib.sha256).hexdigest()[:16]
+	assert_line -n 1 --regexp '^ana,/live/ev1/index.m3u8,2000000000,md5=[A-Za-z0-9_-]{22}&expires=2000000000&ticket=62a06f71c66135c6,http://cdn/t/[A-Za-z0-9_-]{22}/2000000000/62a06f71c66135c6/live/ev1/index.m3u8,62a06f71c66135c6$'
+	t_bo=$(sed -n 3p <<< "$output" | cut -d, -f6)
+	t_ev2=$(sed -n 4p <<< "$output" | cut -d, -f6)
+	assert_equal "$(printf '%s\n' 62a06f71c66135c6 "$t_bo" "$t_ev2" | sort -u | wc -l)" 3
+	tail -n +2 <<< "$output" | cut -d, -f5 > "$T/urls"
+	run ppv-mint -c -f nginx -k "$T/nginx.key" --nginx-expr "$E" --token-path /t --now 1900000000 "$T/urls"
+	assert_success
+	# another buyer's ticket id under ana's signature is a bad signature
+	sed -n 1p "$T/urls" | sed "s/62a06f71c66135c6/$t_bo/" > "$T/swapped"
+	run ppv-mint -c -f nginx -k "$T/nginx.key" --nginx-expr "$E" --token-path /t --now 1900000000 "$T/swapped"
+	assert_failure 1
+	assert_output --partial "FAIL bad-signature"
+	# the query form: &ticket=
+	run ppv-mint -f nginx -k "$T/nginx.key" --nginx-expr "$E" -e 2000000000 --sub ana -u http://cdn /live/ev1/a.ts
+	assert_output --regexp '^http://cdn/live/ev1/a.ts\?md5=[A-Za-z0-9_-]{22}&expires=2000000000&ticket=62a06f71c66135c6$'
+	run ppv-mint -c -f nginx -k "$T/nginx.key" --nginx-expr "$E" --now 1900000000 <<< "$output"
+	assert_success
+	# a ticket is a buyer's: no subject, no ticket
+	run ppv-mint -f nginx -k "$T/nginx.key" --nginx-expr "$E" -e 2000000000 /live/ev1/a.ts
+	assert_failure 2
+	assert_output --partial "cannot mint"
+}
+
+@test "--revoke writes the map nginx includes, keeps what -o had, and -c --revoked fails those tickets" {
+	E='$secure_link_expires$ppv_dir$ppv_ticket $secret'
+	printf 'subject,path\nbo,/live/ev1/x.ts\n' | ppv-mint -f nginx -k "$T/nginx.key" --revoke -o "$T/revoked.map"
+	printf 'ticket\n00000000000000ff\n' | ppv-mint -f nginx -k "$T/nginx.key" --revoke -o "$T/revoked.map"
+	bo=$(ppv-mint -f nginx -k "$T/nginx.key" --nginx-expr "$E" -e 2000000000 --sub bo --token-path /t /live/ev1/index.m3u8)
+	t_bo=$(cut -d/ -f5 <<< "$bo")
+	assert_equal "$(grep -v '^#' "$T/revoked.map")" "$(printf '00000000000000ff 1;\n%s 1;' "$t_bo" | sort)"
+	ana=$(ppv-mint -f nginx -k "$T/nginx.key" --nginx-expr "$E" -e 2000000000 --sub ana --token-path /t /live/ev1/index.m3u8)
+	run ppv-mint -c -f nginx -k "$T/nginx.key" --nginx-expr "$E" --token-path /t --now 1900000000 --revoked "$T/revoked.map" <<< "$ana
+$bo"
+	assert_failure 1
+	assert_output "$ana: OK
+$bo: FAIL revoked"
+	# with two keys (a rotation), a subject's ticket under either key is revoked
+	printf 'n3w-k3y\ns3cr3t\n' > "$T/two.key"
+	chmod 600 "$T/two.key"
+	run ppv-mint -f nginx -k "$T/two.key" --revoke <<< "subject,path
+bo,/live/ev1/index.m3u8"
+	assert_success
+	assert_line --partial "$t_bo 1;"
+	assert_equal "$(grep -c ' 1;$' <<< "$output")" 2
+	# bad rows are named and the run fails, the good ones still written
+	run ppv-mint -f nginx -k "$T/nginx.key" --revoke <<< "ticket
+nope
+00000000000000aa"
+	assert_failure 2
+	assert_line "ppv-mint: stdin:2: 'nope' is not a ticket (16 hex digits)"
+	assert_line "00000000000000aa 1;"
+	# a map that is not one is refused by file:line
+	printf '00000000000000ff 1;\nnot a ticket;\n' > "$T/bad.map"
+	run ppv-mint -c -f nginx -k "$T/nginx.key" --revoked "$T/bad.map" < /dev/null
+	assert_failure 2
+	assert_output "ppv-mint: $T/bad.map:2: not a \`TICKET 1;\` line"
+	run ppv-mint -f akamai -k "$T/akamai.key" --revoke < /dev/null
+	assert_failure 2
+	assert_output --partial "tickets are nginx's"
 }

@@ -121,12 +121,17 @@ UNIT_TEST(test_audit)
 		line(a, "10.0.0.2", i, seg);
 		line(a, "10.0.0.3", i, seg);          /* the same /24 */
 	}
+	/* a '?' before the ticket (the fuzzer's find): the path is what follows */
+	line(a, "10.0.0.1", 9, "/t/m?x/1/cccccccccccccccc/live/ev1/s.ts");
+	const char *nt = "10.0.0.1 - - [30/Nov/2026:20:00:09 +0000] \"GET /t/m/1/dddddddddddddddd? HTTP/1.1\" 200 1 \"-\" \"-\"";
+	CHECK(ppv_audit_line(a, nt, strlen(nt)) == 0);
 	FILE *f = open_memstream(&out, &on);
 	CHECK(ppv_audit_report(a, f) == 1);
 	fclose(f);
 	CHECK_STR(out, "ticket,networks,overlaps,requests,first_seen,last_seen,verdict\n"
 	               "aaaaaaaaaaaaaaaa,2,4,12,2026-11-30T20:00:00Z,2026-11-30T20:00:03Z,shared\n"
-	               "bbbbbbbbbbbbbbbb,1,0,8,2026-11-30T20:00:00Z,2026-11-30T20:00:03Z,ok\n");
+	               "bbbbbbbbbbbbbbbb,1,0,8,2026-11-30T20:00:00Z,2026-11-30T20:00:03Z,ok\n"
+	               "cccccccccccccccc,1,0,1,2026-11-30T20:00:09Z,2026-11-30T20:00:09Z,ok\n");
 	free(out);
 	ppv_audit_free(a);
 }
