@@ -85,7 +85,7 @@ static const ppv_doc doc = {
 	.about = "Mint and check paywall tokens and signed URLs that nginx, Akamai and JWT\n"
 		 "verifiers accept. With no PATH, no -a (and, for jwt, no --sub),\n"
 		 "reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
-		 "`subject,path,expires,token,url,ticket`, one row per subscriber.\n"
+		 "`subject,path,expires,token,ticket,url`, one row per subscriber.\n"
 		 "With $ppv_ticket in --nginx-expr, each buyer's URL carries a ticket\n"
 		 "of their own, which --revoke takes back and --audit finds shared.",
 	.opts = options,
@@ -190,7 +190,7 @@ batch(ppv_signer *s, const struct opts *o)
 		ppv_die(PPV_ERR, "stdin:1: the CSV header needs `subject` and `path` columns");
 	if (cexp < 0 && !o->expires && !o->ttl)
 		ppv_die(PPV_ERR, "no expiry: give -e or -t, or an `expires` column");
-	fputs("subject,path,expires,token,url,ticket\n", out);
+	fputs("subject,path,expires,token,ticket,url\n", out);
 	ppv_progress_start(&prog, "tokens");
 	while (ppv_csv_next(csv)) {
 		ppv_claims c = o->claims;
@@ -230,8 +230,9 @@ batch(ppv_signer *s, const struct opts *o)
 		ppv_csv_put(out, path, ppv_csv_fieldlen(csv, cpath), 0);
 		ppv_csv_puts(out, num, 0);
 		ppv_csv_put(out, tok, (size_t)n, 0);
-		ppv_csv_put(out, url, un < 0 ? 0 : (size_t)un, 0);
-		ppv_csv_puts(out, ppv_mint_ticket(s, &c, ticket) ? "" : ticket, 1);
+		/* the URL stays last, where scripts take it from */
+		ppv_csv_puts(out, ppv_mint_ticket(s, &c, ticket) ? "" : ticket, 0);
+		ppv_csv_put(out, url, un < 0 ? 0 : (size_t)un, 1);
 		ppv_progress_tick(&prog, ++rows);
 	}
 	ppv_progress_end(&prog, rows);

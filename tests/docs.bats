@@ -40,6 +40,9 @@ for i in range(200): print(f'c{i:04d},Creator {i},FR,{\"USD\" if i % 2 == 0 else
 	cp "$BATS_TEST_DIRNAME/data/earnings/fees.csv" "$BATS_TEST_DIRNAME/data/earnings/fx.csv" .
 	printf 'creator_id,currency,balance\nc0000,USD,12.00\nc0001,EUR,-3.00\n' > 2026-09.balances
 	(umask 077; echo "creator7 k3y" > stream.keys)
+	# a month of events, and a day of nginx's access log of honest viewers
+	cp events-2026-10-01.csv.gz events-2026-11.csv.gz
+	$PY "$BATS_TEST_DIRNAME/lib/gen-access-log.py" --scenario | grep -v aaaaaaaaaaaaaaaa > ppv-access.log.1
 }
 
 # Shell lines of a document's examples: backslash continuations joined.
@@ -96,6 +99,10 @@ run_examples() {
 			n=$((n + 1))
 			continue
 		fi
+		# nginx's files are this test's; there is no nginx here to reload
+		cmd=${cmd//\/etc\/nginx\/ppv-revoked.map/$T/ppv-revoked.map}
+		cmd=${cmd//\/var\/log\/nginx\//$T/}
+		cmd=${cmd//nginx -s reload/:}
 		run bash -c "$cmd" < /dev/null
 		[ "$status" -eq 0 ] || fail "example failed ($status): $cmd
 $output"

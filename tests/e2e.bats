@@ -68,6 +68,14 @@ browse() {
 	assert_output --regexp 'a ticket that expired in 2020 +HTTP 410'
 	assert_output --regexp "ana, her own playlist with her ads +HTTP 200"
 	assert_output --regexp 'an ad segment, no ticket needed +HTTP 200'
+	# each buyer's own ticket: one screen at a time, a chargeback taken back, the audit
+	assert_output --regexp 'dara, watching from 127.0.0.1 +HTTP 200'
+	assert_output --regexp "dara's ticket from 127.0.0.2 meanwhile +HTTP 503"
+	assert_output --regexp 'eli, before his chargeback +HTTP 200'
+	assert_output --regexp 'eli, after it +HTTP 403'
+	assert_output --regexp 'ana, after it +HTTP 200'
+	assert_output --partial 'no ticket shared'
+	assert_equal "$(cut -d, -f7 "$D/audit.csv" | sort | uniq -c | awk '{ print $2 }' | paste -sd' ')" "ok verdict"
 	assert_output --partial 'creator42, paid for the ads: creator42,'
 	[ -s "$D"/report-*.html ]
 	[ -s "$D"/payouts-*.csv ]
@@ -129,7 +137,7 @@ browse() {
 		assert_equal "$(curl -s -o /dev/null -w '%{http_code}' "$origin/live/ev1/$f")" 403
 	done
 	expired=$(ppv-mint -f nginx -k "$D/etc/event.key" -e 2020-01-01T00:00:00Z --token-path /t \
-		--nginx-expr '$secure_link_expires$ppv_dir $secret' -u "$origin" /live/ev1/ana.m3u8)
+		--nginx-expr '$secure_link_expires$ppv_dir$ppv_ticket $secret' --sub ana@example.com -u "$origin" /live/ev1/ana.m3u8)
 	for f in ana.m3u8 "$seg" "$key"; do
 		assert_equal "$(curl -s -o /dev/null -w '%{http_code}' "${expired%ana.m3u8}$f")" 410
 	done

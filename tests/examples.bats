@@ -291,10 +291,13 @@ nginx_site() {
 	touch "$T/ngx/ppv-revoked.map"
 	sed -e "s|listen 443 ssl;|listen 127.0.0.1:$NPORT;|" -e '/ssl_certificate/d' -e "s|root /var/www;|root $T/www;|" \
 		-e "s|/etc/nginx/ppv-secret.conf|$T/ngx/ppv-secret.conf|" -e "s|/etc/nginx/ppv-revoked.map|$T/ngx/ppv-revoked.map|" \
-		-e "s|/var/log/nginx/ppv-access.log|$T/ngx/access.log|" "$EX/nginx-ppv.conf" > "$T/ngx/site.conf"
-	# a master, as deployed: `nginx -s reload` (a revocation) needs one
+		-e "s|/var/log/nginx/ppv-access.log|$T/ngx/access.log|" -e "s|js_path /etc/nginx/njs/;|js_path $EX/;|" \
+		-e "s|/var/lib/nginx/ppv-screens|$T/ngx/screens|" ${SITE_SED:+-e "$SITE_SED"} "$EX/nginx-ppv.conf" > "$T/ngx/site.conf"
+	mkdir -p "$T/ngx/screens"
+	# a master, as deployed: `nginx -s reload` (a revocation) needs one; the
+	# njs module, as Debian's package loads it
 	nginx_start "$T/ngx" "$NPORT" "include $T/ngx/site.conf;" \
-		"user $(id -un) $(id -gn); worker_processes 1;"
+		"load_module /usr/lib/nginx/modules/ngx_http_js_module.so; user $(id -un) $(id -gn); worker_processes 1;"
 }
 
 # The ticket command of the site's own comment, pointed at this test's key and
@@ -455,4 +458,50 @@ $bo"
 	run ppv-earnings -q -m 2026-11 "$T/events.csv.gz"
 	assert_success
 	nginx_stop "$T/ngx"
+}
+
+@test "the nginx site with njs: one network at a time per ticket, first wins; a phone changing networks waits one lease at most" {
+	mkdir -p "$T/www/live/ev42" "$T/www/vod/ev42"
+	printf '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.000,\nindex0.ts\n' > "$T/www/live/ev42/index.m3u8"
+	echo seg > "$T/www/live/ev42/index0.ts"
+	cp "$T/www/live/ev42/"* "$T/www/vod/ev42/"
+	# 127.0.0.1 and 127.0.0.2 share a /24: counted by the whole address here
+	SITE_SED='s|set $ppv_screen_v4_prefix 24;|set $ppv_screen_v4_prefix 32;|' nginx_site
+	from() { curl -s --interface "$1" -o /dev/null -w '%{http_code}' "$2"; }
+	ana=$(ticket ev42 '' ana@example.com)
+	bo=$(ticket ev42 '' bo@example.com)
+	seg=${ana%index.m3u8}index0.ts
+	assert_equal "$(from 127.0.0.1 "$ana")" 200
+	# the same ticket from a second network while the first watches: refused,
+	# with a status players retry and when to
+	assert_equal "$(from 127.0.0.2 "$seg")" 503
+	assert_equal "$(from 127.0.0.2 "$ana")" 503
+	run curl -s --interface 127.0.0.2 -D - -o /dev/null "$ana"
+	assert_line --regexp '^[Rr]etry-[Aa]fter: 4'
+	assert_line --regexp '^[Aa]ccess-[Cc]ontrol-[Aa]llow-[Oo]rigin: \*'
+	# the first plays on; another buyer on the second network is another ticket
+	assert_equal "$(from 127.0.0.1 "$seg")" 200
+	assert_equal "$(from 127.0.0.2 "$bo")" 200
+	# a VOD is not a live event: no rule
+	vod=$(ppv-mint -f nginx -k "$T/event.key" -t 1h -u "http://127.0.0.1:$NPORT" --token-path /t \
+		--nginx-expr '$secure_link_expires$ppv_dir$ppv_ticket $secret' --sub ana@example.com /vod/ev42/index.m3u8)
+	assert_equal "$(from 127.0.0.1 "$vod") $(from 127.0.0.2 "$vod")" "200 200"
+	# the phone moves: 127.0.0.1 falls silent, 127.0.0.2 asks every 0.2 s and
+	# is let in within one lease (4 s) of the last request from 127.0.0.1
+	from 127.0.0.1 "$seg" > /dev/null
+	t0=$(date +%s%N)
+	assert_equal "$(from 127.0.0.2 "$seg")" 503
+	for _ in $(seq 100); do
+		[ "$(from 127.0.0.2 "$seg")" = 200 ] && break
+		sleep 0.2
+	done
+	t1=$(date +%s%N)
+	assert_equal "$(from 127.0.0.2 "$seg")" 200
+	waited=$(( (t1 - t0) / 1000000 ))
+	assert_num "$waited" -le 6000
+	# and now the first network is the second one
+	assert_equal "$(from 127.0.0.1 "$seg")" 503
+	nginx_stop "$T/ngx"
+	# the 503s are in the access log, by ticket, for the audit
+	assert_num "$(grep -c '" 503 ' "$T/ngx/access.log")" -ge 4
 }

@@ -200,13 +200,13 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	CSV
 	run ppv-mint -f nginx -k "$T/nginx.key" -t 1h --now 1700000000 -u http://cdn < "$T/subs.csv"
 	assert_success
-	assert_line -n 0 "subject,path,expires,token,url,ticket"
+	assert_line -n 0 "subject,path,expires,token,ticket,url"
 	# no $ppv_ticket in the expression: no ticket
-	assert_line -n 1 --regexp '^fan-1,/live/ev1/index.m3u8,1700003600,md5=[A-Za-z0-9_-]{22}&expires=1700003600,http://cdn/live/ev1/index.m3u8\?md5=[A-Za-z0-9_-]{22}&expires=1700003600,$'
+	assert_line -n 1 --regexp '^fan-1,/live/ev1/index.m3u8,1700003600,md5=[A-Za-z0-9_-]{22}&expires=1700003600,,http://cdn/live/ev1/index.m3u8\?md5=[A-Za-z0-9_-]{22}&expires=1700003600$'
 	assert_line -n 2 --regexp '^"Doe, Jane",/live/ev1/index.m3u8,1800000000,'
 	assert_equal "${#lines[@]}" 3
 	# every URL of the batch passes the check
-	sed -n 2p <<<"$output" | cut -d, -f5 > "$T/urls"
+	sed -n 2p <<<"$output" | cut -d, -f6 > "$T/urls"
 	run ppv-mint -c -q -f nginx -k "$T/nginx.key" --now 1700000100 "$T/urls"
 	assert_success
 }
@@ -288,7 +288,7 @@ print(body + '~hmac=' + hmac.new(key, body.encode(), hashlib.$algo).hexdigest())
 	for i in $(seq 5000); do echo "s$i,/p$i"; done >> "$T/h.csv"
 	run bash -c "ppv-mint -f akamai -k '$T/akamai.key' -t 1h < '$T/h.csv' | head -n 1"
 	assert_success
-	assert_output "subject,path,expires,token,url,ticket"
+	assert_output "subject,path,expires,token,ticket,url"
 }
 
 @test "nginx with -s is refused: secure_link has no start time" {
@@ -404,11 +404,11 @@ $good: OK"
 	run ppv-mint -f nginx -k "$T/nginx.key" --nginx-expr "$E" --token-path /t -u http://cdn -e 2000000000 < "$T/subs.csv"
 	assert_success
 	# python3: hmac.new(b"s3cr3t", b"ppv-ticket\n/live/ev1\nana", hashlib.sha256).hexdigest()[:16]
-	assert_line -n 1 --regexp '^ana,/live/ev1/index.m3u8,2000000000,md5=[A-Za-z0-9_-]{22}&expires=2000000000&ticket=62a06f71c66135c6,http://cdn/t/[A-Za-z0-9_-]{22}/2000000000/62a06f71c66135c6/live/ev1/index.m3u8,62a06f71c66135c6$'
-	t_bo=$(sed -n 3p <<< "$output" | cut -d, -f6)
-	t_ev2=$(sed -n 4p <<< "$output" | cut -d, -f6)
+	assert_line -n 1 --regexp '^ana,/live/ev1/index.m3u8,2000000000,md5=[A-Za-z0-9_-]{22}&expires=2000000000&ticket=62a06f71c66135c6,62a06f71c66135c6,http://cdn/t/[A-Za-z0-9_-]{22}/2000000000/62a06f71c66135c6/live/ev1/index.m3u8$'
+	t_bo=$(sed -n 3p <<< "$output" | cut -d, -f5)
+	t_ev2=$(sed -n 4p <<< "$output" | cut -d, -f5)
 	assert_equal "$(printf '%s\n' 62a06f71c66135c6 "$t_bo" "$t_ev2" | sort -u | wc -l)" 3
-	tail -n +2 <<< "$output" | cut -d, -f5 > "$T/urls"
+	tail -n +2 <<< "$output" | cut -d, -f6 > "$T/urls"
 	run ppv-mint -c -f nginx -k "$T/nginx.key" --nginx-expr "$E" --token-path /t --now 1900000000 "$T/urls"
 	assert_success
 	# another buyer's ticket id under ana's signature is a bad signature
