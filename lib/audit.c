@@ -14,6 +14,7 @@
  * fetch each segment within seconds of each other), bounded however many. */
 enum { RING = 8, MAXNETS = 65535, WARNMAX = 20, BLOCK = 1 << 20 };
 
+
 struct fetch {
 	uint32_t seg, net;
 	int64_t t;
@@ -37,7 +38,7 @@ struct ppv_audit {
 	uint32_t *slot;          /* open addressing: index + 1 into t, 0 empty */
 	size_t nslot;
 	ppv_logclock clk;
-	uint64_t lines, malformed;
+	uint64_t lines, malformed, untracked;
 };
 
 static uint64_t
@@ -95,6 +96,15 @@ grow(ppv_audit *a)
 	free(a->slot);
 	a->slot = slot, a->nslot = ns;
 	return 0;
+}
+
+static struct tk *
+lookup(ppv_audit *a, uint64_t id)
+{
+	for (size_t j = mix(id) & (a->nslot - 1); a->slot[j]; j = (j + 1) & (a->nslot - 1))
+		if (a->t[a->slot[j] - 1].id == id)
+			return &a->t[a->slot[j] - 1];
+	return NULL;
 }
 
 static struct tk *
@@ -228,8 +238,14 @@ ppv_audit_line(ppv_audit *a, const char *s, size_t n)
 		a->malformed++;
 		return -1;
 	}
-	if (!ticket_of(a, l.uri, l.urin, &tk, &path, &pn))
+	/* what nginx served, and what it refused as a second screen (503):
+	 * a forged, expired or revoked ticket (4xx) watches nothing */
+	if ((l.status >= 400 && l.status != 503) || !ticket_of(a, l.uri, l.urin, &tk, &path, &pn))
 		return 0;
+	if (a->n >= a->cfg.max_tickets && !lookup(a, ppv_ticket_value(tk))) {
+		a->untracked++;
+		return 0;
+	}
 	if (!(k = find(a, ppv_ticket_value(tk), l.time)) || add_net(k, net))
 		return -2;
 	k->requests++;
@@ -299,6 +315,12 @@ uint64_t
 ppv_audit_malformed(const ppv_audit *a)
 {
 	return a->malformed;
+}
+
+uint64_t
+ppv_audit_untracked(const ppv_audit *a)
+{
+	return a->untracked;
 }
 
 uint64_t

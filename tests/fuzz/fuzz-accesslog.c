@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	ppv_auditcfg cfg = { .window = 60, .token_path = "/t", .shared_at = 3 };
+	ppv_auditcfg cfg = { .window = 60, .token_path = "/t", .shared_at = 3, .max_tickets = 1000 };
 	ppv_audit *a = ppv_audit_new(&cfg);
 	const char *p = (const char *)data, *e = p + size;
 	ppv_logline l;

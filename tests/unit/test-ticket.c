@@ -106,7 +106,7 @@ line(ppv_audit *a, const char *addr, int sec, const char *uri)
 
 UNIT_TEST(test_audit)
 {
-	ppv_auditcfg cfg = { .window = 60, .token_path = "/t/", .shared_at = 3 };
+	ppv_auditcfg cfg = { .window = 60, .token_path = "/t/", .shared_at = 3, .max_tickets = 1000 };
 	ppv_audit *a = ppv_audit_new(&cfg);
 	char seg[128], *out = NULL;
 	size_t on = 0;
@@ -125,6 +125,9 @@ UNIT_TEST(test_audit)
 	line(a, "10.0.0.1", 9, "/t/m?x/1/cccccccccccccccc/live/ev1/s.ts");
 	const char *nt = "10.0.0.1 - - [30/Nov/2026:20:00:09 +0000] \"GET /t/m/1/dddddddddddddddd? HTTP/1.1\" 200 1 \"-\" \"-\"";
 	CHECK(ppv_audit_line(a, nt, strlen(nt)) == 0);
+	/* refused by nginx (forged, expired, revoked): no ticket of anyone's */
+	const char *forged = "10.0.0.1 - - [30/Nov/2026:20:00:09 +0000] \"GET /t/m/1/eeeeeeeeeeeeeeee/x.ts HTTP/1.1\" 403 1 \"-\" \"-\"";
+	CHECK(ppv_audit_line(a, forged, strlen(forged)) == 0);
 	FILE *f = open_memstream(&out, &on);
 	CHECK(ppv_audit_report(a, f) == 1);
 	fclose(f);
@@ -133,5 +136,15 @@ UNIT_TEST(test_audit)
 	               "bbbbbbbbbbbbbbbb,1,0,8,2026-11-30T20:00:00Z,2026-11-30T20:00:03Z,ok\n"
 	               "cccccccccccccccc,1,0,1,2026-11-30T20:00:09Z,2026-11-30T20:00:09Z,ok\n");
 	free(out);
+	ppv_audit_free(a);
+
+	/* past max_tickets, a new ticket is counted, not tracked; known ones go on */
+	cfg.max_tickets = 1;
+	a = ppv_audit_new(&cfg);
+	line(a, "10.0.0.1", 1, "/t/m/1/aaaaaaaaaaaaaaaa/s.ts");
+	const char *more = "10.0.0.1 - - [30/Nov/2026:20:00:02 +0000] \"GET /t/m/1/bbbbbbbbbbbbbbbb/s.ts HTTP/1.1\" 200 1 \"-\" \"-\"";
+	CHECK(ppv_audit_line(a, more, strlen(more)) == 0);
+	line(a, "10.0.0.1", 3, "/t/m/1/aaaaaaaaaaaaaaaa/s.ts");
+	CHECK(ppv_audit_untracked(a) == 1);
 	ppv_audit_free(a);
 }
