@@ -2,13 +2,16 @@
 // (Debian's libnginx-mod-http-js, njs 0.7).
 //
 // First wins: the network watching with a ticket keeps it while it keeps
-// fetching; another network asking for the event with the same ticket is
-// refused until the first has been silent for a lease ($ppv_screen_lease
-// seconds, one segment). Last-wins would let whoever shares the ticket cut
-// the buyer off mid-event, and two screens would take it from each other on
-// every request; first-wins never interrupts the screen that is playing. A
-// phone moving from Wi-Fi to 4G is the "other network" for at most one lease:
-// its player, refused with 503 and Retry-After, retries and plays on.
+// fetching; another network asking for the event's media segments with the
+// same ticket is refused until the first has been silent for a lease
+// ($ppv_screen_lease seconds, one segment). Last-wins would let whoever
+// shares the ticket cut the buyer off mid-event, and two screens would take
+// it from each other on every request; first-wins never interrupts the
+// screen that is playing. A phone moving from Wi-Fi to 4G is the "other
+// network" for at most one lease. Playlists and keys are served to anyone
+// with the ticket (nothing plays without the segments), so a refused player
+// keeps its playlist and retries only segments: hls.js retries a segment six
+// times, backing off from 1 s, on a 503, and plays on.
 //
 // A network is the address's /24 for IPv4 (carrier NAT and a home router's
 // DHCP change the last bits) and its /64 for IPv6, as ppv-mint --audit counts
@@ -60,7 +63,7 @@ function screen(r) {
 		// no file: nobody holds the ticket
 	}
 	if (holder && holder !== net && now - seen < lease)
-		return '0';
+		return /\.(m3u8|key)$/.test(v.ppv_path || '') ? '1' : '0';
 	// a write a second is enough to keep a lease of seconds
 	if (holder !== net || now - seen >= 1000) {
 		var tmp = file + '.' + process.pid;

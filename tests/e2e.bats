@@ -69,8 +69,8 @@ browse() {
 	assert_output --regexp "ana, her own playlist with her ads +HTTP 200"
 	assert_output --regexp 'an ad segment, no ticket needed +HTTP 200'
 	# each buyer's own ticket: one screen at a time, a chargeback taken back, the audit
-	assert_output --regexp 'dara, watching from 127.0.0.1 +HTTP 200'
-	assert_output --regexp "dara's ticket from 127.0.0.2 meanwhile +HTTP 503"
+	assert_output --regexp 'dara, a segment, from 127.0.0.1 +HTTP 200'
+	assert_output --regexp "dara's ticket, from 127.0.0.2 meanwhile +HTTP 503"
 	assert_output --regexp 'eli, before his chargeback +HTTP 200'
 	assert_output --regexp 'eli, after it +HTTP 403'
 	assert_output --regexp 'ana, after it +HTTP 200'
