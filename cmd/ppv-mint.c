@@ -175,7 +175,6 @@ static int
 batch(ppv_signer *s, const struct opts *o)
 {
 	static char tok[TOKMAX], url[2 * TOKMAX];
-	char ticket[PPV_TICKET_LEN + 1];
 	ppv_input *in = ppv_input_open(NULL);
 	ppv_csv *csv = ppv_csv_open(in);
 	int csub = ppv_csv_col(csv, "subject"), cpath = ppv_csv_col(csv, "path");
@@ -230,8 +229,10 @@ batch(ppv_signer *s, const struct opts *o)
 		ppv_csv_put(out, path, ppv_csv_fieldlen(csv, cpath), 0);
 		ppv_csv_puts(out, num, 0);
 		ppv_csv_put(out, tok, (size_t)n, 0);
-		/* the URL stays last, where scripts take it from */
-		ppv_csv_puts(out, ppv_mint_ticket(s, &c, ticket) ? "" : ticket, 0);
+		/* the ticket nginx_mint put in the token, not derived twice; the URL
+		 * stays last, where scripts take it from */
+		const char *tk = memmem(tok, (size_t)n, "&ticket=", 8);
+		ppv_csv_put(out, tk ? tk + 8 : "", tk ? (size_t)(tok + n - tk - 8) : 0, 0);
 		ppv_csv_put(out, url, un < 0 ? 0 : (size_t)un, 1);
 		ppv_progress_tick(&prog, ++rows);
 	}

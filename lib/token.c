@@ -500,20 +500,6 @@ ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *toke
 	return b.over ? -1 : (long)b.n;
 }
 
-int
-ppv_mint_ticket(ppv_signer *s, const ppv_claims *c, char out[PPV_TICKET_LEN + 1])
-{
-	char uri[MAXTOK];
-	size_t pn = c->path ? strcspn(c->path, "?#") : 0;
-	long un;
-
-	if (!s->tmac || !c->sub || !*c->sub || !c->path || pn >= sizeof uri ||
-	    (un = ppv_path_normalize(uri, c->path, pn)) < 0)
-		return -1;
-	ppv_ticket_derive(s->tmac, c->sub, strlen(c->sub), uri, (size_t)un, out);
-	return 0;
-}
-
 /* --- checking ------------------------------------------------------------------ */
 
 typedef struct {

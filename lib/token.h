@@ -60,15 +60,13 @@ const char *ppv_verdict_name(enum ppv_verdict v);
 ppv_signer *ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen);
 void ppv_signer_free(ppv_signer *s);
 
-/* The token; -1 when it would not fit in cap or a claim cannot be encoded. */
+/* The token; -1 when it would not fit in cap or a claim cannot be encoded.
+ * With $ppv_ticket in the nginx expression it ends `&ticket=TICKET`. */
 long ppv_mint(ppv_signer *s, const ppv_claims *c, char *out, size_t cap);
 /* path + '?' + the token's query parameter(s), prefixed with base (may be NULL);
  * with token_path, base + prefix + /MD5/EXPIRES[/TICKET] + path. */
 long ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *token,
                   size_t tn, char *out, size_t cap);
-/* The buyer's ticket id the claims give (nginx, an expression with
- * $ppv_ticket and a subject): 0, or -1 when this signer makes none. */
-int ppv_mint_ticket(ppv_signer *s, const ppv_claims *c, char out[PPV_TICKET_LEN + 1]);
 /* A token, `name=token`, a query string or a URL carrying the token. */
 enum ppv_verdict ppv_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n);
 
