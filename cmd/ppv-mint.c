@@ -1,4 +1,4 @@
-/* ppv-mint: mint and check paywall tokens and signed URLs for nginx, Akamai and JWT. */
+/* ppv-mint: mint and check paywall tokens and signed URLs for nginx, Akamai, JWT, Google Cloud CDN and Fastly. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +23,15 @@
 enum {
 	O_IP = PPV_OPT_LONG, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME, O_TPATH,
 	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH, O_REVOKE, O_REVOKED, O_AUDIT, O_WINDOW,
+	O_KEYNAME, O_PREFIX, O_COOKIES,
 };
 
 static const ppv_opt options[] = {
-	{ "format", 'f', "FORMAT", "nginx (secure_link_md5), akamai (EdgeAuth), jwt (HS256)", "nginx akamai jwt" },
+	{ "format", 'f', "FORMAT", "nginx (secure_link_md5), akamai (EdgeAuth), jwt (HS256),\n"
+	  "gcdn (Google Cloud CDN), fastly", "nginx akamai jwt gcdn fastly" },
 	{ "key", 'k', "FILE", "keys, one `SECRET` or `KID SECRET` a line (hex for\n"
-	  "akamai and jwt); the first signs, all verify.\n"
+	  "akamai and jwt, base64 for gcdn and fastly); the first\n"
+	  "signs, all verify.\n"
 	  "Without -k, the keys are read from $PPV_KEY", "@file" },
 	{ "expires", 'e', "TIME", "expiry: RFC 3339 or unix seconds" },
 	{ "ttl", 't', "DURATION", "expiry after START or now: 90, 2m, 1h30m, 7d" },
@@ -47,6 +50,10 @@ static const ppv_opt options[] = {
 	{ "token-name", O_NAME, "NAME", "query parameter of the token (__token__, token)" },
 	{ "token-path", O_TPATH, "PREFIX", "nginx: the token in the path, BASEURL/PREFIX/MD5/\n"
 	  "EXPIRES/PATH, so relative URIs in a playlist keep it" },
+	{ "key-name", O_KEYNAME, "NAME", "gcdn: the KeyName of a key line that names none" },
+	{ "prefix", O_PREFIX, "URL", "gcdn: sign this URL prefix (URLPrefix=): one token\n"
+	  "for every URL under it" },
+	{ "cookies", O_COOKIES, NULL, "gcdn: print the Cloud-CDN-Cookie as a Set-Cookie line" },
 	{ "base-url", 'u', "URL", "print signed URLs under this base", "@url" },
 	{ "batch", O_BATCH, NULL, "read the CSV batch from stdin even with -a" },
 	{ "now", O_NOW, "TIME", "the clock, for reproducible runs and tests" },
@@ -74,7 +81,8 @@ static const ppv_doc doc = {
 	.usage = "ppv-mint -f FORMAT -k KEYFILE [-e EXPIRES | -t TTL] [-s START] [-a ACL]...\n"
 		 "                [--ip ADDR] [--id ID] [--data DATA] [--sub SUBJECT] [--aud AUD]\n"
 		 "                [--algo sha256|sha1|md5] [--salt SALT] [--nginx-expr EXPR]\n"
-		 "                [--token-path PREFIX] [--escape-early] [-u BASEURL] [--now TIME]\n"
+		 "                [--token-path PREFIX] [--escape-early] [--key-name NAME]\n"
+		 "                [--prefix URL] [--cookies] [-u BASEURL] [--now TIME]\n"
 		 "                [-o FILE] [PATH...]\n"
 		 "       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--aud AUD]\n"
 		 "                [--leeway SECONDS] [--revoked MAPFILE] [--now TIME] [-q]\n"
@@ -82,9 +90,9 @@ static const ppv_doc doc = {
 		 "       ppv-mint -f nginx -k KEYFILE --revoke [-o MAPFILE] [FILE...]\n"
 		 "       ppv-mint --audit [--window DURATION] [--token-path PREFIX] [LOG...]\n"
 		 "       ppv-mint --genkey [-f FORMAT]",
-	.about = "Mint and check paywall tokens and signed URLs that nginx, Akamai and JWT\n"
-		 "verifiers accept. With no PATH, no -a (and, for jwt, no --sub),\n"
-		 "reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
+	.about = "Mint and check paywall tokens and signed URLs that nginx, Akamai, JWT,\n"
+		 "Google Cloud CDN and Fastly verifiers accept. With no PATH, no -a\n"
+		 "(and, for jwt, no --sub), reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
 		 "`subject,path,expires,token,ticket,url`, one row per subscriber.\n"
 		 "With $ppv_ticket in --nginx-expr, each buyer's URL carries a ticket\n"
 		 "of their own, which --revoke takes back and --audit finds shared.",
@@ -137,18 +145,68 @@ static void
 genkey(int fmt)
 {
 	uint8_t k[32];
-	char text[65];
+	char text[72];
 
 	ppv_random(k, sizeof k);
-	/* nginx takes the secret literally from its config: keep it printable */
-	if (fmt == PPV_FMT_NGINX)
+	/* nginx takes the secret literally from its config: keep it printable;
+	 * Cloud CDN takes 128 bits in base64url, padded, as gcloud prints them;
+	 * Fastly's VCL base64-decodes its key */
+	if (fmt == PPV_FMT_NGINX) {
 		ppv_b64url_encode(text, k, sizeof k);
-	else
+	} else if (fmt == PPV_FMT_GCDN) {
+		size_t m = ppv_b64url_encode(text, k, 16);
+		while (m % 4)
+			text[m++] = '=';
+		text[m] = '\0';
+	} else if (fmt == PPV_FMT_FASTLY) {
+		ppv_b64_encode(text, k, sizeof k);
+	} else {
 		ppv_hex_encode(text, k, sizeof k);
+	}
 	explicit_bzero(k, sizeof k);
 	printf("%s\n", text);
 	explicit_bzero(text, sizeof text);
 	ppv_exit(PPV_OK);
+}
+
+/* Cloud CDN's cookie as the web site sets it: scoped to the prefix's
+ * directory, gone when the token is, out of scripts' reach */
+static void
+print_cookie(const struct opts *o, const ppv_claims *c, const char *tok, size_t n)
+{
+	const char *u = o->cfg.url_prefix ? o->cfg.url_prefix : c->path;
+	const char *p = strchr(u + strspn(u, "abcdefghijklmnopqrstuvwxyz") + 3, '/');
+	const char *sl = p ? strrchr(p, '/') : NULL;
+	time_t t = (time_t)c->expires;
+	struct tm tm;
+	char date[64];
+
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	fputs("Set-Cookie: ", out);
+	fwrite(tok, 1, n, out);
+	fputs("; Path=", out);
+	if (p)
+		fwrite(p, 1, (size_t)(sl - p + 1), out);
+	else
+		putc('/', out);
+	fprintf(out, "; Expires=%s; HttpOnly%s\n", date, strncmp(u, "https:", 6) ? "" : "; Secure");
+}
+
+/* What a token signs: the path, or for Cloud CDN the whole URL, base and path. */
+static const char *
+target(const struct opts *o, const char *path, char *buf, size_t cap)
+{
+	size_t bn;
+
+	if (o->fmt != PPV_FMT_GCDN || !o->base || !path)
+		return path;
+	bn = strlen(o->base);
+	if (bn && o->base[bn - 1] == '/' && *path == '/')
+		bn--;
+	if (snprintf(buf, cap, "%.*s%s", (int)bn, o->base, path) >= (int)cap)
+		ppv_die(PPV_ERR, "%s: URL too long", path);
+	return buf;
 }
 
 static void
@@ -160,9 +218,14 @@ mint_one(ppv_signer *s, const struct opts *o, const ppv_claims *c, const char *p
 	if ((n = ppv_mint(s, c, tok, sizeof tok)) < 0)
 		ppv_die(PPV_ERR, "%s: cannot mint: a claim is too long or not a valid path",
 		        path ? path : "token");
-	/* a token in the path is only of use as a path */
-	if (o->base || o->cfg.token_path) {
-		if ((un = ppv_mint_url(s, o->base, path, tok, (size_t)n, url, sizeof url)) < 0)
+	if (o->cfg.cookies) {
+		print_cookie(o, c, tok, (size_t)n);
+		return;
+	}
+	/* a token in the path is only of use as a path; Cloud CDN's is the URL's */
+	if (o->base || o->cfg.token_path || o->fmt == PPV_FMT_GCDN) {
+		if ((un = ppv_mint_url(s, o->fmt == PPV_FMT_GCDN ? NULL : o->base, path, tok, (size_t)n,
+		                       url, sizeof url)) < 0)
 			ppv_die(PPV_ERR, "%s: URL too long", path);
 		fwrite(url, 1, (size_t)un, out);
 	} else {
@@ -174,7 +237,7 @@ mint_one(ppv_signer *s, const struct opts *o, const ppv_claims *c, const char *p
 static int
 batch(ppv_signer *s, const struct opts *o)
 {
-	static char tok[TOKMAX], url[2 * TOKMAX];
+	static char tok[TOKMAX], url[2 * TOKMAX], full[TOKMAX];
 	ppv_input *in = ppv_input_open(NULL);
 	ppv_csv *csv = ppv_csv_open(in);
 	int csub = ppv_csv_col(csv, "subject"), cpath = ppv_csv_col(csv, "path");
@@ -202,7 +265,7 @@ batch(ppv_signer *s, const struct opts *o)
 			rc = PPV_ERR;
 			continue;
 		}
-		c.path = path;
+		c.path = target(o, path, full, sizeof full);
 		if (csub >= 0 && *(v = ppv_csv_field(csv, csub)))
 			c.sub = v;
 		if (cip >= 0 && *(v = ppv_csv_field(csv, cip)))
@@ -223,7 +286,9 @@ batch(ppv_signer *s, const struct opts *o)
 			rc = PPV_ERR;
 			continue;
 		}
-		un = ppv_mint_url(s, o->base, path, tok, (size_t)n, url, sizeof url);
+		/* a cookie is no URL; Cloud CDN's URL is the one signed */
+		un = o->cfg.cookies ? 0 : ppv_mint_url(s, o->fmt == PPV_FMT_GCDN ? NULL : o->base, c.path, tok,
+		                                       (size_t)n, url, sizeof url);
 		snprintf(num, sizeof num, "%lld", (long long)c.expires);
 		ppv_csv_put(out, ppv_csv_field(csv, csub), ppv_csv_fieldlen(csv, csub), 0);
 		ppv_csv_put(out, path, ppv_csv_fieldlen(csv, cpath), 0);
@@ -409,7 +474,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if ((o.fmt = ppv_fmt_byname(optarg)) < 0)
-				ppv_die(PPV_ERR, "-f: unknown format '%s' (nginx, akamai, jwt)", optarg);
+				ppv_die(PPV_ERR, "-f: unknown format '%s' (nginx, akamai, jwt, gcdn, fastly)", optarg);
 			break;
 		case 'k': o.keyfile = optarg; break;
 		case 'e': o.expires = optarg; parse_time("-e", optarg); break;
@@ -451,6 +516,9 @@ main(int argc, char **argv)
 		case O_REVOKE: o.revoke = 1; break;
 		case O_REVOKED: o.revoked = optarg; break;
 		case O_AUDIT: o.audit = 1; break;
+		case O_KEYNAME: o.cfg.key_name = optarg; break;
+		case O_PREFIX: o.cfg.url_prefix = optarg; break;
+		case O_COOKIES: o.cfg.cookies = 1; break;
 		case O_WINDOW:
 			if (ppv_duration_parse(optarg, &o.window) || o.window <= 0)
 				ppv_die(PPV_ERR, "--window: '%s' is not a duration (30, 2m)", optarg);
@@ -482,10 +550,18 @@ main(int argc, char **argv)
 	o.chk.revoked = o.revoked ? &revoked : NULL;
 	if (o.start)
 		o.claims.start = parse_time("-s", o.start);
-	if (o.start && o.fmt == PPV_FMT_NGINX)
-		ppv_die(PPV_ERR, "-s: nginx secure_link has no start time");
-	if (o.nacl && o.fmt == PPV_FMT_NGINX)
-		ppv_die(PPV_ERR, "-a: nginx secure_link has no ACL: it signs each PATH");
+	static const char *const fmtname[] = { "nginx secure_link", "", "", "Cloud CDN", "Fastly" };
+	int simple = o.fmt == PPV_FMT_NGINX || o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_FASTLY;
+	if (o.start && simple)
+		ppv_die(PPV_ERR, "-s: %s has no start time", fmtname[o.fmt]);
+	if (o.nacl && simple)
+		ppv_die(PPV_ERR, "-a: %s has no ACL: it signs each PATH%s", fmtname[o.fmt],
+		        o.fmt == PPV_FMT_GCDN ? " (or a --prefix)" : "");
+	if (o.claims.ip && (o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_FASTLY))
+		ppv_die(PPV_ERR, "--ip: %s tokens are not bound to an address", fmtname[o.fmt]);
+	if ((o.cfg.key_name || o.cfg.url_prefix || o.cfg.cookies) && o.fmt != PPV_FMT_GCDN)
+		ppv_die(PPV_ERR, "%s: Cloud CDN only (-f gcdn)", o.cfg.cookies ? "--cookies"
+		        : o.cfg.url_prefix ? "--prefix" : "--key-name");
 	if (o.expires && o.ttl)
 		ppv_die(PPV_ERR, "-e and -t both give the expiry: choose one");
 	o.claims.acl = o.acl;
@@ -507,7 +583,8 @@ main(int argc, char **argv)
 	if (minting && o.fmt == PPV_FMT_JWT && !argc && !o.nacl && single)
 		ppv_die(PPV_ERR, "jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path");
 
-	ppv_keys_load(&keys, o.keyfile, "PPV_KEY", o.fmt == PPV_FMT_NGINX ? PPV_KEY_RAW : PPV_KEY_HEX);
+	ppv_keys_load(&keys, o.keyfile, "PPV_KEY", o.fmt == PPV_FMT_NGINX ? PPV_KEY_RAW
+	              : o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_FASTLY ? PPV_KEY_B64 : PPV_KEY_HEX);
 	if (o.revoke) {
 		ppv_revset set = { 0 };
 		size_t before;
@@ -544,10 +621,11 @@ main(int argc, char **argv)
 	if (o.check) {
 		rc = check(s, &o, argv, argc);
 	} else if (argc && !o.batch) {
+		static char full[TOKMAX];
 		for (int i = 0; i < argc; i++) {
 			ppv_claims cl = o.claims;
-			cl.path = argv[i];
-			mint_one(s, &o, &cl, argv[i]);
+			cl.path = target(&o, argv[i], full, sizeof full);
+			mint_one(s, &o, &cl, cl.path);
 		}
 	} else if (single && !o.batch) {
 		mint_one(s, &o, &o.claims, NULL);

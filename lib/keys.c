@@ -52,7 +52,23 @@ add_line(ppv_keyring *ring, char *s, const char *where, int lineno, int encoding
 		strcpy(k->kid, kid);
 	n = strlen(sec);
 	k->secret = ppv_xrealloc(NULL, n + 1);
-	if ((encoding & PPV_KEY_HEX)) {
+	if ((encoding & PPV_KEY_B64)) {
+		/* either alphabet, padded or not: Cloud CDN writes base64url, Fastly base64 */
+		char *t = ppv_xrealloc(NULL, n + 4);
+		size_t m = 0;
+		for (size_t i = 0; i < n && sec[i] != '='; i++)
+			t[m++] = sec[i] == '-' ? '+' : sec[i] == '_' ? '/' : sec[i];
+		while (m % 4)
+			t[m++] = '=';
+		long r = ppv_b64_decode(k->secret, n, t, m);
+		explicit_bzero(t, m);
+		free(t);
+		if (r <= 0) {
+			free(k->secret);
+			return ppv_errf(err, cap, "%s:%d: the key is not base64", where, lineno);
+		}
+		k->len = (size_t)r;
+	} else if ((encoding & PPV_KEY_HEX)) {
 		long r = ppv_hex_decode(k->secret, n, sec, n);
 		if (r <= 0) {
 			free(k->secret);

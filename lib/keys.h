@@ -16,7 +16,8 @@ typedef struct {
 	size_t n, cap;
 } ppv_keyring;
 
-enum { PPV_KEY_RAW = 0, PPV_KEY_HEX = 1, PPV_KEY_NAMED = 2 /* or'd: every line is `NAME KEY` */ };
+enum { PPV_KEY_RAW = 0, PPV_KEY_HEX = 1, PPV_KEY_NAMED = 2 /* or'd: every line is `NAME KEY` */,
+       PPV_KEY_B64 = 4 /* base64 or base64url */ };
 
 /* One key a line, `SECRET` or `KID SECRET`; blank lines and # comments skipped.
  * path NULL reads the variable env instead. Dies (exit 2) on a missing,

@@ -8,72 +8,8 @@
 #include "ctcmp.h"
 #include "json.h"
 #include "token.h"
+#include "tokenint.h"
 #include "urlpath.h"
-
-enum { V_LIT, V_EXPIRES, V_URI, V_DIR, V_ADDR, V_SECRET, V_TICKET };
-enum { MAXTOK = 16384, HDR_NONE = -1, HDR_UNKNOWN = -2, HDR_BAD = -3 };
-
-struct seg {
-	int var;
-	const char *lit;
-	size_t n;
-};
-
-struct ppv_signer {
-	ppv_tokcfg cfg;
-	const char *name;          /* query parameter that carries the token */
-	size_t namelen;
-	size_t tplen;              /* token_path without trailing slashes */
-	ppv_mac **macs;            /* one per key, pads precomputed */
-	struct seg *expr;          /* nginx expression, parsed once */
-	size_t nexpr;
-	ppv_mac *tmac;             /* nginx, $ppv_ticket in the expression: derives tickets */
-	char hdr[512];             /* jwt: base64url header of the signing key and '.' */
-	size_t hdrlen;
-	char seen[512];            /* jwt check: the last header segment seen ... */
-	size_t seenlen;
-	int seenkey;               /* ... and what it resolved to */
-};
-
-/* --- a bounded string builder ------------------------------------------------- */
-
-typedef struct {
-	char *p;
-	size_t n, cap;
-	int over;
-} sb;
-
-static void
-put(sb *b, const char *s, size_t n)
-{
-	if (b->over || b->n + n >= b->cap) {
-		b->over = 1;
-		return;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void
-puts_(sb *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-static void
-putnum(sb *b, int64_t v)
-{
-	char tmp[24], *e = tmp + sizeof tmp, *p = e;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	put(b, p, (size_t)(e - p));
-}
 
 /* Akamai's escape_early: the reference quotes with quote_plus, then lower-cases %XX. */
 static void
@@ -123,6 +59,10 @@ put_json_num(sb *b, const char *key, int64_t v, int *first)
 int
 ppv_fmt_byname(const char *name)
 {
+	if (!strcmp(name, "gcdn"))
+		return PPV_FMT_GCDN;
+	if (!strcmp(name, "fastly"))
+		return PPV_FMT_FASTLY;
 	if (!strcmp(name, "nginx"))
 		return PPV_FMT_NGINX;
 	if (!strcmp(name, "akamai"))
@@ -214,7 +154,8 @@ ppv_signer *
 ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen)
 {
 	ppv_signer *s = calloc(1, sizeof *s);
-	enum ppv_hash h = cfg->fmt == PPV_FMT_JWT ? PPV_SHA256 : cfg->algo;
+	enum ppv_hash h = cfg->fmt == PPV_FMT_JWT ? PPV_SHA256
+	                  : cfg->fmt == PPV_FMT_GCDN || cfg->fmt == PPV_FMT_FASTLY ? PPV_SHA1 : cfg->algo;
 
 	if (!s)
 		return NULL;
@@ -246,6 +187,15 @@ ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen)
 		if (cfg->keys->v[i].len < 16) {
 			snprintf(err, errlen, "key %zu is %zu bytes: HMAC keys need at least 16 "
 			         "(ppv-mint --genkey makes one)", i + 1, cfg->keys->v[i].len);
+			ppv_signer_free(s);
+			return NULL;
+		}
+	for (size_t i = 0; cfg->fmt == PPV_FMT_GCDN && i < cfg->keys->n; i++)
+		if (cfg->keys->v[i].len != 16 || (!*cfg->keys->v[i].kid && !cfg->key_name)) {
+			/* Cloud CDN takes 128-bit keys, each under a name */
+			snprintf(err, errlen, "key %zu: %s", i + 1, cfg->keys->v[i].len != 16
+			         ? "Cloud CDN keys are 16 bytes (ppv-mint --genkey -f gcdn makes one)"
+			         : "Cloud CDN needs the key's name: `NAME KEY` in the key file, or --key-name");
 			ppv_signer_free(s);
 			return NULL;
 		}
@@ -454,6 +404,8 @@ ppv_mint(ppv_signer *s, const ppv_claims *c, char *out, size_t cap)
 	switch (s->cfg.fmt) {
 	case PPV_FMT_NGINX: return nginx_mint(s, c, &b);
 	case PPV_FMT_AKAMAI: return akamai_mint(s, c, &b);
+	case PPV_FMT_GCDN: return ppv_tok_gcdn_mint(s, c, &b);
+	case PPV_FMT_FASTLY: return ppv_tok_fastly_mint(s, c, &b);
 	default: return jwt_mint(s, c, &b);
 	}
 }
@@ -492,7 +444,8 @@ ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *toke
 	if (path)
 		puts_(&b, path);
 	put(&b, path && strchr(path, '?') ? "&" : "?", 1);
-	if (s->cfg.fmt != PPV_FMT_NGINX) {
+	/* nginx's, Cloud CDN's and Fastly's tokens are query parameters already */
+	if (s->cfg.fmt == PPV_FMT_AKAMAI || s->cfg.fmt == PPV_FMT_JWT) {
 		puts_(&b, s->name);
 		put(&b, "=", 1);
 	}
@@ -502,14 +455,9 @@ ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *toke
 
 /* --- checking ------------------------------------------------------------------ */
 
-typedef struct {
-	const char *path, *query, *token;
-	size_t pn, qn, tn;
-} parts;
-
 /* A parameter of a query string; 0 absent, 1 found, -1 given twice. */
-static int
-param(const char *q, size_t qn, const char *name, const char **v, size_t *vn)
+int
+ppv_tok_param(const char *q, size_t qn, const char *name, const char **v, size_t *vn)
 {
 	size_t nn = strlen(name), i = 0;
 	int found = 0;
@@ -530,8 +478,8 @@ param(const char *q, size_t qn, const char *name, const char **v, size_t *vn)
 	return found;
 }
 
-static void
-split(const char *line, size_t n, parts *p)
+void
+ppv_tok_split(const char *line, size_t n, ppv_tokparts *p)
 {
 	size_t i = 0;
 
@@ -560,8 +508,8 @@ split(const char *line, size_t n, parts *p)
 	}
 }
 
-static int
-parse_int(const char *s, size_t n, int64_t *v)
+int
+ppv_tok_int(const char *s, size_t n, int64_t *v)
 {
 	int64_t r = 0;
 
@@ -593,7 +541,7 @@ acl_allows(const char *acl, size_t an, const char *path, size_t pn, char sep)
 }
 
 static enum ppv_verdict
-nginx_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
+nginx_check(ppv_signer *s, const ppv_checkopt *o, const ppv_tokparts *p)
 {
 	const char *md5s, *exps, *path = p->path, *tks = NULL;
 	size_t md5n, expn, pn = p->pn, tkn = 0;
@@ -623,9 +571,9 @@ nginx_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 			tkn = (size_t)(q - tks);
 		}
 		path = q, pn = (size_t)(e - q);
-	} else if (param(p->query, p->qn, "md5", &md5s, &md5n) != 1 ||
-	           param(p->query, p->qn, "expires", &exps, &expn) != 1 ||
-	           (s->tmac && param(p->query, p->qn, "ticket", &tks, &tkn) != 1)) {
+	} else if (ppv_tok_param(p->query, p->qn, "md5", &md5s, &md5n) != 1 ||
+	           ppv_tok_param(p->query, p->qn, "expires", &exps, &expn) != 1 ||
+	           (s->tmac && ppv_tok_param(p->query, p->qn, "ticket", &tks, &tkn) != 1)) {
 		return PPV_TOK_MALFORMED;
 	}
 	if (tks) {
@@ -634,7 +582,7 @@ nginx_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 		memcpy(ticket, tks, tkn);
 		ticket[tkn] = '\0';
 	}
-	if (ppv_b64url_decode(got, sizeof got, md5s, md5n) != 16 || parse_int(exps, expn, &exp))
+	if (ppv_b64url_decode(got, sizeof got, md5s, md5n) != 16 || ppv_tok_int(exps, expn, &exp))
 		return PPV_TOK_MALFORMED;
 	if (!path && o->path)
 		path = o->path, pn = strcspn(o->path, "?#");
@@ -657,7 +605,7 @@ nginx_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 }
 
 static enum ppv_verdict
-akamai_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
+akamai_check(ppv_signer *s, const ppv_checkopt *o, const ppv_tokparts *p)
 {
 	const char *t = p->token, *path = p->path;
 	size_t tn = p->tn, pn = p->pn, nl = s->namelen;
@@ -670,7 +618,7 @@ akamai_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 	int ok = 0;
 
 	if (p->path) {
-		if (param(p->query, p->qn, s->name, &t, &tn) != 1)
+		if (ppv_tok_param(p->query, p->qn, s->name, &t, &tn) != 1)
 			return PPV_TOK_MALFORMED;
 	} else if (tn > nl && t[nl] == '=' && !memcmp(t, s->name, nl)) {
 		t += nl + 1, tn -= nl + 1;
@@ -695,7 +643,7 @@ akamai_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 		fn[k] = e - i - strlen(names[k]) - 1;
 		i = e + 1;
 	}
-	if (!f[2] || !f[6] || parse_int(f[2], fn[2], &exp) || (f[1] && parse_int(f[1], fn[1], &st)))
+	if (!f[2] || !f[6] || ppv_tok_int(f[2], fn[2], &exp) || (f[1] && ppv_tok_int(f[1], fn[1], &st)))
 		return PPV_TOK_MALFORMED;
 	size_t ml = ppv_hash_size(s->cfg.algo);
 	if (ppv_hex_decode(mac, sizeof mac, f[6], fn[6]) != (long)ml)
@@ -868,7 +816,7 @@ any_match(struct claims_ctx *c, const ppv_jval *v, const char *want, size_t wn, 
 }
 
 static enum ppv_verdict
-jwt_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
+jwt_check(ppv_signer *s, const ppv_checkopt *o, const ppv_tokparts *p)
 {
 	const char *t = p->token, *path = p->path, *dot1, *dot2;
 	size_t tn = p->tn, pn = p->pn;
@@ -877,7 +825,7 @@ jwt_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 	int key, ok = 0;
 	long n;
 
-	if (p->path && param(p->query, p->qn, s->name, &t, &tn) != 1)
+	if (p->path && ppv_tok_param(p->query, p->qn, s->name, &t, &tn) != 1)
 		return PPV_TOK_MALFORMED;
 	if (!p->path && tn > s->namelen && t[s->namelen] == '=' && !memcmp(t, s->name, s->namelen))
 		t += s->namelen + 1, tn -= s->namelen + 1;
@@ -942,7 +890,7 @@ jwt_check(ppv_signer *s, const ppv_checkopt *o, const parts *p)
 enum ppv_verdict
 ppv_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n)
 {
-	parts p;
+	ppv_tokparts p;
 
 	while (n && (line[0] == ' ' || line[0] == '\t'))
 		line++, n--;
@@ -950,10 +898,14 @@ ppv_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n)
 		n--;
 	if (!n || n >= MAXTOK)
 		return PPV_TOK_MALFORMED;
-	split(line, n, &p);
+	/* the whole line is signed: a URL, a cookie */
+	if (s->cfg.fmt == PPV_FMT_GCDN)
+		return ppv_tok_gcdn_check(s, o, line, n);
+	ppv_tok_split(line, n, &p);
 	switch (s->cfg.fmt) {
 	case PPV_FMT_NGINX: return nginx_check(s, o, &p);
 	case PPV_FMT_AKAMAI: return akamai_check(s, o, &p);
+	case PPV_FMT_FASTLY: return ppv_tok_fastly_check(s, o, &p);
 	default: return jwt_check(s, o, &p);
 	}
 }

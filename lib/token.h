@@ -1,4 +1,5 @@
-/* token.h: mint and check paywall tokens byte-compatible with nginx secure_link, Akamai EdgeAuth and JWT HS256. */
+/* token.h: mint and check paywall tokens byte-compatible with nginx secure_link, Akamai EdgeAuth, JWT HS256,
+ * Google Cloud CDN signed URLs and cookies, and Fastly tokens. */
 #ifndef PPV_TOKEN_H
 #define PPV_TOKEN_H
 
@@ -9,7 +10,7 @@
 #include "mac.h"
 #include "ticket.h"
 
-enum ppv_fmt { PPV_FMT_NGINX, PPV_FMT_AKAMAI, PPV_FMT_JWT };
+enum ppv_fmt { PPV_FMT_NGINX, PPV_FMT_AKAMAI, PPV_FMT_JWT, PPV_FMT_GCDN, PPV_FMT_FASTLY };
 
 enum ppv_verdict {
 	PPV_TOK_OK,
@@ -30,6 +31,9 @@ typedef struct {
 	const char *token_name;   /* query parameter; NULL: __token__ or token */
 	const char *token_path;   /* nginx: the token in the path, after this prefix */
 	int escape_early;         /* akamai: URL-escape ip, id, data and url first */
+	const char *key_name;     /* gcdn: KeyName of a key line without one */
+	const char *url_prefix;   /* gcdn: sign this URL prefix (URLPrefix=) */
+	int cookies;              /* gcdn: mint the Cloud-CDN-Cookie */
 	const ppv_keyring *keys;  /* the first key signs; all of them verify */
 } ppv_tokcfg;
 
@@ -63,7 +67,8 @@ void ppv_signer_free(ppv_signer *s);
 /* The token; -1 when it would not fit in cap or a claim cannot be encoded.
  * With $ppv_ticket in the nginx expression it ends `&ticket=TICKET`. */
 long ppv_mint(ppv_signer *s, const ppv_claims *c, char *out, size_t cap);
-/* path + '?' + the token's query parameter(s), prefixed with base (may be NULL);
+/* path + '?' + the token's query parameter(s), prefixed with base (may be NULL;
+ * for gcdn, path is the whole URL, base NULL);
  * with token_path, base + prefix + /MD5/EXPIRES[/TICKET] + path. */
 long ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *token,
                   size_t tn, char *out, size_t cap);

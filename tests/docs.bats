@@ -13,6 +13,8 @@ fixtures() {
 	ppv-mint --genkey -f nginx > event.key
 	cp nginx.key nginx.key.tmp && mv nginx.key.tmp nginx.key
 	echo "k1 $(ppv-mint --genkey)" > jwt.key
+	echo "cdn-key $(ppv-mint --genkey -f gcdn)" > gcdn.key
+	ppv-mint --genkey -f fastly > fastly.key
 	umask 022
 	printf 'subject,path\nfan-1,/live/ev1/index.m3u8\n"Doe, Jane",/live/ev1/index.m3u8\n' > buyers.csv
 	cp buyers.csv subscribers.csv

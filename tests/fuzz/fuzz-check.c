@@ -1,4 +1,5 @@
-/* fuzz-check.c: libFuzzer target for the check-mode parser: any line, every format, nginx also with the token in the path. */
+/* fuzz-check.c: libFuzzer target for the check-mode parser: any line, every format, nginx also with the token in the path
+ * and with a ticket, Cloud CDN also with its cookie. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,8 @@
 #include "keys.h"
 #include "token.h"
 
-static ppv_signer *signers[4];
+static ppv_signer *signers[8];
+static ppv_revset revoked;
 static ppv_keyring ring;
 
 static void
@@ -33,6 +35,20 @@ init(void)
 	char err[256];
 	if (!(signers[3] = ppv_signer_new(&pcfg, err, sizeof err)))
 		abort();
+	pcfg.nginx_expr = "$secure_link_expires$ppv_dir$ppv_ticket $secret";
+	if (!(signers[4] = ppv_signer_new(&pcfg, err, sizeof err)))
+		abort();
+	/* Cloud CDN's keys are 16 bytes */
+	static ppv_keyring g;
+	static ppv_key gk = { "k1", secret, 16 };
+	g.n = 1, g.v = &gk;
+	ppv_tokcfg gcfg = { .fmt = PPV_FMT_GCDN, .keys = &g };
+	if (!(signers[5] = ppv_signer_new(&gcfg, err, sizeof err)))
+		abort();
+	ppv_tokcfg fcfg = { .fmt = PPV_FMT_FASTLY, .keys = &ring };
+	if (!(signers[6] = ppv_signer_new(&fcfg, err, sizeof err)))
+		abort();
+	ppv_revset_add(&revoked, 0x0123456789abcdefULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,16 +56,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	ppv_checkopt o = { .now = 1700000000, .leeway = 5, .ip = "127.0.0.1", .aud = "ppv" };
+	ppv_checkopt o = { .now = 1700000000, .leeway = 5, .ip = "127.0.0.1", .aud = "ppv", .revoked = &revoked };
 
 	if (!signers[0])
 		init();
 	if (size < 1)
 		return 0;
-	/* the first byte picks the format (3: nginx, token in the path) and
-	 * whether a --path is given */
-	int f = data[0] & 8 ? 3 : data[0] % 3;
-	o.path = data[0] & 4 ? "/live/ev1/index.m3u8" : NULL;
+	/* the first byte picks the format (3: nginx, token in the path; 4: and
+	 * a ticket; 5: gcdn; 6: fastly) and whether a --path is given */
+	static const int pick[8] = { 0, 1, 2, 3, 4, 5, 6, 5 };
+	int f = pick[data[0] & 7];
+	o.path = data[0] & 8 ? (f == 5 ? "http://h/live/ev1/index.m3u8" : "/live/ev1/index.m3u8") : NULL;
 	char *line = malloc(size);
 	memcpy(line, data + 1, size - 1);
 	enum ppv_verdict v = ppv_check(signers[f], &o, line, size - 1);

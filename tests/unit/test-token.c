@@ -89,3 +89,75 @@ UNIT_TEST(test_token)
 	CHECK(ppv_signer_new(&jcfg, err, sizeof err) == NULL && strstr(err, "16"));
 	ppv_keys_free(&jk);
 }
+
+UNIT_TEST(test_token_cdn)
+{
+	char tok[4096], url[4096], err[256];
+	/* python-docs-samples/cdn/snippets_test.py: nZtRohdNF9m3cKM24IcK4w== */
+	ppv_keyring gk = ring("my-key", "9d9b51a2174d17d9b770a336e0870ae3", 1);
+	ppv_tokcfg gcfg = { .fmt = PPV_FMT_GCDN, .keys = &gk };
+	ppv_signer *s = ppv_signer_new(&gcfg, err, sizeof err);
+	ppv_claims c = { .start = -1, .expires = 1549751401, .path = "http://35.186.234.33/index.html" };
+	ppv_checkopt o = { .now = 1549751000 };
+	long n;
+
+	CHECK((n = ppv_mint(s, &c, tok, sizeof tok)) > 0);
+	CHECK_STR(tok, "Expires=1549751401&KeyName=my-key&Signature=CRFqQnVfFyiUyR63OQf-HRUpIwc=");
+	CHECK(ppv_mint_url(s, NULL, c.path, tok, (size_t)n, url, sizeof url) > 0);
+	CHECK_STR(url, "http://35.186.234.33/index.html?Expires=1549751401&KeyName=my-key&Signature=CRFqQnVfFyiUyR63OQf-HRUpIwc=");
+	CHECK(ppv_check(s, &o, url, strlen(url)) == PPV_TOK_OK);
+	o.now = 1549751402;
+	CHECK(ppv_check(s, &o, url, strlen(url)) == PPV_TOK_EXPIRED);
+	ppv_signer_free(s);
+	gcfg.url_prefix = "http://35.186.234.33/";
+	s = ppv_signer_new(&gcfg, err, sizeof err);
+	CHECK(ppv_mint(s, &c, tok, sizeof tok) > 0);
+	CHECK_STR(tok, "URLPrefix=aHR0cDovLzM1LjE4Ni4yMzQuMzMv&Expires=1549751401&KeyName=my-key&Signature=j7HYgoQ8dIOVsW3Rw4cpkjWfRMA=");
+	c.path = "http://35.186.234.34/index.html";  /* not under the prefix */
+	CHECK(ppv_mint(s, &c, tok, sizeof tok) == -1);
+	ppv_signer_free(s);
+	gcfg.url_prefix = NULL;
+	gcfg.cookies = 1;
+	s = ppv_signer_new(&gcfg, err, sizeof err);
+	c.path = "http://www.example.com/foo/";
+	CHECK(ppv_mint(s, &c, tok, sizeof tok) > 0);
+	CHECK_STR(tok, "Cloud-CDN-Cookie=URLPrefix=aHR0cDovL3d3dy5leGFtcGxlLmNvbS9mb28v:Expires=1549751401:KeyName=my-key:Signature=Z9uYAu73YHioRScZDxnP-TnS274=");
+	o.now = 1549751000;
+	CHECK(ppv_check(s, &o, tok, strlen(tok)) == PPV_TOK_OK);
+	o.path = "http://www.example.com/bar/x";
+	CHECK(ppv_check(s, &o, tok, strlen(tok)) == PPV_TOK_ACL_MISMATCH);
+	o.path = NULL;
+	ppv_signer_free(s);
+	ppv_keys_free(&gk);
+
+	/* Fastly: python3 -c 'hmac.new(b"0123456789abcdef", b"/foo/bar.html1441307151", sha1).hexdigest()' */
+	ppv_keyring fk = ring("", "30313233343536373839616263646566", 1);
+	ppv_tokcfg fcfg = { .fmt = PPV_FMT_FASTLY, .keys = &fk };
+	s = ppv_signer_new(&fcfg, err, sizeof err);
+	ppv_claims fc = { .start = -1, .expires = 1441307151, .path = "/foo/bar.html?x=1" };
+	CHECK(ppv_mint(s, &fc, tok, sizeof tok) > 0);
+	CHECK_STR(tok, "token=1441307151_6f74d0e264d1dac2a39d76d5aa9cc466c9cd9f8f");
+	o.now = 1441307000;
+	o.path = "/foo/bar.html";
+	CHECK(ppv_check(s, &o, tok, strlen(tok)) == PPV_TOK_OK);
+	o.path = "/foo/baz.html";
+	CHECK(ppv_check(s, &o, tok, strlen(tok)) == PPV_TOK_BAD_SIGNATURE);
+	ppv_signer_free(s);
+	ppv_keys_free(&fk);
+}
+
+UNIT_TEST(test_token_gcdn_fuzzed)
+{
+	/* the fuzzer's find: a Signature= before the URL's '?' read the fields
+	 * before the start of the line */
+	ppv_keyring gk = ring("k1", "30313233343536373839616263646566", 1);
+	ppv_tokcfg gcfg = { .fmt = PPV_FMT_GCDN, .keys = &gk };
+	char err[256];
+	ppv_signer *s = ppv_signer_new(&gcfg, err, sizeof err);
+	ppv_checkopt o = { .now = 1 };
+	const char *l = "http://h/a&Signature=x?Expires=2&KeyName=k1";
+
+	CHECK(ppv_check(s, &o, l, strlen(l)) == PPV_TOK_MALFORMED);
+	ppv_signer_free(s);
+	ppv_keys_free(&gk);
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env bats
+# ppv-mint for Google Cloud CDN and Fastly: the published vectors and the reference code, byte for byte.
+
+load helpers
+
+per_test() {
+	# the key of Google's samples (python-docs-samples/cdn/snippets_test.py), under its name
+	(umask 077; echo 'my-key nZtRohdNF9m3cKM24IcK4w==' > "$T/gcdn.key"
+	 echo 'iqFPeN2u+Z0Lm5IrsKaOFKRqEU5Gw8ePtaEkHZWuD24=' > "$T/fastly.key")
+}
+
+@test "gcdn: Google's published signed URL vectors reproduce byte for byte" {
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 http://35.186.234.33/index.html http://www.example.com/ \
+		'http://www.example.com/some/path?some=query&another=param'
+	assert_success
+	assert_output 'http://35.186.234.33/index.html?Expires=1549751401&KeyName=my-key&Signature=CRFqQnVfFyiUyR63OQf-HRUpIwc=
+http://www.example.com/?Expires=1549751401&KeyName=my-key&Signature=OqDUFfHpN5Vxga6r80bhsgxKves=
+http://www.example.com/some/path?some=query&another=param&Expires=1549751401&KeyName=my-key&Signature=9Q9TCxSju8-W5nUkk5CuTrun2_o='
+}
+
+@test "gcdn: Google's URL-prefix vectors reproduce byte for byte" {
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 --prefix http://35.186.234.33/ http://35.186.234.33/index.html
+	assert_output 'http://35.186.234.33/index.html?URLPrefix=aHR0cDovLzM1LjE4Ni4yMzQuMzMv&Expires=1549751401&KeyName=my-key&Signature=j7HYgoQ8dIOVsW3Rw4cpkjWfRMA='
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 --prefix http://www.example.com/ http://www.example.com/
+	assert_output 'http://www.example.com/?URLPrefix=aHR0cDovL3d3dy5leGFtcGxlLmNvbS8=&Expires=1549751401&KeyName=my-key&Signature=UdT5nVks6Hh8QFMJI9kmXuXYBk0='
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 --prefix http://www.example.com/some/ \
+		'http://www.example.com/some/path?some=query&another=param'
+	assert_output 'http://www.example.com/some/path?some=query&another=param&URLPrefix=aHR0cDovL3d3dy5leGFtcGxlLmNvbS9zb21lLw==&Expires=1549751401&KeyName=my-key&Signature=3th4ThmpS95I1TAKYyYSCSq3dnQ='
+}
+
+@test "gcdn: Google's Cloud-CDN-Cookie vectors reproduce byte for byte, as Set-Cookie lines" {
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 --cookies http://35.186.234.33/index.html https://www.example.com/foo/
+	assert_success
+	assert_line -n 0 'Set-Cookie: Cloud-CDN-Cookie=URLPrefix=aHR0cDovLzM1LjE4Ni4yMzQuMzMvaW5kZXguaHRtbA==:Expires=1549751401:KeyName=my-key:Signature=uImwlOBCPs91mlCyG9vyyZRrNWU=; Path=/; Expires=Sat, 09 Feb 2019 22:30:01 GMT; HttpOnly'
+	# the second vector is for http://; its signature covers the URL, so https:// signs anew
+	assert_line -n 1 --regexp '^Set-Cookie: Cloud-CDN-Cookie=URLPrefix=aHR0cHM6Ly93d3cuZXhhbXBsZS5jb20vZm9vLw==:Expires=1549751401:KeyName=my-key:Signature=[A-Za-z0-9_-]{27}=; Path=/foo/; Expires=Sat, 09 Feb 2019 22:30:01 GMT; HttpOnly; Secure$'
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 --cookies http://www.example.com/foo/
+	assert_output --partial 'Cloud-CDN-Cookie=URLPrefix=aHR0cDovL3d3dy5leGFtcGxlLmNvbS9mb28v:Expires=1549751401:KeyName=my-key:Signature=Z9uYAu73YHioRScZDxnP-TnS274=;'
+}
+
+@test "gcdn: -u joins the base and each path into the URL signed; a batch gets a URL a row" {
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 -u http://www.example.com/ /
+	assert_output 'http://www.example.com/?Expires=1549751401&KeyName=my-key&Signature=OqDUFfHpN5Vxga6r80bhsgxKves='
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 -u http://35.186.234.33 <<< 'subject,path
+fan-1,/index.html'
+	assert_line -n 1 'fan-1,/index.html,1549751401,Expires=1549751401&KeyName=my-key&Signature=CRFqQnVfFyiUyR63OQf-HRUpIwc=,,http://35.186.234.33/index.html?Expires=1549751401&KeyName=my-key&Signature=CRFqQnVfFyiUyR63OQf-HRUpIwc='
+}
+
+@test "gcdn -c: good, tampered, expired, another key's name, and a URL outside the signed prefix" {
+	k=(-f gcdn -k "$T/gcdn.key")
+	good=$(ppv-mint "${k[@]}" -e 2000000000 http://cdn/live/ev1/index.m3u8)
+	pre=$(ppv-mint "${k[@]}" -e 2000000000 --prefix http://cdn/live/ev1/ http://cdn/live/ev1/index.m3u8)
+	old=$(ppv-mint "${k[@]}" -e 1549751401 http://cdn/live/ev1/index.m3u8)
+	cookie=$(ppv-mint "${k[@]}" -e 2000000000 --cookies http://cdn/live/ev1/)
+	printf '%s\n' "$good" "$pre" "${pre/live\/ev1\/index/live/ev1/index_144p}" "$cookie" > "$T/ok"
+	run ppv-mint -c "${k[@]}" --now 1900000000 "$T/ok"
+	assert_success
+	printf '%s\n' "${good/ev1/ev2}" "$old" "${good/my-key/other-key}" "${pre/live\/ev1\/index/live/ev2/index}" \
+		"${good%Signature=*}" > "$T/bad"
+	run ppv-mint -c -q "${k[@]}" --now 1900000000 "$T/bad"
+	assert_failure 1
+	assert_output "${good/ev1/ev2}: FAIL bad-signature
+$old: FAIL expired
+${good/my-key/other-key}: FAIL unknown-key
+${pre/live\/ev1\/index/live/ev2/index}: FAIL acl-mismatch
+${good%Signature=*}: FAIL malformed"
+	# a cookie covers the URLs under its prefix, named by --path
+	run ppv-mint -c "${k[@]}" --now 1900000000 --path http://cdn/live/ev2/index.m3u8 <<< "$cookie"
+	assert_failure 1
+	assert_output --partial 'FAIL acl-mismatch'
+}
+
+@test "gcdn: keys need a name and 16 bytes; options of other formats are refused" {
+	(umask 077; echo 'nZtRohdNF9m3cKM24IcK4w==' > "$T/anon.key"; echo 'k AAAAAAAAAAAAAAAAAAAAAAAAAAA=' > "$T/short.key")
+	run ppv-mint -f gcdn -k "$T/anon.key" -e 1549751401 http://www.example.com/
+	assert_failure 2
+	assert_output --partial "needs the key's name"
+	run ppv-mint -f gcdn -k "$T/anon.key" --key-name my-key -e 1549751401 http://www.example.com/
+	assert_output 'http://www.example.com/?Expires=1549751401&KeyName=my-key&Signature=OqDUFfHpN5Vxga6r80bhsgxKves='
+	run ppv-mint -f gcdn -k "$T/short.key" -e 1549751401 http://www.example.com/
+	assert_failure 2
+	assert_output --partial "16 bytes"
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 --prefix http://other/ http://www.example.com/
+	assert_failure 2
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -e 1549751401 /no/host
+	assert_failure 2
+	run ppv-mint -f gcdn -k "$T/gcdn.key" -s 1549751401 -e 1549751501 http://www.example.com/
+	assert_failure 2
+	assert_output "ppv-mint: -s: Cloud CDN has no start time"
+	run ppv-mint -f nginx -k "$T/nginx.key" --cookies -t 1h /x
+	assert_failure 2
+	assert_output "ppv-mint: --cookies: Cloud CDN only (-f gcdn)"
+}
+
+# Fastly's own code (fastly/token-functions): HMAC-SHA1 of path and expiry under the base64-decoded key
+fastly_ref() {
+	$PY -c 'import base64, hashlib, hmac, sys
+k = base64.b64decode(open(sys.argv[1]).read().strip())
+print("token=%s_%s" % (sys.argv[3], hmac.new(k, (sys.argv[2] + sys.argv[3]).encode(), hashlib.sha1).hexdigest()))' "$T/fastly.key" "$1" "$2"
+}
+
+@test "fastly: the token of Fastly's reference code, bare or on a URL, its query not signed" {
+	run ppv-mint -f fastly -k "$T/fastly.key" -e 1441307151 /foo/bar.html
+	assert_output "$(fastly_ref /foo/bar.html 1441307151)"
+	run ppv-mint -f fastly -k "$T/fastly.key" -e 1441307151 -u http://www.example.com '/foo/bar.html?a=1'
+	assert_output "http://www.example.com/foo/bar.html?a=1&$(fastly_ref /foo/bar.html 1441307151)"
+	run ppv-mint -f fastly -k "$T/fastly.key" -e 2000000000 <<< 'subject,path
+fan-1,/live/ev1/index.m3u8'
+	t=$(fastly_ref /live/ev1/index.m3u8 2000000000)
+	assert_line -n 1 "fan-1,/live/ev1/index.m3u8,2000000000,$t,,/live/ev1/index.m3u8?$t"
+}
+
+@test "fastly -c: good, tampered, expired; --path for a bare token" {
+	k=(-f fastly -k "$T/fastly.key")
+	good=$(ppv-mint "${k[@]}" -e 2000000000 -u http://h /live/ev1/a.ts)
+	old=$(ppv-mint "${k[@]}" -e 1441307151 -u http://h /live/ev1/a.ts)
+	run ppv-mint -c "${k[@]}" --now 1900000000 <<< "$good"
+	assert_success
+	run ppv-mint -c -q "${k[@]}" --now 1900000000 <<< "${good/a.ts/b.ts}
+$old
+${good%_*}_0000000000000000000000000000000000000000
+${good%_*}"
+	assert_failure 1
+	assert_output "${good/a.ts/b.ts}: FAIL bad-signature
+$old: FAIL expired
+${good%_*}_0000000000000000000000000000000000000000: FAIL bad-signature
+${good%_*}: FAIL malformed"
+	run ppv-mint -c "${k[@]}" --now 1900000000 --path /live/ev1/a.ts <<< "${good#*\?}"
+	assert_success
+	run ppv-mint -f fastly -k "$T/fastly.key" --ip 203.0.113.7 -t 1h /x
+	assert_failure 2
+	assert_output "ppv-mint: --ip: Fastly tokens are not bound to an address"
+}
+
+@test "--genkey makes a key of each format's kind: gcdn 16 bytes base64url, fastly 32 bytes base64" {
+	run ppv-mint --genkey -f gcdn
+	assert_output --regexp '^[A-Za-z0-9_-]{22}==$'
+	(umask 077; echo "k $output" > "$T/new.key")
+	run ppv-mint -f gcdn -k "$T/new.key" -t 1h http://h/x
+	assert_success
+	run ppv-mint --genkey -f fastly
+	assert_output --regexp '^[A-Za-z0-9+/]{43}=$'
+	(umask 077; echo "$output" > "$T/new.key")
+	run ppv-mint -f fastly -k "$T/new.key" -t 1h /x
+	assert_success
+}
