@@ -23,12 +23,12 @@
 enum {
 	O_IP = PPV_OPT_LONG, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME, O_TPATH,
 	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH, O_REVOKE, O_REVOKED, O_AUDIT, O_WINDOW,
-	O_KEYNAME, O_PREFIX, O_COOKIES,
+	O_KEYNAME, O_PREFIX, O_COOKIES, O_COUNTRIES, O_BLOCKED, O_LIMIT, O_IGNORE, O_DIRECTORY,
 };
 
 static const ppv_opt options[] = {
 	{ "format", 'f', "FORMAT", "nginx (secure_link_md5), akamai (EdgeAuth), jwt (HS256),\n"
-	  "gcdn (Google Cloud CDN), fastly", "nginx akamai jwt gcdn fastly" },
+	  "gcdn (Google Cloud CDN), fastly, bunny (BunnyCDN)", "nginx akamai jwt gcdn fastly bunny" },
 	{ "key", 'k', "FILE", "keys, one `SECRET` or `KID SECRET` a line (hex for\n"
 	  "akamai and jwt, base64 for gcdn and fastly); the first\n"
 	  "signs, all verify.\n"
@@ -51,9 +51,15 @@ static const ppv_opt options[] = {
 	{ "token-path", O_TPATH, "PREFIX", "nginx: the token in the path, BASEURL/PREFIX/MD5/\n"
 	  "EXPIRES/PATH, so relative URIs in a playlist keep it" },
 	{ "key-name", O_KEYNAME, "NAME", "gcdn: the KeyName of a key line that names none" },
-	{ "prefix", O_PREFIX, "URL", "gcdn: sign this URL prefix (URLPrefix=): one token\n"
-	  "for every URL under it" },
+	{ "prefix", O_PREFIX, "URL", "gcdn: sign this URL prefix (URLPrefix=); bunny: this\n"
+	  "path prefix (token_path): one token for what is under it" },
 	{ "cookies", O_COOKIES, NULL, "gcdn: print the Cloud-CDN-Cookie as a Set-Cookie line" },
+	{ "countries", O_COUNTRIES, "CC,CC", "bunny: only from these countries" },
+	{ "countries-blocked", O_BLOCKED, "CC,CC", "bunny: never from these countries" },
+	{ "speed-limit", O_LIMIT, "KBPS", "bunny: the download speed limit (limit=)" },
+	{ "ignore-params", O_IGNORE, NULL, "bunny: the URL's query is not signed" },
+	{ "directory", O_DIRECTORY, NULL, "bunny: the token as a directory, /bcdn_token=.../PATH,\n"
+	  "so relative URIs in a playlist keep it" },
 	{ "base-url", 'u', "URL", "print signed URLs under this base", "@url" },
 	{ "batch", O_BATCH, NULL, "read the CSV batch from stdin even with -a" },
 	{ "now", O_NOW, "TIME", "the clock, for reproducible runs and tests" },
@@ -82,7 +88,9 @@ static const ppv_doc doc = {
 		 "                [--ip ADDR] [--id ID] [--data DATA] [--sub SUBJECT] [--aud AUD]\n"
 		 "                [--algo sha256|sha1|md5] [--salt SALT] [--nginx-expr EXPR]\n"
 		 "                [--token-path PREFIX] [--escape-early] [--key-name NAME]\n"
-		 "                [--prefix URL] [--cookies] [-u BASEURL] [--now TIME]\n"
+		 "                [--prefix URL] [--cookies] [--countries CC,CC]\n"
+		 "                [--countries-blocked CC,CC] [--speed-limit KBPS] [--ignore-params]\n"
+		 "                [--directory] [-u BASEURL] [--now TIME]\n"
 		 "                [-o FILE] [PATH...]\n"
 		 "       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--aud AUD]\n"
 		 "                [--leeway SECONDS] [--revoked MAPFILE] [--now TIME] [-q]\n"
@@ -91,7 +99,7 @@ static const ppv_doc doc = {
 		 "       ppv-mint --audit [--window DURATION] [--token-path PREFIX] [LOG...]\n"
 		 "       ppv-mint --genkey [-f FORMAT]",
 	.about = "Mint and check paywall tokens and signed URLs that nginx, Akamai, JWT,\n"
-		 "Google Cloud CDN and Fastly verifiers accept. With no PATH, no -a\n"
+		 "Google Cloud CDN, Fastly and BunnyCDN verifiers accept. With no PATH, no -a\n"
 		 "(and, for jwt, no --sub), reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
 		 "`subject,path,expires,token,ticket,url`, one row per subscriber.\n"
 		 "With $ppv_ticket in --nginx-expr, each buyer's URL carries a ticket\n"
@@ -169,6 +177,13 @@ genkey(int fmt)
 	ppv_exit(PPV_OK);
 }
 
+/* Cloud CDN and Bunny sign the URL, scheme and host and all */
+static int
+whole_url(const struct opts *o)
+{
+	return o->fmt == PPV_FMT_GCDN || o->fmt == PPV_FMT_BUNNY;
+}
+
 /* Cloud CDN's cookie as the web site sets it: scoped to the prefix's
  * directory, gone when the token is, out of scripts' reach */
 static void
@@ -193,13 +208,13 @@ print_cookie(const struct opts *o, const ppv_claims *c, const char *tok, size_t 
 	fprintf(out, "; Expires=%s; HttpOnly%s\n", date, strncmp(u, "https:", 6) ? "" : "; Secure");
 }
 
-/* What a token signs: the path, or for Cloud CDN the whole URL, base and path. */
+/* What a token signs: the path, or for Cloud CDN and Bunny the whole URL, base and path. */
 static const char *
 target(const struct opts *o, const char *path, char *buf, size_t cap)
 {
 	size_t bn;
 
-	if (o->fmt != PPV_FMT_GCDN || !o->base || !path)
+	if ((o->fmt != PPV_FMT_GCDN && o->fmt != PPV_FMT_BUNNY) || !o->base || !path)
 		return path;
 	bn = strlen(o->base);
 	if (bn && o->base[bn - 1] == '/' && *path == '/')
@@ -222,10 +237,9 @@ mint_one(ppv_signer *s, const struct opts *o, const ppv_claims *c, const char *p
 		print_cookie(o, c, tok, (size_t)n);
 		return;
 	}
-	/* a token in the path is only of use as a path; Cloud CDN's is the URL's */
-	if (o->base || o->cfg.token_path || o->fmt == PPV_FMT_GCDN) {
-		if ((un = ppv_mint_url(s, o->fmt == PPV_FMT_GCDN ? NULL : o->base, path, tok, (size_t)n,
-		                       url, sizeof url)) < 0)
+	/* a token in the path is only of use as a path; Cloud CDN's and Bunny's are the URL's */
+	if (o->base || o->cfg.token_path || whole_url(o)) {
+		if ((un = ppv_mint_url(s, whole_url(o) ? NULL : o->base, path, tok, (size_t)n, url, sizeof url)) < 0)
 			ppv_die(PPV_ERR, "%s: URL too long", path);
 		fwrite(url, 1, (size_t)un, out);
 	} else {
@@ -287,7 +301,7 @@ batch(ppv_signer *s, const struct opts *o)
 			continue;
 		}
 		/* a cookie is no URL; Cloud CDN's URL is the one signed */
-		un = o->cfg.cookies ? 0 : ppv_mint_url(s, o->fmt == PPV_FMT_GCDN ? NULL : o->base, c.path, tok,
+		un = o->cfg.cookies ? 0 : ppv_mint_url(s, whole_url(o) ? NULL : o->base, c.path, tok,
 		                                       (size_t)n, url, sizeof url);
 		snprintf(num, sizeof num, "%lld", (long long)c.expires);
 		ppv_csv_put(out, ppv_csv_field(csv, csub), ppv_csv_fieldlen(csv, csub), 0);
@@ -474,7 +488,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if ((o.fmt = ppv_fmt_byname(optarg)) < 0)
-				ppv_die(PPV_ERR, "-f: unknown format '%s' (nginx, akamai, jwt, gcdn, fastly)", optarg);
+				ppv_die(PPV_ERR, "-f: unknown format '%s' (nginx, akamai, jwt, gcdn, fastly, bunny)", optarg);
 			break;
 		case 'k': o.keyfile = optarg; break;
 		case 'e': o.expires = optarg; parse_time("-e", optarg); break;
@@ -519,6 +533,16 @@ main(int argc, char **argv)
 		case O_KEYNAME: o.cfg.key_name = optarg; break;
 		case O_PREFIX: o.cfg.url_prefix = optarg; break;
 		case O_COOKIES: o.cfg.cookies = 1; break;
+		case O_COUNTRIES: o.cfg.countries = optarg; break;
+		case O_BLOCKED: o.cfg.countries_blocked = optarg; break;
+		case O_LIMIT:
+			o.cfg.speed_limit = strtoll(optarg, NULL, 10);
+			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) || strlen(optarg) > 12 ||
+			    o.cfg.speed_limit <= 0)
+				ppv_die(PPV_ERR, "--speed-limit: '%s' is not a number of kB/s", optarg);
+			break;
+		case O_IGNORE: o.cfg.ignore_params = 1; break;
+		case O_DIRECTORY: o.cfg.bunny_dir = 1; break;
 		case O_WINDOW:
 			if (ppv_duration_parse(optarg, &o.window) || o.window <= 0)
 				ppv_die(PPV_ERR, "--window: '%s' is not a duration (30, 2m)", optarg);
@@ -550,18 +574,25 @@ main(int argc, char **argv)
 	o.chk.revoked = o.revoked ? &revoked : NULL;
 	if (o.start)
 		o.claims.start = parse_time("-s", o.start);
-	static const char *const fmtname[] = { "nginx secure_link", "", "", "Cloud CDN", "Fastly" };
-	int simple = o.fmt == PPV_FMT_NGINX || o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_FASTLY;
+	static const char *const fmtname[] = { "nginx secure_link", "", "", "Cloud CDN", "Fastly", "BunnyCDN" };
+	int simple = o.fmt == PPV_FMT_NGINX || o.fmt >= PPV_FMT_GCDN;
 	if (o.start && simple)
 		ppv_die(PPV_ERR, "-s: %s has no start time", fmtname[o.fmt]);
 	if (o.nacl && simple)
 		ppv_die(PPV_ERR, "-a: %s has no ACL: it signs each PATH%s", fmtname[o.fmt],
-		        o.fmt == PPV_FMT_GCDN ? " (or a --prefix)" : "");
+		        o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_BUNNY ? " (or a --prefix)" : "");
 	if (o.claims.ip && (o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_FASTLY))
 		ppv_die(PPV_ERR, "--ip: %s tokens are not bound to an address", fmtname[o.fmt]);
-	if ((o.cfg.key_name || o.cfg.url_prefix || o.cfg.cookies) && o.fmt != PPV_FMT_GCDN)
-		ppv_die(PPV_ERR, "%s: Cloud CDN only (-f gcdn)", o.cfg.cookies ? "--cookies"
-		        : o.cfg.url_prefix ? "--prefix" : "--key-name");
+	if ((o.cfg.key_name || o.cfg.cookies) && o.fmt != PPV_FMT_GCDN)
+		ppv_die(PPV_ERR, "%s: Cloud CDN only (-f gcdn)", o.cfg.cookies ? "--cookies" : "--key-name");
+	if (o.cfg.url_prefix && o.fmt != PPV_FMT_GCDN && o.fmt != PPV_FMT_BUNNY)
+		ppv_die(PPV_ERR, "--prefix: Cloud CDN and BunnyCDN only");
+	if (o.cfg.url_prefix && o.fmt == PPV_FMT_BUNNY && o.cfg.url_prefix[0] != '/')
+		ppv_die(PPV_ERR, "--prefix: BunnyCDN signs a path prefix, such as /live/ev1/");
+	if ((o.cfg.countries || o.cfg.countries_blocked || o.cfg.speed_limit || o.cfg.ignore_params ||
+	     o.cfg.bunny_dir) && o.fmt != PPV_FMT_BUNNY)
+		ppv_die(PPV_ERR, "--countries, --countries-blocked, --speed-limit, --ignore-params and "
+		        "--directory are BunnyCDN's (-f bunny)");
 	if (o.expires && o.ttl)
 		ppv_die(PPV_ERR, "-e and -t both give the expiry: choose one");
 	o.claims.acl = o.acl;
@@ -583,7 +614,7 @@ main(int argc, char **argv)
 	if (minting && o.fmt == PPV_FMT_JWT && !argc && !o.nacl && single)
 		ppv_die(PPV_ERR, "jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path");
 
-	ppv_keys_load(&keys, o.keyfile, "PPV_KEY", o.fmt == PPV_FMT_NGINX ? PPV_KEY_RAW
+	ppv_keys_load(&keys, o.keyfile, "PPV_KEY", o.fmt == PPV_FMT_NGINX || o.fmt == PPV_FMT_BUNNY ? PPV_KEY_RAW
 	              : o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_FASTLY ? PPV_KEY_B64 : PPV_KEY_HEX);
 	if (o.revoke) {
 		ppv_revset set = { 0 };

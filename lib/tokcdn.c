@@ -1,11 +1,13 @@
-/* tokcdn.c: Google Cloud CDN's signed URLs, URL prefixes and cookie, and Fastly's token, byte for byte
- * as each CDN verifies them (HMAC-SHA1: the CDNs chose it; the key is what keeps it safe). */
+/* tokcdn.c: Google Cloud CDN's signed URLs, URL prefixes and cookie, Fastly's token and BunnyCDN's, byte
+ * for byte as each CDN verifies them (the hashes are the CDNs' choice; the key is what keeps them safe). */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "codec.h"
 #include "ctcmp.h"
 #include "tokenint.h"
+#include "urlpath.h"
 
 /* base64url with its padding, as Cloud CDN writes and compares it */
 static void
@@ -264,5 +266,332 @@ ppv_tok_fastly_check(ppv_signer *s, const ppv_checkopt *o, const ppv_tokparts *p
 		return PPV_TOK_BAD_SIGNATURE;
 	if (o->now > exp + o->leeway)
 		return PPV_TOK_EXPIRED;
+	return PPV_TOK_OK;
+}
+
+/* --- BunnyCDN ------------------------------------------------------------------ */
+
+/* The parameters a Bunny token signs, sorted by name: the URL's own (decoded),
+ * the token's options, or only token_ignore_params. */
+enum { BPARAMS = 32 };
+
+typedef struct {
+	struct { const char *k, *v; size_t kn, vn; } p[BPARAMS];
+	size_t n, used;
+	char buf[8192];
+} bparams;
+
+static int
+hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Go's url.QueryUnescape into the buffer: '+' a space, %XX a byte. */
+static const char *
+unescape(bparams *b, const char *s, size_t n, size_t *on)
+{
+	char *o = b->buf + b->used;
+	size_t m = 0;
+
+	if (n > sizeof b->buf - b->used)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int h, l;
+			if (i + 2 >= n || (h = hexval(s[i + 1])) < 0 || (l = hexval(s[i + 2])) < 0)
+				return NULL;
+			o[m++] = (char)(h << 4 | l);
+			i += 2;
+		} else {
+			o[m++] = s[i] == '+' ? ' ' : s[i];
+		}
+	}
+	b->used += m;
+	*on = m;
+	return o;
+}
+
+/* Sets name to value (both as given): a later value replaces an earlier one. */
+static int
+bp_set(bparams *b, const char *k, size_t kn, const char *v, size_t vn)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->p[i].kn == kn && !memcmp(b->p[i].k, k, kn))
+			break;
+	if (i == BPARAMS)
+		return -1;
+	if (i == b->n)
+		b->n++;
+	b->p[i].k = k, b->p[i].kn = kn, b->p[i].v = v, b->p[i].vn = vn;
+	return 0;
+}
+
+/* A query's pairs, decoded; a name given twice is refused, as the reference
+ * does. The token's own (token, expires) are skipped when skip. */
+static int
+bp_query(bparams *b, const char *q, size_t qn, int skip, const char **tok, size_t *tokn,
+         const char **exp, size_t *expn)
+{
+	for (size_t i = 0; i < qn; ) {
+		const char *e = memchr(q + i, '&', qn - i), *eq;
+		size_t end = e ? (size_t)(e - q) : qn, kn, vn;
+		const char *k, *v;
+		if (end > i) {
+			eq = memchr(q + i, '=', end - i);
+			size_t kl = eq ? (size_t)(eq - q) - i : end - i;
+			if (skip && kl == 5 && !memcmp(q + i, "token", 5) && eq) {
+				*tok = eq + 1, *tokn = end - (size_t)(eq + 1 - q);
+			} else if (skip && kl == 7 && !memcmp(q + i, "expires", 7) && eq) {
+				*exp = eq + 1, *expn = end - (size_t)(eq + 1 - q);
+			} else {
+				if (!(k = unescape(b, q + i, kl, &kn)) ||
+				    !(v = eq ? unescape(b, eq + 1, end - (size_t)(eq + 1 - q), &vn) : "") )
+					return -1;
+				if (!eq)
+					vn = 0;
+				for (size_t j = 0; j < b->n; j++)
+					if (b->p[j].kn == kn && !memcmp(b->p[j].k, k, kn))
+						return -1;
+				if (bp_set(b, k, kn, v, vn))
+					return -1;
+			}
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+static void
+bp_sort(bparams *b)
+{
+	/* a handful of names: insertion sort, byte order as Go's sort.Strings */
+	for (size_t i = 1; i < b->n; i++)
+		for (size_t j = i; j > 0; j--) {
+			size_t m = b->p[j - 1].kn < b->p[j].kn ? b->p[j - 1].kn : b->p[j].kn;
+			int c = memcmp(b->p[j - 1].k, b->p[j].k, m);
+			if (c < 0 || (c == 0 && b->p[j - 1].kn <= b->p[j].kn))
+				break;
+			__typeof__(b->p[0]) t = b->p[j];
+			b->p[j] = b->p[j - 1];
+			b->p[j - 1] = t;
+		}
+}
+
+/* name=value&..., the values raw (signed) or escaped as Go's QueryEscape
+ * with %20 for a space (in the URL) */
+static void
+bp_put(const bparams *b, sb *out, int escaped)
+{
+	char tmp[3 * 1024 + 1];
+
+	for (size_t i = 0; i < b->n; i++) {
+		if (i)
+			put(out, "&", 1);
+		put(out, b->p[i].k, b->p[i].kn);
+		put(out, "=", 1);
+		if (!escaped) {
+			put(out, b->p[i].v, b->p[i].vn);
+			continue;
+		}
+		if (b->p[i].vn > 1024) {
+			out->over = 1;
+			return;
+		}
+		size_t m = ppv_url_escape(tmp, b->p[i].v, b->p[i].vn, 0);
+		for (size_t j = 0; j < m; j++)
+			put(out, tmp[j] == '+' ? "%20" : tmp + j, tmp[j] == '+' ? 3 : 1);
+	}
+}
+
+/* The address as Bunny signs it: 4 bytes, or an IPv6 /64 and 8 zero bytes. */
+static int
+ip_bytes(const char *ip, uint8_t out[16])
+{
+	if (inet_pton(AF_INET, ip, out) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, ip, out) != 1)
+		return -1;
+	/* an IPv4-mapped address is the IPv4 address */
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	if (!memcmp(out, mapped, 12)) {
+		memmove(out, out + 12, 4);
+		return 4;
+	}
+	memset(out + 8, 0, 8);
+	return 16;
+}
+
+/* HS256-[1-]SIG over path, expiry, address and the sorted parameters */
+static int
+bunny_sig(ppv_mac *m, const char *path, size_t pn, const char *exp, size_t en, const uint8_t *ip,
+          int ipn, const bparams *b, char *out)
+{
+	char buf[MAXTOK];
+	sb d = { buf, 0, sizeof buf, 0 };
+	uint8_t mac[PPV_MAC_MAX];
+	size_t n = 0;
+
+	put(&d, path, pn);
+	put(&d, exp, en);
+	put(&d, (const char *)ip, ipn > 0 ? (size_t)ipn : 0);
+	bp_put(b, &d, 0);
+	if (d.over)
+		return -1;
+	ppv_mac_sign(m, d.p, d.n, mac);
+	memcpy(out, ipn > 0 ? "HS256-1-" : "HS256-", n = ipn > 0 ? 8 : 6);
+	n += ppv_b64url_encode(out + n, mac, 32);
+	return (int)n;
+}
+
+/* scheme://host, the path and the query of a URL; -1 when it is not one */
+static int
+url_parts(const char *u, size_t n, size_t *hostend, size_t *pathend)
+{
+	const char *p = n > 8 ? memmem(u, n < 9 ? n : 9, "://", 3) : NULL;
+	size_t i;
+
+	if (!p)
+		return -1;
+	for (i = (size_t)(p + 3 - u); i < n && u[i] != '/' && u[i] != '?'; i++)
+		;
+	*hostend = i;
+	while (i < n && u[i] != '?' && u[i] != '#')
+		i++;
+	*pathend = i;
+	return 0;
+}
+
+long
+ppv_tok_bunny_mint(ppv_signer *s, const ppv_claims *c, sb *out)
+{
+	static bparams b;
+	const ppv_tokcfg *f = &s->cfg;
+	size_t n = c->path ? strlen(c->path) : 0, he, pe, en;
+	char exp[24], tok[64], lim[24];
+	uint8_t ip[16];
+	int ipn = 0, tn;
+
+	if (!c->path || !is_url(c->path) || url_parts(c->path, n, &he, &pe) || (c->ip && (ipn = ip_bytes(c->ip, ip)) < 0))
+		return -1;
+	b.n = b.used = 0;
+	const char *path = c->path + he, *t = NULL, *x = NULL;
+	size_t pn = pe - he, tk = 0, xn = 0;
+	if (pn == 0)
+		path = "/", pn = 1;
+	if (pe < n && c->path[pe] == '?' && bp_query(&b, c->path + pe + 1, n - pe - 1, 0, &t, &tk, &x, &xn))
+		return -1;
+	if (f->countries && bp_set(&b, "token_countries", 15, f->countries, strlen(f->countries)))
+		return -1;
+	if (f->countries_blocked &&
+	    bp_set(&b, "token_countries_blocked", 23, f->countries_blocked, strlen(f->countries_blocked)))
+		return -1;
+	if (f->speed_limit > 0) {
+		int ln = snprintf(lim, sizeof lim, "%lld", (long long)f->speed_limit);
+		if (bp_set(&b, "limit", 5, lim, (size_t)ln))
+			return -1;
+	}
+	if (f->ignore_params)
+		b.n = 0, bp_set(&b, "token_ignore_params", 19, "true", 4);
+	if (f->url_prefix && bp_set(&b, "token_path", 10, f->url_prefix, strlen(f->url_prefix)))
+		return -1;
+	bp_sort(&b);
+	en = (size_t)snprintf(exp, sizeof exp, "%lld", (long long)c->expires);
+	tn = bunny_sig(s->macs[0], f->url_prefix ? f->url_prefix : path, f->url_prefix ? strlen(f->url_prefix) : pn,
+	               exp, en, ip, ipn, &b, tok);
+	if (tn < 0)
+		return -1;
+	put(out, c->path, he);
+	if (f->bunny_dir) {
+		put(out, "/bcdn_token=", 12);
+	} else {
+		put(out, path, pn);
+		put(out, "?token=", 7);
+	}
+	put(out, tok, (size_t)tn);
+	if (b.n) {
+		put(out, "&", 1);
+		bp_put(&b, out, 1);
+	}
+	put(out, "&expires=", 9);
+	put(out, exp, en);
+	if (f->bunny_dir)
+		put(out, path, pn);
+	return out->over ? -1 : (long)out->n;
+}
+
+enum ppv_verdict
+ppv_tok_bunny_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n)
+{
+	static bparams b;
+	size_t he = 0, pe, tokn = 0, expn = 0, qn;
+	const char *path, *q, *tok = NULL, *exp = NULL;
+	char want[64];
+	uint8_t ip[16];
+	int ipn = 0, ok = 0;
+	int64_t e;
+
+	b.n = b.used = 0;
+	if (n && line[0] == '/')
+		for (pe = 0; pe < n && line[pe] != '?' && line[pe] != '#'; pe++)
+			;
+	else if (url_parts(line, n, &he, &pe))
+		return PPV_TOK_MALFORMED;
+	path = line + he;
+	size_t pn = pe - he;
+	if (pn > 12 && !memcmp(path, "/bcdn_token=", 12)) {
+		/* /bcdn_token=TOKEN&...&expires=E/PATH */
+		const char *sl = memchr(path + 1, '/', pn - 1);
+		if (!sl)
+			return PPV_TOK_MALFORMED;
+		q = path + 1, qn = (size_t)(sl - q);
+		pn -= (size_t)(sl - path);
+		path = sl;
+		/* the segment is bcdn_token=...: read it as token=... */
+		q += 5, qn -= 5;
+	} else {
+		if (pe >= n || line[pe] != '?')
+			return PPV_TOK_MALFORMED;
+		q = line + pe + 1, qn = n - pe - 1;
+	}
+	if (bp_query(&b, q, qn, 1, &tok, &tokn, &exp, &expn) || !tok || !exp || ppv_tok_int(exp, expn, &e))
+		return PPV_TOK_MALFORMED;
+	/* token_ignore_params signs that alone (and token_path) */
+	const char *sigpath = path;
+	size_t sigpn = pn;
+	for (size_t i = 0; i < b.n; i++)
+		if (b.p[i].kn == 10 && !memcmp(b.p[i].k, "token_path", 10))
+			sigpath = b.p[i].v, sigpn = b.p[i].vn;
+	for (size_t i = 0; i < b.n; i++)
+		if (b.p[i].kn == 19 && !memcmp(b.p[i].k, "token_ignore_params", 19) && b.p[i].vn == 4 &&
+		    !memcmp(b.p[i].v, "true", 4)) {
+			size_t w = 0;
+			for (size_t j = 0; j < b.n; j++)
+				if ((b.p[j].kn == 19 && !memcmp(b.p[j].k, "token_ignore_params", 19)) ||
+				    (b.p[j].kn == 10 && !memcmp(b.p[j].k, "token_path", 10)))
+					b.p[w++] = b.p[j];
+			b.n = w;
+			break;
+		}
+	bp_sort(&b);
+	int bound = tokn > 8 && !memcmp(tok, "HS256-1-", 8);
+	if (!bound && (tokn < 6 || memcmp(tok, "HS256-", 6)))
+		return PPV_TOK_MALFORMED;
+	if (bound && (!o->ip || (ipn = ip_bytes(o->ip, ip)) < 0))
+		return PPV_TOK_ACL_MISMATCH;
+	for (size_t i = 0; i < s->cfg.keys->n; i++) {
+		int wn = bunny_sig(s->macs[i], sigpath, sigpn, exp, expn, ip, ipn, &b, want);
+		ok |= wn > 0 && (size_t)wn == tokn && ppv_ct_equal(want, tok, tokn);
+	}
+	if (!ok)
+		return PPV_TOK_BAD_SIGNATURE;
+	if (o->now > e + o->leeway)
+		return PPV_TOK_EXPIRED;
+	/* a path prefix grants what is under it */
+	if (sigpath != path && (pn < sigpn || memcmp(path, sigpath, sigpn)))
+		return PPV_TOK_ACL_MISMATCH;
 	return PPV_TOK_OK;
 }

@@ -63,6 +63,8 @@ ppv_fmt_byname(const char *name)
 		return PPV_FMT_GCDN;
 	if (!strcmp(name, "fastly"))
 		return PPV_FMT_FASTLY;
+	if (!strcmp(name, "bunny"))
+		return PPV_FMT_BUNNY;
 	if (!strcmp(name, "nginx"))
 		return PPV_FMT_NGINX;
 	if (!strcmp(name, "akamai"))
@@ -154,7 +156,7 @@ ppv_signer *
 ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen)
 {
 	ppv_signer *s = calloc(1, sizeof *s);
-	enum ppv_hash h = cfg->fmt == PPV_FMT_JWT ? PPV_SHA256
+	enum ppv_hash h = cfg->fmt == PPV_FMT_JWT || cfg->fmt == PPV_FMT_BUNNY ? PPV_SHA256
 	                  : cfg->fmt == PPV_FMT_GCDN || cfg->fmt == PPV_FMT_FASTLY ? PPV_SHA1 : cfg->algo;
 
 	if (!s)
@@ -183,7 +185,8 @@ ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen)
 		}
 		return s;
 	}
-	for (size_t i = 0; i < cfg->keys->n; i++)
+	/* a Bunny key is the pull zone's, as its dashboard shows it, whatever its length */
+	for (size_t i = 0; cfg->fmt != PPV_FMT_BUNNY && i < cfg->keys->n; i++)
 		if (cfg->keys->v[i].len < 16) {
 			snprintf(err, errlen, "key %zu is %zu bytes: HMAC keys need at least 16 "
 			         "(ppv-mint --genkey makes one)", i + 1, cfg->keys->v[i].len);
@@ -406,6 +409,7 @@ ppv_mint(ppv_signer *s, const ppv_claims *c, char *out, size_t cap)
 	case PPV_FMT_AKAMAI: return akamai_mint(s, c, &b);
 	case PPV_FMT_GCDN: return ppv_tok_gcdn_mint(s, c, &b);
 	case PPV_FMT_FASTLY: return ppv_tok_fastly_mint(s, c, &b);
+	case PPV_FMT_BUNNY: return ppv_tok_bunny_mint(s, c, &b);
 	default: return jwt_mint(s, c, &b);
 	}
 }
@@ -417,6 +421,11 @@ ppv_mint_url(ppv_signer *s, const char *base, const char *path, const char *toke
 	sb b = { out, 0, cap, 0 };
 	int inpath = s->cfg.token_path != NULL;
 
+	/* Bunny's token is the signed URL itself */
+	if (s->cfg.fmt == PPV_FMT_BUNNY) {
+		put(&b, token, tn);
+		return b.over ? -1 : (long)b.n;
+	}
 	if (base) {
 		size_t n = strlen(base);
 		/* one slash between base and path, however the user wrote them */
@@ -901,6 +910,8 @@ ppv_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n)
 	/* the whole line is signed: a URL, a cookie */
 	if (s->cfg.fmt == PPV_FMT_GCDN)
 		return ppv_tok_gcdn_check(s, o, line, n);
+	if (s->cfg.fmt == PPV_FMT_BUNNY)
+		return ppv_tok_bunny_check(s, o, line, n);
 	ppv_tok_split(line, n, &p);
 	switch (s->cfg.fmt) {
 	case PPV_FMT_NGINX: return nginx_check(s, o, &p);

@@ -1,5 +1,5 @@
 /* token.h: mint and check paywall tokens byte-compatible with nginx secure_link, Akamai EdgeAuth, JWT HS256,
- * Google Cloud CDN signed URLs and cookies, and Fastly tokens. */
+ * Google Cloud CDN signed URLs and cookies, Fastly and BunnyCDN tokens. */
 #ifndef PPV_TOKEN_H
 #define PPV_TOKEN_H
 
@@ -10,7 +10,7 @@
 #include "mac.h"
 #include "ticket.h"
 
-enum ppv_fmt { PPV_FMT_NGINX, PPV_FMT_AKAMAI, PPV_FMT_JWT, PPV_FMT_GCDN, PPV_FMT_FASTLY };
+enum ppv_fmt { PPV_FMT_NGINX, PPV_FMT_AKAMAI, PPV_FMT_JWT, PPV_FMT_GCDN, PPV_FMT_FASTLY, PPV_FMT_BUNNY };
 
 enum ppv_verdict {
 	PPV_TOK_OK,
@@ -32,8 +32,12 @@ typedef struct {
 	const char *token_path;   /* nginx: the token in the path, after this prefix */
 	int escape_early;         /* akamai: URL-escape ip, id, data and url first */
 	const char *key_name;     /* gcdn: KeyName of a key line without one */
-	const char *url_prefix;   /* gcdn: sign this URL prefix (URLPrefix=) */
+	const char *url_prefix;   /* gcdn: sign this URL prefix (URLPrefix=); bunny: this path's */
 	int cookies;              /* gcdn: mint the Cloud-CDN-Cookie */
+	const char *countries, *countries_blocked; /* bunny: token_countries[_blocked] */
+	int64_t speed_limit;      /* bunny: limit, kB/s */
+	int ignore_params;        /* bunny: token_ignore_params */
+	int bunny_dir;            /* bunny: the token as a directory, /bcdn_token=.../PATH */
 	const ppv_keyring *keys;  /* the first key signs; all of them verify */
 } ppv_tokcfg;
 

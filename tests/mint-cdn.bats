@@ -144,3 +144,73 @@ ${good%_*}: FAIL malformed"
 	run ppv-mint -f fastly -k "$T/new.key" -t 1h /x
 	assert_success
 }
+
+@test "bunny: the published vectors of BunnyWay/BunnyCDN.TokenAuthentication (e2e/vectors.json) reproduce byte for byte" {
+	(umask 077; echo SecurityKey > "$T/bunny.key")
+	H=https://token-tester.b-cdn.net
+	V6=2001:0db8:85a3:0000:0000:8a2e:0370:7334
+	n=0
+	while IFS='|' read -r name args path want; do
+		[ -n "$name" ] || continue
+		run ppv-mint -f bunny -k "$T/bunny.key" -e 1598024587 $args "$H$path"
+		[ "$status" -eq 0 ] || fail "$name: exit $status: $output"
+		[ "$output" = "$H$want" ] || fail "$name: got $output, want $H$want"
+		n=$((n + 1))
+	done <<-VECTORS
+	plain||/300kb.jpg|/300kb.jpg?token=HS256-o10JRWlsAItyAsdKS6jJKjabHN4FrFsplDHPV1idcX4&expires=1598024587
+	countries_only|--countries CA,US|/300kb.jpg|/300kb.jpg?token=HS256-i5s3Uv7mnrFfN5nznwU2BxhILpnipYeE18TapV0WNFM&token_countries=CA%2CUS&expires=1598024587
+	blocked_only|--countries-blocked RU,CN|/300kb.jpg|/300kb.jpg?token=HS256-JS8dSuBSjSH-W2-xhdkCPC36-2rlxfDCQJjlNMPqKZQ&token_countries_blocked=RU%2CCN&expires=1598024587
+	path_only|--prefix /abc|/abc/300kb.jpg|/abc/300kb.jpg?token=HS256-uVZvT3SbEoVKYJyDJgbcsDmSFf73cv-uNUVaJiKWpbQ&token_path=%2Fabc&expires=1598024587
+	ignore_params|--ignore-params|/300kb.jpg|/300kb.jpg?token=HS256-1lwWBD_c1IAGSj1UKPoxreu8ePDQ-Z9FoWLcRn_RRH0&token_ignore_params=true&expires=1598024587
+	limit_only|--speed-limit 1000|/300kb.jpg|/300kb.jpg?token=HS256-DAVapqNNED3Z7JkjRTYX0UOIHNtbHEuuhRNEc4A7mMQ&limit=1000&expires=1598024587
+	ip_v4_only|--ip 1.2.3.4|/300kb.jpg|/300kb.jpg?token=HS256-1-L2rISTLcujMY9UFf2tbZ41d5i-Bme1g1oTK_Z2QMLJk&expires=1598024587
+	ip_v6_only|--ip $V6|/300kb.jpg|/300kb.jpg?token=HS256-1-Z1BaGdhTZdU4iANcyKpurFR2VgCNdqC6hlBv5x_TyaI&expires=1598024587
+	ip_v4_countries|--ip 1.2.3.4 --directory --countries CA,US|/abc/|/bcdn_token=HS256-1-4lIDGI2_t3wiTmopXzB7z71wtZKTe1Ic0lDlL72iAJw&token_countries=CA%2CUS&expires=1598024587/abc/
+	ip_v6_countries|--ip $V6 --directory --countries CA,US|/abc/|/bcdn_token=HS256-1-LGpoP8i1bV4P1kN4NrO_iYxLJuLAD2R3Clstsy9kWAc&token_countries=CA%2CUS&expires=1598024587/abc/
+	ip_v4_limit|--ip 1.2.3.4 --directory --speed-limit 5000|/abc/|/bcdn_token=HS256-1-X01Z6A9xAo1_ds1XFf9y8gAIzk_JpmoevOx7EtgMQhY&limit=5000&expires=1598024587/abc/
+	ip_v4_path|--ip 1.2.3.4 --prefix /abc|/abc/300kb.jpg|/abc/300kb.jpg?token=HS256-1-wag9tC0r1QWfg-2eMj5QcdzgPLCIdQb-D0WVU1Mhg2w&token_path=%2Fabc&expires=1598024587
+	ip_v4_ignore|--ip 1.2.3.4 --ignore-params|/300kb.jpg|/300kb.jpg?token=HS256-1-rWalmQRJ-A_qrb08-JoeU3b-gOS5mJiJjPOfDWa0gsQ&token_ignore_params=true&expires=1598024587
+	ip_v4_blocked|--ip 1.2.3.4 --countries-blocked RU,CN|/300kb.jpg|/300kb.jpg?token=HS256-1-myF6Rnz7Z9VAfAjjkyUHJQ_6gr-AJ7VyPsG5rQdQKm8&token_countries_blocked=RU%2CCN&expires=1598024587
+	ip_v6_blocked|--ip $V6 --countries-blocked RU,CN|/300kb.jpg|/300kb.jpg?token=HS256-1-XGkCf_JKNfOrpWAM_CIYjZBbVHbB4U1mxHg8pXJtBNc&token_countries_blocked=RU%2CCN&expires=1598024587
+	VECTORS
+	assert_equal "$n" 15
+}
+
+@test "bunny -c: query and directory forms, the address a token is bound to, a path outside its prefix, tampered and expired" {
+	(umask 077; echo 6a1c3f0e-5b7d-4c3e-9a51-2f8e7d6c5b4a > "$T/bunny.key")
+	k=(-f bunny -k "$T/bunny.key")
+	q=$(ppv-mint "${k[@]}" -e 2000000000 -u https://cdn.b-cdn.net /live/ev1/index.m3u8)
+	d=$(ppv-mint "${k[@]}" -e 2000000000 --directory --prefix /live/ev1/ https://cdn.b-cdn.net/live/ev1/index.m3u8)
+	c=$(ppv-mint "${k[@]}" -e 2000000000 --countries CA,US 'https://cdn.b-cdn.net/live/a.ts?x=1')
+	ip=$(ppv-mint "${k[@]}" -e 2000000000 --ip 2001:db8:1:2::7 https://cdn.b-cdn.net/a.ts)
+	old=$(ppv-mint "${k[@]}" -e 1598024587 https://cdn.b-cdn.net/a.ts)
+	[[ $d == https://cdn.b-cdn.net/bcdn_token=HS256-*'&token_path=%2Flive%2Fev1%2F&expires=2000000000/live/ev1/index.m3u8' ]] || fail "$d"
+	# a directory token is the playlist's directory: its segments keep it
+	run ppv-mint -c "${k[@]}" --now 1900000000 <<< "$q
+$d
+${d%index.m3u8}index_144p7.ts
+$c"
+	assert_success
+	# the /64 of the address signed, wherever in it the phone is now
+	run ppv-mint -c "${k[@]}" --now 1900000000 --ip 2001:db8:1:2:aaaa::1 <<< "$ip"
+	assert_success
+	run ppv-mint -c -q "${k[@]}" --now 1900000000 --ip 2001:db8:1:3::7 <<< "$ip
+${q/ev1/ev2}
+${d%/live/ev1/index.m3u8}/live/ev2/index.m3u8
+${c/x=1/x=2}
+$old"
+	assert_failure 1
+	assert_output "$ip: FAIL bad-signature
+${q/ev1/ev2}: FAIL bad-signature
+${d%/live/ev1/index.m3u8}/live/ev2/index.m3u8: FAIL acl-mismatch
+${c/x=1/x=2}: FAIL bad-signature
+$old: FAIL expired"
+	run ppv-mint -c "${k[@]}" --now 1900000000 <<< "$ip"
+	assert_failure 1
+	assert_output "$ip: FAIL acl-mismatch"
+	run ppv-mint -f bunny -k "$T/bunny.key" -t 1h --prefix live/ https://cdn.b-cdn.net/live/a.ts
+	assert_failure 2
+	run ppv-mint -f fastly -k "$T/fastly.key" -t 1h --directory /x
+	assert_failure 2
+	assert_output --partial "BunnyCDN's (-f bunny)"
+}

@@ -1,5 +1,5 @@
 /* fuzz-check.c: libFuzzer target for the check-mode parser: any line, every format, nginx also with the token in the path
- * and with a ticket, Cloud CDN also with its cookie. */
+ * and with a ticket, Cloud CDN also with its cookie, Fastly, BunnyCDN. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +48,9 @@ init(void)
 	ppv_tokcfg fcfg = { .fmt = PPV_FMT_FASTLY, .keys = &ring };
 	if (!(signers[6] = ppv_signer_new(&fcfg, err, sizeof err)))
 		abort();
+	ppv_tokcfg bcfg = { .fmt = PPV_FMT_BUNNY, .keys = &ring };
+	if (!(signers[7] = ppv_signer_new(&bcfg, err, sizeof err)))
+		abort();
 	ppv_revset_add(&revoked, 0x0123456789abcdefULL);
 }
 
@@ -63,8 +66,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	/* the first byte picks the format (3: nginx, token in the path; 4: and
-	 * a ticket; 5: gcdn; 6: fastly) and whether a --path is given */
-	static const int pick[8] = { 0, 1, 2, 3, 4, 5, 6, 5 };
+	 * a ticket; 5: gcdn; 6: fastly; 7: bunny) and whether a --path is given */
+	static const int pick[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 	int f = pick[data[0] & 7];
 	o.path = data[0] & 8 ? (f == 5 ? "http://h/live/ev1/index.m3u8" : "/live/ev1/index.m3u8") : NULL;
 	char *line = malloc(size);

@@ -161,3 +161,31 @@ UNIT_TEST(test_token_gcdn_fuzzed)
 	ppv_signer_free(s);
 	ppv_keys_free(&gk);
 }
+
+UNIT_TEST(test_token_bunny)
+{
+	/* BunnyWay/BunnyCDN.TokenAuthentication e2e/vectors.json: ip_v4_countries */
+	ppv_keyring bk = ring("", "SecurityKey", 0);
+	ppv_tokcfg bcfg = { .fmt = PPV_FMT_BUNNY, .keys = &bk, .countries = "CA,US", .bunny_dir = 1 };
+	char tok[4096], err[256];
+	ppv_signer *s = ppv_signer_new(&bcfg, err, sizeof err);
+	ppv_claims c = { .start = -1, .expires = 1598024587, .path = "https://token-tester.b-cdn.net/abc/", .ip = "1.2.3.4" };
+	ppv_checkopt o = { .now = 1598024000, .ip = "1.2.3.4" };
+
+	CHECK(ppv_mint(s, &c, tok, sizeof tok) > 0);
+	CHECK_STR(tok, "https://token-tester.b-cdn.net/bcdn_token=HS256-1-4lIDGI2_t3wiTmopXzB7z71wtZKTe1Ic0lDlL72iAJw"
+	               "&token_countries=CA%2CUS&expires=1598024587/abc/");
+	CHECK(ppv_check(s, &o, tok, strlen(tok)) == PPV_TOK_OK);
+	o.ip = "1.2.3.5";
+	CHECK(ppv_check(s, &o, tok, strlen(tok)) == PPV_TOK_BAD_SIGNATURE);
+	/* a name given twice in the URL's query is refused, as the reference does */
+	c.path = "https://h/a?x=1&x=2";
+	CHECK(ppv_mint(s, &c, tok, sizeof tok) == -1);
+	const char *dup = "https://h/a?token=HS256-x&x=1&x=2&expires=1";
+	CHECK(ppv_check(s, &o, dup, strlen(dup)) == PPV_TOK_MALFORMED);
+	/* the fuzzer's find: a path line is n bytes, not a string */
+	char path[2] = { '/', 'a' };
+	CHECK(ppv_check(s, &o, path, 2) == PPV_TOK_MALFORMED);
+	ppv_signer_free(s);
+	ppv_keys_free(&bk);
+}
