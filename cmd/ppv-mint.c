@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,7 +24,7 @@
 enum {
 	O_IP = PPV_OPT_LONG, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME, O_TPATH,
 	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH, O_REVOKE, O_REVOKED, O_AUDIT, O_WINDOW,
-	O_KEYNAME, O_PREFIX, O_COOKIES, O_COUNTRIES, O_BLOCKED, O_LIMIT, O_IGNORE, O_DIRECTORY,
+	O_KEYNAME, O_PREFIX, O_COOKIES, O_COUNTRIES, O_BLOCKED, O_LIMIT, O_IGNORE, O_DIRECTORY, O_ALG, O_KID,
 };
 
 static const ppv_opt options[] = {
@@ -41,6 +42,9 @@ static const ppv_opt options[] = {
 	{ "id", O_ID, "ID", "akamai id / jwt jti" },
 	{ "data", O_DATA, "DATA", "akamai data / jwt data claim" },
 	{ "sub", O_SUB, "SUBJECT", "jwt subject" },
+	{ "alg", O_ALG, "ALG", "jwt: HS256 (default), RS256 or ES256 (-k a PEM key:\n"
+	  "private to mint, public or private to check)", "HS256 RS256 ES256" },
+	{ "kid", O_KID, "ID", "jwt RS256 and ES256: the key id in the header" },
 	{ "aud", O_AUD, "AUD", "jwt audience (checked with -c when given)" },
 	{ "algo", O_ALGO, "ALGO", "akamai HMAC: sha256 (default), sha1, md5", "sha256 sha1 md5" },
 	{ "salt", O_SALT, "SALT", "akamai salt, signed but not carried" },
@@ -86,6 +90,7 @@ static const ppv_opt options[] = {
 static const ppv_doc doc = {
 	.usage = "ppv-mint -f FORMAT -k KEYFILE [-e EXPIRES | -t TTL] [-s START] [-a ACL]...\n"
 		 "                [--ip ADDR] [--id ID] [--data DATA] [--sub SUBJECT] [--aud AUD]\n"
+		 "                [--alg HS256|RS256|ES256] [--kid ID]\n"
 		 "                [--algo sha256|sha1|md5] [--salt SALT] [--nginx-expr EXPR]\n"
 		 "                [--token-path PREFIX] [--escape-early] [--key-name NAME]\n"
 		 "                [--prefix URL] [--cookies] [--countries CC,CC]\n"
@@ -531,6 +536,8 @@ main(int argc, char **argv)
 		case O_REVOKED: o.revoked = optarg; break;
 		case O_AUDIT: o.audit = 1; break;
 		case O_KEYNAME: o.cfg.key_name = optarg; break;
+		case O_ALG: o.cfg.alg = optarg; break;
+		case O_KID: o.cfg.kid = optarg; break;
 		case O_PREFIX: o.cfg.url_prefix = optarg; break;
 		case O_COOKIES: o.cfg.cookies = 1; break;
 		case O_COUNTRIES: o.cfg.countries = optarg; break;
@@ -552,6 +559,30 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	if (o.genkey && o.cfg.alg && strcmp(o.cfg.alg, "HS256")) {
+		/* a key pair: the private key to mint with, the public key for the verifiers */
+		static char pem[16384];
+		int rs = !strcmp(o.cfg.alg, "RS256");
+		if ((!rs && strcmp(o.cfg.alg, "ES256")) || o.fmt != PPV_FMT_JWT)
+			ppv_die(PPV_ERR, "--alg: RS256 or ES256, with -f jwt");
+		if (ppv_pkey_generate(rs ? PPV_PKEY_RSA : PPV_PKEY_P256, pem, sizeof pem))
+			ppv_die(PPV_ERR, "--genkey: libcrypto could not make a key");
+		/* -o FILE: the private key there (0600), the public key in FILE.pub */
+		const char *pub = strstr(pem, "-----BEGIN PUBLIC KEY-----");
+		if (o.output) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s.pub", o.output);
+			/* 0600 even over a file that was readable: it holds a private key now */
+			if (ppv_atomic_write(o.output, pem, (size_t)(pub - pem), 0600) < 0 || chmod(o.output, 0600) < 0)
+				ppv_die(PPV_ERR, "%s:", o.output);
+			if (ppv_atomic_write(path, pub, strlen(pub), 0644) < 0)
+				ppv_die(PPV_ERR, "%s:", path);
+		} else {
+			fputs(pem, stdout);
+		}
+		explicit_bzero(pem, sizeof pem);
+		ppv_exit(PPV_OK);
+	}
 	if (o.genkey)
 		genkey(o.fmt < 0 ? PPV_FMT_AKAMAI : o.fmt);
 	if (o.audit + o.revoke + o.check > 1)
@@ -614,8 +645,23 @@ main(int argc, char **argv)
 	if (minting && o.fmt == PPV_FMT_JWT && !argc && !o.nacl && single)
 		ppv_die(PPV_ERR, "jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path");
 
-	ppv_keys_load(&keys, o.keyfile, "PPV_KEY", o.fmt == PPV_FMT_NGINX || o.fmt == PPV_FMT_BUNNY ? PPV_KEY_RAW
-	              : o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_FASTLY ? PPV_KEY_B64 : PPV_KEY_HEX);
+	if ((o.cfg.alg || o.cfg.kid) && o.fmt != PPV_FMT_JWT)
+		ppv_die(PPV_ERR, "%s: jwt only (-f jwt)", o.cfg.alg ? "--alg" : "--kid");
+	int pk = o.cfg.alg && strcmp(o.cfg.alg, "HS256");
+	if (o.cfg.kid && !pk)
+		ppv_die(PPV_ERR, "--kid: for RS256 and ES256; an HS256 key file names its keys (`KID SECRET`)");
+	memset(&keys, 0, sizeof keys);
+	if (pk) {
+		if (!o.keyfile)
+			ppv_die(PPV_ERR, "--alg %s: give the PEM key with -k", o.cfg.alg);
+		if (!(o.cfg.pkey = ppv_pkey_load(o.keyfile, err, sizeof err)))
+			ppv_die(PPV_ERR, "%s", err);
+		if (!o.check && !o.revoke && !ppv_pkey_is_private(o.cfg.pkey))
+			ppv_die(PPV_ERR, "%s: a public key checks tokens; minting needs the private key", o.keyfile);
+	} else {
+		ppv_keys_load(&keys, o.keyfile, "PPV_KEY", o.fmt == PPV_FMT_NGINX || o.fmt == PPV_FMT_BUNNY ? PPV_KEY_RAW
+		              : o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_FASTLY ? PPV_KEY_B64 : PPV_KEY_HEX);
+	}
 	if (o.revoke) {
 		ppv_revset set = { 0 };
 		size_t before;
@@ -665,6 +711,7 @@ main(int argc, char **argv)
 	}
 
 	ppv_signer_free(s);
+	ppv_pkey_free(o.cfg.pkey);
 	ppv_keys_free(&keys);
 	ppv_revset_free(&revoked);
 	free(o.acl);

@@ -60,12 +60,13 @@ _ppv_mint() {
 	case $prev in
 	-f|--format) COMPREPLY=($(compgen -W 'nginx akamai jwt gcdn fastly bunny' -- "$cur")); return ;;
 	-k|--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--alg) COMPREPLY=($(compgen -W 'HS256 RS256 ES256' -- "$cur")); return ;;
 	--algo) COMPREPLY=($(compgen -W 'sha256 sha1 md5' -- "$cur")); return ;;
 	-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--revoked) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	-e|--expires|-t|--ttl|-s|--start|-a|--acl|--ip|--id|--data|--sub|--aud|--salt|--nginx-expr|--token-name|--token-path|--key-name|--prefix|--countries|--countries-blocked|--speed-limit|-u|--base-url|--now|--path|--leeway|--window) return ;;
+	-e|--expires|-t|--ttl|-s|--start|-a|--acl|--ip|--id|--data|--sub|--kid|--aud|--salt|--nginx-expr|--token-name|--token-path|--key-name|--prefix|--countries|--countries-blocked|--speed-limit|-u|--base-url|--now|--path|--leeway|--window) return ;;
 	esac
-	opts='-f --format -k --key -e --expires -t --ttl -s --start -a --acl --ip --id --data --sub --aud --algo --salt --escape-early --nginx-expr --token-name --token-path --key-name --prefix --cookies --countries --countries-blocked --speed-limit --ignore-params --directory -u --base-url --batch --now -o --output -c --check --path --leeway -q --quiet -v --verbose --revoked --revoke --audit --window --genkey -h --help --version'
+	opts='-f --format -k --key -e --expires -t --ttl -s --start -a --acl --ip --id --data --sub --alg --kid --aud --algo --salt --escape-early --nginx-expr --token-name --token-path --key-name --prefix --cookies --countries --countries-blocked --speed-limit --ignore-params --directory -u --base-url --batch --now -o --output -c --check --path --leeway -q --quiet -v --verbose --revoked --revoke --audit --window --genkey -h --help --version'
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return

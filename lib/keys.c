@@ -104,13 +104,13 @@ parse(ppv_keyring *ring, char *text, const char *where, int encoding, char *err,
  * 200,000 of them. */
 enum { FILE_MAX = 16 << 20 };
 
-static int
-read_file(ppv_keyring *ring, const char *path, int encoding, char *err, size_t cap)
+int
+ppv_keys_slurp(const char *path, int secret, char **out, size_t *outlen, int *owner_only, char *err, size_t cap)
 {
 	struct stat st;
 	ssize_t n = 0;
 	size_t len = 0, bufsz;
-	int fd, rc;
+	int fd, rc = 0;
 	char *buf;
 
 	/* O_NONBLOCK: a FIFO must not hang the open; refused below */
@@ -120,30 +120,52 @@ read_file(ppv_keyring *ring, const char *path, int encoding, char *err, size_t c
 		rc = ppv_errf(err, cap, "%s: %s", path, strerror(errno));
 	} else if (!S_ISREG(st.st_mode)) {
 		rc = ppv_errf(err, cap, "%s: not a regular file", path);
-	} else if (st.st_mode & 077) {
+	} else if (secret && (st.st_mode & 077)) {
 		rc = ppv_errf(err, cap, "%s: key file is accessible by group or others (mode %04o); "
 			      "run: chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
 	} else if (st.st_size >= FILE_MAX) {
 		rc = ppv_errf(err, cap, "%s: key file too large (16 MiB at most)", path);
-	} else {
-		/* room for what it holds now and a little more: a file that grew
-		 * while read past its limit is refused below */
-		bufsz = (size_t)st.st_size + 4096 < FILE_MAX ? (size_t)st.st_size + 4096 : FILE_MAX;
-		buf = ppv_xrealloc(NULL, bufsz);
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-		while ((n = read(fd, buf + len, bufsz - 1 - len)) > 0)
-			len += (size_t)n;
-		buf[len] = '\0';
-		if (n < 0)
-			rc = ppv_errf(err, cap, "%s: %s", path, strerror(errno));
-		else if (len == bufsz - 1)
-			rc = ppv_errf(err, cap, "%s: key file too large, or growing while read", path);
-		else
-			rc = parse(ring, buf, path, encoding, err, cap);
+	}
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	if (owner_only)
+		*owner_only = !(st.st_mode & 077);
+	/* room for what it holds now and a little more: a file that grew
+	 * while read past its limit is refused below */
+	bufsz = (size_t)st.st_size + 4096 < FILE_MAX ? (size_t)st.st_size + 4096 : FILE_MAX;
+	buf = ppv_xrealloc(NULL, bufsz);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	while ((n = read(fd, buf + len, bufsz - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	close(fd);
+	if (n < 0)
+		rc = ppv_errf(err, cap, "%s: %s", path, strerror(errno));
+	else if (len == bufsz - 1)
+		rc = ppv_errf(err, cap, "%s: key file too large, or growing while read", path);
+	if (rc) {
 		explicit_bzero(buf, len);
 		free(buf);
+		return rc;
 	}
-	close(fd);
+	*out = buf, *outlen = len;
+	return 0;
+}
+
+static int
+read_file(ppv_keyring *ring, const char *path, int encoding, char *err, size_t cap)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if ((rc = ppv_keys_slurp(path, 1, &buf, &len, NULL, err, cap)))
+		return rc;
+	rc = parse(ring, buf, path, encoding, err, cap);
+	explicit_bzero(buf, len);
+	free(buf);
 	return rc;
 }
 

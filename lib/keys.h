@@ -26,6 +26,11 @@ enum { PPV_KEY_RAW = 0, PPV_KEY_HEX = 1, PPV_KEY_NAMED = 2 /* or'd: every line i
 void ppv_keys_load(ppv_keyring *ring, const char *path, const char *env, int encoding);
 /* The same, returning -1 with the reason in err (ring left empty) instead. */
 int ppv_keys_read(ppv_keyring *ring, const char *path, const char *env, int encoding, char *err, size_t cap);
+/* A whole key file, NUL-terminated, into *out (free it, zeroed, after use).
+ * With secret, a file its group or others can access is refused; otherwise
+ * *owner_only (when not NULL) says whether it is owner-only. */
+int ppv_keys_slurp(const char *path, int secret, char **out, size_t *outlen, int *owner_only, char *err,
+                   size_t cap);
 const ppv_key *ppv_keys_find(const ppv_keyring *ring, const char *kid, size_t n);
 void ppv_keys_free(ppv_keyring *ring);
 

@@ -140,13 +140,13 @@ static void
 jwt_header(ppv_signer *s)
 {
 	char json[256];
-	const char *kid = s->cfg.keys->v[0].kid;
+	const char *kid = s->cfg.pkey ? (s->cfg.kid ? s->cfg.kid : "") : s->cfg.keys->v[0].kid;
 	int n;
 
 	if (*kid)
-		n = snprintf(json, sizeof json, "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"%s\"}", kid);
+		n = snprintf(json, sizeof json, "{\"alg\":\"%s\",\"typ\":\"JWT\",\"kid\":\"%s\"}", s->alg, kid);
 	else
-		n = snprintf(json, sizeof json, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
+		n = snprintf(json, sizeof json, "{\"alg\":\"%s\",\"typ\":\"JWT\"}", s->alg);
 	s->hdrlen = ppv_b64url_encode(s->hdr, (const uint8_t *)json, (size_t)n);
 	s->hdr[s->hdrlen++] = '.';
 	s->hdr[s->hdrlen] = '\0';
@@ -163,6 +163,22 @@ ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen)
 		return NULL;
 	s->cfg = *cfg;
 	s->name = cfg->token_name ? cfg->token_name : cfg->fmt == PPV_FMT_JWT ? "token" : "__token__";
+	s->alg = cfg->alg ? cfg->alg : "HS256";
+	if (cfg->fmt == PPV_FMT_JWT && (strcmp(s->alg, "HS256") || cfg->pkey)) {
+		/* the key is what the algorithm says: an HMAC secret never passes for a public key */
+		int rs = !strcmp(s->alg, "RS256"), es = !strcmp(s->alg, "ES256");
+		if ((!rs && !es) || !cfg->pkey || ppv_pkey_kind(cfg->pkey) != (rs ? PPV_PKEY_RSA : PPV_PKEY_P256) ||
+		    (cfg->kid && strlen(cfg->kid) > 128) || (cfg->kid && strpbrk(cfg->kid, "\"\\"))) {
+			snprintf(err, errlen, "--alg: %s", !rs && !es ? "HS256, RS256 or ES256"
+			         : cfg->kid && (strlen(cfg->kid) > 128 || strpbrk(cfg->kid, "\"\\")) ? "--kid: a plain name"
+			         : rs ? "RS256 needs an RSA key (PEM)" : "ES256 needs an EC P-256 key (PEM)");
+			ppv_signer_free(s);
+			return NULL;
+		}
+		jwt_header(s);
+		s->seenkey = HDR_BAD;
+		return s;
+	}
 	s->namelen = strlen(s->name);
 	if (cfg->token_path && (cfg->fmt != PPV_FMT_NGINX || cfg->token_path[0] != '/' ||
 	                        strcspn(cfg->token_path, "?#") != strlen(cfg->token_path))) {
@@ -390,6 +406,15 @@ jwt_mint(ppv_signer *s, const ppv_claims *c, sb *out)
 		return -1;
 	put(out, s->hdr, s->hdrlen);
 	out->n += ppv_b64url_encode(out->p + out->n, (const uint8_t *)json, j.n);
+	if (s->cfg.pkey) {
+		uint8_t sig[512];
+		long sn = ppv_pkey_sign(s->cfg.pkey, PPV_SHA256, out->p, out->n, sig, sizeof sig);
+		if (sn < 0 || out->n + 1 + PPV_B64_LEN((size_t)sn) >= out->cap)
+			return -1;
+		put(out, ".", 1);
+		out->n += ppv_b64url_encode(out->p + out->n, sig, (size_t)sn);
+		return (long)out->n;
+	}
 	ppv_mac_sign(s->macs[0], out->p, out->n, mac);
 	put(out, ".", 1);
 	out->n += ppv_b64url_encode(out->p + out->n, mac, 32);
@@ -717,8 +742,8 @@ on_header(void *ctx, const char *k, size_t kn, const ppv_jval *v)
 	char val[128];
 
 	if (kn == 3 && !memcmp(k, "alg", 3)) {
-		/* only HS256: `none` or an algorithm swap must never verify */
-		h->alg = ppv_json_string(v, val, sizeof val) == 5 && !memcmp(val, "HS256", 5);
+		/* only the algorithm configured: `none` or an algorithm swap must never verify */
+		h->alg = ppv_json_string(v, val, sizeof val) == 5 && !memcmp(val, h->s->alg, 5);
 		if (!h->alg)
 			h->bad = 1;
 	} else if (kn == 3 && !memcmp(k, "kid", 3)) {
@@ -726,6 +751,12 @@ on_header(void *ctx, const char *k, size_t kn, const ppv_jval *v)
 		const ppv_key *key;
 		if (n < 0)
 			return -1;
+		if (h->s->cfg.pkey) {
+			/* one key: a kid, when both name one, must be its */
+			const char *kid = h->s->cfg.kid;
+			h->key = !kid || (strlen(kid) == (size_t)n && !memcmp(kid, val, (size_t)n)) ? 0 : HDR_UNKNOWN;
+			return 0;
+		}
 		key = ppv_keys_find(h->s->cfg.keys, val, (size_t)n);
 		h->key = key ? (int)(key - h->s->cfg.keys->v) : HDR_UNKNOWN;
 	} else if (kn == 4 && !memcmp(k, "crit", 4)) {
@@ -829,7 +860,7 @@ jwt_check(ppv_signer *s, const ppv_checkopt *o, const ppv_tokparts *p)
 {
 	const char *t = p->token, *path = p->path, *dot1, *dot2;
 	size_t tn = p->tn, pn = p->pn;
-	uint8_t sig[33], json[MAXTOK];
+	uint8_t sig[513], json[MAXTOK];
 	char norm[MAXTOK];
 	int key, ok = 0;
 	long n;
@@ -846,9 +877,14 @@ jwt_check(ppv_signer *s, const ppv_checkopt *o, const ppv_tokparts *p)
 		return PPV_TOK_MALFORMED;
 	if (key == HDR_UNKNOWN)
 		return PPV_TOK_UNKNOWN_KEY;
-	if (ppv_b64url_decode(sig, sizeof sig, dot2 + 1, tn - (size_t)(dot2 + 1 - t)) != 32)
+	long sn = ppv_b64url_decode(sig, sizeof sig, dot2 + 1, tn - (size_t)(dot2 + 1 - t));
+	if (s->cfg.pkey) {
+		if (sn <= 0)
+			return PPV_TOK_MALFORMED;
+		ok = ppv_pkey_verify(s->cfg.pkey, PPV_SHA256, t, (size_t)(dot2 - t), sig, (size_t)sn);
+	} else if (sn != 32) {
 		return PPV_TOK_MALFORMED;
-	if (key >= 0) {
+	} else if (key >= 0) {
 		ok = ppv_mac_verify(s->macs[key], t, (size_t)(dot2 - t), sig, 32);
 	} else {
 		for (size_t k = 0; k < s->cfg.keys->n; k++)

@@ -8,6 +8,7 @@
 
 #include "keys.h"
 #include "mac.h"
+#include "pkey.h"
 #include "ticket.h"
 
 enum ppv_fmt { PPV_FMT_NGINX, PPV_FMT_AKAMAI, PPV_FMT_JWT, PPV_FMT_GCDN, PPV_FMT_FASTLY, PPV_FMT_BUNNY };
@@ -39,6 +40,9 @@ typedef struct {
 	int ignore_params;        /* bunny: token_ignore_params */
 	int bunny_dir;            /* bunny: the token as a directory, /bcdn_token=.../PATH */
 	const ppv_keyring *keys;  /* the first key signs; all of them verify */
+	const char *alg;          /* jwt: NULL or "HS256", "RS256", "ES256" */
+	ppv_pkey *pkey;           /* jwt RS256 and ES256: the key, in place of keys */
+	const char *kid;          /* jwt RS256 and ES256: the key's id in the header */
 } ppv_tokcfg;
 
 typedef struct {

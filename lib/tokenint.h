@@ -19,6 +19,7 @@ struct seg {
 struct ppv_signer {
 	ppv_tokcfg cfg;
 	const char *name;          /* query parameter that carries the token */
+	const char *alg;           /* jwt: HS256, RS256 or ES256 */
 	size_t namelen;
 	size_t tplen;              /* token_path without trailing slashes */
 	ppv_mac **macs;            /* one per key, pads precomputed */

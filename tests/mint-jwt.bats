@@ -106,3 +106,89 @@ print(jwt.encode({"sub": "x", "exp": int(time.time()) + 600}, bytes.fromhex("000
 	run ppv-mint -c -f jwt -k "$T/jwt.key" --path /x/a <<<"$tok"
 	assert_success
 }
+
+# RS256 and ES256: a key pair each, from ppv-mint --genkey -o
+pairs() {
+	# a umask that would leave a key readable: the private key is owner-only all the same
+	(cd "$T" && umask 022 && ppv-mint --genkey -f jwt --alg RS256 -o rs.pem && ppv-mint --genkey -f jwt --alg ES256 -o es.pem)
+}
+
+@test "--genkey --alg RS256|ES256 -o: the private key owner-only, the public key beside it" {
+	pairs
+	assert_equal "$(stat -c %a "$T/rs.pem") $(stat -c %a "$T/es.pem.pub")" "600 644"
+	run openssl pkey -in "$T/rs.pem" -noout -text
+	assert_line --partial 'Private-Key: (2048 bit'
+	run openssl pkey -pubin -in "$T/es.pem.pub" -noout -text
+	assert_line --partial 'NIST CURVE: P-256'
+}
+
+@test "RS256 and ES256: PyJWT, jose and jsonwebtoken verify ppv-mint's tokens, and theirs pass ppv-mint -c" {
+	pairs
+	for alg in RS256 ES256; do
+		k=$T/$(echo "${alg:0:2}" | tr A-Z a-z).pem
+		tok=$(ppv-mint -f jwt --alg $alg --kid k1 -k "$k" -e 2000000000 --sub fan-1 -a '/live/ev1/*')
+		assert_equal "$($PY -c 'import jwt, sys; print(jwt.get_unverified_header(sys.argv[1]))' "$tok")" \
+			"{'alg': '$alg', 'typ': 'JWT', 'kid': 'k1'}"
+		run $PY -c 'import jwt, sys; c = jwt.decode(sys.argv[1], open(sys.argv[2]).read(), algorithms=[sys.argv[3]]); print(c["sub"], c["acl"], c["exp"])' "$tok" "$k.pub" $alg
+		assert_output "fan-1 ['/live/ev1/*'] 2000000000"
+		for lib in jose jsonwebtoken; do
+			run node "$JS/jwt-peer.js" verify $lib $alg "$k.pub" "$tok"
+			assert_success
+			assert_output --partial '"sub":"fan-1"'
+			theirs=$(node "$JS/jwt-peer.js" sign $lib $alg "$k" k1 '{"sub":"fan-2","exp":2000000000,"acl":["/live/ev1/*"]}')
+			run ppv-mint -c -f jwt --alg $alg --kid k1 -k "$k.pub" --now 1900000000 --path /live/ev1/index.m3u8 <<< "$theirs"
+			assert_success
+		done
+		theirs=$($PY -c 'import jwt, sys; print(jwt.encode({"sub": "fan-3", "exp": 2000000000, "acl": ["/live/*"]}, open(sys.argv[1]).read(), algorithm=sys.argv[2]))' "$k" $alg)
+		run ppv-mint -c -f jwt --alg $alg -k "$k.pub" --now 1900000000 --path /live/ev1/a.ts <<< "$theirs"
+		assert_success
+	done
+}
+
+@test "RS256 and ES256 -c: tampered, expired, not yet valid, another key, and the algorithm swaps that must never verify" {
+	pairs
+	for alg in RS256 ES256; do
+		k=$T/$(echo "${alg:0:2}" | tr A-Z a-z).pem
+		other=$T/other.pem
+		rm -f "$other" "$other.pub"
+		ppv-mint --genkey -f jwt --alg $alg -o "$other"
+		m=(ppv-mint -f jwt --alg $alg -k "$k" --sub fan -a '/live/*')
+		c=(ppv-mint -c -q -f jwt --alg $alg -k "$k.pub" --now 1900000000)
+		good=$("${m[@]}" -e 2000000000)
+		run "${c[@]}" <<< "$good"
+		assert_success
+		h=${good%%.*}; rest=${good#*.}; body=${rest%%.*}; sig=${rest#*.}
+		forged_body=$($PY -c 'import base64, json, sys
+b = sys.argv[1] + "=" * (-len(sys.argv[1]) % 4)
+c = json.loads(base64.urlsafe_b64decode(b)); c["sub"] = "mallory"
+print(base64.urlsafe_b64encode(json.dumps(c, separators=(",", ":")).encode()).decode().rstrip("="))' "$body")
+		# HS256 with the public key as the HMAC secret: the classic swap
+		hs=$($PY -c 'import base64, hashlib, hmac, sys
+h = base64.urlsafe_b64encode(b"{\"alg\":\"HS256\",\"typ\":\"JWT\"}").decode().rstrip("=")
+m = h + "." + sys.argv[1]
+s = hmac.new(open(sys.argv[2], "rb").read(), m.encode(), hashlib.sha256).digest()
+print(m + "." + base64.urlsafe_b64encode(s).decode().rstrip("="))' "$body" "$k.pub")
+		none=$($PY -c 'import base64, sys; print(base64.urlsafe_b64encode(b"{\"alg\":\"none\"}").decode().rstrip("=") + "." + sys.argv[1] + ".")' "$body")
+		run "${c[@]}" <<< "$h.$forged_body.$sig
+$("${m[@]}" -e 1800000000)
+$("${m[@]}" -s 1950000000 -e 2000000000)
+$(ppv-mint -f jwt --alg $alg -k "$other" --sub fan -a '/live/*' -e 2000000000)
+$hs
+$none"
+		assert_failure 1
+		assert_equal "$(sed 's/.*: FAIL //' <<< "$output" | paste -sd' ')" \
+			"bad-signature expired not-yet-valid bad-signature malformed malformed"
+	done
+	# a public key checks; it cannot mint
+	run ppv-mint -f jwt --alg ES256 -k "$T/es.pem.pub" -t 1h -a '/*'
+	assert_failure 2
+	assert_output --partial "minting needs the private key"
+	# the key the algorithm names, nothing else
+	run ppv-mint -f jwt --alg ES256 -k "$T/rs.pem" -t 1h -a '/*'
+	assert_failure 2
+	assert_output --partial "ES256 needs an EC P-256 key"
+	chmod 644 "$T/rs.pem"
+	run ppv-mint -f jwt --alg RS256 -k "$T/rs.pem" -t 1h -a '/*'
+	assert_failure 2
+	assert_output --partial "accessible by group or others"
+}
