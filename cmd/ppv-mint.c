@@ -25,11 +25,13 @@ enum {
 	O_IP = PPV_OPT_LONG, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME, O_TPATH,
 	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH, O_REVOKE, O_REVOKED, O_AUDIT, O_WINDOW,
 	O_KEYNAME, O_PREFIX, O_COOKIES, O_COUNTRIES, O_BLOCKED, O_LIMIT, O_IGNORE, O_DIRECTORY, O_ALG, O_KID,
+	O_KEYPAIR, O_HASH,
 };
 
 static const ppv_opt options[] = {
 	{ "format", 'f', "FORMAT", "nginx (secure_link_md5), akamai (EdgeAuth), jwt (HS256),\n"
-	  "gcdn (Google Cloud CDN), fastly, bunny (BunnyCDN)", "nginx akamai jwt gcdn fastly bunny" },
+	  "gcdn (Google Cloud CDN), fastly, bunny (BunnyCDN), cloudfront",
+	  "nginx akamai jwt gcdn fastly bunny cloudfront" },
 	{ "key", 'k', "FILE", "keys, one `SECRET` or `KID SECRET` a line (hex for\n"
 	  "akamai and jwt, base64 for gcdn and fastly); the first\n"
 	  "signs, all verify.\n"
@@ -57,7 +59,9 @@ static const ppv_opt options[] = {
 	{ "key-name", O_KEYNAME, "NAME", "gcdn: the KeyName of a key line that names none" },
 	{ "prefix", O_PREFIX, "URL", "gcdn: sign this URL prefix (URLPrefix=); bunny: this\n"
 	  "path prefix (token_path): one token for what is under it" },
-	{ "cookies", O_COOKIES, NULL, "gcdn: print the Cloud-CDN-Cookie as a Set-Cookie line" },
+	{ "cookies", O_COOKIES, NULL, "gcdn, cloudfront: print Set-Cookie lines, not a URL" },
+	{ "key-pair-id", O_KEYPAIR, "ID", "cloudfront: the id of the public key (Key-Pair-Id)" },
+	{ "hash", O_HASH, "HASH", "cloudfront: sha1 (default) or sha256", "sha1 sha256" },
 	{ "countries", O_COUNTRIES, "CC,CC", "bunny: only from these countries" },
 	{ "countries-blocked", O_BLOCKED, "CC,CC", "bunny: never from these countries" },
 	{ "speed-limit", O_LIMIT, "KBPS", "bunny: the download speed limit (limit=)" },
@@ -95,7 +99,8 @@ static const ppv_doc doc = {
 		 "                [--token-path PREFIX] [--escape-early] [--key-name NAME]\n"
 		 "                [--prefix URL] [--cookies] [--countries CC,CC]\n"
 		 "                [--countries-blocked CC,CC] [--speed-limit KBPS] [--ignore-params]\n"
-		 "                [--directory] [-u BASEURL] [--now TIME]\n"
+		 "                [--directory] [--key-pair-id ID] [--hash sha1|sha256]\n"
+		 "                [-u BASEURL] [--now TIME]\n"
 		 "                [-o FILE] [PATH...]\n"
 		 "       ppv-mint -c -f FORMAT -k KEYFILE [--path PATH] [--ip ADDR] [--aud AUD]\n"
 		 "                [--leeway SECONDS] [--revoked MAPFILE] [--now TIME] [-q]\n"
@@ -104,7 +109,8 @@ static const ppv_doc doc = {
 		 "       ppv-mint --audit [--window DURATION] [--token-path PREFIX] [LOG...]\n"
 		 "       ppv-mint --genkey [-f FORMAT]",
 	.about = "Mint and check paywall tokens and signed URLs that nginx, Akamai, JWT,\n"
-		 "Google Cloud CDN, Fastly and BunnyCDN verifiers accept. With no PATH, no -a\n"
+		 "Google Cloud CDN, Fastly, BunnyCDN and CloudFront verifiers accept. With no\n"
+		 "PATH, no -a\n"
 		 "(and, for jwt, no --sub), reads CSV `subject,path[,start,expires,ip]` on stdin and writes\n"
 		 "`subject,path,expires,token,ticket,url`, one row per subscriber.\n"
 		 "With $ppv_ticket in --nginx-expr, each buyer's URL carries a ticket\n"
@@ -186,7 +192,7 @@ genkey(int fmt)
 static int
 whole_url(const struct opts *o)
 {
-	return o->fmt == PPV_FMT_GCDN || o->fmt == PPV_FMT_BUNNY;
+	return o->fmt == PPV_FMT_GCDN || o->fmt == PPV_FMT_BUNNY || o->fmt == PPV_FMT_CLOUDFRONT;
 }
 
 /* Cloud CDN's cookie as the web site sets it: scoped to the prefix's
@@ -219,7 +225,7 @@ target(const struct opts *o, const char *path, char *buf, size_t cap)
 {
 	size_t bn;
 
-	if ((o->fmt != PPV_FMT_GCDN && o->fmt != PPV_FMT_BUNNY) || !o->base || !path)
+	if (!whole_url(o) || !o->base || !path)
 		return path;
 	bn = strlen(o->base);
 	if (bn && o->base[bn - 1] == '/' && *path == '/')
@@ -238,6 +244,15 @@ mint_one(ppv_signer *s, const struct opts *o, const ppv_claims *c, const char *p
 	if ((n = ppv_mint(s, c, tok, sizeof tok)) < 0)
 		ppv_die(PPV_ERR, "%s: cannot mint: a claim is too long or not a valid path",
 		        path ? path : "token");
+	if (o->cfg.cookies && o->fmt == PPV_FMT_CLOUDFRONT) {
+		/* a cookie a line: the site sets all of them */
+		for (const char *p = tok; *p; ) {
+			size_t l = strcspn(p, "\n");
+			fprintf(out, "Set-Cookie: %.*s; Path=/; Secure; HttpOnly\n", (int)l, p);
+			p += l + (p[l] == '\n');
+		}
+		return;
+	}
 	if (o->cfg.cookies) {
 		print_cookie(o, c, tok, (size_t)n);
 		return;
@@ -493,7 +508,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if ((o.fmt = ppv_fmt_byname(optarg)) < 0)
-				ppv_die(PPV_ERR, "-f: unknown format '%s' (nginx, akamai, jwt, gcdn, fastly, bunny)", optarg);
+				ppv_die(PPV_ERR, "-f: unknown format '%s' (nginx, akamai, jwt, gcdn, fastly, bunny, cloudfront)", optarg);
 			break;
 		case 'k': o.keyfile = optarg; break;
 		case 'e': o.expires = optarg; parse_time("-e", optarg); break;
@@ -537,6 +552,12 @@ main(int argc, char **argv)
 		case O_AUDIT: o.audit = 1; break;
 		case O_KEYNAME: o.cfg.key_name = optarg; break;
 		case O_ALG: o.cfg.alg = optarg; break;
+		case O_KEYPAIR: o.cfg.key_pair_id = optarg; break;
+		case O_HASH:
+			if (strcmp(optarg, "sha1") && strcmp(optarg, "sha256"))
+				ppv_die(PPV_ERR, "--hash: sha1 or sha256, not '%s'", optarg);
+			o.cfg.cf_sha256 = !strcmp(optarg, "sha256");
+			break;
 		case O_KID: o.cfg.kid = optarg; break;
 		case O_PREFIX: o.cfg.url_prefix = optarg; break;
 		case O_COOKIES: o.cfg.cookies = 1; break;
@@ -605,8 +626,8 @@ main(int argc, char **argv)
 	o.chk.revoked = o.revoked ? &revoked : NULL;
 	if (o.start)
 		o.claims.start = parse_time("-s", o.start);
-	static const char *const fmtname[] = { "nginx secure_link", "", "", "Cloud CDN", "Fastly", "BunnyCDN" };
-	int simple = o.fmt == PPV_FMT_NGINX || o.fmt >= PPV_FMT_GCDN;
+	static const char *const fmtname[] = { "nginx secure_link", "", "", "Cloud CDN", "Fastly", "BunnyCDN", "CloudFront" };
+	int simple = o.fmt == PPV_FMT_NGINX || (o.fmt >= PPV_FMT_GCDN && o.fmt != PPV_FMT_CLOUDFRONT);
 	if (o.start && simple)
 		ppv_die(PPV_ERR, "-s: %s has no start time", fmtname[o.fmt]);
 	if (o.nacl && simple)
@@ -614,8 +635,16 @@ main(int argc, char **argv)
 		        o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_BUNNY ? " (or a --prefix)" : "");
 	if (o.claims.ip && (o.fmt == PPV_FMT_GCDN || o.fmt == PPV_FMT_FASTLY))
 		ppv_die(PPV_ERR, "--ip: %s tokens are not bound to an address", fmtname[o.fmt]);
-	if ((o.cfg.key_name || o.cfg.cookies) && o.fmt != PPV_FMT_GCDN)
-		ppv_die(PPV_ERR, "%s: Cloud CDN only (-f gcdn)", o.cfg.cookies ? "--cookies" : "--key-name");
+	if (o.cfg.key_name && o.fmt != PPV_FMT_GCDN)
+		ppv_die(PPV_ERR, "--key-name: Cloud CDN only (-f gcdn)");
+	if (o.cfg.cookies && o.fmt != PPV_FMT_GCDN && o.fmt != PPV_FMT_CLOUDFRONT)
+		ppv_die(PPV_ERR, "--cookies: Cloud CDN and CloudFront only");
+	if ((o.cfg.key_pair_id || o.cfg.cf_sha256) && o.fmt != PPV_FMT_CLOUDFRONT)
+		ppv_die(PPV_ERR, "%s: CloudFront only (-f cloudfront)", o.cfg.key_pair_id ? "--key-pair-id" : "--hash");
+	if (o.fmt == PPV_FMT_CLOUDFRONT && !o.check && !o.genkey && !o.cfg.key_pair_id)
+		ppv_die(PPV_ERR, "cloudfront: --key-pair-id, the id CloudFront gave the public key, is needed to sign");
+	if (o.fmt == PPV_FMT_CLOUDFRONT && o.nacl > 1)
+		ppv_die(PPV_ERR, "-a: CloudFront's policy grants one resource pattern");
 	if (o.cfg.url_prefix && o.fmt != PPV_FMT_GCDN && o.fmt != PPV_FMT_BUNNY)
 		ppv_die(PPV_ERR, "--prefix: Cloud CDN and BunnyCDN only");
 	if (o.cfg.url_prefix && o.fmt == PPV_FMT_BUNNY && o.cfg.url_prefix[0] != '/')
@@ -647,13 +676,13 @@ main(int argc, char **argv)
 
 	if ((o.cfg.alg || o.cfg.kid) && o.fmt != PPV_FMT_JWT)
 		ppv_die(PPV_ERR, "%s: jwt only (-f jwt)", o.cfg.alg ? "--alg" : "--kid");
-	int pk = o.cfg.alg && strcmp(o.cfg.alg, "HS256");
+	int pk = (o.cfg.alg && strcmp(o.cfg.alg, "HS256")) || o.fmt == PPV_FMT_CLOUDFRONT;
 	if (o.cfg.kid && !pk)
 		ppv_die(PPV_ERR, "--kid: for RS256 and ES256; an HS256 key file names its keys (`KID SECRET`)");
 	memset(&keys, 0, sizeof keys);
 	if (pk) {
 		if (!o.keyfile)
-			ppv_die(PPV_ERR, "--alg %s: give the PEM key with -k", o.cfg.alg);
+			ppv_die(PPV_ERR, "%s: give the PEM key with -k", o.cfg.alg ? o.cfg.alg : "cloudfront");
 		if (!(o.cfg.pkey = ppv_pkey_load(o.keyfile, err, sizeof err)))
 			ppv_die(PPV_ERR, "%s", err);
 		if (!o.check && !o.revoke && !ppv_pkey_is_private(o.cfg.pkey))

@@ -58,15 +58,16 @@ complete -F _ppv_ingest ppv-ingest
 _ppv_mint() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} opts
 	case $prev in
-	-f|--format) COMPREPLY=($(compgen -W 'nginx akamai jwt gcdn fastly bunny' -- "$cur")); return ;;
+	-f|--format) COMPREPLY=($(compgen -W 'nginx akamai jwt gcdn fastly bunny cloudfront' -- "$cur")); return ;;
 	-k|--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--alg) COMPREPLY=($(compgen -W 'HS256 RS256 ES256' -- "$cur")); return ;;
 	--algo) COMPREPLY=($(compgen -W 'sha256 sha1 md5' -- "$cur")); return ;;
+	--hash) COMPREPLY=($(compgen -W 'sha1 sha256' -- "$cur")); return ;;
 	-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--revoked) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	-e|--expires|-t|--ttl|-s|--start|-a|--acl|--ip|--id|--data|--sub|--kid|--aud|--salt|--nginx-expr|--token-name|--token-path|--key-name|--prefix|--countries|--countries-blocked|--speed-limit|-u|--base-url|--now|--path|--leeway|--window) return ;;
+	-e|--expires|-t|--ttl|-s|--start|-a|--acl|--ip|--id|--data|--sub|--kid|--aud|--salt|--nginx-expr|--token-name|--token-path|--key-name|--prefix|--key-pair-id|--countries|--countries-blocked|--speed-limit|-u|--base-url|--now|--path|--leeway|--window) return ;;
 	esac
-	opts='-f --format -k --key -e --expires -t --ttl -s --start -a --acl --ip --id --data --sub --alg --kid --aud --algo --salt --escape-early --nginx-expr --token-name --token-path --key-name --prefix --cookies --countries --countries-blocked --speed-limit --ignore-params --directory -u --base-url --batch --now -o --output -c --check --path --leeway -q --quiet -v --verbose --revoked --revoke --audit --window --genkey -h --help --version'
+	opts='-f --format -k --key -e --expires -t --ttl -s --start -a --acl --ip --id --data --sub --alg --kid --aud --algo --salt --escape-early --nginx-expr --token-name --token-path --key-name --prefix --cookies --key-pair-id --hash --countries --countries-blocked --speed-limit --ignore-params --directory -u --base-url --batch --now -o --output -c --check --path --leeway -q --quiet -v --verbose --revoked --revoke --audit --window --genkey -h --help --version'
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return

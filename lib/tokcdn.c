@@ -1,11 +1,13 @@
-/* tokcdn.c: Google Cloud CDN's signed URLs, URL prefixes and cookie, Fastly's token and BunnyCDN's, byte
- * for byte as each CDN verifies them (the hashes are the CDNs' choice; the key is what keeps them safe). */
+/* tokcdn.c: Google Cloud CDN's signed URLs, URL prefixes and cookie, Fastly's token, BunnyCDN's and
+ * CloudFront's signed URLs and cookies, byte for byte as each CDN verifies them (the hashes are the CDNs'
+ * choice; the key is what keeps them safe). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "codec.h"
 #include "ctcmp.h"
+#include "json.h"
 #include "tokenint.h"
 #include "urlpath.h"
 
@@ -592,6 +594,303 @@ ppv_tok_bunny_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size
 		return PPV_TOK_EXPIRED;
 	/* a path prefix grants what is under it */
 	if (sigpath != path && (pn < sigpn || memcmp(path, sigpath, sigpn)))
+		return PPV_TOK_ACL_MISMATCH;
+	return PPV_TOK_OK;
+}
+
+/* --- CloudFront ---------------------------------------------------------------- */
+
+/* base64 with CloudFront's three substitutions: + to -, = to _, / to ~ */
+static void
+put_cf64(sb *b, const void *in, size_t n)
+{
+	static char tmp[4 * MAXTOK / 3 + 8];
+
+	if (n > MAXTOK) {
+		b->over = 1;
+		return;
+	}
+	size_t m = ppv_b64_encode(tmp, in, n);
+	for (size_t i = 0; i < m; i++)
+		tmp[i] = tmp[i] == '+' ? '-' : tmp[i] == '=' ? '_' : tmp[i] == '/' ? '~' : tmp[i];
+	put(b, tmp, m);
+}
+
+static long
+cf64_decode(uint8_t *out, size_t cap, const char *in, size_t n)
+{
+	static char tmp[MAXTOK];
+
+	if (n >= sizeof tmp)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = in[i] == '-' ? '+' : in[i] == '_' ? '=' : in[i] == '~' ? '/' : in[i];
+	return ppv_b64_decode(out, cap, tmp, n);
+}
+
+/* The policy as AWS's signer writes it (JSON.stringify: no blanks, members
+ * in this order); a canned one names the URL and the expiry only. */
+static void
+cf_policy(sb *p, const char *resource, size_t rn, int64_t exp, int64_t start, const char *cidr)
+{
+	char tmp[6 * 2048 + 1];
+
+	puts_(p, "{\"Statement\":[{\"Resource\":\"");
+	if (rn > 2048) {
+		p->over = 1;
+		return;
+	}
+	put(p, tmp, ppv_json_escape(tmp, resource, rn));
+	puts_(p, "\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":");
+	putnum(p, exp);
+	puts_(p, "}");
+	if (start >= 0) {
+		puts_(p, ",\"DateGreaterThan\":{\"AWS:EpochTime\":");
+		putnum(p, start);
+		puts_(p, "}");
+	}
+	if (cidr) {
+		puts_(p, ",\"IpAddress\":{\"AWS:SourceIp\":\"");
+		puts_(p, cidr);
+		puts_(p, "\"}");
+	}
+	puts_(p, "}}]}");
+}
+
+long
+ppv_tok_cloudfront_mint(ppv_signer *s, const ppv_claims *c, sb *out)
+{
+	static char buf[MAXTOK];
+	sb pol = { buf, 0, sizeof buf, 0 };
+	uint8_t sig[1024];
+	char cidr[32];
+	const char *kp = s->cfg.key_pair_id, *res = c->nacl ? c->acl[0] : c->path;
+	int custom = c->start >= 0 || c->ip || c->nacl;
+	long sn;
+
+	if (!c->path || !is_url(c->path) || !kp || c->nacl > 1)
+		return -1;
+	if (c->ip) {
+		/* IPv4 and a CIDR, as CloudFront takes them; an address alone is its /32 */
+		unsigned a, b, d, e, m = 32;
+		char extra;
+		int k = sscanf(c->ip, "%3u.%3u.%3u.%3u/%2u%c", &a, &b, &d, &e, &m, &extra);
+		if ((k != 4 && k != 5) || a > 255 || b > 255 || d > 255 || e > 255 || m > 32 ||
+		    (k == 4 && strchr(c->ip, '/')))
+			return -1;
+		snprintf(cidr, sizeof cidr, "%u.%u.%u.%u/%u", a, b, d, e, m);
+	}
+	cf_policy(&pol, res, strlen(res), c->expires, c->start, c->ip ? cidr : NULL);
+	if (pol.over || (sn = ppv_pkey_sign(s->cfg.pkey, s->cfg.cf_sha256 ? PPV_SHA256 : PPV_SHA1, pol.p, pol.n,
+	                                    sig, sizeof sig)) < 0)
+		return -1;
+	if (s->cfg.cookies) {
+		/* one cookie a line, in the order of AWS's getSignedCookies */
+		puts_(out, "CloudFront-Key-Pair-Id=");
+		puts_(out, kp);
+		puts_(out, "\nCloudFront-Signature=");
+		put_cf64(out, sig, (size_t)sn);
+		if (custom) {
+			puts_(out, "\nCloudFront-Policy=");
+			put_cf64(out, pol.p, pol.n);
+		} else {
+			puts_(out, "\nCloudFront-Expires=");
+			putnum(out, c->expires);
+		}
+		if (s->cfg.cf_sha256)
+			puts_(out, "\nCloudFront-Hash-Algorithm=SHA256");
+		return out->over ? -1 : (long)out->n;
+	}
+	if (custom) {
+		puts_(out, "Policy=");
+		put_cf64(out, pol.p, pol.n);
+	} else {
+		puts_(out, "Expires=");
+		putnum(out, c->expires);
+	}
+	puts_(out, "&Key-Pair-Id=");
+	puts_(out, kp);
+	puts_(out, "&Signature=");
+	put_cf64(out, sig, (size_t)sn);
+	if (s->cfg.cf_sha256)
+		puts_(out, "&Hash-Algorithm=SHA256");
+	return out->over ? -1 : (long)out->n;
+}
+
+struct cf_cond {
+	const char *res;
+	size_t rn;
+	int64_t exp, start;
+	int has_exp, has_start, bad;
+	char cidr[64];
+};
+
+static int
+on_epoch(void *ctx, const char *k, size_t kn, const ppv_jval *v)
+{
+	int64_t *t = ctx;
+
+	if (kn == 13 && !memcmp(k, "AWS:EpochTime", 13))
+		return ppv_json_int(v, t);
+	return 0;
+}
+
+static int
+on_ip(void *ctx, const char *k, size_t kn, const ppv_jval *v)
+{
+	if (kn == 12 && !memcmp(k, "AWS:SourceIp", 12))
+		return ppv_json_string(v, ctx, 64) < 0 ? -1 : 0;
+	return 0;
+}
+
+static int
+on_condition(void *ctx, const char *k, size_t kn, const ppv_jval *v)
+{
+	struct cf_cond *c = ctx;
+
+	if (v->type != 'o')
+		return -1;
+	if (kn == 12 && !memcmp(k, "DateLessThan", 12))
+		return c->has_exp = 1, ppv_json_object(v->p, v->n, on_epoch, &c->exp);
+	if (kn == 15 && !memcmp(k, "DateGreaterThan", 15))
+		return c->has_start = 1, ppv_json_object(v->p, v->n, on_epoch, &c->start);
+	if (kn == 9 && !memcmp(k, "IpAddress", 9))
+		return ppv_json_object(v->p, v->n, on_ip, c->cidr);
+	/* a condition we do not know grants nothing */
+	c->bad = 1;
+	return 0;
+}
+
+static int
+on_statement(void *ctx, const char *k, size_t kn, const ppv_jval *v)
+{
+	struct cf_cond *c = ctx;
+
+	if (kn == 8 && !memcmp(k, "Resource", 8) && v->type == 's') {
+		/* kept escaped: a resource with a JSON escape is refused below */
+		c->res = v->p, c->rn = v->n;
+		return 0;
+	}
+	if (kn == 9 && !memcmp(k, "Condition", 9) && v->type == 'o')
+		return ppv_json_object(v->p, v->n, on_condition, c);
+	return -1;
+}
+
+static int
+on_stmt_elem(void *ctx, const ppv_jval *v)
+{
+	struct cf_cond *c = ctx;
+
+	/* one statement, as CloudFront takes it */
+	if (v->type != 'o' || c->res)
+		return -1;
+	return ppv_json_object(v->p, v->n, on_statement, c);
+}
+
+static int
+on_policy(void *ctx, const char *k, size_t kn, const ppv_jval *v)
+{
+	if (kn == 9 && !memcmp(k, "Statement", 9) && v->type == 'a')
+		return ppv_json_array(v, on_stmt_elem, ctx);
+	return -1;
+}
+
+static int
+in_cidr(const char *ip, const char *cidr)
+{
+	unsigned a[4], b[4], m = 32;
+	int k = sscanf(cidr, "%3u.%3u.%3u.%3u/%2u", &b[0], &b[1], &b[2], &b[3], &m);
+
+	if ((k != 4 && k != 5) || m > 32 || sscanf(ip, "%3u.%3u.%3u.%3u", &a[0], &a[1], &a[2], &a[3]) != 4)
+		return 0;
+	uint32_t x = a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3], y = b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+	uint32_t mask = m ? 0xffffffffu << (32 - m) : 0;
+	return (x & mask) == (y & mask);
+}
+
+/* NAME=VALUE of CloudFront's: 1 when p (l bytes) is it; a second one sets dup */
+static int
+cf_param(const char *p, size_t l, const char *name, const char **v, size_t *vn, int *dup)
+{
+	size_t k = strlen(name);
+
+	if (l <= k || p[k] != '=' || memcmp(p, name, k))
+		return 0;
+	*dup |= *v != NULL;
+	*v = p + k + 1, *vn = l - k - 1;
+	return 1;
+}
+
+enum ppv_verdict
+ppv_tok_cloudfront_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n)
+{
+	static char base[MAXTOK], polbuf[MAXTOK];
+	static uint8_t dec[MAXTOK];
+	sb b = { base, 0, sizeof base, 0 }, pol = { polbuf, 0, sizeof polbuf, 0 };
+	const char *q = memchr(line, '?', n), *exps = NULL, *pols = NULL, *kp = NULL, *sig = NULL, *ha = NULL;
+	size_t expn = 0, poln = 0, kpn = 0, sign = 0, han = 0;
+	uint8_t raw[1024];
+	int64_t exp = 0;
+	long rn;
+	int dup = 0;
+
+	if (!q || !is_url(line))
+		return PPV_TOK_MALFORMED;
+	/* the URL signed is this one without CloudFront's parameters */
+	put(&b, line, (size_t)(q - line));
+	char sep = '?';
+	for (const char *p = q + 1, *e = line + n; p < e; ) {
+		const char *amp = memchr(p, '&', (size_t)(e - p)), *end = amp ? amp : e;
+		size_t l = (size_t)(end - p);
+		if (cf_param(p, l, "Expires", &exps, &expn, &dup) || cf_param(p, l, "Policy", &pols, &poln, &dup) ||
+		    cf_param(p, l, "Key-Pair-Id", &kp, &kpn, &dup) || cf_param(p, l, "Signature", &sig, &sign, &dup) ||
+		    cf_param(p, l, "Hash-Algorithm", &ha, &han, &dup)) {
+			/* CloudFront's own, not the URL's */
+		} else if (l) {
+			put(&b, &sep, 1);
+			put(&b, p, l);
+			sep = '&';
+		}
+		p = end + 1;
+	}
+	if (b.over || dup || !sig || !kp || (!exps == !pols))
+		return PPV_TOK_MALFORMED;
+	if (ha && !(han == 6 && !memcmp(ha, "SHA256", 6)))
+		return PPV_TOK_MALFORMED;
+	if (s->cfg.key_pair_id && (strlen(s->cfg.key_pair_id) != kpn || memcmp(s->cfg.key_pair_id, kp, kpn)))
+		return PPV_TOK_UNKNOWN_KEY;
+	struct cf_cond c = { .start = -1 };
+	if (exps) {
+		if (ppv_tok_int(exps, expn, &exp))
+			return PPV_TOK_MALFORMED;
+		cf_policy(&pol, b.p, b.n, exp, -1, NULL);
+		if (pol.over)
+			return PPV_TOK_MALFORMED;
+	} else {
+		long dn = cf64_decode(dec, sizeof dec - 1, pols, poln);
+		if (dn <= 0)
+			return PPV_TOK_MALFORMED;
+		pol.p = (char *)dec, pol.n = (size_t)dn;
+	}
+	if ((rn = cf64_decode(raw, sizeof raw, sig, sign)) <= 0)
+		return PPV_TOK_MALFORMED;
+	if (!ppv_pkey_verify(s->cfg.pkey, ha ? PPV_SHA256 : PPV_SHA1, pol.p, pol.n, raw, (size_t)rn))
+		return PPV_TOK_BAD_SIGNATURE;
+	if (exps) {
+		if (o->now >= exp + o->leeway)
+			return PPV_TOK_EXPIRED;
+		return PPV_TOK_OK;
+	}
+	if (ppv_json_object(pol.p, pol.n, on_policy, &c) || !c.res || !c.has_exp || c.bad ||
+	    memchr(c.res, '\\', c.rn))
+		return PPV_TOK_MALFORMED;
+	if (o->now >= c.exp + o->leeway)
+		return PPV_TOK_EXPIRED;
+	if (c.has_start && o->now < c.start - o->leeway)
+		return PPV_TOK_NOT_YET_VALID;
+	if (!ppv_glob_match(c.res, c.rn, b.p, b.n))
+		return PPV_TOK_ACL_MISMATCH;
+	if (*c.cidr && (!o->ip || !in_cidr(o->ip, c.cidr)))
 		return PPV_TOK_ACL_MISMATCH;
 	return PPV_TOK_OK;
 }

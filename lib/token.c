@@ -65,6 +65,8 @@ ppv_fmt_byname(const char *name)
 		return PPV_FMT_FASTLY;
 	if (!strcmp(name, "bunny"))
 		return PPV_FMT_BUNNY;
+	if (!strcmp(name, "cloudfront"))
+		return PPV_FMT_CLOUDFRONT;
 	if (!strcmp(name, "nginx"))
 		return PPV_FMT_NGINX;
 	if (!strcmp(name, "akamai"))
@@ -164,6 +166,14 @@ ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen)
 	s->cfg = *cfg;
 	s->name = cfg->token_name ? cfg->token_name : cfg->fmt == PPV_FMT_JWT ? "token" : "__token__";
 	s->alg = cfg->alg ? cfg->alg : "HS256";
+	if (cfg->fmt == PPV_FMT_CLOUDFRONT) {
+		if (!cfg->pkey || ppv_pkey_kind(cfg->pkey) != PPV_PKEY_RSA) {
+			snprintf(err, errlen, "cloudfront: -k: an RSA key in PEM");
+			ppv_signer_free(s);
+			return NULL;
+		}
+		return s;
+	}
 	if (cfg->fmt == PPV_FMT_JWT && (strcmp(s->alg, "HS256") || cfg->pkey)) {
 		/* the key is what the algorithm says: an HMAC secret never passes for a public key */
 		int rs = !strcmp(s->alg, "RS256"), es = !strcmp(s->alg, "ES256");
@@ -435,6 +445,7 @@ ppv_mint(ppv_signer *s, const ppv_claims *c, char *out, size_t cap)
 	case PPV_FMT_GCDN: return ppv_tok_gcdn_mint(s, c, &b);
 	case PPV_FMT_FASTLY: return ppv_tok_fastly_mint(s, c, &b);
 	case PPV_FMT_BUNNY: return ppv_tok_bunny_mint(s, c, &b);
+	case PPV_FMT_CLOUDFRONT: return ppv_tok_cloudfront_mint(s, c, &b);
 	default: return jwt_mint(s, c, &b);
 	}
 }
@@ -948,6 +959,8 @@ ppv_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n)
 		return ppv_tok_gcdn_check(s, o, line, n);
 	if (s->cfg.fmt == PPV_FMT_BUNNY)
 		return ppv_tok_bunny_check(s, o, line, n);
+	if (s->cfg.fmt == PPV_FMT_CLOUDFRONT)
+		return ppv_tok_cloudfront_check(s, o, line, n);
 	ppv_tok_split(line, n, &p);
 	switch (s->cfg.fmt) {
 	case PPV_FMT_NGINX: return nginx_check(s, o, &p);

@@ -1,5 +1,5 @@
 /* token.h: mint and check paywall tokens byte-compatible with nginx secure_link, Akamai EdgeAuth, JWT HS256,
- * Google Cloud CDN signed URLs and cookies, Fastly and BunnyCDN tokens. */
+ * Google Cloud CDN signed URLs and cookies, Fastly and BunnyCDN tokens, CloudFront signed URLs and cookies. */
 #ifndef PPV_TOKEN_H
 #define PPV_TOKEN_H
 
@@ -11,7 +11,7 @@
 #include "pkey.h"
 #include "ticket.h"
 
-enum ppv_fmt { PPV_FMT_NGINX, PPV_FMT_AKAMAI, PPV_FMT_JWT, PPV_FMT_GCDN, PPV_FMT_FASTLY, PPV_FMT_BUNNY };
+enum ppv_fmt { PPV_FMT_NGINX, PPV_FMT_AKAMAI, PPV_FMT_JWT, PPV_FMT_GCDN, PPV_FMT_FASTLY, PPV_FMT_BUNNY, PPV_FMT_CLOUDFRONT };
 
 enum ppv_verdict {
 	PPV_TOK_OK,
@@ -43,6 +43,8 @@ typedef struct {
 	const char *alg;          /* jwt: NULL or "HS256", "RS256", "ES256" */
 	ppv_pkey *pkey;           /* jwt RS256 and ES256: the key, in place of keys */
 	const char *kid;          /* jwt RS256 and ES256: the key's id in the header */
+	const char *key_pair_id;  /* cloudfront: Key-Pair-Id (the public key's id) */
+	int cf_sha256;            /* cloudfront: SHA-256 rather than SHA-1 */
 } ppv_tokcfg;
 
 typedef struct {

@@ -84,12 +84,14 @@ void ppv_tok_split(const char *line, size_t n, ppv_tokparts *p);
 /* Up to 18 decimal digits, all of s. */
 int ppv_tok_int(const char *s, size_t n, int64_t *v);
 
-/* tokcdn.c: Google Cloud CDN, Fastly and BunnyCDN */
+/* tokcdn.c: Google Cloud CDN, Fastly, BunnyCDN and CloudFront */
 long ppv_tok_gcdn_mint(ppv_signer *s, const ppv_claims *c, sb *out);
 enum ppv_verdict ppv_tok_gcdn_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n);
 long ppv_tok_fastly_mint(ppv_signer *s, const ppv_claims *c, sb *out);
 enum ppv_verdict ppv_tok_fastly_check(ppv_signer *s, const ppv_checkopt *o, const ppv_tokparts *p);
 long ppv_tok_bunny_mint(ppv_signer *s, const ppv_claims *c, sb *out);
 enum ppv_verdict ppv_tok_bunny_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n);
+long ppv_tok_cloudfront_mint(ppv_signer *s, const ppv_claims *c, sb *out);
+enum ppv_verdict ppv_tok_cloudfront_check(ppv_signer *s, const ppv_checkopt *o, const char *line, size_t n);
 
 #endif

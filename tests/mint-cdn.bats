@@ -89,7 +89,7 @@ ${good%Signature=*}: FAIL malformed"
 	assert_output "ppv-mint: -s: Cloud CDN has no start time"
 	run ppv-mint -f nginx -k "$T/nginx.key" --cookies -t 1h /x
 	assert_failure 2
-	assert_output "ppv-mint: --cookies: Cloud CDN only (-f gcdn)"
+	assert_output "ppv-mint: --cookies: Cloud CDN and CloudFront only"
 }
 
 # Fastly's own code (fastly/token-functions): HMAC-SHA1 of path and expiry under the base64-decoded key
@@ -213,4 +213,84 @@ $old: FAIL expired"
 	run ppv-mint -f fastly -k "$T/fastly.key" -t 1h --directory /x
 	assert_failure 2
 	assert_output --partial "BunnyCDN's (-f bunny)"
+}
+
+# AWS's official signer (@aws-sdk/cloudfront-signer) on the same key and inputs
+aws() {
+	node "$JS/cloudfront-peer.js" "$@"
+}
+
+cf_key() {
+	(umask 077; openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/cf.pem" 2>/dev/null)
+	openssl pkey -in "$T/cf.pem" -pubout -out "$T/cf.pub"
+}
+
+@test "cloudfront: canned and custom policies, SHA-1 and SHA-256, URLs and cookies, byte for byte with AWS's signer" {
+	cf_key
+	U=https://d111111abcdef8.cloudfront.net/live/ev1/index.m3u8
+	m=(ppv-mint -f cloudfront -k "$T/cf.pem" --key-pair-id K2JCJMDEHXQW5F -e 2000000000)
+	n=0
+	while IFS='|' read -r start ip hash; do
+		run "${m[@]}" ${start:+-s $start} ${ip:+--ip $ip} ${hash:+--hash sha256} "$U"
+		assert_success
+		assert_equal "$output" "$(aws url "$T/cf.pem" K2JCJMDEHXQW5F "$U" 2000000000 "$start" "$ip" "${hash:+SHA256}")"
+		n=$((n + 1))
+	done <<-CASES
+	||
+	1800000000||
+	|203.0.113.0/24|
+	|203.0.113.7|
+	||sha256
+	1800000000|198.51.100.0/24|sha256
+	CASES
+	assert_equal "$n" 6
+	# a wildcard resource: one URL's signature for a whole event
+	run "${m[@]}" -a 'https://d111111abcdef8.cloudfront.net/live/ev1/*' "$U"
+	assert_equal "$output" "$(aws url "$T/cf.pem" K2JCJMDEHXQW5F "$U" 2000000000 '' '' '' 'https://d111111abcdef8.cloudfront.net/live/ev1/*')"
+	# the URL's own query is signed with it
+	run "${m[@]}" "$U?viewer=fan-1"
+	assert_equal "$output" "$(aws url "$T/cf.pem" K2JCJMDEHXQW5F "$U?viewer=fan-1" 2000000000)"
+	# cookies, a Set-Cookie line each
+	run "${m[@]}" -s 1800000000 --cookies "$U"
+	assert_equal "$(sed 's/^Set-Cookie: //; s/; Path=\/; Secure; HttpOnly$//' <<< "$output")" \
+		"$(aws cookies "$T/cf.pem" K2JCJMDEHXQW5F "$U" 2000000000 1800000000)"
+	# -u and a path make the same URL
+	run ppv-mint -f cloudfront -k "$T/cf.pem" --key-pair-id K2JCJMDEHXQW5F -e 2000000000 \
+		-u https://d111111abcdef8.cloudfront.net /live/ev1/index.m3u8
+	assert_equal "$output" "$(aws url "$T/cf.pem" K2JCJMDEHXQW5F "$U" 2000000000)"
+}
+
+@test "cloudfront -c with the public key: good, tampered, expired, not yet valid, outside the resource or the address range" {
+	cf_key
+	U=https://d111111abcdef8.cloudfront.net/live/ev1/index.m3u8
+	m=(ppv-mint -f cloudfront -k "$T/cf.pem" --key-pair-id K2 -e 2000000000)
+	canned=$("${m[@]}" "$U")
+	event=$("${m[@]}" -a 'https://d111111abcdef8.cloudfront.net/live/ev1/*' "$U")
+	net=$("${m[@]}" --ip 203.0.113.0/24 "$U")
+	sha=$("${m[@]}" --hash sha256 "$U?x=1")
+	aws_url=$(aws url "$T/cf.pem" K2 "$U" 2000000000 1800000000)
+	run ppv-mint -c -f cloudfront -k "$T/cf.pub" --now 1900000000 --ip 203.0.113.9 <<< "$canned
+$event
+${event/index.m3u8/index_144p3.ts}
+$net
+$sha
+$aws_url"
+	assert_success
+	run ppv-mint -c -q -f cloudfront -k "$T/cf.pub" --key-pair-id K2 --now 1900000000 --ip 198.51.100.1 <<< "${canned/ev1/ev2}
+$(ppv-mint -f cloudfront -k "$T/cf.pem" --key-pair-id K2 -e 1800000000 "$U")
+$("${m[@]}" -s 1950000000 "$U")
+${event/live\/ev1/live/ev2}
+$net
+${canned/Key-Pair-Id=K2/Key-Pair-Id=K9}
+${canned%&Signature=*}"
+	assert_failure 1
+	assert_equal "$(sed 's/.*: FAIL //' <<< "$output" | paste -sd' ')" \
+		"bad-signature expired not-yet-valid acl-mismatch acl-mismatch unknown-key malformed"
+	# a private key others may read is refused; a public one cannot sign
+	run ppv-mint -f cloudfront -k "$T/cf.pub" --key-pair-id K2 -t 1h "$U"
+	assert_failure 2
+	assert_output --partial "minting needs the private key"
+	run ppv-mint -f cloudfront -k "$T/cf.pem" -t 1h "$U"
+	assert_failure 2
+	assert_output --partial "--key-pair-id"
 }

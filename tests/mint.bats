@@ -23,9 +23,9 @@ load helpers
 }
 
 @test "an unknown format is a usage error naming the formats" {
-	run ppv-mint -f cloudfront -k "$T/akamai.key" -t 1h /x
+	run ppv-mint -f cloudflare -k "$T/akamai.key" -t 1h /x
 	assert_failure 2
-	assert_output "ppv-mint: -f: unknown format 'cloudfront' (nginx, akamai, jwt, gcdn, fastly, bunny)"
+	assert_output "ppv-mint: -f: unknown format 'cloudflare' (nginx, akamai, jwt, gcdn, fastly, bunny, cloudfront)"
 }
 
 @test "Akamai's published EdgeAuth test vectors reproduce byte for byte" {

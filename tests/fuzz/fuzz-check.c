@@ -1,14 +1,16 @@
 /* fuzz-check.c: libFuzzer target for the check-mode parser: any line, every format, nginx also with the token in the path
- * and with a ticket, Cloud CDN also with its cookie, Fastly, BunnyCDN. */
+ * and with a ticket, Cloud CDN also with its cookie, Fastly, BunnyCDN, CloudFront. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "codec.h"
 #include "keys.h"
+#include "pkey.h"
 #include "token.h"
 
-static ppv_signer *signers[8];
+static ppv_signer *signers[9];
 static ppv_revset revoked;
 static ppv_keyring ring;
 
@@ -52,6 +54,20 @@ init(void)
 	if (!(signers[7] = ppv_signer_new(&bcfg, err, sizeof err)))
 		abort();
 	ppv_revset_add(&revoked, 0x0123456789abcdefULL);
+	/* CloudFront checks with a public RSA key, from a file as ppv-mint loads it */
+	static char pem[16384];
+	char path[] = "/tmp/fuzz-check-cf.XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0 || ppv_pkey_generate(PPV_PKEY_RSA, pem, sizeof pem))
+		abort();
+	const char *pub = strstr(pem, "-----BEGIN PUBLIC KEY-----");
+	if (write(fd, pub, strlen(pub)) < 0)
+		abort();
+	close(fd);
+	ppv_tokcfg ccfg = { .fmt = PPV_FMT_CLOUDFRONT, .keys = &ring, .pkey = ppv_pkey_load(path, err, sizeof err) };
+	unlink(path);
+	if (!ccfg.pkey || !(signers[8] = ppv_signer_new(&ccfg, err, sizeof err)))
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,11 +81,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 	if (size < 1)
 		return 0;
-	/* the first byte picks the format (3: nginx, token in the path; 4: and
-	 * a ticket; 5: gcdn; 6: fastly; 7: bunny) and whether a --path is given */
-	static const int pick[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
-	int f = pick[data[0] & 7];
-	o.path = data[0] & 8 ? (f == 5 ? "http://h/live/ev1/index.m3u8" : "/live/ev1/index.m3u8") : NULL;
+	/* the first byte's low bits pick the format (3: nginx, token in the path;
+	 * 4: and a ticket; 5: gcdn; 6: fastly; 7: bunny; 8: cloudfront), 16 a --path */
+	int f = (data[0] & 15) % 9;
+	o.path = data[0] & 16 ? (f == 5 ? "http://h/live/ev1/index.m3u8" : "/live/ev1/index.m3u8") : NULL;
 	char *line = malloc(size);
 	memcpy(line, data + 1, size - 1);
 	enum ppv_verdict v = ppv_check(signers[f], &o, line, size - 1);
