@@ -580,11 +580,12 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (o.genkey && o.cfg.alg && strcmp(o.cfg.alg, "HS256")) {
-		/* a key pair: the private key to mint with, the public key for the verifiers */
+	if (o.genkey && ((o.cfg.alg && strcmp(o.cfg.alg, "HS256")) || o.fmt == PPV_FMT_CLOUDFRONT)) {
+		/* a key pair: the private key to mint with, the public key for the
+		 * verifiers (CloudFront's key group takes it) */
 		static char pem[16384];
-		int rs = !strcmp(o.cfg.alg, "RS256");
-		if ((!rs && strcmp(o.cfg.alg, "ES256")) || o.fmt != PPV_FMT_JWT)
+		int rs = o.fmt == PPV_FMT_CLOUDFRONT || !strcmp(o.cfg.alg, "RS256");
+		if (o.fmt == PPV_FMT_CLOUDFRONT ? o.cfg.alg != NULL : (!rs && strcmp(o.cfg.alg, "ES256")) || o.fmt != PPV_FMT_JWT)
 			ppv_die(PPV_ERR, "--alg: RS256 or ES256, with -f jwt");
 		if (ppv_pkey_generate(rs ? PPV_PKEY_RSA : PPV_PKEY_P256, pem, sizeof pem))
 			ppv_die(PPV_ERR, "--genkey: libcrypto could not make a key");

@@ -220,9 +220,13 @@ aws() {
 	node "$JS/cloudfront-peer.js" "$@"
 }
 
+# the pair --genkey makes: the private key, and the public key for CloudFront's key group
 cf_key() {
-	(umask 077; openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/cf.pem" 2>/dev/null)
-	openssl pkey -in "$T/cf.pem" -pubout -out "$T/cf.pub"
+	ppv-mint --genkey -f cloudfront -o "$T/cf.pem"
+	mv "$T/cf.pem.pub" "$T/cf.pub"
+	assert_equal "$(stat -c %a "$T/cf.pem")" 600
+	run openssl pkey -in "$T/cf.pem" -noout -text
+	assert_line --partial 'Private-Key: (2048 bit'
 }
 
 @test "cloudfront: canned and custom policies, SHA-1 and SHA-256, URLs and cookies, byte for byte with AWS's signer" {
