@@ -644,6 +644,14 @@ main(int argc, char **argv)
 		ppv_die(PPV_ERR, "%s: CloudFront only (-f cloudfront)", o.cfg.key_pair_id ? "--key-pair-id" : "--hash");
 	if (o.fmt == PPV_FMT_CLOUDFRONT && !o.check && !o.genkey && !o.cfg.key_pair_id)
 		ppv_die(PPV_ERR, "cloudfront: --key-pair-id, the id CloudFront gave the public key, is needed to sign");
+	if (o.fmt == PPV_FMT_CLOUDFRONT && o.claims.ip && !o.check) {
+		unsigned q[4], m = 32;
+		char x;
+		int k = sscanf(o.claims.ip, "%3u.%3u.%3u.%3u/%2u%c", &q[0], &q[1], &q[2], &q[3], &m, &x);
+		if ((k != 4 && k != 5) || (k == 4 && strchr(o.claims.ip, '/')) || q[0] > 255 || q[1] > 255 ||
+		    q[2] > 255 || q[3] > 255 || m > 32)
+			ppv_die(PPV_ERR, "--ip: CloudFront takes an IPv4 address or CIDR range, not '%s'", o.claims.ip);
+	}
 	if (o.fmt == PPV_FMT_CLOUDFRONT && o.nacl > 1)
 		ppv_die(PPV_ERR, "-a: CloudFront's policy grants one resource pattern");
 	if (o.cfg.url_prefix && o.fmt != PPV_FMT_GCDN && o.fmt != PPV_FMT_BUNNY)

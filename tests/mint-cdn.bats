@@ -297,4 +297,7 @@ ${canned%&Signature=*}"
 	run ppv-mint -f cloudfront -k "$T/cf.pem" -t 1h "$U"
 	assert_failure 2
 	assert_output --partial "--key-pair-id"
+	run ppv-mint -f cloudfront -k "$T/cf.pem" --key-pair-id K2 --ip 2001:db8::1 -t 1h "$U"
+	assert_failure 2
+	assert_output "ppv-mint: --ip: CloudFront takes an IPv4 address or CIDR range, not '2001:db8::1'"
 }
