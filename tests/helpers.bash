@@ -184,3 +184,9 @@ paced() {
 	    pass  # the reader was killed, as a test may
 	PY
 }
+
+# FILE is no clear MPEG-TS: no sync byte where every packet of a clear one has
+# it (ffprobe alone may take random bytes for some format now and then)
+assert_encrypted() {
+	assert_equal "$($PY -c 'import sys; d = open(sys.argv[1], "rb").read()[::188]; print("encrypted" if d and sum(b == 0x47 for b in d) * 2 < len(d) else "clear")' "$1")" encrypted
+}
