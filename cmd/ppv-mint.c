@@ -13,6 +13,7 @@
 #include "codec.h"
 #include "csvio.h"
 #include "input.h"
+#include "json.h"
 #include "keys.h"
 #include "opt.h"
 #include "progress.h"
@@ -25,7 +26,7 @@ enum {
 	O_IP = PPV_OPT_LONG, O_ID, O_DATA, O_SUB, O_AUD, O_ALGO, O_SALT, O_EXPR, O_ESCAPE, O_NAME, O_TPATH,
 	O_NOW, O_PATH, O_LEEWAY, O_GENKEY, O_BATCH, O_REVOKE, O_REVOKED, O_AUDIT, O_WINDOW,
 	O_KEYNAME, O_PREFIX, O_COOKIES, O_COUNTRIES, O_BLOCKED, O_LIMIT, O_IGNORE, O_DIRECTORY, O_ALG, O_KID,
-	O_KEYPAIR, O_HASH,
+	O_KEYPAIR, O_HASH, O_CLAIM, O_NOIAT, O_NOACL,
 };
 
 static const ppv_opt options[] = {
@@ -48,6 +49,10 @@ static const ppv_opt options[] = {
 	  "private to mint, public or private to check)", "HS256 RS256 ES256" },
 	{ "kid", O_KID, "ID", "jwt RS256 and ES256: the key id in the header" },
 	{ "aud", O_AUD, "AUD", "jwt audience (checked with -c when given)" },
+	{ "claim", O_CLAIM, "NAME=JSON", "jwt: one more claim, its value in JSON; repeat", NULL, true },
+	{ "no-iat", O_NOIAT, NULL, "jwt: no iat claim (as Mux's tokens)" },
+	{ "no-acl", O_NOACL, NULL, "jwt: no acl claim, for verifiers that take the\n"
+	  "resource from --sub (Mux, Cloudflare Stream)" },
 	{ "algo", O_ALGO, "ALGO", "akamai HMAC: sha256 (default), sha1, md5", "sha256 sha1 md5" },
 	{ "salt", O_SALT, "SALT", "akamai salt, signed but not carried" },
 	{ "escape-early", O_ESCAPE, NULL, "akamai: URL-escape ip, id, data and url before signing" },
@@ -94,7 +99,8 @@ static const ppv_opt options[] = {
 static const ppv_doc doc = {
 	.usage = "ppv-mint -f FORMAT -k KEYFILE [-e EXPIRES | -t TTL] [-s START] [-a ACL]...\n"
 		 "                [--ip ADDR] [--id ID] [--data DATA] [--sub SUBJECT] [--aud AUD]\n"
-		 "                [--alg HS256|RS256|ES256] [--kid ID]\n"
+		 "                [--alg HS256|RS256|ES256] [--kid ID] [--claim NAME=JSON]...\n"
+		 "                [--no-iat] [--no-acl]\n"
 		 "                [--algo sha256|sha1|md5] [--salt SALT] [--nginx-expr EXPR]\n"
 		 "                [--token-path PREFIX] [--escape-early] [--key-name NAME]\n"
 		 "                [--prefix URL] [--cookies] [--countries CC,CC]\n"
@@ -123,7 +129,7 @@ static const ppv_doc doc = {
 enum { TOKMAX = 16384 };
 
 struct opts {
-	int fmt, check, genkey, batch, quiet, verbose, revoke, audit;
+	int fmt, check, genkey, batch, quiet, verbose, revoke, audit, no_acl;
 	const char *keyfile, *base, *output, *expires, *ttl, *start, *revoked;
 	int64_t window;
 	int64_t now, leeway;
@@ -135,6 +141,39 @@ struct opts {
 };
 
 static FILE *out;
+
+/* --claim NAME=JSON: appended to the members the signer writes, once checked
+ * to be one JSON value under a name no other claim has */
+static void
+add_claim(struct opts *o, const char *arg)
+{
+	static const char *names[64] = { "sub", "aud", "acl", "ip", "jti", "data", "iat", "nbf", "exp" };
+	static size_t nnames = 9;
+	static char buf[8192];
+	static size_t n;
+	const char *eq = strchr(arg, '=');
+	size_t kn = eq ? (size_t)(eq - arg) : 0;
+	char name[255 * 6 + 1];
+
+	if (!kn || kn > 255)
+		ppv_die(PPV_ERR, "--claim: '%s' is not NAME=JSON", arg);
+	/* the same name twice would be read one way by one verifier, another by the next */
+	for (size_t i = 0; i < nnames; i++)
+		if (strcspn(names[i], "=") == kn && !memcmp(names[i], arg, kn))
+			ppv_die(PPV_ERR, "--claim: '%.*s' %s", (int)kn, arg,
+			        i < 9 ? "is a claim ppv-mint writes itself (see --help)" : "given twice");
+	if (nnames == sizeof names / sizeof *names)
+		ppv_die(PPV_ERR, "--claim: more than %zu claims", nnames - 9);
+	if (ppv_json_value(eq + 1, strlen(eq + 1)))
+		ppv_die(PPV_ERR, "--claim: the value of '%.*s' is not one JSON value (a string is \"quoted\")",
+		        (int)kn, arg);
+	names[nnames++] = arg;
+	size_t en = ppv_json_escape(name, arg, kn);
+	if (n + en + strlen(eq + 1) + 5 >= sizeof buf)
+		ppv_die(PPV_ERR, "--claim: the claims exceed %zu bytes", sizeof buf);
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "%s\"%.*s\":%s", n ? "," : "", (int)en, name, eq + 1);
+	o->cfg.claims = buf;
+}
 
 static int64_t
 parse_time(const char *opt, const char *s)
@@ -559,6 +598,9 @@ main(int argc, char **argv)
 			o.cfg.cf_sha256 = !strcmp(optarg, "sha256");
 			break;
 		case O_KID: o.cfg.kid = optarg; break;
+		case O_CLAIM: add_claim(&o, optarg); break;
+		case O_NOIAT: o.cfg.no_iat = 1; break;
+		case O_NOACL: o.no_acl = 1; break;
 		case O_PREFIX: o.cfg.url_prefix = optarg; break;
 		case O_COOKIES: o.cfg.cookies = 1; break;
 		case O_COUNTRIES: o.cfg.countries = optarg; break;
@@ -680,8 +722,13 @@ main(int argc, char **argv)
 	if (minting && o.fmt == PPV_FMT_AKAMAI && !argc && !o.nacl && single)
 		ppv_die(PPV_ERR, "akamai needs a PATH (URL token) or -a ACL");
 	/* a token grants what it names: one that names nothing is no all-access pass */
-	if (minting && o.fmt == PPV_FMT_JWT && !argc && !o.nacl && single)
-		ppv_die(PPV_ERR, "jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path");
+	if ((o.cfg.claims || o.cfg.no_iat || o.no_acl) && o.fmt != PPV_FMT_JWT)
+		ppv_die(PPV_ERR, "%s: jwt only (-f jwt)", o.cfg.claims ? "--claim" : o.cfg.no_iat ? "--no-iat" : "--no-acl");
+	if (o.no_acl && (argc || o.nacl || !o.claims.sub || o.batch))
+		ppv_die(PPV_ERR, "--no-acl: the token names its resource in --sub, with no PATH, -a or --batch");
+	if (minting && o.fmt == PPV_FMT_JWT && !argc && !o.nacl && single && !o.no_acl)
+		ppv_die(PPV_ERR, "jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path; "
+		        "--no-acl when --sub names the resource");
 
 	if ((o.cfg.alg || o.cfg.kid) && o.fmt != PPV_FMT_JWT)
 		ppv_die(PPV_ERR, "%s: jwt only (-f jwt)", o.cfg.alg ? "--alg" : "--kid");

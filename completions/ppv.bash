@@ -65,9 +65,9 @@ _ppv_mint() {
 	--hash) COMPREPLY=($(compgen -W 'sha1 sha256' -- "$cur")); return ;;
 	-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--revoked) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	-e|--expires|-t|--ttl|-s|--start|-a|--acl|--ip|--id|--data|--sub|--kid|--aud|--salt|--nginx-expr|--token-name|--token-path|--key-name|--prefix|--key-pair-id|--countries|--countries-blocked|--speed-limit|-u|--base-url|--now|--path|--leeway|--window) return ;;
+	-e|--expires|-t|--ttl|-s|--start|-a|--acl|--ip|--id|--data|--sub|--kid|--aud|--claim|--salt|--nginx-expr|--token-name|--token-path|--key-name|--prefix|--key-pair-id|--countries|--countries-blocked|--speed-limit|-u|--base-url|--now|--path|--leeway|--window) return ;;
 	esac
-	opts='-f --format -k --key -e --expires -t --ttl -s --start -a --acl --ip --id --data --sub --alg --kid --aud --algo --salt --escape-early --nginx-expr --token-name --token-path --key-name --prefix --cookies --key-pair-id --hash --countries --countries-blocked --speed-limit --ignore-params --directory -u --base-url --batch --now -o --output -c --check --path --leeway -q --quiet -v --verbose --revoked --revoke --audit --window --genkey -h --help --version'
+	opts='-f --format -k --key -e --expires -t --ttl -s --start -a --acl --ip --id --data --sub --alg --kid --aud --claim --no-iat --no-acl --algo --salt --escape-early --nginx-expr --token-name --token-path --key-name --prefix --cookies --key-pair-id --hash --countries --countries-blocked --speed-limit --ignore-params --directory -u --base-url --batch --now -o --output -c --check --path --leeway -q --quiet -v --verbose --revoked --revoke --audit --window --genkey -h --help --version'
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return

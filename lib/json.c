@@ -197,6 +197,19 @@ ppv_json_object(const char *s, size_t n, ppv_json_member_fn fn, void *ctx)
 }
 
 int
+ppv_json_value(const char *s, size_t n)
+{
+	cur c = { s, s + n };
+	ppv_jval v;
+
+	ws(&c);
+	if (value(&c, &v, 0))
+		return -1;
+	ws(&c);
+	return c.s == c.end ? 0 : -1;
+}
+
+int
 ppv_json_array(const ppv_jval *a, ppv_json_elem_fn fn, void *ctx)
 {
 	cur c = { a->p, a->p + a->n };

@@ -21,6 +21,8 @@ size_t ppv_json_escape(char *out, const char *s, size_t n);
 /* Validates the whole text as one object and calls fn for each member with
  * its unescaped key. -1 on malformed JSON or when fn returns non-zero. */
 int ppv_json_object(const char *s, size_t n, ppv_json_member_fn fn, void *ctx);
+/* 0 when the whole text is one JSON value (a claim's, given by a user). */
+int ppv_json_value(const char *s, size_t n);
 /* Calls fn for each element of an array value; -1 as above. */
 int ppv_json_array(const ppv_jval *a, ppv_json_elem_fn fn, void *ctx);
 /* Unescapes a string value into out (NUL-terminated); -1 if it does not fit. */

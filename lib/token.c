@@ -407,7 +407,13 @@ jwt_mint(ppv_signer *s, const ppv_claims *c, sb *out)
 		put_json_str(&j, "jti", c->id, &first);
 	if (c->data)
 		put_json_str(&j, "data", c->data, &first);
-	put_json_num(&j, "iat", c->issued, &first);
+	if (s->cfg.claims) {
+		put(&j, first ? "{" : ",", 1);
+		puts_(&j, s->cfg.claims);
+		first = 0;
+	}
+	if (!s->cfg.no_iat)
+		put_json_num(&j, "iat", c->issued, &first);
 	if (c->start >= 0)
 		put_json_num(&j, "nbf", c->start, &first);
 	put_json_num(&j, "exp", c->expires, &first);

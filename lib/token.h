@@ -43,6 +43,8 @@ typedef struct {
 	const char *alg;          /* jwt: NULL or "HS256", "RS256", "ES256" */
 	ppv_pkey *pkey;           /* jwt RS256 and ES256: the key, in place of keys */
 	const char *kid;          /* jwt RS256 and ES256: the key's id in the header */
+	const char *claims;       /* jwt: more members, `"name":value,...`, valid JSON */
+	int no_iat;               /* jwt: no iat (Mux's tokens carry none) */
 	const char *key_pair_id;  /* cloudfront: Key-Pair-Id (the public key's id) */
 	int cf_sha256;            /* cloudfront: SHA-256 rather than SHA-1 */
 } ppv_tokcfg;

@@ -17,6 +17,7 @@ fixtures() {
 	ppv-mint --genkey -f fastly > fastly.key
 	echo 6a1c3f0e-5b7d-4c3e-9a51-2f8e7d6c5b4a > bunny.key
 	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out cloudfront.pem 2>/dev/null
+	cp cloudfront.pem mux.pem && cp cloudfront.pem stream.pem
 	umask 022
 	printf 'subject,path\nfan-1,/live/ev1/index.m3u8\n"Doe, Jane",/live/ev1/index.m3u8\n' > buyers.csv
 	cp buyers.csv subscribers.csv

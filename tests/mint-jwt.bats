@@ -192,3 +192,57 @@ $none"
 	assert_failure 2
 	assert_output --partial "accessible by group or others"
 }
+
+@test "Mux- and Cloudflare-Stream-style tokens: the claims as asked, no iat, no acl; jose verifies them and -c checks the audience" {
+	pairs
+	# Mux: the playback id in sub, aud v (video), the signing key's id in the header, no iat
+	mux=$(ppv-mint -f jwt --alg RS256 -k "$T/rs.pem" --kid MUXKEY --sub PLAYBACKID --aud v --no-iat --no-acl -e 2000000000)
+	run node "$JS/jwt-peer.js" verify jose RS256 "$T/rs.pem.pub" "$mux"
+	assert_success
+	assert_output '{"sub":"PLAYBACKID","aud":"v","exp":2000000000}'
+	assert_equal "$($PY -c 'import jwt, sys; print(jwt.get_unverified_header(sys.argv[1])["kid"])' "$mux")" MUXKEY
+	run ppv-mint -c -f jwt --alg RS256 -k "$T/rs.pem.pub" --aud v --now 1900000000 <<< "$mux"
+	assert_success
+	run ppv-mint -c -f jwt --alg RS256 -k "$T/rs.pem.pub" --aud t --now 1900000000 <<< "$mux"
+	assert_failure 1
+	assert_output --partial 'FAIL acl-mismatch'
+	# a token without acl opens no path of ours
+	run ppv-mint -c -f jwt --alg RS256 -k "$T/rs.pem.pub" --path /live/a.ts --now 1900000000 <<< "$mux"
+	assert_failure 1
+	# Cloudflare Stream: the key id in the payload too, and access rules
+	rules='[{"type":"ip.geoip.country","action":"allow","country":["GB","IE"]},{"type":"any","action":"block"}]'
+	cf=$(ppv-mint -f jwt --alg RS256 -k "$T/rs.pem" --kid CFKEY --sub VIDEOUID --claim kid='"CFKEY"' \
+		--claim accessRules="$rules" --claim downloadable=false --no-iat --no-acl -e 2000000000)
+	run node "$JS/jwt-peer.js" verify jsonwebtoken RS256 "$T/rs.pem.pub" "$cf"
+	assert_success
+	assert_output "{\"sub\":\"VIDEOUID\",\"kid\":\"CFKEY\",\"accessRules\":$rules,\"downloadable\":false,\"exp\":2000000000}"
+}
+
+@test "--claim, --no-iat and --no-acl refuse what would make an ambiguous or unscoped token" {
+	pairs
+	m=(ppv-mint -f jwt --alg RS256 -k "$T/rs.pem" --sub s --no-acl -t 1h)
+	run "${m[@]}" --claim exp=1
+	assert_failure 2
+	assert_output "ppv-mint: --claim: 'exp' is a claim ppv-mint writes itself (see --help)"
+	run "${m[@]}" --claim 'x=1,"exp":9'
+	assert_failure 2
+	assert_output --partial "the value of 'x' is not one JSON value"
+	run "${m[@]}" --claim x=unquoted
+	assert_failure 2
+	run "${m[@]}" --claim x=1 --claim x=2
+	assert_failure 2
+	assert_output "ppv-mint: --claim: 'x' given twice"
+	run "${m[@]}" --claim =1
+	assert_failure 2
+	run ppv-mint -f jwt --alg RS256 -k "$T/rs.pem" -t 1h --no-acl
+	assert_failure 2
+	assert_output --partial "--no-acl: the token names its resource in --sub"
+	run ppv-mint -f jwt --alg RS256 -k "$T/rs.pem" -t 1h --sub s --no-acl /live/a.ts
+	assert_failure 2
+	run ppv-mint -f jwt --alg RS256 -k "$T/rs.pem" -t 1h --sub s
+	assert_failure 2
+	assert_output --partial "--no-acl when --sub names the resource"
+	run ppv-mint -f nginx -k "$T/rs.pem" -t 1h --no-iat /x
+	assert_failure 2
+	assert_output "ppv-mint: --no-iat: jwt only (-f jwt)"
+}

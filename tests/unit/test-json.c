@@ -30,6 +30,12 @@ parse(const char *s, struct seen *out)
 	return ppv_json_object(s, strlen(s), member, out);
 }
 
+static int
+jv(const char *s)
+{
+	return ppv_json_value(s, strlen(s));
+}
+
 UNIT_TEST(test_json)
 {
 	struct seen s;
@@ -50,6 +56,13 @@ UNIT_TEST(test_json)
 	CHECK(parse("{\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}", &s) == -1);  /* too deep */
 	CHECK(parse("{\"a\":\"tab\there\"}", &s) == -1);
 	CHECK(parse("{\"a\":tru}", &s) == -1);
+	/* a user's claim value: one whole value, nothing that would open another member */
+	CHECK(jv("[{\"type\":\"any\",\"action\":\"block\"}]") == 0);
+	CHECK(jv(" \"v\" ") == 0);
+	CHECK(jv("1,\"exp\":9") == -1);
+	CHECK(jv("\"a\"}") == -1);
+	CHECK(jv("") == -1);
+	CHECK(jv("v") == -1);
 	ppv_json_escape(out, "a\"b\\c\x01", 6);
 	CHECK_STR(out, "a\\\"b\\\\c\\u0001");
 }
