@@ -77,7 +77,7 @@ print(base64.urlsafe_b64encode(json.dumps(c).encode()).decode().rstrip('='))")
 @test "a JWT grants only what it names: none minted without a scope, and one without acl opens no path" {
 	run ppv-mint -f jwt -k "$T/jwt.key" -t 1h --sub fan
 	assert_failure 2
-	assert_output "ppv-mint: jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path"
+	assert_output "ppv-mint: jwt needs a PATH (URL token) or -a ACL; -a '/*' for every path; --no-acl when --sub names the resource"
 	# PyJWT mints one with no acl at all: it passes where no path is asked, and nowhere else
 	tok=$($PY -c 'import jwt, time
 print(jwt.encode({"sub": "x", "exp": int(time.time()) + 600}, bytes.fromhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"), algorithm="HS256", headers={"kid": "k1"}))')
