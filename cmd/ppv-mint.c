@@ -362,14 +362,22 @@ batch(ppv_signer *s, const struct opts *o)
 		/* a cookie is no URL; Cloud CDN's URL is the one signed */
 		un = o->cfg.cookies ? 0 : ppv_mint_url(s, whole_url(o) ? NULL : o->base, c.path, tok,
 		                                       (size_t)n, url, sizeof url);
-		snprintf(num, sizeof num, "%lld", (long long)c.expires);
 		ppv_csv_put(out, ppv_csv_field(csv, csub), ppv_csv_fieldlen(csv, csub), 0);
 		ppv_csv_put(out, path, ppv_csv_fieldlen(csv, cpath), 0);
-		ppv_csv_puts(out, num, 0);
+		char *e = num + sizeof num, *p = e;
+		uint64_t u = c.expires < 0 ? -(uint64_t)c.expires : (uint64_t)c.expires;
+		do
+			*--p = (char)('0' + u % 10);
+		while (u /= 10);
+		if (c.expires < 0)
+			*--p = '-';
+		ppv_csv_put(out, p, (size_t)(e - p), 0);
 		ppv_csv_put(out, tok, (size_t)n, 0);
-		/* the ticket nginx_mint put in the token, not derived twice; the URL
-		 * stays last, where scripts take it from */
-		const char *tk = memmem(tok, (size_t)n, "&ticket=", 8);
+		/* the ticket nginx_mint put last in the token, not derived twice; the
+		 * URL stays last, where scripts take it from */
+		const char *tk = memrchr(tok, '&', (size_t)n);
+		if (tk && (tok + n - tk < 8 || memcmp(tk, "&ticket=", 8)))
+			tk = NULL;
 		ppv_csv_put(out, tk ? tk + 8 : "", tk ? (size_t)(tok + n - tk - 8) : 0, 0);
 		ppv_csv_put(out, url, un < 0 ? 0 : (size_t)un, 1);
 		ppv_progress_tick(&prog, ++rows);
@@ -776,8 +784,11 @@ main(int argc, char **argv)
 	out = stdout;
 	if (o.output && !(out = ppv_atomic_open(&atomic, o.output, 0644)))
 		ppv_die(PPV_ERR, "%s:", o.output);
+	/* glibc ignores the size when it is to allocate the buffer itself, and
+	 * wrote a million tokens 4 KiB at a time */
+	static char obuf[1 << 18];
 	if (!isatty(fileno(out)))
-		setvbuf(out, NULL, _IOFBF, 1 << 16);
+		setvbuf(out, obuf, _IOFBF, sizeof obuf);
 
 	rc = PPV_OK;
 	if (o.check) {

@@ -360,8 +360,8 @@ ppv_csv_put(FILE *fp, const char *s, size_t n, int last)
 	if (needs_quotes(s, n))
 		csv_fwrite(fp, s, n);
 	else
-		fwrite(s, 1, n, fp);
-	putc(last ? '\n' : ',', fp);
+		fwrite_unlocked(s, 1, n, fp);  /* no thread shares a CSV stream; the lock was a tenth of a token's cost */
+	putc_unlocked(last ? '\n' : ',', fp);
 }
 
 void

@@ -19,6 +19,8 @@ ppv_mac *ppv_mac_new(enum ppv_hash h, const uint8_t *key, size_t keylen);
 size_t ppv_mac_size(const ppv_mac *m);
 /* HMAC of msg into out (ppv_mac_size bytes). */
 void ppv_mac_sign(ppv_mac *m, const void *msg, size_t n, uint8_t *out);
+/* The same over the message given in parts, as if joined. */
+void ppv_mac_signv(ppv_mac *m, const void *const *msg, const size_t *n, size_t parts, uint8_t *out);
 /* 1 when mac (n bytes) is the HMAC of msg, compared in constant time. */
 int ppv_mac_verify(ppv_mac *m, const void *msg, size_t n, const uint8_t *mac, size_t maclen);
 void ppv_mac_free(ppv_mac *m);

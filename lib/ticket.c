@@ -12,23 +12,13 @@ ppv_ticket_derive(ppv_mac *m, const char *sub, size_t sn, const char *uri, size_
                   char out[PPV_TICKET_LEN + 1])
 {
 	const char *sl = memrchr(uri, '/', un);
-	size_t dn = sl ? (size_t)(sl - uri) : 0;
-	char *msg = malloc(11 + dn + 1 + sn);
 	uint8_t mac[PPV_MAC_MAX];
 
 	/* the directory is the event: one id per buyer and event, a new one for
 	 * the next event, so a leaked id says which ticket leaked and nothing more */
-	if (!msg) {
-		memset(out, '0', PPV_TICKET_LEN);
-		out[PPV_TICKET_LEN] = '\0';
-		return;
-	}
-	memcpy(msg, "ppv-ticket\n", 11);
-	memcpy(msg + 11, uri, dn);
-	msg[11 + dn] = '\n';
-	memcpy(msg + 12 + dn, sub, sn);
-	ppv_mac_sign(m, msg, 12 + dn + sn, mac);
-	free(msg);
+	const void *part[] = { "ppv-ticket\n", uri, "\n", sub };
+	size_t len[] = { 11, sl ? (size_t)(sl - uri) : 0, 1, sn };
+	ppv_mac_signv(m, part, len, 4, mac);
 	ppv_hex_encode(out, mac, PPV_TICKET_LEN / 2);
 }
 

@@ -298,8 +298,10 @@ nginx_mint(ppv_signer *s, const ppv_claims *c, sb *out)
 		return -1;
 	if (s->tmac)
 		ppv_ticket_derive(s->tmac, c->sub, strlen(c->sub), uri, (size_t)un, ticket);
-	snprintf(num, sizeof num, "%lld", (long long)c->expires);
-	nginx_md5(s, &s->cfg.keys->v[0], num, strlen(num), uri, (size_t)un, ticket, c->ip, md5, &over);
+	sb nb = { num, 0, sizeof num, 0 };
+	putnum(&nb, c->expires);
+	num[nb.n] = '\0';
+	nginx_md5(s, &s->cfg.keys->v[0], num, nb.n, uri, (size_t)un, ticket, c->ip, md5, &over);
 	if (over)
 		return -1;
 	ppv_b64url_encode(b64, md5, 16);

@@ -57,5 +57,14 @@ UNIT_TEST(test_mac)
 	}
 	CHECK(same);
 	av_hmac_free(ref);
+
+	/* a message in parts signs as the parts joined, an empty part included */
+	ppv_mac *m = ppv_mac_new(PPV_SHA1, key, 20);
+	const void *part[] = { msg, msg + 3, msg + 3, msg + 70 };
+	size_t len[] = { 3, 0, 67, 1 };
+	ppv_mac_signv(m, part, len, 4, a);
+	ppv_mac_sign(m, msg, 71, b);
+	CHECK(!memcmp(a, b, 20));
+	ppv_mac_free(m);
 	CHECK(ppv_hash_byname("sha1") == PPV_SHA1 && ppv_hash_byname("sha512") == -1);
 }
