@@ -1,5 +1,5 @@
 /* pkey.c: RSA and ECDSA P-256 signatures through libcrypto's EVP interface; JOSE's ECDSA signature is the
- * raw R||S pair, so DER is converted both ways here, and only here. */
+ * raw R||S pair and CloudFront's is DER, so the two are converted both ways here, and only here. */
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -91,24 +91,25 @@ md(enum ppv_hash h)
 	return h == PPV_SHA1 ? EVP_sha1() : h == PPV_MD5 ? EVP_md5() : EVP_sha256();
 }
 
-long
-ppv_pkey_sign(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, uint8_t *sig, size_t cap)
+/* der: ECDSA's signature as DER (CloudFront's), not R||S (JOSE's) */
+static long
+sign(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, uint8_t *sig, size_t cap, int der)
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	uint8_t der[160];
-	size_t sl = k->t == PPV_PKEY_RSA ? cap : sizeof der;
+	uint8_t d[160];
+	size_t sl = k->t == PPV_PKEY_RSA || der ? cap : sizeof d;
 	long rc = -1;
 
 	if (!c || !k->priv)
 		goto out;
 	if (EVP_DigestSignInit(c, NULL, md(h), NULL, k->k) != 1 ||
-	    EVP_DigestSign(c, k->t == PPV_PKEY_RSA ? sig : der, &sl, msg, n) != 1)
+	    EVP_DigestSign(c, k->t == PPV_PKEY_RSA || der ? sig : d, &sl, msg, n) != 1)
 		goto out;
-	if (k->t == PPV_PKEY_RSA) {
+	if (k->t == PPV_PKEY_RSA || der) {
 		rc = (long)sl;
 		goto out;
 	}
-	const uint8_t *p = der;
+	const uint8_t *p = d;
 	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)sl);
 	const BIGNUM *r, *s;
 	if (!es || cap < 64)
@@ -123,16 +124,28 @@ out:
 	return rc;
 }
 
-int
-ppv_pkey_verify(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, const uint8_t *sig, size_t sn)
+long
+ppv_pkey_sign(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, uint8_t *sig, size_t cap)
+{
+	return sign(k, h, msg, n, sig, cap, 0);
+}
+
+long
+ppv_pkey_sign_der(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, uint8_t *sig, size_t cap)
+{
+	return sign(k, h, msg, n, sig, cap, 1);
+}
+
+static int
+verify(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, const uint8_t *sig, size_t sn, int der)
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	uint8_t *der = NULL;
+	uint8_t *d = NULL;
 	int ok = 0, dn;
 
 	if (!c)
 		return 0;
-	if (k->t == PPV_PKEY_P256) {
+	if (k->t == PPV_PKEY_P256 && !der) {
 		/* R||S, each 32 bytes: JOSE's only spelling */
 		ECDSA_SIG *es = sn == 64 ? ECDSA_SIG_new() : NULL;
 		BIGNUM *r = es ? BN_bin2bn(sig, 32, NULL) : NULL, *s = es ? BN_bin2bn(sig + 32, 32, NULL) : NULL;
@@ -143,18 +156,30 @@ ppv_pkey_verify(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, const u
 			EVP_MD_CTX_free(c);
 			return 0;
 		}
-		dn = i2d_ECDSA_SIG(es, &der);
+		dn = i2d_ECDSA_SIG(es, &d);
 		ECDSA_SIG_free(es);
 		if (dn <= 0) {
 			EVP_MD_CTX_free(c);
 			return 0;
 		}
-		sig = der, sn = (size_t)dn;
+		sig = d, sn = (size_t)dn;
 	}
 	ok = EVP_DigestVerifyInit(c, NULL, md(h), NULL, k->k) == 1 && EVP_DigestVerify(c, sig, sn, msg, n) == 1;
-	OPENSSL_free(der);
+	OPENSSL_free(d);
 	EVP_MD_CTX_free(c);
 	return ok;
+}
+
+int
+ppv_pkey_verify(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, const uint8_t *sig, size_t sn)
+{
+	return verify(k, h, msg, n, sig, sn, 0);
+}
+
+int
+ppv_pkey_verify_der(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, const uint8_t *sig, size_t sn)
+{
+	return verify(k, h, msg, n, sig, sn, 1);
 }
 
 void

@@ -21,6 +21,10 @@ int ppv_pkey_is_private(const ppv_pkey *k);
 long ppv_pkey_sign(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, uint8_t *sig, size_t cap);
 /* 1 when sig is msg's signature under k. */
 int ppv_pkey_verify(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, const uint8_t *sig, size_t sn);
+/* The same with ECDSA's signature in DER, as CloudFront takes it (RSA's is
+ * the same either way). */
+long ppv_pkey_sign_der(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, uint8_t *sig, size_t cap);
+int ppv_pkey_verify_der(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, const uint8_t *sig, size_t sn);
 void ppv_pkey_free(ppv_pkey *k);
 /* A new key as PEM, the private key then the public key, into out
  * (NUL-terminated, cap bytes); -1 on failure. */

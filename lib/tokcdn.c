@@ -681,7 +681,7 @@ ppv_tok_cloudfront_mint(ppv_signer *s, const ppv_claims *c, sb *out)
 		snprintf(cidr, sizeof cidr, "%u.%u.%u.%u/%u", a, b, d, e, m);
 	}
 	cf_policy(&pol, res, strlen(res), c->expires, c->start, c->ip ? cidr : NULL);
-	if (pol.over || (sn = ppv_pkey_sign(s->cfg.pkey, s->cfg.cf_sha256 ? PPV_SHA256 : PPV_SHA1, pol.p, pol.n,
+	if (pol.over || (sn = ppv_pkey_sign_der(s->cfg.pkey, s->cfg.cf_sha256 ? PPV_SHA256 : PPV_SHA1, pol.p, pol.n,
 	                                    sig, sizeof sig)) < 0)
 		return -1;
 	if (s->cfg.cookies) {
@@ -874,7 +874,7 @@ ppv_tok_cloudfront_check(ppv_signer *s, const ppv_checkopt *o, const char *line,
 	}
 	if ((rn = cf64_decode(raw, sizeof raw, sig, sign)) <= 0)
 		return PPV_TOK_MALFORMED;
-	if (!ppv_pkey_verify(s->cfg.pkey, ha ? PPV_SHA256 : PPV_SHA1, pol.p, pol.n, raw, (size_t)rn))
+	if (!ppv_pkey_verify_der(s->cfg.pkey, ha ? PPV_SHA256 : PPV_SHA1, pol.p, pol.n, raw, (size_t)rn))
 		return PPV_TOK_BAD_SIGNATURE;
 	if (exps) {
 		if (o->now >= exp + o->leeway)

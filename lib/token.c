@@ -167,8 +167,8 @@ ppv_signer_new(const ppv_tokcfg *cfg, char *err, size_t errlen)
 	s->name = cfg->token_name ? cfg->token_name : cfg->fmt == PPV_FMT_JWT ? "token" : "__token__";
 	s->alg = cfg->alg ? cfg->alg : "HS256";
 	if (cfg->fmt == PPV_FMT_CLOUDFRONT) {
-		if (!cfg->pkey || ppv_pkey_kind(cfg->pkey) != PPV_PKEY_RSA) {
-			snprintf(err, errlen, "cloudfront: -k: an RSA key in PEM");
+		if (!cfg->pkey) {
+			snprintf(err, errlen, "cloudfront: -k: an RSA or EC P-256 key in PEM");
 			ppv_signer_free(s);
 			return NULL;
 		}

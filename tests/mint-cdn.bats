@@ -301,3 +301,41 @@ ${canned%&Signature=*}"
 	assert_failure 2
 	assert_output "ppv-mint: --ip: CloudFront takes an IPv4 address or CIDR range, not '2001:db8::1'"
 }
+
+@test "cloudfront with an ECDSA P-256 key: a DER signature over the policy that openssl verifies; pyca/cryptography's pass -c" {
+	openssl ecparam -name prime256v1 -genkey -noout -out "$T/ec.pem"
+	chmod 600 "$T/ec.pem"
+	openssl ec -in "$T/ec.pem" -pubout -out "$T/ec.pub" 2>/dev/null
+	U=https://d111111abcdef8.cloudfront.net/live/ev1/index.m3u8
+	policy="{\"Statement\":[{\"Resource\":\"$U\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":2000000000}}}]}"
+	printf '%s' "$policy" > "$T/policy"
+	for h in sha1 sha256; do
+		url=$(ppv-mint -f cloudfront -k "$T/ec.pem" --key-pair-id K2 --hash $h -e 2000000000 "$U")
+		sig=${url#*Signature=}; sig=${sig%%&*}
+		printf '%s' "$sig" | tr -- '-_~' '+=/' | base64 -d > "$T/sig"
+		run openssl dgst -$h -verify "$T/ec.pub" -signature "$T/sig" "$T/policy"
+		assert_output "Verified OK"
+		run ppv-mint -c -f cloudfront -k "$T/ec.pub" --now 1900000000 <<< "$url"
+		assert_success
+	done
+	theirs=$($PY - "$T/ec.pem" "$policy" <<-'PY'
+	import base64, sys
+	from cryptography.hazmat.primitives import hashes, serialization
+	from cryptography.hazmat.primitives.asymmetric import ec
+	key = serialization.load_pem_private_key(open(sys.argv[1], "rb").read(), None)
+	sig = key.sign(sys.argv[2].encode(), ec.ECDSA(hashes.SHA1()))
+	print(base64.b64encode(sig).decode().translate(str.maketrans("+=/", "-_~")))
+	PY
+	)
+	good="$U?Expires=2000000000&Key-Pair-Id=K2&Signature=$theirs"
+	run ppv-mint -c -f cloudfront -k "$T/ec.pub" --now 1900000000 <<< "$good
+${good/Expires=2000000000/Expires=2000000001}"
+	assert_failure 1
+	assert_equal "$(sed 's/.*: //' <<< "$output" | paste -sd' ')" "OK FAIL bad-signature"
+	# an EC key on another curve is refused
+	openssl ecparam -name secp384r1 -genkey -noout -out "$T/p384.pem"
+	chmod 600 "$T/p384.pem"
+	run ppv-mint -f cloudfront -k "$T/p384.pem" --key-pair-id K2 -t 1h "$U"
+	assert_failure 2
+	assert_output --partial "an RSA or an EC P-256 key is needed"
+}

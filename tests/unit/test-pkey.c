@@ -45,6 +45,12 @@ UNIT_TEST(test_pkey)
 		CHECK(!ppv_pkey_verify(pk, PPV_SHA256, "msh", 3, sig, (size_t)n));
 		sig[n - 1] ^= 1;
 		CHECK(!ppv_pkey_verify(pk, PPV_SHA256, "msg", 3, sig, (size_t)n));
+		/* DER, CloudFront's ECDSA form (a SEQUENCE); RSA's signature is the same either way */
+		n = ppv_pkey_sign_der(priv, PPV_SHA1, "msg", 3, sig, sizeof sig);
+		CHECK(t == PPV_PKEY_RSA ? n == 256 : (n >= 8 && n <= 72 && sig[0] == 0x30));
+		CHECK(ppv_pkey_verify_der(pk, PPV_SHA1, "msg", 3, sig, (size_t)n));
+		CHECK(!ppv_pkey_verify_der(pk, PPV_SHA256, "msg", 3, sig, (size_t)n));
+		CHECK(t == PPV_PKEY_RSA || !ppv_pkey_verify(pk, PPV_SHA1, "msg", 3, sig, (size_t)n));
 		/* a public key signs nothing */
 		CHECK(ppv_pkey_sign(pk, PPV_SHA256, "msg", 3, sig, sizeof sig) == -1);
 		ppv_pkey_free(priv);
