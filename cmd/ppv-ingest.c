@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
@@ -24,7 +26,7 @@
 #include "tsout.h"
 #include "when.h"
 
-enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_HANDSHAKE, O_STALE, O_MAXCONNS, O_MAXPERIP, O_EXEC, O_INETD, O_TEST, O_DURATION, O_SIZE, O_RATE };
+enum { O_STATS = PPV_OPT_LONG, O_MAXDUR, O_APP, O_GRACE, O_TIMEOUT, O_HANDSHAKE, O_STALE, O_MAXCONNS, O_MAXPERIP, O_EXEC, O_RECORD, O_INETD, O_TEST, O_DURATION, O_SIZE, O_RATE };
 
 static const ppv_opt options[] = {
 	{ "output", 'o', "FILE", "write to FILE (it appears when the stream ends)", "@file" },
@@ -53,6 +55,9 @@ static const ppv_opt options[] = {
 	{ "exec", O_EXEC, "COMMAND", "with -l: every creator live at once, each stream's TS\n"
 	  "piped to its own /bin/sh -c COMMAND, with PPV_NAME,\n"
 	  "PPV_REMOTE and PPV_APP in its environment", "@command" },
+	{ "record", O_RECORD, "DIR", "with -l or --inetd: each stream also (without --exec,\n"
+	  "only) to DIR/NAME-YYYYMMDDTHHMMSSZ.ts, named .part\n"
+	  "until the stream ends", "@dir" },
 	{ "test-source", O_TEST, NULL, "a built-in test pattern and tone, H.264/AAC" },
 	{ "duration", O_DURATION, "D", "length of the test source (default 10s; 0: endless)" },
 	{ "size", O_SIZE, "WxH", "test source picture size (default 1280x720)", "640x360 1280x720 1920x1080" },
@@ -69,10 +74,12 @@ static const ppv_doc doc = {
 		 "                  [--timeout D] [--handshake-timeout D] [--stale D]\n"
 		 "                  [--max-conns N] [--max-conns-per-ip N] [--stats FILE]\n"
 		 "                  [--max-duration D]\n"
-		 "       ppv-ingest -l [ADDR:]PORT -K KEYSFILE --exec COMMAND [--app NAME] [--grace D]\n"
+		 "       ppv-ingest -l [ADDR:]PORT -K KEYSFILE --exec COMMAND [--record DIR]\n"
+		 "                  [--app NAME] [--grace D]\n"
 		 "                  [--stale D] [--handshake-timeout D] [--max-conns N]\n"
 		 "                  [--max-conns-per-ip N] [--stats FILE] [--max-duration D]\n"
-		 "       ppv-ingest --inetd -K KEYSFILE --exec COMMAND [--app NAME]\n"
+		 "       ppv-ingest -l [ADDR:]PORT -K KEYSFILE --record DIR [same options]\n"
+		 "       ppv-ingest --inetd -K KEYSFILE --exec COMMAND [--record DIR] [--app NAME]\n"
 		 "                  [--handshake-timeout D] [--stats FILE] [--max-duration D]\n"
 		 "       ppv-ingest --test-source [--duration D] [--size WxH] [--rate FPS] [-o FILE]",
 	.about = "Take a creator's live feed and write clean MPEG-TS: H.264/HEVC video and\n"
@@ -84,7 +91,8 @@ static const ppv_doc doc = {
 		 "to, as rtmp://HOST:PORT/live/STREAMKEY, and only a key in KEYSFILE gets in.\n"
 		 "With --exec too it is a platform's front door: every creator may be live at\n"
 		 "once, each stream piped into its own COMMAND, which gets end-of-file when\n"
-		 "the creator has not come back within --grace.",
+		 "the creator has not come back within --grace; --record keeps each stream\n"
+		 "in a file too, or instead.",
 	.opts = options,
 	.footer = "SIGHUP reads KEYSFILE again: a removed creator's stream ends.\n"
 		  "Exit status: 0 success (also on SIGINT/SIGTERM, after closing the stream),\n"
@@ -303,6 +311,49 @@ start_pipeline(const char *command, ppv_listen *l, const char *app, int *fd)
 	return pid;
 }
 
+/* A stream's recording: DIR/NAME-STAMP.ts.part while it is written, renamed
+ * when the stream ends, so a file without .part is a whole recording and a
+ * killed process leaves one that says what it is. */
+struct rec {
+	int fd;
+	char path[4096], part[4096 + 8];
+};
+
+static void
+start_recording(const char *dir, const char *name, struct rec *r)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char stamp[32];
+
+	/* the name comes from the keys file and becomes a file's: no path in it */
+	if (!*name || *name == '.' || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                                            "0123456789._-") != strlen(name))
+		ppv_die(PPV_ERR, "%s: --record: a name in the keys file must be letters, digits, '.', '_' "
+		        "and '-' to be a file's", name);
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	if (snprintf(r->path, sizeof r->path, "%s/%s-%s.ts", dir, name, stamp) >= (int)sizeof r->path)
+		ppv_die(PPV_ERR, "%s: --record: the path is too long", name);
+	snprintf(r->part, sizeof r->part, "%s.part", r->path);
+	if ((r->fd = open(r->part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+		ppv_die(PPV_ERR, "%s: --record: %s:", name, r->part);
+}
+
+static void
+end_recording(struct rec *r, const char *name, int quiet)
+{
+	if (r->fd < 0)
+		return;
+	if (fsync(r->fd) < 0)
+		ppv_warn("%s: --record: %s:", name, r->part);
+	close(r->fd);
+	if (rename(r->part, r->path) < 0)
+		ppv_warn("%s: --record: %s:", name, r->path);
+	else if (!quiet)
+		ppv_warn("%s: recorded %s", name, r->path);
+}
+
 /* End-of-file to the pipeline, and how it ended said. */
 static void
 end_pipeline(pid_t pid, int fd, const char *name, int quiet)
@@ -324,7 +375,7 @@ int
 main(int argc, char **argv)
 {
 	const char *output = NULL, *stats = NULL, *keysfile = NULL, *keyfile = NULL, *app = "live";
-	const char *listen_at = NULL, *exec = NULL;
+	const char *listen_at = NULL, *exec = NULL, *record = NULL;
 	int64_t max_ms = 0, grace_ms = 30000, timeout_ms = 0, test_ms = 10000, hs_ms = 10000, stale_ms = 5000;
 	int test = 0, inetd = 0, quiet = 0, verbose = 0, w = 1280, h = 720, fps = 30, c, rc;
 	int max_conns = 64, max_per_ip = 8;
@@ -354,6 +405,7 @@ main(int argc, char **argv)
 		case O_MAXCONNS: max_conns = count("--max-conns", optarg); break;
 		case O_MAXPERIP: max_per_ip = count("--max-conns-per-ip", optarg); break;
 		case O_EXEC: exec = optarg; break;
+		case O_RECORD: record = optarg; break;
 		case O_INETD: inetd = 1; break;
 		case O_TEST: test = 1; break;
 		case O_DURATION: test_ms = duration_ms("--duration", optarg); break;
@@ -376,12 +428,19 @@ main(int argc, char **argv)
 		ppv_doc_usage(&doc);
 	if ((listen_at || inetd) && !keysfile)
 		ppv_die(PPV_ERR, "%s needs -K KEYSFILE: without keys anyone could publish", inetd ? "--inetd" : "-l");
-	if (inetd && !exec)
-		ppv_die(PPV_ERR, "--inetd needs --exec COMMAND: standard output is the connection");
-	if (exec && !listen_at && !inetd)
-		ppv_die(PPV_ERR, "--exec goes with -l or --inetd: it runs a COMMAND for each publisher's stream");
-	if (exec && (output || timeout_ms))
-		ppv_die(PPV_ERR, "--exec: each stream goes to its COMMAND; -o and --timeout are for one publisher");
+	/* the front door: every stream to its pipeline, its recording, or both */
+	int front = exec || record;
+	if (inetd && !front)
+		ppv_die(PPV_ERR, "--inetd needs --exec COMMAND or --record DIR: standard output is the connection");
+	if (front && !listen_at && !inetd)
+		ppv_die(PPV_ERR, "%s goes with -l or --inetd: it is for each publisher's stream",
+		        exec ? "--exec" : "--record");
+	if (front && (output || timeout_ms))
+		ppv_die(PPV_ERR, "%s: each stream goes to its own; -o and --timeout are for one publisher",
+		        exec ? "--exec" : "--record");
+	struct stat rst;
+	if (record && (stat(record, &rst) < 0 || !S_ISDIR(rst.st_mode) || access(record, W_OK | X_OK) < 0))
+		ppv_die(PPV_ERR, "--record: %s: not a directory this user can write in", record);
 	/* libav*'s own lines are not ours to show: what matters reaches us as an error */
 	av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_FATAL);
 
@@ -411,6 +470,7 @@ main(int argc, char **argv)
 	ppv_listen *l = NULL;
 	char *addr = NULL;
 	pid_t pipeline = -1;
+	struct rec rec = { .fd = -1 };
 	if (listen_at || inetd) {
 		int port = 0;
 		if (listen_at)
@@ -423,10 +483,10 @@ main(int argc, char **argv)
 		if (!(l = ppv_listen_new(&lc, err, sizeof err)))
 			ppv_die(PPV_ERR, "%s%s", inetd ? "" : "-l: ", err);
 		if (!quiet && !inetd)
-			ppv_warn(exec ? "serving every creator on rtmp://%s:%d/%s/<stream key>"
+			ppv_warn(front ? "serving every creator on rtmp://%s:%d/%s/<stream key>"
 			              : "waiting for a publisher on rtmp://%s:%d/%s/<stream key>",
 			         addr ? addr : "0.0.0.0", ppv_listen_port(l), app);
-		if (exec && !ppv_listen_front(l)) {
+		if (front && !ppv_listen_front(l)) {
 			ppv_listen_free(l);
 			ppv_keys_free(&keys);
 			free(addr);
@@ -434,10 +494,15 @@ main(int argc, char **argv)
 		}
 		if (exec)
 			pipeline = start_pipeline(exec, l, app, &fd);
+		if (record) {
+			start_recording(record, ppv_listen_name(l), &rec);
+			if (!exec)
+				fd = rec.fd;
+		}
 	}
 
 	int live = l || (argc && strstr(argv[0], "://") && strncmp(argv[0], "file:", 5));
-	const char *name = exec ? ppv_listen_name(l) : argc ? argv[0] : "rtmp";
+	const char *name = front ? ppv_listen_name(l) : argc ? argv[0] : "rtmp";
 	ppv_remux_cfg rcfg = { max_ms, stats_fd, 5000, &stop, live && !l,
 	                       l ? ppv_listen_reconnects : NULL, l ? ppv_listen_name : NULL,
 	                       l ? ppv_listen_remote : NULL, l };
@@ -453,7 +518,9 @@ main(int argc, char **argv)
 		ppv_tsout_free(out);
 	} else if (l || is_flv(name, &src)) {
 		/* RTMP and FLV: our own remux, libavformat not involved */
-		ppv_flvremux_cfg fc = { l ? ppv_listen_read : source_read, l ? (void *)l : &src, fd, &rcfg };
+		ppv_flvremux_cfg fc = { .read = l ? ppv_listen_read : source_read, .rctx = l ? (void *)l : &src,
+		                        .fd = fd, .record_fd = exec ? rec.fd : -1, .record_name = rec.path,
+		                        .cfg = &rcfg };
 		rc = ppv_flvremux(&fc, err, sizeof err);
 		if (l && ppv_listen_state(l) == PPV_LISTEN_TIMEOUT) {
 			ppv_warn("no publisher with a valid stream key within %.0f s", (double)timeout_ms / 1000);
@@ -468,6 +535,7 @@ main(int argc, char **argv)
 		close(src.fd);
 	if (pipeline > 0)
 		end_pipeline(pipeline, fd, ppv_listen_name(l), quiet);
+	end_recording(&rec, name, quiet);
 	ppv_listen_free(l);
 	ppv_keys_free(&keys);
 	free(addr);

@@ -41,12 +41,13 @@ _ppv_ingest() {
 	--stats) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	-k|--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	-K|--keys) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--exec) COMPREPLY=($(compgen -W '@command' -- "$cur")); return ;;
+	--exec) COMPREPLY=($(compgen -c -- "$cur")); return ;;
+	--record) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--size) COMPREPLY=($(compgen -W '640x360 1280x720 1920x1080' -- "$cur")); return ;;
 	--rate) COMPREPLY=($(compgen -W '25 30 50 60' -- "$cur")); return ;;
 	--max-duration|-l|--listen|--app|--grace|--timeout|--handshake-timeout|--stale|--max-conns|--max-conns-per-ip|--duration) return ;;
 	esac
-	opts='-o --output --stats --max-duration -k --key -l --listen --inetd -K --keys --app --grace --timeout --handshake-timeout --stale --max-conns --max-conns-per-ip --exec --test-source --duration --size --rate -q --quiet -v --verbose -h --help --version'
+	opts='-o --output --stats --max-duration -k --key -l --listen --inetd -K --keys --app --grace --timeout --handshake-timeout --stale --max-conns --max-conns-per-ip --exec --record --test-source --duration --size --rate -q --quiet -v --verbose -h --help --version'
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return

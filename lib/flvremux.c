@@ -57,6 +57,7 @@ typedef struct {
 	uint64_t dropped;             /* malformed, or waiting for a keyframe after one */
 	uint64_t early;               /* audio dropped while no video had come */
 	int gone;                     /* the reader went away */
+	int record_fd;                /* -1 once a write to the recording failed */
 	char *err;
 	size_t en;
 } flv;
@@ -139,11 +140,32 @@ next_tag(flv *f, struct tag *t)
 
 /* --- output ------------------------------------------------------------------------ */
 
+/* Every byte of p to fd; -1 with errno. */
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 static int
 out_write(void *ctx, const uint8_t *p, size_t n)
 {
 	flv *f = ctx;
 
+	/* a full disk ends the archive, not the live stream */
+	if (f->record_fd >= 0 && write_all(f->record_fd, p, n) < 0) {
+		ppv_warn("%s: the recording stops here: %s", f->c->record_name, strerror(errno));
+		f->record_fd = -1;
+	}
 	while (n) {
 		ssize_t w = write(f->c->fd, p, n);
 		if (w < 0 && errno == EINTR)
@@ -365,7 +387,7 @@ look(flv *f, const struct tag *t, int *audio_seen)
 int
 ppv_flvremux(const ppv_flvremux_cfg *c, char *err, size_t en)
 {
-	flv f = { .c = c, .cfg = c->cfg, .cap = BUF, .last_key = -1, .err = err, .en = en };
+	flv f = { .c = c, .cfg = c->cfg, .record_fd = c->record_fd, .cap = BUF, .last_key = -1, .err = err, .en = en };
 	struct tag q[QMAX], t;
 	int nq = 0, k, rc = 0, video_at = -1, audio_seen = 0;
 	size_t qbytes = 0;

@@ -13,6 +13,9 @@ typedef struct {
 	ssize_t (*read)(void *ctx, void *buf, size_t n);
 	void *rctx;
 	int fd;                       /* the MPEG-TS output, written before each read */
+	int record_fd;                /* -1, or a copy of it (a recording): when a write to it
+	                               * fails it is said once and dropped, the output goes on */
+	const char *record_name;      /* the recording, as errors name it */
 	const ppv_remux_cfg *cfg;     /* limits, statistics, names, as remux.c's */
 } ppv_flvremux_cfg;
 

@@ -158,6 +158,8 @@ bash_values(const char *v, char *buf, size_t cap)
 		return "compgen -f -- \"$cur\"";
 	if (!strcmp(v, "@dir"))
 		return "compgen -d -- \"$cur\"";
+	if (!strcmp(v, "@command"))
+		return "compgen -c -- \"$cur\"";
 	if (!strcmp(v, "@zone"))
 		return "cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- \"$cur\"";
 	if (!strcmp(v, "@month"))
@@ -303,6 +305,8 @@ zsh_mode(FILE *f, const ppv_doc *d, const char *mode)
 				fprintf(f, ":_files");
 			else if (!strcmp(v, "@dir"))
 				fprintf(f, ":_files -/");
+			else if (!strcmp(v, "@command"))
+				fprintf(f, ":_command_names -e");
 			else if (!strcmp(v, "@url"))
 				fprintf(f, ":_urls");
 			else if (!strcmp(v, "@zone"))

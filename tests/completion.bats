@@ -62,6 +62,19 @@ help_opts() {
 	assert_equal "${COMPREPLY[*]}" "jwt"
 }
 
+@test "bash completion of ppv-ingest: a command after --exec, a directory after --record" {
+	source "$ROOT/completions/ppv.bash"
+	mkdir "$T/recordings"
+	touch "$T/recordings.txt"
+	COMP_WORDS=(ppv-ingest --exec ppv-segm); COMP_CWORD=2
+	_ppv_ingest
+	# one for each directory of $PATH that has it; readline shows it once
+	assert_equal "$(printf '%s\n' "${COMPREPLY[@]}" | sort -u)" "ppv-segment"
+	COMP_WORDS=(ppv-ingest --record "$T/rec"); COMP_CWORD=2
+	_ppv_ingest
+	assert_equal "${COMPREPLY[*]}" "$T/recordings"
+}
+
 @test "zsh completion names every long option in --help for every binary" {
 	for p in $PROGS; do
 		got=$(sed -n "/^_$p() {/,/^}/p" "$ROOT/completions/_ppv" | grep -oE -- '--[a-z][a-z-]*' | sort -u)

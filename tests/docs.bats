@@ -76,7 +76,7 @@ run_listener() {
 	cmd=${cmd//\/srv/$T/srv}
 	cmd=${cmd//\/etc\/ppv/$T/listen/etc}
 	cmd=${cmd//\/var\/log\/ppv/$T/listen/log}
-	mkdir -p "$T/listen/etc" "$T/listen/breaks" "$T/listen/log"
+	mkdir -p "$T/listen/etc" "$T/listen/breaks" "$T/listen/log" "$T/srv/recordings"
 	cp -p stream.keys "$T/listen/" && cp -p stream.keys "$T/listen/etc/"
 	cp breaks.csv "$T/listen/breaks/creator7.csv" && cp breaks.csv "$T/listen/etc/creator7.breaks"
 	(cd "$T/listen" && exec bash -c "$cmd") 2> listen.err 3>&- &
@@ -85,7 +85,7 @@ run_listener() {
 	ffmpeg -nostdin -v error -re -i recording.flv -c copy -f flv "rtmp://127.0.0.1:$port/live/k3y" ||
 		fail "publishing to: $cmd"
 	for _ in $(seq 50); do grep -q 'stopped publishing' listen.err && break; sleep 0.1; done
-	if [[ $cmd == *" --exec "* ]]; then
+	if [[ $cmd == *" --exec "* || $cmd == *" --record "* ]]; then
 		kill -TERM "$pid"
 	else
 		pkill -TERM -P "$pid" -x ppv-ingest || true

@@ -76,6 +76,46 @@ pushed() {
 	assert_output --partial "-o and --timeout are for one publisher"
 }
 
+@test "--record: each creator's stream in a file of its own, .part until it ends, one file across a reconnect; with --exec, the same bytes as the pipeline's" {
+	mkdir "$T/rec"
+	# recording only: no pipeline
+	ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --grace 8 --record "$T/rec" 2> "$T/err" &
+	server=$!
+	echo $server >> "$T/pids"
+	logged 'serving every creator'
+	publish c1 &
+	p1=$!
+	publish c2
+	wait $p1
+	# a file that is being written says so
+	run ls "$T/rec"
+	assert_line --regexp '^c1-[0-9]{8}T[0-9]{6}Z\.ts\.part$'
+	# c2 comes back within --grace: the same recording goes on
+	publish c2
+	logged "^ppv-ingest: c1: recorded $T/rec/c1-[0-9]*T[0-9]*Z\.ts$"
+	logged "^ppv-ingest: c2: recorded $T/rec/c2-[0-9]*T[0-9]*Z\.ts$"
+	stop_front
+	run ls "$T/rec"
+	assert_equal "$(echo "$output" | sed 's/-[0-9]*T[0-9]*Z//' | paste -sd' ')" "c1.ts c2.ts"
+	cp "$T/rec"/c1-*.ts "$OUT/c1.ts"
+	cp "$T/rec"/c2-*.ts "$OUT/c2.ts"
+	pushed c1 4
+	pushed c2 8
+	assert_equal "$(codecs "$OUT/c1.ts")" "aac h264 "
+	# a pipeline and a recording at once: byte for byte the same stream
+	rm -f "$T/rec"/* "$OUT"/*
+	front --grace 1 --record "$T/rec"
+	publish c3
+	logged "^ppv-ingest: c3: recorded "
+	stop_front
+	cmp "$T/rec"/c3-*.ts "$OUT/c3.ts"
+	# what --record needs
+	run -2 ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --record "$T/none"
+	assert_output "ppv-ingest: --record: $T/none: not a directory this user can write in"
+	run -2 ppv-ingest --record "$T/rec" "$FIX/src.flv"
+	assert_output --partial "--record goes with -l or --inetd"
+}
+
 @test "eight creators at once through one port, each into its own pipeline, while 50 idle sockets, a drip and a client that never reads stay connected" {
 	front --grace 1 --stats "$T/stats"
 	$PY "$RTMP_CLIENT" hold $PORT "$T/held" $(seq -f '127.0.1.%g' 50) &
@@ -212,7 +252,7 @@ pushed() {
 
 @test "--inetd under systemd-socket-activate: a process a connection, two creators at once, a wrong key refused" {
 	run -2 ppv-ingest --inetd -K "$T/keys"
-	assert_output "ppv-ingest: --inetd needs --exec COMMAND: standard output is the connection"
+	assert_output "ppv-ingest: --inetd needs --exec COMMAND or --record DIR: standard output is the connection"
 	run -2 ppv-ingest --inetd -K "$T/keys" --exec cat < /dev/null
 	assert_output --partial "ppv-ingest: --inetd: standard input is not a connected socket"
 	systemd-socket-activate -l 127.0.0.1:$PORT -a --inetd -E OUT -E PATH \

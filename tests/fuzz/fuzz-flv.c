@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		null = open("/dev/null", O_WRONLY);
 	}
 	ppv_remux_cfg rc = { .stats_fd = null, .stats_every_ms = 0 };
-	ppv_flvremux_cfg c = { feed_read, &f, null, &rc };
+	ppv_flvremux_cfg c = { .read = feed_read, .rctx = &f, .fd = null, .record_fd = -1, .cfg = &rc };
 	ppv_flvremux(&c, err, sizeof err);
 	return 0;
 }
