@@ -333,11 +333,23 @@ start_recording(const char *dir, const char *name, struct rec *r)
 		        "and '-' to be a file's", name);
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-	if (snprintf(r->path, sizeof r->path, "%s/%s-%s.ts", dir, name, stamp) >= (int)sizeof r->path)
-		ppv_die(PPV_ERR, "%s: --record: the path is too long", name);
-	snprintf(r->part, sizeof r->part, "%s.part", r->path);
-	if ((r->fd = open(r->part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
-		ppv_die(PPV_ERR, "%s: --record: %s:", name, r->part);
+	/* a stream that began in the second the last one ended gets -2: no
+	 * recording is ever written over */
+	for (int n = 1; n < 100; n++) {
+		char suffix[8] = "";
+		if (n > 1)
+			snprintf(suffix, sizeof suffix, "-%d", n);
+		if (snprintf(r->path, sizeof r->path, "%s/%s-%s%s.ts", dir, name, stamp, suffix) >= (int)sizeof r->path)
+			ppv_die(PPV_ERR, "%s: --record: the path is too long", name);
+		snprintf(r->part, sizeof r->part, "%s.part", r->path);
+		if (access(r->path, F_OK) == 0)
+			continue;
+		if ((r->fd = open(r->part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) >= 0)
+			return;
+		if (errno != EEXIST)
+			break;
+	}
+	ppv_die(PPV_ERR, "%s: --record: %s:", name, r->part);
 }
 
 static void

@@ -109,6 +109,16 @@ pushed() {
 	logged "^ppv-ingest: c3: recorded "
 	stop_front
 	cmp "$T/rec"/c3-*.ts "$OUT/c3.ts"
+	# a recording never goes over another: the names of the next minute taken, c4's gets -2
+	rm -f "$T/rec"/*
+	now=$(date +%s)
+	for i in $(seq 0 60); do touch "$T/rec/c4-$(date -u -d @$((now + i)) +%Y%m%dT%H%M%SZ).ts"; done
+	front --grace 1 --record "$T/rec"
+	publish c4
+	logged "^ppv-ingest: c4: recorded "
+	stop_front
+	run find "$T/rec" -type f -size +0
+	assert_output --regexp "^$T/rec/c4-[0-9]{8}T[0-9]{6}Z-2\.ts$"
 	# what --record needs
 	run -2 ppv-ingest -l 127.0.0.1:$PORT -K "$T/keys" --record "$T/none"
 	assert_output "ppv-ingest: --record: $T/none: not a directory this user can write in"
