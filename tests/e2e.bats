@@ -50,8 +50,11 @@ browse() {
 	        if int(m.group(2)) not in out:
 	            out.append(int(m.group(2)))
 	    return out
-	assert len(ads) == 4, r
-	assert ads == list(range(ads[0], ads[0] + 4)), r
+	# the pod is one run; whole when the player joined before it, and from
+	# wherever it joined (and resynced, stalling on a busy machine) when it
+	# joined inside it
+	assert ads and ads == list(range(ads[0], ads[0] + len(ads))), r
+	assert len(ads) == 4 or not numbers(f[:ads[0]]), r
 	assert numbers(f[:ads[0]]) == list(range(4 - len(numbers(f[:ads[0]])), 4)), r
 	assert numbers(f[ads[-1] + 1:]) == list(range(8, 12)), r
 	assert r["ended"] and r["currentTime"] > 22, r
