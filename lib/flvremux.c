@@ -166,19 +166,12 @@ out_write(void *ctx, const uint8_t *p, size_t n)
 		ppv_warn("%s: the recording stops here: %s", f->c->record_name, strerror(errno));
 		f->record_fd = -1;
 	}
-	while (n) {
-		ssize_t w = write(f->c->fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			if (errno == EPIPE)
-				f->gone = 1;
-			else
-				fail(f, "cannot write the MPEG-TS output: %s", strerror(errno));
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
+	if (write_all(f->c->fd, p, n) < 0) {
+		if (errno == EPIPE)
+			f->gone = 1;
+		else
+			fail(f, "cannot write the MPEG-TS output: %s", strerror(errno));
+		return -1;
 	}
 	return 0;
 }

@@ -38,8 +38,8 @@ ppv_hash_size(enum ppv_hash h)
 
 /* Fetched once: EVP_md5() and its kin are looked up again, under a lock, at
  * every digest's start. Kept for the life of the process. */
-static const EVP_MD *
-md_of(enum ppv_hash h)
+const EVP_MD *
+ppv_evp_md(enum ppv_hash h)
 {
 	static EVP_MD *md[3];
 	static const char *const name[3] = { "MD5", "SHA1", "SHA256" };
@@ -66,7 +66,7 @@ ppv_hash(enum ppv_hash h, const void *msg, size_t n, uint8_t *out)
 
 	if (!c && !(c = EVP_MD_CTX_new()))
 		ppv_die(PPV_ERR, "out of memory");
-	if (!EVP_DigestInit_ex2(c, md_of(h), NULL) || !EVP_DigestUpdate(c, msg, n) ||
+	if (!EVP_DigestInit_ex2(c, ppv_evp_md(h), NULL) || !EVP_DigestUpdate(c, msg, n) ||
 	    !EVP_DigestFinal_ex(c, out, NULL))
 		ppv_die(PPV_ERR, "libcrypto: digest failed");
 }
@@ -77,7 +77,7 @@ ppv_mac_new(enum ppv_hash h, const uint8_t *key, size_t keylen)
 	ppv_mac *m = ppv_xcalloc(1, sizeof *m);
 	uint8_t k[BLOCK] = { 0 }, pad[BLOCK];
 
-	m->md = md_of(h);
+	m->md = ppv_evp_md(h);
 	m->size = ppv_hash_size(h);
 	m->inner = EVP_MD_CTX_new();
 	m->outer = EVP_MD_CTX_new();

@@ -12,6 +12,8 @@ typedef struct ppv_mac ppv_mac;
 
 /* "md5", "sha1", "sha256"; -1 if unknown. */
 int ppv_hash_byname(const char *name);
+/* libcrypto's EVP_MD for h, fetched once (a const EVP_MD *, for pkey.c). */
+const struct evp_md_st *ppv_evp_md(enum ppv_hash h);
 size_t ppv_hash_size(enum ppv_hash h);
 void ppv_hash(enum ppv_hash h, const void *msg, size_t n, uint8_t *out);
 

@@ -85,12 +85,6 @@ ppv_pkey_is_private(const ppv_pkey *k)
 	return k->priv;
 }
 
-static const EVP_MD *
-md(enum ppv_hash h)
-{
-	return h == PPV_SHA1 ? EVP_sha1() : h == PPV_MD5 ? EVP_md5() : EVP_sha256();
-}
-
 /* der: ECDSA's signature as DER (CloudFront's), not R||S (JOSE's) */
 static long
 sign(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, uint8_t *sig, size_t cap, int der)
@@ -102,7 +96,7 @@ sign(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, uint8_t *sig, size
 
 	if (!c || !k->priv)
 		goto out;
-	if (EVP_DigestSignInit(c, NULL, md(h), NULL, k->k) != 1 ||
+	if (EVP_DigestSignInit(c, NULL, ppv_evp_md(h), NULL, k->k) != 1 ||
 	    EVP_DigestSign(c, k->t == PPV_PKEY_RSA || der ? sig : d, &sl, msg, n) != 1)
 		goto out;
 	if (k->t == PPV_PKEY_RSA || der) {
@@ -164,7 +158,7 @@ verify(ppv_pkey *k, enum ppv_hash h, const void *msg, size_t n, const uint8_t *s
 		}
 		sig = d, sn = (size_t)dn;
 	}
-	ok = EVP_DigestVerifyInit(c, NULL, md(h), NULL, k->k) == 1 && EVP_DigestVerify(c, sig, sn, msg, n) == 1;
+	ok = EVP_DigestVerifyInit(c, NULL, ppv_evp_md(h), NULL, k->k) == 1 && EVP_DigestVerify(c, sig, sn, msg, n) == 1;
 	OPENSSL_free(d);
 	EVP_MD_CTX_free(c);
 	return ok;
