@@ -45,7 +45,8 @@ static const ppv_opt options[] = {
 	{ "ledger", O_LEDGER, "FILE", "one CSV line per event applied, with its fees", "@file" },
 	{ "rejects", O_REJECTS, "FILE", "bad rows go here and are counted, not fatal", "@file" },
 	{ "partial", O_PARTIAL, NULL, "check and write the events for a later --merge\n"
-	  "(one shard of a sharded run) instead of payouts" },
+	  "(a mapper) instead of payouts; with --merge, each\n"
+	  "creator's month (a reducer)" },
 	{ "merge", O_MERGE, NULL, "FILE... are --partial outputs, in any split and\n"
 	  "order: the same report as one run on all events" },
 	{ "quiet", 'q', NULL, "no reconciliation or warnings on stderr" },
@@ -230,9 +231,10 @@ main(int argc, char **argv)
 	parse_tiers(&o, tiers ? tiers : "1000,10000", ppv_currency_exp(cfg.base));
 	if (o.compare && !o.summary)
 		ppv_die(PPV_ERR, "--compare goes with --summary");
-	if (o.partial && o.merge)
-		ppv_die(PPV_ERR, "--partial and --merge: one or the other");
-	if (o.partial && (o.summary || o.closing || o.ledger || o.format || o.balances))
+	if (o.partial && o.merge && (o.summary || o.closing || o.format || o.balances))
+		ppv_die(PPV_ERR, "--merge --partial writes each creator's month for a final --merge: --summary, "
+		        "--closing, --balances and --format go with that one");
+	if (o.partial && !o.merge && (o.summary || o.closing || o.ledger || o.format || o.balances))
 		ppv_die(PPV_ERR, "--partial writes only the partial: --summary, --closing, --ledger, "
 		        "--balances and --format go with the --merge");
 	if (o.merge && o.nimp)
@@ -265,6 +267,7 @@ main(int argc, char **argv)
 	}
 	if (o.partial)
 		cfg.partial = out_open(o.out);
+	cfg.reduce = o.partial && o.merge;
 	ppv_earn *e = ppv_earn_new(&cfg);
 	if (o.creators)
 		ppv_earn_creators(e, o.creators);

@@ -12,75 +12,9 @@
 #include "evindex.h"
 #include "rules.h"
 #include "evread.h"
+#include "earnint.h"
 #include "progress.h"
 #include "when.h"
-
-enum { NONE = PPV_NOROW, MAXCUR = 255 };
-
-struct creator {
-	ppv_earner o;
-	char country[4], tax_form[32];
-	int from_table;                /* named in --creators: its currency is fixed */
-};
-
-struct rates {
-	uint16_t store, platform, wh;  /* rows that applied, NONE if none */
-};
-
-struct pending {                       /* a refund, applied once every sale is known */
-	char *id, *ref, *creator;      /* one allocation: id, then ref and creator after it */
-	const char *file;              /* interned in files */
-	long line;
-	int64_t t, amount;
-	int kind;
-	uint8_t cur;
-	char country[4];
-};
-
-struct imp {                           /* impressions of a creator, a day and a country */
-	struct creator *c;
-	int64_t day;
-	char country[4];
-	__int128 cpm;                  /* sum of cpm, in 10^-3 minor units: exact */
-	uint64_t n;
-};
-
-struct ppv_earn {
-	ppv_earn_cfg cfg;
-	ppv_earn_counts k;
-	struct creator **cr;
-	size_t ncr, crcap;
-	size_t *crmap, crmask;         /* open addressing: index + 1 */
-	int creators_table;
-	ppv_rules *rules;              /* fees, withholding, FX */
-	char curs[MAXCUR][4];
-	int ncur;
-	ppv_evindex ix;
-	struct rates *rates;           /* the distinct combinations of fee rows, few */
-	size_t nrates;
-	uint32_t ratemap[4096];        /* hash of a combination: index + 1 */
-	struct pending *pend;
-	char **files;                  /* names of the logs read, for refunds' messages */
-	size_t nfiles;
-	size_t npend, pendcap;
-	struct imp *imp;
-	size_t nimp, impcap;
-	size_t *impmap, impmask;
-	ppv_earner *list;
-	size_t nlist;
-	FILE *partial;                 /* --partial: events written, not applied */
-	uint64_t id_fp;                /* the next slot_of's fingerprint, if known */
-	uint64_t expect_bytes;         /* of all the logs still to read, if known */
-	ppv_progress prog;
-	const char *rowtext;           /* a bad row as CSV text, from the reader */
-	const char *raw;               /* the fields of the good row being read, if known */
-	size_t rawlen;
-	int merged;                    /* partial headers read */
-	/* where the row being read came from, for messages */
-	const char *file;
-	long line;
-	ppv_csv *csv;
-};
 
 static uint64_t
 hash_str(const char *s, size_t n)
@@ -130,8 +64,6 @@ cur_index(ppv_earn *e, const char *code)
 	return e->ncur++;
 }
 
-static void partial_header(ppv_earn *e);
-
 ppv_earn *
 ppv_earn_new(const ppv_earn_cfg *cfg)
 {
@@ -141,8 +73,9 @@ ppv_earn_new(const ppv_earn_cfg *cfg)
 	e->cfg = *cfg;
 	e->rules = ppv_rules_new(cfg->base, cfg->rounding);
 	ppv_progress_start(&e->prog, "events");
-	if ((e->partial = cfg->partial))
-		partial_header(e);
+	e->partial = cfg->partial;
+	ppv_partial_tag(e->tag, cfg->start, cfg->end, cfg->base, cfg->ad_currency,
+	                cfg->rounding == PPV_HALF_UP ? "half-up" : "half-even");
 	e->crmask = 1023;
 	e->crmap = ppv_xrealloc(NULL, (e->crmask + 1) * sizeof *e->crmap);
 	memset(e->crmap, 0, (e->crmask + 1) * sizeof *e->crmap);
@@ -359,10 +292,6 @@ rates_of(ppv_earn *e, int srow, int prow, int wrow)
 
 /* --- applying line items --- */
 
-typedef struct {
-	int64_t gross, refund, store, platform, wh, net;
-} item;
-
 static void
 ledger(ppv_earn *e, const char *id, int64_t t, const struct creator *c, int kind, int64_t amount,
        const char *cur, const item *it, const char *ref)
@@ -386,8 +315,8 @@ ledger(ppv_earn *e, const char *id, int64_t t, const struct creator *c, int kind
 }
 
 /* A total past 64 bits is no payout anyone can make: the run stops. */
-static void
-overflow(const ppv_earn *e, const struct creator *c)
+void
+ppv_earn_overflow(const ppv_earn *e, const struct creator *c)
 {
 	if (e->line > 0)
 		ppv_die(PPV_ERR, "%s:%ld: creator '%s': the month's %s amounts overflow a 64-bit total", e->file, e->line,
@@ -404,7 +333,7 @@ apply(ppv_earn *e, struct creator *c, int kind, const item *it)
 	    ppv_add(&c->o.refunds, it->refund) || ppv_add(&c->o.by_kind[kind], sales) ||
 	    ppv_add(&c->o.store, it->store) || ppv_add(&c->o.platform, it->platform) ||
 	    ppv_add(&c->o.withholding, it->wh) || ppv_add(&c->o.net, it->net))
-		overflow(e, c);
+		ppv_earn_overflow(e, c);
 	c->o.events++;
 }
 
@@ -443,10 +372,8 @@ fees(ppv_earn *e, const struct creator *c, int64_t g, const char *cur, int64_t t
 	return 0;
 }
 
-static struct imp *imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country);
-
-static struct creator *
-creator_for(ppv_earn *e, const char *id, const char *cur)
+struct creator *
+ppv_earn_creator_for(ppv_earn *e, const char *id, const char *cur)
 {
 	struct creator *c = creator_find(e, id);
 
@@ -496,8 +423,8 @@ pend_add(ppv_earn *e, const ppv_event *v)
 
 /* Everything after parsing: once per event_id, then applied, held back
  * (refunds) or, with --partial, written for the merge. */
-static void
-process(ppv_earn *e, const ppv_event *v)
+void
+ppv_earn_process(ppv_earn *e, const ppv_event *v)
 {
 	int fresh;
 	ppv_evslot *s = slot_of(e, v->id, &fresh);
@@ -520,10 +447,10 @@ process(ppv_earn *e, const ppv_event *v)
 	int in_month = v->t >= e->cfg.start && v->t < e->cfg.end;
 	int refund = v->kind == K_REFUND || v->kind == K_CHARGEBACK;
 	struct creator *k = NULL;
-	if (in_month && !refund && !(k = creator_for(e, v->creator, v->cur)))
+	if (in_month && !refund && !(k = ppv_earn_creator_for(e, v->creator, v->cur)))
 		return;
-	if (e->partial) {
-		ppv_event_partial(e->partial, v);
+	if (e->partial && !e->cfg.reduce) {
+		ppv_event_partial(e->partial, e->tag, v);
 		return;
 	}
 	if (refund) {
@@ -591,7 +518,7 @@ ppv_earn_events(ppv_earn *e, const char *path)
 			}
 			e->id_fp = x[i].id_fp;
 			e->raw = x[i].raw, e->rawlen = x[i].rawlen;
-			process(e, &x[i].v);
+			ppv_earn_process(e, &x[i].v);
 			e->raw = NULL;
 		}
 		ppv_progress_tick(&e->prog, e->k.read / 4096 * 4096);
@@ -600,101 +527,6 @@ ppv_earn_events(ppv_earn *e, const char *path)
 }
 
 /* --- partial results, for sharded runs --- */
-
-static void
-partial_header(ppv_earn *e)
-{
-	fprintf(e->partial, "#ppv-earnings-partial/1\tstart=%lld\tend=%lld\tbase=%s\tad_currency=%s\trounding=%s\n",
-	        (long long)e->cfg.start, (long long)e->cfg.end, e->cfg.base, e->cfg.ad_currency,
-	        e->cfg.rounding == PPV_HALF_UP ? "half-up" : "half-even");
-}
-
-static void
-partial_end(ppv_earn *e)
-{
-	FILE *f = e->partial;
-	char b[48];
-
-	for (size_t i = 0; i < e->nimp; i++) {
-		const struct imp *m = &e->imp[i];
-		fputs("I\t", f);
-		ppv_partial_put(f, m->c->o.id, 0);
-		fprintf(f, "%lld\t", (long long)m->day);
-		ppv_partial_put(f, m->country, 0);
-		fprintf(f, "%s\t%llu\n", ppv_i128_format(m->cpm, b), (unsigned long long)m->n);
-	}
-	fprintf(f, "#counts\tread=%llu\trejected=%llu\tduplicate=%llu\toutside=%llu\n", (unsigned long long)e->k.read,
-	        (unsigned long long)e->k.rejected, (unsigned long long)e->k.duplicate, (unsigned long long)e->k.outside);
-}
-
-void
-ppv_earn_partials(ppv_earn *e, const char *path)
-{
-	ppv_input *in = ppv_input_open(path);
-	char *line, *f[12], want[256];
-	ssize_t n;
-
-	snprintf(want, sizeof want, "#ppv-earnings-partial/1\tstart=%lld\tend=%lld\tbase=%s\tad_currency=%s\trounding=%s",
-	         (long long)e->cfg.start, (long long)e->cfg.end, e->cfg.base, e->cfg.ad_currency,
-	         e->cfg.rounding == PPV_HALF_UP ? "half-up" : "half-even");
-	e->file = ppv_input_name(in);
-	e->csv = NULL;
-	while ((n = ppv_input_line(in, &line)) >= 0) {
-		e->line = ppv_input_lineno(in);
-		if (n && line[n - 1] == '\r')
-			line[--n] = 0;
-		if (!strncmp(line, "#ppv-earnings-partial/", 22)) {
-			/* every shard must have been cut for the same month and rules */
-			if (strcmp(line, want))
-				ppv_die(PPV_ERR, "%s:%ld: a partial of another month, base currency or rounding "
-				        "(or another format version)", e->file, e->line);
-			e->merged++;
-			continue;
-		}
-		int nf = ppv_partial_split(line, f, 12);
-		if (nf > 0 && !strcmp(f[0], "#counts") && nf == 5) {
-			uint64_t v[4];
-			static const char *const keys[4] = { "read=", "rejected=", "duplicate=", "outside=" };
-			for (int i = 0; i < 4; i++)
-				if (strncmp(f[i + 1], keys[i], strlen(keys[i])) ||
-				    sscanf(f[i + 1] + strlen(keys[i]), "%llu", (unsigned long long *)&v[i]) != 1)
-					ppv_die(PPV_ERR, "%s:%ld: a bad counts line", e->file, e->line);
-			e->k.read += v[0], e->k.rejected += v[1], e->k.duplicate += v[2], e->k.outside += v[3];
-			continue;
-		}
-		if (!e->merged)
-			ppv_die(PPV_ERR, "%s:%ld: not a ppv-earnings --partial (no header line)", e->file, e->line);
-		if (nf == 11 && !strcmp(f[0], "E")) {
-			ppv_event v;
-			char err[256];
-			if (ppv_event_unpartial(&v, f, err, sizeof err))
-				ppv_die(PPV_ERR, "%s:%ld: %s", e->file, e->line, err);
-			process(e, &v);
-		} else if (nf == 6 && !strcmp(f[0], "I")) {
-			long long day;
-			unsigned long long cnt;
-			char tail;
-			__int128 cpm = 0;
-			ppv_partial_unescape(f[1]);
-			ppv_partial_unescape(f[3]);
-			if (sscanf(f[2], "%lld%c", &day, &tail) != 1 || sscanf(f[5], "%llu%c", &cnt, &tail) != 1 ||
-			    !*f[4] || strspn(f[4], "0123456789") != strlen(f[4]) || strlen(f[4]) > 36)
-				ppv_die(PPV_ERR, "%s:%ld: a bad impressions line", e->file, e->line);
-			for (const char *p = f[4]; *p; p++)
-				cpm = cpm * 10 + (*p - '0');
-			struct creator *k = creator_for(e, f[1], e->cfg.ad_currency);
-			if (!k)
-				continue;
-			struct imp *m = imp_of(e, k, day, f[3]);
-			m->cpm += cpm;
-			m->n += cnt;
-			e->k.impressions += cnt;
-		} else {
-			ppv_die(PPV_ERR, "%s:%ld: not a line of a ppv-earnings partial", e->file, e->line);
-		}
-	}
-	ppv_input_close(in);
-}
 
 /* --- impressions --- */
 
@@ -705,8 +537,8 @@ imp_hash(const struct creator *c, int64_t day, const char *country)
 	       hash_str(country, strlen(country)) * 31;
 }
 
-static struct imp *
-imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country)
+struct imp *
+ppv_earn_imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country)
 {
 	uint64_t h = imp_hash(c, day, country);
 
@@ -725,7 +557,7 @@ imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country)
 						j = (j + 1) & mask;
 					e->impmap[j] = k + 1;
 				}
-				return imp_of(e, c, day, country);
+				return ppv_earn_imp_of(e, c, day, country);
 			}
 			if (e->nimp == e->impcap) {
 				e->impcap = e->impcap ? 2 * e->impcap : 256;
@@ -774,10 +606,10 @@ ppv_earn_impressions(ppv_earn *e, const char *path)
 			e->k.outside++;
 			continue;
 		}
-		struct creator *k = creator_for(e, ppv_csv_field(c, cc), e->cfg.ad_currency);
+		struct creator *k = ppv_earn_creator_for(e, ppv_csv_field(c, cc), e->cfg.ad_currency);
 		if (!k)
 			continue;
-		struct imp *m = imp_of(e, k, t / 86400, ppv_csv_field(c, ccountry));
+		struct imp *m = ppv_earn_imp_of(e, k, t / 86400, ppv_csv_field(c, ccountry));
 		m->cpm += milli;
 		m->n++;
 		e->k.impressions++;
@@ -818,7 +650,7 @@ refunds(ppv_earn *e)
 		const char *cur = e->curs[p->cur];
 		e->file = p->file;
 		e->line = p->line;
-		struct creator *k = creator_for(e, p->creator, cur);
+		struct creator *k = ppv_earn_creator_for(e, p->creator, cur);
 		if (!k)
 			continue;
 		ppv_evslot *sale = ppv_evindex_find(&e->ix, ppv_evread_fp(p->ref, strlen(p->ref)));
@@ -857,7 +689,7 @@ refunds(ppv_earn *e)
 		e->k.used++;
 		ledger(e, p->id, p->t, k, p->kind, p->amount, cur, &r, p->ref);
 	}
-	e->k.unmatched_refunds = unmatched;
+	e->k.unmatched_refunds += unmatched;
 	if (unmatched && !e->cfg.quiet)
 		ppv_warn("%zu refund%s of sales not in the input: taken from net, no fee given back", unmatched,
 		         unmatched == 1 ? "" : "s");
@@ -932,14 +764,18 @@ int
 ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 {
 	ppv_progress_end(&e->prog, e->k.read);
-	if (e->partial) {
+	if (e->partial && !e->cfg.reduce) {
 		if (e->nimp)
 			qsort(e->imp, e->nimp, sizeof *e->imp, by_imp);
-		partial_end(e);
+		ppv_earn_partial_end(e);
 		return 0;
 	}
 	refunds(e);
 	impressions_apply(e);
+	if (e->partial) {
+		ppv_earn_results_put(e);
+		return 0;
+	}
 	e->list = ppv_xrealloc(NULL, e->ncr * sizeof *e->list);
 	size_t n = 0;
 	for (size_t i = 0; i < e->ncr; i++) {

@@ -17,6 +17,7 @@ typedef struct {
 	const char *min_payout;         /* decimal, in each payout currency */
 	FILE *ledger, *rejects;         /* optional */
 	FILE *partial;                  /* --partial: events checked and written here for a merge */
+	int reduce;                     /* --merge --partial: each creator's month written there instead */
 	int quiet;                      /* no warnings */
 } ppv_earn_cfg;
 
@@ -60,7 +61,8 @@ void ppv_earn_impressions(ppv_earn *e, const char *path);
 /* What --partial runs wrote, in any number, split and order. */
 void ppv_earn_partials(ppv_earn *e, const char *path);
 
-/* With --partial: writes the impressions' sums and the counts. Otherwise:
+/* With --partial: writes the impressions' sums and the counts; with reduce,
+ * applies the events and writes each creator's month and the counts. Otherwise:
  * applies the refunds and impressions held back until every sale was seen,
  * closes the balances, and checks that every currency reconciles; -1 with
  * the reason in err when it does not (which would be a bug). */

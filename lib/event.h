@@ -30,14 +30,4 @@ int ppv_kind_of(const char *s);
 /* s as an ISO 4217 code into out: 0, or -1 when it is not one. */
 int ppv_currency_code(const char *s, char out[4]);
 
-/* The line of a partial that carries v, and back: f holds the line's 11
- * tab-separated fields, unescaped in place. */
-void ppv_event_partial(FILE *f, const ppv_event *v);
-int ppv_event_unpartial(ppv_event *v, char *f[11], char *err, size_t cap);
-/* A partial's fields: tab-separated, with % \t \n \r written %XX. */
-void ppv_partial_put(FILE *f, const char *s, int last);
-void ppv_partial_unescape(char *s);
-/* line cut at its tabs into at most max fields; their number, -1 past max. */
-int ppv_partial_split(char *line, char **f, int max);
-
 #endif

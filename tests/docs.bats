@@ -59,7 +59,7 @@ examples() {
 			gsub(/\\e$/, "\\"); gsub(/\\e/, "\\")
 			if (sub(/\\$/, "") || /\|$/) { line = line $0 " "; next }
 			print line $0; line = ""
-		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice|segment|earnings|transcode)' | grep -vE '^(make|sudo|hadoop) ' || true
+		}' "$1" | sed 's/^ *//' | grep -E 'ppv-(mint|ingest|splice|segment|earnings|transcode)' | grep -vE '^(make|sudo|hadoop|dask-[a-z]+|ppv-earnings-dask) |\.pipe\(' || true
 }
 
 # An example that waits for a publisher: it runs in a directory of its own

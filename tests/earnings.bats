@@ -527,7 +527,9 @@ month() {
 		{ head -1 "$T/ev.csv"; cat "$s"; } | ppv-earnings "${OPTS[@]}" --partial -o "$s.part"
 	done
 	ppv-earnings "${OPTS[@]}" --impressions "$T/imp.csv" --partial -o "$T/imp.part" /dev/null
-	head -1 "$T/imp.part" | grep -q '^#ppv-earnings-partial/1	start=1790812800	end=1793491200	base=USD'
+	# every line keyed by its creator and tagged with the run it belongs to
+	assert_equal "$(cut -f2 "$T"/*.part | sort -u | grep -Ec '^ppv2\.[0-9a-f]{8}$')" 1
+	assert_equal "$(head -1 "$T/imp.part" | cut -f1,3)" "$(printf 'c0012\tI')"
 	ppv-earnings "${OPTS[@]}" --merge --summary "$T/two.json" --ledger "$T/two.ledger" --closing "$T/two.close" \
 		-o "$T/two.csv" $(ls -r "$T"/*.part)
 	cmp "$T/one.csv" "$T/two.csv"
@@ -537,15 +539,119 @@ month() {
 	grep -q '"duplicate":[1-9]' "$T/one.json"
 }
 
-@test "a partial of another month or rounding is refused by the merge" {
+@test "a partial of another month or rounding, an older format's, or no partial at all is refused by the merge" {
 	month
 	ppv-earnings "${OPTS[@]}" --partial -o "$T/a.part" "$T/ev.csv"
 	run ppv-earnings "${OPTS[@]}" --rounding half-up --merge "$T/a.part"
 	assert_failure 2
-	assert_output "ppv-earnings: $T/a.part:1: a partial of another month, base currency or rounding (or another format version)"
+	assert_output "ppv-earnings: $T/a.part:1: a partial of another month, base currency, ad currency or rounding"
 	run ppv-earnings "${OPTS[@]}" --merge "$T/ev.csv"
 	assert_failure 2
-	assert_output "ppv-earnings: $T/ev.csv:1: not a ppv-earnings --partial (no header line)"
+	assert_output "ppv-earnings: $T/ev.csv:1: not a line of a ppv-earnings --partial"
+	# format 1 had a header line and untagged lines; a reducer may see either
+	printf '#ppv-earnings-partial/1\tstart=1790812800\tend=1793491200\tbase=USD\tad_currency=USD\trounding=half-even\n' > "$T/old.part"
+	printf 'E\te1\t0badcafe\tticket\t1791000000\tc1\tUSD\t500\tUS\tweb\t\n' > "$T/old-e.part"
+	for f in old old-e; do
+		run ppv-earnings "${OPTS[@]}" --merge "$T/$f.part"
+		assert_failure 2
+		assert_output "ppv-earnings: $T/$f.part:1: a partial of format 1 (an older ppv-earnings): this one reads format 2; make the partials again with it"
+	done
+	sed 's/\tppv2\./\tppv3./' "$T/a.part" > "$T/new.part"
+	run ppv-earnings "${OPTS[@]}" --merge "$T/new.part"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/new.part:1: a partial of format 3: this ppv-earnings reads format 2; make the partials again with it"
+}
+
+# Mappers over headerless splits, Hadoop's hash partitioner over their output, reducers.
+mapreduce() {
+	split -n l/5 ev.csv split.
+	for s in split.*; do ppv-earnings "${OPTS[@]}" --partial < "$s"; done > map.out
+	ppv-earnings "${OPTS[@]}" --impressions imp.csv --partial /dev/null >> map.out
+	$PY "$BATS_TEST_DIRNAME/lib/hadoop-partition.py" "$1" part < map.out
+}
+
+@test "many reducers: Hadoop's hash partitioner over the mappers' keys; their payouts are one run's, a final --merge its every file" {
+	month
+	cd "$T"
+	# a creator with only an opening balance is paid by the final merge alone
+	printf 'creator_id,currency,balance\nc0012,USD,250.00\nc0013,JPY,-300\nnobody,EUR,20.00\n' > bal.csv
+	ppv-earnings "${OPTS[@]}" --impressions imp.csv -o one.csv ev.csv
+	ppv-earnings "${OPTS[@]}" --impressions imp.csv --balances bal.csv --summary one.json --closing one.close \
+		-o one-bal.csv ev.csv
+	for n in 1 3 7; do
+		rm -f part.* res.*
+		mapreduce "$n"
+		assert_equal "$(ls part.* | wc -l)" "$n"
+		# a reducer's payouts: its own creators; all of them together, one run's
+		for p in part.*; do ppv-earnings "${OPTS[@]}" --merge -o "pay.${p#part.}" "$p"; done
+		assert_equal "$(cat pay.* | grep -cv '^creator_id,')" "$(($(wc -l < one.csv) - 1))"
+		cmp <(cat pay.* | grep -v '^creator_id,' | sort) <(tail -n +2 one.csv | sort)
+		# each creator's month from the reducers, then the month's files from one final merge
+		for p in part.*; do ppv-earnings "${OPTS[@]}" --merge --partial -o "res.${p#part.}" "$p"; done
+		ppv-earnings "${OPTS[@]}" --balances bal.csv --summary "$n.json" --closing "$n.close" -o "$n.csv" \
+			--merge res.*
+		cmp one-bal.csv "$n.csv"
+		cmp one.json "$n.json"
+		cmp one.close "$n.close"
+	done
+	# seven reducers, most of which saw no counts line and no impressions
+	assert_equal "$(grep -l '^#counts' part.* | wc -l)" 1
+	grep -q '"duplicate":[1-9]' 7.json
+	grep -q '^nobody,' 7.close
+}
+
+# The cluster of the Dask recipe, stopped after each test.
+per_test_end() {
+	[ -z "${DASK_PIDS:-}" ] || kill $DASK_PIDS 2>/dev/null || true
+	DASK_PIDS=
+}
+
+@test "recipe: a Dask scheduler and two workers on 127.0.0.1 run the mappers and 3 reducers; the final merge is one run's" {
+	month
+	cd "$T"
+	printf 'creator_id,currency,balance\nc0012,USD,250.00\nnobody,EUR,20.00\n' > bal.csv
+	ppv-earnings "${OPTS[@]}" --impressions imp.csv --balances bal.csv --summary one.json --closing one.close \
+		-o one.csv ev.csv
+	# shards as a cluster's storage holds them: headerless splits, some gzip
+	split -n l/4 ev.csv shard.
+	gzip shard.ab
+	local port
+	port=$(free_port)
+	# Debian's dask-scheduler and dask-worker run with /usr/bin/python3, whatever python3 is first on PATH
+	dask-scheduler --host 127.0.0.1 --port "$port" --no-dashboard > sched.log 2>&1 &
+	DASK_PIDS=$!
+	for w in 1 2; do
+		dask-worker "tcp://127.0.0.1:$port" --host 127.0.0.1 --nworkers 1 --nthreads 1 --no-dashboard \
+			--local-directory "$T/w$w" > "worker$w.log" 2>&1 &
+		DASK_PIDS="$DASK_PIDS $!"
+	done
+	run -0 "$BATS_TEST_DIRNAME/../examples/ppv-earnings-dask" --scheduler "tcp://127.0.0.1:$port" --workers 2 \
+		--reducers 3 --impressions "$T/imp.csv" "$T"/shard.* -- "${OPTS[@]}" -- \
+		--balances bal.csv --summary dask.json --closing dask.close -o dask.csv
+	cmp one.csv dask.csv
+	cmp one.json dask.json
+	cmp one.close dask.close
+	# a failing step's message and status come back from the worker
+	run "$BATS_TEST_DIRNAME/../examples/ppv-earnings-dask" --scheduler "tcp://127.0.0.1:$port" "$T/none.csv" \
+		-- "${OPTS[@]}"
+	assert_failure 2
+	assert_output --partial "ppv-earnings: $T/none.csv: No such file or directory"
+}
+
+@test "a final --merge refuses a creator from two reducers, and events beside reducers' results" {
+	month
+	cd "$T"
+	mapreduce 3
+	for p in part.*; do ppv-earnings "${OPTS[@]}" --merge --partial -o "res.${p#part.}" "$p"; done
+	run ppv-earnings "${OPTS[@]}" --merge res.0 res.0
+	assert_failure 2
+	assert_output --regexp "^ppv-earnings: res.0:[0-9]+: creator 'c[0-9]+' comes from two reducers: a partitioner must send all the lines of a key to one$"
+	run ppv-earnings "${OPTS[@]}" --merge res.0 part.1
+	assert_failure 2
+	assert_output "ppv-earnings: part.1:1: mappers' events and reducers' results in one --merge: merge the one or the other"
+	run ppv-earnings "${OPTS[@]}" --merge --partial --closing x.close part.0
+	assert_failure 2
+	assert_output --partial "--merge --partial writes each creator's month for a final --merge"
 }
 
 @test "recipe: GNU parallel over files sharded by creator, then one merge" {

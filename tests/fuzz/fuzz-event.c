@@ -1,10 +1,11 @@
-/* fuzz-event.c: libFuzzer target for event rows and partial lines: any accepted row survives the trip through a partial unchanged. */
+/* fuzz-event.c: libFuzzer target for event rows and partial lines: any accepted row survives the trip through a partial unchanged; any line a merge reads is classified and parsed in bounds. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "earn.h"
+#include "partial.h"
 #include "money.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,6 +20,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(text, data, size);
 	text[size] = '\0';
+	{
+		/* the input as one line of a partial, as --merge reads it */
+		char *line = strdup(text), *g[PPV_PARTIAL_MAXF], cur[4];
+		const char *tag = "ppv2.00000000";  /* the seeds' */
+		int nf = ppv_partial_split(line, g, PPV_PARTIAL_MAXF);
+		const char *id, *country;
+		int64_t day, sums[PPV_PARTIAL_NSUMS];
+		uint64_t cnt, k[PPV_PARTIAL_NCOUNTS];
+		__int128 cpm;
+		ppv_event pe;
+		switch (nf > 0 ? ppv_partial_kind(g, nf, tag, err, sizeof err) : -1) {
+		case PPV_PARTIAL_EVENT: (void)ppv_event_unpartial(&pe, g, err, sizeof err); break;
+		case PPV_PARTIAL_IMP: (void)ppv_partial_unimp(g, &id, &day, &country, &cpm, &cnt); break;
+		case PPV_PARTIAL_COUNTS: (void)ppv_partial_uncounts(g, k); break;
+		case PPV_PARTIAL_RESULT: (void)ppv_partial_unresult(g, &id, cur, &cnt, sums); break;
+		}
+		free(line);
+	}
 	/* the fields of a row, comma-separated (libcsv's own quoting is not ours to fuzz) */
 	for (int i = 0; i < 10; i++) {
 		f[i] = p;
@@ -36,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *line = NULL, *g[12];
 		size_t n = 0;
 		FILE *m = open_memstream(&line, &n);
-		ppv_event_partial(m, &v);
+		ppv_event_partial(m, "ppv2.0badcafe", &v);
 		fclose(m);
 		if (!n || line[n - 1] != '\n' || memchr(line, '\n', n - 1))
 			abort();  /* one record, one line, whatever the fields hold */
@@ -48,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			*q++ = '\0';
 		}
-		if (k + 1 != 11 || ppv_event_unpartial(&w, g, err, sizeof err))
+		if (k + 1 != 12 || strcmp(g[1], "ppv2.0badcafe") || ppv_event_unpartial(&w, g, err, sizeof err))
 			abort();
 		if (strcmp(v.id, w.id) || strcmp(v.creator, w.creator) || strcmp(v.country, w.country) ||
 		    strcmp(v.platform, w.platform) || strcmp(v.ref, w.ref) || v.t != w.t || v.amount != w.amount ||

@@ -1,0 +1,101 @@
+/* earnint.h: what earn.c and earnpart.c share of one run of ppv-earnings: the engine's state and the steps partials take. */
+#ifndef PPV_EARNINT_H
+#define PPV_EARNINT_H
+
+#include <stdint.h>
+
+#include "csvio.h"
+#include "earn.h"
+#include "evindex.h"
+#include "partial.h"
+#include "progress.h"
+#include "rules.h"
+
+enum { NONE = PPV_NOROW, MAXCUR = 255 };
+
+struct creator {
+	ppv_earner o;
+	char country[4], tax_form[32];
+	int from_table;                /* named in --creators: its currency is fixed */
+	int reduced;                   /* its month came whole from a reducer */
+};
+
+struct rates {
+	uint16_t store, platform, wh;  /* rows that applied, NONE if none */
+};
+
+struct pending {                       /* a refund, applied once every sale is known */
+	char *id, *ref, *creator;      /* one allocation: id, then ref and creator after it */
+	const char *file;              /* interned in files */
+	long line;
+	int64_t t, amount;
+	int kind;
+	uint8_t cur;
+	char country[4];
+};
+
+struct imp {                           /* impressions of a creator, a day and a country */
+	struct creator *c;
+	int64_t day;
+	char country[4];
+	__int128 cpm;                  /* sum of cpm, in 10^-3 minor units: exact */
+	uint64_t n;
+};
+
+struct ppv_earn {
+	ppv_earn_cfg cfg;
+	ppv_earn_counts k;
+	struct creator **cr;
+	size_t ncr, crcap;
+	size_t *crmap, crmask;         /* open addressing: index + 1 */
+	int creators_table;
+	ppv_rules *rules;              /* fees, withholding, FX */
+	char curs[MAXCUR][4];
+	int ncur;
+	ppv_evindex ix;
+	struct rates *rates;           /* the distinct combinations of fee rows, few */
+	size_t nrates;
+	uint32_t ratemap[4096];        /* hash of a combination: index + 1 */
+	struct pending *pend;
+	char **files;                  /* names of the logs read, for refunds' messages */
+	size_t nfiles;
+	size_t npend, pendcap;
+	struct imp *imp;
+	size_t nimp, impcap;
+	size_t *impmap, impmask;
+	ppv_earner *list;
+	size_t nlist;
+	FILE *partial;                 /* --partial: events written, not applied */
+	uint64_t id_fp;                /* the next slot_of's fingerprint, if known */
+	uint64_t expect_bytes;         /* of all the logs still to read, if known */
+	ppv_progress prog;
+	const char *rowtext;           /* a bad row as CSV text, from the reader */
+	const char *raw;               /* the fields of the good row being read, if known */
+	size_t rawlen;
+	char tag[PPV_PARTIAL_TAG];     /* of this run's partials */
+	uint64_t mapped, reduced;      /* lines of mappers (events, impressions) and reducers merged */
+	/* where the row being read came from, for messages */
+	const char *file;
+	long line;
+	ppv_csv *csv;
+};
+
+typedef struct {
+	int64_t gross, refund, store, platform, wh, net;
+} item;
+
+/* The creator of id, paid in cur unless --creators says otherwise; NULL
+ * when the row was rejected (not in --creators). */
+struct creator *ppv_earn_creator_for(ppv_earn *e, const char *id, const char *cur);
+/* One event, checked: counted once, applied, held back or written for a merge. */
+void ppv_earn_process(ppv_earn *e, const ppv_event *v);
+/* The impressions of a creator, a day and a country, added when new. */
+struct imp *ppv_earn_imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country);
+/* Dies: a creator's month past 64 bits. */
+void ppv_earn_overflow(const ppv_earn *e, const struct creator *c) __attribute__((noreturn));
+
+/* earnpart.c: a mapper's end (impressions and counts), a reducer's (each creator's month and counts). */
+void ppv_earn_partial_end(ppv_earn *e);
+void ppv_earn_results_put(ppv_earn *e);
+
+#endif
