@@ -11,6 +11,7 @@
 #include "atomic.h"
 #include "cli.h"
 #include "opt.h"
+#include "pager.h"
 #include "csvio.h"
 #include "earn.h"
 #include "input.h"
@@ -151,6 +152,27 @@ outs_commit(void)
 	for (int i = 0; i < nouts; i++)
 		if (ppv_atomic_place(&outs[i].a))
 			ppv_die(PPV_ERR, "%s:", outs[i].path);
+	nouts = 0;
+}
+
+/* A table longer than the terminal goes through the user's pager, as git
+ * log does, or is cut to a screenful with a count of the rest. The files
+ * are placed first: a reader who quits the pager early loses none of them. */
+static void
+table_on_terminal(const ppv_report *r)
+{
+	ppv_pager pg;
+	char err[256];
+	int rows = ppv_pager_rows();
+	int paged = ppv_pager_start(&pg, r->n + 1, err, sizeof err);
+
+	outs_commit();
+	if (paged < 0)
+		ppv_warn("%s: the first creators only", err);
+	/* the header, the count of the rest and the prompt stay on the screen */
+	ppv_report_table(stdout, r, paged < 0 ? (size_t)(rows > 4 ? rows - 3 : 1) : 0);
+	if (ppv_pager_end(&pg))
+		ppv_die(PPV_ERR, "stdout: write error:");
 }
 
 static void
@@ -322,8 +344,10 @@ main(int argc, char **argv)
 		ppv_report_closing(out_open(o.closing), &r);
 	FILE *f = out_open(o.out);
 	const char *fmt = o.format ? o.format : f == stdout && isatty(STDOUT_FILENO) ? "table" : "csv";
-	if (!strcmp(fmt, "table"))
-		ppv_report_table(f, &r);
+	if (!strcmp(fmt, "table") && f == stdout && isatty(STDOUT_FILENO))
+		table_on_terminal(&r);
+	else if (!strcmp(fmt, "table"))
+		ppv_report_table(f, &r, 0);
 	else if (!strcmp(fmt, "json"))
 		ppv_report_json(f, &r);
 	else if (!strcmp(fmt, "html"))

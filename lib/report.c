@@ -51,10 +51,10 @@ ppv_report_csv(FILE *f, const ppv_report *r)
 }
 
 void
-ppv_report_table(FILE *f, const ppv_report *r)
+ppv_report_table(FILE *f, const ppv_report *r, size_t max)
 {
 	const ppv_earner *l = r->l;
-	size_t n = r->n;
+	size_t n = max && max < r->n ? max : r->n;
 	int w[NCOLS];
 	char v[NCOLS][40];
 
@@ -83,6 +83,9 @@ ppv_report_table(FILE *f, const ppv_report *r)
 				fprintf(f, "%-*s%s", c == NCOLS - 1 ? 0 : w[c], v[c], sep);
 		}
 	}
+	if (n < r->n)
+		fprintf(f, "... and %zu more creators (%zu in all): --format csv or -o FILE has every row\n", r->n - n,
+		        r->n);
 }
 
 static void
@@ -395,6 +398,9 @@ ppv_report_reconciliation(const ppv_report *r)
 
 /* --- the HTML page: one file, no scripts, no network --- */
 
+/* rows of the payouts table on the page: about 400 bytes each */
+enum { PPV_HTML_ROWS = 1000 };
+
 static const char *const card_names[] = { "gross", "refunds", "store fees", "platform fees", "withholding",
 	                                  "net", "opening balances", "payouts", "closing balances" };
 
@@ -477,6 +483,65 @@ by_net_base(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* How many creators earned how much: a bar a decade of the base currency,
+ * bounds compared exactly in minor units. */
+static void
+html_histogram(FILE *f, const ppv_report *r)
+{
+	enum { DECADES = 7 };   /* 1 to 1,000,000 */
+	const char *base = r->cfg->base;
+	int bexp = ppv_currency_exp(base);
+	int64_t count[DECADES + 3] = { 0 };  /* below zero, zero, under 1, the decades */
+	static char labels[DECADES + 3][64];
+	bar b[DECADES + 3];
+	char a[48], c[48];
+
+	for (size_t i = 0; i < r->n; i++) {
+		int64_t v = r->l[i].net_base, unit = (int64_t)ppv_pow10(bexp);
+		int k = v < 0 ? 0 : v == 0 ? 1 : 2;
+		for (int64_t edge = unit; k >= 2 && k < DECADES + 2 && v >= edge; edge *= 10)
+			k++;
+		count[k]++;
+	}
+	for (int k = 0; k < DECADES + 3; k++) {
+		if (k == 0)
+			snprintf(labels[k], sizeof labels[k], "below zero");
+		else if (k == 1)
+			snprintf(labels[k], sizeof labels[k], "zero");
+		else if (k == 2)
+			snprintf(labels[k], sizeof labels[k], "under 1");
+		else if (k == DECADES + 2)
+			snprintf(labels[k], sizeof labels[k], "%s or more", grouped((int64_t)ppv_pow10(k - 3), 0, a));
+		else
+			snprintf(labels[k], sizeof labels[k], "%s to %s", grouped((int64_t)ppv_pow10(k - 3), 0, a),
+			         grouped((int64_t)ppv_pow10(k - 2), 0, c));
+		b[k].label = labels[k];
+		b[k].value = count[k];
+		grouped(count[k], 0, b[k].text);
+	}
+	char title[80];
+	snprintf(title, sizeof title, "How many creators earned how much this month, in %s", base);
+	html_bars(f, title, b, DECADES + 3);
+}
+
+/* The creators' indexes, who earned most in the base currency first (by id
+ * when that is not known for all). */
+static size_t *
+top_earners(const ppv_report *r)
+{
+	const ppv_earner **p = ppv_xrealloc(NULL, r->n * sizeof *p);
+	size_t *o = ppv_xrealloc(NULL, r->n * sizeof *o);
+
+	for (size_t i = 0; i < r->n; i++)
+		p[i] = &r->l[i];
+	if (r->base_known)
+		qsort(p, r->n, sizeof *p, by_net_base);
+	for (size_t i = 0; i < r->n; i++)
+		o[i] = (size_t)(p[i] - r->l);
+	free(p);
+	return o;
+}
+
 void
 ppv_report_html(FILE *f, const ppv_report *r)
 {
@@ -526,29 +591,26 @@ ppv_report_html(FILE *f, const ppv_report *r)
 		snprintf(title, sizeof title, "Revenue by kind, %s (after refunds)", x->cur);
 		html_bars(f, title, b, nb);
 	}
+	size_t *top = r->n ? top_earners(r) : NULL;
 	if (r->base_known && r->n) {
-		const ppv_earner **top = ppv_xrealloc(NULL, r->n * sizeof *top);
-		for (size_t i = 0; i < r->n; i++)
-			top[i] = &r->l[i];
-		qsort(top, r->n, sizeof *top, by_net_base);
 		bar b[10];
 		int nb = 0;
 		for (size_t i = 0; i < r->n && nb < 10; i++, nb++) {
-			b[nb].label = top[i]->name;
-			b[nb].value = top[i]->net_base;
-			snprintf(b[nb].text, sizeof b[nb].text, "%s %s", grouped(top[i]->net_base, bexp, a), base);
+			const ppv_earner *e = &r->l[top[i]];
+			b[nb].label = e->name;
+			b[nb].value = e->net_base;
+			snprintf(b[nb].text, sizeof b[nb].text, "%s %s", grouped(e->net_base, bexp, a), base);
 		}
 		char title[64];
 		snprintf(title, sizeof title, "Top creators by net earnings, in %s", base);
 		html_bars(f, title, b, nb);
-		free(top);
 		bar t[PPV_MAXTIERS];
 		for (int j = 0; j < r->ntiers; j++) {
 			static char labels[PPV_MAXTIERS][48];
 			snprintf(labels[j], sizeof labels[j], "%s %s or more", grouped(r->tiers[j], bexp, a), base);
 			t[j].label = labels[j];
 			t[j].value = r->tier_count[j];
-			int len = snprintf(t[j].text, sizeof t[j].text, "%lld creators", (long long)r->tier_count[j]);
+			int len = snprintf(t[j].text, sizeof t[j].text, "%s creators", grouped(r->tier_count[j], 0, a));
 			if (r->compare && r->have_prev_tier[j] && r->prev_tier[j] > 0) {
 				int64_t pm = ppv_div_round((__int128)(r->tier_count[j] - r->prev_tier[j]) * 1000,
 				                           r->prev_tier[j], PPV_HALF_EVEN);
@@ -558,20 +620,33 @@ ppv_report_html(FILE *f, const ppv_report *r)
 		}
 		if (r->ntiers)
 			html_bars(f, "Creators by monthly net earnings", t, r->ntiers);
+		html_histogram(f, r);
 	}
-	fputs("<h2>Payouts</h2>\n<table>\n<tr>", f);
+	/* a page, not the payout file: past a screenful or two, the top earners */
+	size_t shown = r->n, *order = NULL;
+	if (r->n > PPV_HTML_ROWS) {
+		shown = PPV_HTML_ROWS;
+		order = top;
+		fprintf(f, "<h2>Payouts: the top %s", grouped((int64_t)shown, 0, a));
+		fprintf(f, " of %s creators</h2>\n<p>Every creator is in the payout file (<code>--format csv</code> "
+		        "or <code>json</code>).</p>\n<table>\n<tr>", grouped((int64_t)r->n, 0, a));
+	} else {
+		fputs("<h2>Payouts</h2>\n<table>\n<tr>", f);
+	}
 	for (int c = 0; c < NCOLS; c++)
 		fprintf(f, "<th%s>%s</th>", c >= 3 && c < 12 ? " class=\"n\"" : "", cols[c]);
 	fputs("</tr>\n", f);
-	for (size_t i = 0; i < r->n; i++) {
-		row_text(&r->l[i], v);
+	for (size_t i = 0; i < shown; i++) {
+		const ppv_earner *e = &r->l[order ? order[i] : i];
+		row_text(e, v);
 		fputs("<tr>", f);
 		for (int c = 0; c < NCOLS; c++) {
 			fputs(c >= 3 && c < 12 ? "<td class=\"n\">" : "<td>", f);
-			html_text(f, c == 0 ? r->l[i].id : c == 1 ? r->l[i].name : v[c]);
+			html_text(f, c == 0 ? e->id : c == 1 ? e->name : v[c]);
 			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
 	}
+	free(top);
 	fputs("</table>\n</body></html>\n", f);
 }

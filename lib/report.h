@@ -41,7 +41,8 @@ int ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, c
 int ppv_report_compare(ppv_report *r, const char *path, char *err, size_t cap);
 
 void ppv_report_csv(FILE *f, const ppv_report *r);
-void ppv_report_table(FILE *f, const ppv_report *r);
+/* The first max creators (all when 0), and how many more there are. */
+void ppv_report_table(FILE *f, const ppv_report *r, size_t max);
 void ppv_report_json(FILE *f, const ppv_report *r);
 void ppv_report_html(FILE *f, const ppv_report *r);
 void ppv_report_summary(FILE *f, const ppv_report *r);

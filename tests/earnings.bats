@@ -687,7 +687,8 @@ per_test_end() {
 	sed -i 's/Ugo/<b>Ugo \& co<\/b>/' "$T/creators.csv"
 	earn --format html "$T/ev.csv"
 	f="$T/payouts.csv"
-	assert_equal "$(grep -c '<svg' "$f")" 4
+	# revenue by kind in each currency, top creators, tiers, the distribution
+	assert_equal "$(grep -c '<svg' "$f")" 5
 	grep -q '<b>987.60</b>' "$f"
 	grep -q '&lt;b&gt;Ugo &amp; co&lt;/b&gt;' "$f"
 	run ! grep -Eq '<script|src=|href=|@import|url\(' "$f"
@@ -695,6 +696,42 @@ per_test_end() {
 	cp "$f" "$T/report.html"
 	timeout 60 chromium --headless=new --no-sandbox --disable-gpu --dump-dom "file://$T/report.html" 2>/dev/null |
 		grep -q 'Top creators by net earnings, in USD'
+}
+
+@test "a million creators: each paid right, an HTML report under 2 MB with the distribution, a table on a terminal paged or cut to a screenful" {
+	# creator i sells one ticket of (i mod 5000).(i mod 100) USD; no fees, so net is the sale
+	awk 'BEGIN { print "event_id,time,creator_id,kind,amount,currency"
+		for (i = 0; i < 1000000; i++) printf "e%d,%d,c%07d,ticket,%d.%02d,USD\n", i, 1790812800 + i, i, i % 5000, i % 100 }' > "$T/ev.csv"
+	ppv-earnings -q -m 2026-10 -o "$T/pay.csv" "$T/ev.csv"
+	assert_equal "$(wc -l < "$T/pay.csv")" 1000001
+	assert_equal "$(awk -F, 'NR > 1 { i = substr($1, 2) + 0; want = sprintf("%d.%02d", i % 5000, i % 100)
+		if ($9 != want) bad++ } END { print bad + 0 }' "$T/pay.csv")" 0
+	ppv-earnings -q -m 2026-10 --format html -o "$T/report.html" "$T/ev.csv"
+	size=$(stat -c %s "$T/report.html")
+	(( size < 2000000 )) || fail "the report is $size bytes"
+	grep -q 'Payouts: the top 1,000 of 1,000,000 creators' "$T/report.html"
+	assert_equal "$(grep -c '^<tr><td>' "$T/report.html")" 1000
+	# 1,000 to 10,000: 4,000 of every 5,000 creators; 100 to 1,000: 900 of them
+	grep -q '>1,000 to 10,000</text><rect[^>]*/><text[^>]*>800,000</text>' "$T/report.html"
+	grep -q '>100 to 1,000</text><rect[^>]*/><text[^>]*>180,000</text>' "$T/report.html"
+	# the top earner first: 4999.99, the first of them by id
+	assert_equal "$(grep -m1 -o '^<tr><td>c[0-9]*' "$T/report.html")" "<tr><td>c0004999"
+	head -2001 "$T/ev.csv" > "$T/small.csv"
+	cd "$T"
+	# a terminal of 12 rows: the user's pager gets the whole table
+	script -qec "stty rows 12 cols 200; PPV_PAGER='sed s/^/PAGED:/' ppv-earnings -q -m 2026-10 small.csv" /dev/null > paged.txt
+	assert_equal "$(grep -c '^PAGED:c[0-9]' paged.txt)" 2000
+	# no pager installed: a screenful, and how many more
+	mkdir nopager && ln -s "$(command -v ppv-earnings)" "$(command -v stty)" nopager/
+	script -qec "stty rows 12 cols 200; PATH=$T/nopager ppv-earnings -m 2026-10 small.csv" /dev/null > cut.txt
+	assert_equal "$(grep -c '^c[0-9]' cut.txt)" 9
+	grep -q '^\.\.\. and 1991 more creators (2000 in all): --format csv or -o FILE has every row' cut.txt
+	grep -q 'ppv-earnings: no pager: set PAGER, or install less: the first creators only' cut.txt
+	# a table that fits is not paged
+	head -6 small.csv > tiny.csv
+	script -qec "stty rows 12 cols 200; PPV_PAGER='sed s/^/PAGED:/' ppv-earnings -q -m 2026-10 tiny.csv" /dev/null > fits.txt
+	assert_equal "$(grep -c '^c[0-9]' fits.txt)" 5
+	refute grep -q PAGED fits.txt
 }
 
 @test "a broken quote far into a log, past the first batches the reader thread hands over, is reported at its line" {
