@@ -330,7 +330,7 @@ main(int argc, char **argv)
 		ppv_exit(PPV_OK);
 	}
 	size_t n;
-	const ppv_earner *l = ppv_earn_list(e, &n);
+	const ppv_earner *const *l = ppv_earn_list(e, &n);
 	ppv_report r;
 	if (ppv_report_init(&r, o.month, &cfg, ppv_earn_stats(e), l, n, o.tiers, o.ntiers, err, sizeof err) ||
 	    (o.compare && ppv_report_compare(&r, o.compare, err, sizeof err)))

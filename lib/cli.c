@@ -3,7 +3,9 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 
@@ -154,4 +156,40 @@ ppv_xstrdup(const char *s)
 	if (!d)
 		ppv_die(PPV_ERR, "out of memory");
 	return d;
+}
+
+/* A number from the first line of path that starts with key ("" for the first line). */
+static uint64_t
+read_number(const char *path, const char *key)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	unsigned long long v = 0;
+	size_t k = strlen(key);
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, key, k)) {
+			if (sscanf(line + k, "%llu", &v) != 1)
+				v = 0;
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+uint64_t
+ppv_mem_available(void)
+{
+	uint64_t avail = read_number("/proc/meminfo", "MemAvailable:") * 1024;
+	uint64_t max = read_number("/sys/fs/cgroup/memory.max", ""), cur = read_number("/sys/fs/cgroup/memory.current", "");
+	struct rlimit r;
+
+	/* "max" reads as no number: no cgroup limit */
+	if (max && (max > cur ? max - cur : 0) < (avail ? avail : UINT64_MAX))
+		avail = max > cur ? max - cur : 1;
+	if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY && (!avail || r.rlim_cur < avail))
+		avail = r.rlim_cur;
+	return avail;
 }

@@ -13,6 +13,7 @@
  * - Warnings go through ppv_warn, so every line starts with the program's
  *   name whichever binary the code runs in. */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* The exit contract shared by every binary. */
@@ -32,6 +33,10 @@ _Noreturn void ppv_exit(int code);
 /* The one allocation family: each ends the program on exhaustion, since
  * there is no half-done output worth keeping when memory has run out. */
 void *ppv_xrealloc(void *p, size_t n);
+/* Bytes this process may still take without swapping: the least of the
+ * kernel's MemAvailable, what the cgroup's memory.max leaves and the
+ * address-space limit; 0 when none is known. */
+uint64_t ppv_mem_available(void);
 void *ppv_xcalloc(size_t n, size_t size);
 char *ppv_xstrdup(const char *s);           /* NULL for NULL */
 char *ppv_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

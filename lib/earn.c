@@ -91,11 +91,12 @@ ppv_earn_free(ppv_earn *e)
 {
 	if (!e)
 		return;
-	for (size_t i = 0; i < e->ncr; i++) {
-		free((char *)e->cr[i]->o.id);
-		free((char *)e->cr[i]->o.name);
-		free(e->cr[i]);
-	}
+	for (size_t i = 0; i < e->ncr; i++)
+		if (e->cr[i]->o.name != e->cr[i]->o.id)
+			free((char *)e->cr[i]->o.name);
+	for (size_t i = 0; i < e->nslabs; i++)
+		free(e->slabs[i]);
+	free(e->slabs);
 	ppv_rules_free(e->rules);
 	for (size_t i = 0; i < e->npend; i++)
 		free(e->pend[i].id);
@@ -110,32 +111,37 @@ ppv_earn_free(ppv_earn *e)
 
 /* --- creators --- */
 
+/* The creator of id, whose ppv_creator_hash is h (0: not yet known). */
 static struct creator *
-creator_find(ppv_earn *e, const char *id)
+creator_find(ppv_earn *e, const char *id, uint64_t h)
 {
-	size_t n = strlen(id);
-
-	for (size_t i = hash_str(id, n) & e->crmask;; i = (i + 1) & e->crmask) {
-		if (!e->crmap[i])
+	if (!h)
+		h = ppv_creator_hash(id, strlen(id));
+	for (size_t i = h & e->crmask;; i = (i + 1) & e->crmask) {
+		const struct crslot *s = &e->crmap[i];
+		if (!s->c)
 			return NULL;
-		struct creator *c = e->cr[e->crmap[i] - 1];
-		if (!strcmp(c->o.id, id))
-			return c;
+		if (s->h == h && !strcmp(s->c->o.id, id))
+			return s->c;
 	}
 }
 
 static struct creator *
-creator_add(ppv_earn *e, const char *id)
+creator_add(ppv_earn *e, const char *id, uint64_t h)
 {
+	if (!h)
+		h = ppv_creator_hash(id, strlen(id));
 	if (e->ncr + 1 > (e->crmask + 1) / 2) {
 		size_t mask = 2 * e->crmask + 1;
-		size_t *map = ppv_xrealloc(NULL, (mask + 1) * sizeof *map);
+		struct crslot *map = ppv_xrealloc(NULL, (mask + 1) * sizeof *map);
 		memset(map, 0, (mask + 1) * sizeof *map);
-		for (size_t k = 0; k < e->ncr; k++) {
-			size_t i = hash_str(e->cr[k]->o.id, strlen(e->cr[k]->o.id)) & mask;
-			while (map[i])
+		for (size_t k = 0; k <= e->crmask; k++) {
+			if (!e->crmap[k].c)
+				continue;
+			size_t i = e->crmap[k].h & mask;
+			while (map[i].c)
 				i = (i + 1) & mask;
-			map[i] = k + 1;
+			map[i] = e->crmap[k];
 		}
 		free(e->crmap);
 		e->crmap = map;
@@ -145,15 +151,25 @@ creator_add(ppv_earn *e, const char *id)
 		e->crcap = e->crcap ? 2 * e->crcap : 64;
 		e->cr = ppv_xrealloc(e->cr, e->crcap * sizeof *e->cr);
 	}
-	struct creator *c = ppv_xrealloc(NULL, sizeof *c);
+	/* the id right after its creator, creators side by side: no allocation
+	 * of its own for each of a million creators, and one cache miss less */
+	size_t n = strlen(id) + 1, need = (sizeof(struct creator) + n + 15) & ~(size_t)15;
+	if (need > e->slab_left) {
+		size_t size = need > (1 << 20) ? need : 1 << 20;
+		e->slabs = ppv_xrealloc(e->slabs, (e->nslabs + 1) * sizeof *e->slabs);
+		e->slab_at = e->slabs[e->nslabs++] = ppv_xrealloc(NULL, size);
+		e->slab_left = size;
+	}
+	struct creator *c = (struct creator *)(void *)e->slab_at;
+	e->slab_at += need, e->slab_left -= need;
 	memset(c, 0, sizeof *c);
-	c->o.id = ppv_xstrdup(id);
+	c->o.id = memcpy((char *)(c + 1), id, n);
 	c->o.min_payout = -1;
-	size_t i = hash_str(id, strlen(id)) & e->crmask;
-	while (e->crmap[i])
+	size_t i = h & e->crmask;
+	while (e->crmap[i].c)
 		i = (i + 1) & e->crmask;
 	e->cr[e->ncr++] = c;
-	e->crmap[i] = e->ncr;
+	e->crmap[i] = (struct crslot){ h, c };
 	return c;
 }
 
@@ -190,11 +206,11 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 		long line = ppv_csv_line(c);
 		if (!*id)
 			ppv_die(PPV_ERR, "%s:%ld: empty creator_id", ppv_csv_name(c), line);
-		if (creator_find(e, id))
+		if (creator_find(e, id, 0))
 			ppv_die(PPV_ERR, "%s:%ld: creator '%s' listed twice", ppv_csv_name(c), line, id);
 		if (ppv_currency_code(cur, code))
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", ppv_csv_name(c), line, cur);
-		struct creator *k = creator_add(e, id);
+		struct creator *k = creator_add(e, id, 0);
 		k->from_table = 1;
 		creator_currency(k, code);
 		k->o.name = *ppv_csv_field(c, cname) ? ppv_xstrdup(ppv_csv_field(c, cname)) : NULL;
@@ -373,16 +389,16 @@ fees(ppv_earn *e, const struct creator *c, int64_t g, const char *cur, int64_t t
 }
 
 struct creator *
-ppv_earn_creator_for(ppv_earn *e, const char *id, const char *cur)
+ppv_earn_creator_for(ppv_earn *e, const char *id, uint64_t h, const char *cur)
 {
-	struct creator *c = creator_find(e, id);
+	struct creator *c = creator_find(e, id, h);
 
 	if (!c) {
 		if (e->creators_table) {
 			reject(e, "creator '%s' is not in --creators", id);
 			return NULL;
 		}
-		c = creator_add(e, id);
+		c = creator_add(e, id, h);
 	}
 	if (!c->o.currency)
 		creator_currency(c, cur);
@@ -447,7 +463,7 @@ ppv_earn_process(ppv_earn *e, const ppv_event *v)
 	int in_month = v->t >= e->cfg.start && v->t < e->cfg.end;
 	int refund = v->kind == K_REFUND || v->kind == K_CHARGEBACK;
 	struct creator *k = NULL;
-	if (in_month && !refund && !(k = ppv_earn_creator_for(e, v->creator, v->cur)))
+	if (in_month && !refund && !(k = ppv_earn_creator_for(e, v->creator, v->creator_fp, v->cur)))
 		return;
 	if (e->partial && !e->cfg.reduce) {
 		ppv_event_partial(e->partial, e->tag, v);
@@ -463,7 +479,7 @@ ppv_earn_process(ppv_earn *e, const ppv_event *v)
 	int srow = NONE, prow = NONE, wrow = NONE;
 	if (v->kind != K_ADJUSTMENT) {
 		static const struct creator nobody;
-		const struct creator *w = k ? k : creator_find(e, v->creator);
+		const struct creator *w = k ? k : creator_find(e, v->creator, v->creator_fp);
 		srow = ppv_rules_fee(e->rules, 1, v->kind, v->platform, v->t);
 		prow = ppv_rules_fee(e->rules, 0, v->kind, v->platform, v->t);
 		wrow = wh_of(e, w ? w : &nobody, v->country);
@@ -489,6 +505,20 @@ ppv_earn_process(ppv_earn *e, const ppv_event *v)
 }
 
 
+/* A run that would not fit stops before it swaps for hours: a month of
+ * events takes about 31 bytes each, measured over ten million. */
+static void
+memory_check(const ppv_earn *e, uint64_t events, const char *from)
+{
+	uint64_t need = events * 31, avail = ppv_mem_available(), mib = 1 << 20;
+
+	if (avail && need > avail)
+		ppv_die(PPV_ERR, "%s: about %llu events (%s) need about %llu MiB, more than the %llu MiB this "
+		        "machine has free: split the month with --partial and --merge (see ppv-earnings(1))", e->file,
+		        (unsigned long long)events, from, (unsigned long long)(need / mib),
+		        (unsigned long long)(avail / mib));
+}
+
 void
 ppv_earn_events(ppv_earn *e, const char *path)
 {
@@ -501,13 +531,25 @@ ppv_earn_events(ppv_earn *e, const char *path)
 	while ((x = ppv_evread_next(r, &n))) {
 		uint64_t rb = ppv_evread_row_bytes(r);
 		if (e->expect_bytes && rb) {
+			memory_check(e, e->ix.used + e->expect_bytes / rb, "judged from the logs' size");
 			ppv_evindex_reserve(&e->ix, e->ix.used + e->expect_bytes / rb);
 			e->expect_bytes = 0;
+		} else if ((e->ix.used + n) * 100 > e->ix.n * 90) {
+			/* from a pipe: the table is about to grow by half */
+			memory_check(e, e->ix.n + e->ix.n / 2, "judged from the events read so far");
 		}
 		for (size_t i = 0; i < n; i++) {
-			/* the slot this event will probe, fetched while the ones before are applied */
-			if (i + 8 < n && x[i + 8].id_fp)
+			/* the slots this event will probe, fetched while the ones before
+			 * are applied; its creator once the slot naming it is here */
+			if (i + 8 < n && x[i + 8].id_fp) {
 				__builtin_prefetch(ppv_evindex_home(&e->ix, x[i + 8].id_fp));
+				__builtin_prefetch(&e->crmap[x[i + 8].v.creator_fp & e->crmask]);
+			}
+			if (i + 4 < n && x[i + 4].id_fp) {
+				const struct crslot *s = &e->crmap[x[i + 4].v.creator_fp & e->crmask];
+				if (s->c)
+					__builtin_prefetch(s->c);
+			}
 			e->line = x[i].line;
 			e->k.read++;
 			if (x[i].error) {
@@ -606,7 +648,7 @@ ppv_earn_impressions(ppv_earn *e, const char *path)
 			e->k.outside++;
 			continue;
 		}
-		struct creator *k = ppv_earn_creator_for(e, ppv_csv_field(c, cc), e->cfg.ad_currency);
+		struct creator *k = ppv_earn_creator_for(e, ppv_csv_field(c, cc), 0, e->cfg.ad_currency);
 		if (!k)
 			continue;
 		struct imp *m = ppv_earn_imp_of(e, k, t / 86400, ppv_csv_field(c, ccountry));
@@ -650,7 +692,7 @@ refunds(ppv_earn *e)
 		const char *cur = e->curs[p->cur];
 		e->file = p->file;
 		e->line = p->line;
-		struct creator *k = ppv_earn_creator_for(e, p->creator, cur);
+		struct creator *k = ppv_earn_creator_for(e, p->creator, 0, cur);
 		if (!k)
 			continue;
 		ppv_evslot *sale = ppv_evindex_find(&e->ix, ppv_evread_fp(p->ref, strlen(p->ref)));
@@ -736,11 +778,11 @@ ppv_earn_balances(ppv_earn *e, const char *path)
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, ppv_csv_field(c, ccur));
 		if (ppv_money_parse(b, strlen(b), ppv_currency_exp(code), &v))
 			ppv_die(PPV_ERR, "%s:%ld: balance '%s' is not an amount in %s", name, line, b, code);
-		struct creator *k = creator_find(e, id);
+		struct creator *k = creator_find(e, id, 0);
 		if (!k) {
 			if (e->creators_table)
 				ppv_die(PPV_ERR, "%s:%ld: creator '%s' is not in --creators", name, line, id);
-			k = creator_add(e, id);
+			k = creator_add(e, id, 0);
 		}
 		if (!k->o.currency)
 			creator_currency(k, code);
@@ -754,10 +796,43 @@ ppv_earn_balances(ppv_earn *e, const char *path)
 	ppv_input_close(in);
 }
 
+/* Creators in strcmp's order of their ids; the first eight bytes compared as
+ * one number, so a million creators sort without chasing a million ids. */
+struct idkey {
+	uint64_t k;
+	const ppv_earner *o;
+};
+
 static int
 by_id(const void *a, const void *b)
 {
-	return strcmp(((const ppv_earner *)a)->id, ((const ppv_earner *)b)->id);
+	const struct idkey *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	/* equal keys hold the same eight bytes, or the same shorter id */
+	return memchr(x->o->id, 0, 8) ? 0 : strcmp(x->o->id + 8, y->o->id + 8);
+}
+
+static void
+sort_by_id(const ppv_earner **l, size_t n)
+{
+	struct idkey *t = ppv_xrealloc(NULL, (n ? n : 1) * sizeof *t);
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = 0;
+		const unsigned char *id = (const unsigned char *)l[i]->id;
+		for (int j = 0, end = 0; j < 8; j++) {
+			unsigned c = end ? 0 : id[j];  /* never read past the NUL */
+			end = !c;
+			k = k << 8 | c;
+		}
+		t[i] = (struct idkey){ k, l[i] };
+	}
+	qsort(t, n, sizeof *t, by_id);
+	for (size_t i = 0; i < n; i++)
+		l[i] = t[i].o;
+	free(t);
 }
 
 int
@@ -778,6 +853,8 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 	}
 	e->list = ppv_xrealloc(NULL, e->ncr * sizeof *e->list);
 	size_t n = 0;
+	int64_t minp[8];                /* --min-payout by exponent, parsed once */
+	int have_minp[8] = { 0 };
 	for (size_t i = 0; i < e->ncr; i++) {
 		struct creator *k = e->cr[i];
 		ppv_earner *o = &k->o;
@@ -793,8 +870,15 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 		if (sales != cost)
 			return ppv_errf(err, cap, "creator '%s' does not reconcile: a bug; no payout written", o->id);
 		int64_t min = o->min_payout;
-		if (min < 0 && ppv_money_parse(e->cfg.min_payout, strlen(e->cfg.min_payout), o->exp, &min))
-			return ppv_errf(err, cap, "--min-payout %s is not an amount in %s", e->cfg.min_payout, o->currency);
+		if (min < 0 && o->exp >= 0 && o->exp < 8 && have_minp[o->exp]) {
+			min = minp[o->exp];
+		} else if (min < 0) {
+			if (ppv_money_parse(e->cfg.min_payout, strlen(e->cfg.min_payout), o->exp, &min))
+				return ppv_errf(err, cap, "--min-payout %s is not an amount in %s", e->cfg.min_payout,
+				                o->currency);
+			if (o->exp >= 0 && o->exp < 8)
+				minp[o->exp] = min, have_minp[o->exp] = 1;
+		}
 		o->min_payout = min;
 		if (bal < 0) {
 			o->status = "negative", o->payout = 0, o->closing = bal;
@@ -808,15 +892,15 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 		    ppv_rules_convert(e->rules, o->gross - o->refunds, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->sales_base))
 			o->net_base = o->sales_base = INT64_MIN;
 		if (!o->name)
-			o->name = ppv_xstrdup(o->id);
-		e->list[n++] = *o;
+			o->name = o->id;
+		e->list[n++] = o;
 	}
-	qsort(e->list, n, sizeof *e->list, by_id);
+	sort_by_id(e->list, n);
 	e->nlist = n;
 	return 0;
 }
 
-const ppv_earner *
+const ppv_earner *const *
 ppv_earn_list(const ppv_earn *e, size_t *n)
 {
 	*n = e->nlist;

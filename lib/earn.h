@@ -69,7 +69,7 @@ void ppv_earn_partials(ppv_earn *e, const char *path);
 int ppv_earn_finish(ppv_earn *e, char *err, size_t cap);
 
 /* The creators sorted by id, valid until ppv_earn_free. */
-const ppv_earner *ppv_earn_list(const ppv_earn *e, size_t *n);
+const ppv_earner *const *ppv_earn_list(const ppv_earn *e, size_t *n);
 const ppv_earn_counts *ppv_earn_stats(const ppv_earn *e);
 
 #endif

@@ -46,8 +46,15 @@ struct ppv_earn {
 	ppv_earn_cfg cfg;
 	ppv_earn_counts k;
 	struct creator **cr;
+	char **slabs;                  /* creators and their ids, a megabyte at a time */
+	size_t nslabs, slab_left;
+	char *slab_at;
 	size_t ncr, crcap;
-	size_t *crmap, crmask;         /* open addressing: index + 1 */
+	struct crslot {
+		uint64_t h;            /* ppv_creator_hash of its id: most probes end here */
+		struct creator *c;     /* NULL: empty */
+	} *crmap;
+	size_t crmask;                 /* open addressing */
 	int creators_table;
 	ppv_rules *rules;              /* fees, withholding, FX */
 	char curs[MAXCUR][4];
@@ -63,7 +70,7 @@ struct ppv_earn {
 	struct imp *imp;
 	size_t nimp, impcap;
 	size_t *impmap, impmask;
-	ppv_earner *list;
+	const ppv_earner **list;        /* the payees, by id: into cr */
 	size_t nlist;
 	FILE *partial;                 /* --partial: events written, not applied */
 	uint64_t id_fp;                /* the next slot_of's fingerprint, if known */
@@ -84,9 +91,9 @@ typedef struct {
 	int64_t gross, refund, store, platform, wh, net;
 } item;
 
-/* The creator of id, paid in cur unless --creators says otherwise; NULL
+/* The creator of id (ppv_creator_hash h, or 0), paid in cur unless --creators says otherwise; NULL
  * when the row was rejected (not in --creators). */
-struct creator *ppv_earn_creator_for(ppv_earn *e, const char *id, const char *cur);
+struct creator *ppv_earn_creator_for(ppv_earn *e, const char *id, uint64_t h, const char *cur);
 /* One event, checked: counted once, applied, held back or written for a merge. */
 void ppv_earn_process(ppv_earn *e, const ppv_event *v);
 /* The impressions of a creator, a day and a country, added when new. */

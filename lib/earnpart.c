@@ -54,7 +54,7 @@ result_merge(ppv_earn *e, char **f)
 
 	if (ppv_partial_unresult(f, &id, cur, &events, v))
 		ppv_die(PPV_ERR, "%s:%ld: a bad result line", e->file, e->line);
-	struct creator *k = ppv_earn_creator_for(e, id, cur);
+	struct creator *k = ppv_earn_creator_for(e, id, 0, cur);
 	if (!k)
 		return;
 	if (strcmp(k->o.currency, cur))
@@ -122,7 +122,7 @@ ppv_earn_partials(ppv_earn *e, const char *path)
 			e->mapped++;
 			if (ppv_partial_unimp(f, &id, &day, &country, &cpm, &cnt))
 				ppv_die(PPV_ERR, "%s:%ld: a bad impressions line", e->file, e->line);
-			struct creator *k = ppv_earn_creator_for(e, id, e->cfg.ad_currency);
+			struct creator *k = ppv_earn_creator_for(e, id, 0, e->cfg.ad_currency);
 			if (!k)
 				continue;
 			struct imp *m = ppv_earn_imp_of(e, k, day, country);

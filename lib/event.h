@@ -20,7 +20,21 @@ typedef struct {
 	int kind;
 	char cur[4];
 	uint32_t body;                  /* fingerprint of what it says (evread) */
+	uint64_t creator_fp;            /* ppv_creator_hash of creator, 0 when not yet known */
 } ppv_event;
+
+/* The hash creator tables key on (FNV-1a, mixed; never 0): computed where a
+ * row is parsed, so the thread that applies it need not read the id again. */
+static inline uint64_t
+ppv_creator_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	h ^= h >> 29;
+	return h ? h : 1;
+}
 
 /* Checks one row, fields in PPV_EVENT_COLUMNS order; -1 with the reason. */
 int ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap);

@@ -160,6 +160,7 @@ row(ppv_evread *r, struct batch *b, const int *col)
 		return;
 	}
 	x->v.body = event_fp(r->mm, &x->v, f[7], len);
+	x->v.creator_fp = ppv_creator_hash(x->v.creator, len[2]);
 	x->id_fp = fp_with(r->mm, x->v.id, len[0]);
 	/* the row once; its fields point into it (a missing column: offset 0, "") */
 	size_t rn;

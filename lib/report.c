@@ -35,16 +35,16 @@ row_text(const ppv_earner *e, char v[NCOLS][40])
 void
 ppv_report_csv(FILE *f, const ppv_report *r)
 {
-	const ppv_earner *l = r->l;
+	const ppv_earner *const *l = r->l;
 	size_t n = r->n;
 	char v[NCOLS][40];
 
 	for (int c = 0; c < NCOLS; c++)
 		ppv_csv_puts(f, cols[c], c == NCOLS - 1);
 	for (size_t i = 0; i < n; i++) {
-		row_text(&l[i], v);
-		ppv_csv_text(f, l[i].id, 0);
-		ppv_csv_text(f, l[i].name, 0);
+		row_text(l[i], v);
+		ppv_csv_text(f, l[i]->id, 0);
+		ppv_csv_text(f, l[i]->name, 0);
 		for (int c = 2; c < NCOLS; c++)
 			ppv_csv_puts(f, v[c], c == NCOLS - 1);
 	}
@@ -53,7 +53,7 @@ ppv_report_csv(FILE *f, const ppv_report *r)
 void
 ppv_report_table(FILE *f, const ppv_report *r, size_t max)
 {
-	const ppv_earner *l = r->l;
+	const ppv_earner *const *l = r->l;
 	size_t n = max && max < r->n ? max : r->n;
 	int w[NCOLS];
 	char v[NCOLS][40];
@@ -61,10 +61,10 @@ ppv_report_table(FILE *f, const ppv_report *r, size_t max)
 	for (int c = 0; c < NCOLS; c++)
 		w[c] = (int)strlen(cols[c]);
 	for (size_t i = 0; i < n; i++) {
-		row_text(&l[i], v);
+		row_text(l[i], v);
 		for (int c = 0; c < NCOLS; c++)
-			if ((int)strlen(c == 1 ? l[i].name : v[c]) > w[c])
-				w[c] = (int)strlen(c == 1 ? l[i].name : v[c]);
+			if ((int)strlen(c == 1 ? l[i]->name : v[c]) > w[c])
+				w[c] = (int)strlen(c == 1 ? l[i]->name : v[c]);
 	}
 	if (w[1] > 32)
 		w[1] = 32;
@@ -72,13 +72,13 @@ ppv_report_table(FILE *f, const ppv_report *r, size_t max)
 		fprintf(f, c >= 3 && c < 12 ? "%*s%s" : "%-*s%s", c == NCOLS - 1 ? 0 : w[c], cols[c],
 		        c == NCOLS - 1 ? "\n" : "  ");
 	for (size_t i = 0; i < n; i++) {
-		row_text(&l[i], v);
+		row_text(l[i], v);
 		for (int c = 0; c < NCOLS; c++) {
 			const char *sep = c == NCOLS - 1 ? "\n" : "  ";
 			if (c >= 3 && c < 12)
 				fprintf(f, "%*s%s", w[c], v[c], sep);
 			else if (c == 1)
-				fprintf(f, "%-*.*s%s", w[c], w[c], l[i].name, sep);
+				fprintf(f, "%-*.*s%s", w[c], w[c], l[i]->name, sep);
 			else
 				fprintf(f, "%-*s%s", c == NCOLS - 1 ? 0 : w[c], v[c], sep);
 		}
@@ -101,17 +101,17 @@ json_str(FILE *f, const char *s)
 void
 ppv_report_json(FILE *f, const ppv_report *r)
 {
-	const ppv_earner *l = r->l;
+	const ppv_earner *const *l = r->l;
 	size_t n = r->n;
 	char v[NCOLS][40];
 
 	fputs("[", f);
 	for (size_t i = 0; i < n; i++) {
-		row_text(&l[i], v);
+		row_text(l[i], v);
 		fputs(i ? ",\n {" : "\n {", f);
 		for (int c = 0; c < NCOLS; c++) {
 			fprintf(f, "%s\"%s\":", c ? "," : "", cols[c]);
-			json_str(f, c == 1 ? l[i].name : c == 0 ? l[i].id : v[c]);
+			json_str(f, c == 1 ? l[i]->name : c == 0 ? l[i]->id : v[c]);
 		}
 		fputs("}", f);
 	}
@@ -122,7 +122,7 @@ ppv_report_json(FILE *f, const ppv_report *r)
 
 int
 ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const ppv_earn_counts *k,
-                const ppv_earner *l, size_t n, const int64_t *tiers, int ntiers, char *err, size_t cap)
+                const ppv_earner *const *l, size_t n, const int64_t *tiers, int ntiers, char *err, size_t cap)
 {
 	memset(r, 0, sizeof *r);
 	r->month = month, r->cfg = cfg, r->counts = k, r->l = l, r->n = n;
@@ -131,41 +131,41 @@ ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const
 	r->base_known = 1;
 	for (size_t i = 0; i < n; i++) {
 		size_t c;
-		for (c = 0; c < r->nt && strcmp(r->t[c].cur, l[i].currency); c++)
+		for (c = 0; c < r->nt && strcmp(r->t[c].cur, l[i]->currency); c++)
 			;
 		if (c == r->nt) {
 			if (r->nt == PPV_MAXCURS)
 				return ppv_errf(err, cap, "more than %d payout currencies", PPV_MAXCURS);
-			r->t[c].cur = l[i].currency;
-			r->t[c].exp = l[i].exp;
+			r->t[c].cur = l[i]->currency;
+			r->t[c].exp = l[i]->exp;
 			r->nt++;
 		}
 		ppv_total *x = &r->t[c];
 		int over = 0;
 		for (int j = 0; j < K_NKINDS; j++)
-			over |= ppv_add(&x->by_kind[j], l[i].by_kind[j]);
-		const int64_t *from[] = { &l[i].gross, &l[i].refunds, &l[i].store, &l[i].platform, &l[i].withholding,
-			                  &l[i].net, &l[i].opening, &l[i].payout, &l[i].closing };
+			over |= ppv_add(&x->by_kind[j], l[i]->by_kind[j]);
+		const int64_t *from[] = { &l[i]->gross, &l[i]->refunds, &l[i]->store, &l[i]->platform, &l[i]->withholding,
+			                  &l[i]->net, &l[i]->opening, &l[i]->payout, &l[i]->closing };
 		int64_t *to[] = { &x->gross, &x->refunds, &x->store, &x->platform, &x->withholding,
 			          &x->net, &x->opening, &x->payout, &x->closing };
 		for (size_t j = 0; j < sizeof to / sizeof *to; j++)
 			over |= ppv_add(to[j], *from[j]);
 		if (over)
 			return ppv_errf(err, cap, "the month's %s totals overflow a 64-bit total (at creator '%s')",
-			                x->cur, l[i].id);
+			                x->cur, l[i]->id);
 		x->creators++;
-		x->paid += !strcmp(l[i].status, "paid");
-		x->held += !strcmp(l[i].status, "held");
-		x->negative += !strcmp(l[i].status, "negative");
-		if (l[i].net_base == INT64_MIN) {
+		x->paid += !strcmp(l[i]->status, "paid");
+		x->held += !strcmp(l[i]->status, "held");
+		x->negative += !strcmp(l[i]->status, "negative");
+		if (l[i]->net_base == INT64_MIN) {
 			r->base_known = 0;
 			continue;
 		}
-		if (ppv_add(&r->net_base, l[i].net_base) || ppv_add(&r->sales_base, l[i].sales_base))
+		if (ppv_add(&r->net_base, l[i]->net_base) || ppv_add(&r->sales_base, l[i]->sales_base))
 			return ppv_errf(err, cap, "the month's totals in %s overflow a 64-bit total (at creator '%s')",
-			                cfg->base, l[i].id);
+			                cfg->base, l[i]->id);
 		for (int j = 0; j < r->ntiers; j++)
-			r->tier_count[j] += l[i].net_base >= r->tiers[j];
+			r->tier_count[j] += l[i]->net_base >= r->tiers[j];
 	}
 	/* in code order, so the output does not depend on the input's */
 	for (size_t a = 1; a < r->nt; a++)
@@ -374,11 +374,11 @@ ppv_report_closing(FILE *f, const ppv_report *r)
 
 	fputs("creator_id,currency,balance\n", f);
 	for (size_t i = 0; i < r->n; i++) {
-		if (!r->l[i].closing)
+		if (!r->l[i]->closing)
 			continue;
-		ppv_csv_puts(f, r->l[i].id, 0);
-		ppv_csv_puts(f, r->l[i].currency, 0);
-		ppv_csv_puts(f, ppv_money_format(r->l[i].closing, r->l[i].exp, a), 1);
+		ppv_csv_puts(f, r->l[i]->id, 0);
+		ppv_csv_puts(f, r->l[i]->currency, 0);
+		ppv_csv_puts(f, ppv_money_format(r->l[i]->closing, r->l[i]->exp, a), 1);
 	}
 }
 
@@ -497,7 +497,7 @@ html_histogram(FILE *f, const ppv_report *r)
 	char a[48], c[48];
 
 	for (size_t i = 0; i < r->n; i++) {
-		int64_t v = r->l[i].net_base, unit = (int64_t)ppv_pow10(bexp);
+		int64_t v = r->l[i]->net_base, unit = (int64_t)ppv_pow10(bexp);
 		int k = v < 0 ? 0 : v == 0 ? 1 : 2;
 		for (int64_t edge = unit; k >= 2 && k < DECADES + 2 && v >= edge; edge *= 10)
 			k++;
@@ -524,22 +524,17 @@ html_histogram(FILE *f, const ppv_report *r)
 	html_bars(f, title, b, DECADES + 3);
 }
 
-/* The creators' indexes, who earned most in the base currency first (by id
- * when that is not known for all). */
-static size_t *
+/* The creators, who earned most in the base currency first (by id when
+ * that is not known for all). */
+static const ppv_earner **
 top_earners(const ppv_report *r)
 {
 	const ppv_earner **p = ppv_xrealloc(NULL, r->n * sizeof *p);
-	size_t *o = ppv_xrealloc(NULL, r->n * sizeof *o);
 
-	for (size_t i = 0; i < r->n; i++)
-		p[i] = &r->l[i];
+	memcpy(p, r->l, r->n * sizeof *p);
 	if (r->base_known)
 		qsort(p, r->n, sizeof *p, by_net_base);
-	for (size_t i = 0; i < r->n; i++)
-		o[i] = (size_t)(p[i] - r->l);
-	free(p);
-	return o;
+	return p;
 }
 
 void
@@ -591,12 +586,12 @@ ppv_report_html(FILE *f, const ppv_report *r)
 		snprintf(title, sizeof title, "Revenue by kind, %s (after refunds)", x->cur);
 		html_bars(f, title, b, nb);
 	}
-	size_t *top = r->n ? top_earners(r) : NULL;
+	const ppv_earner **top = r->n ? top_earners(r) : NULL;
 	if (r->base_known && r->n) {
 		bar b[10];
 		int nb = 0;
 		for (size_t i = 0; i < r->n && nb < 10; i++, nb++) {
-			const ppv_earner *e = &r->l[top[i]];
+			const ppv_earner *e = top[i];
 			b[nb].label = e->name;
 			b[nb].value = e->net_base;
 			snprintf(b[nb].text, sizeof b[nb].text, "%s %s", grouped(e->net_base, bexp, a), base);
@@ -623,7 +618,8 @@ ppv_report_html(FILE *f, const ppv_report *r)
 		html_histogram(f, r);
 	}
 	/* a page, not the payout file: past a screenful or two, the top earners */
-	size_t shown = r->n, *order = NULL;
+	size_t shown = r->n;
+	const ppv_earner **order = NULL;
 	if (r->n > PPV_HTML_ROWS) {
 		shown = PPV_HTML_ROWS;
 		order = top;
@@ -637,7 +633,7 @@ ppv_report_html(FILE *f, const ppv_report *r)
 		fprintf(f, "<th%s>%s</th>", c >= 3 && c < 12 ? " class=\"n\"" : "", cols[c]);
 	fputs("</tr>\n", f);
 	for (size_t i = 0; i < shown; i++) {
-		const ppv_earner *e = &r->l[order ? order[i] : i];
+		const ppv_earner *e = order ? order[i] : r->l[i];
 		row_text(e, v);
 		fputs("<tr>", f);
 		for (int c = 0; c < NCOLS; c++) {

@@ -21,7 +21,7 @@ typedef struct {
 	const char *month;
 	const ppv_earn_cfg *cfg;
 	const ppv_earn_counts *counts;
-	const ppv_earner *l;
+	const ppv_earner *const *l;
 	size_t n;
 	ppv_total t[PPV_MAXCURS];
 	size_t nt;
@@ -36,7 +36,7 @@ typedef struct {
 /* Totals by currency (checked to reconcile) and tier counts; -1 with the
  * reason in err when a currency does not reconcile. */
 int ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const ppv_earn_counts *k,
-                    const ppv_earner *l, size_t n, const int64_t *tiers, int ntiers, char *err, size_t cap);
+                    const ppv_earner *const *l, size_t n, const int64_t *tiers, int ntiers, char *err, size_t cap);
 /* Reads last year's --summary for growth figures; -1 when it is not one. */
 int ppv_report_compare(ppv_report *r, const char *path, char *err, size_t cap);
 

@@ -734,6 +734,16 @@ per_test_end() {
 	refute grep -q PAGED fits.txt
 }
 
+@test "a month larger than the machine's free memory is refused before it starts, with what it would need" {
+	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 20000 2 > "$T/ev.csv"
+	# a terabyte of log, as its size says (sparse: no disk is used)
+	truncate -s 1T "$T/ev.csv"
+	run ppv-earnings -q -m 2026-10 -o "$T/payouts.csv" "$T/ev.csv"
+	assert_failure 2
+	assert_output --regexp "^ppv-earnings: $T/ev.csv: about [0-9]+ events \(judged from the logs' size\) need about [0-9]+ MiB, more than the [0-9]+ MiB this machine has free: split the month with --partial and --merge \(see ppv-earnings\(1\)\)$"
+	assert_equal "$(ls "$T" | grep -c payouts)" 0
+}
+
 @test "a broken quote far into a log, past the first batches the reader thread hands over, is reported at its line" {
 	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 9000 3 > "$T/big.csv"
 	echo 'x1,2026-10-03T10:00:00Z,u1,ticket,"10.00,USD,FR,v1,web,' >> "$T/big.csv"

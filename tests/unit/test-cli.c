@@ -1,4 +1,6 @@
 /* test-cli.c: what clients send, made safe to quote in a diagnostic. */
+#include <stdint.h>
+
 #include "cli.h"
 #include "unit.h"
 
@@ -15,4 +17,10 @@ UNIT_TEST(test_cli)
 	CHECK_STR(ppv_printable(out, 8, "abc\ndef", 7), "abc\\x0a");
 	CHECK_STR(ppv_printable(out, 7, "abc\ndef", 7), "abc");
 	CHECK_STR(ppv_printable(out, 6, "abcdefgh", 8), "abcde");
+}
+
+UNIT_TEST(test_mem_available)
+{
+	/* Linux always says how much memory is free */
+	CHECK(ppv_mem_available() > (uint64_t)1 << 20);
 }
