@@ -1,5 +1,7 @@
 /* ppv-earnings: a month of event logs into creator payouts, balances and the platform's figures, to the cent. */
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,7 @@
 
 enum {
 	O_CREATORS = PPV_OPT_LONG, O_FEES, O_FX, O_BASE, O_WH, O_BAL, O_IMP, O_ADCUR, O_MIN, O_ROUND, O_TZ, O_FORMAT,
-	O_CLOSING, O_SUMMARY, O_TIERS, O_COMPARE, O_LEDGER, O_REJECTS, O_PARTIAL, O_MERGE,
+	O_CLOSING, O_SUMMARY, O_TIERS, O_COMPARE, O_LEDGER, O_REJECTS, O_PARTIAL, O_MERGE, O_MEMORY,
 };
 
 static const ppv_opt options[] = {
@@ -50,6 +52,8 @@ static const ppv_opt options[] = {
 	  "creator's month (a reducer)" },
 	{ "merge", O_MERGE, NULL, "FILE... are --partial outputs, in any split and\n"
 	  "order: the same report as one run on all events" },
+	{ "memory", O_MEMORY, "SIZE", "the event table's bound (512M, 4G): past it, events\n"
+	  "wait in partitions on disk ($TMPDIR), the same payouts" },
 	{ "quiet", 'q', NULL, "no reconciliation or warnings on stderr" },
 	PPV_OPT_HELP,
 	PPV_OPT_END,
@@ -190,6 +194,27 @@ parse_tiers(opts *o, const char *s, int exp)
 	free(copy);
 }
 
+/* 512M, 4G, 1048576: bytes, with sort -S's binary suffixes */
+static uint64_t
+parse_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	const char *units = "KMGT", *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+
+	if (*s == '-' || end == s || errno || (*end && (!u || (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B")))))
+		ppv_die(PPV_ERR, "--memory: '%s' is not a size (512M, 4G)", s);
+	for (const char *k = units; u && k <= u; k++) {
+		if (v > ULLONG_MAX / 1024)
+			ppv_die(PPV_ERR, "--memory: '%s' is not a size (512M, 4G)", s);
+		v *= 1024;
+	}
+	if (v < 1 << 16)
+		ppv_die(PPV_ERR, "--memory: %s is under 64K", s);
+	return v;
+}
+
 static void
 currency_opt(const char *opt, const char *s, char out[4])
 {
@@ -244,6 +269,7 @@ main(int argc, char **argv)
 		case O_REJECTS: o.rejects = optarg; break;
 		case O_PARTIAL: o.partial = 1; break;
 		case O_MERGE: o.merge = 1; break;
+		case O_MEMORY: cfg.memory = parse_size(optarg); break;
 		case 'q': o.quiet = cfg.quiet = 1; break;
 		}
 	}
@@ -259,6 +285,8 @@ main(int argc, char **argv)
 	if (o.partial && !o.merge && (o.summary || o.closing || o.ledger || o.format || o.balances))
 		ppv_die(PPV_ERR, "--partial writes only the partial: --summary, --closing, --ledger, "
 		        "--balances and --format go with the --merge");
+	if (cfg.memory && (o.partial || o.merge))
+		ppv_die(PPV_ERR, "--memory goes with a run on event logs, not with --partial or --merge");
 	if (o.merge && o.nimp)
 		ppv_die(PPV_ERR, "--merge: the impressions are in the partials; --impressions goes with --partial");
 	{

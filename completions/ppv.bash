@@ -23,9 +23,9 @@ _ppv_earnings() {
 	--compare) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--ledger) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--min-payout|--tiers) return ;;
+	--min-payout|--tiers|--memory) return ;;
 	esac
-	opts='-m --month --tz --creators --fees --fx --base --withholding --balances --impressions --ad-currency --min-payout --rounding -o --output --format --closing --summary --tiers --compare --ledger --rejects --partial --merge -q --quiet -h --help --version'
+	opts='-m --month --tz --creators --fees --fx --base --withholding --balances --impressions --ad-currency --min-payout --rounding -o --output --format --closing --summary --tiers --compare --ledger --rejects --partial --merge --memory -q --quiet -h --help --version'
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return

@@ -409,6 +409,16 @@ ppv_earn_creator_for(ppv_earn *e, const char *id, uint64_t h, const char *cur)
 	return c;
 }
 
+size_t
+ppv_earn_file_index(ppv_earn *e)
+{
+	if (!e->nfiles || strcmp(e->files[e->nfiles - 1], e->file)) {
+		e->files = ppv_xrealloc(e->files, (e->nfiles + 1) * sizeof *e->files);
+		e->files[e->nfiles++] = ppv_xstrdup(e->file);
+	}
+	return e->nfiles - 1;
+}
+
 static void
 pend_add(ppv_earn *e, const ppv_event *v)
 {
@@ -424,11 +434,8 @@ pend_add(ppv_earn *e, const ppv_event *v)
 	memcpy(p->id, v->id, a);
 	memcpy(p->ref, v->ref, b);
 	memcpy(p->creator, v->creator, c);
-	if (!e->nfiles || strcmp(e->files[e->nfiles - 1], e->file)) {
-		e->files = ppv_xrealloc(e->files, (e->nfiles + 1) * sizeof *e->files);
-		e->files[e->nfiles++] = ppv_xstrdup(e->file);
-	}
-	p->file = e->files[e->nfiles - 1];
+	size_t fi = ppv_earn_file_index(e);  /* may move e->files */
+	p->file = e->files[fi];
 	p->line = e->line;
 	p->t = v->t;
 	p->amount = v->amount;
@@ -530,11 +537,20 @@ ppv_earn_events(ppv_earn *e, const char *path)
 	e->csv = NULL;
 	while ((x = ppv_evread_next(r, &n))) {
 		uint64_t rb = ppv_evread_row_bytes(r);
-		if (e->expect_bytes && rb) {
+		if (e->cfg.memory && !e->spill_decided) {
+			/* past --memory, or from a pipe whose size no one knows: in partitions, on disk */
+			uint64_t events = e->expect_bytes && rb ? e->ix.used + e->expect_bytes / rb : 0;
+			e->spill_decided = 1;
+			if (!events || events * 31 > e->cfg.memory)
+				ppv_earn_spill_begin(e, events);
+			else
+				ppv_evindex_reserve(&e->ix, events);
+			e->expect_bytes = 0;
+		} else if (e->expect_bytes && rb) {
 			memory_check(e, e->ix.used + e->expect_bytes / rb, "judged from the logs' size");
 			ppv_evindex_reserve(&e->ix, e->ix.used + e->expect_bytes / rb);
 			e->expect_bytes = 0;
-		} else if ((e->ix.used + n) * 100 > e->ix.n * 90) {
+		} else if (!e->spill && (e->ix.used + n) * 100 > e->ix.n * 90) {
 			/* from a pipe: the table is about to grow by half */
 			memory_check(e, e->ix.n + e->ix.n / 2, "judged from the events read so far");
 		}
@@ -560,7 +576,10 @@ ppv_earn_events(ppv_earn *e, const char *path)
 			}
 			e->id_fp = x[i].id_fp;
 			e->raw = x[i].raw, e->rawlen = x[i].rawlen;
-			ppv_earn_process(e, &x[i].v);
+			if (e->spill)
+				ppv_earn_spill_put(e, &x[i].v, x[i].id_fp);
+			else
+				ppv_earn_process(e, &x[i].v);
 			e->raw = NULL;
 		}
 		ppv_progress_tick(&e->prog, e->k.read / 4096 * 4096);
@@ -678,8 +697,8 @@ by_imp(const void *a, const void *b)
 	return k ? k : x->day != y->day ? (x->day < y->day ? -1 : 1) : strcmp(x->country, y->country);
 }
 
-static void
-refunds(ppv_earn *e)
+size_t
+ppv_earn_refunds(ppv_earn *e)
 {
 	size_t unmatched = 0;
 
@@ -732,9 +751,7 @@ refunds(ppv_earn *e)
 		ledger(e, p->id, p->t, k, p->kind, p->amount, cur, &r, p->ref);
 	}
 	e->k.unmatched_refunds += unmatched;
-	if (unmatched && !e->cfg.quiet)
-		ppv_warn("%zu refund%s of sales not in the input: taken from net, no fee given back", unmatched,
-		         unmatched == 1 ? "" : "s");
+	return unmatched;
 }
 
 static void
@@ -845,7 +862,10 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 		ppv_earn_partial_end(e);
 		return 0;
 	}
-	refunds(e);
+	size_t unmatched = e->spill ? ppv_earn_spill_run(e) : ppv_earn_refunds(e);
+	if (unmatched && !e->cfg.quiet)
+		ppv_warn("%zu refund%s of sales not in the input: taken from net, no fee given back", unmatched,
+		         unmatched == 1 ? "" : "s");
 	impressions_apply(e);
 	if (e->partial) {
 		ppv_earn_results_put(e);

@@ -18,6 +18,7 @@ typedef struct {
 	FILE *ledger, *rejects;         /* optional */
 	FILE *partial;                  /* --partial: events checked and written here for a merge */
 	int reduce;                     /* --merge --partial: each creator's month written there instead */
+	uint64_t memory;                /* --memory: bytes the event table may take; 0, no bound */
 	int quiet;                      /* no warnings */
 } ppv_earn_cfg;
 

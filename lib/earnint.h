@@ -81,6 +81,11 @@ struct ppv_earn {
 	size_t rawlen;
 	char tag[PPV_PARTIAL_TAG];     /* of this run's partials */
 	uint64_t mapped, reduced;      /* lines of mappers (events, impressions) and reducers merged */
+	/* --memory: events in partitions by event_id, on disk (earnspill.c) */
+	int spill, spill_decided;
+	unsigned nparts;
+	FILE **parts, **refs, **sales; /* events; refunds by their sale's; the events' slots */
+	uint64_t *nput;                /* events in each partition */
 	/* where the row being read came from, for messages */
 	const char *file;
 	long line;
@@ -100,6 +105,19 @@ void ppv_earn_process(ppv_earn *e, const ppv_event *v);
 struct imp *ppv_earn_imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country);
 /* Dies: a creator's month past 64 bits. */
 void ppv_earn_overflow(const ppv_earn *e, const struct creator *c) __attribute__((noreturn));
+
+/* The refunds held back, applied in event_id order; how many had no sale. */
+size_t ppv_earn_refunds(ppv_earn *e);
+/* e->file's index in e->files, where refunds and spilled events name it. */
+size_t ppv_earn_file_index(ppv_earn *e);
+
+/* earnspill.c: past --memory, events go to partitions on disk (unlinked
+ * files: nothing is left behind, whatever ends the run), and each partition
+ * is applied in turn, its refunds with their sales' partition. */
+void ppv_earn_spill_begin(ppv_earn *e, uint64_t events);
+void ppv_earn_spill_put(ppv_earn *e, const ppv_event *v, uint64_t id_fp);
+/* Applies every partition; how many refunds had no sale. */
+size_t ppv_earn_spill_run(ppv_earn *e);
 
 /* earnpart.c: a mapper's end (impressions and counts), a reducer's (each creator's month and counts). */
 void ppv_earn_partial_end(ppv_earn *e);

@@ -75,11 +75,14 @@ ppv_partial_kind(char **f, int nf, const char *tag, char *err, size_t cap)
 void
 ppv_partial_put(FILE *f, const char *s, int last)
 {
-	for (; *s; s++) {
-		if (*s == '%' || *s == '\t' || *s == '\n' || *s == '\r')
-			fprintf(f, "%%%02X", (unsigned char)*s);
-		else
-			putc(*s, f);
+	/* runs of plain text at once: a partial holds every event of a month */
+	for (size_t n; *s; s += n) {
+		n = strcspn(s, "%\t\n\r");
+		fwrite(s, 1, n, f);
+		if (s[n]) {
+			fprintf(f, "%%%02X", (unsigned char)s[n]);
+			n++;
+		}
 	}
 	putc(last ? '\n' : '\t', f);
 }

@@ -734,6 +734,75 @@ per_test_end() {
 	refute grep -q PAGED fits.txt
 }
 
+@test "--memory: events past it wait in partitions on disk, and the payouts, summary and balances are the very same" {
+	month
+	cd "$T"
+	# a second row under an event_id with other fields, and a refund over what its sale has left
+	sale=$(awk -F, '$4 == "ticket" && $2 ~ /^17/ { print; exit }' ev.csv)
+	id=${sale%%,*}
+	{ cat ev.csv; echo "${sale/,ticket,/,tip,}"; echo "r-over,1791000000,$(cut -d, -f3 <<< "$sale"),refund,99999,$(cut -d, -f6 <<< "$sale"),US,v1,web,$id"; } > bad.csv
+	printf 'creator_id,currency,balance\nc0012,USD,250.00\nnobody,EUR,20.00\n' > bal.csv
+	ppv-earnings "${OPTS[@]}" --impressions imp.csv --balances bal.csv --summary one.json --closing one.close \
+		--ledger one.ledger --rejects one.rej -o one.csv bad.csv
+	mkdir tmp
+	# 64K for a table of 12,000 events: many partitions, the file's and a pipe's
+	TMPDIR=$T/tmp ppv-earnings "${OPTS[@]}" --memory 64K --impressions imp.csv --balances bal.csv --summary sp.json \
+		--closing sp.close --ledger sp.ledger --rejects sp.rej -o sp.csv bad.csv
+	cmp one.csv sp.csv
+	cmp one.json sp.json
+	cmp one.close sp.close
+	cmp <(sort one.ledger) <(sort sp.ledger)
+	cmp <(sort one.rej) <(sort sp.rej)
+	assert_equal "$(grep -c "$id\|r-over" sp.rej)" 2
+	cat bad.csv | TMPDIR=$T/tmp ppv-earnings "${OPTS[@]}" --memory 64K --impressions imp.csv --balances bal.csv \
+		--rejects pipe.rej -o pipe.csv
+	cmp one.csv pipe.csv
+	assert_equal "$(ls -A tmp)" ""
+	# a bound the month fits in: no partitions at all
+	TMPDIR=/nonexistent ppv-earnings "${OPTS[@]}" --memory 1G --impressions imp.csv --balances bal.csv \
+		--rejects big.rej -o big.csv bad.csv
+	cmp one.csv big.csv
+}
+
+@test "--memory: a run killed while it spills leaves nothing behind" {
+	month
+	cd "$T"
+	mkdir tmp
+	mkfifo events
+	{ cat ev.csv; sleep 60; } > events &
+	local writer=$!
+	TMPDIR=$T/tmp ppv-earnings "${OPTS[@]}" --memory 64K -o payouts.csv events &
+	local pid=$!
+	local spilled=0
+	for _ in $(seq 100); do
+		spilled=$(ls -l "/proc/$pid/fd" 2>/dev/null | grep -c "$T/tmp/.* (deleted)" || true)
+		[ "$spilled" -gt 0 ] && break
+		sleep 0.1
+	done
+	kill -KILL "$pid"
+	wait "$pid" || true
+	kill "$writer" 2>/dev/null || true
+	# its partitions were there, never named (or unlinked at once): the kernel took them with it
+	(( spilled >= 8 )) || fail "$spilled partition files were open"
+	assert_equal "$(ls -A tmp)" ""
+	assert_equal "$(ls -A | grep -c payouts)" 0
+}
+
+@test "--memory takes a size, and not with --partial or --merge" {
+	month
+	for bad in 12X -5 "" 1K; do
+		run ppv-earnings "${OPTS[@]}" --memory "$bad" "$T/ev.csv"
+		assert_failure 2
+	done
+	run ppv-earnings "${OPTS[@]}" --memory abc "$T/ev.csv"
+	assert_output "ppv-earnings: --memory: 'abc' is not a size (512M, 4G)"
+	run ppv-earnings "${OPTS[@]}" --memory 1K "$T/ev.csv"
+	assert_output "ppv-earnings: --memory: 1K is under 64K"
+	run ppv-earnings "${OPTS[@]}" --memory 4G --partial "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: --memory goes with a run on event logs, not with --partial or --merge"
+}
+
 @test "a month larger than the machine's free memory is refused before it starts, with what it would need" {
 	$PY "$BATS_TEST_DIRNAME/lib/gen-events.py" 20000 2 > "$T/ev.csv"
 	# a terabyte of log, as its size says (sparse: no disk is used)
