@@ -175,8 +175,8 @@ table_on_terminal(const ppv_report *r)
 		ppv_warn("%s: the first creators only", err);
 	/* the header, the count of the rest and the prompt stay on the screen */
 	ppv_report_table(stdout, r, paged < 0 ? (size_t)(rows > 4 ? rows - 3 : 1) : 0);
-	if (ppv_pager_end(&pg))
-		ppv_die(PPV_ERR, "stdout: write error:");
+	if (ppv_pager_end(&pg, err, sizeof err))
+		ppv_die(PPV_ERR, "%s", err);
 }
 
 static void

@@ -1,5 +1,4 @@
 /* earnspill.c: ppv-earnings past --memory: events in partitions by event_id on disk, each applied in turn, refunds with their sale's partition. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -94,25 +93,6 @@ put_bytes(FILE *f, const char *s, size_t n)
 	putc('\t', f);
 }
 
-/* put_bytes undone in place; the length, NULs included. */
-static size_t
-unescape_bytes(char *s)
-{
-	char *d = s, *start = s;
-
-	for (; *s; s++) {
-		unsigned x;
-		if (*s == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2]) &&
-		    sscanf(s + 1, "%2x", &x) == 1) {
-			*d++ = (char)x;
-			s += 2;
-		} else {
-			*d++ = *s;
-		}
-	}
-	return (size_t)(d - start);
-}
-
 void
 ppv_earn_spill_put(ppv_earn *e, const ppv_event *v, uint64_t id_fp)
 {
@@ -153,7 +133,7 @@ part_apply(ppv_earn *e, unsigned p)
 		e->file = e->files[fi];
 		e->line = ln;
 		e->id_fp = fp;
-		e->rawlen = unescape_bytes(fl[3]);
+		e->rawlen = ppv_partial_unescape(fl[3]);
 		e->raw = e->rawlen ? fl[3] : NULL;
 		ppv_earn_process(e, &v);
 		e->raw = NULL;

@@ -84,16 +84,18 @@ ppv_pager_start(ppv_pager *p, size_t lines, char *err, size_t cap)
 }
 
 int
-ppv_pager_end(ppv_pager *p)
+ppv_pager_end(ppv_pager *p, char *err, size_t cap)
 {
-	int bad = 0;
+	int bad = 0, status = 0;
 
 	if (!p->pid)
 		return 0;
 	/* a reader who quits the pager early closed the pipe: not an error */
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	if ((fflush(stdout) == EOF || ferror(stdout)) && errno != EPIPE)
+	if ((fflush(stdout) == EOF || ferror(stdout)) && errno != EPIPE) {
+		snprintf(err, cap, "stdout: write error: %s", strerror(errno));
 		bad = 1;
+	}
 	clearerr(stdout);
 	int devnull = open("/dev/null", O_WRONLY);
 	/* the pager sees the end; later writes to stdout go nowhere */
@@ -103,9 +105,14 @@ ppv_pager_end(ppv_pager *p)
 	} else {
 		close(STDOUT_FILENO);
 	}
-	while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+	while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	signal(SIGPIPE, old);
 	p->pid = 0;
+	/* the shell's "not found": the output went nowhere, say so */
+	if (!bad && WIFEXITED(status) && (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)) {
+		snprintf(err, cap, "the pager could not be run (its shell said why): use --format csv, or set PAGER");
+		bad = 1;
+	}
 	return bad ? -1 : 0;
 }

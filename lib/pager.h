@@ -17,8 +17,9 @@ int ppv_pager_rows(void);
  * is "" or "cat". -1 when it would not fit and no pager is installed, or the
  * pager cannot be started (why in err): the caller summarises. */
 int ppv_pager_start(ppv_pager *p, size_t lines, char *err, size_t cap);
-/* Standard output flushed and closed, the pager waited for; 0, or -1 when
- * the output could not be written (the reader quitting early is no error). */
-int ppv_pager_end(ppv_pager *p);
+/* Standard output flushed and closed, the pager waited for; 0, or -1 with
+ * why in err when the output could not be written or the pager not run (the
+ * reader quitting early is no error). */
+int ppv_pager_end(ppv_pager *p, char *err, size_t cap);
 
 #endif

@@ -87,10 +87,10 @@ ppv_partial_put(FILE *f, const char *s, int last)
 	putc(last ? '\n' : '\t', f);
 }
 
-void
+size_t
 ppv_partial_unescape(char *s)
 {
-	char *d = s;
+	char *d = s, *start = s;
 
 	for (; *s; s++) {
 		unsigned x;
@@ -103,6 +103,7 @@ ppv_partial_unescape(char *s)
 		}
 	}
 	*d = 0;
+	return (size_t)(d - start);
 }
 
 /* A whole field as a number of its type; -1 when it is not one. */

@@ -34,7 +34,8 @@ int ppv_partial_kind(char **f, int nf, const char *tag, char *err, size_t cap);
 
 /* A field, with % \t \n \r written %XX; the line's last ends it. */
 void ppv_partial_put(FILE *f, const char *s, int last);
-void ppv_partial_unescape(char *s);
+/* In place; the length, any %00 included. */
+size_t ppv_partial_unescape(char *s);
 
 /* Each kind's line out, and its fields back (unescaped in place); -1 when
  * they are not what that kind holds. The strings point into f. */

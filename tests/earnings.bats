@@ -727,6 +727,10 @@ per_test_end() {
 	assert_equal "$(grep -c '^c[0-9]' cut.txt)" 9
 	grep -q '^\.\.\. and 1991 more creators (2000 in all): --format csv or -o FILE has every row' cut.txt
 	grep -q 'ppv-earnings: no pager: set PAGER, or install less: the first creators only' cut.txt
+	# a pager that cannot run: said, not a silent empty screen
+	script -qec "stty rows 12 cols 200; PPV_PAGER=no-such-pager ppv-earnings -q -m 2026-10 small.csv; echo status=\$?" /dev/null > bad.txt
+	grep -q 'ppv-earnings: the pager could not be run (its shell said why): use --format csv, or set PAGER' bad.txt
+	grep -q 'status=2' bad.txt
 	# a table that fits is not paged
 	head -6 small.csv > tiny.csv
 	script -qec "stty rows 12 cols 200; PPV_PAGER='sed s/^/PAGED:/' ppv-earnings -q -m 2026-10 tiny.csv" /dev/null > fits.txt

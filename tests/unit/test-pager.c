@@ -19,7 +19,7 @@ UNIT_TEST(test_pager)
 	CHECK(ppv_pager_rows() == 0);
 	CHECK(ppv_pager_start(&pg, 1000000, err, sizeof err) == 0);
 	CHECK(pg.pid == 0);
-	CHECK(ppv_pager_end(&pg) == 0);
+	CHECK(ppv_pager_end(&pg, err, sizeof err) == 0);
 	unsetenv("PPV_PAGER");
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
