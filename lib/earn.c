@@ -16,16 +16,6 @@
 #include "progress.h"
 #include "when.h"
 
-static uint64_t
-hash_str(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;  /* FNV-1a: for the in-memory maps only */
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h ^ (h >> 29);
-}
-
 /* Row errors: fatal, or to --rejects and counted. Returns -1 for the caller. */
 static int __attribute__((format(printf, 2, 3)))
 reject(ppv_earn *e, const char *fmt, ...)
@@ -594,8 +584,8 @@ ppv_earn_events(ppv_earn *e, const char *path)
 static uint64_t
 imp_hash(const struct creator *c, int64_t day, const char *country)
 {
-	return hash_str(c->o.id, strlen(c->o.id)) ^ (uint64_t)day * 0x9e3779b97f4a7c15ULL ^
-	       hash_str(country, strlen(country)) * 31;
+	return ppv_creator_hash(c->o.id, strlen(c->o.id)) ^ (uint64_t)day * 0x9e3779b97f4a7c15ULL ^
+	       ppv_creator_hash(country, strlen(country)) * 31;
 }
 
 struct imp *
