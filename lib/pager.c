@@ -80,6 +80,8 @@ ppv_pager_start(ppv_pager *p, size_t lines, char *err, size_t cap)
 	}
 	close(fd);
 	p->pid = pid;
+	/* a pager that quit, or never ran, is seen at the end, not as SIGPIPE midway */
+	p->sigpipe = signal(SIGPIPE, SIG_IGN);
 	return 1;
 }
 
@@ -91,7 +93,6 @@ ppv_pager_end(ppv_pager *p, char *err, size_t cap)
 	if (!p->pid)
 		return 0;
 	/* a reader who quits the pager early closed the pipe: not an error */
-	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 	if ((fflush(stdout) == EOF || ferror(stdout)) && errno != EPIPE) {
 		snprintf(err, cap, "stdout: write error: %s", strerror(errno));
 		bad = 1;
@@ -107,7 +108,7 @@ ppv_pager_end(ppv_pager *p, char *err, size_t cap)
 	}
 	while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	signal(SIGPIPE, old);
+	signal(SIGPIPE, p->sigpipe);
 	p->pid = 0;
 	/* the shell's "not found": the output went nowhere, say so */
 	if (!bad && WIFEXITED(status) && (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127)) {

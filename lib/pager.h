@@ -7,6 +7,7 @@
 
 typedef struct {
 	pid_t pid;                      /* 0: no pager runs */
+	void (*sigpipe)(int);           /* SIGPIPE's handler before */
 } ppv_pager;
 
 /* The terminal's height when standard output is one, else 0. */
