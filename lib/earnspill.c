@@ -1,7 +1,6 @@
 /* earnspill.c: ppv-earnings past --memory: events in partitions by event_id on disk, each applied in turn, refunds with their sale's partition. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -75,87 +74,124 @@ ppv_earn_spill_begin(ppv_earn *e, uint64_t events)
 	e->spill = 1;
 }
 
-/* Bytes with NUL, %, tab and line breaks as %XX, for a field of a line. */
-static void
-put_bytes(FILE *f, const char *s, size_t n)
-{
-	size_t from = 0;
+/* An event as it waits on disk: this head, then its strings' bytes. */
+struct evrec {
+	uint64_t id_fp;
+	int64_t t, amount, line;
+	uint32_t body, file;
+	uint32_t len[6];                /* id, creator, country, platform, ref, the row's raw fields */
+	uint8_t kind;
+	char cur[4];
+};
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!c || c == '%' || c == '\t' || c == '\n' || c == '\r') {
-			fwrite(s + from, 1, i - from, f);
-			fprintf(f, "%%%02X", c);
-			from = i + 1;
-		}
-	}
-	fwrite(s + from, 1, n - from, f);
-	putc('\t', f);
-}
+/* A refund waiting for its sale's partition: this head, then id, ref, creator. */
+struct refrec {
+	int64_t t, amount, line;
+	uint32_t file, len[3];
+	int32_t kind;
+	uint8_t cur;
+	char country[4];
+};
 
 void
 ppv_earn_spill_put(ppv_earn *e, const ppv_event *v, uint64_t id_fp)
 {
-	FILE *f = e->parts[id_fp % e->nparts];
+	unsigned p = (unsigned)(id_fp % e->nparts);
+	FILE *f = e->parts[p];
+	const char *str[6] = { v->id, v->creator, v->country, v->platform, v->ref, e->raw ? e->raw : "" };
+	struct evrec h;
 
-	e->nput[id_fp % e->nparts]++;
-	fprintf(f, "%zu\t%ld\t%016" PRIx64 "\t", ppv_earn_file_index(e), e->line, id_fp);
-	put_bytes(f, e->raw ? e->raw : "", e->raw ? e->rawlen : 0);
-	ppv_event_partial(f, "-", v);
+	memset(&h, 0, sizeof h);  /* padding too: the bytes go to disk whole */
+	h.id_fp = id_fp, h.t = v->t, h.amount = v->amount, h.line = e->line, h.body = v->body;
+	h.file = (uint32_t)ppv_earn_file_index(e), h.kind = (uint8_t)v->kind;
+	memcpy(h.cur, v->cur, 4);
+	for (int i = 0; i < 5; i++)
+		h.len[i] = (uint32_t)strlen(str[i]);
+	h.len[5] = e->raw ? (uint32_t)e->rawlen : 0;
+	fwrite(&h, sizeof h, 1, f);
+	for (int i = 0; i < 6; i++)
+		fwrite(str[i], 1, h.len[i], f);
 	check(f);
+	e->nput[p]++;
 }
 
-/* A line's fields: the file, line and fingerprint, the row's raw fields, the event. */
-enum { NF = 4 + 12 };
+/* n strings of the lengths given, each NUL-terminated into *buf; NULL at a short read. */
+static char *
+read_strings(FILE *f, const uint32_t *len, int n, char **at, char **buf, size_t *cap)
+{
+	size_t need = 0;
+
+	for (int i = 0; i < n; i++)
+		need += (size_t)len[i] + 1;
+	if (need > *cap) {
+		*cap = need * 2;
+		*buf = ppv_xrealloc(*buf, *cap);
+	}
+	char *q = *buf;
+	for (int i = 0; i < n; i++) {
+		if (fread(q, 1, len[i], f) != len[i])
+			return NULL;
+		q[len[i]] = 0;
+		at[i] = q;
+		q += len[i] + 1;
+	}
+	return *buf;
+}
+
+static void
+rewind_part(FILE *f)
+{
+	if (fflush(f) || fseeko(f, 0, SEEK_SET))
+		ppv_die(PPV_ERR, "--memory: a partition on disk:");
+}
 
 static void
 part_apply(ppv_earn *e, unsigned p)
 {
 	FILE *f = e->parts[p];
-	char *line = NULL, *fl[NF + 1], err[256];
+	char *buf = NULL, *str[6];
 	size_t cap = 0;
-	ssize_t n;
+	struct evrec h;
 
-	if (fflush(f) || fseeko(f, 0, SEEK_SET))
-		ppv_die(PPV_ERR, "--memory: a partition on disk:");
+	rewind_part(f);
 	ppv_evindex_free(&e->ix);
 	ppv_evindex_init(&e->ix);
 	ppv_evindex_reserve(&e->ix, e->nput[p]);
-	while ((n = getline(&line, &cap, f)) > 0) {
-		unsigned long long fi, fp;
-		long ln;
-		ppv_event v;
-		line[n - 1] = 0;
-		if (ppv_partial_split(line, fl, NF + 1) != NF || sscanf(fl[0], "%llu", &fi) != 1 || fi >= e->nfiles ||
-		    sscanf(fl[1], "%ld", &ln) != 1 || sscanf(fl[2], "%llx", &fp) != 1 ||
-		    ppv_event_unpartial(&v, fl + 4, err, sizeof err))
+	while (fread(&h, sizeof h, 1, f) == 1) {
+		if (h.file >= e->nfiles || h.kind >= K_NKINDS || !read_strings(f, h.len, 6, str, &buf, &cap))
 			ppv_die(PPV_ERR, "--memory: a partition on disk is not as written");
-		e->file = e->files[fi];
-		e->line = ln;
-		e->id_fp = fp;
-		e->rawlen = ppv_partial_unescape(fl[3]);
-		e->raw = e->rawlen ? fl[3] : NULL;
+		ppv_event v = { .id = str[0], .creator = str[1], .country = str[2], .platform = str[3], .ref = str[4],
+		                .t = h.t, .amount = h.amount, .kind = h.kind, .body = h.body };
+		memcpy(v.cur, h.cur, 4);
+		e->file = e->files[h.file];
+		e->line = (long)h.line;
+		e->id_fp = h.id_fp;
+		e->raw = h.len[5] ? str[5] : NULL;
+		e->rawlen = h.len[5];
 		ppv_earn_process(e, &v);
 		e->raw = NULL;
 	}
 	check(f);
 	fclose(f);
 	e->parts[p] = NULL;
-	free(line);
+	free(buf);
 
 	/* its refunds to their sales' partitions; its events' slots for them */
 	for (size_t i = 0; i < e->npend; i++) {
 		const struct pending *q = &e->pend[i];
 		FILE *r = e->refs[ppv_evread_fp(q->ref, strlen(q->ref)) % e->nparts];
-		size_t fi;
-		for (fi = 0; fi < e->nfiles && e->files[fi] != q->file; fi++)
-			;
-		fprintf(r, "%zu\t%ld\t%lld\t%lld\t%d\t%u\t", fi, q->line, (long long)q->t, (long long)q->amount, q->kind,
-		        q->cur);
-		ppv_partial_put(r, q->country, 0);
-		ppv_partial_put(r, q->id, 0);
-		ppv_partial_put(r, q->ref, 0);
-		ppv_partial_put(r, q->creator, 1);
+		struct refrec rh;
+		memset(&rh, 0, sizeof rh);
+		rh.t = q->t, rh.amount = q->amount, rh.line = q->line, rh.kind = q->kind, rh.cur = q->cur;
+		rh.len[0] = (uint32_t)strlen(q->id), rh.len[1] = (uint32_t)strlen(q->ref);
+		rh.len[2] = (uint32_t)strlen(q->creator);
+		while (rh.file < e->nfiles && e->files[rh.file] != q->file)
+			rh.file++;
+		memcpy(rh.country, q->country, 4);
+		fwrite(&rh, sizeof rh, 1, r);
+		fwrite(q->id, 1, rh.len[0], r);
+		fwrite(q->ref, 1, rh.len[1], r);
+		fwrite(q->creator, 1, rh.len[2], r);
 		check(r);
 		free(q->id);
 	}
@@ -172,54 +208,41 @@ refunds_apply(ppv_earn *e, unsigned p)
 {
 	FILE *s = e->sales[p], *r = e->refs[p];
 	ppv_evslot slot;
-	char *line = NULL, *fl[11];
+	struct refrec rh;
+	char *buf = NULL, *str[3];
 	size_t cap = 0;
-	ssize_t n;
 
-	if (fflush(s) || fseeko(s, 0, SEEK_SET) || fflush(r) || fseeko(r, 0, SEEK_SET))
+	rewind_part(r);
+	/* sized first: slots come in the order of another table, which would
+	 * pile up in a table that grows as they come */
+	if (fflush(s) || fseeko(s, 0, SEEK_END))
 		ppv_die(PPV_ERR, "--memory: a partition on disk:");
 	ppv_evindex_free(&e->ix);
 	ppv_evindex_init(&e->ix);
-	/* sized first: slots come in the order of another table, which would
-	 * pile up in a table that grows as they come */
-	if (fseeko(s, 0, SEEK_END))
-		ppv_die(PPV_ERR, "--memory: a partition on disk:");
 	ppv_evindex_reserve(&e->ix, (uint64_t)ftello(s) / sizeof slot);
-	rewind(s);
+	rewind_part(s);
 	while (fread(&slot, sizeof slot, 1, s) == 1)
 		*ppv_evindex_insert(&e->ix, slot.id) = slot;
 	check(s);
-	while ((n = getline(&line, &cap, r)) > 0) {
-		unsigned long long fi;
-		long ln;
-		long long t, amount;
-		int kind;
-		unsigned cur;
-		line[n - 1] = 0;
-		if (ppv_partial_split(line, fl, 11) != 10 || sscanf(fl[0], "%llu", &fi) != 1 || fi >= e->nfiles ||
-		    sscanf(fl[1], "%ld", &ln) != 1 || sscanf(fl[2], "%lld", &t) != 1 ||
-		    sscanf(fl[3], "%lld", &amount) != 1 || sscanf(fl[4], "%d", &kind) != 1 ||
-		    sscanf(fl[5], "%u", &cur) != 1 || cur >= (unsigned)e->ncur)
+	while (fread(&rh, sizeof rh, 1, r) == 1) {
+		if (rh.file >= e->nfiles || rh.cur >= (unsigned)e->ncur || !read_strings(r, rh.len, 3, str, &buf, &cap))
 			ppv_die(PPV_ERR, "--memory: a partition on disk is not as written");
-		for (int i = 6; i < 10; i++)
-			ppv_partial_unescape(fl[i]);
 		if (e->npend == e->pendcap) {
 			e->pendcap = e->pendcap ? 2 * e->pendcap : 256;
 			e->pend = ppv_xrealloc(e->pend, e->pendcap * sizeof *e->pend);
 		}
 		struct pending *q = &e->pend[e->npend++];
-		size_t a = strlen(fl[7]) + 1, b = strlen(fl[8]) + 1, c = strlen(fl[9]) + 1;
-		q->id = ppv_xrealloc(NULL, a + b + c);
-		q->ref = memcpy(q->id + a, fl[8], b);
-		q->creator = memcpy(q->ref + b, fl[9], c);
-		memcpy(q->id, fl[7], a);
-		q->file = e->files[fi];
-		q->line = ln;
-		q->t = t, q->amount = amount, q->kind = kind, q->cur = (uint8_t)cur;
-		snprintf(q->country, sizeof q->country, "%s", fl[6]);
+		size_t a = rh.len[0] + 1, b = rh.len[1] + 1, c = rh.len[2] + 1;
+		q->id = memcpy(ppv_xrealloc(NULL, a + b + c), str[0], a);
+		q->ref = memcpy(q->id + a, str[1], b);
+		q->creator = memcpy(q->ref + b, str[2], c);
+		q->file = e->files[rh.file];
+		q->line = (long)rh.line;
+		q->t = rh.t, q->amount = rh.amount, q->kind = rh.kind, q->cur = rh.cur;
+		memcpy(q->country, rh.country, 4);
 	}
 	check(r);
-	free(line);
+	free(buf);
 	fclose(s), fclose(r);
 	e->sales[p] = e->refs[p] = NULL;
 	size_t unmatched = ppv_earn_refunds(e);
