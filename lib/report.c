@@ -623,9 +623,11 @@ ppv_report_html(FILE *f, const ppv_report *r)
 	if (r->n > PPV_HTML_ROWS) {
 		shown = PPV_HTML_ROWS;
 		order = top;
-		fprintf(f, "<h2>Payouts: the top %s", grouped((int64_t)shown, 0, a));
-		fprintf(f, " of %s creators</h2>\n<p>Every creator is in the payout file (<code>--format csv</code> "
-		        "or <code>json</code>).</p>\n<table>\n<tr>", grouped((int64_t)r->n, 0, a));
+		/* ranked only when every creator's net has a rate into the base currency */
+		fprintf(f, "<h2>Payouts: the %s %s", r->base_known ? "top" : "first", grouped((int64_t)shown, 0, a));
+		fprintf(f, " of %s creators%s</h2>\n<p>Every creator is in the payout file (<code>--format csv</code> "
+		        "or <code>json</code>).</p>\n<table>\n<tr>", grouped((int64_t)r->n, 0, a),
+		        r->base_known ? "" : " by id");
 	} else {
 		fputs("<h2>Payouts</h2>\n<table>\n<tr>", f);
 	}

@@ -716,6 +716,11 @@ per_test_end() {
 	grep -q '>100 to 1,000</text><rect[^>]*/><text[^>]*>180,000</text>' "$T/report.html"
 	# the top earner first: 4999.99, the first of them by id
 	assert_equal "$(grep -m1 -o '^<tr><td>c[0-9]*' "$T/report.html")" "<tr><td>c0004999"
+	# without a rate into the base currency for every creator, nobody is ranked: the first by id
+	awk 'BEGIN { print "event_id,time,creator_id,kind,amount,currency"
+		for (i = 0; i < 3000; i++) printf "e%d,%d,c%07d,ticket,%d.00,%s\n", i, 1790812800 + i, i, i % 50 + 1, i % 2 ? "USD" : "BRL" }' > "$T/two.csv"
+	ppv-earnings -q -m 2026-10 --format html -o "$T/two.html" "$T/two.csv"
+	assert_equal "$(grep -o '<h2>Payouts[^<]*' "$T/two.html")" "<h2>Payouts: the first 1,000 of 3,000 creators by id"
 	head -2001 "$T/ev.csv" > "$T/small.csv"
 	cd "$T"
 	# a terminal of 12 rows: the user's pager gets the whole table
