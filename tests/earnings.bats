@@ -792,7 +792,7 @@ per_test_end() {
 	wait "$pid" || true
 	kill "$writer" 2>/dev/null || true
 	# its partitions were there, never named (or unlinked at once): the kernel took them with it
-	(( spilled >= 8 )) || fail "$spilled partition files were open"
+	(( spilled > 0 )) || fail "no partition file was open in $T/tmp"
 	assert_equal "$(ls -A tmp)" ""
 	assert_equal "$(ls -A | grep -c payouts)" 0
 }
