@@ -33,6 +33,9 @@ _Noreturn void ppv_exit(int code);
 /* The one allocation family: each ends the program on exhaustion, since
  * there is no half-done output worth keeping when memory has run out. */
 void *ppv_xrealloc(void *p, size_t n);
+/* The same, for tables that grow with creators or events: megabytes, on
+ * huge pages where the kernel gives them. */
+void *ppv_xbig(void *p, size_t n);
 /* Bytes this process may still take without swapping: the least of the
  * kernel's MemAvailable, what the cgroup's memory.max leaves and the
  * address-space limit; 0 when none is known. */

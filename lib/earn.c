@@ -123,7 +123,7 @@ creator_add(ppv_earn *e, const char *id, uint64_t h)
 		h = ppv_creator_hash(id, strlen(id));
 	if (e->ncr + 1 > (e->crmask + 1) / 2) {
 		size_t mask = 2 * e->crmask + 1;
-		struct crslot *map = ppv_xrealloc(NULL, (mask + 1) * sizeof *map);
+		struct crslot *map = ppv_xbig(NULL, (mask + 1) * sizeof *map);
 		memset(map, 0, (mask + 1) * sizeof *map);
 		for (size_t k = 0; k <= e->crmask; k++) {
 			if (!e->crmap[k].c)
@@ -139,15 +139,15 @@ creator_add(ppv_earn *e, const char *id, uint64_t h)
 	}
 	if (e->ncr == e->crcap) {
 		e->crcap = e->crcap ? 2 * e->crcap : 64;
-		e->cr = ppv_xrealloc(e->cr, e->crcap * sizeof *e->cr);
+		e->cr = ppv_xbig(e->cr, e->crcap * sizeof *e->cr);
 	}
 	/* the id right after its creator, creators side by side: no allocation
 	 * of its own for each of a million creators, and one cache miss less */
 	size_t n = strlen(id) + 1, need = (sizeof(struct creator) + n + 15) & ~(size_t)15;
 	if (need > e->slab_left) {
-		size_t size = need > (1 << 20) ? need : 1 << 20;
+		size_t size = need > (8 << 20) ? need : 8 << 20;
 		e->slabs = ppv_xrealloc(e->slabs, (e->nslabs + 1) * sizeof *e->slabs);
-		e->slab_at = e->slabs[e->nslabs++] = ppv_xrealloc(NULL, size);
+		e->slab_at = e->slabs[e->nslabs++] = ppv_xbig(NULL, size);
 		e->slab_left = size;
 	}
 	struct creator *c = (struct creator *)(void *)e->slab_at;
@@ -598,7 +598,7 @@ ppv_earn_imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country
 			if (e->nimp + 1 > (e->impmask + 1) / 2) {
 				size_t mask = 2 * e->impmask + 1;
 				free(e->impmap);
-				e->impmap = ppv_xrealloc(NULL, (mask + 1) * sizeof *e->impmap);
+				e->impmap = ppv_xbig(NULL, (mask + 1) * sizeof *e->impmap);
 				memset(e->impmap, 0, (mask + 1) * sizeof *e->impmap);
 				e->impmask = mask;
 				for (size_t k = 0; k < e->nimp; k++) {
@@ -612,7 +612,7 @@ ppv_earn_imp_of(ppv_earn *e, struct creator *c, int64_t day, const char *country
 			}
 			if (e->nimp == e->impcap) {
 				e->impcap = e->impcap ? 2 * e->impcap : 256;
-				e->imp = ppv_xrealloc(e->imp, e->impcap * sizeof *e->imp);
+				e->imp = ppv_xbig(e->imp, e->impcap * sizeof *e->imp);
 			}
 			struct imp *m = &e->imp[e->nimp++];
 			memset(m, 0, sizeof *m);
@@ -824,7 +824,7 @@ by_id(const void *a, const void *b)
 static void
 sort_by_id(const ppv_earner **l, size_t n)
 {
-	struct idkey *t = ppv_xrealloc(NULL, (n ? n : 1) * sizeof *t);
+	struct idkey *t = ppv_xbig(NULL, (n ? n : 1) * sizeof *t);
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k = 0;
@@ -861,7 +861,7 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 		ppv_earn_results_put(e);
 		return 0;
 	}
-	e->list = ppv_xrealloc(NULL, e->ncr * sizeof *e->list);
+	e->list = ppv_xbig(NULL, e->ncr * sizeof *e->list);
 	size_t n = 0;
 	int64_t minp[8];                /* --min-payout by exponent, parsed once */
 	int have_minp[8] = { 0 };
@@ -905,9 +905,14 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 			o->name = o->id;
 		e->list[n++] = o;
 	}
-	sort_by_id(e->list, n);
 	e->nlist = n;
 	return 0;
+}
+
+void
+ppv_earn_sort(ppv_earn *e)
+{
+	sort_by_id(e->list, e->nlist);
 }
 
 const ppv_earner *const *

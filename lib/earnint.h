@@ -46,7 +46,7 @@ struct ppv_earn {
 	ppv_earn_cfg cfg;
 	ppv_earn_counts k;
 	struct creator **cr;
-	char **slabs;                  /* creators and their ids, a megabyte at a time */
+	char **slabs;                  /* creators and their ids, 8 MiB at a time */
 	size_t nslabs, slab_left;
 	char *slab_at;
 	size_t ncr, crcap;

@@ -37,16 +37,28 @@ ppv_report_csv(FILE *f, const ppv_report *r)
 {
 	const ppv_earner *const *l = r->l;
 	size_t n = r->n;
-	char v[NCOLS][40];
 
 	for (int c = 0; c < NCOLS; c++)
 		ppv_csv_puts(f, cols[c], c == NCOLS - 1);
 	for (size_t i = 0; i < n; i++) {
-		row_text(l[i], v);
-		ppv_csv_text(f, l[i]->id, 0);
-		ppv_csv_text(f, l[i]->name, 0);
-		for (int c = 2; c < NCOLS; c++)
-			ppv_csv_puts(f, v[c], c == NCOLS - 1);
+		const ppv_earner *e = l[i];
+		const int64_t a[] = { e->gross, e->refunds, e->store, e->platform, e->withholding, e->net, e->opening,
+			              e->payout, e->closing };
+		ppv_csv_text(f, e->id, 0);
+		ppv_csv_text(f, e->name, 0);
+		/* the rest never needs quotes (a currency code, amounts, a status
+		 * word): one write a row, not a scan and a write a field, which was
+		 * a fifth of a million creators' run */
+		char line[sizeof a / sizeof *a * 24 + 32], *p = line;
+		p = stpcpy(p, e->currency);
+		for (size_t k = 0; k < sizeof a / sizeof *a; k++) {
+			*p++ = ',';
+			p += strlen(ppv_money_format(a[k], e->exp, p));
+		}
+		*p++ = ',';
+		p = stpcpy(p, e->status);
+		*p++ = '\n';
+		fwrite_unlocked(line, 1, (size_t)(p - line), f);
 	}
 }
 

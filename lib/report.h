@@ -34,7 +34,9 @@ typedef struct {
 } ppv_report;
 
 /* Totals by currency (checked to reconcile) and tier counts; -1 with the
- * reason in err when a currency does not reconcile. */
+ * reason in err when a currency does not reconcile. The totals do not depend
+ * on the order of l; the report keeps l, and its writers read it in the
+ * order it has when they run. */
 int ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const ppv_earn_counts *k,
                     const ppv_earner *const *l, size_t n, const int64_t *tiers, int ntiers, char *err, size_t cap);
 /* Reads last year's --summary for growth figures; -1 when it is not one. */
