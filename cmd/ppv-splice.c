@@ -300,7 +300,11 @@ cmd_inject(int argc, char **argv)
 	FILE *out = stdout;
 	if (output && !(out = ppv_atomic_open(&atomic, output, 0644)))
 		ppv_die(PPV_ERR, "%s:", output);
-	setvbuf(out, NULL, _IOFBF, 1 << 20);
+	/* glibc ignores the size when it is to allocate the buffer itself: a
+	 * NULL buffer here wrote the stream 4 KiB at a time. The input flushes
+	 * it before each read, so what a read brought goes out in one write */
+	static char obuf[1 << 20];
+	setvbuf(out, obuf, _IOFBF, sizeof obuf);
 	int rc = ppv_inject(&cfg, in, out);
 	ppv_input_close(in);
 	if (output) {

@@ -159,3 +159,13 @@ for p in json.load(sys.stdin)["programs"]:
 	assert_output "1 0x1f4
 2 0x1f4"
 }
+
+@test "inject writes a read's worth at a time, not 4 KiB" {
+	# it flushes before each 64 KiB read, so a live stream never waits in its
+	# buffer; between reads glibc must not cut the output into 4 KiB writes
+	# (it ignores setvbuf's size when it is to allocate the buffer itself)
+	strace -e trace=write -o "$BATS_TEST_TMPDIR/trace" ppv-splice inject --at 10/5 "$FIX/in.ts" > "$BATS_TEST_TMPDIR/out.ts"
+	size=$(stat -c %s "$FIX/in.ts")
+	writes=$(grep -c '^write(1,' "$BATS_TEST_TMPDIR/trace")
+	assert_num "$writes" -le "$(( (size + 65535) / 65536 + 2 ))"
+}
