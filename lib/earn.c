@@ -553,8 +553,10 @@ ppv_earn_events(ppv_earn *e, const char *path)
 			}
 			if (i + 4 < n && x[i + 4].id_fp) {
 				const struct crslot *s = &e->crmap[x[i + 4].v.creator_fp & e->crmask];
-				if (s->c)
-					__builtin_prefetch(s->c);
+				/* all of it: the sums span its lines, and its id, which
+				 * the lookup compares, lies right after it */
+				for (size_t k = 0; s->c && k < sizeof *s->c + 16; k += 64)
+					__builtin_prefetch((const char *)s->c + k);
 			}
 			e->line = x[i].line;
 			e->k.read++;

@@ -17,6 +17,18 @@ static const char *const cols[] = {
 };
 enum { NCOLS = sizeof cols / sizeof *cols };
 
+/* The rows go out by id, the earners lie in memory in the order they came:
+ * at a million creators each row began with cache misses, 0.2 s of them.
+ * The earner 16 rows on is asked for ahead, and the line after it, where
+ * earn.c keeps the id (only asked for: a load of its pointer would wait). */
+static inline void
+ahead(const ppv_earner *const *l, size_t i, size_t n)
+{
+	if (i + 16 < n)
+		for (size_t k = 0; k < sizeof **l + 64; k += 64)
+			__builtin_prefetch((const char *)l[i + 16] + k);
+}
+
 /* The row as text, amounts as decimals of the payout currency. */
 static void
 row_text(const ppv_earner *e, char v[NCOLS][40])
@@ -42,6 +54,7 @@ ppv_report_csv(FILE *f, const ppv_report *r)
 		ppv_csv_puts(f, cols[c], c == NCOLS - 1);
 	for (size_t i = 0; i < n; i++) {
 		const ppv_earner *e = l[i];
+		ahead(l, i, n);
 		const int64_t a[] = { e->gross, e->refunds, e->store, e->platform, e->withholding, e->net, e->opening,
 			              e->payout, e->closing };
 		ppv_csv_text(f, e->id, 0);
@@ -119,6 +132,7 @@ ppv_report_json(FILE *f, const ppv_report *r)
 
 	fputs("[", f);
 	for (size_t i = 0; i < n; i++) {
+		ahead(l, i, n);
 		row_text(l[i], v);
 		fputs(i ? ",\n {" : "\n {", f);
 		for (int c = 0; c < NCOLS; c++) {
