@@ -93,7 +93,7 @@ ppv_earn_free(ppv_earn *e)
 	for (size_t i = 0; i < e->nfiles; i++)
 		free(e->files[i]);
 	free(e->files);
-	free(e->cr), free(e->crmap);
+	free(e->cr), free(e->crmap), free(e->tax);
 	ppv_evindex_free(&e->ix);
 	free(e->rates), free(e->pend), free(e->imp), free(e->impmap), free(e->list);
 	free(e);
@@ -204,8 +204,14 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 		k->from_table = 1;
 		creator_currency(k, code);
 		k->o.name = *ppv_csv_field(c, cname) ? ppv_xstrdup(ppv_csv_field(c, cname)) : NULL;
-		snprintf(k->country, sizeof k->country, "%s", ppv_csv_field(c, ccountry));
-		snprintf(k->tax_form, sizeof k->tax_form, "%s", ppv_csv_field(c, cform));
+		if (e->ntax == e->taxcap) {
+			e->taxcap = e->taxcap ? 2 * e->taxcap : 64;
+			e->tax = ppv_xrealloc(e->tax, e->taxcap * sizeof *e->tax);
+		}
+		struct taxinfo *t = &e->tax[e->ntax++];
+		snprintf(t->country, sizeof t->country, "%s", ppv_csv_field(c, ccountry));
+		snprintf(t->tax_form, sizeof t->tax_form, "%s", ppv_csv_field(c, cform));
+		k->tax = (uint32_t)e->ntax;
 		if (*ppv_csv_field(c, cmin) && ppv_money_parse(ppv_csv_field(c, cmin), ppv_csv_fieldlen(c, cmin), k->o.exp,
 		                                       &k->o.min_payout))
 			ppv_die(PPV_ERR, "%s:%ld: min_payout '%s' is not an amount in %s", ppv_csv_name(c), line,
@@ -254,7 +260,9 @@ ppv_earn_fx(ppv_earn *e, const char *path)
 static int
 wh_of(const ppv_earn *e, const struct creator *c, const char *buyer)
 {
-	return ppv_rules_withholding_of(e->rules, c->country, c->tax_form, buyer);
+	const struct taxinfo *t = c->tax ? &e->tax[c->tax - 1] : NULL;
+
+	return ppv_rules_withholding_of(e->rules, t ? t->country : "", t ? t->tax_form : "", buyer);
 }
 
 /* --- the event index --- */
