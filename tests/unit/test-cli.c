@@ -55,7 +55,7 @@ vmflags(const void *p, char *out, size_t cap)
 UNIT_TEST(test_xbig)
 {
 	enum { MB = 1 << 20 };
-	char flags[256];
+	char flags[512];
 
 	/* a new block of megabytes starts on a 2 MiB boundary and asks for
 	 * huge pages, where the kernel has them */
