@@ -470,7 +470,11 @@ for i in range(200): print(f'c{i:04d},Creator {i},{\"US\" if i % 2 == 0 else \"F
 	for _ in $(seq 100); do ls -A "$T" | grep -q '^\.ledger\.csv\.' && break; sleep 0.1; done
 	kill -9 $run_pid
 	wait $run_pid || true
+	# the writer's sleep; or the writer itself, still opening the fifo when
+	# the run died before its reader thread opened it (bats then waited
+	# forever for the writer, which holds its output)
 	pkill -P $writer 2>/dev/null || true
+	kill $writer 2>/dev/null || true
 	assert_equal "$(ls -A "$T" | grep -c '^\.ledger\.csv\.')" 1
 	[ ! -e "$T/ledger.csv" ]
 	{ echo $HDR; echo a1,2026-10-03T10:00:00Z,u1,ticket,10.00,USD,FR,v1,web,; } > "$T/ev.csv"
