@@ -84,6 +84,7 @@ ppv_earn_free(ppv_earn *e)
 	for (size_t i = 0; i < e->ncr; i++)
 		if (e->cr[i]->o.name != e->cr[i]->o.id)
 			free((char *)e->cr[i]->o.name);
+	ppv_ahead_free(e->slab_ahead);
 	for (size_t i = 0; i < e->nslabs; i++)
 		free(e->slabs[i]);
 	free(e->slabs);
@@ -100,6 +101,8 @@ ppv_earn_free(ppv_earn *e)
 }
 
 /* --- creators --- */
+
+enum { SLAB = 8 << 20 };  /* 40,000 creators */
 
 /* The creator of id, whose ppv_creator_hash is h (0: not yet known). */
 static struct creator *
@@ -145,10 +148,17 @@ creator_add(ppv_earn *e, const char *id, uint64_t h)
 	 * of its own for each of a million creators, and one cache miss less */
 	size_t n = strlen(id) + 1, need = (sizeof(struct creator) + n + 15) & ~(size_t)15;
 	if (need > e->slab_left) {
-		size_t size = need > (8 << 20) ? need : 8 << 20;
+		size_t size = need > SLAB ? need : SLAB;
+		/* a second slab: more may follow, each faulted in on another
+		 * thread while the last fills (lib/ahead.c says why) */
+		if (e->nslabs == 1 && !e->slab_ahead)
+			e->slab_ahead = ppv_ahead_new();
 		e->slabs = ppv_xrealloc(e->slabs, (e->nslabs + 1) * sizeof *e->slabs);
-		e->slab_at = e->slabs[e->nslabs++] = ppv_xbig(NULL, size);
+		e->slab_at = e->nslabs ? ppv_ahead_take(e->slab_ahead, size) : ppv_xbig(NULL, size);
+		e->slabs[e->nslabs++] = e->slab_at;
 		e->slab_left = size;
+		if (e->slab_ahead)
+			ppv_ahead_ask(e->slab_ahead, SLAB);
 	}
 	struct creator *c = (struct creator *)(void *)e->slab_at;
 	e->slab_at += need, e->slab_left -= need;

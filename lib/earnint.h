@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "ahead.h"
 #include "csvio.h"
 #include "earn.h"
 #include "evindex.h"
@@ -56,6 +57,7 @@ struct ppv_earn {
 	char **slabs;                  /* creators and their ids, 8 MiB at a time */
 	size_t nslabs, slab_left;
 	char *slab_at;
+	ppv_ahead *slab_ahead;         /* the next slab, once there are many creators */
 	size_t ncr, crcap;
 	struct crslot {
 		uint64_t h;            /* ppv_creator_hash of its id: most probes end here */

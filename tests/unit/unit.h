@@ -17,6 +17,12 @@ extern int unit_pass, unit_fail;
 	else { unit_fail++; fprintf(stderr, "%s:%d: FAILED: got '%s', want '%s'\n", \
 	       __FILE__, __LINE__, g_ ? g_ : "(null)", w_); } \
 } while (0)
+#define CHECK_INT(got, want) do { \
+	long long g_ = (got), w_ = (want); \
+	if (g_ == w_) unit_pass++; \
+	else { unit_fail++; fprintf(stderr, "%s:%d: FAILED: %s is %lld, want %lld\n", \
+	       __FILE__, __LINE__, #got, g_, w_); } \
+} while (0)
 
 /* A test function, run by main.c without being listed there: a new test
  * file cannot compile and then never run. */
