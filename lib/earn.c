@@ -573,7 +573,7 @@ ppv_earn_events(ppv_earn *e, const char *path)
 				const struct crslot *s = &e->crmap[x[i + 4].v.creator_fp & e->crmask];
 				/* all of it: the sums span its lines, and its id, which
 				 * the lookup compares, lies right after it */
-				for (size_t k = 0; s->c && k < sizeof *s->c + 16; k += 64)
+				for (size_t k = 0; s->c && k < sizeof *s->c + 64; k += 64)
 					__builtin_prefetch((const char *)s->c + k);
 			}
 			e->line = x[i].line;
