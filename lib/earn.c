@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "csvio.h"
 #include "evindex.h"
+#include "par.h"
 #include "rules.h"
 #include "evread.h"
 #include "earnint.h"
@@ -841,24 +842,46 @@ by_id(const void *a, const void *b)
 	return memchr(x->o->id, 0, 8) ? 0 : strcmp(x->o->id + 8, y->o->id + 8);
 }
 
-static void
-sort_by_id(const ppv_earner **l, size_t n)
-{
-	struct idkey *t = ppv_xbig(NULL, (n ? n : 1) * sizeof *t);
+struct sorthalf {
+	const ppv_earner **l;
+	struct idkey *t;
+	size_t n;
+};
 
-	for (size_t i = 0; i < n; i++) {
+static void
+sort_half(void *arg)
+{
+	const struct sorthalf *h = arg;
+
+	for (size_t i = 0; i < h->n; i++) {
 		uint64_t k = 0;
-		const unsigned char *id = (const unsigned char *)l[i]->id;
+		const unsigned char *id = (const unsigned char *)h->l[i]->id;
 		for (int j = 0, end = 0; j < 8; j++) {
 			unsigned c = end ? 0 : id[j];  /* never read past the NUL */
 			end = !c;
 			k = k << 8 | c;
 		}
-		t[i] = (struct idkey){ k, l[i] };
+		h->t[i] = (struct idkey){ k, h->l[i] };
 	}
-	qsort(t, n, sizeof *t, by_id);
-	for (size_t i = 0; i < n; i++)
-		l[i] = t[i].o;
+	qsort(h->t, h->n, sizeof *h->t, by_id);
+}
+
+/* Past some tens of thousands the halves are sorted on both cores and then
+ * merged: at a million creators the sort was a tenth of the run, on one
+ * core while the other had nothing left to do. */
+static void
+sort_by_id(const ppv_earner **l, size_t n)
+{
+	struct idkey *t = ppv_xbig(NULL, (n ? n : 1) * sizeof *t);
+	size_t m = n < 32768 ? 0 : n / 2;
+	struct sorthalf a = { l, t, m }, b = { l + m, t + m, n - m };
+
+	if (m)
+		ppv_par2(sort_half, &a, &b);
+	else
+		sort_half(&b);
+	for (size_t i = 0, j = m, k = 0; k < n; k++)
+		l[k] = (j == n || (i < m && by_id(&t[i], &t[j]) < 0) ? t[i++] : t[j++]).o;
 	free(t);
 }
 

@@ -110,6 +110,13 @@ ppv_money_parse(const char *s, size_t n, int exp, int64_t *minor)
 char *
 ppv_money_format(int64_t minor, int exp, char *buf)
 {
+	*ppv_money_put(minor, exp, buf) = 0;
+	return buf;
+}
+
+char *
+ppv_money_put(int64_t minor, int exp, char *buf)
+{
 	char d[24];
 	uint64_t u = minor < 0 ? -(uint64_t)minor : (uint64_t)minor;
 	int n = 0;
@@ -125,8 +132,7 @@ ppv_money_format(int64_t minor, int exp, char *buf)
 			*p++ = '.';
 		*p++ = d[--n];
 	}
-	*p = 0;
-	return buf;
+	return p;
 }
 
 int

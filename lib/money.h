@@ -15,6 +15,8 @@ int ppv_currency_exp(const char *code);
 int ppv_money_parse(const char *s, size_t n, int exp, int64_t *minor);
 /* "-12.50"; buf holds at least 32 bytes. */
 char *ppv_money_format(int64_t minor, int exp, char *buf);
+/* The same, unterminated; the end of what it wrote. */
+char *ppv_money_put(int64_t minor, int exp, char *buf);
 
 /* A rate or a percentage as written: num / 10^scale, up to 18 digits. */
 typedef struct {

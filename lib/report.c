@@ -9,6 +9,7 @@
 #include "csvio.h"
 #include "json.h"
 #include "money.h"
+#include "par.h"
 #include "when.h"
 
 static const char *const cols[] = {
@@ -29,49 +30,112 @@ ahead(const ppv_earner *const *l, size_t i, size_t n)
 			__builtin_prefetch((const char *)l[i + 16] + k);
 }
 
+enum { NAMOUNTS = 9 };  /* columns gross to closing_balance */
+
+static void
+amounts(const ppv_earner *e, int64_t a[NAMOUNTS])
+{
+	const int64_t v[NAMOUNTS] = { e->gross, e->refunds, e->store, e->platform, e->withholding, e->net, e->opening,
+		                      e->payout, e->closing };
+	memcpy(a, v, sizeof v);
+}
+
 /* The row as text, amounts as decimals of the payout currency. */
 static void
 row_text(const ppv_earner *e, char v[NCOLS][40])
 {
-	const int64_t a[] = { e->gross, e->refunds, e->store, e->platform, e->withholding, e->net, e->opening,
-		              e->payout, e->closing };
+	int64_t a[NAMOUNTS];
 
+	amounts(e, a);
 	snprintf(v[0], 40, "%s", e->id);
 	snprintf(v[1], 40, "%s", e->name);
 	snprintf(v[2], 40, "%s", e->currency);
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < NAMOUNTS; i++)
 		ppv_money_format(a[i], e->exp, v[3 + i]);
 	snprintf(v[12], 40, "%s", e->status);
 }
 
-void
-ppv_report_csv(FILE *f, const ppv_report *r)
-{
-	const ppv_earner *const *l = r->l;
-	size_t n = r->n;
+struct csvpart {
+	const ppv_earner *const *l;
+	size_t from, to, n;
+	FILE *f;               /* NULL: into buf, by open_memstream */
+	char *buf;
+	size_t len;
+	int failed;            /* no memory stream: the rows are still to write */
+	struct csvpart *first; /* the part before these rows, to write first */
+};
 
-	for (int c = 0; c < NCOLS; c++)
-		ppv_csv_puts(f, cols[c], c == NCOLS - 1);
-	for (size_t i = 0; i < n; i++) {
-		const ppv_earner *e = l[i];
-		ahead(l, i, n);
-		const int64_t a[] = { e->gross, e->refunds, e->store, e->platform, e->withholding, e->net, e->opening,
-			              e->payout, e->closing };
+static void
+csv_rows(void *arg)
+{
+	struct csvpart *p = arg;
+
+	if (p->first && p->first->failed) {
+		p->first->f = p->f;
+		csv_rows(p->first);
+	} else if (p->first) {
+		fwrite_unlocked(p->first->buf, 1, p->first->len, p->f);
+	}
+	FILE *f = p->f ? p->f : open_memstream(&p->buf, &p->len);
+	if (!f) {
+		p->failed = 1;
+		return;
+	}
+	for (size_t i = p->from; i < p->to; i++) {
+		const ppv_earner *e = p->l[i];
+		ahead(p->l, i, p->n);
+		int64_t a[NAMOUNTS];
+		amounts(e, a);
 		ppv_csv_text(f, e->id, 0);
 		ppv_csv_text(f, e->name, 0);
 		/* the rest never needs quotes (a currency code, amounts, a status
-		 * word): one write a row, not a scan and a write a field, which was
-		 * a fifth of a million creators' run */
-		char line[sizeof a / sizeof *a * 24 + 32], *p = line;
-		p = stpcpy(p, e->currency);
-		for (size_t k = 0; k < sizeof a / sizeof *a; k++) {
-			*p++ = ',';
-			p += strlen(ppv_money_format(a[k], e->exp, p));
+		 * word, checked where they are set): one write a row, not a scan
+		 * and a write a field, which was a fifth of a million creators' run */
+		char line[NAMOUNTS * 24 + 32], *o = line;
+		o = stpcpy(o, e->currency);
+		for (int k = 0; k < NAMOUNTS; k++) {
+			*o++ = ',';
+			o = ppv_money_put(a[k], e->exp, o);
 		}
-		*p++ = ',';
-		p = stpcpy(p, e->status);
-		*p++ = '\n';
-		fwrite_unlocked(line, 1, (size_t)(p - line), f);
+		*o++ = ',';
+		o = stpcpy(o, e->status);
+		*o++ = '\n';
+		fwrite_unlocked(line, 1, (size_t)(o - line), f);
+	}
+	if (!p->f && fclose(f))
+		p->failed = 1, free(p->buf), p->buf = NULL;
+}
+
+/* Past CHUNK rows, every other CHUNK is written into memory on another core
+ * while this one writes the one before it: at a million creators the rows
+ * were a sixth of the run, on one core with the other idle. Two chunks in
+ * memory at most, whatever the number of rows. */
+enum { CHUNK = 32768 };
+
+void
+ppv_report_csv(FILE *f, const ppv_report *r)
+{
+	size_t n = r->n;
+	struct csvpart done = { .failed = 0 };  /* the other core's last, unwritten */
+
+	for (int c = 0; c < NCOLS; c++)
+		ppv_csv_puts(f, cols[c], c == NCOLS - 1);
+	for (size_t at = 0; at < n;) {
+		size_t mid = n - at > CHUNK ? at + CHUNK : n, end = n - mid > CHUNK ? mid + CHUNK : n;
+		struct csvpart mine = { r->l, at, mid, n, f, NULL, 0, 0, at ? &done : NULL };
+		struct csvpart next = { r->l, mid, end, n, NULL, NULL, 0, 0, NULL };
+		if (mid < end)
+			ppv_par2(csv_rows, &next, &mine);
+		else
+			csv_rows(&mine);
+		free(done.buf);
+		done = next;
+		at = end;
+	}
+	if (done.to > done.from) {
+		struct csvpart last = { r->l, 0, 0, n, f, NULL, 0, 0, &done };
+		csv_rows(&last);
+		free(done.buf);
 	}
 }
 

@@ -709,7 +709,9 @@ per_test_end() {
 	ppv-earnings -q -m 2026-10 -o "$T/pay.csv" "$T/ev.csv"
 	assert_equal "$(wc -l < "$T/pay.csv")" 1000001
 	assert_equal "$(awk -F, 'NR > 1 { i = substr($1, 2) + 0; want = sprintf("%d.%02d", i % 5000, i % 100)
-		if ($9 != want) bad++ } END { print bad + 0 }' "$T/pay.csv")" 0
+		if (NF != 13 || $2 != $1 || $3 != "USD" || $4 != want || $9 != want) bad++ } END { print bad + 0 }' "$T/pay.csv")" 0
+	# in order of id, each once: the rows are sorted and written in parts on both cores
+	assert_equal "$(tail -n +2 "$T/pay.csv" | cut -d, -f1 | LC_ALL=C sort -c -u 2>&1)" ""
 	ppv-earnings -q -m 2026-10 --format html -o "$T/report.html" "$T/ev.csv"
 	size=$(stat -c %s "$T/report.html")
 	(( size < 2000000 )) || fail "the report is $size bytes"

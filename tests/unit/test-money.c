@@ -52,6 +52,11 @@ UNIT_TEST(test_money)
 	CHECK_STR(ppv_money_format(0, 3, b), "0.000");
 	CHECK_STR(ppv_money_format(1502, 0, b), "1502");
 	CHECK_STR(ppv_money_format(INT64_MIN, 2, b), "-92233720368547758.08");
+	/* put: the same digits, unterminated, and where they end */
+	memset(b, 'x', 32);
+	char *end = ppv_money_put(-5, 2, b);
+	CHECK_INT(end - b, 5);
+	CHECK(!memcmp(b, "-0.05x", 6));
 
 	CHECK(ppv_decimal_parse("4.5", 3, 0, &d) == 0 && d.num == 45 && d.scale == 1);
 	CHECK(ppv_decimal_parse("150.25", 6, 0, &d) == 0 && d.num == 15025 && d.scale == 2);
