@@ -24,15 +24,18 @@ typedef struct {
 
 /* One creator's month, in the payout currency's minor units. */
 typedef struct {
-	const char *id, *name, *currency;
-	int exp;
 	int64_t by_kind[K_NKINDS];      /* gross of each sale kind; refunds under theirs */
-	int64_t gross, refunds, store, platform, withholding, net;
-	int64_t opening, payout, closing, min_payout;
+	int64_t min_payout;
 	uint64_t events;
-	const char *status;             /* "paid", "held", "negative" */
 	int64_t net_base;               /* net in the base currency, for tiers */
 	int64_t sales_base;             /* gross less refunds in the base currency */
+	/* a payout row's fields, last and together: earn.c keeps the id right
+	 * after them, so a row reads two or three cache lines, not five */
+	const char *id, *name, *currency;
+	int exp;
+	int64_t gross, refunds, store, platform, withholding, net;
+	int64_t opening, payout, closing;
+	const char *status;             /* "paid", "held", "negative" */
 } ppv_earner;
 
 typedef struct {

@@ -22,10 +22,10 @@ struct taxinfo {
 };
 
 struct creator {
-	ppv_earner o;
 	uint32_t tax;                  /* 1 + its row in the run's taxinfo; 0, none */
 	uint8_t from_table;            /* named in --creators: its currency is fixed */
 	uint8_t reduced;               /* its month came whole from a reducer */
+	ppv_earner o;                  /* last: its id follows it */
 };
 
 struct rates {

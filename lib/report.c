@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,7 @@ static inline void
 ahead(const ppv_earner *const *l, size_t i, size_t n)
 {
 	if (i + 16 < n)
-		for (size_t k = 0; k < sizeof **l + 64; k += 64)
+		for (size_t k = offsetof(ppv_earner, id); k < sizeof **l + 64; k += 64)
 			__builtin_prefetch((const char *)l[i + 16] + k);
 }
 
