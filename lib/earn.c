@@ -103,7 +103,7 @@ ppv_earn_free(ppv_earn *e)
 
 /* --- creators --- */
 
-enum { SLAB = 8 << 20 };  /* 40,000 creators */
+enum { SLAB = 8 << 20 };  /* 37,000 creators of ids up to 7 characters */
 
 /* The creator of id, whose ppv_creator_hash is h (0: not yet known). */
 static struct creator *
@@ -152,7 +152,7 @@ creator_add(ppv_earn *e, const char *id, uint64_t h)
 		size_t size = need > SLAB ? need : SLAB;
 		/* a second slab: more may follow, each faulted in on another
 		 * thread while the last fills (lib/ahead.c says why) */
-		if (e->nslabs == 1 && !e->slab_ahead)
+		if (e->nslabs == 1)
 			e->slab_ahead = ppv_ahead_new();
 		e->slabs = ppv_xrealloc(e->slabs, (e->nslabs + 1) * sizeof *e->slabs);
 		e->slab_at = e->nslabs ? ppv_ahead_take(e->slab_ahead, size) : ppv_xbig(NULL, size);

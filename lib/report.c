@@ -21,8 +21,9 @@ enum { NCOLS = sizeof cols / sizeof *cols };
 
 /* The rows go out by id, the earners lie in memory in the order they came:
  * at a million creators each row began with cache misses, 0.2 s of them.
- * The earner 16 rows on is asked for ahead, and the line after it, where
- * earn.c keeps the id (only asked for: a load of its pointer would wait). */
+ * The row's fields of the earner 16 rows on are asked for ahead, from its id
+ * pointer to the line after it, where earn.c keeps the id itself (only asked
+ * for: a load of its pointer would wait). */
 static inline void
 ahead(const ppv_earner *const *l, size_t i, size_t n)
 {
