@@ -1,4 +1,4 @@
-/* scale.c: pictures resized by libswscale, on the faster of its two bit-identical x86 paths as timed here. */
+/* scale.c: pictures and planes resized by libswscale, on the faster of its two bit-identical x86 paths as timed here. */
 #include "scale.h"
 
 #include <time.h>
@@ -34,23 +34,22 @@ drop(ppv_scaler *s)
 }
 
 static struct SwsContext *
-make(const AVFrame *in, const AVFrame *out)
+make(const ppv_scaler *s)
 {
-	return sws_getContext(in->width, in->height, in->format, out->width, out->height, out->format, SWS_BICUBIC,
-	                      NULL, NULL, NULL);
+	return sws_getContext(s->sw, s->sh, s->sf, s->dw, s->dh, s->df, SWS_BICUBIC, NULL, NULL, NULL);
 }
 
 static int
-setup(ppv_scaler *s, const AVFrame *in, const AVFrame *out)
+setup(ppv_scaler *s, int sw, int sh, int sf, int dw, int dh, int df)
 {
 	drop(s);
-	*s = (ppv_scaler){ .sw = in->width, .sh = in->height, .sf = in->format, .dw = out->width, .dh = out->height };
-	if (!(s->c[0] = make(in, out)))
+	*s = (ppv_scaler){ .sw = sw, .sh = sh, .sf = sf, .dw = dw, .dh = dh, .df = df };
+	if (!(s->c[0] = make(s)))
 		return -1;
 	int flags = av_get_cpu_flags();
 	if (flags & AV_CPU_FLAG_AVX2) {
 		av_force_cpu_flags(flags & ~AV_CPU_FLAG_AVX2);
-		s->c[1] = make(in, out);
+		s->c[1] = make(s);
 		av_force_cpu_flags(flags);
 	}
 	s->best[0] = s->best[1] = INT64_MAX;
@@ -59,21 +58,21 @@ setup(ppv_scaler *s, const AVFrame *in, const AVFrame *out)
 	return 0;
 }
 
-int
-ppv_scale(ppv_scaler *s, const AVFrame *in, AVFrame *out)
+/* src (sh lines) into dst, by the context for that geometry, made when it changes */
+static int
+scale(ppv_scaler *s, const uint8_t *const src[], const int sls[], int sw, int sh, int sf, uint8_t *const dst[],
+      const int dls[], int dw, int dh, int df)
 {
-	if ((!s->c[0] || in->width != s->sw || in->height != s->sh || in->format != s->sf || out->width != s->dw ||
-	     out->height != s->dh) &&
-	    setup(s, in, out) < 0)
+	if ((!s->c[0] || sw != s->sw || sh != s->sh || sf != s->sf || dw != s->dw || dh != s->dh || df != s->df) &&
+	    setup(s, sw, sh, sf, dw, dh, df) < 0)
 		return -1;
 	if (s->timed >= 2 * TRIALS) {
-		sws_scale(s->c[0], (const uint8_t *const *)in->data, in->linesize, 0, in->height, out->data,
-		          out->linesize);
+		sws_scale(s->c[0], src, sls, 0, sh, dst, dls);
 		return 0;
 	}
 	int k = (int)(s->timed++ & 1);
 	int64_t t = thread_ns();
-	sws_scale(s->c[k], (const uint8_t *const *)in->data, in->linesize, 0, in->height, out->data, out->linesize);
+	sws_scale(s->c[k], src, sls, 0, sh, dst, dls);
 	t = thread_ns() - t;
 	if (t < s->best[k])
 		s->best[k] = t;
@@ -89,6 +88,19 @@ ppv_scale(ppv_scaler *s, const AVFrame *in, AVFrame *out)
 		s->c[1] = NULL;
 	}
 	return 0;
+}
+
+int
+ppv_scale(ppv_scaler *s, const AVFrame *in, AVFrame *out)
+{
+	return scale(s, (const uint8_t *const *)in->data, in->linesize, in->width, in->height, in->format, out->data,
+	             out->linesize, out->width, out->height, out->format);
+}
+
+int
+ppv_scale_plane(ppv_scaler *s, const uint8_t *src, int sls, int sw, int sh, uint8_t *dst, int dls, int dw, int dh)
+{
+	return scale(s, &src, &sls, sw, sh, AV_PIX_FMT_GRAY8, &dst, &dls, dw, dh, AV_PIX_FMT_GRAY8);
 }
 
 int

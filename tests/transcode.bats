@@ -246,3 +246,14 @@ rung_psnr() {
 	run awk -v c="$cascade" -v d="$direct" 'BEGIN { printf "%s dB against %s: ", c, d; print (c != "" && c >= d - 0.2) ? "close" : "worse" }'
 	assert_output --regexp ': close$'
 }
+
+@test "a rung two thirds the size of another takes its luma from it and stays as close to the source as one scaled directly" {
+	run ppv-transcode --ladder 360p@800,240p@400 -o "$T/luma.ts" src.ts
+	assert_success
+	run ppv-transcode --ladder 240p@400 -o "$T/direct.ts" src.ts
+	assert_success
+	cascade=$(rung_psnr "$T/luma.ts" 1 426x240)
+	direct=$(rung_psnr "$T/direct.ts" 0 426x240)
+	run awk -v c="$cascade" -v d="$direct" 'BEGIN { printf "%s dB against %s: ", c, d; print (c != "" && c >= d - 0.2) ? "close" : "worse" }'
+	assert_output --regexp ': close$'
+}
