@@ -530,9 +530,13 @@ setup(struct tc *t, const char *input)
 	AVStream *vs = t->in->streams[t->vi];
 	AVRational fps = t->av->av_guess_frame_rate(t->in, vs, NULL);
 	AVRational sar = vs->codecpar->sample_aspect_ratio;
+	char why[256];
 	if (ppv_ladder_fit(&l, vs->codecpar->width, vs->codecpar->height, sar.num, sar.den, fps.num, fps.den, note,
-	                   sizeof note, t->err, t->cap) < 0)
+	                   sizeof note, why, sizeof why) < 0) {
+		/* what is wrong is the input's: named, as open_input's errors are */
+		snprintf(t->err, t->cap, "%s: %s", input ? input : "stdin", why);
 		return -1;
+	}
 	if (*note && !t->cfg->quiet)
 		ppv_warn("--ladder: %s", note);
 	if (!(t->out = ppv_tsout_new(t->cfg->out_fd, t->cfg->live, t->err, t->cap)))
