@@ -22,20 +22,23 @@ typedef struct {
 	int quiet;                      /* no warnings */
 } ppv_earn_cfg;
 
-/* One creator's month, in the payout currency's minor units. */
+/* One creator's month, in the payout currency's minor units. The fields an
+ * event adds to come first and fill two cache lines (with the few bytes
+ * earn.c keeps before them); the rest of a payout row follows, and earn.c
+ * keeps the id right after the struct: an event touches three lines of its
+ * creator, a row three. */
 typedef struct {
-	int64_t by_kind[K_NKINDS];      /* gross of each sale kind; refunds under theirs */
-	int64_t min_payout;
-	uint64_t events;
-	int64_t net_base;               /* net in the base currency, for tiers */
-	int64_t sales_base;             /* gross less refunds in the base currency */
-	/* a payout row's fields, last and together: earn.c keeps the id right
-	 * after them, so a row reads two or three cache lines, not five */
-	const char *id, *name, *currency;
-	int exp;
+	const char *currency;
 	int64_t gross, refunds, store, platform, withholding, net;
+	uint64_t events;
+	int64_t by_kind[K_NKINDS];      /* gross of each sale kind; refunds under theirs */
+	const char *id, *name;
+	int exp;
 	int64_t opening, payout, closing;
 	const char *status;             /* "paid", "held", "negative" */
+	int64_t min_payout;
+	int64_t net_base;               /* net in the base currency, for tiers */
+	int64_t sales_base;             /* gross less refunds in the base currency */
 } ppv_earner;
 
 typedef struct {
