@@ -919,6 +919,13 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 		ppv_earn_results_put(e);
 		return 0;
 	}
+	/* Every event is in: the event index and the creator map go back to the
+	 * kernel before the list and the sort take as much again. Memory given
+	 * back and taken again at once cost this host 6 ms a 100 MB, fresh memory
+	 * 160 ms; a million creators' list and sort are 33 MB. */
+	ppv_evindex_free(&e->ix);
+	free(e->crmap);
+	e->crmap = NULL;
 	e->list = ppv_xbig(NULL, e->ncr * sizeof *e->list);
 	size_t m = e->ncr < SETTLE_PAR ? 0 : e->ncr / 2;
 	struct settle a = { e, 0, m, 0, e->list, "" }, b = { e, m, e->ncr, 0, e->list + m, "" };

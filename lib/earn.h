@@ -72,7 +72,8 @@ void ppv_earn_partials(ppv_earn *e, const char *path);
  * applies the events and writes each creator's month and the counts. Otherwise:
  * applies the refunds and impressions held back until every sale was seen,
  * closes the balances, and checks that every currency reconciles; -1 with
- * the reason in err when it does not (which would be a bug). */
+ * the reason in err when it does not (which would be a bug). Nothing may be
+ * added after it: it gives back the memory that looks events and creators up. */
 int ppv_earn_finish(ppv_earn *e, char *err, size_t cap);
 
 /* The month's creators, valid until ppv_earn_free: in the order they lie in
