@@ -882,3 +882,19 @@ per_test_end() {
 	assert_failure 2
 	assert_output --partial "$T/short.gz: truncated gzip data"
 }
+
+@test "past 32,768 creators, settled on two cores: the first creator in memory order that stops the run is the one named, as on one core" {
+	cd "$T"
+	# o1 comes first (its balance), its closing balance past 64 bits; every
+	# creator after it is paid in yen, where --min-payout 0.5 is no amount:
+	# each half of the two-core settling stops, the first half's reason wins
+	for n in 100 40000; do
+		{ echo creator_id,currency,balance; echo o1,USD,92233720368547758.00; } > bal.csv
+		awk -v n="$n" 'BEGIN { print "event_id,time,creator_id,kind,amount,currency"
+			print "o,1790812800,o1,ticket,10.00,USD"
+			for (i = 0; i < n; i++) printf "e%d,%d,c%06d,ticket,100,JPY\n", i, 1790812800 + i, i }' > ev.csv
+		run ppv-earnings -q -m 2026-10 --balances bal.csv --min-payout 0.5 ev.csv
+		assert_failure 2
+		assert_output "ppv-earnings: creator 'o1': the month's USD amounts overflow a 64-bit total"
+	done
+}
