@@ -107,6 +107,14 @@ radix(struct ent *a, struct ent *t, size_t n)
 		memcpy(a, from, n * sizeof *a);
 }
 
+/* a's keys: the eight bytes of each string from depth on */
+static void
+rekey(struct ent *a, size_t n, size_t off, size_t depth)
+{
+	for (size_t i = 0; i < n; i++)
+		a[i].k = key(str(a[i].p, off) + depth);
+}
+
 /* a's strings all alike in their first depth bytes, a's keys those after them */
 static void
 sort(struct ent *a, struct ent *t, size_t n, size_t off, size_t depth)
@@ -125,8 +133,7 @@ sort(struct ent *a, struct ent *t, size_t n, size_t off, size_t depth)
 			if (!(a[0].k & 255))
 				return;  /* all the same string */
 			depth += 8;  /* all alike so far: on, without a call */
-			for (size_t i = 0; i < n; i++)
-				a[i].k = key(str(a[i].p, off) + depth);
+			rekey(a, n, off, depth);
 			continue;
 		}
 		for (size_t i = 0, j; i < n; i = j) {
@@ -134,8 +141,7 @@ sort(struct ent *a, struct ent *t, size_t n, size_t off, size_t depth)
 				;
 			/* a last byte not NUL: the strings go on past these eight */
 			if (j - i > 1 && (a[i].k & 255)) {
-				for (size_t k = i; k < j; k++)
-					a[k].k = key(str(a[k].p, off) + depth + 8);
+				rekey(a + i, j - i, off, depth + 8);
 				sort(a + i, t + i, j - i, off, depth + 8);
 			}
 		}
@@ -150,7 +156,8 @@ ppv_strsort(const void **l, size_t n, size_t off)
 		return;
 	struct ent *a = ppv_xbig(NULL, 2 * n * sizeof *a);
 	for (size_t i = 0; i < n; i++)
-		a[i] = (struct ent){ key(str(l[i], off)), l[i] };
+		a[i].p = l[i];
+	rekey(a, n, off, 0);
 	sort(a, a + n, n, off, 0);
 	for (size_t i = 0; i < n; i++)
 		l[i] = a[i].p;
