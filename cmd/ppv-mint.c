@@ -15,6 +15,7 @@
 #include "input.h"
 #include "json.h"
 #include "keys.h"
+#include "money.h"
 #include "opt.h"
 #include "progress.h"
 #include "ticket.h"
@@ -364,14 +365,7 @@ batch(ppv_signer *s, const struct opts *o)
 		                                       (size_t)n, url, sizeof url);
 		ppv_csv_put(out, ppv_csv_field(csv, csub), ppv_csv_fieldlen(csv, csub), 0);
 		ppv_csv_put(out, path, ppv_csv_fieldlen(csv, cpath), 0);
-		char *e = num + sizeof num, *p = e;
-		uint64_t u = c.expires < 0 ? -(uint64_t)c.expires : (uint64_t)c.expires;
-		do
-			*--p = (char)('0' + u % 10);
-		while (u /= 10);
-		if (c.expires < 0)
-			*--p = '-';
-		ppv_csv_put(out, p, (size_t)(e - p), 0);
+		ppv_csv_put(out, num, (size_t)(ppv_int_put(c.expires, num) - num), 0);
 		ppv_csv_put(out, tok, (size_t)n, 0);
 		/* the ticket nginx_mint put last in the token, not derived twice; the
 		 * URL stays last, where scripts take it from */

@@ -167,6 +167,12 @@ ppv_div_round(__int128 num, __int128 den, enum ppv_rounding mode)
 	return (int64_t)q;
 }
 
+char *
+ppv_int_put(int64_t v, char *buf)
+{
+	return ppv_money_put(v, 0, buf);
+}
+
 int64_t
 ppv_percent(int64_t amount, ppv_decimal d, enum ppv_rounding mode)
 {

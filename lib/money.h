@@ -17,6 +17,9 @@ int ppv_money_parse(const char *s, size_t n, int exp, int64_t *minor);
 char *ppv_money_format(int64_t minor, int exp, char *buf);
 /* The same, unterminated; the end of what it wrote. */
 char *ppv_money_put(int64_t minor, int exp, char *buf);
+/* An integer in decimal ("-42"), unterminated, in at most 20 bytes: an
+ * amount of exponent 0. The end of what it wrote. */
+char *ppv_int_put(int64_t v, char *buf);
 
 /* A rate or a percentage as written: num / 10^scale, up to 18 digits. */
 typedef struct {

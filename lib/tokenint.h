@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "money.h"
 #include "token.h"
 
 enum { V_LIT, V_EXPIRES, V_URI, V_DIR, V_ADDR, V_SECRET, V_TICKET };
@@ -61,15 +62,9 @@ puts_(sb *b, const char *s)
 static inline void
 putnum(sb *b, int64_t v)
 {
-	char tmp[24], *e = tmp + sizeof tmp, *p = e;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char tmp[24];
 
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	put(b, p, (size_t)(e - p));
+	put(b, tmp, (size_t)(ppv_int_put(v, tmp) - tmp));
 }
 
 /* A line to check: a URL's path and query, or a bare token. */

@@ -57,6 +57,19 @@ UNIT_TEST(test_money)
 	char *end = ppv_money_put(-5, 2, b);
 	CHECK_INT(end - b, 5);
 	CHECK(!memcmp(b, "-0.05x", 6));
+	/* an integer: at most 20 bytes, the sign included */
+	memset(b, 'x', 32);
+	end = ppv_int_put(INT64_MIN, b);
+	CHECK_INT(end - b, 20);
+	CHECK(!memcmp(b, "-9223372036854775808x", 21));
+	memset(b, 'x', 32);
+	end = ppv_int_put(0, b);
+	CHECK(!memcmp(b, "0x", 2));
+	CHECK_INT(end - b, 1);
+	memset(b, 'x', 32);
+	end = ppv_int_put(1793577600, b);
+	CHECK_INT(end - b, 10);
+	CHECK(!memcmp(b, "1793577600x", 11));
 
 	CHECK(ppv_decimal_parse("4.5", 3, 0, &d) == 0 && d.num == 45 && d.scale == 1);
 	CHECK(ppv_decimal_parse("150.25", 6, 0, &d) == 0 && d.num == 15025 && d.scale == 2);
