@@ -25,8 +25,8 @@ enum { NCOLS = sizeof cols / sizeof *cols };
  * currency and amounts (from its start to events), id to status (from its
  * id pointer to min_payout), and the id itself, which earn.c keeps right
  * after it (only asked for: a load of its pointer would wait). Each range's
- * first and last byte: earners are 16-byte aligned, so a range of 56 bytes
- * may span two cache lines. */
+ * first and last byte: an earner lies 8 bytes into its 16-byte aligned
+ * creator, so a range of 56 bytes may span two cache lines. */
 static inline void
 ahead(const ppv_earner *const *l, size_t i, size_t n)
 {
