@@ -17,7 +17,7 @@
  * the time on two cores. The two sides' speeds vary from batch to batch, each
  * ahead in turn: with three batches in flight, 2M events of a million
  * creators had the reader wait 168 times and the caller 152; sixteen (64k
- * rows, 12 MB, peak RSS +10 MB) cut the waits to 9 and 72, and the run from
+ * rows; peak RSS +10 MB, measured) cut the waits to 9 and 72, and the run from
  * 1.53 to 1.24 s (5,000 creators: 0.86 -> 0.73 s); measured again an hour
  * later, on a slower host, 1.78 -> 1.59 s. */
 enum { BATCH = 4096, NBUF = 16 };
