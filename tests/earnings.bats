@@ -722,6 +722,9 @@ per_test_end() {
 	grep -q '>100 to 1,000</text><rect[^>]*/><text[^>]*>180,000</text>' "$T/report.html"
 	# the top earner first: 4999.99, the first of them by id
 	assert_equal "$(grep -m1 -o '^<tr><td>c[0-9]*' "$T/report.html")" "<tr><td>c0004999"
+	# the whole table is the payouts' top 1,000 by net, by id among equals (200 creators a net)
+	assert_equal "$(diff <(grep -o '^<tr><td>c[0-9]*' "$T/report.html" | cut -c9-) \
+		<(tail -n +2 "$T/pay.csv" | LC_ALL=C sort -t, -k9,9nr -k1,1 | head -1000 | cut -d, -f1) | head -4)" ""
 	# without a rate into the base currency for every creator, nobody is ranked: the first by id
 	awk 'BEGIN { print "event_id,time,creator_id,kind,amount,currency"
 		for (i = 0; i < 3000; i++) printf "e%d,%d,c%07d,ticket,%d.00,%s\n", i, 1790812800 + i, i, i % 50 + 1, i % 2 ? "USD" : "BRL" }' > "$T/two.csv"
