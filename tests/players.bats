@@ -83,6 +83,34 @@ in_every_player() {
 	done
 }
 
+@test "a Chromium that dies mid-play is started once more and the play says so; one that dies again fails the play" {
+	ppv-segment -m vod -t 4 -o d content.ts
+	# a browser killed 3 s after it starts, the first N times: the play lasts 16 s
+	cat > "$FIX/chromium" <<-'SH'
+	#!/bin/sh
+	n=$(cat "$FIX/launches" 2>/dev/null || echo 0)
+	echo $((n + 1)) > "$FIX/launches"
+	[ "$n" -lt "$DIES" ] || exec /usr/bin/chromium "$@"
+	/usr/bin/chromium "$@" &
+	sleep 3
+	kill -9 $!
+	SH
+	chmod +x "$FIX/chromium"
+	export FIX CHROMIUM=$FIX/chromium DIES=1
+	run play_in hlsjs d/index.m3u8 40
+	assert_success
+	played hlsjs "$output" "d/index0.ts d/index3.ts"
+	assert_equal "$(cat "$FIX/launches")" 2
+	# the play says why it was made twice (the kill may land in launch, goto or a poll)
+	assert_regex "$($PY -c 'import json, sys; print(json.loads(sys.argv[1])["restarts"])' "$output")" "^\['[a-zA-Z.]+: (Target page, context or browser has been closed|Browser closed)"
+	rm "$FIX/launches"
+	DIES=2
+	run play_in hlsjs d/index.m3u8 40
+	assert_equal "$status" 2
+	assert_output --partial 'play.js: '
+	assert_equal "$(cat "$FIX/launches")" 2
+}
+
 @test "a stitched master: all three players play a variant through the pod" {
 	for v in 0 1; do
 		ppv-segment -m vod -t 4 -o m/v$v content.ts
