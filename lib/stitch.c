@@ -62,7 +62,9 @@ ppv_stitch_done(void)
 	ncache = 0;
 }
 
-/* The media playlist of an ad for a variant: the rendition closest in bandwidth. */
+/* The media playlist of an ad for a variant: the rendition closest in
+ * bandwidth; of one as far above as another is below, the lower, which the
+ * link that chose this variant can carry, whatever the ad master's order. */
 static ppv_m3u8 *
 ad_media(const char *path, int64_t bw, char *err, size_t cap)
 {
@@ -75,9 +77,11 @@ ad_media(const char *path, int64_t bw, char *err, size_t cap)
 		return NULL;
 	}
 	size_t best = 0;
-	for (size_t i = 1; i < pl->nvars; i++)
-		if (llabs(pl->vars[i].bandwidth - bw) < llabs(pl->vars[best].bandwidth - bw))
+	for (size_t i = 1; i < pl->nvars; i++) {
+		int64_t d = llabs(pl->vars[i].bandwidth - bw), b = llabs(pl->vars[best].bandwidth - bw);
+		if (d < b || (d == b && pl->vars[i].bandwidth < pl->vars[best].bandwidth))
 			best = i;
+	}
 	if (ppv_uri_absolute(pl->vars[best].uri) && strncmp(pl->vars[best].uri, "/", 1)) {
 		ppv_errf(err, cap, "%s:%ld: remote variant '%s': ads must be local files", path,
 		     pl->vars[best].line, pl->vars[best].uri);

@@ -124,6 +124,21 @@ cued() {
 	refute_output --partial ':fatal'
 }
 
+@test "an ad rendition as close above as another below: the lower, in whichever order the ad master lists them" {
+	cp -r m adm "$T/"
+	printf '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-STREAM-INF:BANDWIDTH=1000000,CODECS="avc1.42c00d,mp4a.40.2"\nm/v1/index.m3u8\n' > "$T/c.m3u8"
+	for order in "1 0" "0 1"; do
+		{
+			echo '#EXTM3U'
+			for v in $order; do printf '#EXT-X-STREAM-INF:BANDWIDTH=%d\nadm/v%d/index.m3u8\n' $((800000 + v * 400000)) "$v"; done
+		} > "$T/ads.m3u8"
+		rm -rf "$T/out"
+		run ppv-splice stitch --ad "$T/ads.m3u8" --at 4 -o "$T/out/master.m3u8" "$T/c.m3u8"
+		assert_success
+		assert_equal "$(grep -rho 'adm/v[01]/s000.m4s' "$T/out" | sort -u)" "adm/v0/s000.m4s"
+	done
+}
+
 @test "a master stitched into its own directory: each viewer's variants named after the output, the content's playlists untouched" {
 	cp -r m adm "$T/"
 	before=$(cat "$T"/m/v0/index.m3u8 "$T"/m/v1/index.m3u8 | md5sum)
