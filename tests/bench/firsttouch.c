@@ -1,8 +1,9 @@
-/* firsttouch.c: how fast this host gives a process memory it has not touched, and the same memory touched once more.
+/* firsttouch.c: how fast this host gives a process memory none has touched lately, and memory just freed, taken again.
  * usage: firsttouch MIB   prints "FIRST AGAIN" in GB/s.
- * On a VM that returns free pages to its host (virtio-balloon free page
- * reporting), a page the guest has not used lately is faulted in by the host
- * too: ppv-earnings' per-creator memory is paid at the first rate. */
+ * Where a VM hands free pages back to its host (as virtio-balloon's free
+ * page reporting does), a page the guest has not used lately is faulted in
+ * by the host too: a fresh ppv-earnings run pays its per-creator memory at
+ * the first rate, a machine that reuses its memory at the second. */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
