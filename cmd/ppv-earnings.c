@@ -363,6 +363,9 @@ main(int argc, char **argv)
 	if (ppv_report_init(&r, o.month, &cfg, ppv_earn_stats(e), l, n, o.tiers, o.ntiers, err, sizeof err) ||
 	    (o.compare && ppv_report_compare(&r, o.compare, err, sizeof err)))
 		ppv_die(PPV_ERR, "%s", err);
+	for (size_t j = 0; j < r.nt; j++)
+		if (ppv_earn_kinds(e, r.t[j].cur, r.t[j].by_kind))
+			ppv_die(PPV_ERR, "the month's %s totals overflow a 64-bit total", r.t[j].cur);
 	ppv_earn_sort(e);  /* the totals were taken in memory order, the rows go out by id */
 	if ((tiers || o.compare) && !r.base_known)
 		ppv_die(PPV_ERR, "--tiers: creators paid in currencies without an --fx rate at the end of the month");

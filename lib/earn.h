@@ -23,15 +23,14 @@ typedef struct {
 } ppv_earn_cfg;
 
 /* One creator's month, in the payout currency's minor units. The fields an
- * event adds to come first and fill two cache lines (with the few bytes
- * earn.c keeps before them); the rest of a payout row follows, and earn.c
- * keeps the id right after the struct: by this layout (not counted with a
- * profiler) an event touches three lines of its creator, a row three. */
+ * event adds to come first, 64 bytes; the rest of a payout row follows, and
+ * earn.c keeps the id right after the struct. What each kind of sale brought
+ * is summed per currency, not here (ppv_earn_kinds): at a million creators
+ * its 56 bytes each were 64 MB of fresh memory to fault in. */
 typedef struct {
 	const char *currency;
 	int64_t gross, refunds, store, platform, withholding, net;
 	uint64_t events;
-	int64_t by_kind[K_NKINDS];      /* gross of each sale kind; refunds under theirs */
 	const char *id, *name;
 	int exp;
 	int64_t opening, payout, closing;
@@ -84,5 +83,8 @@ int ppv_earn_finish(ppv_earn *e, char *err, size_t cap);
 const ppv_earner *const *ppv_earn_list(const ppv_earn *e, size_t *n);
 void ppv_earn_sort(ppv_earn *e);
 const ppv_earn_counts *ppv_earn_stats(const ppv_earn *e);
+/* The month's gross of each kind of the creators paid in cur, refunds and
+ * chargebacks (as minus) under their own kinds; -1 when a sum is past 64 bits. */
+int ppv_earn_kinds(const ppv_earn *e, const char *cur, int64_t v[K_NKINDS]);
 
 #endif

@@ -25,8 +25,18 @@ struct creator {
 	uint32_t tax;                  /* 1 + its row in the run's taxinfo; 0, none */
 	uint8_t from_table;            /* named in --creators: its currency is fixed */
 	uint8_t reduced;               /* its month came whole from a reducer */
-	ppv_earner o;                  /* last: its id follows it */
+	uint8_t cur;                   /* o.currency's index in curs */
+	ppv_earner o;                  /* last: what kinds_of gives, then its id, follow it */
 };
+
+/* A reducer writes each creator's sales of each kind, so it keeps them, right
+ * after the creator (e->idoff says so); a run that pays keeps only their sums
+ * per currency. */
+static inline int64_t *
+ppv_earn_kinds_of(struct creator *c)
+{
+	return (int64_t *)(void *)(c + 1);
+}
 
 struct rates {
 	uint16_t store, platform, wh;  /* rows that applied, NONE if none */
@@ -70,6 +80,10 @@ struct ppv_earn {
 	ppv_rules *rules;              /* fees, withholding, FX */
 	char curs[MAXCUR][4];
 	int ncur;
+	/* gross of each kind by payout currency, past 64 bits only where the
+	 * currency's gross is too (which ppv_report_init names): checked when asked */
+	__int128 kinds[MAXCUR][K_NKINDS];
+	size_t idoff;                  /* from the end of a creator to its id: a reducer's kinds between */
 	ppv_evindex ix;
 	struct rates *rates;           /* the distinct combinations of fee rows, few */
 	size_t nrates;

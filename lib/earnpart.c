@@ -35,7 +35,7 @@ ppv_earn_results_put(ppv_earn *e)
 		if (!o->events || !o->currency)
 			continue;
 		int64_t v[PPV_PARTIAL_NSUMS];
-		memcpy(v, o->by_kind, sizeof o->by_kind);
+		memcpy(v, ppv_earn_kinds_of(e->cr[i]), K_NKINDS * sizeof *v);
 		const int64_t t[] = { o->gross, o->refunds, o->store, o->platform, o->withholding, o->net };
 		memcpy(v + K_NKINDS, t, sizeof t);
 		ppv_partial_result(e->partial, e->tag, o->id, o->currency, o->events, v);
@@ -64,9 +64,11 @@ result_merge(ppv_earn *e, char **f)
 		ppv_die(PPV_ERR, "%s:%ld: creator '%s' comes from two reducers: a partitioner must send all "
 		        "the lines of a key to one", e->file, e->line, id);
 	k->reduced = 1;
-	for (int i = 0; i < K_NKINDS; i++)
-		if (ppv_add(&k->o.by_kind[i], v[i]))
+	for (int i = 0; i < K_NKINDS; i++) {
+		if (e->idoff && ppv_add(&ppv_earn_kinds_of(k)[i], v[i]))
 			ppv_earn_overflow(e, k);
+		e->kinds[k->cur][i] += v[i];
+	}
 	int64_t *t[] = { &k->o.gross, &k->o.refunds, &k->o.store, &k->o.platform, &k->o.withholding, &k->o.net };
 	for (int i = 0; i < 6; i++)
 		if (ppv_add(t[i], v[K_NKINDS + i]))

@@ -245,8 +245,6 @@ ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const
 		}
 		ppv_total *x = &r->t[c];
 		int over = 0;
-		for (int j = 0; j < K_NKINDS; j++)
-			over |= ppv_add(&x->by_kind[j], l[i]->by_kind[j]);
 		const int64_t *from[] = { &l[i]->gross, &l[i]->refunds, &l[i]->store, &l[i]->platform, &l[i]->withholding,
 			                  &l[i]->net, &l[i]->opening, &l[i]->payout, &l[i]->closing };
 		int64_t *to[] = { &x->gross, &x->refunds, &x->store, &x->platform, &x->withholding,
