@@ -366,7 +366,12 @@ main(int argc, char **argv)
 	for (size_t j = 0; j < r.nt; j++)
 		if (ppv_earn_kinds(e, r.t[j].cur, r.t[j].by_kind))
 			ppv_die(PPV_ERR, "the month's %s totals overflow a 64-bit total", r.t[j].cur);
-	ppv_earn_sort(e);  /* the totals were taken in memory order, the rows go out by id */
+	/* the totals were taken in memory order, the rows go out by id; a page of
+	 * the top earners of a million needs no sort (0.03 s) and walks them in
+	 * memory order */
+	int html = o.format && !strcmp(o.format, "html");
+	if (!html || o.closing || ppv_report_html_by_id(&r))
+		ppv_earn_sort(e);
 	if ((tiers || o.compare) && !r.base_known)
 		ppv_die(PPV_ERR, "--tiers: creators paid in currencies without an --fx rate at the end of the month");
 

@@ -661,6 +661,12 @@ top_earners(const ppv_report *r, size_t k)
 	return h;
 }
 
+int
+ppv_report_html_by_id(const ppv_report *r)
+{
+	return !r->base_known || r->n <= PPV_HTML_ROWS;
+}
+
 void
 ppv_report_html(FILE *f, const ppv_report *r)
 {

@@ -747,11 +747,18 @@ per_test_end() {
 	# the whole table is the payouts' top 1,000 by net, by id among equals (200 creators a net)
 	assert_equal "$(diff <(grep -o '^<tr><td>c[0-9]*' "$T/report.html" | cut -c9-) \
 		<(tail -n +2 "$T/pay.csv" | LC_ALL=C sort -t, -k9,9nr -k1,1 | head -1000 | cut -d, -f1) | head -4)" ""
+	# creators met in another order (the page is made without sorting them by id): the same page
+	{ head -1 "$T/ev.csv"; tail -n +2 "$T/ev.csv" | shuf --random-source=<(yes); } > "$T/shuf.csv"
+	ppv-earnings -q -m 2026-10 --format html -o "$T/shuf.html" "$T/shuf.csv"
+	assert_equal "$(cmp "$T/report.html" "$T/shuf.html" 2>&1)" ""
 	# without a rate into the base currency for every creator, nobody is ranked: the first by id
 	awk 'BEGIN { print "event_id,time,creator_id,kind,amount,currency"
 		for (i = 0; i < 3000; i++) printf "e%d,%d,c%07d,ticket,%d.00,%s\n", i, 1790812800 + i, i, i % 50 + 1, i % 2 ? "USD" : "BRL" }' > "$T/two.csv"
 	ppv-earnings -q -m 2026-10 --format html -o "$T/two.html" "$T/two.csv"
 	assert_equal "$(grep -o '<h2>Payouts[^<]*' "$T/two.html")" "<h2>Payouts: the first 1,000 of 3,000 creators by id"
+	{ head -1 "$T/two.csv"; tail -n +2 "$T/two.csv" | shuf --random-source=<(yes); } > "$T/two-shuf.csv"
+	ppv-earnings -q -m 2026-10 --format html -o "$T/two-shuf.html" "$T/two-shuf.csv"
+	assert_equal "$(cmp "$T/two.html" "$T/two-shuf.html" 2>&1)" ""
 	head -2001 "$T/ev.csv" > "$T/small.csv"
 	cd "$T"
 	# a terminal of 12 rows: the user's pager gets the whole table
