@@ -713,7 +713,7 @@ ppv_report_html(FILE *f, const ppv_report *r)
 			nb++;
 		}
 		char title[64];
-		snprintf(title, sizeof title, "Revenue by kind, %s (after refunds)", x->cur);
+		snprintf(title, sizeof title, "Revenue by kind, %s (before refunds)", x->cur);
 		html_bars(f, title, b, nb);
 	}
 	/* ranked only when every creator's net has a rate into the base currency */

@@ -168,6 +168,10 @@ for k in sorted(c): print(k, *c[k]["by_kind"].values(), "gross", c[k]["gross"], 
 	# by_kind in its order: ticket, subscription, tip, ad, adjustment
 	assert_equal "$($PY -c "$q" < "$T/sum.json")" "JPY 1500 700 0 0 0 gross 2200 refunds 200
 USD 20.00 0.00 3.00 0.00 -1.50 gross 21.50 refunds 15.00"
+	# the page's chart says so
+	earn --format html -o "$T/report.html" "$T/ev.csv"
+	assert_equal "$(grep -o 'Revenue by kind, [^<]*' "$T/report.html")" "Revenue by kind, JPY (before refunds)
+Revenue by kind, USD (before refunds)"
 }
 
 @test "refunds beyond what is left of a sale are rejected, whatever the order of the rows" {
