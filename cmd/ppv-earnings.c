@@ -366,6 +366,8 @@ main(int argc, char **argv)
 	for (size_t j = 0; j < r.nt; j++)
 		if (ppv_earn_kinds(e, r.t[j].cur, r.t[j].by_kind))
 			ppv_die(PPV_ERR, "the month's %s totals overflow a 64-bit total", r.t[j].cur);
+	if (r.base_known && ppv_earn_sales_base(e, &r.sales_base))
+		ppv_die(PPV_ERR, "the month's totals in %s overflow a 64-bit total", cfg.base);
 	/* the totals were taken in memory order, the rows go out by id; a page of
 	 * the top earners of a million needs no sort (0.03 s) and walks them in
 	 * memory order */

@@ -85,9 +85,6 @@ ppv_earn_free(ppv_earn *e)
 {
 	if (!e)
 		return;
-	for (size_t i = 0; i < e->ncr; i++)
-		if (e->cr[i]->o.name != e->cr[i]->o.id)
-			free((char *)e->cr[i]->o.name);
 	ppv_ahead_free(e->slab_ahead);
 	for (size_t i = 0; i < e->nslabs; i++)
 		free(e->slabs[i]);
@@ -106,7 +103,9 @@ ppv_earn_free(ppv_earn *e)
 
 /* --- creators --- */
 
-enum { SLAB = 8 << 20 };  /* 52,000 creators of ids up to 7 characters */
+const char *const ppv_status_names[3] = { "paid", "held", "negative" };
+
+enum { SLAB = 8 << 20 };  /* 65,536 creators of ids up to 7 characters */
 
 /* The creator of id, whose ppv_creator_hash is h (0: not yet known). */
 static struct creator *
@@ -124,8 +123,9 @@ creator_find(ppv_earn *e, const char *id, uint64_t h)
 	}
 }
 
+/* A new creator, its name (NULL: none) after its id. */
 static struct creator *
-creator_add(ppv_earn *e, const char *id, uint64_t h)
+creator_add(ppv_earn *e, const char *id, uint64_t h, const char *name)
 {
 	if (!h)
 		h = ppv_creator_hash(id, strlen(id));
@@ -151,7 +151,8 @@ creator_add(ppv_earn *e, const char *id, uint64_t h)
 	}
 	/* the id right after its creator, creators side by side: no allocation
 	 * of its own for each of a million creators, and one cache miss less */
-	size_t n = strlen(id) + 1, need = (sizeof(struct creator) + e->idoff + n + 15) & ~(size_t)15;
+	size_t n = strlen(id) + 1, nn = name && *name ? strlen(name) + 1 : 0;
+	size_t need = (sizeof(struct creator) + e->idoff + n + nn + 15) & ~(size_t)15;
 	if (need > e->slab_left) {
 		size_t size = need > SLAB ? need : SLAB;
 		/* a second slab: more may follow, each faulted in on another
@@ -169,7 +170,8 @@ creator_add(ppv_earn *e, const char *id, uint64_t h)
 	e->slab_at += need, e->slab_left -= need;
 	memset(c, 0, sizeof *c + e->idoff);
 	c->o.id = memcpy((char *)(c + 1) + e->idoff, id, n);
-	c->o.min_payout = -1;
+	if (nn)
+		memcpy((char *)c->o.id + n, name, nn), c->o.named = 1;
 	size_t i = h & e->crmask;
 	while (e->crmap[i].c)
 		i = (i + 1) & e->crmask;
@@ -216,10 +218,9 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 			ppv_die(PPV_ERR, "%s:%ld: creator '%s' listed twice", ppv_csv_name(c), line, id);
 		if (ppv_currency_code(cur, code))
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", ppv_csv_name(c), line, cur);
-		struct creator *k = creator_add(e, id, 0);
+		struct creator *k = creator_add(e, id, 0, ppv_csv_field(c, cname));
 		k->from_table = 1;
 		creator_currency(e, k, code);
-		k->o.name = *ppv_csv_field(c, cname) ? ppv_xstrdup(ppv_csv_field(c, cname)) : NULL;
 		if (e->ntax == e->taxcap) {
 			e->taxcap = e->taxcap ? 2 * e->taxcap : 64;
 			e->tax = ppv_xrealloc(e->tax, e->taxcap * sizeof *e->tax);
@@ -228,8 +229,9 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 		snprintf(t->country, sizeof t->country, "%s", ppv_csv_field(c, ccountry));
 		snprintf(t->tax_form, sizeof t->tax_form, "%s", ppv_csv_field(c, cform));
 		k->tax = (uint32_t)e->ntax;
+		t->min_payout = -1;
 		if (*ppv_csv_field(c, cmin) && ppv_money_parse(ppv_csv_field(c, cmin), ppv_csv_fieldlen(c, cmin), k->o.exp,
-		                                       &k->o.min_payout))
+		                                       &t->min_payout))
 			ppv_die(PPV_ERR, "%s:%ld: min_payout '%s' is not an amount in %s", ppv_csv_name(c), line,
 			        ppv_csv_field(c, cmin), code);
 	}
@@ -413,7 +415,7 @@ ppv_earn_creator_for(ppv_earn *e, const char *id, uint64_t h, const char *cur)
 			reject(e, "creator '%s' is not in --creators", id);
 			return NULL;
 		}
-		c = creator_add(e, id, h);
+		c = creator_add(e, id, h, NULL);
 	}
 	if (!c->o.currency)
 		creator_currency(e, c, cur);
@@ -819,7 +821,7 @@ ppv_earn_balances(ppv_earn *e, const char *path)
 		if (!k) {
 			if (e->creators_table)
 				ppv_die(PPV_ERR, "%s:%ld: creator '%s' is not in --creators", name, line, id);
-			k = creator_add(e, id, 0);
+			k = creator_add(e, id, 0, NULL);
 		}
 		if (!k->o.currency)
 			creator_currency(e, k, code);
@@ -843,6 +845,7 @@ struct settle {
 	ppv_earn *e;
 	size_t from, to, n;
 	const ppv_earner **out;
+	__int128 sales_base;           /* of the creators with a rate into the base currency */
 	char err[256];                 /* not empty: why the run stops */
 };
 
@@ -874,7 +877,7 @@ settle(void *arg)
 			ppv_errf(err, cap, "creator '%s' does not reconcile: a bug; no payout written", o->id);
 			return;
 		}
-		int64_t min = o->min_payout;
+		int64_t min = k->tax ? e->tax[k->tax - 1].min_payout : -1;
 		if (min < 0 && o->exp >= 0 && o->exp < 8 && have_minp[o->exp]) {
 			min = minp[o->exp];
 		} else if (min < 0) {
@@ -885,20 +888,20 @@ settle(void *arg)
 			if (o->exp >= 0 && o->exp < 8)
 				minp[o->exp] = min, have_minp[o->exp] = 1;
 		}
-		o->min_payout = min;
 		if (bal < 0) {
-			o->status = "negative", o->payout = 0, o->closing = bal;
+			o->status = PPV_NEGATIVE, o->payout = 0, o->closing = bal;
 		} else if (bal >= min && bal > 0) {
-			o->status = "paid", o->payout = bal, o->closing = 0;
+			o->status = PPV_PAID, o->payout = bal, o->closing = 0;
 		} else {
-			o->status = "held", o->payout = 0, o->closing = bal;
+			o->status = PPV_HELD, o->payout = 0, o->closing = bal;
 		}
 		/* tiers count earnings in the base currency at the month's last rate */
+		int64_t sb;
 		if (ppv_rules_convert(e->rules, o->net, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->net_base) ||
-		    ppv_rules_convert(e->rules, o->gross - o->refunds, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->sales_base))
-			o->net_base = o->sales_base = INT64_MIN;
-		if (!o->name)
-			o->name = o->id;
+		    ppv_rules_convert(e->rules, o->gross - o->refunds, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &sb))
+			o->net_base = INT64_MIN;
+		else
+			s->sales_base += sb;
 		s->out[s->n++] = o;
 	}
 }
@@ -931,7 +934,7 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 	e->crmap = NULL;
 	e->list = ppv_xbig(NULL, e->ncr * sizeof *e->list);
 	size_t m = e->ncr < SETTLE_PAR ? 0 : e->ncr / 2;
-	struct settle a = { e, 0, m, 0, e->list, "" }, b = { e, m, e->ncr, 0, e->list + m, "" };
+	struct settle a = { e, 0, m, 0, e->list, 0, "" }, b = { e, m, e->ncr, 0, e->list + m, 0, "" };
 	if (m)
 		ppv_par2(settle, &a, &b);
 	else
@@ -941,6 +944,7 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 		return ppv_errf(err, cap, "%s", *a.err ? a.err : b.err);
 	memmove(e->list + a.n, e->list + m, b.n * sizeof *e->list);
 	e->nlist = a.n + b.n;
+	e->sales_base = a.sales_base + b.sales_base;
 	return 0;
 }
 
@@ -976,5 +980,14 @@ ppv_earn_kinds(const ppv_earn *e, const char *cur, int64_t v[K_NKINDS])
 			v[k] = (int64_t)e->kinds[i][k];
 		}
 	}
+	return 0;
+}
+
+int
+ppv_earn_sales_base(const ppv_earn *e, int64_t *v)
+{
+	if (e->sales_base > INT64_MAX || e->sales_base < INT64_MIN)
+		return -1;
+	*v = (int64_t)e->sales_base;
 	return 0;
 }

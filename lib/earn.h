@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "event.h"
 #include "money.h"
@@ -22,23 +23,34 @@ typedef struct {
 	int quiet;                      /* no warnings */
 } ppv_earn_cfg;
 
+enum ppv_payout_status { PPV_PAID, PPV_HELD, PPV_NEGATIVE };
+extern const char *const ppv_status_names[3];  /* "paid", "held", "negative" */
+
 /* One creator's month, in the payout currency's minor units. The fields an
  * event adds to come first, 64 bytes; the rest of a payout row follows, and
- * earn.c keeps the id right after the struct. What each kind of sale brought
- * is summed per currency, not here (ppv_earn_kinds): at a million creators
- * its 56 bytes each were 64 MB of fresh memory to fault in. */
+ * earn.c keeps the id right after the struct, its name (if --creators gives
+ * one) after the id. What each kind of sale brought is summed per currency,
+ * not here (ppv_earn_kinds), and the base currency's sales per run: 112
+ * bytes, with an id of up to 7 characters two cache lines a creator, where
+ * at a million creators each byte was a MB of fresh memory to fault in. */
 typedef struct {
 	const char *currency;
 	int64_t gross, refunds, store, platform, withholding, net;
 	uint64_t events;
-	const char *id, *name;
-	int exp;
+	const char *id;
 	int64_t opening, payout, closing;
-	const char *status;             /* "paid", "held", "negative" */
-	int64_t min_payout;
-	int64_t net_base;               /* net in the base currency, for tiers */
-	int64_t sales_base;             /* gross less refunds in the base currency */
+	int64_t net_base;               /* net in the base currency, for tiers; INT64_MIN: no rate */
+	int8_t exp;                     /* the currency's */
+	uint8_t status;                 /* enum ppv_payout_status */
+	uint8_t named;                  /* a name follows the id */
 } ppv_earner;
+
+/* The name --creators gives, else the id. */
+static inline const char *
+ppv_earner_name(const ppv_earner *o)
+{
+	return o->named ? o->id + strlen(o->id) + 1 : o->id;
+}
 
 typedef struct {
 	uint64_t read, used, duplicate, rejected, outside, unmatched_refunds, impressions;
@@ -86,5 +98,8 @@ const ppv_earn_counts *ppv_earn_stats(const ppv_earn *e);
 /* The month's gross of each kind of the creators paid in cur, refunds and
  * chargebacks (as minus) under their own kinds; -1 when a sum is past 64 bits. */
 int ppv_earn_kinds(const ppv_earn *e, const char *cur, int64_t v[K_NKINDS]);
+/* The month's gross less refunds in the base currency, of every creator
+ * paid, each converted at the month's last rate; -1 past 64 bits. */
+int ppv_earn_sales_base(const ppv_earn *e, int64_t *v);
 
 #endif

@@ -19,6 +19,7 @@ enum { NONE = PPV_NOROW, MAXCUR = 255 };
  * and fresh memory is a third of such a run's time here. */
 struct taxinfo {
 	char country[4], tax_form[32];
+	int64_t min_payout;            /* -1: --min-payout's */
 };
 
 struct creator {
@@ -83,6 +84,7 @@ struct ppv_earn {
 	/* gross of each kind by payout currency, past 64 bits only where the
 	 * currency's gross is too (which ppv_report_init names): checked when asked */
 	__int128 kinds[MAXCUR][K_NKINDS];
+	__int128 sales_base;           /* of the creators settled, in the base currency */
 	size_t idoff;                  /* from the end of a creator to its id: a reducer's kinds between */
 	ppv_evindex ix;
 	struct rates *rates;           /* the distinct combinations of fee rows, few */
