@@ -169,9 +169,10 @@ creator_add(ppv_earn *e, const char *id, uint64_t h, const char *name)
 	struct creator *c = (struct creator *)(void *)e->slab_at;
 	e->slab_at += need, e->slab_left -= need;
 	memset(c, 0, sizeof *c + e->idoff);
-	c->o.id = memcpy((char *)(c + 1) + e->idoff, id, n);
+	char *at = memcpy((char *)(c + 1) + e->idoff, id, n);
 	if (nn)
-		memcpy((char *)c->o.id + n, name, nn), c->o.named = 1;
+		memcpy(at + n, name, nn), c->o.named = 1;
+	c->o.id = at;
 	size_t i = h & e->crmask;
 	while (e->crmap[i].c)
 		i = (i + 1) & e->crmask;
