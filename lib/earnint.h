@@ -27,7 +27,7 @@ struct creator {
 	uint8_t from_table;            /* named in --creators: its currency is fixed */
 	uint8_t reduced;               /* its month came whole from a reducer */
 	uint8_t cur;                   /* o.currency's index in curs */
-	ppv_earner o;                  /* last: what kinds_of gives, then its id, follow it */
+	ppv_earner o;                  /* last: a reducer's kinds, the id, the name follow it */
 };
 
 /* A reducer writes each creator's sales of each kind, so it keeps them, right

@@ -42,8 +42,8 @@ int ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, c
 /* Reads last year's --summary for growth figures; -1 when it is not one. */
 int ppv_report_compare(ppv_report *r, const char *path, char *err, size_t cap);
 
-/* The list by id is what every output below takes, but for an HTML page that
- * shows only the top earners: their order does not depend on the list's. */
+/* Whether ppv_report_html needs the list by id, as every other output does:
+ * not for a page of the top earners, ranked by net whatever the list's order. */
 int ppv_report_html_by_id(const ppv_report *r);
 
 void ppv_report_csv(FILE *f, const ppv_report *r);
