@@ -281,6 +281,17 @@ Revenue by kind, USD (before refunds)"
 	assert_failure 2
 	assert_output "ppv-earnings: the month's USD totals overflow a 64-bit total (at creator 'u3')"
 	[ ! -e "$T/payouts.csv" ]
+	# each currency's total fits, their sales together in the base currency do not (their net does)
+	printf 'e1,Eve,FR,EUR,\ne2,Ed,FR,EUR,\n' >> "$T/creators.csv"
+	{ echo $HDR
+	  for c in u1 u3 e1 e2; do
+		echo "q$c,2026-10-03T10:00:00Z,$c,ticket,25000000000000000.00,$([ ${c#e} = $c ] && echo USD || echo EUR),FR,v1,web,"
+	  done
+	} > "$T/ev.csv"
+	run earn "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: the month's totals in USD overflow a 64-bit total"
+	[ ! -e "$T/payouts.csv" ]
 }
 
 @test "a malformed row stops the run with file:line, or goes to --rejects and is counted" {
