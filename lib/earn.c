@@ -105,7 +105,6 @@ ppv_earn_free(ppv_earn *e)
 
 const char *const ppv_status_names[3] = { "paid", "held", "negative" };
 
-enum { SLAB = 8 << 20 };  /* 65,536 creators of ids up to 7 characters */
 
 /* The creator of id, whose ppv_creator_hash is h (0: not yet known). */
 static struct creator *
@@ -115,11 +114,14 @@ creator_find(ppv_earn *e, const char *id, uint64_t h)
 		h = ppv_creator_hash(id, strlen(id));
 	for (size_t i = h & e->crmask;; i = (i + 1) & e->crmask) {
 		const struct crslot *s = &e->crmap[i];
-		if (!s->c)
+		if (!s->ref)
 			return NULL;
+		if (s->h != (uint32_t)h)
+			continue;
 		/* the id itself, right after the creator, not o.id: one load less */
-		if (s->h == h && !strcmp((const char *)(s->c + 1) + e->idoff, id))
-			return s->c;
+		struct creator *c = ppv_earn_cr_at(e, s->ref);
+		if (!strcmp((const char *)(c + 1) + e->idoff, id))
+			return c;
 	}
 }
 
@@ -134,10 +136,10 @@ creator_add(ppv_earn *e, const char *id, uint64_t h, const char *name)
 		struct crslot *map = ppv_xbig(NULL, (mask + 1) * sizeof *map);
 		memset(map, 0, (mask + 1) * sizeof *map);
 		for (size_t k = 0; k <= e->crmask; k++) {
-			if (!e->crmap[k].c)
+			if (!e->crmap[k].ref)
 				continue;
 			size_t i = e->crmap[k].h & mask;
-			while (map[i].c)
+			while (map[i].ref)
 				i = (i + 1) & mask;
 			map[i] = e->crmap[k];
 		}
@@ -159,6 +161,8 @@ creator_add(ppv_earn *e, const char *id, uint64_t h, const char *name)
 		 * thread while the last fills (lib/ahead.c says why) */
 		if (e->nslabs == 1)
 			e->slab_ahead = ppv_ahead_new();
+		if (e->nslabs == (1u << (32 - SLAB_UNITS_LOG2)) - 1)
+			ppv_die(PPV_ERR, "more than %zu creators: a slot has 32 bits for where each is", e->ncr);
 		e->slabs = ppv_xrealloc(e->slabs, (e->nslabs + 1) * sizeof *e->slabs);
 		e->slab_at = e->nslabs ? ppv_ahead_take(e->slab_ahead, size) : ppv_xbig(NULL, size);
 		e->slabs[e->nslabs++] = e->slab_at;
@@ -174,10 +178,11 @@ creator_add(ppv_earn *e, const char *id, uint64_t h, const char *name)
 		memcpy(at + n, name, nn), c->o.named = 1;
 	c->o.id = at;
 	size_t i = h & e->crmask;
-	while (e->crmap[i].c)
+	while (e->crmap[i].ref)
 		i = (i + 1) & e->crmask;
 	e->cr[e->ncr++] = c;
-	e->crmap[i] = (struct crslot){ h, c };
+	size_t off = (size_t)((char *)c - e->slabs[e->nslabs - 1]) / CR_UNIT;
+	e->crmap[i] = (struct crslot){ (uint32_t)h, (uint32_t)(((e->nslabs - 1) << SLAB_UNITS_LOG2 | off) + 1) };
 	return c;
 }
 
@@ -583,10 +588,11 @@ ppv_earn_events(ppv_earn *e, const char *path)
 				const struct crslot *s = &e->crmap[x[i + 4].v.creator_fp & e->crmask];
 				/* its sums, the first two lines, and its id, which the
 				 * lookup compares, right after it */
-				if (s->c) {
-					__builtin_prefetch(s->c);
-					__builtin_prefetch((const char *)s->c + 64);
-					__builtin_prefetch(s->c + 1);
+				if (s->ref) {
+					const struct creator *c = ppv_earn_cr_at(e, s->ref);
+					__builtin_prefetch(c);
+					__builtin_prefetch((const char *)c + 64);
+					__builtin_prefetch(c + 1);
 				}
 			}
 			e->line = x[i].line;
