@@ -1,6 +1,7 @@
 /* test-csvio.c: CSV columns by header name, quoting both ways, gzip input, headerless splits, formula-safe text. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -46,6 +47,34 @@ UNIT_TEST(test_csvio)
 	fclose(m);
 	CHECK_STR(buf, "plain,\"a,b\",\"say \"\"hi\"\"\",\n");
 	free(buf);
+
+	/* quoted whatever the field's length (short ones are scanned byte by
+	 * byte, long ones by memchr) and wherever the character is */
+	static const size_t lens[] = { 1, 2, 31, 32, 33, 100 };
+	int misquoted = 0;
+	for (size_t l = 0; l < sizeof lens / sizeof *lens; l++) {
+		for (size_t at = 0; at < lens[l]; at++) {
+			for (const char *ch = ",\"\n\r "; *ch; ch++) {
+				char field[101];
+				memset(field, 'x', lens[l]);
+				field[lens[l]] = 0;
+				field[at] = *ch;
+				int inner = *ch == ' ' && at > 0 && at < lens[l] - 1;
+				m = open_memstream(&buf, &len);
+				ppv_csv_puts(m, field, 1);
+				fclose(m);
+				misquoted += (buf[0] == '"') == inner;
+				free(buf);
+			}
+		}
+		m = open_memstream(&buf, &len);
+		ppv_csv_put(m, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		            lens[l], 1);
+		fclose(m);
+		misquoted += buf[0] == '"';
+		free(buf);
+	}
+	CHECK(misquoted == 0);
 
 	m = open_memstream(&buf, &len);
 	ppv_csv_text(m, "=SUM(A1)", 0);
