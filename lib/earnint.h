@@ -1,4 +1,4 @@
-/* earnint.h: what earn.c and earnpart.c share of one run of ppv-earnings: the engine's state and the steps partials take. */
+/* earnint.h: what earn.c, earnclose.c, earnpart.c and earnspill.c share of one run of ppv-earnings: the engine's state and the steps between them. */
 #ifndef PPV_EARNINT_H
 #define PPV_EARNINT_H
 
@@ -151,6 +151,11 @@ void ppv_earn_overflow(const ppv_earn *e, const struct creator *c) __attribute__
 
 /* The refunds held back, applied in event_id order; how many had no sale. */
 size_t ppv_earn_refunds(ppv_earn *e);
+/* The impressions in (creator id, day, country) order: a mapper's partial
+ * and the ledger do not depend on the order of the input. */
+void ppv_earn_imp_sort(ppv_earn *e);
+/* The impressions, sorted, applied to their creators as ad revenue. */
+void ppv_earn_imp_apply(ppv_earn *e);
 /* e->file's index in e->files, where refunds and spilled events name it. */
 size_t ppv_earn_file_index(ppv_earn *e);
 
