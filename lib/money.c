@@ -117,20 +117,39 @@ ppv_money_format(int64_t minor, int exp, char *buf)
 char *
 ppv_money_put(int64_t minor, int exp, char *buf)
 {
-	char d[24];
+	/* two digits a division: a million creators' payout rows are nine
+	 * amounts each */
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	                            "8081828384858687888990919293949596979899";
+	char d[24], *q = d + sizeof d;  /* the digits, filled from the right */
+	if (exp < 0)
+		exp = 0;  /* an unknown currency's -1: the whole number */
 	uint64_t u = minor < 0 ? -(uint64_t)minor : (uint64_t)minor;
-	int n = 0;
 	char *p = buf;
 
-	do
-		d[n++] = (char)('0' + u % 10);
-	while ((u /= 10) || n <= exp);
+	while (u >= 100) {
+		const char *two = pairs + 2 * (u % 100);
+		u /= 100;
+		*--q = two[1];
+		*--q = two[0];
+	}
+	if (u >= 10) {
+		*--q = pairs[2 * u + 1];
+		*--q = pairs[2 * u];
+	} else {
+		*--q = (char)('0' + u);
+	}
+	while (d + sizeof d - q <= exp)
+		*--q = '0';
 	if (minor < 0)
 		*p++ = '-';
-	while (n > 0) {
-		if (n == exp)
-			*p++ = '.';
-		*p++ = d[--n];
+	for (const char *dot = d + sizeof d - exp; q < dot;)
+		*p++ = *q++;
+	if (exp > 0) {
+		*p++ = '.';
+		while (q < d + sizeof d)
+			*p++ = *q++;
 	}
 	return p;
 }

@@ -13,7 +13,8 @@ int ppv_currency_exp(const char *code);
  * 0, or -1 when it is not a decimal, -2 when it has more digits than the
  * currency has, -3 when it does not fit. */
 int ppv_money_parse(const char *s, size_t n, int exp, int64_t *minor);
-/* "-12.50"; buf holds at least 32 bytes. */
+/* "-12.50", exp (0 to 4 in ISO 4217, at most 18) digits after the point;
+ * buf holds at least 32 bytes. */
 char *ppv_money_format(int64_t minor, int exp, char *buf);
 /* The same, unterminated; the end of what it wrote. */
 char *ppv_money_put(int64_t minor, int exp, char *buf);

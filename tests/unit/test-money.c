@@ -51,7 +51,33 @@ UNIT_TEST(test_money)
 	CHECK_STR(ppv_money_format(-5, 2, b), "-0.05");
 	CHECK_STR(ppv_money_format(0, 3, b), "0.000");
 	CHECK_STR(ppv_money_format(1502, 0, b), "1502");
+	CHECK_STR(ppv_money_format(-1502, -1, b), "-1502");
+	CHECK_STR(ppv_money_format(7, 18, b), "0.000000000000000007");
 	CHECK_STR(ppv_money_format(INT64_MIN, 2, b), "-92233720368547758.08");
+	/* against printf's digits: every length, both signs, each exponent */
+	int wrong = 0;
+	uint64_t seed = 88172645463325252ULL;
+	for (int i = 0; i < 20000; i++) {
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		int64_t m = (int64_t)(seed >> (seed % 64));
+		m = i % 2 ? -m : m;
+		if (i < 40)
+			m = i % 2 ? INT64_MIN + i : INT64_MAX - i;
+		for (int x = 0; x <= 4; x++) {
+			char want[48], got[48];
+			uint64_t u = m < 0 ? -(uint64_t)m : (uint64_t)m, p = 1;
+			for (int k = 0; k < x; k++)
+				p *= 10;
+			if (x)
+				snprintf(want, sizeof want, "%s%llu.%0*llu", m < 0 ? "-" : "", (unsigned long long)(u / p), x,
+				         (unsigned long long)(u % p));
+			else
+				snprintf(want, sizeof want, "%lld", (long long)m);
+			*ppv_money_put(m, x, got) = 0;
+			wrong += strcmp(got, want) != 0;
+		}
+	}
+	CHECK_INT(wrong, 0);
 	/* put: the same digits, unterminated, and where they end */
 	memset(b, 'x', 32);
 	char *end = ppv_money_put(-5, 2, b);
