@@ -6,10 +6,11 @@ usage: gen-events.py N [SEED] [--month 2026-10] [--currencies USD,JPY]
 Creators c0000..c0199; sales of every kind on web/ios/android from buyers in a
 few countries; about 2 % refunds or chargebacks of earlier sales (some in the
 month before), 1 % duplicated rows, a few adjustments.
-With --each, event i names creator i * K mod --creators (K prime to it): every
+With --each, the first --creators events name each creator once (i * K mod
+the number, K prime to it), and the later ones a creator by a hash of i: every
 creator has events once N reaches their number (drawn at random, a million of
-2 million events name only 865,000), and files of different --creators are
-the same events but for the creator and its currency.
+2 million events name only 865,000), met again in no set order, and files of
+different --creators are the same events but for the creator and its currency.
 """
 import argparse, calendar, math, random, sys
 
@@ -44,13 +45,22 @@ def amount(cur, lo, hi):
     return f"{v // 10 ** e}.{v % 10 ** e:0{e}d}" if e else str(v)
 
 
+def creator_of(i):
+    if i < a.creators:
+        return i * stride % a.creators
+    h = (i * 0x9E3779B97F4A7C15) & (2**64 - 1)  # splitmix64's finish
+    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & (2**64 - 1)
+    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & (2**64 - 1)
+    return (h ^ (h >> 31)) % a.creators
+
+
 w = sys.stdout.write
 w("event_id,time,creator_id,kind,amount,currency,country,viewer_id,platform,ref_event_id\n")
 sales = []
 for i in range(a.n):
     r = rnd.random()
     t = rnd.randrange(start - 86400 * 3, end)  # some from the month before
-    c = i * stride % a.creators if a.each else rnd.randrange(a.creators)
+    c = creator_of(i) if a.each else rnd.randrange(a.creators)
     cur = curs[c % len(curs)]
     if r < 0.02 and sales:
         s = rnd.choice(sales)
