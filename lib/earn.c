@@ -12,6 +12,7 @@
 #include "csvio.h"
 #include "evindex.h"
 #include "rules.h"
+#include "streq.h"
 #include "evread.h"
 #include "earnint.h"
 #include "progress.h"
@@ -103,18 +104,6 @@ ppv_earn_free(ppv_earn *e)
 
 const char *const ppv_status_names[3] = { "paid", "held", "negative" };
 
-
-/* Ids compared byte by byte, not by strcmp: glibc's reads 32 bytes at a
- * time, past a short id into the next creator's line, which no one
- * prefetched. */
-static inline int
-same_id(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
 /* The creator of id, whose ppv_creator_hash is h (0: not yet known). */
 static struct creator *
 creator_find(ppv_earn *e, const char *id, uint64_t h)
@@ -129,7 +118,7 @@ creator_find(ppv_earn *e, const char *id, uint64_t h)
 			continue;
 		/* the id itself, right after the creator, not o.id: one load less */
 		struct creator *c = ppv_earn_cr_at(e, s->ref);
-		if (same_id((const char *)(c + 1) + e->idoff, id))
+		if (ppv_streq((const char *)(c + 1) + e->idoff, id))
 			return c;
 	}
 }

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli.h"
 #include "csvio.h"
 #include "event.h"
+#include "streq.h"
 #include "when.h"
 
 struct fxcur {
@@ -16,6 +16,13 @@ struct fxcur {
 	struct { int64_t day; ppv_decimal rate; } *d;
 	size_t n, cap;
 };
+
+/* pattern is "*" (anything) or s but for case */
+static inline int
+matches(const char *pattern, const char *s)
+{
+	return (pattern[0] == '*' && !pattern[1]) || ppv_caseeq(pattern, s);
+}
 
 struct ppv_rules {
 	char base[4];
@@ -140,7 +147,7 @@ static struct fxcur *
 fx_find(const ppv_rules *rs, const char *code)
 {
 	for (size_t i = 0; i < rs->nfx; i++)
-		if (!strcmp(rs->fx[i].code, code))
+		if (ppv_streq(rs->fx[i].code, code))
 			return &rs->fx[i];
 	return NULL;
 }
@@ -200,7 +207,7 @@ ppv_rules_fx(ppv_rules *rs, const char *path)
 int
 ppv_rules_rate(const ppv_rules *rs, const char *code, int64_t day, ppv_decimal *r)
 {
-	if (!strcmp(code, rs->base)) {
+	if (ppv_streq(code, rs->base)) {
 		*r = (ppv_decimal){ 1, 0 };
 		return 0;
 	}
@@ -227,7 +234,7 @@ ppv_rules_convert(const ppv_rules *rs, __int128 amount, int fexp, const char *fr
 	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	__int128 num, den;
 
-	if (!strcmp(from, to))
+	if (ppv_streq(from, to))
 		rf = rt = (ppv_decimal){ 1, 0 };
 	else if (ppv_rules_rate(rs, from, day, &rf) || ppv_rules_rate(rs, to, day, &rt))
 		return -1;
@@ -249,7 +256,7 @@ ppv_rules_fee(const ppv_rules *rs, int store, int kind, const char *platform, in
 	for (size_t i = 0; i < rs->nfee; i++) {
 		const ppv_fee *f = &rs->fee[i];
 		if (f->store == store && (f->kind < 0 || f->kind == kind) &&
-		    (!*f->platform || !strcmp(f->platform, platform)) && t >= f->from && t < f->until)
+		    (!*f->platform || ppv_streq(f->platform, platform)) && t >= f->from && t < f->until)
 			return (int)i;
 	}
 	return PPV_NOROW;
@@ -260,9 +267,7 @@ ppv_rules_withholding_of(const ppv_rules *rs, const char *country, const char *f
 {
 	for (size_t i = 0; i < rs->nwh; i++) {
 		const ppv_withholding *w = &rs->wh[i];
-		if ((!strcmp(w->cc, "*") || !strcasecmp(w->cc, country)) &&
-		    (!strcmp(w->bc, "*") || !strcasecmp(w->bc, buyer)) &&
-		    (!strcmp(w->form, "*") || !strcasecmp(w->form, form)))
+		if (matches(w->cc, country) && matches(w->bc, buyer) && matches(w->form, form))
 			return (int)i;
 	}
 	return PPV_NOROW;
