@@ -18,26 +18,29 @@ static const char dig2[] =
 	"SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU "
 	"UZS VED VES WST XCD XSU YER ZAR ZMW ZWL";
 
+/* every three-letter code's exponent, -1 unknown: built before main, so
+ * that the threads that look codes up for each of millions of rows read it
+ * and nothing else, and no flag is checked a call */
+static signed char exp_of[26 * 26 * 26];
+
+__attribute__((constructor)) static void
+exp_build(void)
+{
+	static const struct { const char *list; int exp; } all[] = { { dig0, 0 }, { dig2, 2 }, { dig3, 3 }, { dig4, 4 } };
+
+	memset(exp_of, -1, sizeof exp_of);
+	for (size_t k = 0; k < sizeof all / sizeof *all; k++)
+		for (const char *p = all[k].list; *p; p += p[3] ? 4 : 3)
+			exp_of[((p[0] - 'A') * 26 + p[1] - 'A') * 26 + p[2] - 'A'] = (signed char)all[k].exp;
+}
+
 int
 ppv_currency_exp(const char *code)
 {
-	/* a table of every three-letter code, built once: this runs for each
-	 * of millions of rows */
-	static signed char exp[26 * 26 * 26];
-	static int built;
-
-	if (!built) {
-		static const struct { const char *list; int exp; } all[] = { { dig0, 0 }, { dig2, 2 }, { dig3, 3 }, { dig4, 4 } };
-		memset(exp, -1, sizeof exp);
-		for (size_t k = 0; k < sizeof all / sizeof *all; k++)
-			for (const char *p = all[k].list; *p; p += p[3] ? 4 : 3)
-				exp[((p[0] - 'A') * 26 + p[1] - 'A') * 26 + p[2] - 'A'] = (signed char)all[k].exp;
-		built = 1;
-	}
 	if (code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' || code[2] < 'A' || code[2] > 'Z' ||
 	    code[3])
 		return -1;
-	return exp[((code[0] - 'A') * 26 + code[1] - 'A') * 26 + code[2] - 'A'];
+	return exp_of[((code[0] - 'A') * 26 + code[1] - 'A') * 26 + code[2] - 'A'];
 }
 
 int
