@@ -46,9 +46,11 @@ ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap)
 	if ((v->kind = ppv_kind_of(f[3])) < 0)
 		return ppv_errf(err, cap, "kind '%s' is not ticket, subscription, tip, ad, refund, chargeback or adjustment",
 		                f[3]);
-	if (ppv_currency_code(f[5], v->cur))
+	int digits = ppv_currency_exp(f[5]);  /* -1 unless 3 letters of a known code */
+	if (digits < 0)
 		return ppv_errf(err, cap, "'%s' is not an ISO 4217 currency", f[5]);
-	if ((r = ppv_money_parse(f[4], strlen(f[4]), ppv_currency_exp(v->cur), &v->amount)) < 0)
+	memcpy(v->cur, f[5], 4);
+	if ((r = ppv_money_parse(f[4], strlen(f[4]), digits, &v->amount)) < 0)
 		return ppv_errf(err, cap, r == -2 ? "amount '%s' has more digits than %s has" : "amount '%s' is not a decimal",
 		                f[4], v->cur);
 	if (v->amount < 0 && v->kind != K_ADJUSTMENT)
