@@ -220,7 +220,7 @@ ppv_earn_creators(ppv_earn *e, const char *path)
 			ppv_die(PPV_ERR, "%s:%ld: empty creator_id", ppv_csv_name(c), line);
 		if (creator_find(e, id, 0))
 			ppv_die(PPV_ERR, "%s:%ld: creator '%s' listed twice", ppv_csv_name(c), line, id);
-		if (ppv_currency_code(cur, code))
+		if (ppv_currency_code(cur, code) < 0)
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", ppv_csv_name(c), line, cur);
 		struct creator *k = creator_add(e, id, 0, ppv_csv_field(c, cname));
 		k->from_table = 1;
@@ -824,7 +824,7 @@ ppv_earn_balances(ppv_earn *e, const char *path)
 		long line = ppv_csv_line(c);
 		char code[4];
 		int64_t v;
-		if (ppv_currency_code(ppv_csv_field(c, ccur), code))
+		if (ppv_currency_code(ppv_csv_field(c, ccur), code) < 0)
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, ppv_csv_field(c, ccur));
 		if (ppv_money_parse(b, strlen(b), ppv_currency_exp(code), &v))
 			ppv_die(PPV_ERR, "%s:%ld: balance '%s' is not an amount in %s", name, line, b, code);

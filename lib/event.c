@@ -24,10 +24,11 @@ ppv_kind_of(const char *s)
 int
 ppv_currency_code(const char *s, char out[4])
 {
-	if (strlen(s) != 3 || ppv_currency_exp(s) < 0)
-		return -1;
-	memcpy(out, s, 4);
-	return 0;
+	int exp = ppv_currency_exp(s);  /* -1 unless three capitals and a NUL */
+
+	if (exp >= 0)
+		memcpy(out, s, 4);
+	return exp;
 }
 
 int
@@ -46,10 +47,9 @@ ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap)
 	if ((v->kind = ppv_kind_of(f[3])) < 0)
 		return ppv_errf(err, cap, "kind '%s' is not ticket, subscription, tip, ad, refund, chargeback or adjustment",
 		                f[3]);
-	int digits = ppv_currency_exp(f[5]);  /* -1 unless 3 letters of a known code */
+	int digits = ppv_currency_code(f[5], v->cur);
 	if (digits < 0)
 		return ppv_errf(err, cap, "'%s' is not an ISO 4217 currency", f[5]);
-	memcpy(v->cur, f[5], 4);
 	if ((r = ppv_money_parse(f[4], strlen(f[4]), digits, &v->amount)) < 0)
 		return ppv_errf(err, cap, r == -2 ? "amount '%s' has more digits than %s has" : "amount '%s' is not a decimal",
 		                f[4], v->cur);

@@ -41,7 +41,7 @@ int ppv_event_parse(ppv_event *v, const char *const f[10], char *err, size_t cap
 
 /* A kind's index by its name, -1 if none. */
 int ppv_kind_of(const char *s);
-/* s as an ISO 4217 code into out: 0, or -1 when it is not one. */
+/* s as an ISO 4217 code into out: its exponent, or -1 when it is not one (out untouched). */
 int ppv_currency_code(const char *s, char out[4]);
 
 #endif

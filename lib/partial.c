@@ -154,7 +154,7 @@ ppv_event_unpartial(ppv_event *v, char **f, char *err, size_t cap)
 		ppv_partial_unescape(f[i]);
 	v->creator = f[0], v->id = f[3], v->country = f[9], v->platform = f[10], v->ref = f[11];
 	if (strcmp(f[2], "E") || sscanf(f[4], "%8x%c", &v->body, &tail) != 1 || (v->kind = ppv_kind_of(f[5])) < 0 ||
-	    num_i64(f[6], &v->t) || ppv_currency_code(f[7], v->cur) || num_i64(f[8], &v->amount) || !*v->id ||
+	    num_i64(f[6], &v->t) || ppv_currency_code(f[7], v->cur) < 0 || num_i64(f[8], &v->amount) || !*v->id ||
 	    !*v->creator || strlen(v->country) > 3 || (v->amount < 0 && v->kind != K_ADJUSTMENT))
 		return ppv_errf(err, cap, "a bad event line");
 	return 0;
@@ -225,7 +225,7 @@ ppv_partial_unresult(char **f, const char **creator, char cur[4], uint64_t *even
 {
 	ppv_partial_unescape(f[0]);
 	*creator = f[0];
-	if (!*f[0] || ppv_currency_code(f[3], cur) || num_u64(f[4], events))
+	if (!*f[0] || ppv_currency_code(f[3], cur) < 0 || num_u64(f[4], events))
 		return -1;
 	for (int i = 0; i < PPV_PARTIAL_NSUMS; i++)
 		if (num_i64(f[5 + i], &sums[i]))

@@ -167,7 +167,7 @@ ppv_rules_fx(ppv_rules *rs, const char *path)
 		ppv_decimal d;
 		if (ppv_rules_day(field(c, cdate), &t))
 			ppv_die(PPV_ERR, "%s:%ld: date '%s' is not YYYY-MM-DD", name, line, field(c, cdate));
-		if (ppv_currency_code(field(c, ccur), code))
+		if (ppv_currency_code(field(c, ccur), code) < 0)
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, field(c, ccur));
 		if (ppv_decimal_parse(r, strlen(r), 0, &d) || d.num <= 0 || d.scale > 12 || d.num > 1000000000000LL)
 			ppv_die(PPV_ERR, "%s:%ld: rate '%s' is not a positive decimal of at most 12 digits", name, line, r);

@@ -23,6 +23,12 @@ UNIT_TEST(test_event_currency)
 	CHECK_INT(v.amount, 1234);
 	CHECK(parse("12.5", "JPY", &v, err) < 0);
 	CHECK_STR(err, "amount '12.5' has more digits than JPY has");
+	char code[4] = "---";
+	CHECK_INT(ppv_currency_code("KWD", code), 3);
+	CHECK_STR(code, "KWD");
+	CHECK_INT(ppv_currency_code("JPY", code), 0);
+	CHECK_INT(ppv_currency_code("usd", code), -1);
+	CHECK_STR(code, "JPY");
 	const char *bad[] = { "usd", "US", "USDX", "XXX", "", "U$D", "US " };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char want[64];
