@@ -824,9 +824,10 @@ ppv_earn_balances(ppv_earn *e, const char *path)
 		long line = ppv_csv_line(c);
 		char code[4];
 		int64_t v;
-		if (ppv_currency_code(ppv_csv_field(c, ccur), code) < 0)
+		int exp = ppv_currency_code(ppv_csv_field(c, ccur), code);
+		if (exp < 0)
 			ppv_die(PPV_ERR, "%s:%ld: '%s' is not an ISO 4217 currency", name, line, ppv_csv_field(c, ccur));
-		if (ppv_money_parse(b, strlen(b), ppv_currency_exp(code), &v))
+		if (ppv_money_parse(b, strlen(b), exp, &v))
 			ppv_die(PPV_ERR, "%s:%ld: balance '%s' is not an amount in %s", name, line, b, code);
 		struct creator *k = creator_find(e, id, 0);
 		if (!k) {

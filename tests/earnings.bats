@@ -324,6 +324,23 @@ Revenue by kind, USD (before refunds)"
 	grep -q '^'"$T"'/ev.csv,3,"amount .12,50. is not a decimal","m2,2026-10-03T10:00:00Z,u1,ticket,""12,50"",USD,FR,v1,web,"$' "$T/rejects.csv"
 }
 
+@test "--balances: each balance in its currency's minor units; one with more digits, or no currency, stops the run at file:line" {
+	creators
+	{ echo $HDR; echo b1,2026-10-03T10:00:00Z,j1,ticket,1000,JPY,JP,v1,web,; } > "$T/ev.csv"
+	printf 'creator_id,currency,balance\nj1,JPY,-300\nu1,USD,2.5\n' > "$T/bal.csv"
+	earn --balances "$T/bal.csv" "$T/ev.csv"
+	assert_equal "$(payout j1 opening_balance)" "-300"
+	assert_equal "$(payout u1 opening_balance)" "2.50"
+	printf 'creator_id,currency,balance\nj1,JPY,-300\nj1,JPY,0.5\n' > "$T/bal.csv"
+	run earn --balances "$T/bal.csv" "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/bal.csv:3: balance '0.5' is not an amount in JPY"
+	printf 'creator_id,currency,balance\nj1,YEN,1\n' > "$T/bal.csv"
+	run earn --balances "$T/bal.csv" "$T/ev.csv"
+	assert_failure 2
+	assert_output "ppv-earnings: $T/bal.csv:2: 'YEN' is not an ISO 4217 currency"
+}
+
 @test "negative and below-minimum balances carry over two months until paid" {
 	creators
 	{ echo $HDR
