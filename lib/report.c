@@ -226,7 +226,8 @@ ppv_report_init(ppv_report *r, const char *month, const ppv_earn_cfg *cfg, const
 	memset(r, 0, sizeof *r);
 	r->month = month, r->cfg = cfg, r->counts = k, r->l = l, r->n = n;
 	r->ntiers = ntiers < PPV_MAXTIERS ? ntiers : PPV_MAXTIERS;
-	memcpy(r->tiers, tiers, (size_t)r->ntiers * sizeof *tiers);
+	if (r->ntiers > 0)  /* no tiers may come as NULL, which memcpy may not be given */
+		memcpy(r->tiers, tiers, (size_t)r->ntiers * sizeof *tiers);
 	r->base_known = 1;
 	for (size_t i = 0; i < n; i++) {
 		size_t c;
