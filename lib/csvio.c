@@ -379,12 +379,18 @@ ppv_csv_puts(FILE *fp, const char *s, int last)
 	ppv_csv_put(fp, s, strlen(s), last);
 }
 
+/* A spreadsheet runs a cell starting with these as a formula (OWASP's CSV
+ * injection); a leading apostrophe makes it text and shows nothing. */
+static int
+formula(const char *s)
+{
+	return *s && strchr("=+-@\t\r", *s);
+}
+
 void
 ppv_csv_text(FILE *fp, const char *s, int last)
 {
-	/* a spreadsheet runs a cell starting with these as a formula (OWASP's
-	 * CSV injection); a leading quote makes it text and shows nothing */
-	if (strchr("=+-@\t\r", *s) && *s) {
+	if (formula(s)) {
 		size_t n = strlen(s);
 		char *t = ppv_xrealloc(NULL, n + 2);
 		t[0] = '\'';
@@ -394,4 +400,21 @@ ppv_csv_text(FILE *fp, const char *s, int last)
 		return;
 	}
 	ppv_csv_puts(fp, s, last);
+}
+
+char *
+ppv_csv_text_put(char *o, const char *s, size_t n)
+{
+	int f = formula(s);
+
+	if (!needs_quotes(s, n)) {
+		if (f)
+			*o++ = '\'';
+		return (char *)memcpy(o, s, n) + n;
+	}
+	/* quoted after the apostrophe, if any: "'..." */
+	size_t k = csv_write(o + f, 2 * n + 2, s, n);
+	if (f)
+		o[0] = '"', o[1] = '\'';
+	return o + f + k;
 }

@@ -48,5 +48,8 @@ void ppv_csv_puts(FILE *fp, const char *s, int last);
 /* A text field a spreadsheet will show as text: one starting with = + - @
  * (a formula to Excel) gets a leading apostrophe. */
 void ppv_csv_text(FILE *fp, const char *s, int last);
+/* ppv_csv_text's field (no separator) into o, which has room for 2n + 3
+ * bytes; where it ends. For rows built in memory on another thread. */
+char *ppv_csv_text_put(char *o, const char *s, size_t n);
 
 #endif

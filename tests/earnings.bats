@@ -892,6 +892,34 @@ per_test_end() {
 	assert_equal "$(ls "$T" | grep -c payouts)" 0
 }
 
+@test "payout rows built in parts on two cores: 100,000 quoted ids and names read back whole by Python's csv" {
+	# four parts of 32,768 rows and a last short one; ids with commas and
+	# quotes, names a spreadsheet would run as formulas
+	$PY -c '
+import csv, sys
+cr = csv.writer(open(sys.argv[1], "w", newline=""), lineterminator="\n")
+ev = csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n")
+cr.writerow(["creator_id", "name", "country", "currency"])
+ev.writerow(["event_id", "time", "creator_id", "kind", "amount", "currency"])
+for i in range(100000):
+    cid = f"c{i:06d}" + (",x" if i % 7 == 0 else "") + ("\"q\"" if i % 11 == 0 else "")
+    cr.writerow([cid, ["=cmd", "@n", "plain", "a, b", "-5 \"x\"", "+1"][i % 6] + f" {i}", "FR", "USD"])
+    ev.writerow([f"e{i}", 1790812800 + i, cid, "ticket", f"{i % 500}.{i % 100:02d}", "USD"])
+' "$T/creators.csv" "$T/ev.csv"
+	ppv-earnings -q -m 2026-10 --creators "$T/creators.csv" -o "$T/pay.csv" "$T/ev.csv"
+	run $PY -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+names = {r[0]: r[1] for r in csv.reader(open(sys.argv[2], newline=""))}
+bad = [r for r in rows[1:] if len(r) != 13 or r[0] not in names or r[3] != r[8] or
+       r[1] != ("\x27" if names[r[0]][0] in "=+-@" else "") + names[r[0]] or
+       r[3] != f"{int(r[0][1:7]) % 500}.{int(r[0][1:7]) % 100:02d}"]
+ids = [r[0] for r in rows[1:]]
+print(len(ids), len(bad), ids == sorted(ids), bad[:1])' "$T/pay.csv" "$T/creators.csv"
+	assert_success
+	assert_output "100000 0 True []"
+}
+
 @test "the payout rows ask for their earners ahead: the compiler kept csv_rows' prefetches" {
 	# GCC 12 once dropped them all as calls to a "pure" function, silently:
 	# a million creators' rows took 0.08 s more; nothing else would show it
