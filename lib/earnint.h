@@ -47,6 +47,7 @@ struct pending {                       /* a refund, applied once every sale is k
 	char *id, *ref, *creator;      /* one allocation: id, then ref and creator after it */
 	const char *file;              /* interned in files */
 	long line;
+	uint64_t creator_fp, ref_fp;   /* ppv_creator_hash of creator, ppv_evread_fp of ref; 0: not known */
 	int64_t t, amount;
 	int kind;
 	uint8_t cur;

@@ -238,6 +238,7 @@ refunds_apply(ppv_earn *e, unsigned p)
 		q->creator = memcpy(q->ref + b, str[2], c);
 		q->file = e->files[rh.file];
 		q->line = (long)rh.line;
+		q->creator_fp = q->ref_fp = 0;
 		q->t = rh.t, q->amount = rh.amount, q->kind = rh.kind, q->cur = rh.cur;
 		memcpy(q->country, rh.country, 4);
 	}
