@@ -19,6 +19,8 @@ struct settle {
 	size_t from, to, n;
 	const ppv_earner **out;
 	__int128 sales_base;           /* of the creators with a rate into the base currency */
+	const ppv_fx *fx;              /* by payout currency, into the base at the month's last rate */
+	const uint8_t *fx_ok;          /* that currency has such a rate */
 	char err[256];                 /* not empty: why the run stops */
 };
 
@@ -70,8 +72,8 @@ settle(void *arg)
 		}
 		/* tiers count earnings in the base currency at the month's last rate */
 		int64_t sb;
-		if (ppv_rules_convert(e->rules, o->net, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &o->net_base) ||
-		    ppv_rules_convert(e->rules, o->gross - o->refunds, o->exp, o->currency, e->cfg.base, e->cfg.end - 1, &sb))
+		const ppv_fx *fx = &s->fx[k->cur];
+		if (!s->fx_ok[k->cur] || ppv_fx_apply(fx, o->net, &o->net_base) || ppv_fx_apply(fx, o->gross - o->refunds, &sb))
 			o->net_base = INT64_MIN;
 		else
 			s->sales_base += sb;
@@ -105,8 +107,13 @@ ppv_earn_finish(ppv_earn *e, char *err, size_t cap)
 	free(e->crmap);
 	e->crmap = NULL;
 	e->list = ppv_xbig(NULL, e->ncr * sizeof *e->list);
+	ppv_fx fx[MAXCUR];
+	uint8_t fx_ok[MAXCUR];
+	for (int i = 0; i < e->ncur; i++)
+		fx_ok[i] = !ppv_rules_fx_at(e->rules, ppv_currency_exp(e->curs[i]), e->curs[i], e->cfg.base, e->cfg.end - 1,
+		                            &fx[i]);
 	size_t m = e->ncr < SETTLE_PAR ? 0 : e->ncr / 2;
-	struct settle a = { e, 0, m, 0, e->list, 0, "" }, b = { e, m, e->ncr, 0, e->list + m, 0, "" };
+	struct settle a = { e, 0, m, 0, e->list, 0, fx, fx_ok, "" }, b = { e, m, e->ncr, 0, e->list + m, 0, fx, fx_ok, "" };
 	if (m)
 		ppv_par2(settle, &a, &b);
 	else

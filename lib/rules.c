@@ -227,27 +227,44 @@ ppv_rules_rate(const ppv_rules *rs, const char *code, int64_t day, ppv_decimal *
 }
 
 int
-ppv_rules_convert(const ppv_rules *rs, __int128 amount, int fexp, const char *from, const char *to, int64_t t, int64_t *out)
+ppv_rules_fx_at(const ppv_rules *rs, int fexp, const char *from, const char *to, int64_t t, ppv_fx *fx)
 {
 	int texp = ppv_currency_exp(to);
 	ppv_decimal rf, rt;
 	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	__int128 num, den;
 
 	if (ppv_streq(from, to))
 		rf = rt = (ppv_decimal){ 1, 0 };
 	else if (ppv_rules_rate(rs, from, day, &rf) || ppv_rules_rate(rs, to, day, &rt))
 		return -1;
 	/* amount / 10^fexp / rf * rt * 10^texp, with rates as num / 10^scale */
-	if (__builtin_mul_overflow(amount, (__int128)rt.num, &num) ||
-	    __builtin_mul_overflow(num, ppv_pow10(texp + rf.scale), &num))
+	fx->mul = rt.num;
+	fx->scale = ppv_pow10(texp + rf.scale);
+	fx->den = ppv_pow10(fexp + rt.scale) * rf.num;
+	fx->rounding = rs->rounding;
+	return 0;
+}
+
+int
+ppv_fx_apply(const ppv_fx *fx, __int128 amount, int64_t *out)
+{
+	__int128 num;
+
+	if (__builtin_mul_overflow(amount, fx->mul, &num) || __builtin_mul_overflow(num, fx->scale, &num))
 		return -2;
-	den = ppv_pow10(fexp + rt.scale) * rf.num;
-	__int128 q = num / den;
+	__int128 q = num / fx->den;
 	if (q > INT64_MAX / 2 || q < INT64_MIN / 2)
 		return -2;
-	*out = ppv_div_round(num, den, rs->rounding);
+	*out = ppv_div_round(num, fx->den, fx->rounding);
 	return 0;
+}
+
+int
+ppv_rules_convert(const ppv_rules *rs, __int128 amount, int fexp, const char *from, const char *to, int64_t t, int64_t *out)
+{
+	ppv_fx fx;
+
+	return ppv_rules_fx_at(rs, fexp, from, to, t, &fx) ? -1 : ppv_fx_apply(&fx, amount, out);
 }
 
 int

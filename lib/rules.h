@@ -49,6 +49,17 @@ int ppv_rules_rate(const ppv_rules *r, const char *code, int64_t day, ppv_decima
 int ppv_rules_convert(const ppv_rules *r, __int128 amount, int fexp, const char *from, const char *to, int64_t t,
                       int64_t *out);
 
+/* ppv_rules_convert in two steps, its rates looked up once for many amounts:
+ * settling a million creators asked the same rate of each. */
+typedef struct {
+	__int128 mul, scale, den;      /* amount * mul * scale / den */
+	enum ppv_rounding rounding;
+} ppv_fx;
+/* -1 without a rate. */
+int ppv_rules_fx_at(const ppv_rules *r, int fexp, const char *from, const char *to, int64_t t, ppv_fx *fx);
+/* -2 when the amount converted does not fit. */
+int ppv_fx_apply(const ppv_fx *fx, __int128 amount, int64_t *out);
+
 /* A table's date: YYYY-MM-DD at midnight UTC, or any instant. 0, or -1. */
 int ppv_rules_day(const char *s, int64_t *t);
 
