@@ -96,8 +96,7 @@ struct csvpart {
 	struct rowbuf *buf;
 	size_t done;           /* rows built */
 	int alone;             /* no other thread runs: out of memory ends the run */
-	FILE *f;               /* set: the part before, then these rows, written there */
-	struct csvpart *prev;  /* the part before, built, not yet written; its buf is this one's */
+	FILE *f;               /* set: what buf holds of the part before, then these rows, written there */
 };
 
 static void
@@ -157,8 +156,8 @@ csv_part(void *arg)
 {
 	struct csvpart *p = arg;
 
-	if (p->prev)
-		put(p->f, p->prev->buf);
+	if (p->f)
+		put(p->f, p->buf);
 	csv_rows(p);
 	if (p->f)
 		put(p->f, p->buf);
@@ -194,8 +193,9 @@ ppv_report_csv(FILE *f, const ppv_report *r)
 		ppv_csv_puts(f, cols[c], c == NCOLS - 1);
 	for (size_t at = 0; at < n;) {
 		size_t mid = n - at > CHUNK ? at + CHUNK : n, end = n - mid > CHUNK ? mid + CHUNK : n;
-		struct csvpart mine = { r->l, at, mid, n, done.buf, 0, mid == end, f, &done };
-		struct csvpart next = { r->l, mid, end, n, done.buf == &b[0] ? &b[1] : &b[0], 0, 0, NULL, NULL };
+		/* this core's rows go after the other's last, in the buffer they wait in */
+		struct csvpart mine = { r->l, at, mid, n, done.buf, 0, mid == end, f };
+		struct csvpart next = { r->l, mid, end, n, done.buf == &b[0] ? &b[1] : &b[0], 0, 0, NULL };
 		if (mid < end)
 			ppv_par2(csv_part, &next, &mine);
 		else
