@@ -223,6 +223,27 @@ currency_opt(const char *opt, const char *s, char out[4])
 	memcpy(out, s, 4);
 }
 
+/* ppv_report_init as a job for another core: it only reads the creators */
+struct totals {
+	ppv_report *r;
+	const opts *o;
+	const ppv_earn_cfg *cfg;
+	const ppv_earn_counts *counts;
+	const ppv_earner *const *l;
+	size_t n;
+	int rc;
+	char err[256];
+};
+
+static void
+totals(void *arg)
+{
+	struct totals *t = arg;
+
+	t->rc = ppv_report_init(t->r, t->o->month, t->cfg, t->counts, t->l, t->n, t->o->tiers, t->o->ntiers, t->err,
+	                        sizeof t->err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -360,19 +381,26 @@ main(int argc, char **argv)
 	size_t n;
 	const ppv_earner *const *l = ppv_earn_list(e, &n);
 	ppv_report r;
-	if (ppv_report_init(&r, o.month, &cfg, ppv_earn_stats(e), l, n, o.tiers, o.ntiers, err, sizeof err) ||
-	    (o.compare && ppv_report_compare(&r, o.compare, err, sizeof err)))
-		ppv_die(PPV_ERR, "%s", err);
+	struct totals t = { &r, &o, &cfg, ppv_earn_stats(e), l, n, 0, "" };
+	/* the totals are taken on one core in memory order while the other
+	 * sorts the list by id, which every output but the HTML page of top
+	 * earners needs: at a million creators 0.02 s and 0.04 s, one after
+	 * the other */
+	int html = o.format && !strcmp(o.format, "html"), sorted = !html || o.closing;
+	if (sorted)
+		ppv_earn_sort_beside(e, totals, &t);
+	else
+		totals(&t);
+	if (t.rc || (o.compare && ppv_report_compare(&r, o.compare, t.err, sizeof t.err)))
+		ppv_die(PPV_ERR, "%s", t.err);
 	for (size_t j = 0; j < r.nt; j++)
 		if (ppv_earn_kinds(e, r.t[j].cur, r.t[j].by_kind))
 			ppv_die(PPV_ERR, "the month's %s totals overflow a 64-bit total", r.t[j].cur);
 	if (r.base_known && ppv_earn_sales_base(e, &r.sales_base))
 		ppv_die(PPV_ERR, "the month's totals in %s overflow a 64-bit total", cfg.base);
-	/* the totals were taken in memory order, the rows go out by id; a page of
-	 * the top earners of a million needs no sort (0.03 s) and walks them in
-	 * memory order */
-	int html = o.format && !strcmp(o.format, "html");
-	if (!html || o.closing || ppv_report_html_by_id(&r))
+	/* a page of the top earners of a million needs no sort (0.03 s) and
+	 * walks them in memory order */
+	if (!sorted && ppv_report_html_by_id(&r))
 		ppv_earn_sort(e);
 	if ((tiers || o.compare) && !r.base_known)
 		ppv_die(PPV_ERR, "--tiers: creators paid in currencies without an --fx rate at the end of the month");

@@ -96,7 +96,7 @@ ppv_earn_free(ppv_earn *e)
 	free(e->files);
 	free(e->cr), free(e->crmap), free(e->tax);
 	ppv_evindex_free(&e->ix);
-	free(e->rates), free(e->pend), free(e->imp), free(e->impmap), free(e->list);
+	free(e->rates), free(e->pend), free(e->imp), free(e->impmap), free(e->list), free(e->keys);
 	free(e);
 }
 

@@ -94,6 +94,9 @@ int ppv_earn_finish(ppv_earn *e, char *err, size_t cap);
  * taken before the sort. */
 const ppv_earner *const *ppv_earn_list(const ppv_earn *e, size_t *n);
 void ppv_earn_sort(ppv_earn *e);
+/* The same, with job(arg) run on another core meanwhile: the list keeps its
+ * memory order until job has returned, for job to read. */
+void ppv_earn_sort_beside(ppv_earn *e, void (*job)(void *), void *arg);
 const ppv_earn_counts *ppv_earn_stats(const ppv_earn *e);
 /* The month's gross of each kind of the creators paid in cur, refunds and
  * chargebacks (as minus) under their own kinds; -1 when a sum is past 64 bits. */

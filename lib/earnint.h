@@ -103,6 +103,7 @@ struct ppv_earn {
 	size_t nimp, impcap;
 	size_t *impmap, impmask;
 	const ppv_earner **list;        /* the payees, by id: into cr */
+	uint64_t *keys;                /* till the sort, each payee's ppv_strsort_key, from settling */
 	size_t nlist;
 	FILE *partial;                 /* --partial: events written, not applied */
 	uint64_t id_fp;                /* the next slot_of's fingerprint, if known */

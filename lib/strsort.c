@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "par.h"
 
 /* A million creators' ids in qsort took 0.11 s of CPU, most of it calls to
  * the comparator; ids are short and alike ("c123456"), so eight bytes of
@@ -32,8 +33,8 @@ str(const void *p, size_t off)
 	return s;
 }
 
-static uint64_t
-key(const char *s)
+uint64_t
+ppv_strsort_key(const char *s)
 {
 	uint64_t k = 0;
 
@@ -112,7 +113,7 @@ static void
 rekey(struct ent *a, size_t n, size_t off, size_t depth)
 {
 	for (size_t i = 0; i < n; i++)
-		a[i].k = key(str(a[i].p, off) + depth);
+		a[i].k = ppv_strsort_key(str(a[i].p, off) + depth);
 }
 
 /* a's strings all alike in their first depth bytes, a's keys those after them */
@@ -149,17 +150,57 @@ sort(struct ent *a, struct ent *t, size_t n, size_t off, size_t depth)
 	}
 }
 
+/* One half of ppv_strsort_beside: the job, or the sort into a (l untouched) */
+struct half {
+	void (*job)(void *);
+	void *arg;
+	const void *const *l;
+	const uint64_t *keys;
+	size_t n, off;
+	struct ent *a;
+};
+
+static void
+half(void *p)
+{
+	struct half *h = p;
+
+	if (h->job) {
+		h->job(h->arg);
+		return;
+	}
+	if (h->n < 2)
+		return;
+	h->a = ppv_xbig(NULL, 2 * h->n * sizeof *h->a);
+	for (size_t i = 0; i < h->n; i++)
+		h->a[i].p = h->l[i];
+	if (h->keys)
+		for (size_t i = 0; i < h->n; i++)
+			h->a[i].k = h->keys[i];
+	else
+		rekey(h->a, h->n, h->off, 0);
+	sort(h->a, h->a + h->n, h->n, h->off, 0);
+}
+
+void
+ppv_strsort_beside(const void **l, const uint64_t *keys, size_t n, size_t off, void (*job)(void *), void *arg)
+{
+	struct half s = { NULL, NULL, l, keys, n, off, NULL }, j = { job, arg, NULL, NULL, 0, 0, NULL };
+
+	/* the sort on this thread: out of memory there ends the run, as it may */
+	if (job)
+		ppv_par2(half, &j, &s);
+	else
+		half(&s);
+	if (!s.a)
+		return;
+	for (size_t i = 0; i < n; i++)
+		l[i] = s.a[i].p;
+	free(s.a);
+}
+
 void
 ppv_strsort(const void **l, size_t n, size_t off)
 {
-	if (n < 2)
-		return;
-	struct ent *a = ppv_xbig(NULL, 2 * n * sizeof *a);
-	for (size_t i = 0; i < n; i++)
-		a[i].p = l[i];
-	rekey(a, n, off, 0);
-	sort(a, a + n, n, off, 0);
-	for (size_t i = 0; i < n; i++)
-		l[i] = a[i].p;
-	free(a);
+	ppv_strsort_beside(l, NULL, n, off, NULL, NULL);
 }

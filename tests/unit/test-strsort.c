@@ -1,5 +1,6 @@
 /* test-strsort.c: ppv_strsort orders as strcmp does, whatever the strings share: short, long, alike for eight bytes and more, equal. */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,5 +79,58 @@ UNIT_TEST(test_strsort_orders_as_strcmp)
 		for (size_t i = 0; i < m; i++)
 			free(v[i]);
 		free(v), free(o), free(got), free(want), free(mark);
+	}
+}
+
+/* what a job beside the sort saw of the list: each entry, read while the sort ran */
+struct peek {
+	const struct obj *const *l;
+	size_t n;
+	const struct obj **seen;
+};
+
+static void
+peek(void *arg)
+{
+	struct peek *p = arg;
+
+	for (size_t i = 0; i < p->n; i++)
+		p->seen[i] = p->l[i];
+}
+
+UNIT_TEST(test_strsort_beside_takes_given_keys_and_leaves_the_list_to_the_job)
+{
+	static const size_t sizes[] = { 0, 1, 25, 70000 };
+
+	for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+		size_t n = sizes[s], m = n ? n : 1;
+		char **v = names(m, (unsigned)s + 7);
+		struct obj *o = malloc(m * sizeof *o);
+		const struct obj **got = malloc(m * sizeof *got), **want = malloc(m * sizeof *want),
+				 **seen = malloc(m * sizeof *seen);
+		uint64_t *keys = malloc(m * sizeof *keys);
+		CHECK(v && o && got && want && seen && keys);
+		if (!v || !o || !got || !want || !seen || !keys)
+			return;
+		for (size_t i = 0; i < n; i++) {
+			o[i] = (struct obj){ (int)i, v[i] };
+			got[i] = want[i] = &o[i];
+			keys[i] = ppv_strsort_key(v[i]);
+		}
+		qsort(want, n, sizeof *want, by_name);
+		struct peek p = { got, n, seen };
+		ppv_strsort_beside((const void **)got, keys, n, offsetof(struct obj, name), peek, &p);
+		size_t bad = n, moved = n;
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(got[i]->name, want[i]->name) && bad == n)
+				bad = i;
+			if (seen[i] != &o[i] && moved == n)
+				moved = i;  /* the job saw the list reordered under it */
+		}
+		CHECK_INT(bad, n);
+		CHECK_INT(moved, n);
+		for (size_t i = 0; i < m; i++)
+			free(v[i]);
+		free(v), free(o), free(got), free(want), free(seen), free(keys);
 	}
 }
