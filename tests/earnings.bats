@@ -983,6 +983,23 @@ print(len(ids), len(bad), ids == sorted(ids), bad[:1])' "$T/pay.csv" "$T/creator
 	assert_output --partial "$T/short.gz: truncated gzip data"
 }
 
+@test "out of memory on the second core while the rows are written: the first core builds the rest, the payouts whole" {
+	cd "$T"
+	cc -shared -fPIC -o nomem.so "$BATS_TEST_DIRNAME/lib/nomem.c" -ldl
+	# past 32,768 payees, every other 32,768 rows are built on a second thread
+	awk 'BEGIN { print "event_id,time,creator_id,kind,amount,currency"
+		for (i = 0; i < 70000; i++) printf "e%d,%d,c%06d,ticket,%d.%02d,USD\n", i, 1790812800 + i, i, i % 5000, i % 100 }' > ev.csv
+	ppv-earnings -q -m 2026-10 -o whole.csv ev.csv
+	# that thread's row buffer may not pass 1 MiB: about 9,000 of its rows
+	# (ASan wants to be first; the shim only wraps realloc)
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		LD_PRELOAD="$T/nomem.so" NOMEM_FROM=1048576 ppv-earnings -q -m 2026-10 -o short.csv ev.csv
+	assert_success
+	assert_output "nomem: a helper thread's realloc refused"
+	assert_equal "$(wc -l < short.csv)" 70001
+	assert_equal "$(cmp whole.csv short.csv 2>&1)" ""
+}
+
 @test "past 32,768 creators, settled on two cores: the first creator in memory order that stops the run is the one named, as on one core" {
 	cd "$T"
 	# o1 comes first (its balance), its closing balance past 64 bits; every

@@ -1,0 +1,29 @@
+/* nomem.c: an LD_PRELOAD shim for the tests: realloc(3) on any thread but the
+ * main one fails, as out of memory, for a power of two of NOMEM_FROM bytes or
+ * more (the doubling buffers of ppv-earnings' rows), saying so once on stderr. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+void *
+realloc(void *p, size_t n)
+{
+	static void *(*real)(void *, size_t);
+	static int said;
+
+	if (!real)
+		real = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
+	const char *from = getenv("NOMEM_FROM");
+	size_t min = from ? strtoull(from, NULL, 10) : 0;
+	if (min && n >= min && !(n & (n - 1)) && gettid() != getpid()) {
+		if (!__atomic_exchange_n(&said, 1, __ATOMIC_SEQ_CST)) {
+			static const char m[] = "nomem: a helper thread's realloc refused\n";
+			(void)!write(2, m, sizeof m - 1);
+		}
+		errno = ENOMEM;
+		return NULL;
+	}
+	return real(p, n);
+}
