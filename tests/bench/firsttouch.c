@@ -77,9 +77,9 @@ main(int argc, char **argv)
 	size_t n = (argc > 1 ? strtoull(argv[1], NULL, 10) : 256) << 20;
 	double first = touch(n);
 	double again = touch(n);
-	/* the guest's pages are huge either way (2 MiB): were the host's too, a
-	 * few hundred TLB entries would map the spread lines, and it would cost
-	 * what packed does */
+	/* the guest's pages are huge either way (2 MiB): were the host's too,
+	 * 128 TLB entries would map the spread lines over 256 MiB, and they
+	 * would cost what the packed ones do */
 	size_t lines = 4096;
 	printf("%.2f %.2f %.0f %.1f %.1f\n", first, again, chain(n, 64), chain(lines * 64, 64),
 	       chain(n < lines << 16 ? n : lines << 16, 1 << 16));
