@@ -58,8 +58,9 @@ chain(size_t n, size_t step)
 	for (size_t i = 0; i < k; i++)
 		*(char **)(void *)(p + perm[i] * step) = p + perm[(i + 1) % k] * step;
 	char *q = p + perm[0] * step;
-	for (size_t i = 0; i < k; i++)
-		q = *(char **)(void *)q;  /* the lines in cache first */
+	if (k <= steps)
+		for (size_t i = 0; i < k; i++)
+			q = *(char **)(void *)q;  /* lines that fit a cache: in it first */
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (size_t i = 0; i < steps; i++)
 		q = *(char **)(void *)q;
