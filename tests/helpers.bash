@@ -104,6 +104,24 @@ nginx_start() {
 	fail "nginx did not answer on $port: $(cat "$dir/error.log")"
 }
 
+# `nginx -s reload` returns once the master has the signal; until the workers
+# it started before have exited, they still take connections on the shared
+# socket and answer with the old configuration (seen: 403, then 200, then 403).
+# Returns when only the new configuration's workers are left.
+nginx_reload() {
+	local dir=$1 master old p left
+	master=$(cat "$dir/nginx.pid")
+	old=$(pgrep -P "$master")
+	nginx -s reload -c "$dir/nginx.conf" -e "$dir/error.log"
+	for _ in $(seq 300); do
+		left=
+		for p in $old; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+		[ -z "$left" ] && [ -n "$(pgrep -P "$master")" ] && return 0
+		sleep 0.1
+	done
+	fail "nginx's workers from before the reload still run:$left; $(tail -3 "$dir/error.log")"
+}
+
 nginx_stop() {
 	[ -f "$1/nginx.pid" ] && kill "$(cat "$1/nginx.pid")" 2>/dev/null || true
 }
