@@ -104,10 +104,10 @@ nginx_start() {
 	fail "nginx did not answer on $port: $(cat "$dir/error.log")"
 }
 
-# `nginx -s reload` returns once the master has the signal; until the workers
-# it started before have exited, they still take connections on the shared
-# socket and answer with the old configuration (seen: 403, then 200, then 403).
-# Returns when only the new configuration's workers are left.
+# `nginx -s reload` returns once the master has the signal; the workers it
+# started before may still take a connection on the shared socket before they
+# stop listening, and answer it with the old configuration (seen: 403, then
+# 200, then 403). Returns when only the new configuration's workers are left.
 nginx_reload() {
 	local dir=$1 master old p left
 	master=$(cat "$dir/nginx.pid")
