@@ -319,7 +319,7 @@ revoke() {
 	cmd=$(grep '^#   ppv-mint.*--revoke' "$EX/nginx-ppv.conf" | sed 's/^#   //')
 	cmd=${cmd//\/etc\/ppv\/event.key/$T/event.key}
 	cmd=${cmd//\/etc\/nginx\/ppv-revoked.map/$T/ngx/ppv-revoked.map}
-	grep -q '^#   nginx -s reload$' "$EX/nginx-ppv.conf"
+	grep -q '^#   ppv-nginx-reload$' "$EX/nginx-ppv.conf"
 	(cd "$T" && bash -c "$cmd") && nginx_reload "$T/ngx"
 }
 
@@ -456,6 +456,55 @@ $bo"
 	run ppv-earnings -q -m 2026-11 "$T/events.csv.gz"
 	assert_success
 	nginx_stop "$T/ngx"
+}
+
+@test "ppv-nginx-reload is back once the old workers have exited; one still sending past --wait fails it; a refused configuration, no master: exit 2" {
+	NPORT=$(free_port)
+	mkdir -p "$T/ngx" "$T/www"
+	truncate -s 256M "$T/www/big"
+	nginx_start "$T/ngx" "$NPORT" "server { listen 127.0.0.1:$NPORT; root $T/www; }" \
+		"user $(id -un) $(id -gn); worker_processes 1;"
+	master=$(cat "$T/ngx/nginx.pid")
+	reload() {
+		"$EX/ppv-nginx-reload" "$@" --pid "$T/ngx/nginx.pid" -c "$T/ngx/nginx.conf" -e "$T/ngx/error.log"
+	}
+	old=$(pgrep -P "$master")
+	run reload
+	assert_success
+	assert_output ''
+	run kill -0 "$old"
+	assert_failure
+	new=$(pgrep -P "$master")
+	assert_not_equal "$new" ''
+	assert_not_equal "$new" "$old"
+	# a response being sent to a client that reads no more keeps its worker
+	exec 7<> "/dev/tcp/127.0.0.1/$NPORT"
+	printf 'GET /big HTTP/1.1\r\nHost: x\r\n\r\n' >&7
+	read -r line <&7
+	assert_equal "${line%$'\r'}" 'HTTP/1.1 200 OK'
+	run reload --wait 1
+	assert_failure 1
+	assert_output "ppv-nginx-reload: after 1 s, workers from before the reload still run: $new"
+	exec 7>&-
+	run reload
+	assert_success
+	run kill -0 "$new"
+	assert_failure
+	# nginx parses the configuration first: one it refuses is never signalled
+	cp "$T/ngx/nginx.conf" "$T/ngx/good.conf"
+	echo 'bogus;' >> "$T/ngx/nginx.conf"
+	run reload
+	assert_failure 2
+	assert_output --partial 'unknown directive "bogus"'
+	cp "$T/ngx/good.conf" "$T/ngx/nginx.conf"
+	nginx_stop "$T/ngx"
+	sh -c 'echo $$' > "$T/gone.pid"
+	run "$EX/ppv-nginx-reload" --pid "$T/gone.pid"
+	assert_failure 2
+	assert_output "ppv-nginx-reload: $T/gone.pid: no nginx master runs as $(cat "$T/gone.pid")"
+	run "$EX/ppv-nginx-reload" --wait soon
+	assert_failure 2
+	assert_output "ppv-nginx-reload: --wait: 'soon' is not a whole number of seconds"
 }
 
 @test "the nginx site with njs: one network at a time per ticket, first wins; a phone changing networks waits one lease at most" {

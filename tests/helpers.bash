@@ -104,22 +104,13 @@ nginx_start() {
 	fail "nginx did not answer on $port: $(cat "$dir/error.log")"
 }
 
-# `nginx -s reload` returns once the master has the signal; the workers it
-# started before may still take a connection on the shared socket before they
-# stop listening, and answer it with the old configuration (seen: 403, then
-# 200, then 403). Returns when only the new configuration's workers are left.
+# A reload as examples/ppv-nginx-reload does it: back once the workers from
+# before it have exited (they may take a connection with the old map, seen:
+# 403, then 200, then 403), failing the test with nginx's error log if not.
 nginx_reload() {
-	local dir=$1 master old p left
-	master=$(cat "$dir/nginx.pid")
-	old=$(pgrep -P "$master")
-	nginx -s reload -c "$dir/nginx.conf" -e "$dir/error.log"
-	for _ in $(seq 300); do
-		left=
-		for p in $old; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
-		[ -z "$left" ] && [ -n "$(pgrep -P "$master")" ] && return 0
-		sleep 0.1
-	done
-	fail "nginx's workers from before the reload still run:$left; $(tail -3 "$dir/error.log")"
+	local dir=$1
+	"$BATS_TEST_DIRNAME/../examples/ppv-nginx-reload" --pid "$dir/nginx.pid" -c "$dir/nginx.conf" \
+		-e "$dir/error.log" || fail "the reload did not take effect: $(tail -3 "$dir/error.log")"
 }
 
 nginx_stop() {
