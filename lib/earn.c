@@ -147,7 +147,14 @@ creator_add(ppv_earn *e, const char *id, uint64_t h, const char *name)
 	}
 	if (e->ncr == e->crcap) {
 		e->crcap = e->crcap ? 2 * e->crcap : 64;
-		e->cr = ppv_xbig(e->cr, e->crcap * sizeof *e->cr);
+		/* a new block, not realloc's: grown in place in the heap it had
+		 * small pages, 1,300 faults at a million creators (10 us each on
+		 * this VM) against the copy of half as many pointers */
+		struct creator **cr = ppv_xbig(NULL, e->crcap * sizeof *cr);
+		if (e->ncr)
+			memcpy(cr, e->cr, e->ncr * sizeof *cr);
+		free(e->cr);
+		e->cr = cr;
 	}
 	/* the id right after its creator, creators side by side: no allocation
 	 * of its own for each of a million creators, and one cache miss less */
