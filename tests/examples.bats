@@ -458,7 +458,7 @@ $bo"
 	nginx_stop "$T/ngx"
 }
 
-@test "ppv-nginx-reload is back once the old workers have exited; one still sending past --wait fails it; a refused configuration, no master: exit 2" {
+@test "ppv-nginx-reload is back once the old workers have exited; one still sending past --wait, or a reload the master fails, is exit 1; a refused configuration, no master: exit 2" {
 	NPORT=$(free_port)
 	mkdir -p "$T/ngx" "$T/www"
 	truncate -s 256M "$T/www/big"
@@ -484,7 +484,7 @@ $bo"
 	assert_equal "${line%$'\r'}" 'HTTP/1.1 200 OK'
 	run reload --wait 1
 	assert_failure 1
-	assert_output "ppv-nginx-reload: after 1 s, workers from before the reload still run: $new"
+	assert_output "ppv-nginx-reload: after 1 s, workers from before the reload still run: $new (a request they hold, or a reload nginx failed: see its error log)"
 	exec 7>&-
 	run reload
 	assert_success
@@ -497,6 +497,22 @@ $bo"
 	assert_failure 2
 	assert_output --partial 'unknown directive "bogus"'
 	cp "$T/ngx/good.conf" "$T/ngx/nginx.conf"
+	# one the master fails to apply (its port taken) leaves the old workers serving
+	BPORT=$(free_port)
+	$PY -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); open(sys.argv[2], "w").close(); time.sleep(300)' \
+		"$BPORT" "$T/bound" 3>&- &
+	echo $! >> "$T/pids"
+	for _ in $(seq 100); do [ -e "$T/bound" ] && break; sleep 0.1; done
+	run test -e "$T/bound"
+	assert_success
+	sed -i "s|root $T/www; }|root $T/www; } server { listen 127.0.0.1:$BPORT; }|" "$T/ngx/nginx.conf"
+	held=$(pgrep -P "$master")
+	run reload --wait 2
+	assert_failure 1
+	assert_output "ppv-nginx-reload: after 2 s, workers from before the reload still run: $held (a request they hold, or a reload nginx failed: see its error log)"
+	run grep -c "bind() to 127.0.0.1:$BPORT failed" "$T/ngx/error.log"
+	assert_success
 	nginx_stop "$T/ngx"
 	sh -c 'echo $$' > "$T/gone.pid"
 	run "$EX/ppv-nginx-reload" --pid "$T/gone.pid"
